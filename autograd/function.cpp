@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// The non-template half of apply<Op>: saving, connecting, tangents.
+#include "autograd/function.h"
+
+#include "autograd/forward_ad.h"
+#include "autograd/ops.h"
+
+namespace fluxion {
+
+static uint64_t version_of(const Tensor& t) { return t.defined() ? t.tensor_data().storage->version : 0; }
+
+static void check_version(const Tensor& t, uint64_t saved, const Node* node, const char* what, size_t i) {
+  if (t.defined() && version_of(t) != saved)
+    fail("backward: ", what, " ", i, " of ", node ? node->name() : std::string("an op"), " (shape ",
+         to_string(t.shape()), ") was modified by an in-place operation after it was saved (version ", saved,
+         ", now ", version_of(t), "); use an out-of-place op (x = x + y instead of x.add_(y)) or clone() it first");
+}
+
+static void check_live(bool released, const Node* node) {
+  if (released)
+    fail("backward: the saved tensors of ", node ? node->name() : std::string("a node"),
+         " were already freed by an earlier backward pass; call backward(..., {.retain_graph = true}) "
+         "the first time if you need to go through the graph twice");
+}
+
+Tensor Saved::input(size_t i) const {
+  check_live(released_, node);
+  check(i < inputs_.size(), "Saved::input: op saved ", inputs_.size(), " inputs (asked for ", i,
+        "); declare `static constexpr Save save = Save::inputs` or Save::both in the op");
+  check_version(inputs_[i], input_versions_[i], node, "input", i);
+  return inputs_[i];
+}
+
+Tensor Saved::output(size_t i) const {
+  check_live(released_, node);
+  check(i < outputs_.size(), "Saved::output: op saved ", outputs_.size(), " outputs (asked for ", i,
+        "); declare `static constexpr Save save = Save::output` or Save::both in the op");
+  check_version(outputs_[i], output_versions_[i], node, "output", i);
+  if (!linked_) return outputs_[i];
+  // Re-link the saved output to this node, so a rule that uses it is itself
+  // differentiable, without the node having owned its own output.
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = outputs_[i].tensor_data();
+  impl->tangents = outputs_[i].impl()->tangents;
+  if (is_floating(impl->data.dtype)) {
+    impl->grad_fn = node->shared_from_this();
+    impl->output_nr = (uint32_t)i;
+  }
+  return Tensor(std::move(impl));
+}
+
+bool Saved::needs_grad(size_t i) const {
+  if (!node) return true;
+  return i < node->next_edges.size() && node->next_edges[i].node != nullptr;
+}
+
+void Saved::save_inputs(const std::vector<Tensor>& xs) {
+  inputs_ = xs;
+  input_versions_.clear();
+  for (const Tensor& x : xs) input_versions_.push_back(version_of(x));
+}
+
+void Saved::save_outputs(const std::vector<Tensor>& ys, bool linked) {
+  linked_ = linked;
+  outputs_.clear();
+  output_versions_.clear();
+  for (const Tensor& y : ys) {
+    if (linked && y.defined()) {  // a holder of the data and tangents, with no grad_fn
+      auto impl = std::make_shared<TensorImpl>();
+      impl->data = y.tensor_data();
+      impl->tangents = y.impl()->tangents;
+      outputs_.emplace_back(std::move(impl));
+    } else {
+      outputs_.push_back(y);
+    }
+    output_versions_.push_back(version_of(y));
+  }
+}
+
+void Saved::set_meta(const std::vector<Tensor>& xs) {
+  input_shapes_.clear();
+  input_dtypes_.clear();
+  for (const Tensor& x : xs) {
+    input_shapes_.push_back(x.defined() ? x.shape() : Shape{});
+    input_dtypes_.push_back(x.defined() ? x.dtype() : Float32);
+  }
+}
+
+void Saved::release() {
+  inputs_.clear();
+  outputs_.clear();
+  released_ = true;
+}
+
+Tensor add_tangents(const Tensor& a, const Tensor& b) {
+  if (!a.defined()) return b;
+  if (!b.defined()) return a;
+  return a + b;
+}
+
+namespace detail {
+
+std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys) {
+  std::vector<Tensor> out;
+  out.reserve(ys.size());
+  for (TensorData& y : ys) out.emplace_back(std::move(y));
+  return out;
+}
+
+bool any_requires_grad(const std::vector<Tensor>& xs) {
+  for (const Tensor& x : xs)
+    if (x.defined() && x.requires_grad()) return true;
+  return false;
+}
+
+std::vector<uint64_t> tangent_levels(const std::vector<Tensor>& xs) {
+  std::vector<uint64_t> levels;
+  const auto& active = forward_ad::active_levels();
+  if (active.empty()) return levels;
+  for (uint64_t level : active)
+    for (const Tensor& x : xs)
+      if (x.defined() && forward_ad::tangent_of(x, level).defined()) {
+        levels.push_back(level);
+        break;
+      }
+  return levels;
+}
+
+void connect(Node& node, Saved& saved, Save what, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
+  node.next_edges.reserve(xs.size());
+  node.inputs.reserve(xs.size());
+  for (const Tensor& x : xs) {
+    node.next_edges.push_back(x.defined() ? gradient_edge(x) : Edge{});
+    node.inputs.push_back(x.defined() ? TensorMeta{x.shape(), x.dtype()} : TensorMeta{});
+  }
+  for (uint32_t i = 0; i < ys.size(); ++i) {
+    node.outputs.push_back({ys[i].shape(), ys[i].dtype()});
+    if (!is_floating(ys[i].dtype())) continue;  // integer outputs (indices) carry no gradient
+    TensorImpl* impl = ys[i].impl();
+    impl->grad_fn = node.shared_from_this();
+    impl->output_nr = i;
+  }
+  saved.set_meta(xs);
+  if (what == Save::inputs || what == Save::both) saved.save_inputs(xs);
+  if (what == Save::output || what == Save::both) saved.save_outputs(ys, true);
+}
+
+Saved saved_for_jvp(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, uint64_t level) {
+  Saved s;
+  std::vector<Tensor> stripped;
+  stripped.reserve(xs.size());
+  for (const Tensor& x : xs) stripped.push_back(x.defined() ? forward_ad::strip_level(x, level) : x);
+  s.set_meta(xs);
+  s.save_inputs(stripped);
+  s.save_outputs(ys, false);
+  return s;
+}
+
+std::vector<Tensor> tangents_at(const std::vector<Tensor>& xs, uint64_t level) {
+  std::vector<Tensor> dxs;
+  dxs.reserve(xs.size());
+  for (const Tensor& x : xs) dxs.push_back(x.defined() ? forward_ad::tangent_of(x, level) : Tensor{});
+  return dxs;
+}
+
+void attach_tangents(const std::vector<Tensor>& ys, std::vector<Tensor>&& dys, uint64_t level) {
+  for (size_t i = 0; i < ys.size() && i < dys.size(); ++i) {
+    if (!dys[i].defined() || !is_floating(ys[i].dtype())) continue;
+    Tensor dy = dys[i];
+    if (dy.dtype() != ys[i].dtype()) dy = dy.to(ys[i].dtype());
+    if (dy.shape() != ys[i].shape()) dy = dy.expand(ys[i].shape());  // a tangent from a broadcast input
+    forward_ad::set_tangent(ys[i], dy, level);
+  }
+}
+
+}  // namespace detail
+}  // namespace fluxion

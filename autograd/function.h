@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+// apply<Op>: the one place where an op meets autograd.
+//
+// An op is a struct with its forward (on raw TensorData, calling kernels), its
+// VJP (reverse rule) and its JVP (forward rule) side by side, the rules
+// written with ordinary differentiable Tensor ops:
+//
+//   // exp: y = e^x.  dy/dx = e^x = y, so both rules reuse the output.
+//   struct Exp {
+//     static constexpr const char* name = "Exp";
+//     static constexpr Save save = Save::output;
+//     TensorData forward(const TensorData& x) const { return kernels::exp(x); }
+//     Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * s.output(); }
+//     Tensor jvp(const Tensor& dx, const Saved& s) const { return dx * s.output(); }
+//   };
+//   Tensor exp(const Tensor& x) { return apply(Exp{}, x); }
+//
+// Three shapes of op are understood:
+//   unary   forward(x) -> y            vjp(grad, s) -> dx          jvp(dx, s) -> dy
+//   binary  forward(a, b) -> y         vjp(grad, s) -> {da, db}    jvp(da, db, s) -> dy
+//   general forward(vector xs) -> vector ys
+//           vjp(vector grads, s) -> vector dxs    jvp(vector dxs, s) -> vector dys
+// In binary and general JVPs an input without a tangent passes an undefined
+// Tensor (read: zero); a VJP may return undefined for an input whose
+// s.needs_grad(i) is false. Gradients may come back in the output's
+// (broadcast) shape: the engine sums them down to each input's shape.
+//
+// Optional members: `save` (what the rules read; default Save::both) and
+// `differentiable = false` for ops with no derivative (comparisons, argmax).
+//
+// apply() runs forward on the raw data; if grad mode is on and an input
+// requires grad it records an OpNode<Op> holding the op and what it saved;
+// for each forward-mode level at which an input carries a tangent it computes
+// the output's tangent with jvp. Because the rules are made of ops that go
+// through apply() too, backward with create_graph records its own graph, and
+// a backward pass over saved tensors that carry tangents carries tangents
+// itself (forward-over-reverse Hessian-vector products come for free).
+#pragma once
+#include <array>
+#include <concepts>
+#include <string>
+#include <vector>
+
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+
+namespace fluxion {
+
+enum class Save : uint8_t { nothing = 0, inputs = 1, output = 2, both = 3 };
+
+/// What a rule can read: the op's inputs and outputs, as Tensors in the graph.
+class Saved {
+ public:
+  /// Input i as it was in forward (an error if it was modified in place since).
+  Tensor input(size_t i = 0) const;
+  /// Output i, linked to this op's node so the rule stays differentiable.
+  Tensor output(size_t i = 0) const;
+  /// Whether the gradient w.r.t. input i is wanted (VJP only; always true in JVP).
+  bool needs_grad(size_t i) const;
+  const Shape& input_shape(size_t i) const { return input_shapes_.at(i); }
+  DType input_dtype(size_t i) const { return input_dtypes_.at(i); }
+
+  // Filled by apply(); not for rules.
+  void save_inputs(const std::vector<Tensor>& xs);
+  void save_outputs(const std::vector<Tensor>& ys, bool linked);
+  void set_meta(const std::vector<Tensor>& xs);
+  void release();
+  Node* node = nullptr;
+
+ private:
+  std::vector<Tensor> inputs_, outputs_;
+  std::vector<uint64_t> input_versions_, output_versions_;
+  std::vector<Shape> input_shapes_;
+  std::vector<DType> input_dtypes_;
+  bool linked_ = false;  // outputs_ are detached holders to re-link to `node`
+  bool released_ = false;
+};
+
+template <class Op>
+class OpNode final : public Node {
+ public:
+  explicit OpNode(Op op) : op(std::move(op)) { saved.node = this; }
+  std::string name() const override { return std::string(Op::name) + "Backward"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  void release_saved() override { saved.release(); }
+  Op op;
+  Saved saved;
+};
+
+namespace detail {
+
+template <class Op>
+concept UnaryOp = requires(const Op& op, const TensorData& x) {
+  { op.forward(x) } -> std::same_as<TensorData>;
+};
+template <class Op>
+concept BinaryOp = requires(const Op& op, const TensorData& x) {
+  { op.forward(x, x) } -> std::same_as<TensorData>;
+};
+
+template <class Op>
+constexpr Save save_of() {
+  if constexpr (requires { Op::save; }) return Op::save;
+  else return Save::both;
+}
+template <class Op>
+constexpr bool differentiable_of() {
+  if constexpr (requires { Op::differentiable; }) return Op::differentiable;
+  else return true;
+}
+
+template <class Op>
+std::vector<TensorData> run_forward(const Op& op, const std::vector<TensorData>& xs) {
+  if constexpr (UnaryOp<Op>) return {op.forward(xs[0])};
+  else if constexpr (BinaryOp<Op>) return {op.forward(xs[0], xs[1])};
+  else return op.forward(xs);
+}
+
+template <class Op>
+std::vector<Tensor> run_vjp(const Op& op, std::vector<Tensor>& grads, const Saved& s) {
+  if constexpr (UnaryOp<Op>) return {op.vjp(grads[0], s)};
+  else if constexpr (BinaryOp<Op>) {
+    std::array<Tensor, 2> g = op.vjp(grads[0], s);
+    return {g[0], g[1]};
+  } else return op.vjp(grads, s);
+}
+
+template <class Op>
+std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const Saved& s) {
+  if constexpr (UnaryOp<Op>) return {op.jvp(dxs[0], s)};
+  else if constexpr (BinaryOp<Op>) return {op.jvp(dxs[0], dxs[1], s)};
+  else return op.jvp(dxs, s);
+}
+
+// The non-template parts of apply(), in function.cpp.
+std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys);
+bool any_requires_grad(const std::vector<Tensor>& xs);
+std::vector<uint64_t> tangent_levels(const std::vector<Tensor>& xs);
+void connect(Node& node, Saved& saved, Save what, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
+Saved saved_for_jvp(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, uint64_t level);
+std::vector<Tensor> tangents_at(const std::vector<Tensor>& xs, uint64_t level);
+void attach_tangents(const std::vector<Tensor>& ys, std::vector<Tensor>&& dys, uint64_t level);
+
+}  // namespace detail
+
+template <class Op>
+std::vector<Tensor> OpNode<Op>::apply(std::vector<Tensor>&& grads) {
+  return detail::run_vjp(op, grads, saved);
+}
+
+/// a + b where an undefined tangent means zero (for JVPs of linear ops).
+Tensor add_tangents(const Tensor& a, const Tensor& b);
+
+/// Runs `op` on `inputs` (undefined Tensors allowed for optional inputs).
+template <class Op>
+std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
+  std::vector<TensorData> xs(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
+  std::vector<Tensor> ys = detail::wrap_outputs(detail::run_forward(op, xs));
+  if constexpr (!detail::differentiable_of<Op>()) {
+    return ys;
+  } else {
+    bool record = GradMode::is_enabled() && detail::any_requires_grad(inputs);
+    std::vector<uint64_t> levels = detail::tangent_levels(inputs);
+    if (!record && levels.empty()) return ys;
+    std::shared_ptr<OpNode<Op>> node;
+    if (record) {
+      node = std::make_shared<OpNode<Op>>(std::move(op));
+      detail::connect(*node, node->saved, detail::save_of<Op>(), inputs, ys);
+    }
+    const Op& rules = node ? node->op : op;
+    for (uint64_t level : levels) {  // outermost first, so inner tangents see outer ones
+      Saved s = detail::saved_for_jvp(inputs, ys, level);
+      detail::attach_tangents(ys, detail::run_jvp(rules, detail::tangents_at(inputs, level), s), level);
+    }
+    if (node && !levels.empty() && (detail::save_of<Op>() == Save::output || detail::save_of<Op>() == Save::both))
+      node->saved.save_outputs(ys, true);  // re-save, now with the outputs' tangents
+    return ys;
+  }
+}
+
+template <class Op>
+Tensor apply(Op op, const Tensor& x) {
+  return apply_op(std::move(op), {x})[0];
+}
+template <class Op>
+Tensor apply(Op op, const Tensor& a, const Tensor& b) {
+  return apply_op(std::move(op), {a, b})[0];
+}
+
+}  // namespace fluxion

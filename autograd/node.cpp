@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#include "autograd/node.h"
+
+#include <atomic>
+
+#include "autograd/grad_mode.h"
+#include "autograd/ops.h"
+
+namespace fluxion {
+
+static std::atomic<uint64_t> g_next_sequence_nr{0};
+
+Node::Node() : sequence_nr(g_next_sequence_nr++) {}
+
+Node::~Node() {
+  for (Edge& e : next_edges) release_node(std::move(e.node));
+}
+
+void release_node(std::shared_ptr<Node>&& node) {
+  thread_local std::vector<std::shared_ptr<Node>> pending;
+  thread_local bool draining = false;
+  if (!node) return;
+  if (node.use_count() > 1) {  // not the last owner: dropping it frees nothing
+    node.reset();
+    return;
+  }
+  pending.push_back(std::move(node));
+  if (draining) return;  // an outer call is already looping
+  draining = true;
+  while (!pending.empty()) {
+    std::shared_ptr<Node> last = std::move(pending.back());
+    pending.pop_back();
+    last.reset();  // may queue more nodes, never recurses deeply
+  }
+  draining = false;
+}
+
+TensorImpl::~TensorImpl() { release_node(std::move(grad_fn)); }
+
+AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::move(leaf)) {
+  inputs.push_back({leaf_->data.shape, leaf_->data.dtype});
+  outputs.push_back({leaf_->data.shape, leaf_->data.dtype});
+}
+
+std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
+  Tensor g = grads[0];
+  for (const Hook& hook : leaf_->hooks) {
+    Tensor r = hook(g);
+    if (r.defined()) g = r;
+  }
+  if (!g.defined()) return {};
+  // Without create_graph the stored gradient is a plain tensor; with it the
+  // gradient keeps its graph so it can be differentiated again.
+  if (!GradMode::is_enabled()) g = g.detach();
+  // Out of place: never write into a tensor the caller might still hold.
+  leaf_->grad = leaf_->grad.defined() ? leaf_->grad + g : g;
+  return {};
+}
+
+Edge gradient_edge(const Tensor& t) {
+  TensorImpl* impl = t.impl();
+  if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
+  if (!impl->requires_grad) return {};
+  std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
+  if (!acc) {
+    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
+    impl->grad_accumulator = acc;
+  }
+  return {acc, 0};
+}
+
+}  // namespace fluxion

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// The graph. A Node is the backward of one op application: given the
+// gradients w.r.t. its outputs, apply() returns the gradients w.r.t. its
+// inputs, which flow along next_edges to the nodes that made those inputs.
+//
+// Ownership runs one way: a node owns the nodes of its inputs (next_edges) and
+// its saved inputs; it never owns its own outputs (see Saved in function.h),
+// so there are no reference cycles. Destruction of a long chain is iterative.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace fluxion {
+
+/// Shape and dtype of a node's input or output, enough to make zeros or to
+/// sum a broadcast gradient back down to the input's shape.
+struct TensorMeta {
+  Shape shape;
+  DType dtype = Float32;
+};
+
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  Node();
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// "MulBackward", "AccumulateGrad", ...
+  virtual std::string name() const = 0;
+  /// grads[i] is the gradient w.r.t. output i (undefined: none arrived);
+  /// returns one gradient per input, in the output's shape or the input's.
+  virtual std::vector<Tensor> apply(std::vector<Tensor>&& grads) = 0;
+  /// Frees saved tensors after a backward pass without retain_graph.
+  virtual void release_saved() {}
+
+  std::vector<Edge> next_edges;     // one per input; node null: no gradient needed
+  std::vector<TensorMeta> inputs;   // one per input
+  std::vector<TensorMeta> outputs;  // one per output
+  std::vector<std::pair<uint32_t, Hook>> pre_hooks;  // (output slot, hook) of non-leaf tensors
+  uint64_t sequence_nr;             // creation order; the engine runs later nodes first
+};
+
+/// The node that adds incoming gradients into a leaf tensor's .grad().
+class AccumulateGrad : public Node {
+ public:
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  std::string name() const override { return "AccumulateGrad"; }
+  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
+
+ private:
+  std::shared_ptr<TensorImpl> leaf_;
+};
+
+/// Where gradients for `t` go: {grad_fn, output_nr}, or the leaf's
+/// AccumulateGrad, or {null} when t does not require grad.
+Edge gradient_edge(const Tensor& t);
+
+/// Drops a reference to a node without recursing down its chain (a 10^6-node
+/// graph would overflow the stack): releases are queued and run in a loop.
+void release_node(std::shared_ptr<Node>&& node);
+
+}  // namespace fluxion

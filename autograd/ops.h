@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// The public op catalogue as free functions (the Tensor methods forward here).
+// Each differentiable op is defined once, in autograd/ops/<family>.cpp, with
+// its forward, VJP and JVP side by side; composites are built from them.
+#pragma once
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace fluxion {
+
+// ---- creation (creation.cpp) -------------------------------------------------
+/// A 0-d tensor.
+[[nodiscard]] Tensor scalar(double value, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(std::initializer_list<double> values, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<double>> values, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
+                            std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(const std::vector<double>& values, const Shape& shape, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(const std::vector<float>& values, const Shape& shape);
+[[nodiscard]] Tensor tensor(const std::vector<int64_t>& values, const Shape& shape);
+[[nodiscard]] Tensor zeros(const Shape& shape, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor ones(const Shape& shape, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor full(const Shape& shape, double value, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor empty(const Shape& shape, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor zeros_like(const Tensor& t, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor ones_like(const Tensor& t, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor full_like(const Tensor& t, double value, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor rand_like(const Tensor& t);
+[[nodiscard]] Tensor randn_like(const Tensor& t);
+[[nodiscard]] Tensor arange(double end, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor arange(double start, double end, double step = 1, std::optional<DType> dtype = {});
+/// n points from start to end, both included; the midpoint of an odd count is exact.
+[[nodiscard]] Tensor linspace(double start, double end, int64_t steps, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor logspace(double start, double end, int64_t steps, double base = 10, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor eye(int64_t n, std::optional<int64_t> m = {}, std::optional<DType> dtype = {});
+enum class Indexing { xy, ij };
+/// Coordinate grids; xy (NumPy's default, torch's "xy") gives shape [len(y), len(x)].
+[[nodiscard]] std::vector<Tensor> meshgrid(const std::vector<Tensor>& xs, Indexing indexing = Indexing::ij);
+
+// ---- random numbers (random.cpp) ----------------------------------------------
+void manual_seed(uint64_t seed);
+[[nodiscard]] Tensor rand(const Shape& shape, std::optional<DType> dtype = {});   // U[0, 1)
+[[nodiscard]] Tensor randn(const Shape& shape, std::optional<DType> dtype = {});  // N(0, 1)
+[[nodiscard]] Tensor randint(int64_t low, int64_t high, const Shape& shape);       // [low, high), int64
+[[nodiscard]] Tensor uniform(const Shape& shape, double low, double high, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor normal(const Shape& shape, double mean, double stddev, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor randperm(int64_t n);
+
+// ---- elementwise (unary.cpp, binary.cpp, activation.cpp) ----------------------
+[[nodiscard]] Tensor add(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor sub(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor mul(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor div(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor neg(const Tensor& x);
+[[nodiscard]] Tensor pow(const Tensor& x, double exponent);
+[[nodiscard]] Tensor pow(const Tensor& x, const Tensor& exponent);
+[[nodiscard]] Tensor pow(double base, const Tensor& exponent);
+[[nodiscard]] Tensor maximum(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor minimum(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor atan2(const Tensor& y, const Tensor& x);
+[[nodiscard]] Tensor hypot(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor exp(const Tensor& x);
+[[nodiscard]] Tensor expm1(const Tensor& x);
+[[nodiscard]] Tensor log(const Tensor& x);
+[[nodiscard]] Tensor log1p(const Tensor& x);
+[[nodiscard]] Tensor sqrt(const Tensor& x);
+[[nodiscard]] Tensor rsqrt(const Tensor& x);
+[[nodiscard]] Tensor sin(const Tensor& x);
+[[nodiscard]] Tensor cos(const Tensor& x);
+[[nodiscard]] Tensor tan(const Tensor& x);
+[[nodiscard]] Tensor tanh(const Tensor& x);
+[[nodiscard]] Tensor sigmoid(const Tensor& x);
+[[nodiscard]] Tensor relu(const Tensor& x);
+[[nodiscard]] Tensor softplus(const Tensor& x, double beta = 1, double threshold = 20);
+[[nodiscard]] Tensor erf(const Tensor& x);
+[[nodiscard]] Tensor abs(const Tensor& x);
+[[nodiscard]] Tensor sign(const Tensor& x);
+[[nodiscard]] Tensor square(const Tensor& x);
+[[nodiscard]] Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+[[nodiscard]] Tensor isfinite(const Tensor& x);
+[[nodiscard]] Tensor isnan(const Tensor& x);
+// comparisons: 0/1 masks of the inputs' dtype (float) or int64; not differentiable
+[[nodiscard]] Tensor eq(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor ne(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor lt(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor le(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor gt(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor ge(const Tensor& a, const Tensor& b);
+/// cond ? a : b elementwise with broadcasting (cond: any dtype, nonzero = true)
+[[nodiscard]] Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+
+// ---- reductions (reduce.cpp) ---------------------------------------------------
+[[nodiscard]] Tensor sum(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// Sums a broadcast tensor back down to `shape` (the reverse of expand).
+[[nodiscard]] Tensor sum_to(const Tensor& x, const Shape& shape);
+[[nodiscard]] Tensor mean(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+
+// ---- views and shape (shape.cpp) ----------------------------------------------
+[[nodiscard]] Tensor reshape(const Tensor& x, Shape shape);
+[[nodiscard]] Tensor expand(const Tensor& x, Shape shape);
+[[nodiscard]] Tensor broadcast_to(const Tensor& x, const Shape& shape);
+[[nodiscard]] Tensor transpose(const Tensor& x, int64_t d0, int64_t d1);
+[[nodiscard]] Tensor permute(const Tensor& x, std::vector<int64_t> dims);
+[[nodiscard]] Tensor squeeze(const Tensor& x, std::optional<int64_t> dim = {});
+[[nodiscard]] Tensor unsqueeze(const Tensor& x, int64_t dim);
+[[nodiscard]] Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+
+// ---- indexing and joining (index.cpp, join.cpp) -------------------------------
+[[nodiscard]] Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
+[[nodiscard]] Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
+/// constant padding; pads = {left, right} for the last dim, then {left, right} for the one before ...
+[[nodiscard]] Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, double value = 0);
+
+// ---- linear algebra (matmul.cpp, linalg.cpp) ----------------------------------
+[[nodiscard]] Tensor matmul(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor dot(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor outer(const Tensor& a, const Tensor& b);
+
+// ---- operators: tensor-tensor, tensor-scalar, scalar-tensor ------------------
+[[nodiscard]] Tensor operator+(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator-(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator*(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator/(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator-(const Tensor& x);
+[[nodiscard]] Tensor operator+(const Tensor& a, double b);
+[[nodiscard]] Tensor operator-(const Tensor& a, double b);
+[[nodiscard]] Tensor operator*(const Tensor& a, double b);
+[[nodiscard]] Tensor operator/(const Tensor& a, double b);
+[[nodiscard]] Tensor operator+(double a, const Tensor& b);
+[[nodiscard]] Tensor operator-(double a, const Tensor& b);
+[[nodiscard]] Tensor operator*(double a, const Tensor& b);
+[[nodiscard]] Tensor operator/(double a, const Tensor& b);
+// comparison operators give masks (see eq ...)
+[[nodiscard]] Tensor operator<(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator<=(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator>(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator>=(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator<(const Tensor& a, double b);
+[[nodiscard]] Tensor operator<=(const Tensor& a, double b);
+[[nodiscard]] Tensor operator>(const Tensor& a, double b);
+[[nodiscard]] Tensor operator>=(const Tensor& a, double b);
+
+/// A 0-d tensor holding `value` with t's dtype: how scalars enter binary ops.
+[[nodiscard]] Tensor scalar_like(const Tensor& t, double value);
+
+}  // namespace fluxion

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// Arithmetic between tensors, with NumPy broadcasting and dtype promotion,
+// and the operators + - * / that users write. Rules return gradients in the
+// output's (broadcast) shape; the engine sums them down to each input.
+#include "autograd/function.h"
+#include "autograd/ops.h"
+#include "tensor/kernels/binary.h"
+#include "tensor/kernels/unary.h"
+
+namespace fluxion {
+
+// add: y = a + b.   dy/da = 1, dy/db = 1
+struct Add {
+  static constexpr const char* name = "Add";
+  static constexpr Save save = Save::nothing;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::add(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved&) const { return {grad, grad}; }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const { return add_tangents(da, db); }
+};
+
+// sub: y = a - b.   dy/da = 1, dy/db = -1
+struct Sub {
+  static constexpr const char* name = "Sub";
+  static constexpr Save save = Save::nothing;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::sub(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {grad, s.needs_grad(1) ? -grad : Tensor{}};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const {
+    return db.defined() ? (da.defined() ? da - db : -db) : da;
+  }
+};
+
+// mul: y = a * b.   dy/da = b, dy/db = a
+struct Mul {
+  static constexpr const char* name = "Mul";
+  static constexpr Save save = Save::inputs;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::mul(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {s.needs_grad(0) ? grad * s.input(1) : Tensor{}, s.needs_grad(1) ? grad * s.input(0) : Tensor{}};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    return add_tangents(da.defined() ? da * s.input(1) : Tensor{}, db.defined() ? s.input(0) * db : Tensor{});
+  }
+};
+
+// div: y = a / b.   dy/da = 1/b, dy/db = -a/b^2 = -y/b
+struct Div {
+  static constexpr const char* name = "Div";
+  static constexpr Save save = Save::both;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::div(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor b = s.input(1);
+    return {s.needs_grad(0) ? grad / b : Tensor{}, s.needs_grad(1) ? -grad * s.output() / b : Tensor{}};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    Tensor b = s.input(1);
+    return add_tangents(da.defined() ? da / b : Tensor{}, db.defined() ? -db * s.output() / b : Tensor{});
+  }
+};
+
+// neg: y = -x.   dy/dx = -1
+struct Neg {
+  static constexpr const char* name = "Neg";
+  static constexpr Save save = Save::nothing;
+  TensorData forward(const TensorData& x) const { return kernels::neg(x); }
+  Tensor vjp(const Tensor& grad, const Saved&) const { return -grad; }
+  Tensor jvp(const Tensor& dx, const Saved&) const { return -dx; }
+};
+
+// Brings a and b to one dtype (float64 > float32 > int64) before a kernel runs.
+static std::pair<Tensor, Tensor> promoted(const Tensor& a, const Tensor& b) {
+  DType t = promote(a.dtype(), b.dtype());
+  return {a.dtype() == t ? a : a.to(t), b.dtype() == t ? b : b.to(t)};
+}
+
+Tensor add(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Add{}, x, y);
+}
+Tensor sub(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Sub{}, x, y);
+}
+Tensor mul(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Mul{}, x, y);
+}
+Tensor div(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a.is_floating_point() ? a : a.to(default_dtype()), b);
+  return apply(Div{}, x, y);
+}
+Tensor neg(const Tensor& x) { return apply(Neg{}, x); }
+
+Tensor scalar_like(const Tensor& t, double value) {
+  // A scalar keeps the tensor's dtype (x_f32 * 2.0 stays float32, as in
+  // PyTorch), except that a fractional scalar turns an int64 tensor float.
+  DType d = t.dtype();
+  if (d == Int64 && value != (double)(int64_t)value) d = default_dtype();
+  return scalar(value, d);
+}
+
+Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
+Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }
+Tensor operator*(const Tensor& a, const Tensor& b) { return mul(a, b); }
+Tensor operator/(const Tensor& a, const Tensor& b) { return div(a, b); }
+Tensor operator-(const Tensor& x) { return neg(x); }
+Tensor operator+(const Tensor& a, double b) { return add(a, scalar_like(a, b)); }
+Tensor operator-(const Tensor& a, double b) { return sub(a, scalar_like(a, b)); }
+Tensor operator*(const Tensor& a, double b) { return mul(a, scalar_like(a, b)); }
+Tensor operator/(const Tensor& a, double b) { return div(a, scalar_like(a, b)); }
+Tensor operator+(double a, const Tensor& b) { return add(scalar_like(b, a), b); }
+Tensor operator-(double a, const Tensor& b) { return sub(scalar_like(b, a), b); }
+Tensor operator*(double a, const Tensor& b) { return mul(scalar_like(b, a), b); }
+Tensor operator/(double a, const Tensor& b) { return div(scalar_like(b, a), b); }
+
+Tensor Tensor::add(const Tensor& other) const { return fluxion::add(*this, other); }
+Tensor Tensor::sub(const Tensor& other) const { return fluxion::sub(*this, other); }
+Tensor Tensor::mul(const Tensor& other) const { return fluxion::mul(*this, other); }
+Tensor Tensor::div(const Tensor& other) const { return fluxion::div(*this, other); }
+Tensor Tensor::neg() const { return fluxion::neg(*this); }
+
+}  // namespace fluxion

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+// fluxion::Tensor — the handle users hold: a TensorData (tensor/) plus the
+// autograd fields. Copying a Tensor aliases it (like a Python reference);
+// clone() copies the data.
+//
+// Every method that computes goes through the op catalogue (autograd/ops/),
+// so there is one path from x.sin() to the kernel, and it records the graph.
+#pragma once
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <utility>
+#include <vector>
+
+#include "tensor/tensor_data.h"
+
+namespace fluxion {
+
+class Node;
+class Tensor;
+struct TensorImpl;
+using Hook = std::function<Tensor(const Tensor&)>;
+
+/// An input slot of a node: gradients for some tensor flow into `node`'s
+/// slot `input_nr` (which is the tensor's output_nr in its grad_fn).
+struct Edge {
+  std::shared_ptr<Node> node;
+  uint32_t input_nr = 0;
+};
+
+struct BackwardOptions {
+  bool retain_graph = false;   // keep saved tensors so backward can run again
+  bool create_graph = false;   // record the backward pass itself (double backward)
+  std::vector<Tensor> inputs;  // accumulate only into these leaves (empty: all)
+};
+
+/// An index for Tensor::index: a single position (drops the dim) or a slice.
+struct Slice {
+  std::optional<int64_t> start, end;
+  int64_t step = 1;
+};
+
+class Tensor {
+ public:
+  Tensor() = default;  // undefined: a "no tensor" value (e.g. no gradient)
+  explicit Tensor(TensorData data, bool requires_grad = false);
+
+  // ---- data and metadata -------------------------------------------------
+  bool defined() const { return impl_ != nullptr; }
+  const TensorData& tensor_data() const;  // the raw strided array
+  DType dtype() const { return tensor_data().dtype; }
+  const Shape& shape() const { return tensor_data().shape; }
+  const Shape& strides() const { return tensor_data().strides; }
+  int64_t dim() const { return tensor_data().dim(); }
+  int64_t numel() const { return tensor_data().numel(); }
+  int64_t size(int64_t d) const { return tensor_data().size(d); }
+  bool is_contiguous() const { return tensor_data().is_contiguous(); }
+  bool is_floating_point() const { return is_floating(dtype()); }
+  /// Pointer to the first element; the tensor must be contiguous and of type T.
+  template <class T> T* data() const;
+  double item() const;
+  template <class T> T item() const { return static_cast<T>(item()); }
+  template <class T> std::vector<T> to_vector() const;
+  /// The element at a multi-index (negative indices count from the end).
+  double at(std::initializer_list<int64_t> index) const;
+
+  // ---- autograd ----------------------------------------------------------
+  bool requires_grad() const;
+  Tensor& requires_grad_(bool on = true);
+  bool is_leaf() const;
+  Tensor grad() const;
+  void set_grad(const Tensor& g) const;
+  void zero_grad() const;  // sets .grad() to undefined (PyTorch's set_to_none)
+  const std::shared_ptr<Node>& grad_fn() const;
+  uint32_t output_nr() const;
+  /// Reverse mode: accumulates d(this)/d(leaf) into every leaf's .grad().
+  /// A non-scalar needs `grad`, the vector of the vector-Jacobian product.
+  void backward(const Tensor& grad = {}, const BackwardOptions& opts = {}) const;
+  /// The same data, cut off from the graph (and from forward-mode tangents).
+  [[nodiscard]] Tensor detach() const;
+  /// hook(grad) runs when the gradient w.r.t. this tensor is computed; a defined
+  /// return value replaces the gradient.
+  void register_hook(Hook hook) const;
+  /// Keep .grad() for a non-leaf tensor too.
+  void retain_grad() const;
+  /// The in-place version counter shared by all views of the storage.
+  uint64_t version() const;
+
+  // ---- conversion and copies --------------------------------------------
+  [[nodiscard]] Tensor to(DType dtype) const;
+  [[nodiscard]] Tensor contiguous() const;
+  [[nodiscard]] Tensor clone() const;
+
+  // ---- elementwise -------------------------------------------------------
+  [[nodiscard]] Tensor neg() const;
+  [[nodiscard]] Tensor exp() const;
+  [[nodiscard]] Tensor expm1() const;
+  [[nodiscard]] Tensor log() const;
+  [[nodiscard]] Tensor log1p() const;
+  [[nodiscard]] Tensor sqrt() const;
+  [[nodiscard]] Tensor rsqrt() const;
+  [[nodiscard]] Tensor sin() const;
+  [[nodiscard]] Tensor cos() const;
+  [[nodiscard]] Tensor tan() const;
+  [[nodiscard]] Tensor tanh() const;
+  [[nodiscard]] Tensor sigmoid() const;
+  [[nodiscard]] Tensor relu() const;
+  [[nodiscard]] Tensor softplus() const;
+  [[nodiscard]] Tensor erf() const;
+  [[nodiscard]] Tensor abs() const;
+  [[nodiscard]] Tensor sign() const;
+  [[nodiscard]] Tensor square() const;
+  [[nodiscard]] Tensor pow(double exponent) const;
+  [[nodiscard]] Tensor pow(const Tensor& exponent) const;
+  [[nodiscard]] Tensor clamp(std::optional<double> min, std::optional<double> max) const;
+  [[nodiscard]] Tensor isfinite() const;
+  [[nodiscard]] Tensor isnan() const;
+  [[nodiscard]] Tensor add(const Tensor& other) const;
+  [[nodiscard]] Tensor sub(const Tensor& other) const;
+  [[nodiscard]] Tensor mul(const Tensor& other) const;
+  [[nodiscard]] Tensor div(const Tensor& other) const;
+
+  // ---- reductions (dims empty: all dims) ---------------------------------
+  [[nodiscard]] Tensor sum(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor mean(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor prod(std::optional<int64_t> dim = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor max() const;  // over everything
+  [[nodiscard]] Tensor min() const;
+  /// (values, indices) along dim
+  [[nodiscard]] std::pair<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] std::pair<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
+  [[nodiscard]] Tensor amax(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor amin(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor argmax(std::optional<int64_t> dim = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor argmin(std::optional<int64_t> dim = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor logsumexp(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  /// p = 1, 2 or INFINITY
+  [[nodiscard]] Tensor norm(double p = 2, std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor var(std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false) const;
+  [[nodiscard]] Tensor std(std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false) const;
+  [[nodiscard]] Tensor all() const;
+  [[nodiscard]] Tensor any() const;
+  [[nodiscard]] Tensor cumsum(int64_t dim) const;
+
+  // ---- views (share storage) ----------------------------------------------
+  [[nodiscard]] Tensor reshape(Shape shape) const;  // one dim may be -1
+  [[nodiscard]] Tensor view(Shape shape) const;     // like reshape, but never copies
+  [[nodiscard]] Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
+  [[nodiscard]] Tensor transpose(int64_t d0, int64_t d1) const;
+  [[nodiscard]] Tensor permute(std::vector<int64_t> dims) const;
+  [[nodiscard]] Tensor t() const;
+  [[nodiscard]] Tensor squeeze(std::optional<int64_t> dim = {}) const;
+  [[nodiscard]] Tensor unsqueeze(int64_t dim) const;
+  [[nodiscard]] Tensor expand(Shape shape) const;  // -1 keeps a dim
+  [[nodiscard]] Tensor expand_as(const Tensor& other) const;
+  [[nodiscard]] Tensor slice(int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step = 1) const;
+  [[nodiscard]] Tensor select(int64_t dim, int64_t index) const;
+  [[nodiscard]] Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  [[nodiscard]] Tensor diagonal(int64_t offset = 0, int64_t d0 = 0, int64_t d1 = 1) const;
+  /// x[i] along dim 0 (keeps the graph): x[0], y[j]
+  [[nodiscard]] Tensor operator[](int64_t i) const { return select(0, i); }
+
+  // ---- indexing and joining ----------------------------------------------
+  [[nodiscard]] Tensor index_select(int64_t dim, const Tensor& index) const;
+  [[nodiscard]] Tensor gather(int64_t dim, const Tensor& index) const;
+  [[nodiscard]] Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
+  [[nodiscard]] Tensor masked_select(const Tensor& mask) const;
+  [[nodiscard]] Tensor flip(std::vector<int64_t> dims) const;
+  [[nodiscard]] Tensor roll(int64_t shifts, int64_t dim) const;
+
+  // ---- linear algebra ----------------------------------------------------
+  [[nodiscard]] Tensor matmul(const Tensor& other) const;
+  [[nodiscard]] Tensor dot(const Tensor& other) const;
+  [[nodiscard]] Tensor outer(const Tensor& other) const;
+
+  // ---- in place (tensors outside autograd; each bumps the version) --------
+  Tensor& add_(const Tensor& other, double alpha = 1);
+  Tensor& mul_(const Tensor& other);
+  Tensor& mul_(double value);
+  Tensor& copy_(const Tensor& src);
+  Tensor& fill_(double value);
+  Tensor& zero_();
+
+  TensorImpl* impl() const { return impl_.get(); }
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+/// What a Tensor handle points to. Users never touch it; the engine does.
+struct TensorImpl {
+  TensorData data;
+  bool requires_grad = false;            // set by the user on leaves
+  std::shared_ptr<Node> grad_fn;         // the node that made it (null for leaves)
+  uint32_t output_nr = 0;                // which output of grad_fn it is
+  Tensor grad;                           // accumulated gradient (leaves, retain_grad)
+  std::weak_ptr<Node> grad_accumulator;  // leaves: the node that adds into `grad`
+  std::vector<std::pair<uint64_t, Tensor>> tangents;  // forward-mode level -> tangent
+  std::vector<Hook> hooks;                             // leaf hooks, run before accumulation
+  bool retains_grad = false;
+  ~TensorImpl();
+};
+
+std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+}  // namespace fluxion

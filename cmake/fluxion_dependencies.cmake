@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: MIT
+# The dependencies fluxion's libraries link: OpenMP and the OpenMP build of
+# OpenBLAS (with the LAPACK it ships). The OpenMP build matters: Debian's
+# default pthread build runs its own thread pool beside OpenMP's and
+# oversubscribes the cores (a 50x slowdown for small ops at 2 threads).
+# Included by the top-level CMakeLists.txt and by the installed package config.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
+
+set(_fluxion_blas_hints
+    /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-openmp
+    /usr/lib/aarch64-linux-gnu/openblas-openmp)
+find_library(FLUXION_OPENBLAS_LIBRARY NAMES openblas PATHS ${_fluxion_blas_hints} NO_DEFAULT_PATH)
+if(NOT FLUXION_OPENBLAS_LIBRARY)
+  message(WARNING "fluxion: the OpenMP build of OpenBLAS was not found (Debian: libopenblas-openmp-dev); "
+                  "falling back to the default libopenblas, which may oversubscribe threads")
+  find_library(FLUXION_OPENBLAS_LIBRARY NAMES openblas REQUIRED)
+endif()
+find_path(FLUXION_CBLAS_INCLUDE_DIR cblas.h
+          PATHS /usr/include/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp
+                /usr/include/x86_64-linux-gnu/openblas-openmp /usr/include/openblas
+          NO_DEFAULT_PATH)
+if(NOT FLUXION_CBLAS_INCLUDE_DIR)
+  find_path(FLUXION_CBLAS_INCLUDE_DIR cblas.h REQUIRED)
+endif()
+
+if(NOT TARGET fluxion::blas)
+  add_library(fluxion::blas INTERFACE IMPORTED)
+  set_target_properties(fluxion::blas PROPERTIES
+    INTERFACE_LINK_LIBRARIES "${FLUXION_OPENBLAS_LIBRARY};OpenMP::OpenMP_CXX"
+    INTERFACE_INCLUDE_DIRECTORIES "${FLUXION_CBLAS_INCLUDE_DIR}")
+endif()

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+// fluxion — a from-scratch C++20 tensor and automatic-differentiation framework.
+// The umbrella header: users and examples include only this.
+//
+//   #include <fluxion.h>
+//   namespace fx = fluxion;
+//   auto x = fx::randn({3}, fx::Float64).requires_grad_();
+//   auto y = (x.sin() * x).sum();
+//   y.backward();                         // x.grad() == sin(x) + x cos(x)
+#pragma once
+
+#include "tensor/dtype.h"
+#include "tensor/error.h"
+#include "tensor/shape.h"
+#include "tensor/tensor_data.h"
+
+#include "autograd/engine.h"
+#include "autograd/forward_ad.h"
+#include "autograd/function.h"
+#include "autograd/grad_mode.h"
+#include "autograd/node.h"
+#include "autograd/ops.h"
+#include "autograd/tensor.h"

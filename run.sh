@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# fluxion's one entry point. On a fresh Debian/Ubuntu machine:
+#   ./run.sh lessons [N]   install what is missing, build (release), run the lessons/examples into out/
+#   ./run.sh test          install, build, run the whole suite through CTest
+#   ./run.sh bench [args]  install, build, run fluxion_bench (args go to it: --workload ID --threads N)
+#   ./run.sh asan          build and test under AddressSanitizer + UBSan
+# Each step is idempotent and quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core)
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  echo "run.sh: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {  # build PRESET [extra cmake args]
+  local preset=$1; shift
+  local args=("$@")
+  [ "${CI:-}" = "true" ] && args+=(-DFLUXION_WERROR=ON)
+  command -v ccache >/dev/null && args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if [ ! -f "build/$preset/CMakeCache.txt" ] || [ ${#args[@]} -gt 0 ]; then
+    cmake --preset "$preset" "${args[@]}" >/dev/null
+  fi
+  cmake --build "build/$preset" -j "$(nproc)"
+}
+
+run_lessons() {
+  mkdir -p out
+  local bin=build/release/examples
+  local ran=0
+  for exe in "$bin"/lessons/lesson* "$bin"/*; do
+    [ -f "$exe" ] && [ -x "$exe" ] || continue
+    local name; name=$(basename "$exe")
+    if [ -n "${1:-}" ]; then
+      [ "$name" = "lesson$(printf '%02d' "$1")" ] || continue
+    fi
+    echo "== $name"
+    (cd "$ROOT" && "$exe")
+    ran=$((ran + 1))
+  done
+  echo "run.sh: ran $ran program(s); figures and output are under $ROOT/out/"
+}
+
+cmd=${1:-lessons}
+shift || true
+case "$cmd" in
+  lessons) install_packages; build release; run_lessons "${1:-}" ;;
+  test)    install_packages; build release; ctest --test-dir build/release --output-on-failure -j "$(nproc)" ;;
+  bench)   install_packages; build release; build/release/bench/fluxion_bench "$@" ;;
+  asan)    install_packages; build asan; ctest --test-dir build/asan --output-on-failure -j "$(nproc)" ;;
+  *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan}" >&2; exit 2 ;;
+esac

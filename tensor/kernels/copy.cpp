@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+#include "tensor/kernels/copy.h"
+
+#include "tensor/kernels/loops.h"
+
+namespace fluxion::kernels {
+
+TensorData contiguous(const TensorData& x) { return x.is_contiguous() ? x : clone(x); }
+
+TensorData clone(const TensorData& x) {
+  return dispatch(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return map<T, T>(x, [](T v) { return v; });
+  });
+}
+
+TensorData to_dtype(const TensorData& x, DType dtype) {
+  if (x.dtype == dtype) return x;
+  return dispatch(dtype, [&](auto out_tag) {
+    using O = decltype(out_tag);
+    return dispatch(x.dtype, [&](auto in_tag) {
+      using I = decltype(in_tag);
+      return map<O, I>(x, [](I v) { return static_cast<O>(v); });
+    });
+  });
+}
+
+TensorData full(const Shape& shape, double value, DType dtype) {
+  TensorData t = TensorData::empty(shape, dtype);
+  fill_(t, value);
+  return t;
+}
+
+void copy_(const TensorData& dst, const TensorData& src) {
+  Shape b = broadcast_shapes(dst.shape, src.shape, "copy_");
+  check(b == dst.shape, "copy_: cannot copy a tensor of shape ", to_string(src.shape), " into shape ",
+        to_string(dst.shape));
+  // Read src fully first, so an overlapping src/dst (x.copy_(x.flip(0))) is safe.
+  TensorData s = to_dtype(src, dst.dtype);
+  if (s.storage == dst.storage) s = clone(s);
+  dispatch(dst.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* pd = dst.data<T>();
+    const T* ps = s.data<T>();
+    std::array<Shape, 2> st{dst.strides, broadcast_strides(s, dst.shape)};
+    int64_t cols = dst.dim() ? dst.shape.back() : 1, rows = cols ? dst.numel() / cols : 0;
+    for_each_row<2>(dst.shape, st, {0, 0}, 0, rows, [&](auto off, int64_t n, auto step) {
+      for (int64_t i = 0; i < n; ++i) pd[off[0] + i * step[0]] = ps[off[1] + i * step[1]];
+    });
+  });
+  dst.storage->version++;
+}
+
+void fill_(const TensorData& dst, double value) {
+  dispatch(dst.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T v = static_cast<T>(value);
+    T* pd = dst.data<T>();
+    if (dst.is_contiguous()) {
+      std::fill(pd, pd + dst.numel(), v);
+    } else {
+      std::array<Shape, 1> st{dst.strides};
+      int64_t cols = dst.dim() ? dst.shape.back() : 1, rows = cols ? dst.numel() / cols : 0;
+      for_each_row<1>(dst.shape, st, {0}, 0, rows, [&](auto off, int64_t n, auto step) {
+        for (int64_t i = 0; i < n; ++i) pd[off[0] + i * step[0]] = v;
+      });
+    }
+  });
+  dst.storage->version++;
+}
+
+double item(const TensorData& x, const char* op) {
+  check(x.numel() == 1, op, ": expected a tensor with one element but got shape ", to_string(x.shape),
+        "; reduce it first (e.g. .sum()) or index an element");
+  return dispatch(x.dtype, [&](auto tag) { return static_cast<double>(*x.data<decltype(tag)>()); });
+}
+
+}  // namespace fluxion::kernels

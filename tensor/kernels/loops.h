@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// The loop machinery every elementwise kernel uses.
+//
+// A kernel is a scalar lambda; these templates run it over contiguous arrays
+// (the fast path: one flat loop the compiler vectorises, cloned for AVX-512 /
+// AVX2 / baseline and picked at load time), or over arbitrary strided and
+// broadcast operands (the general path: an n-d counter with an inner loop
+// along the last dim). Above `kParallelGrain` elements the work is split over
+// OpenMP threads; below it there is no threading overhead at all.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "tensor/tensor_data.h"
+
+// Compile the hot loops three times and choose by CPUID when the library loads,
+// so the binary runs on any x86-64 and still uses 512-bit vectors where present.
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+#define FLUXION_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define FLUXION_SIMD_CLONES
+#endif
+
+namespace fluxion::kernels {
+
+inline constexpr int64_t kParallelGrain = 32768;
+
+/// Number of threads fluxion's own loops use (and OpenBLAS, see set_num_threads).
+int num_threads();
+void set_num_threads(int n);
+
+/// Runs body(begin, end) over [0, n), split across threads when n is large.
+template <class Body>
+void parallel_for(int64_t n, int64_t grain, Body body) {
+  int threads = num_threads();
+  if (n <= grain || threads <= 1) {
+    body(int64_t{0}, n);
+    return;
+  }
+  int64_t chunks = std::min<int64_t>(threads, (n + grain - 1) / grain);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) body(n * c / chunks, n * (c + 1) / chunks);
+}
+
+template <class Out, class In, class F>
+FLUXION_SIMD_CLONES void flat_map(Out* y, const In* x, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
+}
+
+template <class Out, class A, class B, class F>
+FLUXION_SIMD_CLONES void flat_zip(Out* y, const A* a, const B* b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a[i], b[i]);
+}
+
+template <class Out, class A, class B, class F>
+FLUXION_SIMD_CLONES void flat_zip_scalar_b(Out* y, const A* a, B b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a[i], b);
+}
+
+template <class Out, class A, class B, class F>
+FLUXION_SIMD_CLONES void flat_zip_scalar_a(Out* y, A a, const B* b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a, b[i]);
+}
+
+/// Strides of `t` seen as having shape `shape` (broadcast dims get stride 0).
+Shape broadcast_strides(const TensorData& t, const Shape& shape);
+
+/// Calls inner(offsets, n, inner_strides) for every row along the last dim of
+/// `shape`, where offsets[k] is operand k's element offset at the row start.
+/// Rows [row_begin, row_end) only, so callers can split rows across threads.
+template <size_t N, class Inner>
+void for_each_row(const Shape& shape, const std::array<Shape, N>& strides, std::array<int64_t, N> base,
+                  int64_t row_begin, int64_t row_end, Inner inner) {
+  int64_t nd = (int64_t)shape.size();
+  std::array<int64_t, N> step{};
+  if (nd == 0) {
+    if (row_begin < row_end) inner(base, int64_t{1}, step);
+    return;
+  }
+  int64_t n = shape[nd - 1];
+  for (size_t k = 0; k < N; ++k) step[k] = strides[k][nd - 1];
+  std::vector<int64_t> idx(nd > 1 ? nd - 1 : 0, 0);
+  std::array<int64_t, N> off = base;
+  int64_t rest = row_begin;  // unravel row_begin into idx
+  for (int64_t d = nd - 2; d >= 0; --d) {
+    idx[d] = rest % shape[d];
+    rest /= shape[d];
+    for (size_t k = 0; k < N; ++k) off[k] += idx[d] * strides[k][d];
+  }
+  for (int64_t row = row_begin; row < row_end; ++row) {
+    inner(off, n, step);
+    for (int64_t d = nd - 2; d >= 0; --d) {
+      for (size_t k = 0; k < N; ++k) off[k] += strides[k][d];
+      if (++idx[d] < shape[d]) break;
+      for (size_t k = 0; k < N; ++k) off[k] -= strides[k][d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/// y = f(x) elementwise into a new contiguous tensor of dtype Out.
+template <class Out, class In, class F>
+TensorData map(const TensorData& x, F f) {
+  TensorData y = TensorData::empty(x.shape, dtype_of<Out>());
+  int64_t n = x.numel();
+  Out* py = y.data<Out>();
+  const In* px = x.data<In>();
+  if (x.is_contiguous()) {
+    parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_map(py + b, px + b, e - b, f); });
+    return y;
+  }
+  int64_t cols = x.dim() ? x.shape.back() : 1, rows = cols ? n / cols : 0;
+  std::array<Shape, 2> st{y.strides, x.strides};
+  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<2>(x.shape, st, {0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+      for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(px[off[1] + i * step[1]]);
+    });
+  });
+  return y;
+}
+
+/// y = f(a, b) elementwise with NumPy broadcasting, into a new contiguous tensor.
+template <class Out, class A, class B, class F>
+TensorData zip(const TensorData& a, const TensorData& b, const char* op, F f) {
+  Shape shape = a.shape == b.shape ? a.shape : broadcast_shapes(a.shape, b.shape, op);
+  TensorData y = TensorData::empty(shape, dtype_of<Out>());
+  int64_t n = y.numel();
+  Out* py = y.data<Out>();
+  const A* pa = a.data<A>();
+  const B* pb = b.data<B>();
+  bool ca = a.is_contiguous() && a.shape == shape, cb = b.is_contiguous() && b.shape == shape;
+  if (ca && cb) {
+    parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip(py + s, pa + s, pb + s, e - s, f); });
+    return y;
+  }
+  if (ca && b.numel() == 1) {
+    B vb = *pb;
+    parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip_scalar_b(py + s, pa + s, vb, e - s, f); });
+    return y;
+  }
+  if (cb && a.numel() == 1) {
+    A va = *pa;
+    parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip_scalar_a(py + s, va, pb + s, e - s, f); });
+    return y;
+  }
+  int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
+  std::array<Shape, 3> st{y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape)};
+  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<3>(shape, st, {0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+      for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]]);
+    });
+  });
+  return y;
+}
+
+}  // namespace fluxion::kernels

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+#include "tensor/kernels/matmul.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+
+#include "tensor/kernels/copy.h"
+#include "tensor/kernels/loops.h"
+
+extern "C" char* openblas_get_corename(void);
+extern "C" int openblas_get_parallel(void);
+
+namespace fluxion::kernels {
+
+static void bad_shapes(const Shape& a, const Shape& b) {
+  fail("matmul: shapes ", to_string(a), " and ", to_string(b), " cannot be multiplied (",
+       a.empty() || b.empty() ? "both arguments need at least 1 dim" : "inner dims differ", ")");
+}
+
+Shape matmul_shape(const Shape& a, const Shape& b) {
+  if (a.empty() || b.empty()) bad_shapes(a, b);
+  int64_t k_a = a.back(), k_b = b.size() == 1 ? b[0] : b[b.size() - 2];
+  if (k_a != k_b) bad_shapes(a, b);
+  Shape batch_a(a.begin(), a.end() - std::min<size_t>(a.size(), 2));
+  Shape batch_b(b.begin(), b.end() - std::min<size_t>(b.size(), 2));
+  Shape out = broadcast_shapes(batch_a, batch_b, "matmul");
+  if (a.size() >= 2) out.push_back(a[a.size() - 2]);
+  if (b.size() >= 2) out.push_back(b.back());
+  return out;
+}
+
+// A 2-D operand as BLAS wants it: a pointer, a leading dim and whether it is
+// transposed. Row-major [r, c] with strides (ld, 1), or its transpose with
+// strides (1, ld), go to BLAS as they are; anything else is copied first.
+struct BlasMat {
+  TensorData data;
+  bool trans = false;
+  int64_t ld = 0;
+};
+
+static BlasMat as_blas(const TensorData& m) {
+  int64_t r = m.shape[0], c = m.shape[1];
+  if (m.strides[1] == 1 && (m.strides[0] >= std::max<int64_t>(c, 1) || r == 1)) return {m, false, std::max<int64_t>({m.strides[0], c, 1})};
+  if (m.strides[0] == 1 && (m.strides[1] >= std::max<int64_t>(r, 1) || c == 1)) return {m, true, std::max<int64_t>({m.strides[1], r, 1})};
+  return {contiguous(m), false, std::max<int64_t>(c, 1)};
+}
+
+template <class T>
+static void gemm(const TensorData& a, const TensorData& b, T* out) {
+  int64_t n = a.shape[0], k = a.shape[1], m = b.shape[1];
+  if (n == 0 || m == 0) return;
+  if (k == 0) {
+    std::fill(out, out + n * m, T(0));
+    return;
+  }
+  BlasMat A = as_blas(a), B = as_blas(b);
+  auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
+  if constexpr (std::is_same_v<T, float>) {
+    cblas_sgemm(CblasRowMajor, ta, tb, n, m, k, 1.0f, A.data.data<float>(), A.ld, B.data.data<float>(), B.ld, 0.0f, out, m);
+  } else if constexpr (std::is_same_v<T, double>) {
+    cblas_dgemm(CblasRowMajor, ta, tb, n, m, k, 1.0, A.data.data<double>(), A.ld, B.data.data<double>(), B.ld, 0.0, out, m);
+  } else {  // int64: no BLAS, plain loops
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < m; ++j) {
+        T s = 0;
+        for (int64_t p = 0; p < k; ++p) s += a.data<T>()[i * a.strides[0] + p * a.strides[1]] * b.data<T>()[p * b.strides[0] + j * b.strides[1]];
+        out[i * m + j] = s;
+      }
+  }
+}
+
+// The 2-D slice `index` of the batch of x, where x has been viewed as [..batch, r, c].
+static TensorData batch_item(const TensorData& x, const Shape& batch, int64_t index) {
+  size_t nb = batch.size(), lead = nb - (x.shape.size() - 2);
+  int64_t off = x.offset;
+  for (size_t d = nb; d-- > 0;) {
+    int64_t i = index % batch[d];
+    index /= batch[d];
+    if (d >= lead && x.shape[d - lead] != 1) off += i * x.strides[d - lead];
+  }
+  return x.as_strided({x.shape[x.dim() - 2], x.shape.back()}, {x.strides[x.dim() - 2], x.strides.back()}, off);
+}
+
+TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
+  check(a_in.dtype == b_in.dtype, "matmul: dtypes ", dtype_name(a_in.dtype), " and ", dtype_name(b_in.dtype),
+        " differ; convert one with .to(dtype)");
+  Shape out_shape = matmul_shape(a_in.shape, b_in.shape);
+  // View 1-D operands as matrices: a [k] -> [1, k], b [k] -> [k, 1].
+  TensorData a = a_in, b = b_in;
+  if (a.dim() == 1) a = a.as_strided({1, a.shape[0]}, {0, a.strides[0]}, a.offset);
+  if (b.dim() == 1) b = b.as_strided({b.shape[0], 1}, {b.strides[0], 0}, b.offset);
+  // [B.., n, k] @ [k, m] with a contiguous: fold the batch into the rows, one gemm.
+  if (a.dim() > 2 && b.dim() == 2 && a.is_contiguous()) {
+    int64_t rows = a.numel() / a.shape.back();
+    a = a.as_strided({rows, a.shape.back()}, {a.shape.back(), 1}, a.offset);
+  }
+  Shape batch = broadcast_shapes(Shape(a.shape.begin(), a.shape.end() - 2), Shape(b.shape.begin(), b.shape.end() - 2), "matmul");
+  int64_t nbatch = numel(batch), n = a.shape[a.dim() - 2], m = b.shape.back();
+  TensorData y = TensorData::empty(out_shape, a.dtype);
+  dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    for (int64_t i = 0; i < nbatch; ++i) gemm<T>(batch_item(a, batch, i), batch_item(b, batch, i), y.data<T>() + i * n * m);
+  });
+  return y;
+}
+
+TensorData matmul_naive(const TensorData& a, const TensorData& b) {
+  check(a.dim() == 2 && b.dim() == 2 && a.shape[1] == b.shape[0] && a.dtype == b.dtype,
+        "matmul_naive: expects [n, k] and [k, m] of one dtype");
+  TensorData y = TensorData::empty({a.shape[0], b.shape[1]}, a.dtype);
+  dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    for (int64_t i = 0; i < a.shape[0]; ++i)
+      for (int64_t j = 0; j < b.shape[1]; ++j) {
+        double s = 0;
+        for (int64_t p = 0; p < a.shape[1]; ++p)
+          s += (double)a.data<T>()[i * a.strides[0] + p * a.strides[1]] * (double)b.data<T>()[p * b.strides[0] + j * b.strides[1]];
+        y.data<T>()[i * b.shape[1] + j] = static_cast<T>(s);
+      }
+  });
+  return y;
+}
+
+const char* blas_core() { return openblas_get_corename(); }
+
+const char* blas_threading() {
+  switch (openblas_get_parallel()) {
+    case 0: return "sequential";
+    case 1: return "pthread";
+    default: return "openmp";
+  }
+}
+
+}  // namespace fluxion::kernels

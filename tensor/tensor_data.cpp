@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "tensor/tensor_data.h"
+
+#include <cstdlib>
+#include <new>
+
+namespace fluxion {
+
+Storage::Storage(size_t n) : nbytes(n) {
+  // aligned_alloc wants a size that is a multiple of the alignment.
+  size_t padded = (n + 63) / 64 * 64;
+  if (padded == 0) padded = 64;
+  data = std::aligned_alloc(64, padded);
+  if (!data) fail("allocation of ", n, " bytes failed (out of memory)");
+}
+
+Storage::~Storage() { std::free(data); }
+
+TensorData TensorData::empty(const Shape& shape, DType dtype) {
+  for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", to_string(shape));
+  TensorData t;
+  t.storage = std::make_shared<Storage>((size_t)fluxion::numel(shape) * dtype_size(dtype));
+  t.shape = shape;
+  t.strides = contiguous_strides(shape);
+  t.dtype = dtype;
+  return t;
+}
+
+int64_t TensorData::size(int64_t d) const { return shape[wrap_dim(d, dim(), "size")]; }
+
+bool TensorData::is_contiguous() const {
+  int64_t expected = 1;
+  for (size_t i = shape.size(); i-- > 0;) {
+    if (shape[i] == 1) continue;
+    if (shape[i] == 0) return true;
+    if (strides[i] != expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+TensorData TensorData::as_strided(const Shape& new_shape, const Shape& new_strides, int64_t new_offset) const {
+  TensorData t = *this;
+  t.shape = new_shape;
+  t.strides = new_strides;
+  t.offset = new_offset;
+  return t;
+}
+
+}  // namespace fluxion
