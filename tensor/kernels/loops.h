@@ -73,6 +73,7 @@ Shape broadcast_strides(const TensorData& t, const Shape& shape);
 template <size_t N, class Inner>
 void for_each_row(const Shape& shape, const std::array<Shape, N>& strides, std::array<int64_t, N> base,
                   int64_t row_begin, int64_t row_end, Inner inner) {
+  if (row_begin >= row_end) return;  // also covers size-0 dims
   int64_t nd = (int64_t)shape.size();
   std::array<int64_t, N> step{};
   if (nd == 0) {

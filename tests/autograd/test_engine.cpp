@@ -128,3 +128,12 @@ TEST(ForwardAD, NestedLevelsDoNotConfusePerturbations) {
   auto z = xd * inner_tangent;
   EXPECT_DOUBLE_EQ(fx::forward_ad::unpack_dual(z, outer.id()).tangent.item(), 1.0);
 }
+
+TEST(Engine, GradientComesBackInTheInputDtype) {
+  auto x = fx::tensor({1.0, 2.0}, fx::Float64).requires_grad_();
+  auto y = (x.to(fx::Float32) * 3.0).sum();
+  EXPECT_EQ(y.dtype(), fx::Float32);
+  y.backward();
+  EXPECT_EQ(x.grad().dtype(), fx::Float64);
+  EXPECT_DOUBLE_EQ(x.grad().at({1}), 3.0);
+}

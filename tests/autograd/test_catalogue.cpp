@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+// Runs every check on every case of the op catalogue (see catalogue.h).
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cmath>
+
+#include "autograd/gradcheck.h"
+#include "catalogue.h"
+
+namespace {
+
+using catalogue::Args;
+using catalogue::OpCase;
+namespace fx = fluxion;
+
+struct Param {
+  size_t op;     // index into catalogue::all()
+  size_t shape;  // index into its shape sets
+  bool strided;  // non-contiguous inputs
+};
+
+void PrintTo(const Param& p, std::ostream* os) {
+  *os << catalogue::all()[p.op].name << " shapes#" << p.shape << (p.strided ? " strided" : "");
+}
+
+std::vector<Param> params() {
+  std::vector<Param> ps;
+  const auto& cases = catalogue::all();
+  for (size_t i = 0; i < cases.size(); ++i)
+    for (size_t s = 0; s < cases[i].shapes.size(); ++s) {
+      ps.push_back({i, s, false});
+      if (cases[i].strided) ps.push_back({i, s, true});
+    }
+  return ps;
+}
+
+std::string param_name(const testing::TestParamInfo<Param>& info) {
+  std::string n = catalogue::all()[info.param.op].name + "_" + std::to_string(info.param.shape) +
+                  (info.param.strided ? "_strided" : "");
+  for (char& c : n)
+    if (!std::isalnum((unsigned char)c)) c = '_';
+  return n;
+}
+
+class Catalogue : public testing::TestWithParam<Param> {
+ protected:
+  const OpCase& op() const { return catalogue::all()[GetParam().op]; }
+
+  // The case's inputs: its own generator or uniform values; differentiable
+  // float inputs require grad; strided params get non-contiguous copies.
+  Args inputs(uint64_t seed = 1) const {
+    std::mt19937_64 rng(seed + 7919 * GetParam().op + 104729 * GetParam().shape);
+    const auto& shapes = op().shapes[GetParam().shape];
+    Args xs;
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      fx::Tensor x = op().make_input ? op().make_input(shapes[i], i, rng) : catalogue::uniform(shapes[i], op().lo, op().hi, rng);
+      if (GetParam().strided && x.is_floating_point()) x = catalogue::strided_copy(x);
+      bool constant = std::find(op().constant.begin(), op().constant.end(), i) != op().constant.end();
+      if (x.is_floating_point() && !constant) x = x.detach().requires_grad_();
+      xs.push_back(x);
+    }
+    return xs;
+  }
+
+  std::vector<size_t> differentiable(const Args& xs) const {
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < xs.size(); ++i)
+      if (xs[i].requires_grad()) idx.push_back(i);
+    return idx;
+  }
+
+  fx::autograd::GradcheckOptions options() const { return {.atol = op().atol, .rtol = op().rtol}; }
+};
+
+TEST_P(Catalogue, ForwardMatchesReference) {
+  Args xs = inputs();
+  fx::Tensor y = op().fn(xs);
+  if (!op().ref1 && !op().ref2) GTEST_SKIP() << "no elementwise reference for " << op().name;
+  std::vector<double> got = y.to_vector<double>();
+  std::vector<double> a = xs[0].expand(y.shape()).to_vector<double>();
+  std::vector<double> b = op().ref2 ? xs[1].expand(y.shape()).to_vector<double>() : a;
+  for (size_t k = 0; k < got.size(); ++k) {
+    double want = op().ref2 ? op().ref2(a[k], b[k]) : op().ref1(a[k]);
+    EXPECT_NEAR(got[k], want, 1e-12 * (1 + std::abs(want))) << op().name << " element " << k;
+  }
+}
+
+TEST_P(Catalogue, VjpMatchesFiniteDifferences) {
+  Args xs = inputs();
+  if (differentiable(xs).empty()) GTEST_SKIP();
+  EXPECT_TRUE(fx::autograd::gradcheck(op().fn, xs, options()));
+}
+
+TEST_P(Catalogue, JvpMatchesFiniteDifferences) {
+  Args xs = inputs();
+  if (differentiable(xs).empty()) GTEST_SKIP();
+  EXPECT_TRUE(fx::autograd::jvpcheck(op().fn, xs, options()));
+}
+
+// <u, J v> computed in forward mode equals <J^T u, v> computed in reverse mode.
+TEST_P(Catalogue, ForwardAndReverseAreAdjoint) {
+  Args xs = inputs();
+  std::vector<size_t> idx = differentiable(xs);
+  if (idx.empty()) GTEST_SKIP();
+  std::mt19937_64 rng(42);
+  fx::Tensor y = op().fn(xs);
+  if (y.numel() == 0) GTEST_SKIP();
+  fx::Tensor u = catalogue::uniform(y.shape(), -1, 1, rng);
+  Args vs;
+  for (size_t i : idx) vs.push_back(catalogue::uniform(xs[i].shape(), -1, 1, rng));
+  // reverse: sum_i <J_i^T u, v_i>
+  Args wrt;
+  for (size_t i : idx) wrt.push_back(xs[i]);
+  std::vector<fx::Tensor> g = fx::autograd::grad({y}, wrt, {.grad_outputs = {u}, .allow_unused = true});
+  double reverse = 0;
+  for (size_t a = 0; a < idx.size(); ++a)
+    if (g[a].defined()) reverse += (g[a] * vs[a]).sum().item();
+  // forward: <u, sum_i J_i v_i>
+  double forward = 0;
+  {
+    fx::forward_ad::DualLevel level;
+    Args duals = xs;
+    for (size_t a = 0; a < idx.size(); ++a) duals[idx[a]] = fx::forward_ad::make_dual(xs[idx[a]], vs[a]);
+    fx::Tensor jv = fx::forward_ad::unpack_dual(op().fn(duals)).tangent;
+    if (jv.defined()) forward = (jv * u).sum().item();
+  }
+  EXPECT_NEAR(forward, reverse, 1e-10 * (1 + std::abs(reverse))) << op().name;
+}
+
+TEST_P(Catalogue, SecondOrderMatchesFiniteDifferences) {
+  Args xs = inputs();
+  if (!op().second_order || differentiable(xs).empty()) GTEST_SKIP();
+  EXPECT_TRUE(fx::autograd::gradgradcheck(op().fn, xs, options()));
+}
+
+// For s(x) = <f(x), u>: H v by forward-over-reverse equals H v by reverse-over-reverse.
+TEST_P(Catalogue, HvpForwardOverReverseEqualsReverseOverReverse) {
+  Args xs = inputs();
+  std::vector<size_t> idx = differentiable(xs);
+  if (!op().second_order || idx.empty()) GTEST_SKIP();
+  std::mt19937_64 rng(43);
+  fx::Tensor u;
+  {
+    fx::NoGradGuard no_grad;
+    u = catalogue::uniform(op().fn(xs).shape(), -1, 1, rng);
+  }
+  Args vs, wrt;
+  for (size_t i : idx) {
+    vs.push_back(catalogue::uniform(xs[i].shape(), -1, 1, rng));
+    wrt.push_back(xs[i]);
+  }
+  // reverse-over-reverse: d/dx <grad s(x), v>
+  fx::Tensor s = (op().fn(xs) * u).sum();
+  if (!s.requires_grad()) GTEST_SKIP() << "output does not depend on the inputs";
+  std::vector<fx::Tensor> g = fx::autograd::grad({s}, wrt, {.create_graph = true, .allow_unused = true});
+  fx::Tensor gv = fx::scalar(0.0, fx::Float64);
+  for (size_t a = 0; a < g.size(); ++a)
+    if (g[a].defined()) gv = gv + (g[a] * vs[a]).sum();
+  std::vector<fx::Tensor> hv_rr(idx.size());
+  if (gv.requires_grad())
+    hv_rr = fx::autograd::grad({gv}, wrt, {.allow_unused = true});
+  // forward-over-reverse: the gradient of s at dual inputs carries H v as its tangent
+  std::vector<fx::Tensor> hv_fr(idx.size());
+  {
+    fx::forward_ad::DualLevel level;
+    Args duals = xs;
+    for (size_t a = 0; a < idx.size(); ++a) duals[idx[a]] = fx::forward_ad::make_dual(xs[idx[a]], vs[a]);
+    fx::Tensor sd = (op().fn(duals) * u).sum();
+    std::vector<fx::Tensor> gd = fx::autograd::grad({sd}, wrt, {.allow_unused = true});
+    for (size_t a = 0; a < idx.size(); ++a)
+      if (gd[a].defined()) hv_fr[a] = fx::forward_ad::unpack_dual(gd[a]).tangent;
+  }
+  for (size_t a = 0; a < idx.size(); ++a) {
+    std::vector<double> rr = hv_rr[a].defined() ? hv_rr[a].to_vector<double>() : std::vector<double>(xs[idx[a]].numel(), 0.0);
+    std::vector<double> fr = hv_fr[a].defined() ? hv_fr[a].to_vector<double>() : std::vector<double>(xs[idx[a]].numel(), 0.0);
+    ASSERT_EQ(rr.size(), fr.size());
+    for (size_t k = 0; k < rr.size(); ++k)
+      EXPECT_NEAR(fr[k], rr[k], 1e-9 * (1 + std::abs(rr[k]))) << op().name << " input " << idx[a] << " element " << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, Catalogue, testing::ValuesIn(params()), param_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Catalogue);
+
+}  // namespace
