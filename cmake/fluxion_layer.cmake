@@ -18,6 +18,7 @@ function(fluxion_layer name)
   if(srcs)
     add_library(${target} STATIC ${srcs})
     target_link_libraries(${target} PUBLIC ${L_DEPS})
+    target_compile_features(${target} PUBLIC cxx_std_20)  # users of the headers need C++20 too
     target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
                                                 $<INSTALL_INTERFACE:include/fluxion>)
     target_compile_options(${target} PRIVATE $<$<CONFIG:Release>:-O3>)

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: MIT
+# cmake -P script: each layer may include only the layers below it
+# (tensor <- autograd <- nn, optim, odeint <- examples, bench). An upward
+# include fails this test, naming the file and the include.
+# Input: -DSOURCE_DIR=...
+set(allowed_tensor tensor)
+set(allowed_autograd tensor autograd)
+set(allowed_nn tensor autograd nn)
+set(allowed_optim tensor autograd nn optim)
+set(allowed_odeint tensor autograd nn odeint)
+set(all_layers tensor autograd nn optim odeint examples)
+set(bad "")
+foreach(layer tensor autograd nn optim odeint)
+  file(GLOB_RECURSE files ${SOURCE_DIR}/${layer}/*.h ${SOURCE_DIR}/${layer}/*.cpp)
+  foreach(f ${files})
+    file(STRINGS ${f} includes REGEX "^#include \"[a-z_]+/")
+    foreach(line ${includes})
+      string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${line}")
+      list(FIND all_layers ${target} is_layer)
+      list(FIND allowed_${layer} ${target} ok)
+      if(is_layer GREATER -1 AND ok EQUAL -1)
+        list(APPEND bad "${f}: ${line} (${layer}/ may not include ${target}/)")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(bad)
+  string(REPLACE ";" "\n" bad "${bad}")
+  message(FATAL_ERROR "upward includes:\n${bad}")
+endif()
