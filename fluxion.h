@@ -17,6 +17,7 @@
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/function.h"
+#include "autograd/functional.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
