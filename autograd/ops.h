@@ -107,11 +107,36 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor squeeze(const Tensor& x, std::optional<int64_t> dim = {});
 [[nodiscard]] Tensor unsqueeze(const Tensor& x, int64_t dim);
 [[nodiscard]] Tensor flatten(const Tensor& x, int64_t start_dim = 0, int64_t end_dim = -1);
+// slicing views (views.cpp); they share storage, so writing into one writes into x
+/// x[start:end:step] along dim, bounds as in Python (negative from the end, clamped; none = the end); step > 0
+[[nodiscard]] Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end,
+                           int64_t step = 1);
+/// x[index] along dim, which disappears; a negative index counts from the end
+[[nodiscard]] Tensor select(const Tensor& x, int64_t dim, int64_t index);
+/// x[start:start+length] along dim; out of range is an error (no clamping)
+[[nodiscard]] Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
+/// the (offset-)diagonal of the d0-d1 planes, as a new last dim
+[[nodiscard]] Tensor diagonal(const Tensor& x, int64_t offset = 0, int64_t d0 = 0, int64_t d1 = 1);
 
 // ---- indexing and joining (index.cpp, join.cpp) -------------------------------
+// index tensors are int64; an index out of range is an error
+/// the entries index[k] of dim (index: 1-d); y.shape[dim] = index.numel()
+[[nodiscard]] Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index);
+/// y[i][j] = x[index[i][j]][j] for dim 0 (and likewise for other dims); y has index's shape
+[[nodiscard]] Tensor gather(const Tensor& x, int64_t dim, const Tensor& index);
+/// a copy of x with y[index[i][j]][j] += src[i][j] for dim 0 (and likewise); x and src same dtype
+[[nodiscard]] Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+/// the elements of x where mask (broadcast with x) is nonzero, as a 1-d tensor
+[[nodiscard]] Tensor masked_select(const Tensor& x, const Tensor& mask);
+/// reverses the order of elements along each of dims (a copy, as in PyTorch)
+[[nodiscard]] Tensor flip(const Tensor& x, std::vector<int64_t> dims);
+/// shifts elements along dim by `shifts`, wrapping around: y[(i + shifts) % n] = x[i]
+[[nodiscard]] Tensor roll(const Tensor& x, int64_t shifts, int64_t dim);
+/// joins along an existing dim (cat) or a new one (stack); dims may be negative
 [[nodiscard]] Tensor cat(const std::vector<Tensor>& xs, int64_t dim = 0);
 [[nodiscard]] Tensor stack(const std::vector<Tensor>& xs, int64_t dim = 0);
 /// constant padding; pads = {left, right} for the last dim, then {left, right} for the one before ...
+/// (a negative pad crops)
 [[nodiscard]] Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, double value = 0);
 
 // ---- linear algebra (matmul.cpp, linalg.cpp) ----------------------------------

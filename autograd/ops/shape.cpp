@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Views: ops that change shape, strides and offset but share storage.
+// Views: ops that change shape, strides and offset but share storage
+// (reshape, view, flatten, squeeze, unsqueeze, expand, transpose, permute).
 // Their rules are the inverse view applied to the gradient or tangent.
+// Slicing views (slice, select, narrow, diagonal) are in views.cpp.
+#include <algorithm>
+
 #include "autograd/function.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
@@ -29,14 +33,41 @@ static Shape infer_shape(Shape shape, int64_t n, const Shape& from, const char* 
   return shape;
 }
 
-// reshape: same elements in row-major order, new shape. A view when x is
-// contiguous, else a copy.   rules: reshape back
+// The strides that show x's elements (in row-major order) with shape `shape`
+// without copying, or nothing when no such strides exist (PyTorch's
+// computeStride). Dims of x that are laid out back to back form "chunks"; a
+// chunk can be split or merged freely, but a new dim may not straddle two.
+static std::optional<Shape> view_strides(const TensorData& x, const Shape& shape) {
+  if (x.dim() == 0 || x.numel() == 0) return contiguous_strides(shape);
+  Shape strides(shape.size());
+  int64_t view_d = (int64_t)shape.size() - 1, chunk_stride = x.strides.back(), x_numel = 1, view_numel = 1;
+  for (int64_t d = x.dim() - 1; d >= 0; --d) {
+    x_numel *= x.shape[d];
+    bool chunk_ends = d == 0 || (x.shape[d - 1] != 1 && x.strides[d - 1] != x_numel * chunk_stride);
+    if (!chunk_ends) continue;
+    while (view_d >= 0 && (view_numel < x_numel || shape[view_d] == 1)) {
+      strides[view_d] = view_numel * chunk_stride;
+      view_numel *= shape[view_d--];
+    }
+    if (view_numel != x_numel) return std::nullopt;
+    if (d > 0) {
+      chunk_stride = x.strides[d - 1];
+      x_numel = view_numel = 1;
+    }
+  }
+  if (view_d != -1) return std::nullopt;
+  return strides;
+}
+
+// reshape: same elements in row-major order, new shape. A view when the
+// strides allow it (always for contiguous x), else a copy.   rules: reshape back
 struct Reshape {
   static constexpr const char* name = "Reshape";
   static constexpr Save save = Save::nothing;
   Shape shape;
   TensorData forward(const TensorData& x) const {
-    TensorData c = kernels::contiguous(x);
+    if (std::optional<Shape> strides = view_strides(x, shape)) return x.as_strided(shape, *strides, x.offset);
+    TensorData c = kernels::clone(x);
     return c.as_strided(shape, contiguous_strides(shape), c.offset);
   }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad.reshape(s.input_shape(0)); }
@@ -94,6 +125,27 @@ Tensor expand(const Tensor& x, Shape shape) {
   return apply(Expand{std::move(shape)}, x);
 }
 
+// permute: y.shape[i] = x.shape[dims[i]].   rules: vjp permutes back, jvp permutes the tangent
+struct Permute {
+  static constexpr const char* name = "Permute";
+  static constexpr Save save = Save::nothing;
+  std::vector<int64_t> dims;
+  TensorData forward(const TensorData& x) const {
+    Shape shape(dims.size()), strides(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) {
+      shape[i] = x.shape[dims[i]];
+      strides[i] = x.strides[dims[i]];
+    }
+    return x.as_strided(shape, strides, x.offset);
+  }
+  Tensor vjp(const Tensor& grad, const Saved&) const {
+    std::vector<int64_t> inverse(dims.size());
+    for (size_t i = 0; i < dims.size(); ++i) inverse[dims[i]] = (int64_t)i;
+    return grad.permute(inverse);
+  }
+  Tensor jvp(const Tensor& dx, const Saved&) const { return dx.permute(dims); }
+};
+
 Tensor broadcast_to(const Tensor& x, const Shape& shape) { return expand(x, shape); }
 
 Tensor transpose(const Tensor& x, int64_t d0, int64_t d1) {
@@ -110,12 +162,53 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
   return reshape(x, shape);
 }
 
+Tensor permute(const Tensor& x, std::vector<int64_t> dims) {
+  check((int64_t)dims.size() == x.dim(), "permute: got ", dims.size(), " dims for a tensor of shape ",
+        to_string(x.shape()), "; give each of its ", x.dim(), " dims once");
+  std::vector<bool> seen(dims.size(), false);
+  bool identity = true;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    dims[i] = wrap_dim(dims[i], x.dim(), "permute");
+    check(!seen[dims[i]], "permute: dim ", dims[i], " appears twice; give each dim once");
+    seen[dims[i]] = true;
+    identity = identity && dims[i] == (int64_t)i;
+  }
+  if (identity) return x;
+  return apply(Permute{std::move(dims)}, x);
+}
+
+Tensor squeeze(const Tensor& x, std::optional<int64_t> dim) {
+  Shape shape;
+  int64_t d = dim ? wrap_dim(*dim, x.dim(), "squeeze") : -1;
+  for (int64_t i = 0; i < x.dim(); ++i)
+    if (x.shape()[i] != 1 || (dim && i != d)) shape.push_back(x.shape()[i]);
+  return reshape(x, shape);
+}
+
+Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
+  if (x.dim() == 0) return reshape(x, {1});
+  start_dim = wrap_dim(start_dim, x.dim(), "flatten");
+  end_dim = wrap_dim(end_dim, x.dim(), "flatten");
+  check(start_dim <= end_dim, "flatten: start_dim ", start_dim, " comes after end_dim ", end_dim);
+  Shape shape(x.shape().begin(), x.shape().begin() + start_dim);
+  int64_t n = 1;
+  for (int64_t i = start_dim; i <= end_dim; ++i) n *= x.shape()[i];
+  shape.push_back(n);
+  shape.insert(shape.end(), x.shape().begin() + end_dim + 1, x.shape().end());
+  return reshape(x, shape);
+}
+
 Tensor Tensor::reshape(Shape shape) const { return fluxion::reshape(*this, std::move(shape)); }
 Tensor Tensor::view(Shape shape) const {
-  check(is_contiguous(), "view: tensor of shape ", to_string(this->shape()), " with strides ", to_string(strides()),
-        " is not contiguous, so it cannot be viewed as ", to_string(shape), "; use reshape() (which copies)");
+  shape = infer_shape(std::move(shape), numel(), this->shape(), "view");
+  check(view_strides(tensor_data(), shape).has_value(), "view: tensor of shape ", to_string(this->shape()),
+        " with strides ", to_string(strides()), " cannot be viewed as ", to_string(shape),
+        " without copying; use reshape() (which copies) or contiguous() first");
   return fluxion::reshape(*this, std::move(shape));
 }
+Tensor Tensor::permute(std::vector<int64_t> dims) const { return fluxion::permute(*this, std::move(dims)); }
+Tensor Tensor::squeeze(std::optional<int64_t> dim) const { return fluxion::squeeze(*this, dim); }
+Tensor Tensor::flatten(int64_t start_dim, int64_t end_dim) const { return fluxion::flatten(*this, start_dim, end_dim); }
 Tensor Tensor::expand(Shape shape) const { return fluxion::expand(*this, std::move(shape)); }
 Tensor Tensor::expand_as(const Tensor& other) const { return fluxion::expand(*this, other.shape()); }
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const { return fluxion::transpose(*this, d0, d1); }

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+// Indexing by integer tensors: gather and scatter_add (the two primitives,
+// each the other's adjoint), and the composites index_select and
+// masked_select. Lessons use them for class scores (log p[label]) and masks.
+#include "autograd/function.h"
+#include "autograd/ops.h"
+#include "tensor/kernels/index.h"
+
+namespace fluxion {
+
+// gather: y[j] = x[j with j[dim] = index[j]].
+// rules: vjp adds grad back at the gathered positions (scatter_add into zeros),
+//        jvp gathers the tangent
+struct Gather {
+  static constexpr const char* name = "Gather";
+  static constexpr Save save = Save::nothing;
+  int64_t dim;
+  Tensor index;  // int64, never requires grad
+  TensorData forward(const TensorData& x) const { return kernels::gather(x, dim, index.tensor_data()); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return zeros(s.input_shape(0), grad.dtype()).scatter_add(dim, index, grad);
+  }
+  Tensor jvp(const Tensor& dx, const Saved&) const { return dx.gather(dim, index); }
+};
+
+// scatter_add: y = x, then y[j with j[dim] = index[j]] += src[j].
+// dy/dx = identity; dy/dsrc picks grad at the scattered positions (gather).
+struct ScatterAdd {
+  static constexpr const char* name = "ScatterAdd";
+  static constexpr Save save = Save::nothing;
+  int64_t dim;
+  Tensor index;
+  TensorData forward(const TensorData& x, const TensorData& src) const {
+    return kernels::scatter_add(x, dim, index.tensor_data(), src);
+  }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {grad, s.needs_grad(1) ? grad.gather(dim, index) : Tensor{}};
+  }
+  Tensor jvp(const Tensor& dx, const Tensor& dsrc, const Saved& s) const {
+    if (!dsrc.defined()) return dx;
+    return (dx.defined() ? dx : zeros(s.input_shape(0), dsrc.dtype())).scatter_add(dim, index, dsrc);
+  }
+};
+
+static void check_index_tensor(const Tensor& index, const char* op) {
+  check(index.defined() && index.dtype() == Int64, op, ": index must be an int64 tensor, got ",
+        index.defined() ? dtype_name(index.dtype()) : "an undefined tensor",
+        "; build it with fluxion::tensor(std::vector<int64_t>{...}, shape) or .to(fluxion::Int64)");
+}
+
+// The checks PyTorch makes: same number of dims, and index no larger than
+// `other` in any dim except `dim` (`also_dim`: in every dim, for src).
+static void check_index_shape(const Tensor& index, const Tensor& other, int64_t dim, bool also_dim, const char* op,
+                              const char* what) {
+  check(index.dim() == other.dim(), op, ": index of shape ", to_string(index.shape()), " and ", what, " of shape ",
+        to_string(other.shape()), " must have the same number of dims");
+  for (int64_t d = 0; d < index.dim(); ++d)
+    check((d == dim && !also_dim) || index.size(d) <= other.size(d), op, ": index of shape ",
+          to_string(index.shape()), " is larger than ", what, " of shape ", to_string(other.shape()), " in dim ", d);
+}
+
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
+  check_index_tensor(index, "gather");
+  dim = wrap_dim(dim, x.dim(), "gather");
+  check_index_shape(index, x, dim, false, "gather", "input");
+  return apply(Gather{dim, index.detach()}, x);
+}
+
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  check_index_tensor(index, "scatter_add");
+  dim = wrap_dim(dim, x.dim(), "scatter_add");
+  check(x.dtype() == src.dtype(), "scatter_add: self has dtype ", dtype_name(x.dtype()), " but src has ",
+        dtype_name(src.dtype()), "; convert src with .to(self.dtype())");
+  check_index_shape(index, x, dim, false, "scatter_add", "self");
+  check_index_shape(index, src, dim, true, "scatter_add", "src");
+  return apply(ScatterAdd{dim, index.detach()}, x, src);
+}
+
+// index_select = gather with the 1-d index laid along dim and broadcast over the other dims
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
+  check_index_tensor(index, "index_select");
+  check(x.dim() > 0, "index_select: cannot index a 0-d tensor");
+  check(index.dim() <= 1, "index_select: index must be 1-d, got shape ", to_string(index.shape()));
+  dim = wrap_dim(dim, x.dim(), "index_select");
+  kernels::check_indices(index.tensor_data(), x.size(dim), "index_select", dim);
+  Shape along(x.dim(), 1), shape = x.shape();
+  along[dim] = shape[dim] = index.numel();
+  return gather(x, dim, index.reshape(along).expand(shape));
+}
+
+// masked_select = the flattened broadcast x at the positions where mask is nonzero
+Tensor masked_select(const Tensor& x, const Tensor& mask) {
+  Shape shape = broadcast_shapes(x.shape(), mask.shape(), "masked_select");
+  Tensor positions(kernels::nonzero_flat(mask.expand(shape).tensor_data()));
+  return x.expand(shape).reshape({-1}).index_select(0, positions);
+}
+
+Tensor Tensor::index_select(int64_t dim, const Tensor& index) const { return fluxion::index_select(*this, dim, index); }
+Tensor Tensor::gather(int64_t dim, const Tensor& index) const { return fluxion::gather(*this, dim, index); }
+Tensor Tensor::scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const {
+  return fluxion::scatter_add(*this, dim, index, src);
+}
+Tensor Tensor::masked_select(const Tensor& mask) const { return fluxion::masked_select(*this, mask); }
+
+}  // namespace fluxion
