@@ -23,8 +23,16 @@ struct Gather {
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.gather(dim, index); }
 };
 
+// The part of src beyond index's extent is not used; its gradient is zero.
+static Tensor pad_to(const Tensor& g, const Shape& shape) {
+  std::vector<int64_t> pads;
+  for (int64_t d = g.dim() - 1; d >= 0; --d) pads.insert(pads.end(), {0, shape[d] - g.size(d)});
+  return g.shape() == shape ? g : pad(g, pads);
+}
+
 // scatter_add: y = x, then y[j with j[dim] = index[j]] += src[j].
-// dy/dx = identity; dy/dsrc picks grad at the scattered positions (gather).
+// dy/dx = identity; dy/dsrc picks grad at the scattered positions (gather),
+// zero where src reaches beyond index.
 struct ScatterAdd {
   static constexpr const char* name = "ScatterAdd";
   static constexpr Save save = Save::nothing;
@@ -34,7 +42,7 @@ struct ScatterAdd {
     return kernels::scatter_add(x, dim, index.tensor_data(), src);
   }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
-    return {grad, s.needs_grad(1) ? grad.gather(dim, index) : Tensor{}};
+    return {grad, s.needs_grad(1) ? pad_to(grad.gather(dim, index), s.input_shape(1)) : Tensor{}};
   }
   Tensor jvp(const Tensor& dx, const Tensor& dsrc, const Saved& s) const {
     if (!dsrc.defined()) return dx;
