@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// minimize(): the driver, and the stopping rules every method shares.
+#include "optim/minimize.h"
+
+#include "autograd/ops.h"
+#include "optim/methods.h"
+
+namespace fluxion::optim {
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::converged_gradient: return "converged: gradient norm below gtol";
+    case Status::converged_function: return "converged: change in f below ftol";
+    case Status::converged_step: return "converged: step below xtol";
+    case Status::max_iterations: return "stopped: maximum number of iterations reached";
+    case Status::max_evaluations: return "stopped: maximum number of function evaluations reached";
+    case Status::line_search_failed: return "stopped: the line search found no acceptable step";
+    default: return "stopped: f or its gradient is not finite";
+  }
+}
+
+namespace detail {
+
+Trace::Trace(Objective& obj, const MinimizeOptions& o, OptimizeResult& r, size_t n)
+    : obj_(obj), o_(o), r_(r), max_iter_(o.max_iter > 0 ? o.max_iter : (int)std::max<size_t>(200 * n, 200)) {}
+
+void Trace::record(const Point& p) {
+  if (o_.record_history) r_.history.push_back({p.x, p.f, gnorm(p.g)});
+}
+
+std::optional<Status> Trace::bounds() const {
+  if (r_.nit >= max_iter_) return Status::max_iterations;
+  if (o_.max_eval > 0 && obj_.nfev >= o_.max_eval) return Status::max_evaluations;
+  return std::nullopt;
+}
+
+std::optional<Status> Trace::at_start(const Point& p) {
+  record(p);
+  if (!std::isfinite(p.f) || !all_finite(p.g)) return Status::non_finite;
+  if (gnorm(p.g) <= o_.gtol) return Status::converged_gradient;
+  return std::nullopt;
+}
+
+std::optional<Status> Trace::after_step(const Point& prev, const Point& cur) {
+  ++r_.nit;
+  record(cur);
+  if (!std::isfinite(cur.f) || !all_finite(cur.g)) return Status::non_finite;
+  if (gnorm(cur.g) <= o_.gtol) return Status::converged_gradient;
+  if (o_.ftol > 0 && std::abs(prev.f - cur.f) <= o_.ftol * std::max(1.0, std::abs(cur.f)))
+    return Status::converged_function;
+  if (o_.xtol > 0) {
+    double dx = 0;
+    for (size_t i = 0; i < cur.x.size(); ++i) dx = std::max(dx, std::abs(cur.x[i] - prev.x[i]));
+    if (dx <= o_.xtol) return Status::converged_step;
+  }
+  return bounds();
+}
+
+std::optional<Status> Trace::after_rejected() {
+  ++r_.nit;
+  return bounds();
+}
+
+int Trace::evals_left() const { return o_.max_eval > 0 ? std::max(1, o_.max_eval - obj_.nfev) : 1 << 30; }
+
+Phi Trace::phi(const Vec& x, const Vec& p) const {
+  return [this, x, p](double alpha) {
+    const Point& q = obj_.eval(step(x, alpha, p));
+    return PhiValue{q.f, dot(q.g, p)};
+  };
+}
+
+Status line_search_status(const LineSearchResult& ls) {
+  return ls.status == LineSearchStatus::non_finite ? Status::non_finite : Status::line_search_failed;
+}
+
+}  // namespace detail
+
+OptimizeResult minimize(const ScalarFunction& f, const Tensor& x0, const MinimizeOptions& o) {
+  check(x0.defined() && x0.is_floating_point() && x0.numel() > 0,
+        "minimize: x0 must be a non-empty floating tensor (it is worked on in Float64)");
+  check(o.gtol >= 0 && o.ftol >= 0 && o.xtol >= 0, "minimize: tolerances must be >= 0");
+  check(o.history_size > 0, "minimize: history_size must be positive, got ", o.history_size);
+  OptimizeResult r;
+  detail::Objective obj(f, x0, o.hvp);
+  detail::Trace trace(obj, o, r, (size_t)x0.numel());
+  detail::Point cur = obj.eval(x0.detach().to_vector<double>());
+  std::optional<Status> start = trace.at_start(cur);
+  Status s;
+  if (start) {
+    s = *start;
+  } else {
+    switch (o.method) {
+      case Method::gd: s = detail::run_gd(obj, trace, cur); break;
+      case Method::bfgs: s = detail::run_bfgs(obj, trace, cur); break;
+      case Method::lbfgs: s = detail::run_lbfgs(obj, trace, cur, o.history_size); break;
+      case Method::newton_cg: s = detail::run_newton_cg(obj, trace, cur); break;
+      case Method::trust_ncg:
+        s = detail::run_trust_ncg(obj, trace, cur, o.initial_trust_radius, o.max_trust_radius);
+        break;
+      default: s = detail::run_newton(obj, trace, cur); break;
+    }
+  }
+  r.x = obj.to_tensor(cur.x);
+  r.fun = cur.f;
+  r.grad = obj.to_tensor(cur.g);
+  r.nfev = r.ngev = obj.nfev;
+  r.nhvp = obj.nhvp;
+  r.status = s;
+  r.message = status_name(s);
+  return r;
+}
+
+}  // namespace fluxion::optim

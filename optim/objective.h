@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// Internal to optim/: f, its gradient and Hessian-vector products at points
+// given as flat double vectors, with counting and a small memo (a repeated
+// point costs nothing, as SciPy's MemoizeJac), and the vector algebra the
+// second-order methods are written in.
+#pragma once
+#include <cmath>
+#include <deque>
+#include <vector>
+
+#include "autograd/tensor.h"
+#include "optim/minimize.h"
+
+namespace fluxion::optim::detail {
+
+using Vec = std::vector<double>;
+
+inline double dot(const Vec& a, const Vec& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+inline double norm(const Vec& a, double p = 2) {
+  if (std::isinf(p)) {
+    double m = 0;
+    for (double v : a) m = std::max(m, std::abs(v));
+    return m;
+  }
+  return std::sqrt(dot(a, a));
+}
+/// y += a * x
+inline void axpy(double a, const Vec& x, Vec& y) {
+  for (size_t i = 0; i < x.size(); ++i) y[i] += a * x[i];
+}
+/// x + a * p
+inline Vec step(const Vec& x, double a, const Vec& p) {
+  Vec y = x;
+  axpy(a, p, y);
+  return y;
+}
+inline bool all_finite(const Vec& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+struct Point {
+  Vec x;
+  double f = 0;
+  Vec g;
+};
+
+class Objective {
+ public:
+  Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode);
+  /// f and grad f at x (memoised over the last few points).
+  const Point& eval(const Vec& x);
+  /// H(x) v.
+  Vec hvp(const Vec& x, const Vec& v);
+  int nfev = 0, nhvp = 0;
+  Tensor to_tensor(const Vec& x) const;
+
+ private:
+  const ScalarFunction& f_;
+  Shape shape_;
+  HvpMode mode_;
+  std::deque<Point> memo_;
+  // reverse-over-reverse keeps the gradient's graph at one point for all its HVPs
+  Vec graph_x_;
+  Tensor graph_leaf_, graph_grad_;
+};
+
+}  // namespace fluxion::optim::detail
