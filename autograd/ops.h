@@ -97,6 +97,32 @@ void manual_seed(uint64_t seed);
 /// Sums a broadcast tensor back down to `shape` (the reverse of expand).
 [[nodiscard]] Tensor sum_to(const Tensor& x, const Shape& shape);
 [[nodiscard]] Tensor mean(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// Product over one dim (or all); the gradient is exact where inputs are zero.
+[[nodiscard]] Tensor prod(const Tensor& x, std::optional<int64_t> dim = {}, bool keepdim = false);
+/// Largest / smallest value over dims; ties share the gradient evenly (PyTorch's amax).
+[[nodiscard]] Tensor amax(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+[[nodiscard]] Tensor amin(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// Over all elements, as amax / amin.
+[[nodiscard]] Tensor max(const Tensor& x);
+[[nodiscard]] Tensor min(const Tensor& x);
+/// (values, int64 indices) along dim; the gradient goes to the returned index.
+[[nodiscard]] std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim = false);
+[[nodiscard]] std::pair<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim = false);
+/// int64 index of the first max / min along dim (of the flattened tensor when no dim).
+[[nodiscard]] Tensor argmax(const Tensor& x, std::optional<int64_t> dim = {}, bool keepdim = false);
+[[nodiscard]] Tensor argmin(const Tensor& x, std::optional<int64_t> dim = {}, bool keepdim = false);
+/// log(sum(exp(x))) over dims, without overflow.
+[[nodiscard]] Tensor logsumexp(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// Vector p-norm over dims: p = 1, 2, INFINITY, -INFINITY or any p > 0. Gradient 0 at 0.
+[[nodiscard]] Tensor norm(const Tensor& x, double p = 2, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// sum((x - mean)^2) / (N - correction) over dims (correction 1: the unbiased estimate).
+[[nodiscard]] Tensor var(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false);
+[[nodiscard]] Tensor std(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false);
+/// 0-d int64 1/0: every element / some element nonzero. Not differentiable.
+[[nodiscard]] Tensor all(const Tensor& x);
+[[nodiscard]] Tensor any(const Tensor& x);
+/// Running sum along dim.
+[[nodiscard]] Tensor cumsum(const Tensor& x, int64_t dim);
 
 // ---- views and shape (shape.cpp) ----------------------------------------------
 [[nodiscard]] Tensor reshape(const Tensor& x, Shape shape);

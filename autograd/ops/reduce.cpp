@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Reductions. sum is the primitive; mean is a composite of it.
+// Sum-like reductions and the running sum. Primitives with rules: sum, sum_to,
+// prod, logsumexp (promoted for stability) and cumsum. Composites: mean, var.
+// (max, min, arg*, all, any: minmax.cpp.)
+#include <cmath>
+
 #include "autograd/function.h"
 #include "autograd/ops.h"
+#include "autograd/ops/reduction.h"
+#include "tensor/kernels/copy.h"
 #include "tensor/kernels/reduce.h"
 
 namespace fluxion {
-
-// The gradient of a reduction, in the input's shape: put back the reduced
-// dims as size 1 (when keepdim was false), then broadcast.
-static Tensor unreduce(const Tensor& grad, const Shape& input_shape, const std::vector<int64_t>& dims, bool keepdim) {
-  std::vector<int64_t> d = reduction_dims(dims, (int64_t)input_shape.size(), "sum");
-  Tensor g = keepdim ? grad : grad.reshape(reduced_shape(input_shape, d, true));
-  return g.expand(input_shape);
-}
 
 // sum: y = sum_i x_i over dims.   dy/dx_i = 1
 struct Sum {
@@ -21,7 +19,7 @@ struct Sum {
   std::vector<int64_t> dims;
   bool keepdim;
   TensorData forward(const TensorData& x) const { return kernels::sum(x, dims, keepdim); }
-  Tensor vjp(const Tensor& grad, const Saved& s) const { return unreduce(grad, s.input_shape(0), dims, keepdim); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const { return unreduce(grad, s.input_shape(0), dims, keepdim, "sum"); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.sum(dims, keepdim); }
 };
 
@@ -44,6 +42,74 @@ struct SumTo {
   Tensor jvp(const Tensor& dx, const Saved&) const { return sum_to(dx, shape); }
 };
 
+// prod along one dim: y = prod_k x_k.   dy/dx_i = prod_{k != i} x_k
+struct Prod {
+  static constexpr const char* name = "Prod";
+  static constexpr Save save = Save::both;
+  int64_t dim;
+  bool keepdim;
+  TensorData forward(const TensorData& x) const { return kernels::prod(x, {dim}, keepdim); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return keep_dims(grad, s.input_shape(0), {dim}, keepdim, "prod") * others(s);
+  }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * others(s)).sum({dim}, keepdim); }
+
+  // prod_{k != i} x_k for every i along dim. It is y / x_i when no x is 0;
+  // with zeros, row i of an n x n grid holding x with x_i replaced by 1 gives
+  // it exactly (and stays differentiable), at O(n^2) cost.
+  Tensor others(const Saved& s) const {
+    Tensor x = s.input();
+    if (kernels::item(kernels::all(x.tensor_data())) != 0)
+      return keep_dims(s.output(), x.shape(), {dim}, keepdim, "prod") / x;
+    int64_t n = x.size(dim);
+    Tensor xt = x.transpose(dim, -1);  // [..., n]
+    Shape grid = xt.shape();
+    grid.insert(grid.end() - 1, n);  // [..., n, n]
+    Tensor id = eye(n, n, x.dtype());
+    Tensor rows = xt.unsqueeze(-2).expand(grid) * (1.0 - id) + id;
+    return rows.prod(-1).transpose(dim, -1);
+  }
+};
+
+// logsumexp: y = log sum_i exp(x_i).   dy/dx_i = exp(x_i - y), the softmax
+struct LogSumExp {
+  static constexpr const char* name = "LogSumExp";
+  static constexpr Save save = Save::both;
+  std::vector<int64_t> dims;
+  bool keepdim;
+  TensorData forward(const TensorData& x) const { return kernels::logsumexp(x, dims, keepdim); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return keep_dims(grad, s.input_shape(0), dims, keepdim, "logsumexp") * softmax(s);
+  }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * softmax(s)).sum(dims, keepdim); }
+  Tensor softmax(const Saved& s) const {
+    return (s.input() - keep_dims(s.output(), s.input_shape(0), dims, keepdim, "logsumexp")).exp();
+  }
+};
+
+// cumsum: y_i = sum_{k <= i} x_k.   dy_i/dx_k = [k <= i]
+struct Cumsum {
+  static constexpr const char* name = "Cumsum";
+  static constexpr Save save = Save::nothing;
+  int64_t dim;
+  TensorData forward(const TensorData& x) const { return kernels::cumsum(x, dim); }
+  // dx_k = sum_{i >= k} grad_i = total - sum_{i < k} grad_i (the reverse cumsum)
+  Tensor vjp(const Tensor& grad, const Saved&) const { return grad.sum({dim}, true) - grad.cumsum(dim) + grad; }
+  Tensor jvp(const Tensor& dx, const Saved&) const { return dx.cumsum(dim); }
+};
+
+static void check_float(const Tensor& x, const char* op) {
+  check(x.is_floating_point(), op, ": expected a floating tensor (float32 or float64), got int64 of shape ",
+        to_string(x.shape()), "; convert with .to(fluxion::Float32)");
+}
+
+// The number of elements each output of a reduction over `dims` combines.
+static int64_t count(const Tensor& x, const std::vector<int64_t>& dims, const char* op) {
+  int64_t n = 1;
+  for (int64_t d : reduction_dims(dims, x.dim(), op)) n *= x.shape()[d];
+  return n;
+}
+
 Tensor sum(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
   reduction_dims(dims, x.dim(), "sum");  // validate before running
   return apply(Sum{std::move(dims), keepdim}, x);
@@ -58,14 +124,44 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 
 // mean = sum / count
 Tensor mean(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
-  check(x.is_floating_point(), "mean: expected a floating tensor, got int64; convert with .to(fluxion::Float32)");
-  std::vector<int64_t> d = reduction_dims(dims, x.dim(), "mean");
-  int64_t count = 1;
-  for (int64_t i : d) count *= x.shape()[i];
-  return sum(x, dims, keepdim) / (double)count;
+  check_float(x, "mean");
+  int64_t n = count(x, dims, "mean");
+  return sum(x, std::move(dims), keepdim) / (double)n;
 }
+
+Tensor prod(const Tensor& x, std::optional<int64_t> dim, bool keepdim) {
+  if (dim && x.dim() == 0) wrap_dim(*dim, 0, "prod");  // a 0-d x: validate, then take its one element
+  if (dim && x.dim() > 0) return apply(Prod{wrap_dim(*dim, x.dim(), "prod"), keepdim}, x);
+  Tensor y = apply(Prod{0, false}, x.reshape({-1}));
+  return keepdim ? y.reshape(Shape(x.dim(), 1)) : y;
+}
+
+Tensor logsumexp(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
+  check_float(x, "logsumexp");
+  reduction_dims(dims, x.dim(), "logsumexp");
+  return apply(LogSumExp{std::move(dims), keepdim}, x);
+}
+
+// var = sum (x - mean)^2 / (N - correction); N - correction <= 0 gives inf or nan, as in PyTorch
+Tensor var(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool keepdim) {
+  check_float(x, "var");
+  check(correction >= 0, "var: correction must be >= 0, got ", correction);
+  int64_t n = count(x, dims, "var");
+  Tensor dev = x - x.mean(dims, true);
+  return (dev * dev).sum(std::move(dims), keepdim) / (double)std::max<int64_t>(n - correction, 0);
+}
+
+Tensor cumsum(const Tensor& x, int64_t dim) { return apply(Cumsum{wrap_dim(dim, x.dim(), "cumsum")}, x); }
 
 Tensor Tensor::sum(std::vector<int64_t> dims, bool keepdim) const { return fluxion::sum(*this, std::move(dims), keepdim); }
 Tensor Tensor::mean(std::vector<int64_t> dims, bool keepdim) const { return fluxion::mean(*this, std::move(dims), keepdim); }
+Tensor Tensor::prod(std::optional<int64_t> dim, bool keepdim) const { return fluxion::prod(*this, dim, keepdim); }
+Tensor Tensor::logsumexp(std::vector<int64_t> dims, bool keepdim) const {
+  return fluxion::logsumexp(*this, std::move(dims), keepdim);
+}
+Tensor Tensor::var(std::vector<int64_t> dims, int64_t correction, bool keepdim) const {
+  return fluxion::var(*this, std::move(dims), correction, keepdim);
+}
+Tensor Tensor::cumsum(int64_t dim) const { return fluxion::cumsum(*this, dim); }
 
 }  // namespace fluxion

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// Catalogue cases for the reductions (prod, logsumexp, var, cumsum) and for
+// meshgrid. Their forward values are checked against double loops in
+// tests/tensor/test_reduce.cpp and test_creation.cpp.
+#include <cmath>
+
+#include "catalogue.h"
+
+namespace {
+
+using catalogue::Args;
+using fluxion::Shape;
+
+const std::vector<std::vector<Shape>> kReduceShapes = {{{3, 4}}, {{}}, {{5}}, {{2, 0}}, {{2, 1, 3}}};
+
+// Uniform values with every third element exactly 0 (prod's gradient with zeros).
+fluxion::Tensor with_zeros(const Shape& shape, size_t, std::mt19937_64& rng) {
+  std::vector<double> v = catalogue::uniform(shape, -2, 2, rng).to_vector<double>();
+  for (size_t i = 0; i < v.size(); i += 3) v[i] = 0;
+  return fluxion::tensor(v, shape, fluxion::Float64);
+}
+
+const bool registered = catalogue::add({
+    {.name = "prod_all", .fn = [](const Args& x) { return x[0].prod(); }, .shapes = kReduceShapes},
+    {.name = "prod_dim", .fn = [](const Args& x) { return x[0].prod(-1, true); },
+     .shapes = {{{3, 4}}, {{5}}, {{2, 0}}, {{2, 1, 3}}}},
+    {.name = "prod_dim0", .fn = [](const Args& x) { return x[0].prod(0); }, .shapes = {{{3, 4}}, {{2, 1, 3}}}},
+    {.name = "prod_zeros", .fn = [](const Args& x) { return x[0].prod(1); },
+     .shapes = {{{2, 4}}, {{3, 3}}, {{2, 5, 2}}}, .make_input = with_zeros},
+    {.name = "prod_zeros_all", .fn = [](const Args& x) { return x[0].prod(); }, .shapes = {{{2, 2}}, {{7}}},
+     .make_input = with_zeros},
+    {.name = "logsumexp_all", .fn = [](const Args& x) { return x[0].logsumexp(); }, .shapes = kReduceShapes},
+    {.name = "logsumexp_dims", .fn = [](const Args& x) { return x[0].logsumexp({0, -1}, true); },
+     .shapes = {{{3, 4}}, {{2, 1, 3}}}},
+    {.name = "logsumexp_dim", .fn = [](const Args& x) { return x[0].logsumexp({1}); }, .shapes = {{{3, 4}}, {{2, 5, 3}}}},
+    {.name = "var_all", .fn = [](const Args& x) { return x[0].var(); }, .shapes = {{{3, 4}}, {{5}}, {{2, 1, 3}}}},
+    {.name = "var_dim", .fn = [](const Args& x) { return x[0].var({1}, 0, true); }, .shapes = {{{3, 4}}, {{2, 5, 3}}}},
+    {.name = "cumsum", .fn = [](const Args& x) { return x[0].cumsum(-1) * x[0]; },
+     .shapes = {{{3, 4}}, {{}}, {{5}}, {{2, 0}}, {{2, 1, 3}}}},
+    {.name = "cumsum_dim0", .fn = [](const Args& x) { return x[0].cumsum(0).exp(); }, .shapes = {{{3, 4}}, {{2, 1, 3}}}},
+    {.name = "meshgrid_xy",
+     .fn = [](const Args& x) {
+       auto g = fluxion::meshgrid({x[0], x[1]}, fluxion::Indexing::xy);
+       return g[0] * g[1].sin();
+     },
+     .shapes = {{{3}, {4}}, {{1}, {2}}, {{0}, {2}}}},
+    {.name = "meshgrid_ij",
+     .fn = [](const Args& x) {
+       auto g = fluxion::meshgrid({x[0], x[1], x[2]});
+       return g[0] * g[1] + g[2];
+     },
+     .shapes = {{{2}, {3}, {2}}, {{}, {3}, {1}}}},
+});
+
+}  // namespace
