@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/linalg.h"
 #include "autograd/tensor.h"
 
 namespace fluxion {
@@ -169,6 +170,7 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor matmul(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor dot(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor outer(const Tensor& a, const Tensor& b);
+// solve, inv, det, slogdet, cholesky, eigh, svd, qr: namespace fluxion::linalg in autograd/linalg.h
 
 // ---- operators: tensor-tensor, tensor-scalar, scalar-tensor ------------------
 [[nodiscard]] Tensor operator+(const Tensor& a, const Tensor& b);

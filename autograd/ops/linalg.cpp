@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// Linear solves and determinants: linalg::solve, inv, det, slogdet, cholesky
+// (kernels in tensor/kernels/linalg). Each rule is written with solve, inv
+// and matmul, so they differentiate again (Hessians of log-determinants, of
+// Gaussian log-likelihoods through cholesky, ...).
+#include "autograd/function.h"
+#include "autograd/linalg.h"
+#include "autograd/ops/linalg_util.h"
+#include "tensor/kernels/linalg.h"
+
+namespace fluxion::linalg {
+namespace detail {
+
+Tensor pattern(int64_t n, DType dtype, double lower, double diag, double upper) {
+  TensorData m = TensorData::empty({n, n}, dtype);
+  dispatch_float(dtype, "linalg", [&](auto tag) {
+    using T = decltype(tag);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) m.data<T>()[i * n + j] = T(i > j ? lower : i == j ? diag : upper);
+  });
+  return Tensor(m);
+}
+
+}  // namespace detail
+
+using detail::mT;
+using detail::sym;
+using detail::check_float;
+
+static Tensor solve_matrix(const Tensor& a, const Tensor& b);
+
+// solve: X = A^-1 B for A [*, n, n], B [*, n, k].
+struct Solve {
+  static constexpr const char* name = "LinalgSolve";
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::solve(a, b); }
+  // dL/dB = A^-T G,   dL/dA = -(dL/dB) X^T
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor gb = solve_matrix(mT(s.input(0)), grad);
+    return {s.needs_grad(0) ? -gb.matmul(mT(s.output())) : Tensor{}, gb};
+  }
+  // dX = A^-1 (dB - dA X)
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    return solve_matrix(s.input(0), add_tangents(db, da.defined() ? -da.matmul(s.output()) : Tensor{}));
+  }
+};
+
+static Tensor solve_matrix(const Tensor& a, const Tensor& b) { return apply(Solve{}, a, b); }
+
+// inv: Y = A^-1.
+struct Inv {
+  static constexpr const char* name = "LinalgInv";
+  static constexpr Save save = Save::output;
+  TensorData forward(const TensorData& a) const { return kernels::inv(a); }
+  // dL/dA = -Y^T G Y^T
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    Tensor yt = mT(s.output());
+    return -yt.matmul(grad).matmul(yt);
+  }
+  // dY = -Y dA Y
+  Tensor jvp(const Tensor& da, const Saved& s) const { return -s.output().matmul(da).matmul(s.output()); }
+};
+
+// det: y = det A.
+struct Det {
+  static constexpr const char* name = "LinalgDet";
+  TensorData forward(const TensorData& a) const { return kernels::det(a); }
+  // dL/dA = G det(A) A^-T
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return (grad * s.output()).unsqueeze(-1).unsqueeze(-1) * mT(inv(s.input()));
+  }
+  // dy = det(A) tr(A^-1 dA) = det(A) sum(A^-T * dA)
+  Tensor jvp(const Tensor& da, const Saved& s) const {
+    return s.output() * (mT(inv(s.input())) * da).sum({-2, -1});
+  }
+};
+
+// slogdet: (sign, log|det A|). Only log|det A| has a derivative (sign is
+// piecewise constant; its gradient is ignored and its tangent is zero).
+struct Slogdet {
+  static constexpr const char* name = "LinalgSlogdet";
+  static constexpr Save save = Save::inputs;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    auto [sign, logabsdet] = kernels::slogdet(xs[0]);
+    return {sign, logabsdet};
+  }
+  // dL/dA = G A^-T
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    return {grads[1].unsqueeze(-1).unsqueeze(-1) * mT(inv(s.input()))};
+  }
+  // d log|det A| = tr(A^-1 dA)
+  std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
+    return {Tensor{}, (mT(inv(s.input())) * dxs[0]).sum({-2, -1})};
+  }
+};
+
+// cholesky: L lower-triangular with L L^T = A (Murray 2016; PyTorch's rule).
+// Phi(X) keeps the strict lower triangle of X and half its diagonal. A is
+// read as symmetric, so dA is symmetrised and the gradient is symmetric.
+static Tensor phi(const Tensor& x) { return x * detail::pattern(x.size(-1), x.dtype(), 1, 0.5, 0); }
+
+struct Cholesky {
+  static constexpr const char* name = "LinalgCholesky";
+  static constexpr Save save = Save::output;
+  TensorData forward(const TensorData& a) const { return kernels::cholesky(a); }
+  // dL/dA = sym(L^-T Phi(L^T G) L^-1)
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    Tensor lt = mT(s.output());
+    Tensor z = solve_matrix(lt, phi(lt.matmul(grad)));  // L^-T Phi(L^T G)
+    return sym(mT(solve_matrix(lt, mT(z))));            // (L^-T z^T)^T = z L^-1
+  }
+  // dL = L Phi(L^-1 sym(dA) L^-T)
+  Tensor jvp(const Tensor& da, const Saved& s) const {
+    Tensor l = s.output();
+    Tensor y = solve_matrix(l, sym(da));                  // L^-1 dA
+    return l.matmul(phi(mT(solve_matrix(l, mT(y)))));     // (L^-1 y^T)^T = y L^-T
+  }
+};
+
+Tensor solve(const Tensor& A, const Tensor& B) {
+  check_float(A, "linalg.solve");
+  check_float(B, "linalg.solve");
+  kernels::check_square(A.shape(), "linalg.solve");
+  DType t = promote(A.dtype(), B.dtype());
+  Tensor a = A.dtype() == t ? A : A.to(t), b = B.dtype() == t ? B : B.to(t);
+  // As in torch: B is a vector when it is 1-D, or has exactly A's batch dims plus one.
+  Shape a_vec(A.shape().begin(), A.shape().end() - 1);
+  bool vector = B.dim() == 1 || B.shape() == a_vec;
+  if (!vector) return solve_matrix(a, b);
+  Tensor x = solve_matrix(a, b.unsqueeze(-1));  // [*, n, 1]
+  Shape out = x.shape();
+  out.pop_back();
+  return x.reshape(out);
+}
+
+Tensor inv(const Tensor& A) {
+  check_float(A, "linalg.inv");
+  return apply(Inv{}, A);
+}
+
+Tensor det(const Tensor& A) {
+  check_float(A, "linalg.det");
+  return apply(Det{}, A);
+}
+
+SlogdetResult slogdet(const Tensor& A) {
+  check_float(A, "linalg.slogdet");
+  std::vector<Tensor> ys = apply_op(Slogdet{}, {A});
+  return {ys[0], ys[1]};
+}
+
+Tensor cholesky(const Tensor& A) {
+  check_float(A, "linalg.cholesky");
+  return apply(Cholesky{}, A);
+}
+
+}  // namespace fluxion::linalg
