@@ -15,7 +15,6 @@ namespace fluxion::linalg {
 
 using detail::check_float;
 using detail::diag_embed;
-using detail::diagonal;
 using detail::mT;
 using detail::pattern;
 
@@ -48,7 +47,7 @@ struct Eigh {
   std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
     Tensor w = s.output(0), v = s.output(1);
     Tensor m = mT(v).matmul(detail::sym(dxs[0])).matmul(v);
-    return {diagonal(m), v.matmul(inverse_gaps(w) * m)};
+    return {m.diagonal(0, -2, -1), v.matmul(inverse_gaps(w) * m)};
   }
 };
 
@@ -88,7 +87,7 @@ struct Svd {
     Tensor dv = v.matmul(f * (scol * dp + mT(dp) * srow));
     if (u.size(-2) > sv.size(-1)) du = du + (da.matmul(v) - u.matmul(dp)) / srow;
     if (vh.size(-1) > sv.size(-1)) dv = dv + (mT(da).matmul(u) - v.matmul(mT(dp))) / srow;
-    return {du, diagonal(dp), mT(dv)};
+    return {du, dp.diagonal(0, -2, -1), mT(dv)};
   }
 };
 

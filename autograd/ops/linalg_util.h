@@ -15,8 +15,6 @@ inline Tensor sym(const Tensor& x) { return (x + mT(x)) * 0.5; }
 Tensor pattern(int64_t n, DType dtype, double lower, double diag, double upper);
 /// [*, n] -> [*, n, n] with v on the diagonal.
 inline Tensor diag_embed(const Tensor& v) { return v.unsqueeze(-1) * pattern(v.size(-1), v.dtype(), 0, 1, 0); }
-/// [*, n, n] -> [*, n], the diagonal.
-inline Tensor diagonal(const Tensor& m) { return (m * pattern(m.size(-1), m.dtype(), 0, 1, 0)).sum({-1}); }
 
 /// Int64 input is an error naming `op`.
 inline void check_float(const Tensor& a, const char* op) {
