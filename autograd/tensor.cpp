@@ -29,7 +29,7 @@ T* Tensor::data() const {
   const TensorData& d = tensor_data();
   check(d.dtype == dtype_of<T>(), "data<T>: tensor has dtype ", dtype_name(d.dtype), " but T is ",
         dtype_name(dtype_of<T>()));
-  check(d.is_contiguous(), "data<T>: tensor of shape ", to_string(d.shape),
+  check(d.is_contiguous(), "data<T>: tensor of shape ", d.shape,
         " is not contiguous; call .contiguous() first");
   return d.data<T>();
 }
@@ -90,8 +90,8 @@ Tensor Tensor::grad() const {
 
 void Tensor::set_grad(const Tensor& g) const {
   check_defined(impl_.get());
-  check(!g.defined() || g.shape() == shape(), "set_grad: gradient shape ", g.defined() ? to_string(g.shape()) : "",
-        " does not match tensor shape ", to_string(shape()));
+  check(!g.defined() || g.shape() == shape(), "set_grad: gradient shape ", g.defined() ? g.shape() : "",
+        " does not match tensor shape ", shape());
   impl_->grad = g;
 }
 

@@ -3,11 +3,19 @@
 // names the op, the offending shapes/dtypes and the likely fix:
 //   matmul: shapes [3, 4] and [5, 2] cannot be multiplied
 #pragma once
+#include <cstdint>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace fluxion {
+
+/// Prints a shape as "[2, 3]". Pass shapes to check()/fail() as they are, not
+/// through to_string(): the message is then only built when the check fails,
+/// which keeps checks off the per-op hot path.
+std::ostream& operator<<(std::ostream& os, const std::vector<int64_t>& shape);
 
 struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;

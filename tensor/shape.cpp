@@ -23,6 +23,12 @@ Shape contiguous_strides(const Shape& shape) {
   return strides;
 }
 
+std::ostream& operator<<(std::ostream& os, const std::vector<int64_t>& shape) {
+  os << "[";
+  for (size_t i = 0; i < shape.size(); ++i) os << (i ? ", " : "") << shape[i];
+  return os << "]";
+}
+
 std::string to_string(const Shape& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
@@ -35,7 +41,7 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const char* op) {
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    check(da == db || da == 1 || db == 1, op, ": shapes ", to_string(a), " and ", to_string(b),
+    check(da == db || da == 1 || db == 1, op, ": shapes ", a, " and ", b,
           " cannot be broadcast (dim ", i, ": ", da, " vs ", db, "); make the sizes equal or 1");
     out[i] = da == 1 ? db : da;
   }

@@ -17,7 +17,7 @@ Storage::Storage(size_t n) : nbytes(n) {
 Storage::~Storage() { std::free(data); }
 
 TensorData TensorData::empty(const Shape& shape, DType dtype) {
-  for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", to_string(shape));
+  for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", shape);
   TensorData t;
   t.storage = std::make_shared<Storage>((size_t)fluxion::numel(shape) * dtype_size(dtype));
   t.shape = shape;

@@ -13,7 +13,7 @@ static DType or_default(std::optional<DType> d) { return d.value_or(default_dtyp
 // Copies doubles into a new tensor of `dtype`.
 static Tensor from_doubles(const std::vector<double>& values, const Shape& shape, DType dtype) {
   check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ",
-        to_string(shape), " (", numel(shape), " elements)");
+        shape, " (", numel(shape), " elements)");
   TensorData t = TensorData::empty(shape, dtype);
   dispatch(dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -59,14 +59,14 @@ Tensor tensor(const std::vector<double>& values, const Shape& shape, std::option
 }
 
 Tensor tensor(const std::vector<float>& values, const Shape& shape) {
-  check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ", to_string(shape));
+  check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ", shape);
   TensorData t = TensorData::empty(shape, Float32);
   if (!values.empty()) std::memcpy(t.data<float>(), values.data(), values.size() * sizeof(float));
   return Tensor(std::move(t));
 }
 
 Tensor tensor(const std::vector<int64_t>& values, const Shape& shape) {
-  check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ", to_string(shape));
+  check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ", shape);
   TensorData t = TensorData::empty(shape, Int64);
   if (!values.empty()) std::memcpy(t.data<int64_t>(), values.data(), values.size() * sizeof(int64_t));
   return Tensor(std::move(t));

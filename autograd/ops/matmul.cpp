@@ -41,15 +41,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor dot(const Tensor& a, const Tensor& b) {
-  check(a.dim() == 1 && b.dim() == 1, "dot: expects two 1-D tensors, got shapes ", to_string(a.shape()), " and ",
-        to_string(b.shape()));
+  check(a.dim() == 1 && b.dim() == 1, "dot: expects two 1-D tensors, got shapes ", a.shape(), " and ",
+        b.shape());
   return matmul(a, b);
 }
 
 // outer(a, b)_ij = a_i b_j, as a column times a row
 Tensor outer(const Tensor& a, const Tensor& b) {
-  check(a.dim() == 1 && b.dim() == 1, "outer: expects two 1-D tensors, got shapes ", to_string(a.shape()), " and ",
-        to_string(b.shape()));
+  check(a.dim() == 1 && b.dim() == 1, "outer: expects two 1-D tensors, got shapes ", a.shape(), " and ",
+        b.shape());
   return a.unsqueeze(1) * b.unsqueeze(0);
 }
 

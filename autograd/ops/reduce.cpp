@@ -117,8 +117,8 @@ Tensor sum(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
 
 Tensor sum_to(const Tensor& x, const Shape& shape) {
   if (x.shape() == shape) return x;
-  check(broadcast_shapes(x.shape(), shape, "sum_to") == x.shape(), "sum_to: shape ", to_string(x.shape()),
-        " cannot be summed down to ", to_string(shape));
+  check(broadcast_shapes(x.shape(), shape, "sum_to") == x.shape(), "sum_to: shape ", x.shape(),
+        " cannot be summed down to ", shape);
   return apply(SumTo{shape}, x);
 }
 

@@ -16,19 +16,19 @@ static Shape infer_shape(Shape shape, int64_t n, const Shape& from, const char* 
   int64_t known = 1, infer = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == -1) {
-      check(infer < 0, op, ": only one dim can be -1 in ", to_string(shape));
+      check(infer < 0, op, ": only one dim can be -1 in ", shape);
       infer = (int64_t)i;
     } else {
-      check(shape[i] >= 0, op, ": invalid size ", shape[i], " in ", to_string(shape));
+      check(shape[i] >= 0, op, ": invalid size ", shape[i], " in ", shape);
       known *= shape[i];
     }
   }
   if (infer >= 0) {
-    check(known != 0 && n % known == 0, op, ": shape ", to_string(shape), " is invalid for input of shape ",
-          to_string(from));
+    check(known != 0 && n % known == 0, op, ": shape ", shape, " is invalid for input of shape ",
+          from);
     shape[infer] = n / known;
   }
-  check(numel(shape) == n, op, ": shape ", to_string(shape), " is invalid for input of shape ", to_string(from),
+  check(numel(shape) == n, op, ": shape ", shape, " is invalid for input of shape ", from,
         " (", numel(shape), " vs ", n, " elements)");
   return shape;
 }
@@ -112,14 +112,14 @@ Tensor reshape(const Tensor& x, Shape shape) {
 }
 
 Tensor expand(const Tensor& x, Shape shape) {
-  check(shape.size() >= x.shape().size(), "expand: cannot expand shape ", to_string(x.shape()), " to ",
-        to_string(shape), " (fewer dims)");
+  check(shape.size() >= x.shape().size(), "expand: cannot expand shape ", x.shape(), " to ",
+        shape, " (fewer dims)");
   size_t lead = shape.size() - x.shape().size();
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i >= lead && shape[i] == -1) shape[i] = x.shape()[i - lead];
     int64_t have = i < lead ? 1 : x.shape()[i - lead];
-    check(have == shape[i] || (have == 1 && shape[i] >= 0), "expand: cannot expand shape ", to_string(x.shape()),
-          " to ", to_string(shape), " (dim ", i, " has size ", have, "; only size-1 dims can grow)");
+    check(have == shape[i] || (have == 1 && shape[i] >= 0), "expand: cannot expand shape ", x.shape(),
+          " to ", shape, " (dim ", i, " has size ", have, "; only size-1 dims can grow)");
   }
   if (shape == x.shape()) return x;
   return apply(Expand{std::move(shape)}, x);
@@ -164,7 +164,7 @@ Tensor unsqueeze(const Tensor& x, int64_t dim) {
 
 Tensor permute(const Tensor& x, std::vector<int64_t> dims) {
   check((int64_t)dims.size() == x.dim(), "permute: got ", dims.size(), " dims for a tensor of shape ",
-        to_string(x.shape()), "; give each of its ", x.dim(), " dims once");
+        x.shape(), "; give each of its ", x.dim(), " dims once");
   std::vector<bool> seen(dims.size(), false);
   bool identity = true;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -201,8 +201,8 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
 Tensor Tensor::reshape(Shape shape) const { return fluxion::reshape(*this, std::move(shape)); }
 Tensor Tensor::view(Shape shape) const {
   shape = infer_shape(std::move(shape), numel(), this->shape(), "view");
-  check(view_strides(tensor_data(), shape).has_value(), "view: tensor of shape ", to_string(this->shape()),
-        " with strides ", to_string(strides()), " cannot be viewed as ", to_string(shape),
+  check(view_strides(tensor_data(), shape).has_value(), "view: tensor of shape ", this->shape(),
+        " with strides ", strides(), " cannot be viewed as ", shape,
         " without copying; use reshape() (which copies) or contiguous() first");
   return fluxion::reshape(*this, std::move(shape));
 }
@@ -213,7 +213,7 @@ Tensor Tensor::expand(Shape shape) const { return fluxion::expand(*this, std::mo
 Tensor Tensor::expand_as(const Tensor& other) const { return fluxion::expand(*this, other.shape()); }
 Tensor Tensor::transpose(int64_t d0, int64_t d1) const { return fluxion::transpose(*this, d0, d1); }
 Tensor Tensor::t() const {
-  check(dim() <= 2, "t: expects a tensor with at most 2 dims, got shape ", to_string(shape()),
+  check(dim() <= 2, "t: expects a tensor with at most 2 dims, got shape ", shape(),
         "; use transpose(d0, d1) or mT");
   return dim() < 2 ? *this : fluxion::transpose(*this, 0, 1);
 }

@@ -33,8 +33,8 @@ TensorData full(const Shape& shape, double value, DType dtype) {
 
 void copy_(const TensorData& dst, const TensorData& src) {
   Shape b = broadcast_shapes(dst.shape, src.shape, "copy_");
-  check(b == dst.shape, "copy_: cannot copy a tensor of shape ", to_string(src.shape), " into shape ",
-        to_string(dst.shape));
+  check(b == dst.shape, "copy_: cannot copy a tensor of shape ", src.shape, " into shape ",
+        dst.shape);
   // Read src fully first, so an overlapping src/dst (x.copy_(x.flip(0))) is safe.
   TensorData s = to_dtype(src, dst.dtype);
   if (s.storage == dst.storage) s = clone(s);
@@ -70,7 +70,7 @@ void fill_(const TensorData& dst, double value) {
 }
 
 double item(const TensorData& x, const char* op) {
-  check(x.numel() == 1, op, ": expected a tensor with one element but got shape ", to_string(x.shape),
+  check(x.numel() == 1, op, ": expected a tensor with one element but got shape ", x.shape,
         "; reduce it first (e.g. .sum()) or index an element");
   return dispatch(x.dtype, [&](auto tag) { return static_cast<double>(*x.data<decltype(tag)>()); });
 }

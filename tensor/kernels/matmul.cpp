@@ -14,7 +14,7 @@ extern "C" int openblas_get_parallel(void);
 namespace fluxion::kernels {
 
 static void bad_shapes(const Shape& a, const Shape& b) {
-  fail("matmul: shapes ", to_string(a), " and ", to_string(b), " cannot be multiplied (",
+  fail("matmul: shapes ", a, " and ", b, " cannot be multiplied (",
        a.empty() || b.empty() ? "both arguments need at least 1 dim" : "inner dims differ", ")");
 }
 
