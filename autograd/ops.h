@@ -125,6 +125,24 @@ void manual_seed(uint64_t seed);
 /// Running sum along dim.
 [[nodiscard]] Tensor cumsum(const Tensor& x, int64_t dim);
 
+// ---- numerics helpers (numerics.cpp) -------------------------------------------
+/// Integral of y along dim by the trapezoidal rule at sample points x (1-d of
+/// length y.size(dim), or y's number of dims and broadcastable). Differentiable in y and x.
+[[nodiscard]] Tensor trapezoid(const Tensor& y, const Tensor& x, int64_t dim = -1);
+/// ... with uniform spacing dx.
+[[nodiscard]] Tensor trapezoid(const Tensor& y, double dx = 1, int64_t dim = -1);
+/// n-th forward difference along dim: x[i + 1] - x[i], applied n times.
+[[nodiscard]] Tensor diff(const Tensor& x, int64_t n = 1, int64_t dim = -1);
+struct GradientOptions {
+  double spacing = 1;                   // uniform sample spacing (when no coordinates)
+  std::vector<Tensor> coordinates = {};  // or the sample points, one 1-d tensor per dim
+  std::vector<int64_t> dims = {};        // the dims to differentiate along (empty: all)
+};
+/// Like np.gradient: df/dx along each dim, by central differences inside
+/// (second order, also for uneven coordinates) and one-sided first-order
+/// differences at the two ends. One tensor per dim, each of f's shape.
+[[nodiscard]] std::vector<Tensor> gradient(const Tensor& f, const GradientOptions& opts = {});
+
 // ---- views and shape (shape.cpp) ----------------------------------------------
 [[nodiscard]] Tensor reshape(const Tensor& x, Shape shape);
 [[nodiscard]] Tensor expand(const Tensor& x, Shape shape);

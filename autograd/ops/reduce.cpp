@@ -93,8 +93,8 @@ struct Cumsum {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   TensorData forward(const TensorData& x) const { return kernels::cumsum(x, dim); }
-  // dx_k = sum_{i >= k} grad_i = total - sum_{i < k} grad_i (the reverse cumsum)
-  Tensor vjp(const Tensor& grad, const Saved&) const { return grad.sum({dim}, true) - grad.cumsum(dim) + grad; }
+  // dx_k = sum_{i >= k} grad_i, the cumsum from the other end
+  Tensor vjp(const Tensor& grad, const Saved&) const { return grad.flip({dim}).cumsum(dim).flip({dim}); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.cumsum(dim); }
 };
 

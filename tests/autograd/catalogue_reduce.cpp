@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Catalogue cases for the reductions (prod, logsumexp, var, cumsum) and for
-// meshgrid. Their forward values are checked against double loops in
-// tests/tensor/test_reduce.cpp and test_creation.cpp.
+// Catalogue cases for the reductions (prod, logsumexp, var, cumsum), meshgrid
+// and the numerics helpers (trapezoid, diff, gradient). Their forward values
+// are checked against double loops in tests/tensor/test_reduce.cpp,
+// test_creation.cpp and test_numerics.cpp.
 #include <cmath>
 
 #include "catalogue.h"
@@ -50,6 +51,23 @@ const bool registered = catalogue::add({
        return g[0] * g[1] + g[2];
      },
      .shapes = {{{2}, {3}, {2}}, {{}, {3}, {1}}}},
+    {.name = "trapezoid_x", .fn = [](const Args& x) { return fluxion::trapezoid(x[0], x[1]); },
+     .shapes = {{{3, 5}, {5}}, {{4}, {4}}, {{2, 1}, {1}}, {{2, 3}, {2, 3}}}},
+    {.name = "trapezoid_x_dim0", .fn = [](const Args& x) { return fluxion::trapezoid(x[0].sin(), x[1], 0); },
+     .shapes = {{{4, 2}, {4}}, {{3, 2, 2}, {3}}}},
+    {.name = "trapezoid_dx", .fn = [](const Args& x) { return fluxion::trapezoid(x[0], 0.25, 0); },
+     .shapes = {{{4, 2}}, {{5}}, {{0, 3}}}},
+    {.name = "diff", .fn = [](const Args& x) { return fluxion::diff(x[0] * x[0], 2); }, .shapes = {{{3, 5}}, {{4}}, {{2, 1}}}},
+    {.name = "gradient_even", .fn = [](const Args& x) { return fluxion::gradient(x[0].exp(), {.spacing = 0.5})[0]; },
+     .shapes = {{{5}}, {{3, 4}}, {{2, 2}}}},
+    {.name = "gradient_coords",
+     .fn = [](const Args& x) { return fluxion::gradient(x[0] * x[0], {.coordinates = {x[1]}, .dims = {-1}})[0]; },
+     .shapes = {{{3, 4}, {4}}, {{5}, {5}}},
+     .make_input =
+         [](const Shape& shape, size_t index, std::mt19937_64& rng) {
+           if (index == 0) return catalogue::uniform(shape, -2, 2, rng);
+           return catalogue::uniform(shape, 0.5, 1, rng).cumsum(0);  // increasing points, steps >= 0.5
+         }},
 });
 
 }  // namespace
