@@ -90,7 +90,7 @@ Tensor Tensor::grad() const {
 
 void Tensor::set_grad(const Tensor& g) const {
   check_defined(impl_.get());
-  check(!g.defined() || g.shape() == shape(), "set_grad: gradient shape ", g.defined() ? g.shape() : "",
+  check(!g.defined() || g.shape() == shape(), "set_grad: gradient shape ", g.defined() ? g.shape() : Shape{},
         " does not match tensor shape ", shape());
   impl_->grad = g;
 }
