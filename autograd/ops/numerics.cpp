@@ -10,7 +10,7 @@ namespace fluxion {
 static int64_t sample_dim(const Tensor& y, int64_t dim, const char* op) {
   check(y.dim() >= 1, op, ": expected a tensor with at least 1 dim, got a 0-d tensor");
   check(y.is_floating_point(), op, ": expected a floating tensor (float32 or float64), got int64 of shape ",
-        to_string(y.shape()), "; convert with .to(fluxion::Float64)");
+        y.shape(), "; convert with .to(fluxion::Float64)");
   return wrap_dim(dim, y.dim(), op);
 }
 
@@ -31,11 +31,11 @@ Tensor trapezoid(const Tensor& y, const Tensor& x, int64_t dim) {
   Tensor dx;
   if (x.dim() == 1) {
     check(x.numel() == n, "trapezoid: x has ", x.numel(), " sample points but y has ", n, " along dim ", d,
-          " (y shape ", to_string(y.shape()), ")");
+          " (y shape ", y.shape(), ")");
     dx = along(diff(x), d, y.dim());
   } else {
-    check(x.dim() == y.dim(), "trapezoid: x must be 1-d or have as many dims as y; got x ", to_string(x.shape()),
-          " and y ", to_string(y.shape()));
+    check(x.dim() == y.dim(), "trapezoid: x must be 1-d or have as many dims as y; got x ", x.shape(),
+          " and y ", y.shape());
     dx = diff(x, 1, d);
   }
   return (dx * (part(y, d, 1, n - 1) + part(y, d, 0, n - 1))).sum({d}) * 0.5;
@@ -65,7 +65,7 @@ Tensor diff(const Tensor& x, int64_t n, int64_t dim) {
 // which for even steps h is (f_{i+1} - f_{i-1}) / 2h; the ends use (f_1 - f_0) / (x_1 - x_0).
 static Tensor gradient_along(const Tensor& f, int64_t d, const Tensor& x, double spacing) {
   int64_t n = f.size(d), nd = f.dim();
-  check(n >= 2, "gradient: dim ", d, " of shape ", to_string(f.shape()),
+  check(n >= 2, "gradient: dim ", d, " of shape ", f.shape(),
         " has fewer than 2 points; np.gradient needs at least 2");
   Tensor first = part(f, d, 1, 1) - part(f, d, 0, 1), last = part(f, d, n - 1, 1) - part(f, d, n - 2, 1);
   Tensor inner;
@@ -99,7 +99,7 @@ std::vector<Tensor> gradient(const Tensor& f, const GradientOptions& opts) {
     Tensor x = opts.coordinates.empty() ? Tensor{} : opts.coordinates[k];
     if (x.defined())
       check(x.dim() == 1 && x.numel() == f.size(dims[k]), "gradient: coordinates for dim ", dims[k],
-            " must be 1-d with ", f.size(dims[k]), " points, got shape ", to_string(x.shape()));
+            " must be 1-d with ", f.size(dims[k]), " points, got shape ", x.shape());
     out.push_back(gradient_along(f, dims[k], x, opts.spacing));
   }
   return out;

@@ -14,7 +14,7 @@ static DType float_dtype(std::optional<DType> d, const char* op) {
 }
 
 static void check_shape(const Shape& shape, const char* op) {
-  for (int64_t s : shape) check(s >= 0, op, ": negative size in shape ", to_string(shape));
+  for (int64_t s : shape) check(s >= 0, op, ": negative size in shape ", shape);
 }
 
 void manual_seed(uint64_t seed) { default_generator().manual_seed(seed); }

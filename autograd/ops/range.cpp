@@ -51,7 +51,7 @@ std::vector<Tensor> meshgrid(const std::vector<Tensor>& xs, Indexing indexing) {
   check(!xs.empty(), "meshgrid: expected at least one tensor");
   Shape shape;
   for (const Tensor& x : xs) {
-    check(x.dim() <= 1, "meshgrid: expected 0-d or 1-d tensors, got shape ", to_string(x.shape()));
+    check(x.dim() <= 1, "meshgrid: expected 0-d or 1-d tensors, got shape ", x.shape());
     shape.push_back(x.numel());
   }
   bool swap = indexing == Indexing::xy && xs.size() >= 2;

@@ -100,7 +100,7 @@ struct Cumsum {
 
 static void check_float(const Tensor& x, const char* op) {
   check(x.is_floating_point(), op, ": expected a floating tensor (float32 or float64), got int64 of shape ",
-        to_string(x.shape()), "; convert with .to(fluxion::Float32)");
+        x.shape(), "; convert with .to(fluxion::Float32)");
 }
 
 // The number of elements each output of a reduction over `dims` combines.

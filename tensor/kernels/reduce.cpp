@@ -211,7 +211,7 @@ TensorData reduce(R r, const TensorData& x, const std::vector<int64_t>& dims_in,
 // max and min have no value over an empty set.
 void check_not_empty(const TensorData& x, const std::vector<int64_t>& dims_in, const char* op) {
   for (int64_t d : reduction_dims(dims_in, x.dim(), op))
-    check(x.shape[d] > 0, op, ": cannot reduce over dim ", d, " of size 0 (input shape ", to_string(x.shape),
+    check(x.shape[d] > 0, op, ": cannot reduce over dim ", d, " of size 0 (input shape ", x.shape,
           "); the ", op, " of no values is undefined");
 }
 
