@@ -22,3 +22,5 @@
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "autograd/tensor.h"
+
+#include "odeint/odeint.h"

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// odeint: solve dy/dt = func(t, y) at a list of output times, differentiably.
+//
+//   auto f = [](const Tensor& t, const Tensor& y) { return -2 * t * y; };
+//   Tensor ys = odeint::odeint(f, y0, t, {.method = Method::dopri5, .rtol = 1e-7, .atol = 1e-9});
+//   // ys: [len(t), y0.shape...], ys[0] == y0
+//
+// Every stage is made of differentiable tensor ops, so backward through the
+// solve (and second derivatives) works; odeint_adjoint (adjoint.h) instead
+// solves the adjoint system backwards with memory flat in the number of steps.
+// Names, options and defaults follow torchdiffeq; lesson 12 uses it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "autograd/tensor.h"
+
+namespace fluxion::odeint {
+
+/// func(t, y) -> dy/dt; t is a 0-d tensor with y's dtype.
+using Func = std::function<Tensor(const Tensor& t, const Tensor& y)>;
+
+enum class Method {
+  // fixed grid (one step per output interval, or .step_size)
+  euler, midpoint, heun, heun3, rk4,
+  // adaptive, embedded error estimate
+  adaptive_heun, fehlberg2, bosh3, dopri5, tsit5, dopri8,
+  // adaptive, linearly implicit (stiff problems): Rodas-class Rosenbrock
+  rosenbrock23,
+};
+std::string method_name(Method m);
+
+/// A tolerance: one number, or a tensor broadcastable to y0 (per component).
+struct Tolerance {
+  Tolerance(double v) : value(v) {}  // NOLINT: implicit, so `.atol = 1e-9` reads naturally
+  Tolerance(Tensor t) : per_component(std::move(t)) {}  // NOLINT
+  double value = 0;
+  Tensor per_component;
+};
+
+/// What a solve cost; filled when Options::stats points somewhere.
+struct Stats {
+  int64_t nfe = 0;       // evaluations of func
+  int64_t accepted = 0;  // steps kept
+  int64_t rejected = 0;  // steps retried with a smaller h
+  int64_t njac = 0;      // Jacobians (stiff solver)
+};
+
+struct Options {
+  Method method = Method::dopri5;
+  double rtol = 1e-7;
+  Tolerance atol = 1e-9;
+  std::optional<double> step_size;    // fixed-grid methods: the grid spacing
+  std::optional<double> first_step;   // adaptive methods: skip the automatic first step
+  int64_t max_num_steps = INT32_MAX;  // steps (accepted + rejected) before giving up
+  Stats* stats = nullptr;             // optional out-param: function evaluations, steps
+};
+
+/// The solution at every time in t (1-D, strictly increasing or decreasing):
+/// shape [len(t), y0.shape...]. Throws fluxion::Error naming the time reached
+/// on bad input, NaN/Inf from func, step underflow or too many steps.
+[[nodiscard]] Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options& opts = {});
+
+}  // namespace fluxion::odeint

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// The generic explicit Runge-Kutta stepper and the two drivers that use it:
+// fixed grid (euler ... rk4) and adaptive (adaptive_heun ... dopri8), with
+// outputs at the requested times by the method's dense output.
+#include <cmath>
+
+#include "odeint/solver.h"
+
+namespace fluxion::odeint::detail {
+
+namespace {
+
+struct Step {
+  std::vector<State> k;  // the stage derivatives k_0 ... k_{s-1}
+  State y1;
+};
+
+// One step of any explicit tableau from (t, y) with k_0 = f0 given:
+//   y_i = y + h sum_j a_ij k_j,  k_i = f(t + c_i h, y_i),  y1 = y + h sum_i b_i k_i
+Step rk_step(const StateFunc& f, const Tableau& tab, double t, const State& y, const State& f0, double h,
+             Stats& stats) {
+  int s = tab.stages();
+  Step st;
+  st.k.reserve(s);
+  st.k.push_back(f0);
+  std::vector<const State*> terms{&y};
+  std::vector<double> w{1.0};
+  for (int i = 1; i < s; ++i) {
+    terms.push_back(&st.k[i - 1]);
+    w.push_back(h * tab.a[i][i - 1]);
+    for (int j = 0; j < i - 1; ++j) w[j + 1] = h * tab.a[i][j];
+    State yi = lincomb(terms, w);
+    double ti = tab.c[i] == 1.0 ? t + h : t + tab.c[i] * h;
+    st.k.push_back(f(ti, yi));
+    ++stats.nfe;
+    if (i == s - 1 && tab.fsal()) st.y1 = std::move(yi);
+  }
+  if (st.y1.empty()) {
+    std::vector<const State*> all{&y};
+    std::vector<double> wb{1.0};
+    for (int i = 0; i < s; ++i) all.push_back(&st.k[i]), wb.push_back(h * tab.b[i]);
+    st.y1 = lincomb(all, wb);
+  }
+  return st;
+}
+
+// dopri5's continuous extension (Hairer's contd5), written as weights on
+// y0, y1 and the stages so that one lincomb evaluates it:
+//   y(theta) = y0 + A ydiff + B (h k1 - ydiff) + C (2 ydiff - h k1 - h k7) + D h sum_j d_j k_j
+//   A = theta, B = theta(1 - theta), C = theta^2 (1 - theta), D = theta^2 (1 - theta)^2
+State dopri5_dense(const Tableau& tab, const State& y0, const Step& st, double h, double theta) {
+  double A = theta, B = theta * (1 - theta), C = theta * B, D = B * B;
+  double w1 = A - B + 2 * C;
+  std::vector<const State*> terms{&y0, &st.y1};
+  std::vector<double> w{1 - w1, w1};
+  for (int j = 0; j < 7; ++j) {
+    terms.push_back(&st.k[j]);
+    w.push_back(h * D * tab.d[j]);
+  }
+  w[2] += h * (B - C);
+  w[8] += -h * C;
+  return lincomb(terms, w);
+}
+
+// The quartic through y0, y1, f0, f1 and y_mid = y0 + h sum_i mid_i k_i:
+//   p(x) = y0 + x h f0 + x^2 c + x^3 b + x^4 a  matched at x = 0, 1/2, 1, collected
+// into weights on y0, y1, y_mid, h f0, h f1 (the last stage of FSAL methods).
+State quartic_dense(const Tableau& tab, const State& y0, const Step& st, const State& f1, double h, double x) {
+  double x2 = x * x, x3 = x2 * x, x4 = x3 * x;
+  double wy0 = 1 - 11 * x2 + 18 * x3 - 8 * x4, wy1 = -5 * x2 + 14 * x3 - 8 * x4, wmid = 16 * x2 - 32 * x3 + 16 * x4;
+  double wf0 = x - 4 * x2 + 5 * x3 - 2 * x4, wf1 = x2 - 3 * x3 + 2 * x4;
+  std::vector<const State*> terms{&y0, &st.y1, &f1};
+  std::vector<double> w{wy0 + wmid, wy1, h * wf1};
+  for (int j = 0; j < tab.stages(); ++j) {
+    terms.push_back(&st.k[j]);
+    w.push_back(h * wmid * tab.mid[j]);
+  }
+  w[3] += h * wf0;
+  return lincomb(terms, w);
+}
+
+}  // namespace
+
+std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts,
+                               const Settings& s, Stats& stats) {
+  const Tableau& tab = tableau(s.method);
+  std::vector<double> grid = ts;
+  double dir = ts.back() >= ts.front() ? 1 : -1;
+  if (s.step_size) {
+    double span = std::abs(ts.back() - ts.front());
+    double n = std::ceil(span / *s.step_size - 1e-9);
+    check(n < (double)s.max_num_steps, s.who, ": step_size ", *s.step_size, " needs ", n,
+          " steps, more than max_num_steps (", s.max_num_steps, ")");
+    grid.clear();
+    for (int64_t i = 0; i < (int64_t)n; ++i) grid.push_back(ts.front() + dir * (double)i * *s.step_size);
+    grid.push_back(ts.back());
+  }
+  std::vector<State> out{y0};
+  State y = y0;
+  size_t next = 1;
+  for (size_t g = 0; g + 1 < grid.size() && next < ts.size(); ++g) {
+    double t = grid[g], h = grid[g + 1] - grid[g];
+    State f0 = f(t, y);
+    ++stats.nfe;
+    Step st = rk_step(f, tab, t, y, f0, h, stats);
+    ++stats.accepted;
+    if (!all_finite(st.y1))
+      fail(s.who, ": the state became NaN or Inf in the step from t = ", t, " to t = ", t + h,
+           " (func returned NaN/Inf or the step is too large for ", method_name(s.method), "; try a smaller step_size)");
+    for (; next < ts.size() && dir * (ts[next] - grid[g + 1]) <= 0; ++next) {
+      double theta = (ts[next] - t) / h;  // linear interpolation inside the step, as torchdiffeq
+      out.push_back(theta == 1.0 ? st.y1 : lincomb(std::vector<const State*>{&y, &st.y1}, {1 - theta, theta}));
+    }
+    y = std::move(st.y1);
+  }
+  return out;
+}
+
+std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
+                                  const Settings& s, Stats& stats) {
+  const Tableau& tab = tableau(s.method);
+  std::vector<State> out{y0};
+  if (ts.size() == 1) return out;
+  double dir = ts.back() > ts.front() ? 1 : -1;
+  double t = ts.front();
+  State y = y0, f0 = f(t, y);
+  ++stats.nfe;
+  if (!all_finite(f0)) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
+  double h = s.first_step ? dir * *s.first_step : initial_step(f, t, y, f0, tab.order, dir, s, stats);
+  Controller control(tab.order);
+  std::vector<double> we(tab.stages());
+  int64_t steps = 0;
+  bool nonfinite = false;
+  for (size_t next = 1; next < ts.size();) {
+    check_progress(t, h, steps++, s, nonfinite);
+    Step st = rk_step(f, tab, t, y, f0, h, stats);
+    for (int j = 0; j < tab.stages(); ++j) we[j] = h * tab.e[j];
+    double ratio = error_ratio(st.k, we, y, st.y1, s);
+    nonfinite = !std::isfinite(ratio);
+    bool accept;
+    double fac = control.factor(ratio, accept);
+    if (!accept) {
+      ++stats.rejected;
+      h *= fac;
+      continue;
+    }
+    ++stats.accepted;
+    double t1 = t + h;
+    State f1;
+    if (tab.fsal()) {
+      f1 = st.k.back();
+    } else {
+      f1 = f(t1, st.y1);
+      ++stats.nfe;
+    }
+    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) {
+      double theta = (ts[next] - t) / h;
+      if (theta == 1.0) out.push_back(st.y1);
+      else if (tab.dense == Dense::dopri5) out.push_back(dopri5_dense(tab, y, st, h, theta));
+      else if (tab.dense == Dense::quartic) out.push_back(quartic_dense(tab, y, st, f1, h, theta));
+      else out.push_back(hermite(y, f0, st.y1, f1, h, theta));
+    }
+    t = t1;
+    y = std::move(st.y1);
+    f0 = std::move(f1);
+    h *= fac;
+  }
+  return out;
+}
+
+std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                         Stats& stats) {
+  check(s.method != Method::rosenbrock23, s.who, ": rosenbrock23 solves one tensor state with func(t, y); use odeint");
+  if (tableau(s.method).adaptive()) return solve_adaptive(f, y0, ts, s, stats);
+  return solve_fixed(f, y0, ts, s, stats);
+}
+
+}  // namespace fluxion::odeint::detail
