@@ -24,3 +24,4 @@
 #include "autograd/tensor.h"
 
 #include "odeint/odeint.h"
+#include "odeint/adjoint.h"

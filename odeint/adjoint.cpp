@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// odeint_adjoint as one general autograd op: forward solves without a graph
+// and returns the states at every output time; the VJP solves the augmented
+// adjoint system backwards, interval by interval (see adjoint.h).
+#include "odeint/adjoint.h"
+
+#include <algorithm>
+
+#include "autograd/engine.h"
+#include "autograd/function.h"
+#include "autograd/ops.h"
+#include "odeint/solver.h"
+#include "tensor/kernels/copy.h"
+
+namespace fluxion::odeint {
+
+namespace {
+
+using detail::State;
+
+// Reattach: outputs computed from a leaf copy y_leaf of y, put back in y's graph.
+//   inputs (y, o_1 ... o_m) -> outputs (o_1 ... o_m);  d/dy = sum_j (do_j/dy_leaf)^T grad_j,  d/do_j = grad_j
+struct Reattach {
+  static constexpr const char* name = "OdeintAdjointReattach";
+  static constexpr Save save = Save::nothing;
+  Tensor y_leaf;
+  std::vector<Tensor> outs;
+
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    return std::vector<TensorData>(xs.begin() + 1, xs.end());
+  }
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved&) const {
+    std::vector<Tensor> dxs{Tensor()};
+    dxs.insert(dxs.end(), grads.begin(), grads.end());
+    std::vector<Tensor> os, gs;
+    for (size_t j = 0; j < outs.size(); ++j)
+      if (outs[j].requires_grad()) os.push_back(outs[j]), gs.push_back(grads[j]);
+    if (!os.empty())
+      dxs[0] = autograd::grad(os, {y_leaf},
+                              {.grad_outputs = gs, .retain_graph = true, .create_graph = GradMode::is_enabled(),
+                               .allow_unused = true, .materialize_grads = true})[0];
+    return dxs;
+  }
+  std::vector<Tensor> jvp(const std::vector<Tensor>&, const Saved&) const {
+    fail("odeint_adjoint: forward-mode differentiation (JVP) is not supported");
+  }
+};
+
+struct AdjointOde {
+  static constexpr const char* name = "OdeintAdjoint";
+  static constexpr Save save = Save::output;
+  Func func;
+  std::vector<Tensor> params;
+  std::vector<double> ts;
+  detail::Settings forward_settings, backward_settings;
+  Stats* backward_stats;
+
+  // inputs: y0, t, params...   outputs: y(t_0), ..., y(t_{T-1})
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    NoGradGuard no_grad;
+    Tensor y0(xs[0]);
+    Stats local;
+    Stats& stats = forward_stats ? *forward_stats : local;
+    std::vector<State> states = detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, forward_settings,
+                                              stats);
+    std::vector<TensorData> ys;
+    ys.push_back(kernels::clone(xs[0]));  // a fresh output, not an alias of the input
+    for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
+    return ys;
+  }
+  Stats* forward_stats = nullptr;
+
+  // The augmented dynamics for state (y, a, a_theta...):
+  //   y' = f(t, y),  a' = -a^T df/dy,  a_theta_k' = -a^T df/dtheta_k
+  // The partial derivatives are taken at a leaf copy of y (y's own history
+  // leads back into this op); with create (a create_graph backward) the
+  // results are reattached to the real y so that they stay differentiable.
+  State augmented(double t, const State& s, bool create) const {
+    EnableGradGuard grad_on;
+    Tensor y = s[0].detach().requires_grad_();
+    Tensor dy = func(scalar(t, y.dtype()), y);
+    check(dy.defined() && dy.shape() == y.shape(), "odeint_adjoint: func returned shape ",
+          dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ", t, " but y has shape ",
+          to_string(y.shape()));
+    State out(s.size());
+    for (size_t k = 1; k < s.size(); ++k) out[k] = zeros_like(s[k]);
+    if (dy.requires_grad()) {
+      std::vector<Tensor> wrt{y};
+      std::vector<size_t> slot{1};
+      for (size_t k = 0; k < params.size(); ++k)
+        if (params[k].requires_grad()) wrt.push_back(params[k]), slot.push_back(k + 2);
+      std::vector<Tensor> g = autograd::grad({dy}, wrt,
+                                             {.grad_outputs = {s[1]}, .create_graph = create, .allow_unused = true,
+                                              .materialize_grads = true});
+      for (size_t k = 0; k < g.size(); ++k) out[slot[k]] = -g[k];
+    }
+    out[0] = dy;
+    if (!create) {
+      for (Tensor& o : out) o = o.detach();
+      return out;
+    }
+    if (!s[0].requires_grad()) return out;
+    std::vector<Tensor> inputs{s[0]};
+    inputs.insert(inputs.end(), out.begin(), out.end());
+    return apply_op(Reattach{y, out}, inputs);
+  }
+
+  // The gradients w.r.t. y0, t and params from the gradients w.r.t. every y(t_i).
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    bool create = GradMode::is_enabled();
+    size_t T = ts.size();
+    detail::StateFunc aug = [this, create](double t, const State& st) { return augmented(t, st, create); };
+    auto f_at = [&](size_t i) {
+      Tensor y = s.output(i);
+      Tensor dy = func(scalar(ts[i], y.dtype()), y);
+      return create ? dy : dy.detach();
+    };
+    bool want_t = s.needs_grad(1);
+    std::vector<Tensor> dts(T);
+    State state{Tensor(), grads[T - 1]};
+    for (const Tensor& p : params) state.push_back(zeros_like(p));
+    if (want_t) dts[T - 1] = (grads[T - 1] * f_at(T - 1)).sum();
+    Stats local;
+    Stats& stats = backward_stats ? *backward_stats : local;
+    for (size_t i = T - 1; i >= 1; --i) {
+      state[0] = s.output(i);  // re-anchor on the forward solution
+      std::vector<State> ends = detail::solve(aug, state, {ts[i], ts[i - 1]}, backward_settings, stats);
+      state = std::move(ends.back());
+      if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
+      if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)
+      state[1] = state[1] + grads[i - 1];
+    }
+    if (T == 1) state[1] = grads[0];
+    std::vector<Tensor> dxs(2 + params.size());
+    dxs[0] = state[1];
+    if (want_t) dxs[1] = T == 1 ? zeros({1}, s.input_dtype(1)) : stack(dts, 0).to(s.input_dtype(1));
+    for (size_t k = 0; k < params.size(); ++k) dxs[2 + k] = state[2 + k];
+    return dxs;
+  }
+
+  std::vector<Tensor> jvp(const std::vector<Tensor>&, const Saved&) const {
+    fail("odeint_adjoint: forward-mode differentiation (JVP) is not supported; use odeint for forward mode, or take "
+         "Hessian-vector products reverse-over-reverse (autograd::grad with create_graph = true)");
+  }
+};
+
+}  // namespace
+
+Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const Tensor& y0, const Tensor& t,
+                      const Options& opts, const AdjointOptions& adjoint) {
+  const std::string who = "odeint_adjoint";
+  check(static_cast<bool>(func), who, ": func is empty");
+  check(y0.defined() && y0.is_floating_point(), who, ": y0 must be a floating tensor (float32 or float64)");
+  check(opts.method != Method::rosenbrock23 && adjoint.adjoint_method != Method::rosenbrock23, who,
+        ": rosenbrock23 is not available with the adjoint; use an explicit method");
+  for (const Tensor& p : params) check(p.defined(), who, ": params holds an undefined tensor");
+  AdjointOde op{func, params, detail::output_times(t, who), detail::settings(opts, y0, who), {}, adjoint.stats};
+  op.forward_stats = opts.stats;
+  if (opts.stats) *opts.stats = {};
+  if (adjoint.stats) *adjoint.stats = {};
+  // Backward: state (y, a, a_theta...); y keeps the forward atol, the rest the adjoint's.
+  detail::Settings& b = op.backward_settings;
+  b = op.forward_settings;
+  b.method = adjoint.adjoint_method.value_or(opts.method);
+  b.rtol = adjoint.adjoint_rtol.value_or(opts.rtol);
+  const std::vector<double>& fa = b.atol[0];
+  double atol = adjoint.adjoint_atol.value_or(fa.empty() ? opts.atol.value : *std::max_element(fa.begin(), fa.end()));
+  b.atol.assign(2 + params.size(), {atol});
+  b.atol[0] = op.forward_settings.atol[0];
+  b.in_norm.assign(2 + params.size(), !adjoint.seminorm);
+  b.in_norm[0] = b.in_norm[1] = true;
+  std::vector<Tensor> inputs{y0, t};
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  return stack(apply_op(std::move(op), inputs), 0);
+}
+
+}  // namespace fluxion::odeint

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// odeint_adjoint: the same solution as odeint, with gradients by the adjoint
+// method (Chen et al. 2018) instead of backprop through the solver's steps.
+//
+//   Tensor ys = odeint::odeint_adjoint(func, params, y0, t, {.rtol = 1e-7}, {.seminorm = true});
+//   loss(ys).backward();   // y0.grad(), t.grad(), and every params[k].grad()
+//
+// Backward solves, from each output time to the one before, the augmented system
+//   y' = f(t, y),   a' = -a^T df/dy,   a_theta' = -a^T df/dtheta
+// re-anchoring y on the stored forward solution at every output time, so the
+// memory does not grow with the number of solver steps. It is one autograd op
+// whose backward is made of differentiable ops: with create_graph the backward
+// records its own graph, so second derivatives (HVPs) through it work.
+// `params` are the tensors func reads besides y (a module's parameters).
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "odeint/odeint.h"
+
+namespace fluxion::odeint {
+
+struct AdjointOptions {
+  std::optional<double> adjoint_rtol;     // default: the forward rtol
+  std::optional<double> adjoint_atol;     // default: the forward atol (its largest entry)
+  std::optional<Method> adjoint_method;   // default: the forward method
+  bool seminorm = false;                  // leave a_theta out of the error norm (Kidger et al. 2021)
+  Stats* stats = nullptr;                 // optional out-param: the backward solves' cost
+};
+
+/// The solution at every t, shape [len(t), y0.shape...], differentiable w.r.t.
+/// y0, t and params by the adjoint method. Forward-mode (JVP) is not provided:
+/// take HVPs reverse-over-reverse (autograd::grad with create_graph).
+[[nodiscard]] Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const Tensor& y0,
+                                    const Tensor& t, const Options& opts = {}, const AdjointOptions& adjoint = {});
+
+}  // namespace fluxion::odeint
