@@ -79,21 +79,22 @@ struct AdjointOde {
     EnableGradGuard grad_on;
     Tensor y = s[0].detach().requires_grad_();
     Tensor dy = func(scalar(t, y.dtype()), y);
-    check(dy.defined() && dy.shape() == y.shape(), "odeint_adjoint: func returned shape ",
-          dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ", t, " but y has shape ",
-          to_string(y.shape()));
+    if (!dy.defined() || dy.shape() != y.shape())
+      fail("odeint_adjoint: func returned shape ", dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ", t,
+           " but y has shape ", to_string(y.shape()));
     State out(s.size());
-    for (size_t k = 1; k < s.size(); ++k) out[k] = zeros_like(s[k]);
-    if (dy.requires_grad()) {
+    if (dy.requires_grad()) {  // one reverse pass with cotangent -a gives every -a^T df/dx at once
       std::vector<Tensor> wrt{y};
       std::vector<size_t> slot{1};
       for (size_t k = 0; k < params.size(); ++k)
         if (params[k].requires_grad()) wrt.push_back(params[k]), slot.push_back(k + 2);
       std::vector<Tensor> g = autograd::grad({dy}, wrt,
-                                             {.grad_outputs = {s[1]}, .create_graph = create, .allow_unused = true,
+                                             {.grad_outputs = {-s[1]}, .create_graph = create, .allow_unused = true,
                                               .materialize_grads = true});
-      for (size_t k = 0; k < g.size(); ++k) out[slot[k]] = -g[k];
+      for (size_t k = 0; k < g.size(); ++k) out[slot[k]] = g[k];
     }
+    for (size_t k = 1; k < s.size(); ++k)
+      if (!out[k].defined()) out[k] = zeros_like(s[k]);
     out[0] = dy;
     if (!create) {
       for (Tensor& o : out) o = o.detach();

@@ -141,8 +141,9 @@ StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
   return [func, shape, dtype, who](double t, const State& y) -> State {
     Tensor dy = func(scalar(t, dtype), y[0]);
     check(dy.defined(), who, ": func returned an undefined tensor at t = ", t);
-    check(dy.shape() == shape, who, ": func returned shape ", to_string(dy.shape()), " at t = ", t,
-          " but y0 has shape ", to_string(shape), "; dy/dt must have the shape of y");
+    if (dy.shape() != shape)
+      fail(who, ": func returned shape ", to_string(dy.shape()), " at t = ", t, " but y0 has shape ", to_string(shape),
+           "; dy/dt must have the shape of y");
     if (dy.dtype() != dtype) dy = dy.to(dtype);
     return {dy};
   };

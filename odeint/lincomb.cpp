@@ -61,9 +61,9 @@ Tensor lincomb(const std::vector<Tensor>& xs, const std::vector<double>& cs) {
   if (in.empty()) return zeros_like(xs.at(0));
   if (in.size() == 1 && c[0] == 1.0) return in[0];
   for (const Tensor& x : in)
-    check(x.shape() == in[0].shape() && x.dtype() == in[0].dtype(), "lincomb: tensors of shape ",
-          to_string(x.shape()), " (", dtype_name(x.dtype()), ") and ", to_string(in[0].shape()), " (",
-          dtype_name(in[0].dtype()), ") cannot be combined; they must match");
+    if (x.shape() != in[0].shape() || x.dtype() != in[0].dtype())
+      fail("lincomb: tensors of shape ", to_string(x.shape()), " (", dtype_name(x.dtype()), ") and ",
+           to_string(in[0].shape()), " (", dtype_name(in[0].dtype()), ") cannot be combined; they must match");
   return apply_op(LinComb{std::move(c)}, in)[0];
 }
 

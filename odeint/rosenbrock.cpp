@@ -77,9 +77,9 @@ struct Problem {
     EnableGradGuard grad_on;
     Tensor tv = scalar(t, dtype).requires_grad_(), yv = as_tensor(y).requires_grad_();
     Tensor out = func(tv, yv);
-    check(out.defined() && out.shape() == shape, s.who, ": func returned shape ",
-          out.defined() ? to_string(out.shape()) : "(undefined)", " at t = ", t, " but y0 has shape ",
-          to_string(shape));
+    if (!out.defined() || out.shape() != shape)
+      fail(s.who, ": func returned shape ", out.defined() ? to_string(out.shape()) : "(undefined)", " at t = ", t,
+           " but y0 has shape ", to_string(shape));
     ++stats.nfe;
     ++stats.njac;
     f0 = out.to_vector<double>();
