@@ -190,6 +190,29 @@ struct GradientOptions {
 [[nodiscard]] Tensor outer(const Tensor& a, const Tensor& b);
 // solve, inv, det, slogdet, cholesky, eigh, svd, qr: namespace fluxion::linalg in autograd/linalg.h
 
+// ---- convolution (conv.cpp) ---------------------------------------------------
+/// A size for both spatial dims (`1`) or for (h, w) (`{1, 2}`).
+struct Int2 {
+  int64_t h, w;
+  Int2(int64_t v) : h(v), w(v) {}  // implicit, so `.stride = 2` reads like torch
+  Int2(int64_t h_, int64_t w_) : h(h_), w(w_) {}
+};
+struct Conv2dOptions {
+  Int2 stride = 1;
+  Int2 padding = 0;
+  Int2 dilation = 1;
+};
+/// 2-D convolution (torch's conv2d, groups = 1): x [N, C, H, W] (or [C, H, W]), w [O, C, kh, kw],
+/// bias [O] or undefined -> [N, O, Ho, Wo].
+[[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
+/// The adjoint of conv2d w.r.t. its input (torch.nn.grad.conv2d_input): grad [N, O, Ho, Wo] -> [N, C, H, W]
+/// for `input_shape` [N, C, H, W]. Differentiable, like conv2d_weight_grad: conv2d's VJP uses both.
+[[nodiscard]] Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape,
+                                       const Conv2dOptions& opts = {});
+/// The adjoint of conv2d w.r.t. its weight (torch.nn.grad.conv2d_weight): -> [O, C, kh, kw] for `weight_shape`.
+[[nodiscard]] Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weight_shape,
+                                        const Conv2dOptions& opts = {});
+
 // ---- operators: tensor-tensor, tensor-scalar, scalar-tensor ------------------
 [[nodiscard]] Tensor operator+(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor operator-(const Tensor& a, const Tensor& b);

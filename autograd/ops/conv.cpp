@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// conv2d and its two adjoints as differentiable ops (kernels in
+// tensor/kernels/conv). conv2d is bilinear in (x, w), so each derivative of
+// one of the three ops is one of the other two: conv2d's VJP runs the
+// adjoint ops, whose VJPs run conv2d and each other, and double backward
+// (and any order) through a convolution needs no further code.
+#include "autograd/function.h"
+#include "autograd/ops.h"
+#include "tensor/kernels/conv.h"
+
+namespace fluxion {
+
+using kernels::Conv2dParams;
+
+static Tensor input_grad(const Tensor& grad, const Tensor& w, const Shape& x_shape, const Conv2dParams& p);
+static Tensor weight_grad(const Tensor& x, const Tensor& grad, const Shape& w_shape, const Conv2dParams& p);
+static Tensor conv(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p);
+
+// conv2d: y[n, o] = sum_c x[n, c] (*) w[o, c] + b[o]   (x [N, C, H, W], w [O, C, kh, kw], b [O] or none)
+struct Conv2d {
+  static constexpr const char* name = "Conv2d";
+  static constexpr Save save = Save::inputs;
+  Conv2dParams p;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const { return {kernels::conv2d(xs[0], xs[1], xs[2], p)}; }
+  // dL/dx = conv2d_input_grad(G, w),  dL/dw = conv2d_weight_grad(x, G),  dL/db = G summed over (n, h, w)
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    const Tensor& g = grads[0];
+    return {s.needs_grad(0) ? input_grad(g, s.input(1), s.input_shape(0), p) : Tensor{},
+            s.needs_grad(1) ? weight_grad(s.input(0), g, s.input_shape(1), p) : Tensor{},
+            s.needs_grad(2) ? g.sum({0, 2, 3}) : Tensor{}};
+  }
+  // dy = conv2d(dx, w) + conv2d(x, dw) + db
+  std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
+    Tensor dy = dxs[0].defined() ? conv(dxs[0], s.input(1), {}, p) : Tensor{};
+    if (dxs[1].defined()) dy = add_tangents(dy, conv(s.input(0), dxs[1], {}, p));
+    if (dxs[2].defined()) dy = add_tangents(dy, dxs[2].reshape({1, -1, 1, 1}));
+    return {dy};
+  }
+};
+
+// conv2d_input_grad: dx = T_w^T g, the adjoint of x -> conv2d(x, w); linear in g and in w.
+// <R, T_w^T g> = <conv2d(R, w), g>
+struct Conv2dInputGrad {
+  static constexpr const char* name = "Conv2dInputGrad";
+  static constexpr Save save = Save::inputs;
+  Conv2dParams p;
+  int64_t h, w;
+  TensorData forward(const TensorData& g, const TensorData& wt) const { return kernels::conv2d_input_grad(g, wt, h, w, p); }
+  // dL/dg = conv2d(R, w),  dL/dw = conv2d_weight_grad(R, g)
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {s.needs_grad(0) ? conv(grad, s.input(1), {}, p) : Tensor{},
+            s.needs_grad(1) ? weight_grad(grad, s.input(0), s.input_shape(1), p) : Tensor{}};
+  }
+  // d(dx) = conv2d_input_grad(dg, w) + conv2d_input_grad(g, dw)
+  Tensor jvp(const Tensor& dg, const Tensor& dw, const Saved& s) const {
+    Shape x_shape{s.input_shape(0)[0], s.input_shape(1)[1], h, w};
+    return add_tangents(dg.defined() ? input_grad(dg, s.input(1), x_shape, p) : Tensor{},
+                        dw.defined() ? input_grad(s.input(0), dw, x_shape, p) : Tensor{});
+  }
+};
+
+// conv2d_weight_grad: dw = the adjoint of w -> conv2d(x, w) applied to g; linear in x and in g.
+// <S, dw(x, g)> = <conv2d(x, S), g>
+struct Conv2dWeightGrad {
+  static constexpr const char* name = "Conv2dWeightGrad";
+  static constexpr Save save = Save::inputs;
+  Conv2dParams p;
+  int64_t kh, kw;
+  TensorData forward(const TensorData& x, const TensorData& g) const { return kernels::conv2d_weight_grad(x, g, kh, kw, p); }
+  // dL/dx = conv2d_input_grad(g, S),  dL/dg = conv2d(x, S)
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {s.needs_grad(0) ? input_grad(s.input(1), grad, s.input_shape(0), p) : Tensor{},
+            s.needs_grad(1) ? conv(s.input(0), grad, {}, p) : Tensor{}};
+  }
+  // d(dw) = conv2d_weight_grad(dx, g) + conv2d_weight_grad(x, dg)
+  Tensor jvp(const Tensor& dx, const Tensor& dg, const Saved& s) const {
+    Shape w_shape{s.input_shape(1)[1], s.input_shape(0)[1], kh, kw};
+    return add_tangents(dx.defined() ? weight_grad(dx, s.input(1), w_shape, p) : Tensor{},
+                        dg.defined() ? weight_grad(s.input(0), dg, w_shape, p) : Tensor{});
+  }
+};
+
+static Tensor conv(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p) {
+  return apply_op(Conv2d{p}, {x, w, b})[0];
+}
+static Tensor input_grad(const Tensor& grad, const Tensor& w, const Shape& x_shape, const Conv2dParams& p) {
+  return apply(Conv2dInputGrad{p, x_shape[2], x_shape[3]}, grad, w);
+}
+static Tensor weight_grad(const Tensor& x, const Tensor& grad, const Shape& w_shape, const Conv2dParams& p) {
+  return apply(Conv2dWeightGrad{p, w_shape[2], w_shape[3]}, x, grad);
+}
+
+static Conv2dParams params(const Conv2dOptions& o) {
+  return {{o.stride.h, o.stride.w}, {o.padding.h, o.padding.w}, {o.dilation.h, o.dilation.w}};
+}
+
+static Tensor as(const Tensor& t, DType dtype) { return !t.defined() || t.dtype() == dtype ? t : t.to(dtype); }
+
+static void check_float(const Tensor& t, const char* op, const char* what) {
+  if (!t.defined()) return;  // no bias
+  check(t.is_floating_point(), op, ": ", what, " of shape ", to_string(t.shape()),
+        " is int64, but convolution needs float32 or float64; convert with .to(fluxion::Float32)");
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
+  if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched [C, H, W]
+  Conv2dParams p = params(opts);
+  kernels::conv2d_shape(x.shape(), w.shape(), p);  // shape errors first
+  check_float(x, "conv2d", "input");
+  check_float(w, "conv2d", "weight");
+  check_float(bias, "conv2d", "bias");
+  DType t = promote(x.dtype(), w.dtype());
+  if (bias.defined()) t = promote(t, bias.dtype());
+  return conv(as(x, t), as(w, t), as(bias, t), p);
+}
+
+Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape, const Conv2dOptions& opts) {
+  check(input_shape.size() == 4 && grad.dim() == 4 && w.dim() == 4 && input_shape[0] == grad.size(0) &&
+            input_shape[1] == w.size(1),
+        "conv2d_input_grad: input_shape ", to_string(input_shape), " must be [N, C, H, W] with N from grad ",
+        to_string(grad.shape()), " and C from weight ", to_string(w.shape()));
+  check_float(grad, "conv2d_input_grad", "grad");
+  check_float(w, "conv2d_input_grad", "weight");
+  DType t = promote(grad.dtype(), w.dtype());
+  return input_grad(as(grad, t), as(w, t), input_shape, params(opts));
+}
+
+Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weight_shape, const Conv2dOptions& opts) {
+  check(weight_shape.size() == 4 && grad.dim() == 4 && x.dim() == 4 && weight_shape[0] == grad.size(1) &&
+            weight_shape[1] == x.size(1),
+        "conv2d_weight_grad: weight_shape ", to_string(weight_shape), " must be [O, C, kh, kw] with O from grad ",
+        to_string(grad.shape()), " and C from input ", to_string(x.shape()));
+  check_float(x, "conv2d_weight_grad", "input");
+  check_float(grad, "conv2d_weight_grad", "grad");
+  DType t = promote(x.dtype(), grad.dtype());
+  return weight_grad(as(x, t), as(grad, t), weight_shape, params(opts));
+}
+
+}  // namespace fluxion

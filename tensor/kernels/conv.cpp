@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+// conv2d by im2col + gemm (see conv.h). One image at a time: unfold its
+// receptive fields into the columns of a [C·kh·kw, Ho·Wo] matrix, so the
+// convolution becomes one matrix product with the [O, C·kh·kw] weight; the
+// adjoints are the two other products of the same three matrices.
+#include "tensor/kernels/conv.h"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "tensor/kernels/copy.h"
+
+namespace fluxion::kernels {
+namespace {
+
+// Sizes of one convolution, all checked.
+struct Geometry {
+  int64_t n, c, h, w, o, kh, kw, ho, wo;
+  int64_t rows() const { return c * kh * kw; }  // of cols
+  int64_t pixels() const { return ho * wo; }    // columns of cols
+};
+
+int64_t out_size(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dil) {
+  return (in + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+}
+
+Geometry geometry(const Shape& x, const Shape& w, const Conv2dParams& p) {
+  for (int i = 0; i < 2; ++i)
+    check(p.stride[i] >= 1 && p.dilation[i] >= 1 && p.padding[i] >= 0, "conv2d: stride and dilation must be >= 1 "
+          "and padding >= 0, got stride (", p.stride[0], ", ", p.stride[1], "), padding (", p.padding[0], ", ",
+          p.padding[1], "), dilation (", p.dilation[0], ", ", p.dilation[1], ")");
+  check(x.size() == 4 && w.size() == 4, "conv2d: expects input [N, C, H, W] and weight [O, C, kh, kw], got ",
+        to_string(x), " and ", to_string(w));
+  check(x[1] == w[1], "conv2d: input ", to_string(x), " has ", x[1], " channels but weight ", to_string(w),
+        " expects ", w[1], " (groups = 1)");
+  Geometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0};
+  g.ho = out_size(g.h, g.kh, p.stride[0], p.padding[0], p.dilation[0]);
+  g.wo = out_size(g.w, g.kw, p.stride[1], p.padding[1], p.dilation[1]);
+  check(g.ho > 0 && g.wo > 0, "conv2d: kernel ", to_string(w), " with dilation (", p.dilation[0], ", ",
+        p.dilation[1], ") does not fit in input ", to_string(x), " padded by (", p.padding[0], ", ", p.padding[1],
+        "); pad the input or use a smaller kernel");
+  return g;
+}
+
+// c = op(a) op(b) + beta c for row-major contiguous operands (op = transpose when ta / tb).
+template <class T>
+void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T beta, T* c) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    if (beta == T(0)) std::fill(c, c + m * n, T(0));
+    return;
+  }
+  auto ta_ = ta ? CblasTrans : CblasNoTrans, tb_ = tb ? CblasTrans : CblasNoTrans;
+  int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, ta_, tb_, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
+  else
+    cblas_dgemm(CblasRowMajor, ta_, tb_, m, n, k, 1.0, a, lda, b, ldb, beta, c, n);
+}
+
+// Walks the receptive fields: f(row of cols, column of cols, offset in the image or -1 for padding).
+template <class F>
+void for_each_tap(const Geometry& g, const Conv2dParams& p, F f) {
+  for (int64_t ch = 0; ch < g.c; ++ch)
+    for (int64_t ki = 0; ki < g.kh; ++ki)
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        int64_t row = (ch * g.kh + ki) * g.kw + kj;
+        for (int64_t oi = 0; oi < g.ho; ++oi) {
+          int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
+          bool in_h = ii >= 0 && ii < g.h;
+          for (int64_t oj = 0; oj < g.wo; ++oj) {
+            int64_t jj = oj * p.stride[1] - p.padding[1] + kj * p.dilation[1];
+            f(row, oi * g.wo + oj, in_h && jj >= 0 && jj < g.w ? (ch * g.h + ii) * g.w + jj : -1);
+          }
+        }
+      }
+}
+
+// cols [C·kh·kw, Ho·Wo] from one image [C, H, W].
+template <class T>
+void im2col(const T* image, const Geometry& g, const Conv2dParams& p, T* cols) {
+  for_each_tap(g, p, [&](int64_t row, int64_t col, int64_t at) { cols[row * g.pixels() + col] = at < 0 ? T(0) : image[at]; });
+}
+
+// The adjoint of im2col: adds each column entry back into the pixel it came from.
+template <class T>
+void col2im(const T* cols, const Geometry& g, const Conv2dParams& p, T* image) {
+  for_each_tap(g, p, [&](int64_t row, int64_t col, int64_t at) {
+    if (at >= 0) image[at] += cols[row * g.pixels() + col];
+  });
+}
+
+void check_dtypes(const TensorData& a, const TensorData& b, const char* what) {
+  check(is_floating(a.dtype) && is_floating(b.dtype), "conv2d: expects float32 or float64 tensors, got ", what, " ",
+        dtype_name(a.dtype), " and ", dtype_name(b.dtype), "; convert with .to(fluxion::Float32)");
+  check(a.dtype == b.dtype, "conv2d: ", what, " dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
+        " differ; convert one with .to(dtype)");
+}
+
+}  // namespace
+
+Shape conv2d_shape(const Shape& x, const Shape& w, const Conv2dParams& p) {
+  Geometry g = geometry(x, w, p);
+  return {g.n, g.o, g.ho, g.wo};
+}
+
+TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorData& b_in, const Conv2dParams& p) {
+  Geometry g = geometry(x_in.shape, w_in.shape, p);
+  check_dtypes(x_in, w_in, "input and weight");
+  if (b_in.defined()) {
+    check(b_in.shape == Shape{g.o}, "conv2d: bias must have shape [", g.o, "] (one per output channel), got ",
+          to_string(b_in.shape));
+    check_dtypes(x_in, b_in, "input and bias");
+  }
+  TensorData x = contiguous(x_in), w = contiguous(w_in), y = TensorData::empty({g.n, g.o, g.ho, g.wo}, x.dtype);
+  dispatch_float(x.dtype, "conv2d", [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
+    TensorData b = b_in.defined() ? contiguous(b_in) : b_in;
+    for (int64_t i = 0; i < g.n; ++i) {
+      T* yi = y.data<T>() + i * g.o * g.pixels();
+      im2col(x.data<T>() + i * g.c * g.h * g.w, g, p, cols.data());
+      gemm<T>(false, false, g.o, g.pixels(), g.rows(), w.data<T>(), cols.data(), T(0), yi);
+      if (b.defined())
+        for (int64_t o = 0; o < g.o; ++o) std::for_each(yi + o * g.pixels(), yi + (o + 1) * g.pixels(), [&](T& v) { v += b.data<T>()[o]; });
+    }
+  });
+  return y;
+}
+
+TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int64_t h, int64_t w_, const Conv2dParams& p) {
+  check(g_in.dim() == 4 && w_in.dim() == 4, "conv2d_input_grad: expects grad [N, O, Ho, Wo] and weight [O, C, kh, kw], got ",
+        to_string(g_in.shape), " and ", to_string(w_in.shape));
+  Shape x_shape{g_in.shape[0], w_in.shape[1], h, w_};
+  Geometry g = geometry(x_shape, w_in.shape, p);
+  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_input_grad: grad ", to_string(g_in.shape),
+        " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_shape),
+        " and weight ", to_string(w_in.shape));
+  check_dtypes(g_in, w_in, "grad and weight");
+  TensorData go = contiguous(g_in), w = contiguous(w_in), dx = full(x_shape, 0, g_in.dtype);
+  dispatch_float(go.dtype, "conv2d_input_grad", [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
+    for (int64_t i = 0; i < g.n; ++i) {
+      gemm<T>(true, false, g.rows(), g.pixels(), g.o, w.data<T>(), go.data<T>() + i * g.o * g.pixels(), T(0), cols.data());
+      col2im(cols.data(), g, p, dx.data<T>() + i * g.c * g.h * g.w);
+    }
+  });
+  return dx;
+}
+
+TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, int64_t kh, int64_t kw, const Conv2dParams& p) {
+  check(x_in.dim() == 4 && g_in.dim() == 4, "conv2d_weight_grad: expects input [N, C, H, W] and grad [N, O, Ho, Wo], got ",
+        to_string(x_in.shape), " and ", to_string(g_in.shape));
+  Shape w_shape{g_in.shape[1], x_in.shape[1], kh, kw};
+  Geometry g = geometry(x_in.shape, w_shape, p);
+  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_weight_grad: grad ", to_string(g_in.shape),
+        " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_in.shape),
+        " and a ", kh, "x", kw, " kernel");
+  check_dtypes(x_in, g_in, "input and grad");
+  TensorData x = contiguous(x_in), go = contiguous(g_in), dw = full(w_shape, 0, x_in.dtype);
+  dispatch_float(x.dtype, "conv2d_weight_grad", [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
+    for (int64_t i = 0; i < g.n; ++i) {
+      im2col(x.data<T>() + i * g.c * g.h * g.w, g, p, cols.data());
+      gemm<T>(false, true, g.o, g.rows(), g.pixels(), go.data<T>() + i * g.o * g.pixels(), cols.data(), T(1), dw.data<T>());
+    }
+  });
+  return dw;
+}
+
+TensorData conv2d_naive(const TensorData& x, const TensorData& w, const TensorData& b, const Conv2dParams& p) {
+  Geometry g = geometry(x.shape, w.shape, p);
+  TensorData y = TensorData::empty({g.n, g.o, g.ho, g.wo}, x.dtype);
+  dispatch_float(x.dtype, "conv2d_naive", [&](auto tag) {
+    using T = decltype(tag);
+    auto at = [](const TensorData& t, int64_t i0, int64_t i1, int64_t i2, int64_t i3) {
+      return (double)t.data<T>()[i0 * t.strides[0] + i1 * t.strides[1] + i2 * t.strides[2] + i3 * t.strides[3]];
+    };
+    for (int64_t n = 0; n < g.n; ++n)
+      for (int64_t o = 0; o < g.o; ++o)
+        for (int64_t oi = 0; oi < g.ho; ++oi)
+          for (int64_t oj = 0; oj < g.wo; ++oj) {
+            double s = b.defined() ? (double)b.data<T>()[o * b.strides[0]] : 0.0;
+            for (int64_t c = 0; c < g.c; ++c)
+              for (int64_t ki = 0; ki < g.kh; ++ki)
+                for (int64_t kj = 0; kj < g.kw; ++kj) {
+                  int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
+                  int64_t jj = oj * p.stride[1] - p.padding[1] + kj * p.dilation[1];
+                  if (ii >= 0 && ii < g.h && jj >= 0 && jj < g.w) s += at(x, n, c, ii, jj) * at(w, o, c, ki, kj);
+                }
+            y.data<T>()[((n * g.o + o) * g.ho + oi) * g.wo + oj] = T(s);
+          }
+  });
+  return y;
+}
+
+}  // namespace fluxion::kernels
