@@ -21,7 +21,9 @@ Tensor arange(double start, double end, double step, std::optional<DType> dtype)
   check(step != 0, "arange: step must be nonzero");
   check((end - start) * step >= 0, "arange: a step of ", step, " never goes from ", start, " to ", end,
         "; flip the sign of step");
-  auto n = (int64_t)std::ceil((end - start) / step);
+  double count = std::ceil((end - start) / step);
+  check(count < 0x1p62, "arange: ", start, " to ", end, " in steps of ", step, " gives too many elements");
+  auto n = (int64_t)count;
   return Tensor(kernels::arange(start, step, n, or_default(dtype)));
 }
 

@@ -29,6 +29,7 @@ TEST(Arange, Errors) {
   EXPECT_THROW((void)fx::arange(0, 1, -1), fx::Error);
   EXPECT_THROW((void)fx::arange(0, INFINITY), fx::Error);
   EXPECT_THROW((void)fx::arange(NAN), fx::Error);
+  EXPECT_THROW((void)fx::arange(0, 1e300, 1e-300), fx::Error);
 }
 
 TEST(Linspace, EndpointsAndMidpointAreExact) {
