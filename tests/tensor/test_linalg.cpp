@@ -231,6 +231,12 @@ TEST(Linalg, ErrorsNameTheOpAndShape) {
   EXPECT_THROW((void)la::svdvals(ints), fx::Error);
   EXPECT_THROW((void)la::qr(ints), fx::Error);
   EXPECT_THROW((void)la::eigh(fx::full({3, 3}, std::nan(""), fx::Float64)), fx::Error);
+  // qr's derivatives need m >= n: a wide A differentiates to an error, not to a wrong number
+  fx::Tensor wide = random({3, 5}).requires_grad_();
+  EXPECT_THROW(la::qr(wide).R.sum().backward(), fx::Error);
+  fx::Tensor tall = random({5, 3}).requires_grad_();
+  la::qr(tall).R.sum().backward();
+  EXPECT_EQ(tall.grad().shape(), (fx::Shape{5, 3}));
 }
 
 // ---- matmul: the BLAS path against the naive triple loop ------------------------
