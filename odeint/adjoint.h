@@ -13,6 +13,8 @@
 // records its own graph, so second derivatives (HVPs) through it work.
 // `params` are the tensors func reads besides y (a module's parameters).
 #pragma once
+#include <concepts>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,5 +35,28 @@ struct AdjointOptions {
 /// take HVPs reverse-over-reverse (autograd::grad with create_graph).
 [[nodiscard]] Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const Tensor& y0,
                                     const Tensor& t, const Options& opts = {}, const AdjointOptions& adjoint = {});
+
+/// A module whose forward(t, y) is the vector field: an nn::Module subclass,
+/// or anything with forward(t, y) and parameters().
+template <class M>
+concept OdeModule = requires(M& m, const Tensor& t, const Tensor& y) {
+  { m.forward(t, y) } -> std::convertible_to<Tensor>;
+  { m.parameters() } -> std::convertible_to<std::vector<Tensor>>;
+};
+
+/// odeint_adjoint(module_ptr, y0, t, opts): gradients flow to module->parameters().
+template <OdeModule M>
+[[nodiscard]] Tensor odeint_adjoint(const std::shared_ptr<M>& module, const Tensor& y0, const Tensor& t,
+                                    const Options& opts = {}, const AdjointOptions& adjoint = {}) {
+  Func f = [module](const Tensor& s, const Tensor& y) { return module->forward(s, y); };
+  return odeint_adjoint(f, module->parameters(), y0, t, opts, adjoint);
+}
+
+/// odeint(module_ptr, y0, t, opts): the module's forward(t, y) as func.
+template <OdeModule M>
+[[nodiscard]] Tensor odeint(const std::shared_ptr<M>& module, const Tensor& y0, const Tensor& t,
+                            const Options& opts = {}) {
+  return odeint(Func([module](const Tensor& s, const Tensor& y) { return module->forward(s, y); }), y0, t, opts);
+}
 
 }  // namespace fluxion::odeint
