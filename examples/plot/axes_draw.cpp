@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+// Drawing an Axes: limits with 5% margins, ticks, grid, artists by z-order,
+// spines, labels, title, legend and colorbar, with matplotlib's default sizes
+// (10 pt text, 12 pt titles, 3.5 pt ticks, 0.8 pt spines).
+#include <algorithm>
+#include <cmath>
+
+#include "examples/plot/axes_render.h"
+#include "examples/plot/markers.h"
+#include "examples/plot/text.h"
+
+namespace fluxion::plot {
+
+namespace {
+
+constexpr double kFont = 10, kTitle = 12, kTick = 3.5, kPad = 3.5, kLabelPad = 4, kTitlePad = 6;
+const Color kBlack{0, 0, 0, 1};
+
+// Limits of one axis from its data extent, as matplotlib autoscales.
+std::pair<double, double> auto_range(double lo, double hi, double lo_pos, bool log, const std::vector<double>& sticky) {
+  if (log) {
+    if (!(lo_pos < 1e300)) return {1, 10};
+    lo = lo_pos;
+    if (hi <= lo) return {lo / 10, lo * 10};
+    const double a = std::log10(lo), b = std::log10(hi), m = 0.05 * (b - a);
+    return {std::pow(10.0, a - m), std::pow(10.0, b + m)};
+  }
+  if (lo > hi) return {0, 1};
+  if (lo == hi) return lo == 0 ? std::pair{-0.055, 0.055} : std::pair{lo - 0.05 * std::abs(lo), hi + 0.05 * std::abs(hi)};
+  const double m = 0.05 * (hi - lo);
+  double a = lo - m, b = hi + m;
+  for (double s : sticky) {  // margins never cross a sticky edge (bars at 0, image borders)
+    if (s <= lo && s > a) a = s;
+    if (s >= hi && s < b) b = s;
+  }
+  return {a, b};
+}
+
+int max_bins(double length_px, double pt, double per_label_pt) {
+  return std::clamp(static_cast<int>(length_px / pt / per_label_pt), 1, 9);
+}
+
+Ticks ticks_for(double lo, double hi, bool log, int bins) {
+  Ticks t = log ? log_ticks(std::min(lo, hi), std::max(lo, hi), bins) : linear_ticks(std::min(lo, hi), std::max(lo, hi), bins);
+  return t;
+}
+
+std::vector<Point> rounded_rect(double x0, double y0, double x1, double y1, double r) {
+  std::vector<Point> p;
+  const double cx[4] = {x1 - r, x0 + r, x0 + r, x1 - r}, cy[4] = {y0 + r, y0 + r, y1 - r, y1 - r};
+  for (int k = 0; k < 4; ++k)
+    for (int s = 0; s <= 4; ++s) {
+      const double a = (k * 90 + s * 22.5) * M_PI / 180;
+      p.push_back({cx[k] + r * std::cos(a), cy[k] - r * std::sin(a)});
+    }
+  return p;
+}
+
+// Ink under a candidate legend box: how far from white the pixels are.
+double ink(const Canvas& cv, double x0, double y0, double x1, double y1) {
+  double s = 0;
+  for (int y = static_cast<int>(y0); y < static_cast<int>(y1); y += 2)
+    for (int x = static_cast<int>(x0); x < static_cast<int>(x1); x += 2) {
+      const Color c = cv.at(std::clamp(x, 0, cv.width() - 1), std::clamp(y, 0, cv.height() - 1));
+      s += 3 - c.r - c.g - c.b;
+    }
+  return s;
+}
+
+void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const LegendOpts& o, Canvas& cv, const View& v) {
+  if (entries.empty()) return;
+  const double fs = o.fontsize * v.pt, row = measure_text("Ag", fs).height();
+  const double handle = 2.0 * fs, gap = 0.8 * fs, border = 0.4 * fs, spacing = 0.5 * fs, margin = 0.5 * fs;
+  double tw = 0;
+  for (const auto& e : entries) tw = std::max(tw, measure_text(e.label, fs).width);
+  const double w = 2 * border + handle + gap + tw;
+  const double h = 2 * border + entries.size() * row + (entries.size() - 1) * spacing;
+  const double l = v.left + margin, r = v.right - margin - w, t = v.top + margin, b = v.bottom - margin - h;
+  const double cx = (v.left + v.right - w) / 2, cy = (v.top + v.bottom - h) / 2;
+  const std::vector<std::pair<std::string, Point>> spots = {
+      {"upper right", {r, t}}, {"upper left", {l, t}},   {"lower left", {l, b}},     {"lower right", {r, b}},
+      {"right", {r, cy}},      {"center left", {l, cy}}, {"center right", {r, cy}},  {"lower center", {cx, b}},
+      {"upper center", {cx, t}}, {"center", {cx, cy}}};
+  Point at = spots[0].second;
+  if (o.loc == "best") {
+    double best = 1e300;
+    for (const auto& [name, p] : spots) {
+      const double k = ink(cv, p.x, p.y, p.x + w, p.y + h);
+      if (k < best - 1e-9) best = k, at = p;
+    }
+  } else {
+    for (const auto& [name, p] : spots)
+      if (name == o.loc) at = p;
+  }
+  (void)ax;
+  const auto box = rounded_rect(at.x, at.y, at.x + w, at.y + h, 0.2 * fs);
+  cv.fill_polygon(box, {1, 1, 1, 0.8});
+  auto closed = box;
+  closed.push_back(box.front());
+  cv.polyline(closed, {0.8, 0.8, 0.8, 1}, v.pt, {}, Cap::round);
+  double y = at.y + border;
+  for (const auto& e : entries) {
+    const double mid = y + row / 2, x0 = at.x + border;
+    if (e.patch) {
+      cv.fill_rect(x0, mid - 0.35 * row, x0 + handle, mid + 0.35 * row, e.color);
+      if (e.edge.a > 0) cv.polyline({{x0, mid - 0.35 * row}, {x0 + handle, mid - 0.35 * row}, {x0 + handle, mid + 0.35 * row},
+                                     {x0, mid + 0.35 * row}, {x0, mid - 0.35 * row}}, e.edge, v.pt);
+    }
+    if (e.linewidth > 0) cv.polyline({{x0, mid}, {x0 + handle, mid}}, e.color, e.linewidth * v.pt, e.dashes);
+    if (!e.marker.empty()) draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt);
+    draw_text(cv, e.label, x0 + handle + gap, mid, fs, kBlack, HAlign::left, VAlign::center);
+    y += row + spacing;
+  }
+}
+
+// The colorbar's box to the right of the axes box.
+struct Bar {
+  double x0, x1, y0, y1;
+};
+Bar colorbar_box(const View& v) {
+  const double pad = 0.05 * (v.right - v.left) / 0.85, w = std::max(8.0, (v.bottom - v.top) / 20);
+  return {v.right + pad, v.right + pad + w, v.top, v.bottom};
+}
+
+void draw_colorbar(const Mappable& m, const std::string& label, Canvas& cv, const View& v) {
+  const Bar b = colorbar_box(v);
+  for (int y = static_cast<int>(std::floor(b.y0)); y < static_cast<int>(std::ceil(b.y1)); ++y) {
+    const double t = (b.y1 - (y + 0.5)) / (b.y1 - b.y0);
+    const Color c = m.at(m.vmin + t * (m.vmax - m.vmin));
+    for (int x = static_cast<int>(std::floor(b.x0)); x < static_cast<int>(std::ceil(b.x1)); ++x) cv.blend(x, y, c, 1);
+  }
+  cv.polyline({{b.x0, b.y0}, {b.x1, b.y0}, {b.x1, b.y1}, {b.x0, b.y1}, {b.x0, b.y0}}, kBlack, 0.8 * v.pt, {}, Cap::round);
+  const Ticks t = linear_ticks(m.vmin, m.vmax, max_bins(b.y1 - b.y0, v.pt, 2 * kFont));
+  double widest = 0;
+  for (size_t i = 0; i < t.values.size(); ++i) {
+    const double y = b.y1 - (t.values[i] - m.vmin) / (m.vmax - m.vmin) * (b.y1 - b.y0);
+    cv.polyline({{b.x1, y}, {b.x1 + kTick * v.pt, y}}, kBlack, 0.8 * v.pt);
+    draw_text(cv, t.labels[i], b.x1 + (kTick + kPad) * v.pt, y, kFont * v.pt, kBlack, HAlign::left, VAlign::center);
+    widest = std::max(widest, measure_text(t.labels[i], kFont * v.pt).width);
+  }
+  if (!t.multiplier.empty())
+    draw_text(cv, t.multiplier, b.x0, b.y0 - kPad * v.pt, kFont * v.pt, kBlack, HAlign::left, VAlign::bottom);
+  if (!label.empty())
+    draw_text(cv, label, b.x1 + (kTick + kPad + kLabelPad) * v.pt + widest, (b.y0 + b.y1) / 2, kFont * v.pt, kBlack,
+              HAlign::center, VAlign::top, true);
+}
+
+}  // namespace
+
+void AxesRenderer::limits(const Axes& ax, View& v) {
+  v.xlog = ax.xlog_, v.ylog = ax.ylog_;
+  std::tie(v.x0, v.x1) = ax.xlim_ ? *ax.xlim_ : auto_range(ax.xext_.lo, ax.xext_.hi, ax.xext_.lo_pos, ax.xlog_, ax.xsticky_);
+  std::tie(v.y0, v.y1) = ax.ylim_ ? *ax.ylim_ : auto_range(ax.yext_.lo, ax.yext_.hi, ax.yext_.lo_pos, ax.ylog_, ax.ysticky_);
+  if (v.xlog && !(v.x0 > 0 && v.x1 > 0)) v.x0 = 1, v.x1 = 10;
+  if (v.ylog && !(v.y0 > 0 && v.y1 > 0)) v.y0 = 1, v.y1 = 10;
+}
+
+void AxesRenderer::aspect(const Axes& ax, View& v) {
+  if (ax.aspect_ == Axes::Aspect::automatic || v.xlog || v.ylog) return;
+  const double w = v.right - v.left, h = v.bottom - v.top;
+  const double sx = std::abs(v.x1 - v.x0) / w, sy = std::abs(v.y1 - v.y0) / h;  // data units per pixel
+  if (ax.aspect_ == Axes::Aspect::box || (ax.xlim_ && ax.ylim_)) {  // shrink the box, keep the limits
+    if (sx > sy) {
+      const double nh = std::abs(v.y1 - v.y0) / sx, c = (v.top + v.bottom) / 2;
+      v.top = c - nh / 2, v.bottom = c + nh / 2;
+    } else {
+      const double nw = std::abs(v.x1 - v.x0) / sy, c = (v.left + v.right) / 2;
+      v.left = c - nw / 2, v.right = c + nw / 2;
+    }
+    return;
+  }
+  if (sx > sy) {
+    const double c = (v.y0 + v.y1) / 2, half = sx * h / 2 * (v.y1 > v.y0 ? 1 : -1);
+    v.y0 = c - half, v.y1 = c + half;
+  } else {
+    const double c = (v.x0 + v.x1) / 2, half = sy * w / 2 * (v.x1 > v.x0 ? 1 : -1);
+    v.x0 = c - half, v.x1 = c + half;
+  }
+}
+
+Ticks AxesRenderer::xticks(const Axes& ax, const View& v) {
+  // Fewer bins until the labels fit side by side with a gap of one font size.
+  const double length = v.right - v.left, fs = kFont * v.pt;
+  for (int bins = max_bins(length, v.pt, 3 * kFont);; --bins) {
+    Ticks t = ticks_for(v.x0, v.x1, ax.xlog_, bins);
+    double need = 0;
+    for (const std::string& s : t.labels) need += measure_text(s, fs).width + fs;
+    if (need <= length || bins <= 1) return t;
+  }
+}
+Ticks AxesRenderer::yticks(const Axes& ax, const View& v) {
+  return ticks_for(v.y0, v.y1, ax.ylog_, max_bins(v.bottom - v.top, v.pt, 2 * kFont));
+}
+
+Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, bool ylabels) {
+  Decor d;
+  const double pt = v.pt, fs = kFont * pt, tick = (kTick + kPad) * pt;
+  const TextSize line = measure_text("0", fs);
+  d.left = d.bottom = kTick * pt;
+  if (ylabels) {
+    double w = 0;
+    for (const std::string& s : yticks(ax, v).labels) w = std::max(w, measure_text(s, fs).width);
+    d.left = tick + w;
+  }
+  if (!ax.ylabel_.empty()) d.left += kLabelPad * pt + measure_text(ax.ylabel_, fs).height();
+  if (xlabels) {
+    const Ticks t = xticks(ax, v);
+    d.bottom = tick + line.height();
+    if (!t.labels.empty()) {
+      d.right = measure_text(t.labels.back(), fs).width / 2;
+      d.left = std::max(d.left, measure_text(t.labels.front(), fs).width / 2);
+    }
+  }
+  if (!ax.xlabel_.empty()) d.bottom += kLabelPad * pt + measure_text(ax.xlabel_, fs).height();
+  if (!ax.title_.empty()) d.top = kTitlePad * pt + measure_text(ax.title_, kTitle * pt).height();
+  if (!yticks(ax, v).multiplier.empty()) d.top = std::max(d.top, kPad * pt + line.height());
+  if (ax.colorbar_) {
+    const Mappable& m = ax.colorbar_->first;
+    double w = 0;
+    for (const std::string& s : linear_ticks(m.vmin, m.vmax, 9).labels) w = std::max(w, measure_text(s, fs).width);
+    const Bar b = colorbar_box(v);
+    d.right = (b.x1 - v.right) + tick + w;
+    if (!ax.colorbar_->second.empty()) d.right += kLabelPad * pt + measure_text(ax.colorbar_->second, fs).height();
+  }
+  return d;
+}
+
+void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels, bool ylabels) {
+  const double pt = v.pt, fs = kFont * pt;
+  const Ticks xt = xticks(ax, v), yt = yticks(ax, v);
+  std::vector<const Axes::Artist*> order;
+  for (const auto& a : ax.artists_) order.push_back(&a);
+  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->zorder < b->zorder; });
+  cv.set_clip(v.left, v.top, v.right, v.bottom);
+  bool grid_done = !ax.grid_;
+  auto grid = [&] {
+    const Color g = parse_color("#b0b0b0");
+    for (double x : xt.values) cv.polyline({{v.fx(x), v.top}, {v.fx(x), v.bottom}}, g, 0.8 * pt);
+    for (double y : yt.values) cv.polyline({{v.left, v.fy(y)}, {v.right, v.fy(y)}}, g, 0.8 * pt);
+    grid_done = true;
+  };
+  for (const auto* a : order) {
+    if (!grid_done && a->zorder >= 2) grid();
+    a->draw(cv, v);
+  }
+  if (!grid_done) grid();
+  cv.reset_clip();
+  // Spines and ticks.
+  cv.polyline({{v.left, v.top}, {v.right, v.top}, {v.right, v.bottom}, {v.left, v.bottom}, {v.left, v.top}}, kBlack, 0.8 * pt, {},
+              Cap::round);
+  const double tick = kTick * pt;
+  auto xtick = [&](double x, double len, double w) { cv.polyline({{v.fx(x), v.bottom}, {v.fx(x), v.bottom + len}}, kBlack, w); };
+  auto ytick = [&](double y, double len, double w) { cv.polyline({{v.left, v.fy(y)}, {v.left - len, v.fy(y)}}, kBlack, w); };
+  for (double x : xt.minor) xtick(x, 2 * pt, 0.6 * pt);
+  for (double y : yt.minor) ytick(y, 2 * pt, 0.6 * pt);
+  for (size_t i = 0; i < xt.values.size(); ++i) {
+    xtick(xt.values[i], tick, 0.8 * pt);
+    if (xlabels) draw_text(cv, xt.labels[i], v.fx(xt.values[i]), v.bottom + tick + kPad * pt, fs, kBlack, HAlign::center, VAlign::top);
+  }
+  double widest = 0;
+  for (size_t i = 0; i < yt.values.size(); ++i) {
+    ytick(yt.values[i], tick, 0.8 * pt);
+    if (!ylabels) continue;
+    draw_text(cv, yt.labels[i], v.left - tick - kPad * pt, v.fy(yt.values[i]), fs, kBlack, HAlign::right, VAlign::center);
+    widest = std::max(widest, measure_text(yt.labels[i], fs).width);
+  }
+  const double xl_h = xlabels ? measure_text("0", fs).height() : 0;
+  if (xlabels && !xt.multiplier.empty())
+    draw_text(cv, xt.multiplier, v.right, v.bottom + tick + kPad * pt + xl_h, fs, kBlack, HAlign::right, VAlign::top);
+  if (ylabels && !yt.multiplier.empty()) draw_text(cv, yt.multiplier, v.left, v.top - kPad * pt, fs, kBlack, HAlign::left, VAlign::bottom);
+  if (!ax.xlabel_.empty())
+    draw_text(cv, ax.xlabel_, (v.left + v.right) / 2, v.bottom + (xlabels ? tick + kPad * pt : tick) + xl_h + kLabelPad * pt, fs,
+              kBlack, HAlign::center, VAlign::top);
+  if (!ax.ylabel_.empty())
+    draw_text(cv, ax.ylabel_, v.left - (ylabels ? tick + kPad * pt + widest : tick) - kLabelPad * pt, (v.top + v.bottom) / 2, fs,
+              kBlack, HAlign::center, VAlign::bottom, true);
+  if (!ax.title_.empty())
+    draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center, VAlign::bottom);
+  if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
+  if (ax.colorbar_) draw_colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, v);
+}
+
+}  // namespace fluxion::plot

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// Internal to the figure library: how Figure asks an Axes for its limits,
+// ticks and the room its decorations need, and how an Axes draws itself.
+#pragma once
+#include "examples/plot/axes.h"
+#include "examples/plot/ticks.h"
+
+namespace fluxion::plot {
+
+struct Decor {
+  double left = 0, right = 0, top = 0, bottom = 0;  // pixels around the axes box
+};
+
+struct AxesRenderer {
+  /// Data limits (margins, stickiness, explicit xlim/ylim, log scales) into v.x0..v.y1.
+  static void limits(const Axes& ax, View& v);
+  /// Equal aspect: widens one data range so a data unit has the same length on both axes.
+  static void aspect(const Axes& ax, View& v);
+  static Ticks xticks(const Axes& ax, const View& v);
+  static Ticks yticks(const Axes& ax, const View& v);
+  /// Room needed around the box by ticks, labels, title and colorbar.
+  static Decor decorations(const Axes& ax, const View& v, bool xlabels, bool ylabels);
+  static void draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels, bool ylabels);
+};
+
+}  // namespace fluxion::plot

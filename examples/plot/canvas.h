@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// Canvas: an RGB float raster with anti-aliased drawing. Shapes are first
+// rasterised into a coverage mask (so a polyline's overlapping segments are
+// painted once), then composited with one colour and alpha.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "examples/plot/style.h"
+
+namespace fluxion::plot {
+
+struct Point {
+  double x = 0, y = 0;
+};
+
+/// 8-bit RGB image, row-major from the top-left pixel.
+struct Image {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgb;  // 3 * width * height
+  Color pixel(int x, int y) const;
+};
+
+enum class Cap { butt, round };
+
+class Canvas {
+ public:
+  Canvas(int width, int height, Color background);
+  int width() const { return w_; }
+  int height() const { return h_; }
+
+  /// Clip every drawing to [x0, x1) x [y0, y1) until reset_clip().
+  void set_clip(double x0, double y0, double x1, double y1);
+  void reset_clip();
+
+  // Mask building: add coverage, then composite() paints it.
+  void mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b);
+  void mask_polygon(const std::vector<Point>& poly);  // non-zero winding
+  void mask_disc(Point c, double radius);
+  void mask_coverage(int x, int y, double coverage);  // max with what is there
+  void composite(Color c);
+
+  // One-shot helpers built on the mask.
+  void polyline(const std::vector<Point>& pts, Color c, double width, const std::vector<double>& dashes = {},
+                Cap cap = Cap::butt);
+  void fill_polygon(const std::vector<Point>& poly, Color c);
+  void fill_rect(double x0, double y0, double x1, double y1, Color c);
+  void disc(Point center, double radius, Color c);
+  /// Blends colour c with weight alpha into pixel (x, y), honouring the clip.
+  void blend(int x, int y, Color c, double alpha);
+
+  /// The current colour of pixel (x, y).
+  Color at(int x, int y) const;
+  Image to_image() const;
+
+ private:
+  int w_, h_;
+  std::vector<float> rgb_;
+  std::vector<float> mask_;
+  int mx0_, my0_, mx1_, my1_;  // dirty box of the mask
+  double cx0_, cy0_, cx1_, cy1_;
+  void touch(int x0, int y0, int x1, int y1);
+};
+
+}  // namespace fluxion::plot

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Figure layout and output. Tight layout: each grid column gets the widest
+// left/right decorations of its axes, each row the tallest top/bottom ones,
+// and the remaining width/height is split evenly between the axes boxes.
+#include "examples/plot/figure.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "examples/plot/axes_render.h"
+#include "examples/plot/text.h"
+#include "tensor/error.h"
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STB_IMAGE_WRITE_STATIC
+#include <stb_image_write.h>
+
+namespace fluxion::plot {
+
+Figure::Figure(double width_in, double height_in, double dpi) : w_(width_in), h_(height_in), dpi_(dpi) {
+  check(width_in > 0 && height_in > 0 && dpi > 0 && width_in * dpi <= 20000 && height_in * dpi <= 20000,
+        "Figure: size ", width_in, " x ", height_in, " in at ", dpi, " dpi is not a drawable size");
+}
+
+int Figure::width_px() const { return static_cast<int>(std::lround(w_ * dpi_)); }
+int Figure::height_px() const { return static_cast<int>(std::lround(h_ * dpi_)); }
+
+void Figure::subplots(int nrows, int ncols, const SubplotOpts& o) {
+  check(nrows > 0 && ncols > 0 && nrows * ncols <= 64, "subplots: a ", nrows, " x ", ncols, " grid is not allowed");
+  rows_ = nrows, cols_ = ncols, share_ = o;
+  axes_.clear();
+  for (int i = 0; i < nrows * ncols; ++i) axes_.push_back(std::make_unique<Axes>());
+}
+
+Axes& Figure::ax(int row, int col) {
+  if (axes_.empty()) subplots(1, 1);
+  check(row >= 0 && row < rows_ && col >= 0 && col < cols_, "Figure::ax: (", row, ", ", col, ") is outside the ", rows_,
+        " x ", cols_, " grid");
+  return *axes_[static_cast<size_t>(row) * cols_ + col];
+}
+
+Axes& Figure::axes(int i) {
+  if (axes_.empty()) subplots(1, 1);
+  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::axes: index ", i, " out of range for ", axes_.size(), " axes");
+  return *axes_[i];
+}
+
+std::vector<View> Figure::layout() const {
+  const int W = width_px(), H = height_px();
+  const double pt = dpi_ / 72;
+  const double pad = 1.08 * 10 * pt;  // matplotlib's tight_layout pad: 1.08 font sizes
+  const double top0 = pad + (suptitle_.empty() ? 0 : measure_text(suptitle_, 12 * pt).height());
+  const size_t n = axes_.size();
+  std::vector<View> views(n);
+  for (size_t i = 0; i < n; ++i) {
+    views[i].pt = pt;
+    AxesRenderer::limits(*axes_[i], views[i]);
+  }
+  // Shared axes: one range over every axes.
+  auto share = [&](bool x) {
+    double lo = 1e300, hi = -1e300;
+    for (const View& v : views) {
+      lo = std::min(lo, x ? std::min(v.x0, v.x1) : std::min(v.y0, v.y1));
+      hi = std::max(hi, x ? std::max(v.x0, v.x1) : std::max(v.y0, v.y1));
+    }
+    for (View& v : views) (x ? v.x0 : v.y0) = lo, (x ? v.x1 : v.y1) = hi;
+  };
+  if (share_.sharex) share(true);
+  if (share_.sharey) share(false);
+  // Two passes: decorations depend on the ticks, which depend on the box size.
+  const double cell_w = (W - 2 * pad) / cols_, cell_h = (H - top0 - pad) / rows_;
+  for (View& v : views) v.left = 0, v.right = 0.8 * cell_w, v.top = 0, v.bottom = 0.8 * cell_h;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<double> l(cols_, 0), r(cols_, 0), t(rows_, 0), b(rows_, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const Decor d = AxesRenderer::decorations(*axes_[i], views[i], show_x(i), show_y(i));
+      const int row = static_cast<int>(i) / cols_, col = static_cast<int>(i) % cols_;
+      l[col] = std::max(l[col], d.left), r[col] = std::max(r[col], d.right);
+      t[row] = std::max(t[row], d.top), b[row] = std::max(b[row], d.bottom);
+    }
+    double fixed_w = (cols_ - 1) * pad, fixed_h = (rows_ - 1) * pad;
+    for (int c = 0; c < cols_; ++c) fixed_w += l[c] + r[c];
+    for (int r0 = 0; r0 < rows_; ++r0) fixed_h += t[r0] + b[r0];
+    const double aw = std::max(10.0, (W - 2 * pad - fixed_w) / cols_), ah = std::max(10.0, (H - top0 - pad - fixed_h) / rows_);
+    for (size_t i = 0; i < n; ++i) {
+      const int row = static_cast<int>(i) / cols_, col = static_cast<int>(i) % cols_;
+      double x = pad, y = top0;
+      for (int c = 0; c < col; ++c) x += l[c] + aw + r[c] + pad;
+      for (int r0 = 0; r0 < row; ++r0) y += t[r0] + ah + b[r0] + pad;
+      View& v = views[i];
+      v.left = std::round(x + l[col]), v.right = std::round(x + l[col] + aw);
+      v.top = std::round(y + t[row]), v.bottom = std::round(y + t[row] + ah);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) AxesRenderer::aspect(*axes_[i], views[i]);
+  return views;
+}
+
+bool Figure::show_x(size_t i) const { return !share_.sharex || static_cast<int>(i) / cols_ == rows_ - 1; }
+bool Figure::show_y(size_t i) const { return !share_.sharey || static_cast<int>(i) % cols_ == 0; }
+
+View Figure::view(int i) const {
+  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::view: index ", i, " out of range for ", axes_.size(), " axes");
+  return layout()[i];
+}
+
+Image Figure::render() const {
+  Canvas cv(width_px(), height_px(), {1, 1, 1, 1});
+  const double pt = dpi_ / 72;
+  if (!suptitle_.empty())
+    draw_text(cv, suptitle_, width_px() / 2.0, 0.6 * 1.08 * 10 * pt, 12 * pt, {0, 0, 0, 1}, HAlign::center, VAlign::top);
+  const std::vector<View> views = layout();
+  for (size_t i = 0; i < views.size(); ++i) AxesRenderer::draw(*axes_[i], cv, views[i], show_x(i), show_y(i));
+  return cv.to_image();
+}
+
+void write_png(const Image& img, const std::string& path) {
+  check(!path.empty(), "savefig: empty path");
+  const std::filesystem::path p(path);
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  check(!ec, "savefig: cannot create directory '", p.parent_path().string(), "': ", ec.message());
+  const int ok = stbi_write_png(path.c_str(), img.width, img.height, 3, img.rgb.data(), img.width * 3);
+  check(ok != 0, "savefig: cannot write '", path, "'; check that the directory is writable");
+}
+
+void Figure::savefig(const std::string& path) const { write_png(render(), path); }
+
+}  // namespace fluxion::plot
