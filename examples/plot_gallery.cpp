@@ -213,7 +213,7 @@ void images() {
     char title[32];
     std::snprintf(title, sizeof title, "step %d", panel * 11);
     ax.set_title(title);
-    if (panel == 7) ax.colorbar(m, "u");
+    if (panel == 7) fig.colorbar(m, "u");  // one colorbar for the grid
     for (int s = 0; s < 11; ++s) {  // diffuse: u += 0.2 Δu
       Vec next = u;
       for (int i = 1; i + 1 < n; ++i)

@@ -4,6 +4,7 @@
 // value at (x[j], y[i]). Non-finite values are skipped (a gap in a line);
 // mismatched lengths throw fluxion::Error.
 #pragma once
+#include <concepts>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,7 +17,20 @@
 
 namespace fluxion::plot {
 
-using Vec = std::vector<double>;
+/// Data for a plot: a std::vector<double>, a braced list {1, 2, 3}, or anything
+/// with to_vector<double>(), such as a fluxion::Tensor (flattened row-major, so
+/// a (ny, nx) tensor is a field on the grid). The library itself never
+/// includes the tensor headers.
+struct Vec : std::vector<double> {
+  using std::vector<double>::vector;
+  Vec() = default;
+  Vec(std::vector<double> v) : std::vector<double>(std::move(v)) {}
+  template <class T>
+    requires requires(const T& t) {
+      { t.template to_vector<double>() } -> std::convertible_to<std::vector<double>>;
+    }
+  Vec(const T& t) : std::vector<double>(t.template to_vector<double>()) {}
+};
 
 /// What a colorbar shows: a colormap over [vmin, vmax], with contourf's bands.
 struct Mappable {

@@ -83,10 +83,11 @@ void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const 
       {"upper center", {cx, t}}, {"center", {cx, cy}}};
   Point at = spots[0].second;
   if (o.loc == "best") {
+    // Least ink under the box; matplotlib's order breaks near-ties (corners first).
     double best = 1e300;
-    for (const auto& [name, p] : spots) {
-      const double k = ink(cv, p.x, p.y, p.x + w, p.y + h);
-      if (k < best - 1e-9) best = k, at = p;
+    for (size_t i = 0; i < spots.size(); ++i) {
+      const double k = ink(cv, spots[i].second.x, spots[i].second.y, spots[i].second.x + w, spots[i].second.y + h) * (1 + 0.15 * i);
+      if (k < best - 1e-9) best = k, at = spots[i].second;
     }
   } else {
     for (const auto& [name, p] : spots)
@@ -120,29 +121,6 @@ struct Bar {
 Bar colorbar_box(const View& v) {
   const double pad = 0.05 * (v.right - v.left) / 0.85, w = std::max(8.0, (v.bottom - v.top) / 20);
   return {v.right + pad, v.right + pad + w, v.top, v.bottom};
-}
-
-void draw_colorbar(const Mappable& m, const std::string& label, Canvas& cv, const View& v) {
-  const Bar b = colorbar_box(v);
-  for (int y = static_cast<int>(std::floor(b.y0)); y < static_cast<int>(std::ceil(b.y1)); ++y) {
-    const double t = (b.y1 - (y + 0.5)) / (b.y1 - b.y0);
-    const Color c = m.at(m.vmin + t * (m.vmax - m.vmin));
-    for (int x = static_cast<int>(std::floor(b.x0)); x < static_cast<int>(std::ceil(b.x1)); ++x) cv.blend(x, y, c, 1);
-  }
-  cv.polyline({{b.x0, b.y0}, {b.x1, b.y0}, {b.x1, b.y1}, {b.x0, b.y1}, {b.x0, b.y0}}, kBlack, 0.8 * v.pt, {}, Cap::round);
-  const Ticks t = linear_ticks(m.vmin, m.vmax, max_bins(b.y1 - b.y0, v.pt, 2 * kFont));
-  double widest = 0;
-  for (size_t i = 0; i < t.values.size(); ++i) {
-    const double y = b.y1 - (t.values[i] - m.vmin) / (m.vmax - m.vmin) * (b.y1 - b.y0);
-    cv.polyline({{b.x1, y}, {b.x1 + kTick * v.pt, y}}, kBlack, 0.8 * v.pt);
-    draw_text(cv, t.labels[i], b.x1 + (kTick + kPad) * v.pt, y, kFont * v.pt, kBlack, HAlign::left, VAlign::center);
-    widest = std::max(widest, measure_text(t.labels[i], kFont * v.pt).width);
-  }
-  if (!t.multiplier.empty())
-    draw_text(cv, t.multiplier, b.x0, b.y0 - kPad * v.pt, kFont * v.pt, kBlack, HAlign::left, VAlign::bottom);
-  if (!label.empty())
-    draw_text(cv, label, b.x1 + (kTick + kPad + kLabelPad) * v.pt + widest, (b.y0 + b.y1) / 2, kFont * v.pt, kBlack,
-              HAlign::center, VAlign::top, true);
 }
 
 }  // namespace
@@ -192,6 +170,34 @@ Ticks AxesRenderer::yticks(const Axes& ax, const View& v) {
   return ticks_for(v.y0, v.y1, ax.ylog_, max_bins(v.bottom - v.top, v.pt, 2 * kFont));
 }
 
+void AxesRenderer::colorbar(const Mappable& m, const std::string& label, Canvas& cv, double x0, double y0, double x1,
+                            double y1, double pt) {
+  for (int y = static_cast<int>(std::floor(y0)); y < static_cast<int>(std::ceil(y1)); ++y) {
+    const double t = (y1 - (y + 0.5)) / (y1 - y0);
+    const Color c = m.at(m.vmin + t * (m.vmax - m.vmin));
+    for (int x = static_cast<int>(std::floor(x0)); x < static_cast<int>(std::ceil(x1)); ++x) cv.blend(x, y, c, 1);
+  }
+  cv.polyline({{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}, kBlack, 0.8 * pt, {}, Cap::round);
+  const Ticks t = linear_ticks(m.vmin, m.vmax, max_bins(y1 - y0, pt, 2 * kFont));
+  double widest = 0;
+  for (size_t i = 0; i < t.values.size(); ++i) {
+    const double y = y1 - (t.values[i] - m.vmin) / (m.vmax - m.vmin) * (y1 - y0);
+    cv.polyline({{x1, y}, {x1 + kTick * pt, y}}, kBlack, 0.8 * pt);
+    draw_text(cv, t.labels[i], x1 + (kTick + kPad) * pt, y, kFont * pt, kBlack, HAlign::left, VAlign::center);
+    widest = std::max(widest, measure_text(t.labels[i], kFont * pt).width);
+  }
+  if (!t.multiplier.empty()) draw_text(cv, t.multiplier, x0, y0 - kPad * pt, kFont * pt, kBlack, HAlign::left, VAlign::bottom);
+  if (!label.empty())
+    draw_text(cv, label, x1 + (kTick + kPad + kLabelPad) * pt + widest, (y0 + y1) / 2, kFont * pt, kBlack, HAlign::center,
+              VAlign::top, true);
+}
+
+double AxesRenderer::colorbar_room(const Mappable& m, const std::string& label, double pt) {
+  double w = 0;
+  for (const std::string& s : linear_ticks(m.vmin, m.vmax, 9).labels) w = std::max(w, measure_text(s, kFont * pt).width);
+  return (kTick + kPad) * pt + w + (label.empty() ? 0 : kLabelPad * pt + measure_text(label, kFont * pt).height());
+}
+
 Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, bool ylabels) {
   Decor d;
   const double pt = v.pt, fs = kFont * pt, tick = (kTick + kPad) * pt;
@@ -214,14 +220,7 @@ Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, boo
   if (!ax.xlabel_.empty()) d.bottom += kLabelPad * pt + measure_text(ax.xlabel_, fs).height();
   if (!ax.title_.empty()) d.top = kTitlePad * pt + measure_text(ax.title_, kTitle * pt).height();
   if (!yticks(ax, v).multiplier.empty()) d.top = std::max(d.top, kPad * pt + line.height());
-  if (ax.colorbar_) {
-    const Mappable& m = ax.colorbar_->first;
-    double w = 0;
-    for (const std::string& s : linear_ticks(m.vmin, m.vmax, 9).labels) w = std::max(w, measure_text(s, fs).width);
-    const Bar b = colorbar_box(v);
-    d.right = (b.x1 - v.right) + tick + w;
-    if (!ax.colorbar_->second.empty()) d.right += kLabelPad * pt + measure_text(ax.colorbar_->second, fs).height();
-  }
+  if (ax.colorbar_) d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
   return d;
 }
 
@@ -277,7 +276,10 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   if (!ax.title_.empty())
     draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center, VAlign::bottom);
   if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
-  if (ax.colorbar_) draw_colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, v);
+  if (ax.colorbar_) {
+    const Bar b = colorbar_box(v);
+    colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, b.x0, b.y0, b.x1, b.y1, pt);
+  }
 }
 
 }  // namespace fluxion::plot

@@ -46,9 +46,15 @@ Axes& Figure::axes(int i) {
   return *axes_[i];
 }
 
-std::vector<View> Figure::layout() const {
-  const int W = width_px(), H = height_px();
+double Figure::colorbar_width() const {
+  if (!colorbar_) return 0;
   const double pt = dpi_ / 72;
+  return 10 * pt + std::max(8.0, 0.022 * width_px()) + AxesRenderer::colorbar_room(colorbar_->first, colorbar_->second, pt);
+}
+
+std::vector<View> Figure::layout() const {
+  const double pt = dpi_ / 72;
+  const double W = width_px() - colorbar_width(), H = height_px();
   const double pad = 1.08 * 10 * pt;  // matplotlib's tight_layout pad: 1.08 font sizes
   const double top0 = pad + (suptitle_.empty() ? 0 : measure_text(suptitle_, 12 * pt).height());
   const size_t n = axes_.size();
@@ -112,6 +118,12 @@ Image Figure::render() const {
     draw_text(cv, suptitle_, width_px() / 2.0, 0.6 * 1.08 * 10 * pt, 12 * pt, {0, 0, 0, 1}, HAlign::center, VAlign::top);
   const std::vector<View> views = layout();
   for (size_t i = 0; i < views.size(); ++i) AxesRenderer::draw(*axes_[i], cv, views[i], show_x(i), show_y(i));
+  if (colorbar_ && !views.empty()) {  // spans the grid, right of the last column
+    double top = 1e300, bottom = 0;
+    for (const View& v : views) top = std::min(top, v.top), bottom = std::max(bottom, v.bottom);
+    const double x0 = width_px() - colorbar_width() - 1.08 * 10 * pt + 10 * pt;  // after the last column's margin
+    AxesRenderer::colorbar(colorbar_->first, colorbar_->second, cv, x0, top, x0 + std::max(8.0, 0.022 * width_px()), bottom, pt);
+  }
   return cv.to_image();
 }
 

@@ -4,6 +4,7 @@
 // Animation, which collects rendered figures as frames of an animated GIF.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ class Figure {
   /// The i-th axes in row-major order.
   Axes& axes(int i);
   void suptitle(const std::string& s) { suptitle_ = s; }
+  /// One colorbar for the whole grid, at the right edge (fig.colorbar(m, ax=all_axes) in matplotlib).
+  void colorbar(const Mappable& m, const std::string& label = "") { colorbar_ = {m, label}; }
 
   /// Where axes i lands and its final data limits (what render() uses).
   View view(int i) const;
@@ -43,6 +46,8 @@ class Figure {
   SubplotOpts share_;
   std::vector<std::unique_ptr<Axes>> axes_;
   std::string suptitle_;
+  std::optional<std::pair<Mappable, std::string>> colorbar_;
+  double colorbar_width() const;  // bar plus its gap, when a figure colorbar is set
   std::vector<View> layout() const;
   bool show_x(size_t i) const;  // tick labels on x (hidden on inner rows when sharex)
   bool show_y(size_t i) const;
