@@ -162,6 +162,9 @@ struct GradientOptions {
 [[nodiscard]] Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length);
 /// the (offset-)diagonal of the d0-d1 planes, as a new last dim
 [[nodiscard]] Tensor diagonal(const Tensor& x, int64_t offset = 0, int64_t d0 = 0, int64_t d1 = 1);
+[[nodiscard]] std::vector<Tensor> unbind(const Tensor& x, int64_t dim = 0);
+[[nodiscard]] std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim = 0);
+[[nodiscard]] std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim = 0);
 
 // ---- indexing and joining (index.cpp, join.cpp) -------------------------------
 // index tensors are int64; an index out of range is an error

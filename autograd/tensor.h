@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "tensor/tensor_data.h"
@@ -41,6 +42,7 @@ struct Slice {
   std::optional<int64_t> start, end;
   int64_t step = 1;
 };
+using Index = std::variant<int64_t, Slice>;
 
 class Tensor {
  public:
@@ -161,6 +163,16 @@ class Tensor {
   [[nodiscard]] Tensor diagonal(int64_t offset = 0, int64_t d0 = 0, int64_t d1 = 1) const;
   /// x[i] along dim 0 (keeps the graph): x[0], y[j]
   [[nodiscard]] Tensor operator[](int64_t i) const { return select(0, i); }
+  /// Python's x[1, 1:-1] as x.index({1, Slice{1, -1}}); dims not indexed are kept whole
+  [[nodiscard]] Tensor index(const std::vector<Index>& indices) const;
+  /// transpose of the last two dims (batched matrices)
+  [[nodiscard]] Tensor mT() const;
+  /// the slices along dim, each without it
+  [[nodiscard]] std::vector<Tensor> unbind(int64_t dim = 0) const;
+  /// pieces of split_size along dim (the last may be smaller)
+  [[nodiscard]] std::vector<Tensor> split(int64_t split_size, int64_t dim = 0) const;
+  /// `chunks` pieces of equal size along dim (the last may be smaller; fewer if dim is short)
+  [[nodiscard]] std::vector<Tensor> chunk(int64_t chunks, int64_t dim = 0) const;
 
   // ---- indexing and joining ----------------------------------------------
   [[nodiscard]] Tensor index_select(int64_t dim, const Tensor& index) const;

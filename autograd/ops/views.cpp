@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Slicing views that share storage: slice (x[a:b:c] along one dim), select
-// (x[i]), narrow, diagonal. Lessons use them for stencils (u[1:-1] = ...),
+// (x[i]), narrow, diagonal, and the composites index (x[i, a:b]), unbind,
+// split, chunk. Lessons use them for stencils (u[1:-1] = ...),
 // time steps (y[t]) and traces.
 //
 // A view's VJP puts the gradient back where the view came from, in zeros of
@@ -172,6 +173,58 @@ Tensor diagonal(const Tensor& x, int64_t offset, int64_t d0, int64_t d1) {
   check(d0 != d1, "diagonal: d0 and d1 are both dim ", d0, "; pick two different dims");
   return apply(Diagonal{offset, d0, d1}, x);
 }
+
+std::vector<Tensor> unbind(const Tensor& x, int64_t dim) {
+  check(x.dim() > 0, "unbind: cannot unbind a 0-d tensor");
+  dim = wrap_dim(dim, x.dim(), "unbind");
+  std::vector<Tensor> parts;
+  for (int64_t i = 0; i < x.size(dim); ++i) parts.push_back(select(x, dim, i));
+  return parts;
+}
+
+std::vector<Tensor> split(const Tensor& x, int64_t split_size, int64_t dim) {
+  check(x.dim() > 0, "split: cannot split a 0-d tensor");
+  dim = wrap_dim(dim, x.dim(), "split");
+  check(split_size > 0 || (split_size == 0 && x.size(dim) == 0), "split: split_size must be positive, got ",
+        split_size);
+  std::vector<Tensor> parts;
+  for (int64_t at = 0; at < x.size(dim); at += split_size)
+    parts.push_back(narrow(x, dim, at, std::min(split_size, x.size(dim) - at)));
+  if (parts.empty()) parts.push_back(x);  // a size-0 dim splits into one empty piece, as in PyTorch
+  return parts;
+}
+
+std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
+  check(chunks > 0, "chunk: chunks must be positive, got ", chunks);
+  check(x.dim() > 0, "chunk: cannot chunk a 0-d tensor");
+  int64_t n = x.size(dim);
+  return split(x, std::max<int64_t>((n + chunks - 1) / chunks, 1), dim);
+}
+
+Tensor Tensor::index(const std::vector<Index>& indices) const {
+  Tensor y = *this;
+  int64_t d = 0;  // the dim of y the next index applies to (a position removes its dim)
+  for (const Index& i : indices) {
+    check(d < y.dim(), "index: too many indices (", indices.size(), ") for a tensor of shape ", to_string(shape()));
+    if (const int64_t* pos = std::get_if<int64_t>(&i)) {
+      y = fluxion::select(y, d, *pos);
+    } else {
+      const Slice& s = std::get<Slice>(i);
+      y = fluxion::slice(y, d++, s.start, s.end, s.step);
+    }
+  }
+  return y;
+}
+
+Tensor Tensor::mT() const {
+  check(dim() >= 2, "mT: expects a tensor with at least 2 dims, got shape ", to_string(shape()));
+  return fluxion::transpose(*this, -2, -1);
+}
+std::vector<Tensor> Tensor::unbind(int64_t dim) const { return fluxion::unbind(*this, dim); }
+std::vector<Tensor> Tensor::split(int64_t split_size, int64_t dim) const {
+  return fluxion::split(*this, split_size, dim);
+}
+std::vector<Tensor> Tensor::chunk(int64_t chunks, int64_t dim) const { return fluxion::chunk(*this, chunks, dim); }
 
 Tensor Tensor::slice(int64_t dim, std::optional<int64_t> start, std::optional<int64_t> end, int64_t step) const {
   return fluxion::slice(*this, dim, start, end, step);

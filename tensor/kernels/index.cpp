@@ -10,7 +10,8 @@ TensorData narrow_view(const TensorData& x, int64_t dim, int64_t start, int64_t 
   Shape shape = x.shape, strides = x.strides;
   shape[dim] = length;
   strides[dim] = x.strides[dim] * step;
-  return x.as_strided(shape, strides, x.offset + start * x.strides[dim]);
+  // An empty view keeps x's offset, so it never points past x's storage.
+  return x.as_strided(shape, strides, length ? x.offset + start * x.strides[dim] : x.offset);
 }
 
 // A 0-d tensor seen as shape [1], so the loops below always have a dim to index.

@@ -28,6 +28,14 @@ const bool registered = catalogue::add({
      .shapes = {{{3, 4}}, {{2}}}},
     {.name = "select", .fn = [](const Args& x) { return x[0].select(-1, -1).sin() * x[0].select(0, 0).sum(); },
      .shapes = {{{3, 4}}, {{5}}, {{2, 3, 2}}}},
+    {.name = "index", .fn = [](const Args& x) { return x[0].index({fluxion::Slice{1, std::nullopt}, -1}).sin(); },
+     .shapes = {{{3, 4}}, {{2, 3, 2}}, {{1, 2}}}},
+    {.name = "split",
+     .fn = [](const Args& x) {
+       auto parts = x[0].split(2, -1);
+       return parts.back().sin() * parts.front().sum();
+     },
+     .shapes = {{{3, 5}}, {{4}}}},
     {.name = "narrow", .fn = [](const Args& x) { return x[0].narrow(0, 1, 2).exp(); }, .shapes = {{{4, 3}}, {{3}}}},
     {.name = "diagonal", .fn = [](const Args& x) { return x[0].diagonal(1, 0, 1).sin(); },
      .shapes = {{{3, 4}}, {{4, 3, 2}}, {{1, 1}}}},

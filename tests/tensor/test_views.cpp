@@ -196,3 +196,69 @@ TEST(Views, ShareTheVersionCounter) {
   auto v = base.select(0, 1).slice(0, 1, std::nullopt);
   EXPECT_EQ(v.version(), base.version());
 }
+
+TEST(Index, LikePythonSubscripts) {
+  auto x = positions(3, 4, 5);
+  auto y = x.index({1, fx::Slice{1, -1}});  // x[1, 1:-1]
+  ASSERT_EQ(y.shape(), (fx::Shape{2, 5}));
+  EXPECT_EQ(y.at({1, 4}), 124.0);
+  auto z = x.index({fx::Slice{}, -1, fx::Slice{std::nullopt, std::nullopt, 2}});  // x[:, -1, ::2]
+  ASSERT_EQ(z.shape(), (fx::Shape{3, 3}));
+  EXPECT_EQ(z.at({2, 2}), 234.0);
+  EXPECT_EQ(x.index({0, 0, 0}).dim(), 0);
+  EXPECT_TRUE(shares_storage(z, x));
+  EXPECT_THROW((void)x.index({0, 0, 0, 0}), fx::Error);
+  EXPECT_THROW((void)x.index({3}), fx::Error);
+}
+
+TEST(MT, TransposesTheLastTwoDims) {
+  auto x = positions(2, 3, 4);
+  EXPECT_EQ(x.mT().shape(), (fx::Shape{2, 4, 3}));
+  EXPECT_EQ(x.mT().at({1, 3, 2}), 123.0);
+  EXPECT_THROW((void)fx::zeros({3}).mT(), fx::Error);
+}
+
+TEST(Unbind, SplitChunk) {
+  auto x = positions(2, 5, 1);
+  auto rows = x.unbind(1);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[3].shape(), (fx::Shape{2, 1}));
+  EXPECT_EQ(rows[3].at({1, 0}), 130.0);
+  auto parts = x.split(2, -2);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[2].shape(), (fx::Shape{2, 1, 1}));
+  EXPECT_EQ(parts[1].at({0, 0, 0}), 20.0);
+  auto chunks = x.chunk(2, 1);
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].size(1), 3);
+  EXPECT_EQ(chunks[1].size(1), 2);
+  EXPECT_EQ(x.chunk(10, 1).size(), 5u);
+  EXPECT_TRUE(shares_storage(parts[1], x));
+  EXPECT_EQ(fx::zeros({0, 2}).split(3).size(), 1u);
+  EXPECT_THROW((void)x.split(0, 1), fx::Error);
+  EXPECT_THROW((void)x.chunk(0, 1), fx::Error);
+  EXPECT_THROW((void)fx::scalar(1.0).unbind(), fx::Error);
+}
+
+TEST(Views, EmptySliceAtTheEndStaysInsideStorage) {
+  auto x = fx::zeros({3, 4}, fx::Float64);
+  auto e = x.slice(0, 3, std::nullopt).slice(1, 4, std::nullopt);
+  EXPECT_EQ(e.shape(), (fx::Shape{0, 0}));
+  EXPECT_LE(e.tensor_data().offset, 12);
+}
+
+TEST(Views, GradFnNamesAndGradients) {
+  auto x = positions(2, 3, 1).squeeze(-1).detach().requires_grad_();
+  auto y = x.slice(1, 1, std::nullopt);
+  EXPECT_EQ(y.grad_fn()->name(), "SliceBackward");
+  EXPECT_EQ(x.select(0, 1).grad_fn()->name(), "SelectBackward");
+  EXPECT_EQ(x.diagonal().grad_fn()->name(), "DiagonalBackward");
+  (y * y).sum().backward();  // d/dx = 2x inside the slice, 0 outside
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{0, 20, 40, 0, 220, 240}));
+  // double backward through the scatter: d/dx sum(grad(sum(y^3)) * v) = 6 y v in the slice
+  auto z = x.slice(1, 1, std::nullopt);
+  auto g = fx::autograd::grad({(z * z * z).sum()}, {x}, {.create_graph = true})[0];
+  EXPECT_EQ(g.grad_fn()->name(), "SliceBackwardBackward");
+  auto h = fx::autograd::grad({g.sum()}, {x})[0];
+  EXPECT_EQ(h.to_vector<double>(), (std::vector<double>{0, 60, 120, 0, 660, 720}));
+}
