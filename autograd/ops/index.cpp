@@ -60,11 +60,11 @@ static void check_index_tensor(const Tensor& index, const char* op) {
 // `other` in any dim except `dim` (`also_dim`: in every dim, for src).
 static void check_index_shape(const Tensor& index, const Tensor& other, int64_t dim, bool also_dim, const char* op,
                               const char* what) {
-  check(index.dim() == other.dim(), op, ": index of shape ", to_string(index.shape()), " and ", what, " of shape ",
-        to_string(other.shape()), " must have the same number of dims");
+  check(index.dim() == other.dim(), op, ": index of shape ", index.shape(), " and ", what, " of shape ",
+        other.shape(), " must have the same number of dims");
   for (int64_t d = 0; d < index.dim(); ++d)
     check((d == dim && !also_dim) || index.size(d) <= other.size(d), op, ": index of shape ",
-          to_string(index.shape()), " is larger than ", what, " of shape ", to_string(other.shape()), " in dim ", d);
+          index.shape(), " is larger than ", what, " of shape ", other.shape(), " in dim ", d);
 }
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
@@ -88,7 +88,7 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   check_index_tensor(index, "index_select");
   check(x.dim() > 0, "index_select: cannot index a 0-d tensor");
-  check(index.dim() <= 1, "index_select: index must be 1-d, got shape ", to_string(index.shape()));
+  check(index.dim() <= 1, "index_select: index must be 1-d, got shape ", index.shape());
   dim = wrap_dim(dim, x.dim(), "index_select");
   kernels::check_indices(index.tensor_data(), x.size(dim), "index_select", dim);
   Shape along(x.dim(), 1), shape = x.shape();

@@ -101,10 +101,10 @@ Tensor cat(const std::vector<Tensor>& xs, int64_t dim) {
   DType dtype = first.dtype();
   for (const Tensor& x : xs) {
     check(x.dim() == first.dim(), "cat: tensors must have the same number of dims, got shapes ",
-          to_string(first.shape()), " and ", to_string(x.shape()));
+          first.shape(), " and ", x.shape());
     for (int64_t d = 0; d < x.dim(); ++d)
-      check(d == dim || x.size(d) == first.size(d), "cat: shapes ", to_string(first.shape()), " and ",
-            to_string(x.shape()), " differ in dim ", d, " (only dim ", dim, " may differ)");
+      check(d == dim || x.size(d) == first.size(d), "cat: shapes ", first.shape(), " and ",
+            x.shape(), " differ in dim ", d, " (only dim ", dim, " may differ)");
     dtype = promote(dtype, x.dtype());
   }
   std::vector<Tensor> same;
@@ -122,8 +122,8 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
   dim = wrap_dim(dim, xs[0].dim() + 1, "stack");
   std::vector<Tensor> parts;
   for (const Tensor& x : xs) {
-    check(x.shape() == xs[0].shape(), "stack: all tensors must have the same shape, got ", to_string(xs[0].shape()),
-          " and ", to_string(x.shape()));
+    check(x.shape() == xs[0].shape(), "stack: all tensors must have the same shape, got ", xs[0].shape(),
+          " and ", x.shape());
     parts.push_back(x.unsqueeze(dim));
   }
   return cat(parts, dim);
@@ -131,7 +131,7 @@ Tensor stack(const std::vector<Tensor>& xs, int64_t dim) {
 
 Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, double value) {
   check(pads.size() % 2 == 0 && (int64_t)pads.size() <= 2 * x.dim(), "pad: pads has ", pads.size(),
-        " entries for a tensor of shape ", to_string(x.shape()), "; give {left, right} pairs, last dim first, for at most ",
+        " entries for a tensor of shape ", x.shape(), "; give {left, right} pairs, last dim first, for at most ",
         x.dim(), " dims");
   // A negative pad crops: narrow first, then pad with what is left.
   Tensor cropped = x;

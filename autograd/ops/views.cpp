@@ -153,7 +153,7 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
   check(start >= -n && start <= n, "narrow: start ", start, " is out of range for dim ", dim, " of size ", n);
   if (start < 0) start += n;
   check(length >= 0 && start + length <= n, "narrow: start ", start, " + length ", length,
-        " exceeds dim ", dim, " of size ", n, " (shape ", to_string(x.shape()), ")");
+        " exceeds dim ", dim, " of size ", n, " (shape ", x.shape(), ")");
   return slice_exact(x, dim, start, length, 1);
 }
 
@@ -162,12 +162,12 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
   dim = wrap_dim(dim, x.dim(), "select");
   int64_t n = x.size(dim);
   check(index >= -n && index < n, "select: index ", index, " is out of range for dim ", dim, " of size ", n,
-        " (shape ", to_string(x.shape()), ")");
+        " (shape ", x.shape(), ")");
   return apply(Select{dim, index < 0 ? index + n : index}, x);
 }
 
 Tensor diagonal(const Tensor& x, int64_t offset, int64_t d0, int64_t d1) {
-  check(x.dim() >= 2, "diagonal: expects at least 2 dims, got shape ", to_string(x.shape()));
+  check(x.dim() >= 2, "diagonal: expects at least 2 dims, got shape ", x.shape());
   d0 = wrap_dim(d0, x.dim(), "diagonal");
   d1 = wrap_dim(d1, x.dim(), "diagonal");
   check(d0 != d1, "diagonal: d0 and d1 are both dim ", d0, "; pick two different dims");
@@ -205,7 +205,7 @@ Tensor Tensor::index(const std::vector<Index>& indices) const {
   Tensor y = *this;
   int64_t d = 0;  // the dim of y the next index applies to (a position removes its dim)
   for (const Index& i : indices) {
-    check(d < y.dim(), "index: too many indices (", indices.size(), ") for a tensor of shape ", to_string(shape()));
+    check(d < y.dim(), "index: too many indices (", indices.size(), ") for a tensor of shape ", shape());
     if (const int64_t* pos = std::get_if<int64_t>(&i)) {
       y = fluxion::select(y, d, *pos);
     } else {
@@ -217,7 +217,7 @@ Tensor Tensor::index(const std::vector<Index>& indices) const {
 }
 
 Tensor Tensor::mT() const {
-  check(dim() >= 2, "mT: expects a tensor with at least 2 dims, got shape ", to_string(shape()));
+  check(dim() >= 2, "mT: expects a tensor with at least 2 dims, got shape ", shape());
   return fluxion::transpose(*this, -2, -1);
 }
 std::vector<Tensor> Tensor::unbind(int64_t dim) const { return fluxion::unbind(*this, dim); }
