@@ -59,6 +59,7 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor pow(const Tensor& x, double exponent);
 [[nodiscard]] Tensor pow(const Tensor& x, const Tensor& exponent);
 [[nodiscard]] Tensor pow(double base, const Tensor& exponent);
+/// ties give each input half the gradient (as PyTorch); NaN in either input gives NaN
 [[nodiscard]] Tensor maximum(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor minimum(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor atan2(const Tensor& y, const Tensor& x);
@@ -74,24 +75,38 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor tan(const Tensor& x);
 [[nodiscard]] Tensor tanh(const Tensor& x);
 [[nodiscard]] Tensor sigmoid(const Tensor& x);
+/// max(x, 0); its gradient at 0 is 0, as in PyTorch
 [[nodiscard]] Tensor relu(const Tensor& x);
+/// log(1 + e^{beta x}) / beta, computed stably; x itself where beta x > threshold
 [[nodiscard]] Tensor softplus(const Tensor& x, double beta = 1, double threshold = 20);
 [[nodiscard]] Tensor erf(const Tensor& x);
 [[nodiscard]] Tensor abs(const Tensor& x);
 [[nodiscard]] Tensor sign(const Tensor& x);
 [[nodiscard]] Tensor square(const Tensor& x);
+/// min(max(x, min), max); std::nullopt leaves that side open. The gradient passes where min <= x <= max.
 [[nodiscard]] Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
 [[nodiscard]] Tensor isfinite(const Tensor& x);
 [[nodiscard]] Tensor isnan(const Tensor& x);
-// comparisons: 0/1 masks of the inputs' dtype (float) or int64; not differentiable
+/// Comparisons give 0/1 masks. PyTorch returns bool; fluxion has no bool dtype,
+/// so a mask has the inputs' promoted dtype (float32, float64 or int64) and can
+/// be multiplied in directly: loss * (x > 0.0). Not differentiable.
 [[nodiscard]] Tensor eq(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor ne(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor lt(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor le(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor gt(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor ge(const Tensor& a, const Tensor& b);
-/// cond ? a : b elementwise with broadcasting (cond: any dtype, nonzero = true)
+[[nodiscard]] Tensor eq(const Tensor& a, double b);
+[[nodiscard]] Tensor ne(const Tensor& a, double b);
+[[nodiscard]] Tensor lt(const Tensor& a, double b);
+[[nodiscard]] Tensor le(const Tensor& a, double b);
+[[nodiscard]] Tensor gt(const Tensor& a, double b);
+[[nodiscard]] Tensor ge(const Tensor& a, double b);
+/// cond ? a : b elementwise, the three broadcast together (cond: any dtype,
+/// nonzero = true). Differentiable in a and b; cond is a constant.
 [[nodiscard]] Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor where(const Tensor& cond, const Tensor& a, double b);
+[[nodiscard]] Tensor where(const Tensor& cond, double a, const Tensor& b);
 
 // ---- reductions (reduce.cpp) ---------------------------------------------------
 [[nodiscard]] Tensor sum(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);

@@ -109,7 +109,7 @@ class Tensor {
   [[nodiscard]] Tensor tanh() const;
   [[nodiscard]] Tensor sigmoid() const;
   [[nodiscard]] Tensor relu() const;
-  [[nodiscard]] Tensor softplus() const;
+  [[nodiscard]] Tensor softplus(double beta = 1, double threshold = 20) const;
   [[nodiscard]] Tensor erf() const;
   [[nodiscard]] Tensor abs() const;
   [[nodiscard]] Tensor sign() const;
@@ -123,6 +123,17 @@ class Tensor {
   [[nodiscard]] Tensor sub(const Tensor& other) const;
   [[nodiscard]] Tensor mul(const Tensor& other) const;
   [[nodiscard]] Tensor div(const Tensor& other) const;
+  [[nodiscard]] Tensor maximum(const Tensor& other) const;
+  [[nodiscard]] Tensor minimum(const Tensor& other) const;
+  [[nodiscard]] Tensor atan2(const Tensor& other) const;
+  [[nodiscard]] Tensor hypot(const Tensor& other) const;
+  // comparisons: 0/1 masks (see ops.h)
+  [[nodiscard]] Tensor eq(const Tensor& other) const;
+  [[nodiscard]] Tensor ne(const Tensor& other) const;
+  [[nodiscard]] Tensor lt(const Tensor& other) const;
+  [[nodiscard]] Tensor le(const Tensor& other) const;
+  [[nodiscard]] Tensor gt(const Tensor& other) const;
+  [[nodiscard]] Tensor ge(const Tensor& other) const;
 
   // ---- reductions (dims empty: all dims) ---------------------------------
   [[nodiscard]] Tensor sum(std::vector<int64_t> dims = {}, bool keepdim = false) const;

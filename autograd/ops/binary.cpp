@@ -4,6 +4,7 @@
 // output's (broadcast) shape; the engine sums them down to each input.
 #include "autograd/function.h"
 #include "autograd/ops.h"
+#include "autograd/ops/elementwise.h"
 #include "tensor/kernels/binary.h"
 #include "tensor/kernels/unary.h"
 
@@ -68,8 +69,72 @@ struct Neg {
   Tensor jvp(const Tensor& dx, const Saved&) const { return -dx; }
 };
 
+// maximum: y = max(a, b).   dy/da = 1 where a > b, 1/2 where a = b, else 0; dy/db likewise
+// (ties split the gradient evenly, as in PyTorch)
+struct Maximum {
+  static constexpr const char* name = "Maximum";
+  static constexpr Save save = Save::inputs;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::maximum(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    return {grad * (gt(s.input(0), s.input(1)) + tie), grad * (lt(s.input(0), s.input(1)) + tie)};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    return add_tangents(da.defined() ? da * (gt(s.input(0), s.input(1)) + tie) : Tensor{},
+                        db.defined() ? db * (lt(s.input(0), s.input(1)) + tie) : Tensor{});
+  }
+};
+
+// minimum: y = min(a, b).   dy/da = 1 where a < b, 1/2 where a = b, else 0; dy/db likewise
+struct Minimum {
+  static constexpr const char* name = "Minimum";
+  static constexpr Save save = Save::inputs;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::minimum(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    return {grad * (lt(s.input(0), s.input(1)) + tie), grad * (gt(s.input(0), s.input(1)) + tie)};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    return add_tangents(da.defined() ? da * (lt(s.input(0), s.input(1)) + tie) : Tensor{},
+                        db.defined() ? db * (gt(s.input(0), s.input(1)) + tie) : Tensor{});
+  }
+};
+
+// atan2: z = atan2(y, x), the angle of (x, y).   dz/dy = x / (x^2 + y^2), dz/dx = -y / (x^2 + y^2)
+struct Atan2 {
+  static constexpr const char* name = "Atan2";
+  static constexpr Save save = Save::inputs;
+  TensorData forward(const TensorData& y, const TensorData& x) const { return kernels::atan2(y, x); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor y = s.input(0), x = s.input(1), g = grad / (x.square() + y.square());
+    return {s.needs_grad(0) ? g * x : Tensor{}, s.needs_grad(1) ? -g * y : Tensor{}};
+  }
+  Tensor jvp(const Tensor& dy, const Tensor& dx, const Saved& s) const {
+    Tensor y = s.input(0), x = s.input(1);
+    Tensor num = add_tangents(dy.defined() ? dy * x : Tensor{}, dx.defined() ? -dx * y : Tensor{});
+    return num / (x.square() + y.square());
+  }
+};
+
+// hypot: y = sqrt(a^2 + b^2), without overflow.   dy/da = a / y, dy/db = b / y
+struct Hypot {
+  static constexpr const char* name = "Hypot";
+  static constexpr Save save = Save::both;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::hypot(a, b); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor g = grad / s.output();
+    return {s.needs_grad(0) ? g * s.input(0) : Tensor{}, s.needs_grad(1) ? g * s.input(1) : Tensor{}};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    return add_tangents(da.defined() ? da * s.input(0) : Tensor{}, db.defined() ? db * s.input(1) : Tensor{}) /
+           s.output();
+  }
+};
+
 // Brings a and b to one dtype (float64 > float32 > int64) before a kernel runs.
-static std::pair<Tensor, Tensor> promoted(const Tensor& a, const Tensor& b) {
+std::pair<Tensor, Tensor> promoted(const Tensor& a, const Tensor& b) {
   DType t = promote(a.dtype(), b.dtype());
   return {a.dtype() == t ? a : a.to(t), b.dtype() == t ? b : b.to(t)};
 }
@@ -91,6 +156,22 @@ Tensor div(const Tensor& a, const Tensor& b) {
   return apply(Div{}, x, y);
 }
 Tensor neg(const Tensor& x) { return apply(Neg{}, x); }
+Tensor maximum(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Maximum{}, x, y);
+}
+Tensor minimum(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Minimum{}, x, y);
+}
+Tensor atan2(const Tensor& y, const Tensor& x) {
+  auto [u, v] = promoted(y, x);
+  return apply(Atan2{}, u, v);
+}
+Tensor hypot(const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Hypot{}, x, y);
+}
 
 Tensor scalar_like(const Tensor& t, double value) {
   // A scalar keeps the tensor's dtype (x_f32 * 2.0 stays float32, as in
@@ -119,5 +200,9 @@ Tensor Tensor::sub(const Tensor& other) const { return fluxion::sub(*this, other
 Tensor Tensor::mul(const Tensor& other) const { return fluxion::mul(*this, other); }
 Tensor Tensor::div(const Tensor& other) const { return fluxion::div(*this, other); }
 Tensor Tensor::neg() const { return fluxion::neg(*this); }
+Tensor Tensor::maximum(const Tensor& other) const { return fluxion::maximum(*this, other); }
+Tensor Tensor::minimum(const Tensor& other) const { return fluxion::minimum(*this, other); }
+Tensor Tensor::atan2(const Tensor& other) const { return fluxion::atan2(*this, other); }
+Tensor Tensor::hypot(const Tensor& other) const { return fluxion::hypot(*this, other); }
 
 }  // namespace fluxion

@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: MIT
+// Elementwise kernels of two tensors: a scalar lambda per op, run by zip().
 #include "tensor/kernels/binary.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 
 namespace fluxion::kernels {
 
+static void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
+  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
+        " differ; convert one with .to(dtype)");
+}
+
 // Runs f over a and b (same dtype), result in that dtype.
 template <class F>
 static TensorData same_type_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
-  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
-        " differ; convert one with .to(dtype)");
+  check_same_dtype(a, b, op);
   return dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+
+// As same_type_zip, for float dtypes only.
+template <class F>
+static TensorData float_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
+  check_same_dtype(a, b, op);
+  return dispatch_float(a.dtype, op, [&](auto tag) {
     using T = decltype(tag);
     return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
   });
@@ -28,6 +47,39 @@ TensorData mul(const TensorData& a, const TensorData& b) {
 TensorData div(const TensorData& a, const TensorData& b) {
   check(a.dtype != Int64, "div: integer division is not supported; convert to a float dtype first");
   return same_type_zip(a, b, "div", [](auto x, auto y) { return x / y; });
+}
+
+// Selects rather than std::fmax: they vectorise, and they propagate NaN
+// where fmax would drop it (x NaN: x != x picks x; y NaN: every test fails, picking y).
+TensorData maximum(const TensorData& a, const TensorData& b) {
+  return same_type_zip(a, b, "maximum", [](auto x, auto y) { return x > y || x != x ? x : y; });
+}
+TensorData minimum(const TensorData& a, const TensorData& b) {
+  return same_type_zip(a, b, "minimum", [](auto x, auto y) { return x < y || x != x ? x : y; });
+}
+
+TensorData atan2(const TensorData& y, const TensorData& x) {
+  return float_zip(y, x, "atan2", [](auto u, auto v) { return std::atan2(u, v); });
+}
+TensorData hypot(const TensorData& a, const TensorData& b) {
+  return float_zip(a, b, "hypot", [](auto u, auto v) { return std::hypot(u, v); });
+}
+
+TensorData pow(const TensorData& a, const TensorData& b) {
+  check_same_dtype(a, b, "pow");
+  if (a.dtype == Int64) {
+    TensorData e = contiguous(b);
+    const int64_t* pe = e.data<int64_t>();
+    check(std::all_of(pe, pe + e.numel(), [](int64_t v) { return v >= 0; }),
+          "pow: integers to negative integer powers are not allowed; convert with .to(fluxion::Float32) first");
+    return zip<int64_t, int64_t, int64_t>(a, b, "pow", [](int64_t v, int64_t k) {
+      uint64_t r = 1, base = (uint64_t)v;  // square and multiply, wrapping on overflow as PyTorch does
+      for (; k > 0; k >>= 1, base *= base)
+        if (k & 1) r *= base;
+      return (int64_t)r;
+    });
+  }
+  return float_zip(a, b, "pow", [](auto u, auto v) { return std::pow(u, v); });
 }
 
 }  // namespace fluxion::kernels

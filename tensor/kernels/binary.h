@@ -10,5 +10,14 @@ TensorData add(const TensorData& a, const TensorData& b);
 TensorData sub(const TensorData& a, const TensorData& b);
 TensorData mul(const TensorData& a, const TensorData& b);
 TensorData div(const TensorData& a, const TensorData& b);
+/// The larger / smaller of a and b; NaN in either gives NaN (as PyTorch).
+TensorData maximum(const TensorData& a, const TensorData& b);
+TensorData minimum(const TensorData& a, const TensorData& b);
+/// atan2(y, x): the angle of the point (x, y), in (-pi, pi]
+TensorData atan2(const TensorData& y, const TensorData& x);
+/// sqrt(a^2 + b^2) without overflow or underflow in between
+TensorData hypot(const TensorData& a, const TensorData& b);
+/// a^b elementwise (int64: b >= 0)
+TensorData pow(const TensorData& a, const TensorData& b);
 
 }  // namespace fluxion::kernels

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
+// Elementwise kernels of one tensor: a scalar lambda per op, run by map().
 #include "tensor/kernels/unary.h"
 
 #include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include "tensor/kernels/loops.h"
+#include "tensor/kernels/vmath.h"
 
 namespace fluxion::kernels {
 
@@ -16,17 +20,139 @@ static TensorData float_map(const TensorData& x, const char* op, F f) {
   });
 }
 
-TensorData neg(const TensorData& x) {
+// As float_map, for any dtype.
+template <class F>
+static TensorData any_map(const TensorData& x, F f) {
   return dispatch(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    return map<T, T>(x, [](T v) { return -v; });
+    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
   });
 }
 
-TensorData exp(const TensorData& x) { return float_map(x, "exp", [](auto v) { return std::exp(v); }); }
-TensorData log(const TensorData& x) { return float_map(x, "log", [](auto v) { return std::log(v); }); }
+template <class T>
+constexpr bool is_f32 = std::is_same_v<T, float>;
+
+TensorData neg(const TensorData& x) {
+  return any_map(x, [](auto v) { return -v; });
+}
+TensorData abs(const TensorData& x) {
+  return any_map(x, [](auto v) {
+    if constexpr (std::is_floating_point_v<decltype(v)>) return std::fabs(v);  // |-0| = +0
+    else return v < 0 ? -v : v;
+  });
+}
+TensorData sign(const TensorData& x) {
+  return any_map(x, [](auto v) {
+    using T = decltype(v);
+    return v != v ? v : (T)((T{0} < v) - (v < T{0}));  // v != v: NaN
+  });
+}
+
+TensorData exp(const TensorData& x) {
+  return float_map(x, "exp", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return vmath::exp(v);
+    else return std::exp(v);
+  });
+}
+TensorData log(const TensorData& x) {
+  return float_map(x, "log", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return vmath::log(v);
+    else return std::log(v);
+  });
+}
+TensorData tanh(const TensorData& x) {
+  return float_map(x, "tanh", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return vmath::tanh(v);
+    else return std::tanh(v);
+  });
+}
+TensorData sigmoid(const TensorData& x) {
+  return float_map(x, "sigmoid", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) {
+      return vmath::sigmoid(v);
+    } else {  // the same stable form as vmath::sigmoid: e = e^{-|x|} never overflows
+      double e = std::exp(-std::fabs(v)), s = 1 / (1 + e);
+      return v >= 0 ? s : e * s;
+    }
+  });
+}
+TensorData erf(const TensorData& x) {
+  return float_map(x, "erf", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return vmath::erf(v);
+    else return std::erf(v);
+  });
+}
+
+TensorData expm1(const TensorData& x) { return float_map(x, "expm1", [](auto v) { return std::expm1(v); }); }
+TensorData log1p(const TensorData& x) { return float_map(x, "log1p", [](auto v) { return std::log1p(v); }); }
+TensorData sqrt(const TensorData& x) { return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); }); }
 TensorData sin(const TensorData& x) { return float_map(x, "sin", [](auto v) { return std::sin(v); }); }
 TensorData cos(const TensorData& x) { return float_map(x, "cos", [](auto v) { return std::cos(v); }); }
-TensorData tanh(const TensorData& x) { return float_map(x, "tanh", [](auto v) { return std::tanh(v); }); }
+TensorData tan(const TensorData& x) { return float_map(x, "tan", [](auto v) { return std::tan(v); }); }
+
+TensorData relu(const TensorData& x) {
+  // Written so that NaN > 0 is false and NaN is kept (as PyTorch does).
+  return any_map(x, [](auto v) { return v <= 0 ? decltype(v){0} : v; });
+}
+
+TensorData softplus(const TensorData& x, double beta, double threshold) {
+  check(beta != 0, "softplus: beta must be nonzero");
+  return dispatch_float(x.dtype, "softplus", [&](auto tag) {
+    using T = decltype(tag);
+    T b = (T)beta, th = (T)threshold;
+    // log(1 + e^z) = max(z, 0) + log1p(e^{-|z|}): e^{-|z|} <= 1 never overflows.
+    return map<T, T>(x, [b, th](T v) {
+      T z = b * v;
+      T soft = ((z > 0 ? z : T{0}) + std::log1p(std::exp(-std::fabs(z)))) / b;
+      return z > th ? v : soft;
+    });
+  });
+}
+
+TensorData pow(const TensorData& x, double p) {
+  if (x.dtype == Int64) {
+    check(p >= 0 && p == std::floor(p), "pow: an int64 tensor needs an integer exponent >= 0, got ", p,
+          "; convert with .to(fluxion::Float32) first");
+    auto e = (int64_t)p;
+    return map<int64_t, int64_t>(x, [e](int64_t v) {
+      uint64_t r = 1, base = (uint64_t)v;  // square and multiply, wrapping on overflow as PyTorch does
+      for (int64_t k = e; k > 0; k >>= 1, base *= base)
+        if (k & 1) r *= base;
+      return (int64_t)r;
+    });
+  }
+  return dispatch_float(x.dtype, "pow", [&](auto tag) {
+    using T = decltype(tag);
+    auto run = [&](auto f) { return map<T, T>(x, f); };
+    if (p == 0) return run([](T) { return T{1}; });
+    if (p == 1) return run([](T v) { return v; });
+    if (p == 2) return run([](T v) { return v * v; });
+    if (p == 3) return run([](T v) { return v * v * v; });
+    if (p == 0.5) return run([](T v) { return std::sqrt(v); });
+    if (p == -0.5) return run([](T v) { return T{1} / std::sqrt(v); });
+    if (p == -1) return run([](T v) { return T{1} / v; });
+    if (p == -2) return run([](T v) { return T{1} / (v * v); });
+    T e = (T)p;
+    return run([e](T v) { return std::pow(v, e); });
+  });
+}
+
+TensorData clamp(const TensorData& x, std::optional<double> lo, std::optional<double> hi) {
+  check(lo || hi, "clamp: give at least one of min and max");
+  return dispatch(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if (x.dtype == Int64)
+      check((!lo || *lo == std::floor(*lo)) && (!hi || *hi == std::floor(*hi)),
+            "clamp: bounds of an int64 tensor must be integers; convert with .to(fluxion::Float32) first");
+    // A missing bound is an infinite one (for int64: its extremes).
+    using L = std::numeric_limits<T>;
+    T none = L::has_infinity ? L::infinity() : L::max();
+    T l = lo ? (T)*lo : -none, h = hi ? (T)*hi : none;
+    return map<T, T>(x, [l, h](T v) {
+      T r = v < l ? l : v;  // comparisons with NaN are false: NaN passes through
+      return r > h ? h : r;
+    });
+  });
+}
 
 }  // namespace fluxion::kernels

@@ -1,16 +1,39 @@
 // SPDX-License-Identifier: MIT
 // Elementwise kernels of one tensor. Each returns a new contiguous tensor of
 // the input's dtype; float-only kernels reject int64 with a fluxion::Error.
+// Float32 exp, log, tanh, sigmoid and erf run vectorised (vmath.h); the rest
+// call the std:: function per element.
 #pragma once
+#include <optional>
+
 #include "tensor/tensor_data.h"
 
 namespace fluxion::kernels {
 
 TensorData neg(const TensorData& x);
+TensorData abs(const TensorData& x);
+/// -1, 0 or 1 (NaN stays NaN)
+TensorData sign(const TensorData& x);
 TensorData exp(const TensorData& x);
+TensorData expm1(const TensorData& x);
 TensorData log(const TensorData& x);
+TensorData log1p(const TensorData& x);
+TensorData sqrt(const TensorData& x);
 TensorData sin(const TensorData& x);
 TensorData cos(const TensorData& x);
+TensorData tan(const TensorData& x);
 TensorData tanh(const TensorData& x);
+/// 1 / (1 + e^-x), without overflow for any x
+TensorData sigmoid(const TensorData& x);
+/// max(x, 0); NaN stays NaN
+TensorData relu(const TensorData& x);
+/// log(1 + e^{beta x}) / beta, and x itself where beta x > threshold
+TensorData softplus(const TensorData& x, double beta, double threshold);
+TensorData erf(const TensorData& x);
+/// x^p for a scalar p, with exact fast paths for p in {0, 1, 2, 3, 0.5, -0.5, -1, -2}.
+/// Int64 x needs an integer p >= 0.
+TensorData pow(const TensorData& x, double p);
+/// min(max(x, lo), hi) (an absent bound is not applied); NaN stays NaN.
+TensorData clamp(const TensorData& x, std::optional<double> lo, std::optional<double> hi);
 
 }  // namespace fluxion::kernels

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Comparisons, tests and where(). Comparisons and tests give 0/1 masks in
+// the operands' (promoted) dtype, since fluxion has no bool dtype; they are
+// not differentiable, so a mask is a constant to autograd. where() is: its
+// gradient flows to whichever of a, b each element came from.
+#include "autograd/function.h"
+#include "autograd/ops.h"
+#include "autograd/ops/elementwise.h"
+#include "tensor/kernels/compare.h"
+
+namespace fluxion {
+
+// eq, ne, lt, le, gt, ge: y = (a op b) ? 1 : 0.   not differentiable
+struct CompareOp {
+  static constexpr const char* name = "Compare";
+  static constexpr bool differentiable = false;
+  kernels::Compare op;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::compare(a, b, op); }
+};
+
+// isfinite, isnan: y = 1 or 0.   not differentiable
+struct IsFinite {
+  static constexpr const char* name = "IsFinite";
+  static constexpr bool differentiable = false;
+  TensorData forward(const TensorData& x) const { return kernels::isfinite(x); }
+};
+struct IsNan {
+  static constexpr const char* name = "IsNan";
+  static constexpr bool differentiable = false;
+  TensorData forward(const TensorData& x) const { return kernels::isnan(x); }
+};
+
+// where: y = cond ? a : b.   dy/da = cond, dy/db = 1 - cond (as 0/1 masks)
+// cond is a constant of the op (masks carry no gradient), so this is a
+// binary op in a and b.
+struct Where {
+  static constexpr const char* name = "Where";
+  static constexpr Save save = Save::nothing;
+  Tensor cond;
+  TensorData forward(const TensorData& a, const TensorData& b) const {
+    return kernels::where(cond.tensor_data(), a, b);
+  }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {s.needs_grad(0) ? where(cond, grad, 0.0) : Tensor{}, s.needs_grad(1) ? where(cond, 0.0, grad) : Tensor{}};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const {
+    Tensor zero = scalar_like(da.defined() ? da : db, 0.0);
+    return where(cond, da.defined() ? da : zero, db.defined() ? db : zero);
+  }
+};
+
+static Tensor compare(const Tensor& a, const Tensor& b, kernels::Compare op) {
+  auto [x, y] = promoted(a, b);
+  return apply(CompareOp{op}, x, y);
+}
+
+Tensor eq(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::eq); }
+Tensor ne(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::ne); }
+Tensor lt(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::lt); }
+Tensor le(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::le); }
+Tensor gt(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::gt); }
+Tensor ge(const Tensor& a, const Tensor& b) { return compare(a, b, kernels::Compare::ge); }
+Tensor eq(const Tensor& a, double b) { return eq(a, scalar_like(a, b)); }
+Tensor ne(const Tensor& a, double b) { return ne(a, scalar_like(a, b)); }
+Tensor lt(const Tensor& a, double b) { return lt(a, scalar_like(a, b)); }
+Tensor le(const Tensor& a, double b) { return le(a, scalar_like(a, b)); }
+Tensor gt(const Tensor& a, double b) { return gt(a, scalar_like(a, b)); }
+Tensor ge(const Tensor& a, double b) { return ge(a, scalar_like(a, b)); }
+
+Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
+Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, const Tensor& b) { return ge(a, b); }
+Tensor operator<(const Tensor& a, double b) { return lt(a, b); }
+Tensor operator<=(const Tensor& a, double b) { return le(a, b); }
+Tensor operator>(const Tensor& a, double b) { return gt(a, b); }
+Tensor operator>=(const Tensor& a, double b) { return ge(a, b); }
+
+Tensor isfinite(const Tensor& x) { return apply(IsFinite{}, x); }
+Tensor isnan(const Tensor& x) { return apply(IsNan{}, x); }
+
+Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
+  auto [x, y] = promoted(a, b);
+  return apply(Where{cond.detach()}, x, y);
+}
+Tensor where(const Tensor& cond, const Tensor& a, double b) { return where(cond, a, scalar_like(a, b)); }
+Tensor where(const Tensor& cond, double a, const Tensor& b) { return where(cond, scalar_like(b, a), b); }
+
+Tensor Tensor::eq(const Tensor& other) const { return fluxion::eq(*this, other); }
+Tensor Tensor::ne(const Tensor& other) const { return fluxion::ne(*this, other); }
+Tensor Tensor::lt(const Tensor& other) const { return fluxion::lt(*this, other); }
+Tensor Tensor::le(const Tensor& other) const { return fluxion::le(*this, other); }
+Tensor Tensor::gt(const Tensor& other) const { return fluxion::gt(*this, other); }
+Tensor Tensor::ge(const Tensor& other) const { return fluxion::ge(*this, other); }
+Tensor Tensor::isfinite() const { return fluxion::isfinite(*this); }
+Tensor Tensor::isnan() const { return fluxion::isnan(*this); }
+
+}  // namespace fluxion
