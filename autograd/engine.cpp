@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
-#include <unordered_map>
 
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
+#include "tensor/kernels/loops.h"
 #include "tensor/kernels/reduce.h"
 
 namespace fluxion::autograd {
@@ -17,18 +17,55 @@ namespace fluxion::autograd {
 namespace {
 
 thread_local bool g_anomaly = false;
+thread_local uint64_t g_next_pass = 1;
 
+// What the engine knows about one node during a pass. A node finds its state
+// through its own scratch field (no hash map: a map lookup per edge was a
+// tenth of the per-op cost of a chain of scalar adds); the field is saved
+// and restored, so a backward pass run from inside another (odeint_adjoint)
+// leaves the outer pass's bookkeeping intact.
 struct NodeState {
-  int dependencies = 0;         // edges from nodes not yet run
-  std::vector<Tensor> buffer;   // summed gradients, one per output slot
-  bool flows = true;            // gradients for it are wanted
-  bool runs = true;             // its apply() must be called
+  Node* node;
+  Node::Scratch saved;      // the node's scratch before this pass, restored after
+  int dependencies = 0;     // edges from nodes not yet run; -1 once queued
+  TensorList buffer;        // summed gradients, one per output slot
+  int first_capture = -1;   // head of the list of captures at this node
+  bool flows = true;        // gradients for it are wanted
+  bool runs = true;         // its apply() must be called
 };
 
 // A requested gradient: what arrives in `node`'s slot `slot`.
 struct Capture {
   Node* node;
   uint32_t slot;
+};
+
+class Pass {
+ public:
+  Pass() : id_(g_next_pass++) {}
+  ~Pass() {  // innermost pass first: restore what the nodes held before
+    for (auto it = states_.rbegin(); it != states_.rend(); ++it) it->node->scratch = it->saved;
+  }
+  Pass(const Pass&) = delete;
+  Pass& operator=(const Pass&) = delete;
+
+  NodeState* find(Node* node) {
+    return node->scratch.pass == id_ ? &states_[node->scratch.index] : nullptr;
+  }
+  // The state of node, created on first sight; `fresh` tells which.
+  NodeState& get(Node* node, bool* fresh = nullptr) {
+    NodeState* s = find(node);
+    if (fresh) *fresh = s == nullptr;
+    if (s) return *s;
+    states_.push_back({.node = node, .saved = node->scratch});
+    states_.back().buffer.resize(node->outputs.size());
+    node->scratch = {id_, (uint32_t)(states_.size() - 1)};
+    return states_.back();
+  }
+
+ private:
+  uint64_t id_;
+  std::vector<NodeState> states_;
 };
 
 void check_finite(const Tensor& g, const Node& node, size_t input) {
@@ -39,27 +76,53 @@ void check_finite(const Tensor& g, const Node& node, size_t input) {
          to_string(g.shape()), "); the forward op that produced it is the first to look at");
 }
 
+// slot += g. When the engine is the only owner of the slot's tensor (it made
+// it by an earlier sum) and nothing records, the sum is done in place: a
+// leaf used by n ops receives n gradients, and allocating a tensor for each
+// partial sum was a third of op_overhead's backward.
+void accumulate(Tensor& slot, const Tensor& g) {
+  if (!slot.defined()) {
+    slot = g;
+    return;
+  }
+  const TensorData& s = slot.tensor_data();
+  bool owned = slot.impl_ptr().use_count() == 1 && s.storage.use_count() == 1 && !slot.requires_grad() &&
+               slot.impl()->tangents.empty();
+  if (owned && !GradMode::is_enabled() && s.is_contiguous() && s.shape == g.shape() && s.dtype == g.dtype() &&
+      !g.requires_grad() && g.impl()->tangents.empty()) {
+    TensorData gc = kernels::contiguous(g.tensor_data());
+    dispatch(s.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      kernels::flat_zip(s.data<T>(), s.data<T>(), gc.data<T>(), s.numel(), [](T a, T b) { return a + b; });
+    });
+    return;
+  }
+  slot = slot + g;
+}
+
 // The heart of reverse mode. Runs every node that leads (through next_edges)
 // from the roots to a capture (or to any leaf when accumulating), in an order
 // where a node runs only after all nodes that feed it gradients.
 std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor>& root_grads, bool keep_graph,
-                        bool create_graph, const std::vector<Capture>& captures, bool accumulate) {
-  std::unordered_map<Node*, NodeState> state;
+                        bool create_graph, const std::vector<Capture>& captures, bool accumulate_into_leaves) {
+  Pass pass;
   std::vector<Node*> post_order;  // children before parents
   // 1. Discover the graph with an explicit stack, counting dependencies.
   {
     std::vector<std::pair<Node*, size_t>> stack;
     for (const Edge& r : roots) {
-      if (!r.node || state.count(r.node.get())) continue;
-      state[r.node.get()];
+      bool fresh = false;
+      if (!r.node) continue;
+      pass.get(r.node.get(), &fresh);
+      if (!fresh) continue;
       stack.emplace_back(r.node.get(), 0);
       while (!stack.empty()) {
         auto& [node, next] = stack.back();
         if (next < node->next_edges.size()) {
           Node* child = node->next_edges[next++].node.get();
           if (!child) continue;
-          auto [it, fresh] = state.try_emplace(child);
-          it->second.dependencies++;
+          NodeState& c = pass.get(child, &fresh);
+          c.dependencies++;
           if (fresh) stack.emplace_back(child, 0);
         } else {
           post_order.push_back(node);
@@ -71,49 +134,51 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   // 2. Which nodes receive gradients (flows) and which must run (runs).
   //    backward(): everything, or with .inputs only paths to those leaves;
   //    grad(): only paths to the captures, and AccumulateGrad never runs.
-  std::unordered_multimap<Node*, size_t> capture_at;
-  for (size_t c = 0; c < captures.size(); ++c) capture_at.emplace(captures[c].node, c);
-  bool everything = accumulate && captures.empty();
+  std::vector<int> next_capture(captures.size(), -1);  // captures at one node, as a linked list
+  for (size_t c = 0; c < captures.size(); ++c) {
+    NodeState* s = pass.find(captures[c].node);
+    if (!s) continue;  // not reachable from the outputs: its gradient stays undefined
+    next_capture[c] = s->first_capture;
+    s->first_capture = (int)c;
+  }
+  bool everything = accumulate_into_leaves && captures.empty();
   for (Node* node : post_order) {
-    NodeState& s = state[node];
-    bool target = capture_at.count(node) > 0;
-    bool child_flows = std::any_of(node->next_edges.begin(), node->next_edges.end(),
-                                   [&](const Edge& e) { return e.node && state[e.node.get()].flows; });
+    NodeState& s = *pass.find(node);
+    bool target = s.first_capture >= 0;
+    bool child_flows = false;
+    for (const Edge& e : node->next_edges) child_flows = child_flows || (e.node && pass.find(e.node.get())->flows);
     s.flows = everything || target || child_flows;
-    s.runs = dynamic_cast<AccumulateGrad*>(node) ? accumulate && (everything || target) : everything || child_flows;
+    s.runs = node->is_accumulate_grad() ? accumulate_into_leaves && (everything || target) : everything || child_flows;
   }
-  for (auto& [node, s] : state) s.buffer.resize(node->outputs.size());
   // 3. Seed the roots.
-  for (size_t i = 0; i < roots.size(); ++i) {
-    if (!roots[i].node) continue;
-    Tensor& slot = state[roots[i].node.get()].buffer[roots[i].input_nr];
-    slot = slot.defined() ? slot + root_grads[i] : root_grads[i];
-  }
+  for (size_t i = 0; i < roots.size(); ++i)
+    if (roots[i].node) accumulate(pass.find(roots[i].node.get())->buffer[roots[i].input_nr], root_grads[i]);
   // 4. Kahn's algorithm; among ready nodes, the most recently created runs first.
   auto later = [](Node* a, Node* b) { return a->sequence_nr < b->sequence_nr; };
   std::priority_queue<Node*, std::vector<Node*>, decltype(later)> ready(later);
-  for (const Edge& r : roots)
-    if (r.node && state[r.node.get()].dependencies == 0) {
-      state[r.node.get()].dependencies = -1;  // queued
+  for (const Edge& r : roots) {
+    NodeState* s = r.node ? pass.find(r.node.get()) : nullptr;
+    if (s && s->dependencies == 0) {
+      s->dependencies = -1;  // queued
       ready.push(r.node.get());
     }
+  }
   std::vector<Tensor> captured(captures.size());
   EnableGradGuard grad_mode(create_graph);
   while (!ready.empty()) {
     Node* node = ready.top();
     ready.pop();
-    NodeState& s = state[node];
-    std::vector<Tensor> grads = std::move(s.buffer);
+    NodeState& s = *pass.find(node);
+    TensorList grads = std::move(s.buffer);
     for (auto& [slot, hook] : node->pre_hooks) {
       if (!grads[slot].defined()) continue;
       Tensor r = hook(grads[slot]);
       if (r.defined()) grads[slot] = r;
     }
-    auto [first, last] = capture_at.equal_range(node);
-    for (auto it = first; it != last; ++it) captured[it->second] = grads[captures[it->second].slot];
-    std::vector<Tensor> out;
-    bool any = std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
-    if (s.runs && any) {
+    for (int c = s.first_capture; c >= 0; c = next_capture[c]) captured[c] = grads[captures[c].slot];
+    bool flows_on = s.runs && std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
+    TensorList out;
+    if (flows_on) {
       if (grads.size() > 1)  // multi-output ops get zeros for outputs no gradient reached
         for (size_t i = 0; i < grads.size(); ++i)
           if (!grads[i].defined() && is_floating(node->outputs[i].dtype))
@@ -124,15 +189,14 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
     for (size_t i = 0; i < node->next_edges.size(); ++i) {
       const Edge& e = node->next_edges[i];
       if (!e.node) continue;
-      NodeState& child = state[e.node.get()];
+      NodeState& child = *pass.find(e.node.get());  // `s` may move: states grow only in step 1
       if (i < out.size() && out[i].defined() && child.flows) {
         Tensor g = out[i];
         const TensorMeta& meta = node->inputs[i];
         if (g.shape() != meta.shape) g = sum_to(g, meta.shape);  // un-broadcast, the one place
         if (g.dtype() != meta.dtype) g = g.to(meta.dtype);
         if (g_anomaly) check_finite(g, *node, i);
-        Tensor& slot = child.buffer[e.input_nr];
-        slot = slot.defined() ? slot + g : g;
+        accumulate(child.buffer[e.input_nr], g);
       }
       if (--child.dependencies == 0) ready.push(e.node.get());
     }

@@ -49,18 +49,29 @@ Tensor Saved::output(size_t i) const {
   return Tensor(std::move(impl));
 }
 
+const Shape& Saved::input_shape(size_t i) const {
+  if (node) return node->inputs.at(i).shape;
+  static const Shape none;
+  return inputs_.at(i).defined() ? inputs_[i].shape() : none;  // a JVP's Saved: from the inputs it holds
+}
+
+DType Saved::input_dtype(size_t i) const {
+  if (node) return node->inputs.at(i).dtype;
+  return inputs_.at(i).defined() ? inputs_[i].dtype() : Float32;
+}
+
 bool Saved::needs_grad(size_t i) const {
   if (!node) return true;
   return i < node->next_edges.size() && node->next_edges[i].node != nullptr;
 }
 
-void Saved::save_inputs(const std::vector<Tensor>& xs) {
-  inputs_ = xs;
+void Saved::save_inputs(std::span<const Tensor> xs) {
+  inputs_.assign(xs.begin(), xs.end());
   input_versions_.clear();
   for (const Tensor& x : xs) input_versions_.push_back(version_of(x));
 }
 
-void Saved::save_outputs(const std::vector<Tensor>& ys, bool linked) {
+void Saved::save_outputs(std::span<const Tensor> ys, bool linked) {
   linked_ = linked;
   outputs_.clear();
   output_versions_.clear();
@@ -74,15 +85,6 @@ void Saved::save_outputs(const std::vector<Tensor>& ys, bool linked) {
       outputs_.push_back(y);
     }
     output_versions_.push_back(version_of(y));
-  }
-}
-
-void Saved::set_meta(const std::vector<Tensor>& xs) {
-  input_shapes_.clear();
-  input_dtypes_.clear();
-  for (const Tensor& x : xs) {
-    input_shapes_.push_back(x.defined() ? x.shape() : Shape{});
-    input_dtypes_.push_back(x.defined() ? x.dtype() : Float32);
   }
 }
 
@@ -107,13 +109,13 @@ std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys) {
   return out;
 }
 
-bool any_requires_grad(const std::vector<Tensor>& xs) {
+bool any_requires_grad(std::span<const Tensor> xs) {
   for (const Tensor& x : xs)
     if (x.defined() && x.requires_grad()) return true;
   return false;
 }
 
-std::vector<uint64_t> tangent_levels(const std::vector<Tensor>& xs) {
+std::vector<uint64_t> tangent_levels(std::span<const Tensor> xs) {
   std::vector<uint64_t> levels;
   const auto& active = forward_ad::active_levels();
   if (active.empty()) return levels;
@@ -126,9 +128,7 @@ std::vector<uint64_t> tangent_levels(const std::vector<Tensor>& xs) {
   return levels;
 }
 
-void connect(Node& node, Saved& saved, Save what, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys) {
-  node.next_edges.reserve(xs.size());
-  node.inputs.reserve(xs.size());
+void connect(Node& node, Saved& saved, Save what, std::span<const Tensor> xs, std::span<const Tensor> ys) {
   for (const Tensor& x : xs) {
     node.next_edges.push_back(x.defined() ? gradient_edge(x) : Edge{});
     node.inputs.push_back(x.defined() ? TensorMeta{x.shape(), x.dtype()} : TensorMeta{});
@@ -140,30 +140,28 @@ void connect(Node& node, Saved& saved, Save what, const std::vector<Tensor>& xs,
     impl->grad_fn = node.shared_from_this();
     impl->output_nr = i;
   }
-  saved.set_meta(xs);
   if (what == Save::inputs || what == Save::both) saved.save_inputs(xs);
   if (what == Save::output || what == Save::both) saved.save_outputs(ys, true);
 }
 
-Saved saved_for_jvp(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, uint64_t level) {
+Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint64_t level) {
   Saved s;
   std::vector<Tensor> stripped;
   stripped.reserve(xs.size());
   for (const Tensor& x : xs) stripped.push_back(x.defined() ? forward_ad::strip_level(x, level) : x);
-  s.set_meta(xs);
   s.save_inputs(stripped);
   s.save_outputs(ys, false);
   return s;
 }
 
-std::vector<Tensor> tangents_at(const std::vector<Tensor>& xs, uint64_t level) {
+std::vector<Tensor> tangents_at(std::span<const Tensor> xs, uint64_t level) {
   std::vector<Tensor> dxs;
   dxs.reserve(xs.size());
   for (const Tensor& x : xs) dxs.push_back(x.defined() ? forward_ad::tangent_of(x, level) : Tensor{});
   return dxs;
 }
 
-void attach_tangents(const std::vector<Tensor>& ys, std::vector<Tensor>&& dys, uint64_t level) {
+void attach_tangents(std::span<const Tensor> ys, std::vector<Tensor>&& dys, uint64_t level) {
   for (size_t i = 0; i < ys.size() && i < dys.size(); ++i) {
     if (!dys[i].defined() || !is_floating(ys[i].dtype())) continue;
     Tensor dy = dys[i];

@@ -38,6 +38,7 @@
 #pragma once
 #include <array>
 #include <concepts>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,21 +58,19 @@ class Saved {
   Tensor output(size_t i = 0) const;
   /// Whether the gradient w.r.t. input i is wanted (VJP only; always true in JVP).
   bool needs_grad(size_t i) const;
-  const Shape& input_shape(size_t i) const { return input_shapes_.at(i); }
-  DType input_dtype(size_t i) const { return input_dtypes_.at(i); }
+  const Shape& input_shape(size_t i) const;
+  DType input_dtype(size_t i) const;
 
   // Filled by apply(); not for rules.
-  void save_inputs(const std::vector<Tensor>& xs);
-  void save_outputs(const std::vector<Tensor>& ys, bool linked);
-  void set_meta(const std::vector<Tensor>& xs);
+  void save_inputs(std::span<const Tensor> xs);
+  void save_outputs(std::span<const Tensor> ys, bool linked);
   void release();
   Node* node = nullptr;
 
  private:
-  std::vector<Tensor> inputs_, outputs_;
-  std::vector<uint64_t> input_versions_, output_versions_;
-  std::vector<Shape> input_shapes_;
-  std::vector<DType> input_dtypes_;
+  // Inline room for two: most ops have one or two inputs and one output.
+  SmallVector<Tensor, 2> inputs_, outputs_;
+  SmallVector<uint64_t, 2> input_versions_, output_versions_;
   bool linked_ = false;  // outputs_ are detached holders to re-link to `node`
   bool released_ = false;
 };
@@ -81,7 +80,7 @@ class OpNode final : public Node {
  public:
   explicit OpNode(Op op) : op(std::move(op)) { saved.node = this; }
   std::string name() const override { return std::string(Op::name) + "Backward"; }
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  TensorList apply(TensorList&& grads) override;
   void release_saved() override { saved.release(); }
   Op op;
   Saved saved;
@@ -117,12 +116,12 @@ std::vector<TensorData> run_forward(const Op& op, const std::vector<TensorData>&
 }
 
 template <class Op>
-std::vector<Tensor> run_vjp(const Op& op, std::vector<Tensor>& grads, const Saved& s) {
+TensorList run_vjp(const Op& op, TensorList& grads, const Saved& s) {
   if constexpr (UnaryOp<Op>) return {op.vjp(grads[0], s)};
   else if constexpr (BinaryOp<Op>) {
     std::array<Tensor, 2> g = op.vjp(grads[0], s);
     return {g[0], g[1]};
-  } else return op.vjp(grads, s);
+  } else return op.vjp(std::vector<Tensor>(grads), s);
 }
 
 template <class Op>
@@ -134,17 +133,39 @@ std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const 
 
 // The non-template parts of apply(), in function.cpp.
 std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys);
-bool any_requires_grad(const std::vector<Tensor>& xs);
-std::vector<uint64_t> tangent_levels(const std::vector<Tensor>& xs);
-void connect(Node& node, Saved& saved, Save what, const std::vector<Tensor>& xs, const std::vector<Tensor>& ys);
-Saved saved_for_jvp(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys, uint64_t level);
-std::vector<Tensor> tangents_at(const std::vector<Tensor>& xs, uint64_t level);
-void attach_tangents(const std::vector<Tensor>& ys, std::vector<Tensor>&& dys, uint64_t level);
+bool any_requires_grad(std::span<const Tensor> xs);
+std::vector<uint64_t> tangent_levels(std::span<const Tensor> xs);
+void connect(Node& node, Saved& saved, Save what, std::span<const Tensor> xs, std::span<const Tensor> ys);
+Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint64_t level);
+std::vector<Tensor> tangents_at(std::span<const Tensor> xs, uint64_t level);
+void attach_tangents(std::span<const Tensor> ys, std::vector<Tensor>&& dys, uint64_t level);
+
+// After forward: records the node and computes tangents, when needed.
+template <class Op>
+void record(Op op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
+  if constexpr (differentiable_of<Op>()) {
+    bool grad = GradMode::is_enabled() && any_requires_grad(inputs);
+    std::vector<uint64_t> levels = tangent_levels(inputs);  // empty (no allocation) outside forward mode
+    if (!grad && levels.empty()) return;
+    std::shared_ptr<OpNode<Op>> node;
+    if (grad) {
+      node = std::make_shared<OpNode<Op>>(std::move(op));
+      connect(*node, node->saved, save_of<Op>(), inputs, ys);
+    }
+    const Op& rules = node ? node->op : op;
+    for (uint64_t level : levels) {  // outermost first, so inner tangents see outer ones
+      Saved s = saved_for_jvp(inputs, ys, level);
+      attach_tangents(ys, run_jvp(rules, tangents_at(inputs, level), s), level);
+    }
+    if (node && !levels.empty() && (save_of<Op>() == Save::output || save_of<Op>() == Save::both))
+      node->saved.save_outputs(ys, true);  // re-save, now with the outputs' tangents
+  }
+}
 
 }  // namespace detail
 
 template <class Op>
-std::vector<Tensor> OpNode<Op>::apply(std::vector<Tensor>&& grads) {
+TensorList OpNode<Op>::apply(TensorList&& grads) {
   return detail::run_vjp(op, grads, saved);
 }
 
@@ -158,35 +179,33 @@ std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
   std::vector<Tensor> ys = detail::wrap_outputs(detail::run_forward(op, xs));
-  if constexpr (!detail::differentiable_of<Op>()) {
-    return ys;
-  } else {
-    bool record = GradMode::is_enabled() && detail::any_requires_grad(inputs);
-    std::vector<uint64_t> levels = detail::tangent_levels(inputs);
-    if (!record && levels.empty()) return ys;
-    std::shared_ptr<OpNode<Op>> node;
-    if (record) {
-      node = std::make_shared<OpNode<Op>>(std::move(op));
-      detail::connect(*node, node->saved, detail::save_of<Op>(), inputs, ys);
-    }
-    const Op& rules = node ? node->op : op;
-    for (uint64_t level : levels) {  // outermost first, so inner tangents see outer ones
-      Saved s = detail::saved_for_jvp(inputs, ys, level);
-      detail::attach_tangents(ys, detail::run_jvp(rules, detail::tangents_at(inputs, level), s), level);
-    }
-    if (node && !levels.empty() && (detail::save_of<Op>() == Save::output || detail::save_of<Op>() == Save::both))
-      node->saved.save_outputs(ys, true);  // re-save, now with the outputs' tangents
-    return ys;
-  }
+  detail::record(std::move(op), inputs, ys);
+  return ys;
 }
 
+// One and two inputs, the common case, skip the vectors of apply_op: the
+// vectors and TensorData copies were a third of the allocations of a scalar add.
 template <class Op>
 Tensor apply(Op op, const Tensor& x) {
-  return apply_op(std::move(op), {x})[0];
+  if constexpr (!detail::UnaryOp<Op>) {
+    return apply_op(std::move(op), {x})[0];
+  } else {
+    Tensor y(op.forward(x.tensor_data()));
+    detail::record(std::move(op), std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
+    return y;
+  }
 }
 template <class Op>
 Tensor apply(Op op, const Tensor& a, const Tensor& b) {
-  return apply_op(std::move(op), {a, b})[0];
+  if constexpr (!detail::BinaryOp<Op>) {
+    return apply_op(std::move(op), {a, b})[0];
+  } else {
+    if (!a.defined() || !b.defined()) return apply_op(std::move(op), {a, b})[0];
+    Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
+    const Tensor inputs[2] = {a, b};
+    detail::record(std::move(op), inputs, std::span<const Tensor>(&y, 1));
+    return y;
+  }
 }
 
 }  // namespace fluxion

@@ -42,7 +42,7 @@ AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::mo
   outputs.push_back({leaf_->data.shape, leaf_->data.dtype});
 }
 
-std::vector<Tensor> AccumulateGrad::apply(std::vector<Tensor>&& grads) {
+TensorList AccumulateGrad::apply(TensorList&& grads) {
   Tensor g = grads[0];
   for (const Hook& hook : leaf_->hooks) {
     Tensor r = hook(g);

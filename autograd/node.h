@@ -13,8 +13,12 @@
 #include <vector>
 
 #include "autograd/tensor.h"
+#include "tensor/small_vector.h"
 
 namespace fluxion {
+
+/// Gradients into and out of a node: one per output / input, rarely more than two.
+using TensorList = SmallVector<Tensor, 2>;
 
 /// Shape and dtype of a node's input or output, enough to make zeros or to
 /// sum a broadcast gradient back down to the input's shape.
@@ -34,15 +38,22 @@ class Node : public std::enable_shared_from_this<Node> {
   virtual std::string name() const = 0;
   /// grads[i] is the gradient w.r.t. output i (undefined: none arrived);
   /// returns one gradient per input, in the output's shape or the input's.
-  virtual std::vector<Tensor> apply(std::vector<Tensor>&& grads) = 0;
+  virtual TensorList apply(TensorList&& grads) = 0;
   /// Frees saved tensors after a backward pass without retain_graph.
   virtual void release_saved() {}
+  virtual bool is_accumulate_grad() const { return false; }
 
-  std::vector<Edge> next_edges;     // one per input; node null: no gradient needed
-  std::vector<TensorMeta> inputs;   // one per input
-  std::vector<TensorMeta> outputs;  // one per output
+  SmallVector<Edge, 2> next_edges;     // one per input; node null: no gradient needed
+  SmallVector<TensorMeta, 2> inputs;   // one per input
+  SmallVector<TensorMeta, 1> outputs;  // one per output
   std::vector<std::pair<uint32_t, Hook>> pre_hooks;  // (output slot, hook) of non-leaf tensors
-  uint64_t sequence_nr;             // creation order; the engine runs later nodes first
+  uint64_t sequence_nr;                // creation order; the engine runs later nodes first
+
+  /// The engine's bookkeeping during a backward pass (engine.cpp).
+  struct Scratch {
+    uint64_t pass = 0;   // the pass that owns `index`
+    uint32_t index = 0;  // this node's state in that pass
+  } scratch;
 };
 
 /// The node that adds incoming gradients into a leaf tensor's .grad().
@@ -50,7 +61,8 @@ class AccumulateGrad : public Node {
  public:
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
   std::string name() const override { return "AccumulateGrad"; }
-  std::vector<Tensor> apply(std::vector<Tensor>&& grads) override;
+  TensorList apply(TensorList&& grads) override;
+  bool is_accumulate_grad() const override { return true; }
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 
  private:

@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "tensor/small_vector.h"
+
 namespace fluxion {
 
-using Shape = std::vector<int64_t>;
+/// Sizes or strides, one per dim; rank 6 or less is stored inline.
+using Shape = SmallVector<int64_t, 6>;
 
 int64_t numel(const Shape& shape);
 /// Row-major strides, in elements: [2, 3, 4] -> [12, 4, 1].

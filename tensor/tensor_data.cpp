@@ -9,12 +9,17 @@ namespace fluxion {
 Storage::Storage(size_t n) : nbytes(n) {
   // aligned_alloc wants a size that is a multiple of the alignment.
   size_t padded = (n + 63) / 64 * 64;
-  if (padded == 0) padded = 64;
+  if (padded <= sizeof(small_)) {
+    data = small_;
+    return;
+  }
   data = std::aligned_alloc(64, padded);
   if (!data) fail("allocation of ", n, " bytes failed (out of memory)");
 }
 
-Storage::~Storage() { std::free(data); }
+Storage::~Storage() {
+  if (data != small_) std::free(data);
+}
 
 TensorData TensorData::empty(const Shape& shape, DType dtype) {
   for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", shape);

@@ -17,6 +17,9 @@ namespace fluxion {
 
 /// A refcounted, 64-byte aligned block of memory. `version` counts in-place
 /// writes, so autograd can tell that a tensor it saved has since changed.
+/// Up to 64 bytes (a scalar, a small vector) live inside the Storage itself:
+/// one allocation instead of two for the scalars of autograd's small ops
+/// (16-byte aligned: 64 would send make_shared through the slower aligned new).
 struct Storage {
   void* data = nullptr;
   size_t nbytes = 0;
@@ -25,6 +28,9 @@ struct Storage {
   ~Storage();
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
+
+ private:
+  alignas(16) unsigned char small_[64];
 };
 
 struct TensorData {
