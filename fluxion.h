@@ -23,5 +23,20 @@
 #include "autograd/ops.h"
 #include "autograd/tensor.h"
 
+#include "nn/activation.h"
+#include "nn/container.h"
+#include "nn/functional.h"
+#include "nn/init.h"
+#include "nn/layers.h"
+#include "nn/module.h"
+#include "nn/serialize.h"
+#include "nn/utils.h"
+
+#include "optim/adam.h"
+#include "optim/lr_scheduler.h"
+#include "optim/optimizer.h"
+#include "optim/rmsprop.h"
+#include "optim/sgd.h"
+
 #include "odeint/odeint.h"
 #include "odeint/adjoint.h"

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Activation modules: parameter-free wrappers of nn::functional, so that
+// activations can sit in a Sequential. Shapes are unchanged: (*) -> (*).
+#pragma once
+#include "nn/functional.h"
+#include "nn/module.h"
+
+namespace fluxion::nn {
+
+struct ReLU : Module {
+  Tensor forward(const Tensor& x) const { return functional::relu(x); }
+};
+
+struct LeakyReLU : Module {
+  explicit LeakyReLU(double negative_slope = 0.01) : negative_slope(negative_slope) {}
+  Tensor forward(const Tensor& x) const { return functional::leaky_relu(x, negative_slope); }
+  double negative_slope;
+};
+
+struct Tanh : Module {
+  Tensor forward(const Tensor& x) const { return functional::tanh(x); }
+};
+
+struct Sigmoid : Module {
+  Tensor forward(const Tensor& x) const { return functional::sigmoid(x); }
+};
+
+struct GELU : Module {
+  explicit GELU(functional::GeluApproximate approximate = functional::GeluApproximate::none)
+      : approximate(approximate) {}
+  Tensor forward(const Tensor& x) const { return functional::gelu(x, approximate); }
+  functional::GeluApproximate approximate;
+};
+
+struct SiLU : Module {
+  Tensor forward(const Tensor& x) const { return functional::silu(x); }
+};
+
+struct Softplus : Module {
+  explicit Softplus(double beta = 1, double threshold = 20) : beta(beta), threshold(threshold) {}
+  Tensor forward(const Tensor& x) const { return functional::softplus(x, beta, threshold); }
+  double beta, threshold;
+};
+
+/// softmax along `dim` (PyTorch requires the dim; so does fluxion)
+struct Softmax : Module {
+  explicit Softmax(int64_t dim) : dim(dim) {}
+  Tensor forward(const Tensor& x) const { return functional::softmax(x, dim); }
+  int64_t dim;
+};
+
+struct LogSoftmax : Module {
+  explicit LogSoftmax(int64_t dim) : dim(dim) {}
+  Tensor forward(const Tensor& x) const { return functional::log_softmax(x, dim); }
+  int64_t dim;
+};
+
+}  // namespace fluxion::nn

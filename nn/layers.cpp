@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Linear, Flatten, Dropout, LayerNorm, Embedding: constructors (PyTorch's
+// default initialisations) and forwards, each a composite of tensor ops.
+#include "nn/layers.h"
+
+#include <cmath>
+
+#include "autograd/ops.h"
+#include "nn/init.h"
+
+namespace fluxion::nn {
+
+Linear::Linear(int64_t in_features, int64_t out_features, LinearOptions opts)
+    : in_features(in_features), out_features(out_features) {
+  check(in_features >= 0 && out_features >= 0, "Linear: sizes must be non-negative, got in_features = ",
+        in_features, ", out_features = ", out_features);
+  DType dtype = opts.dtype.value_or(default_dtype());
+  weight = register_parameter("weight", empty({out_features, in_features}, dtype));
+  if (opts.bias) bias = register_parameter("bias", empty({out_features}, dtype));
+  reset_parameters();
+}
+
+void Linear::reset_parameters() {
+  // PyTorch: kaiming_uniform_(a = sqrt(5)) gives U(-1/sqrt(in), 1/sqrt(in)); the bias uses the same bound.
+  init::kaiming_uniform_(weight, {.a = std::sqrt(5.0)});
+  if (bias.defined()) {
+    double bound = in_features > 0 ? 1.0 / std::sqrt(double(in_features)) : 0.0;
+    init::uniform_(bias, -bound, bound);
+  }
+}
+
+Tensor Linear::forward(const Tensor& x) const {
+  check(x.dim() >= 1 && x.size(-1) == in_features, "Linear: input of shape ", to_string(x.shape()),
+        " must end in in_features = ", in_features);
+  Tensor y = x.matmul(weight.t());  // (*, in) (in, out) -> (*, out)
+  return bias.defined() ? y + bias : y;
+}
+
+Tensor Flatten::forward(const Tensor& x) const { return x.flatten(start_dim, end_dim); }
+
+Dropout::Dropout(double p) : p(p) {
+  check(p >= 0 && p <= 1, "Dropout: p must be in [0, 1], got ", p);
+}
+
+Tensor Dropout::forward(const Tensor& x) const {
+  if (!is_training() || p == 0) return x;
+  if (p == 1) return x * 0.0;
+  // keep mask: 1 / (1 - p) with probability 1 - p, else 0 (a constant of the graph)
+  Tensor keep = (rand_like(x) >= p).to(x.dtype()) * (1.0 / (1.0 - p));
+  return x * keep;
+}
+
+LayerNorm::LayerNorm(Shape normalized_shape, LayerNormOptions opts)
+    : normalized_shape(std::move(normalized_shape)), eps(opts.eps) {
+  check(!this->normalized_shape.empty(), "LayerNorm: normalized_shape must have at least one dim");
+  DType dtype = opts.dtype.value_or(default_dtype());
+  if (opts.elementwise_affine) {
+    weight = register_parameter("weight", ones(this->normalized_shape, dtype));
+    if (opts.bias) bias = register_parameter("bias", zeros(this->normalized_shape, dtype));
+  }
+}
+
+Tensor LayerNorm::forward(const Tensor& x) const {
+  int64_t k = (int64_t)normalized_shape.size();
+  bool ok = x.dim() >= k && Shape(x.shape().end() - k, x.shape().end()) == normalized_shape;
+  check(ok, "LayerNorm: input of shape ", to_string(x.shape()), " must end in normalized_shape ",
+        to_string(normalized_shape));
+  std::vector<int64_t> dims;
+  for (int64_t d = -k; d < 0; ++d) dims.push_back(d);
+  Tensor xc = x - x.mean(dims, true);
+  Tensor var = (xc * xc).mean(dims, true);  // biased, as in PyTorch's layer_norm
+  Tensor y = xc * (var + eps).rsqrt();
+  if (weight.defined()) y = y * weight;
+  if (bias.defined()) y = y + bias;
+  return y;
+}
+
+Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim, EmbeddingOptions opts)
+    : num_embeddings(num_embeddings), embedding_dim(embedding_dim) {
+  check(num_embeddings > 0 && embedding_dim > 0, "Embedding: sizes must be positive, got ", num_embeddings, " and ",
+        embedding_dim);
+  weight = register_parameter("weight", empty({num_embeddings, embedding_dim}, opts.dtype.value_or(default_dtype())));
+  init::normal_(weight);
+}
+
+Tensor Embedding::forward(const Tensor& indices) const {
+  check(indices.dtype() == Int64, "Embedding: indices must be Int64, got ", dtype_name(indices.dtype()));
+  for (int64_t i : indices.to_vector<int64_t>())
+    check(i >= 0 && i < num_embeddings, "Embedding: index ", i, " is out of range for ", num_embeddings,
+          " embeddings");
+  Shape out = indices.shape();
+  out.push_back(embedding_dim);
+  return weight.index_select(0, indices.reshape({-1})).reshape(out);  // (*) -> (*, dim)
+}
+
+}  // namespace fluxion::nn

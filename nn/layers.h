@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// The layers with parameters or state: Linear, Flatten, Dropout, LayerNorm,
+// Embedding. Shapes follow PyTorch, and so do the default initialisations
+// (so a fluxion model and a PyTorch model start from the same distribution).
+#pragma once
+#include <optional>
+
+#include "nn/module.h"
+
+namespace fluxion::nn {
+
+struct LinearOptions {
+  bool bias = true;
+  std::optional<DType> dtype;  // default: fluxion::default_dtype()
+};
+
+/// y = x w^T + b.  x: (*, in), w: (out, in), b: (out) -> y: (*, out).
+/// w and b start U(-1/sqrt(in), 1/sqrt(in)): kaiming_uniform_(a = sqrt(5)) as in PyTorch.
+class Linear : public Module {
+ public:
+  Linear(int64_t in_features, int64_t out_features, LinearOptions opts = {});
+  Tensor forward(const Tensor& x) const;
+  void reset_parameters();
+
+  int64_t in_features, out_features;
+  Tensor weight, bias;  // bias undefined when opts.bias is false
+};
+
+/// Flattens dims start_dim..end_dim into one: (N, C, H, W) -> (N, C*H*W).
+class Flatten : public Module {
+ public:
+  explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1) : start_dim(start_dim), end_dim(end_dim) {}
+  Tensor forward(const Tensor& x) const;
+  int64_t start_dim, end_dim;
+};
+
+/// In training, zeroes each element with probability p and scales the rest
+/// by 1 / (1 - p) (so the expectation is unchanged); the identity in eval().
+class Dropout : public Module {
+ public:
+  explicit Dropout(double p = 0.5);
+  Tensor forward(const Tensor& x) const;
+  double p;
+};
+
+struct LayerNormOptions {
+  double eps = 1e-5;
+  bool elementwise_affine = true;
+  bool bias = true;
+  std::optional<DType> dtype;
+};
+
+/// Normalises over the trailing dims given by normalized_shape:
+/// y = (x - mean) / sqrt(var + eps) * weight + bias, var biased (divide by n).
+class LayerNorm : public Module {
+ public:
+  explicit LayerNorm(Shape normalized_shape, LayerNormOptions opts = {});
+  Tensor forward(const Tensor& x) const;
+
+  Shape normalized_shape;
+  double eps;
+  Tensor weight, bias;  // ones and zeros; undefined without elementwise_affine
+};
+
+struct EmbeddingOptions {
+  std::optional<DType> dtype;
+};
+
+/// A lookup table: indices (*) Int64 -> rows of weight (num_embeddings, dim), output (*, dim).
+/// weight starts N(0, 1) as in PyTorch.
+class Embedding : public Module {
+ public:
+  Embedding(int64_t num_embeddings, int64_t embedding_dim, EmbeddingOptions opts = {});
+  Tensor forward(const Tensor& indices) const;
+
+  int64_t num_embeddings, embedding_dim;
+  Tensor weight;
+};
+
+}  // namespace fluxion::nn

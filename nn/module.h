@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// nn::Module — the base of every layer: a named tree of parameters and
+// submodules, as in PyTorch. A module's forward is an ordinary method of the
+// derived class with any signature (an MLP takes x, an ODE right-hand side
+// takes (t, h)); nothing here is virtual except the destructor.
+//
+//   struct Net : fx::nn::Module {
+//     std::shared_ptr<fx::nn::Linear> fc1, fc2;
+//     Net() : fc1(register_module("fc1", std::make_shared<fx::nn::Linear>(2, 64))),
+//             fc2(register_module("fc2", std::make_shared<fx::nn::Linear>(64, 3))) {}
+//     fx::Tensor forward(const fx::Tensor& x) { return fc2->forward(fc1->forward(x).relu()); }
+//   };
+//
+// Parameters are Tensor handles: the member (`weight`) and the registry entry
+// alias the same tensor, so copying a module shares its parameters (as a
+// Python reference would); to(dtype) and load() change them in place.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace fluxion::nn {
+
+/// Named tensors in registration order: what save/load and optimizers exchange.
+using StateDict = std::vector<std::pair<std::string, Tensor>>;
+
+class Module {
+ public:
+  Module() = default;
+  virtual ~Module() = default;  // virtual so that ModuleList::get<T> can downcast
+  Module(const Module&) = default;
+  Module& operator=(const Module&) = default;
+
+  /// Makes `t` a leaf that requires grad and records it under `name`; returns it.
+  Tensor register_parameter(const std::string& name, Tensor t);
+  /// Records `m` as a child under `name` (its parameters become "name.*"); returns it.
+  template <class M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> m) {
+    add_child(name, m);
+    return m;
+  }
+
+  /// All parameters of this module and (if recurse) its descendants, each once.
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  /// (dotted name, parameter): "layers.0.weight". Shared parameters appear once.
+  StateDict named_parameters(bool recurse = true) const;
+  /// The direct submodules, in registration order.
+  std::vector<std::shared_ptr<Module>> children() const;
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
+
+  /// Training mode switches layers such as Dropout; applies to all descendants.
+  Module& train(bool on = true);
+  Module& eval() { return train(false); }
+  bool is_training() const { return training_; }
+
+  /// Sets every parameter's gradient to undefined (PyTorch's set_to_none=True).
+  void zero_grad();
+  /// Converts every floating parameter to `dtype` in place (handles stay valid).
+  Module& to(DType dtype);
+
+  /// The named parameters, for save().
+  StateDict state_dict() const { return named_parameters(); }
+  /// Copies `sd` into the parameters; names, shapes and dtypes must match
+  /// exactly, else an Error names the first mismatch.
+  void load_state_dict(const StateDict& sd);
+
+ private:
+  void add_child(const std::string& name, std::shared_ptr<Module> m);
+  void check_new_name(const std::string& name, const char* what) const;
+
+  bool training_ = true;
+  std::vector<std::pair<std::string, Tensor>> params_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+};
+
+}  // namespace fluxion::nn
