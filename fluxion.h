@@ -13,6 +13,7 @@
 #include "tensor/error.h"
 #include "tensor/shape.h"
 #include "tensor/tensor_data.h"
+#include "tensor/util/progress_bar.h"
 
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"

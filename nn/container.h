@@ -46,7 +46,7 @@ class Sequential : public Module {
   Sequential() = default;
   /// Each argument is a module (copied into a shared_ptr) or a shared_ptr to one.
   template <class... Ms>
-    requires(sizeof...(Ms) > 0)
+    requires(sizeof...(Ms) > 1 || (sizeof...(Ms) == 1 && !(std::is_same_v<std::remove_cvref_t<Ms>, Sequential> && ...)))
   explicit Sequential(Ms&&... modules) {
     (push_back(detail::as_shared(std::forward<Ms>(modules))), ...);
   }
