@@ -52,7 +52,10 @@ class ProgressBar {
     auto now = Clock::now();
     if (done < total_ && seconds(last_draw_, now) < opts_.min_interval_s) return;
     last_draw_ = now;
-    std::fputs(("\r" + render(done, seconds(start_, now), metrics) + "\x1b[K").c_str(), stderr);
+    std::string line = render(done, seconds(start_, now), metrics);
+    std::fputs("\r", stderr);
+    std::fputs(line.c_str(), stderr);
+    std::fputs("\x1b[K", stderr);  // clear the rest of the terminal line
     std::fflush(stderr);
   }
 
@@ -68,14 +71,16 @@ class ProgressBar {
     double frac = total_ > 0 ? double(done) / double(total_) : 1.0;
     frac = frac < 0 ? 0 : (frac > 1 ? 1 : frac);
     int filled = int(frac * opts_.width + 0.5);
-    std::string line = opts_.label + " " + std::to_string(done) + "/" + std::to_string(total_) + " [" +
-                       std::string(filled, '#') + std::string(opts_.width - filled, '.') + "] " +
-                       format("%3.0f%%", 100 * frac);
-    for (const auto& [name, value] : metrics) line += "  " + name + " " + format("%.4g", value);
+    // appended piece by piece (GCC 12 warns falsely on long chains of string +)
+    std::string line = opts_.label;
+    line.append(" ").append(std::to_string(done)).append("/").append(std::to_string(total_)).append(" [");
+    line.append(size_t(filled), '#').append(size_t(opts_.width - filled), '.').append("] ");
+    line.append(format("%3.0f%%", 100 * frac));
+    for (const auto& [name, value] : metrics) line.append("  ").append(name).append(" ").append(format("%.4g", value));
     if (elapsed_s > 0 && done > 0) {
       double rate = double(done) / elapsed_s;
-      line += "  " + format(rate >= 10 ? "%.0f it/s" : "%.2f it/s", rate);
-      if (done < total_) line += "  ETA " + duration(double(total_ - done) / rate);
+      line.append("  ").append(format(rate >= 10 ? "%.0f it/s" : "%.2f it/s", rate));
+      if (done < total_) line.append("  ETA ").append(duration(double(total_ - done) / rate));
     }
     return line;
   }
