@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "autograd/grad_mode.h"
+#include "autograd/linalg.h"
 #include "autograd/ops.h"
 
 namespace fluxion::nn::init {
@@ -87,6 +88,20 @@ Tensor kaiming_uniform_(Tensor t, KaimingOptions opts) {
 
 Tensor kaiming_normal_(Tensor t, KaimingOptions opts) {
   return normal_(t, 0, kaiming_std(t, opts, "kaiming_normal_"));
+}
+
+Tensor orthogonal_(Tensor t, double gain) {
+  check_floating(t, "orthogonal_");
+  check(t.dim() >= 2 && t.numel() > 0, "init.orthogonal_: needs a non-empty tensor with at least 2 dims, got shape ",
+        to_string(t.shape()));
+  int64_t rows = t.size(0), cols = t.numel() / rows;
+  Tensor a = normal({rows, cols}, 0, 1, t.dtype());
+  if (rows < cols) a = a.t();  // QR of the tall orientation
+  auto [q, r] = linalg::qr(a);
+  // Q is unique only up to column signs: fix them by sign(diag R), so Q is Haar-distributed
+  q = q * r.diagonal().sign();
+  if (rows < cols) q = q.t();
+  return assign(t, q.reshape(t.shape()) * gain);
 }
 
 }  // namespace fluxion::nn::init

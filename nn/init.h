@@ -42,4 +42,8 @@ Tensor kaiming_uniform_(Tensor t, KaimingOptions opts = {});
 /// N(0, std^2) with std = gain / sqrt(fan)
 Tensor kaiming_normal_(Tensor t, KaimingOptions opts = {});
 
+/// A (semi-)orthogonal matrix times gain, from the QR of a Gaussian matrix:
+/// t viewed as (rows, numel / rows) gets orthonormal rows or columns, whichever are fewer.
+Tensor orthogonal_(Tensor t, double gain = 1);
+
 }  // namespace fluxion::nn::init

@@ -141,6 +141,19 @@ TEST(Init, GainsAndFans) {
   EXPECT_THROW(init::zeros_(fx::tensor(std::vector<int64_t>{1}, {1})), fx::Error);
 }
 
+TEST(Init, OrthogonalHasOrthonormalRowsOrColumns) {
+  fx::manual_seed(12);
+  for (fx::Shape shape : {fx::Shape{3, 5}, fx::Shape{5, 3}, fx::Shape{4, 2, 2}}) {
+    fx::Tensor w = nn::init::orthogonal_(fx::empty(shape, fx::Float64), 2.0).reshape({shape[0], -1});
+    bool wide = w.size(0) <= w.size(1);
+    fx::Tensor gram = wide ? w.matmul(w.t()) : w.t().matmul(w);  // 4 I
+    int64_t n = gram.size(0);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) EXPECT_NEAR(gram.at({i, j}), i == j ? 4.0 : 0.0, 1e-12);
+  }
+  EXPECT_THROW(nn::init::orthogonal_(fx::empty({4})), fx::Error);
+}
+
 TEST(Flatten, Shapes) {
   nn::Flatten f;
   EXPECT_EQ(f.forward(fx::ones({2, 3, 4, 5})).shape(), (fx::Shape{2, 60}));
