@@ -31,11 +31,18 @@ Tensor silu(const Tensor& x) { return x * fluxion::sigmoid(x); }
 
 Tensor softplus(const Tensor& x, double beta, double threshold) { return fluxion::softplus(x, beta, threshold); }
 
-// Subtracting the log-sum-exp (itself computed with the max shifted out) keeps
-// every exponent <= 0: no overflow for large logits, no 0/0 for small ones.
-Tensor softmax(const Tensor& x, int64_t dim) { return exp(log_softmax(x, dim)); }
+// Both shift x by its max along dim first, so every exponent is <= 0 (no
+// overflow) and the largest term is exactly 1 (no 0/0). The shift cancels
+// in the result, so its derivative is zero: it is detached, not differentiated.
+Tensor softmax(const Tensor& x, int64_t dim) {
+  Tensor e = exp(x - x.amax({dim}, true).detach());
+  return e / e.sum({dim}, true);
+}
 
-Tensor log_softmax(const Tensor& x, int64_t dim) { return x - x.logsumexp({dim}, true); }
+Tensor log_softmax(const Tensor& x, int64_t dim) {
+  Tensor s = x - x.amax({dim}, true).detach();
+  return s - s.exp().sum({dim}, true).log();
+}
 
 static Tensor reduce(const Tensor& loss, Reduction r) {
   switch (r) {

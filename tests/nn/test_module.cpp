@@ -40,10 +40,11 @@ std::vector<std::string> names(const nn::StateDict& sd) {
 
 }  // namespace
 
-TEST(Module, NamedParametersAreDottedInRegistrationOrder) {
+// PyTorch's order: a module's own parameters, then each child's, depth first.
+TEST(Module, NamedParametersAreDottedInPyTorchOrder) {
   Net net;
   EXPECT_EQ(names(net.named_parameters()),
-            (std::vector<std::string>{"layers.0.fc.weight", "layers.0.fc.bias", "layers.0.scale", "layers.1.weight"}));
+            (std::vector<std::string>{"layers.0.scale", "layers.0.fc.weight", "layers.0.fc.bias", "layers.1.weight"}));
   EXPECT_EQ(net.parameters().size(), 4u);
   EXPECT_EQ(net.parameters(false).size(), 0u);
   EXPECT_EQ(net.children().size(), 2u);
@@ -53,7 +54,7 @@ TEST(Module, NamedParametersAreDottedInRegistrationOrder) {
 
 TEST(Module, MembersAliasRegisteredParameters) {
   Block b;
-  EXPECT_EQ(b.named_parameters()[0].second.impl(), b.fc->weight.impl());
+  EXPECT_EQ(b.named_parameters()[1].second.impl(), b.fc->weight.impl());
   Block copy = b;  // a copy shares parameters, like a Python reference
   EXPECT_EQ(copy.fc->weight.impl(), b.fc->weight.impl());
 }

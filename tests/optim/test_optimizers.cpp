@@ -108,10 +108,10 @@ void expect_minimizes_quadratic(Options opts, int steps) {
 
 TEST(Optimizers, MinimizeAQuadratic) {
   expect_minimizes_quadratic<optim::SGD>(optim::SGDOptions{.lr = 0.1, .momentum = 0.5}, 300);
-  expect_minimizes_quadratic<optim::Adam>(optim::AdamOptions{.lr = 0.05}, 2000);
-  expect_minimizes_quadratic<optim::AdamW>(optim::AdamWOptions{.lr = 0.05, .weight_decay = 0}, 2000);
-  expect_minimizes_quadratic<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true}, 2000);
-  expect_minimizes_quadratic<optim::Adagrad>(optim::AdagradOptions{.lr = 0.5}, 2000);
+  expect_minimizes_quadratic<optim::Adam>(optim::AdamOptions{.lr = 0.05}, 800);
+  expect_minimizes_quadratic<optim::AdamW>(optim::AdamWOptions{.lr = 0.05, .weight_decay = 0}, 800);
+  expect_minimizes_quadratic<optim::RMSprop>(optim::RMSpropOptions{.lr = 0.01, .centered = true}, 800);
+  expect_minimizes_quadratic<optim::Adagrad>(optim::AdagradOptions{.lr = 0.5}, 800);
 }
 
 TEST(Optimizer, ParamGroupsHaveTheirOwnLr) {

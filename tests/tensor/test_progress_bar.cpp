@@ -32,6 +32,6 @@ TEST(ProgressBar, EnabledDrawsOneLineAndEndsIt) {
     bar.update(2);
   }
   std::string out = testing::internal::GetCapturedStderr();
-  EXPECT_EQ(out.substr(0, 22), "\rstep 2/2 [####] 100%");
+  EXPECT_EQ(out.substr(0, 21), "\rstep 2/2 [####] 100%");
   EXPECT_EQ(out.back(), '\n');
 }
