@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Sum-like reductions and the running sum. Primitives with rules: sum, sum_to,
-// prod, logsumexp (promoted for stability) and cumsum. Composites: mean, var.
+// prod, logsumexp (promoted for stability), the 2-norm (for its gradient at 0)
+// and cumsum. Composites: mean, var, std and the other p-norms.
 // (max, min, arg*, all, any: minmax.cpp.)
 #include <cmath>
 
@@ -87,6 +88,22 @@ struct LogSumExp {
   }
 };
 
+// 2-norm: y = sqrt(sum_i x_i^2).   dy/dx_i = x_i / y, taken as 0 where y = 0
+// (x = 0 there: the subgradient PyTorch picks, instead of 0/0 = NaN)
+struct Norm2 {
+  static constexpr const char* name = "Norm";
+  static constexpr Save save = Save::both;
+  std::vector<int64_t> dims;
+  bool keepdim;
+  TensorData forward(const TensorData& x) const { return kernels::norm2(x, dims, keepdim); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    Tensor y = keep_dims(s.output(), s.input_shape(0), dims, keepdim, "norm");
+    return keep_dims(grad, s.input_shape(0), dims, keepdim, "norm") * s.input() / nonzero(y);
+  }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * s.input()).sum(dims, keepdim) / nonzero(s.output()); }
+  static Tensor nonzero(const Tensor& y) { return y + eq(y, 0.0); }  // y, with 1 where y = 0
+};
+
 // cumsum: y_i = sum_{k <= i} x_k.   dy_i/dx_k = [k <= i]
 struct Cumsum {
   static constexpr const char* name = "Cumsum";
@@ -142,6 +159,18 @@ Tensor logsumexp(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
   return apply(LogSumExp{std::move(dims), keepdim}, x);
 }
 
+// p = 1: sum |x|;  p = inf: max |x|;  p = -inf: min |x|;  other p > 0: (sum |x|^p)^(1/p)
+Tensor norm(const Tensor& x, double p, std::vector<int64_t> dims, bool keepdim) {
+  check_float(x, "norm");
+  reduction_dims(dims, x.dim(), "norm");
+  if (p == 2) return apply(Norm2{std::move(dims), keepdim}, x);
+  if (p == 1) return x.abs().sum(std::move(dims), keepdim);
+  if (p == INFINITY) return x.abs().amax(std::move(dims), keepdim);
+  if (p == -INFINITY) return x.abs().amin(std::move(dims), keepdim);
+  check(p > 0, "norm: p must be positive, INFINITY or -INFINITY, got ", p);
+  return x.abs().pow(p).sum(std::move(dims), keepdim).pow(1 / p);
+}
+
 // var = sum (x - mean)^2 / (N - correction); N - correction <= 0 gives inf or nan, as in PyTorch
 Tensor var(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool keepdim) {
   check_float(x, "var");
@@ -149,6 +178,10 @@ Tensor var(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool 
   int64_t n = count(x, dims, "var");
   Tensor dev = x - x.mean(dims, true);
   return (dev * dev).sum(std::move(dims), keepdim) / (double)std::max<int64_t>(n - correction, 0);
+}
+
+Tensor std(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool keepdim) {
+  return var(x, std::move(dims), correction, keepdim).sqrt();
 }
 
 Tensor cumsum(const Tensor& x, int64_t dim) { return apply(Cumsum{wrap_dim(dim, x.dim(), "cumsum")}, x); }
@@ -159,8 +192,14 @@ Tensor Tensor::prod(std::optional<int64_t> dim, bool keepdim) const { return flu
 Tensor Tensor::logsumexp(std::vector<int64_t> dims, bool keepdim) const {
   return fluxion::logsumexp(*this, std::move(dims), keepdim);
 }
+Tensor Tensor::norm(double p, std::vector<int64_t> dims, bool keepdim) const {
+  return fluxion::norm(*this, p, std::move(dims), keepdim);
+}
 Tensor Tensor::var(std::vector<int64_t> dims, int64_t correction, bool keepdim) const {
   return fluxion::var(*this, std::move(dims), correction, keepdim);
+}
+Tensor Tensor::std(std::vector<int64_t> dims, int64_t correction, bool keepdim) const {
+  return fluxion::std(*this, std::move(dims), correction, keepdim);
 }
 Tensor Tensor::cumsum(int64_t dim) const { return fluxion::cumsum(*this, dim); }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Catalogue cases for the reductions (prod, logsumexp, var, cumsum), meshgrid
+// Catalogue cases for the reductions (prod, amax/amin, max/min along a dim,
+// logsumexp, norm, var, std, cumsum), meshgrid
 // and the numerics helpers (trapezoid, diff, gradient). Their forward values
 // are checked against double loops in tests/tensor/test_reduce.cpp,
 // test_creation.cpp and test_numerics.cpp.
@@ -30,6 +31,19 @@ const bool registered = catalogue::add({
      .shapes = {{{2, 4}}, {{3, 3}}, {{2, 5, 2}}}, .make_input = with_zeros},
     {.name = "prod_zeros_all", .fn = [](const Args& x) { return x[0].prod(); }, .shapes = {{{2, 2}}, {{7}}},
      .make_input = with_zeros},
+    {.name = "amax_all", .fn = [](const Args& x) { return x[0].max(); }, .shapes = {{{3, 4}}, {{}}, {{5}}, {{2, 1, 3}}}},
+    {.name = "amin_dims", .fn = [](const Args& x) { return x[0].amin({0, -1}, true); }, .shapes = {{{3, 4}}, {{2, 1, 3}}}},
+    {.name = "amax_dim", .fn = [](const Args& x) { return x[0].amax({1}) * x[0].sum({1}); }, .shapes = {{{3, 4}}, {{2, 5, 3}}}},
+    {.name = "max_dim", .fn = [](const Args& x) { return x[0].max(1).first; }, .shapes = {{{3, 4}}, {{2, 5, 3}}, {{4, 1}}}},
+    {.name = "min_dim_keep", .fn = [](const Args& x) { return x[0].min(0, true).first.exp(); },
+     .shapes = {{{3, 4}}, {{5}}, {{2, 1, 3}}, {{}}}},
+    {.name = "norm2_all", .fn = [](const Args& x) { return x[0].norm(); }, .shapes = {{{3, 4}}, {{}}, {{5}}, {{2, 1, 3}}}},
+    {.name = "norm2_dim", .fn = [](const Args& x) { return x[0].norm(2, {-1}, true); }, .shapes = {{{3, 4}}, {{2, 5, 3}}}},
+    {.name = "norm1", .fn = [](const Args& x) { return x[0].norm(1, {0}); }, .shapes = {{{3, 4}}, {{5}}}, .lo = 0.2, .hi = 2},
+    {.name = "norm3", .fn = [](const Args& x) { return x[0].norm(3); }, .shapes = {{{3, 4}}, {{5}}}, .lo = 0.2, .hi = 2},
+    {.name = "norm_inf", .fn = [](const Args& x) { return x[0].norm(INFINITY, {1}); }, .shapes = {{{3, 4}}, {{2, 5}}},
+     .lo = 0.2, .hi = 2},
+    {.name = "std_dim", .fn = [](const Args& x) { return x[0].std({1}); }, .shapes = {{{3, 4}}, {{2, 5, 3}}}},
     {.name = "logsumexp_all", .fn = [](const Args& x) { return x[0].logsumexp(); }, .shapes = kReduceShapes},
     {.name = "logsumexp_dims", .fn = [](const Args& x) { return x[0].logsumexp({0, -1}, true); },
      .shapes = {{{3, 4}}, {{2, 1, 3}}}},

@@ -222,3 +222,130 @@ TEST(Reduce, Errors) {
   EXPECT_THROW((void)i.logsumexp(), fx::Error);
   EXPECT_THROW((void)i.var(), fx::Error);
 }
+
+namespace {
+double fold_max(const std::vector<double>& b) { return *std::max_element(b.begin(), b.end()); }
+double fold_min(const std::vector<double>& b) { return *std::min_element(b.begin(), b.end()); }
+double fold_norm(const std::vector<double>& b, double p) {
+  double s = 0, m = 0;
+  for (double v : b) s += std::pow(std::abs(v), p), m = std::max(m, std::abs(v));
+  return p == INFINITY ? m : std::pow(s, 1 / p);
+}
+}  // namespace
+
+TEST(Reduce, AmaxAminNormStdMatchLoops) {
+  fx::manual_seed(14);
+  for (const fx::Shape& shape : {fx::Shape{3, 4, 5}, fx::Shape{2, 0, 3}, fx::Shape{1, 4, 1}, fx::Shape{6}, fx::Shape{},
+                                 fx::Shape{3, 20000}})
+    for (fx::DType dtype : {fx::Float64, fx::Float32})
+      for (auto& [x, layout] : inputs(shape, -2, 2, dtype))
+        for (const auto& dims : dim_sets(x.dim()))
+          for (bool keepdim : {false, true}) {
+            if (x.numel() > 10000 && (keepdim || dtype == fx::Float64 || dims.size() != 1)) continue;
+            std::string what = fx::to_string(shape) + " " + layout + " dims " + fx::to_string(dims);
+            double tol = dtype == fx::Float64 ? 1e-12 : 1e-5;
+            bool empty_slice = false;
+            for (int64_t d : fx::reduction_dims(dims, x.dim(), "t")) empty_slice |= shape[d] == 0;
+            for (double p : {1.0, 2.0, 3.0, (double)INFINITY})
+              if (!empty_slice || p != INFINITY)
+                expect_close(x.norm(p, dims, keepdim), reference(x, dims, [p](auto& b) { return fold_norm(b, p); }),
+                             tol, "norm " + std::to_string(p) + " " + what);
+            if (empty_slice) {  // max of nothing: an error, as in PyTorch (also for the inf-norm)
+              EXPECT_THROW((void)x.amax(dims, keepdim), fx::Error) << what;
+              EXPECT_THROW((void)x.norm(INFINITY, dims, keepdim), fx::Error) << what;
+              continue;
+            }
+            fx::Tensor m = x.amax(dims, keepdim);
+            EXPECT_EQ(m.shape(), fx::reduced_shape(x.shape(), fx::reduction_dims(dims, x.dim(), "t"), keepdim));
+            expect_close(m, reference(x, dims, fold_max), 0, "amax " + what);
+            expect_close(x.amin(dims, keepdim), reference(x, dims, fold_min), 0, "amin " + what);
+            if (x.numel() <= 10000 && x.numel() / std::max<int64_t>(m.numel(), 1) > 1)
+              expect_close(x.std(dims, 1, keepdim), reference(x, dims, [](auto& b) { return std::sqrt(fold_var(1)(b)); }),
+                           tol * 10, "std " + what);
+          }
+}
+
+TEST(Reduce, MaxMinAlongDimGiveValuesAndFirstIndices) {
+  fx::manual_seed(15);
+  for (const fx::Shape& shape : {fx::Shape{3, 4, 5}, fx::Shape{1, 6}, fx::Shape{2, 0, 3}, fx::Shape{7}})
+    for (auto& [x, layout] : inputs(shape, -2, 2, fx::Float64))
+      for (int64_t d = 0; d < x.dim(); ++d) {
+        if (shape[d] == 0) {
+          EXPECT_THROW((void)x.max(d), fx::Error);
+          continue;
+        }
+        for (bool keepdim : {false, true}) {
+          auto [values, indices] = x.max(d, keepdim);
+          auto [vmin, imin] = x.min(d, keepdim);
+          EXPECT_EQ(indices.dtype(), fx::Int64);
+          EXPECT_EQ(indices.shape(), fx::reduced_shape(x.shape(), {d}, keepdim));
+          expect_close(values, reference(x, {d}, fold_max), 0, "max " + layout);
+          expect_close(vmin, reference(x, {d}, fold_min), 0, "min " + layout);
+          // the index points at the value: gather it back
+          expect_close(x.gather(d, keepdim ? indices : indices.unsqueeze(d)), values.to_vector<double>(), 0, "index");
+          EXPECT_EQ(x.argmax(d, keepdim).to_vector<int64_t>(), indices.to_vector<int64_t>());
+          EXPECT_EQ(x.argmin(d, keepdim).to_vector<int64_t>(), imin.to_vector<int64_t>());
+        }
+      }
+  auto ties = fx::tensor({{1.0, 3.0, 3.0}, {2.0, 2.0, 0.0}});
+  EXPECT_EQ(ties.max(1).second.to_vector<int64_t>(), (std::vector<int64_t>{1, 0}));
+  EXPECT_EQ(ties.argmax().item<int64_t>(), 1);
+  EXPECT_EQ(ties.argmin().item<int64_t>(), 5);
+  EXPECT_EQ(ties.argmax({}, true).shape(), (fx::Shape{1, 1}));
+  auto nan = fx::tensor({1.0, NAN, 5.0});
+  EXPECT_TRUE(std::isnan(nan.max().item()));
+  EXPECT_TRUE(std::isnan(nan.amin().item()));
+  EXPECT_EQ(nan.argmax().item<int64_t>(), 1);
+  EXPECT_EQ(fx::arange(5, fx::Int64).max().item<int64_t>(), 4);
+  auto [v0, i0] = fx::scalar(2.0).max(0);
+  EXPECT_EQ(v0.item(), 2.0);
+  EXPECT_EQ(i0.item<int64_t>(), 0);
+}
+
+TEST(Reduce, TieGradientsFollowPyTorch) {
+  auto x = fx::tensor({1.0, 3.0, 3.0, 2.0}, fx::Float64).requires_grad_();
+  x.max().backward();  // over everything: split evenly among the ties
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{0, 0.5, 0.5, 0}));
+  x.zero_grad();
+  x.max(0).first.backward();  // along a dim: all of it to the returned index
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{0, 1, 0, 0}));
+  x.zero_grad();
+  x.amin().backward();
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{1, 0, 0, 0}));
+}
+
+TEST(Reduce, NormGradientAtZeroIsZero) {
+  auto x = fx::zeros({3}, fx::Float64).requires_grad_();
+  x.norm().backward();
+  EXPECT_EQ(x.grad().to_vector<double>(), (std::vector<double>{0, 0, 0}));
+  auto y = fx::tensor({{3.0, 4.0}, {0.0, 0.0}}, fx::Float64).requires_grad_();
+  y.norm(2, {1}).sum().backward();
+  EXPECT_EQ(y.grad().to_vector<double>(), (std::vector<double>{0.6, 0.8, 0, 0}));
+}
+
+TEST(Reduce, AllAny) {
+  EXPECT_EQ(fx::tensor({1.0, 2.0, -1.0}).all().item<int64_t>(), 1);
+  EXPECT_EQ(fx::tensor({1.0, 0.0}).all().item<int64_t>(), 0);
+  EXPECT_EQ(fx::tensor({0.0, 0.0, 3.0}).any().item<int64_t>(), 1);
+  EXPECT_EQ(fx::zeros({2, 3}).any().item<int64_t>(), 0);
+  EXPECT_EQ(fx::zeros({0}).all().item<int64_t>(), 1);
+  EXPECT_EQ(fx::zeros({0}).any().item<int64_t>(), 0);
+  EXPECT_EQ(fx::arange(3, fx::Int64).all().dtype(), fx::Int64);
+  EXPECT_EQ(fx::ones({40000, 2}).t().all().item<int64_t>(), 1);
+  EXPECT_FALSE(fx::ones({2}, fx::Float64).requires_grad_().any().requires_grad());
+}
+
+TEST(Reduce, MinMaxNormErrors) {
+  auto x = fx::zeros({2, 3});
+  EXPECT_THROW((void)x.max(2), fx::Error);
+  EXPECT_THROW((void)x.argmin(-3), fx::Error);
+  EXPECT_THROW((void)x.amax({3}), fx::Error);
+  EXPECT_THROW((void)fx::zeros({0}).max(), fx::Error);
+  EXPECT_THROW((void)fx::zeros({0}).argmax(), fx::Error);
+  EXPECT_THROW((void)fx::zeros({3, 0}).amin({1}), fx::Error);
+  EXPECT_THROW((void)x.norm(0), fx::Error);
+  EXPECT_THROW((void)x.norm(-1), fx::Error);
+  EXPECT_THROW((void)x.norm(2, {4}), fx::Error);
+  EXPECT_THROW((void)fx::zeros({2}, fx::Int64).norm(), fx::Error);
+  EXPECT_THROW((void)fx::zeros({2}, fx::Int64).std(), fx::Error);
+}
