@@ -79,7 +79,11 @@ void Saved::save_outputs(std::span<const Tensor> ys, bool linked) {
     if (linked && y.defined()) {  // a holder of the data and tangents, with no grad_fn
       auto impl = std::make_shared<TensorImpl>();
       impl->data = y.tensor_data();
-      impl->tangents = y.impl()->tangents;
+      // Tangent values only: a tangent recorded in the graph can lead back to
+      // this very node, and owning it here would close a reference cycle.
+      // (Forward-over-reverse needs the values; only differentiating an HVP
+      // once more through this output's tangent is given up.)
+      for (const auto& [level, tangent] : y.impl()->tangents) impl->tangents.emplace_back(level, tangent.detach());
       outputs_.emplace_back(std::move(impl));
     } else {
       outputs_.push_back(y);
@@ -150,7 +154,25 @@ Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint
   stripped.reserve(xs.size());
   for (const Tensor& x : xs) stripped.push_back(x.defined() ? forward_ad::strip_level(x, level) : x);
   s.save_inputs(stripped);
-  s.save_outputs(ys, false);
+  // The rule sees each output through an alias: same data and place in the
+  // graph, its own copy of the tangent list. A tangent computed from the real
+  // output (exp's dx * y) would otherwise own, through its graph, the tensor
+  // that owns the tangent: a reference cycle, leaked.
+  std::vector<Tensor> aliases;
+  aliases.reserve(ys.size());
+  for (const Tensor& y : ys) {
+    if (!y.defined()) {
+      aliases.push_back(y);
+      continue;
+    }
+    auto impl = std::make_shared<TensorImpl>();
+    impl->data = y.tensor_data();
+    impl->grad_fn = y.impl()->grad_fn;
+    impl->output_nr = y.impl()->output_nr;
+    impl->tangents = y.impl()->tangents;
+    aliases.emplace_back(std::move(impl));
+  }
+  s.save_outputs(aliases, false);
   return s;
 }
 
