@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "autograd/ops.h"
 #include "autograd/tensor.h"
 #include "nn/module.h"
 
@@ -105,6 +106,13 @@ class OptimizerWith : public Optimizer {
   void set_lr(size_t g, double lr) override { groups_[index(g)].options.lr = lr; }
 
  protected:
+  /// The gradient an update rule sees: negated when maximising, plus the
+  /// L2 term weight_decay * p (for options that have those fields).
+  static Tensor l2_grad(const Tensor& p, const Options& o) {
+    Tensor g = o.maximize ? -p.grad() : p.grad();
+    return o.weight_decay != 0 ? g + o.weight_decay * p : g;
+  }
+
   std::vector<ParamGroup<Options>> groups_;
   Options defaults_;
 

@@ -31,8 +31,7 @@ Tensor RMSprop::step(const Closure& closure) {
   for (auto& [params, o] : groups_) {
     for (Tensor p : params) {
       if (!p.grad().defined()) continue;
-      Tensor g = o.maximize ? -p.grad() : p.grad();
-      if (o.weight_decay != 0) g = g + o.weight_decay * p;
+      Tensor g = l2_grad(p, o);
       ParamState& s = state(p);
       if (s.tensors.empty()) {
         s.tensors["square_avg"] = zeros_like(p);
@@ -86,8 +85,7 @@ Tensor Adagrad::step(const Closure& closure) {
   for (auto& [params, o] : groups_) {
     for (Tensor p : params) {
       if (!p.grad().defined()) continue;
-      Tensor g = o.maximize ? -p.grad() : p.grad();
-      if (o.weight_decay != 0) g = g + o.weight_decay * p;
+      Tensor g = l2_grad(p, o);
       ParamState& s = state(p);
       if (s.tensors.empty()) s.tensors["sum"] = full_like(p, o.initial_accumulator_value);
       double t = (s.scalars["step"] += 1);

@@ -28,8 +28,7 @@ Tensor SGD::step(const Closure& closure) {
   for (auto& [params, o] : groups_) {
     for (Tensor p : params) {
       if (!p.grad().defined()) continue;
-      Tensor g = o.maximize ? -p.grad() : p.grad();
-      if (o.weight_decay != 0) g = g + o.weight_decay * p;
+      Tensor g = l2_grad(p, o);
       if (o.momentum != 0) {
         auto& bufs = state(p).tensors;
         auto it = bufs.find("momentum_buffer");
