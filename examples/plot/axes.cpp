@@ -281,8 +281,9 @@ void Axes::set_aspect(const std::string& a) {
   aspect_ = a == "equal" ? Aspect::box : Aspect::automatic;
 }
 void Axes::axis(const std::string& mode) {
-  check(mode == "equal", "axis: unknown mode '", mode, "'; use \"equal\"");
-  aspect_ = Aspect::datalim;
+  check(mode == "equal" || mode == "off", "axis: unknown mode '", mode, "'; use \"equal\" or \"off\"");
+  if (mode == "off") axis_off_ = true;
+  else aspect_ = Aspect::datalim;
 }
 void Axes::colorbar(const Mappable& m, const std::string& label) { colorbar_ = {m, label}; }
 

@@ -95,7 +95,8 @@ class Axes {
   void grid(bool on = true) { grid_ = on; }
   /// "equal": one data unit is as long on x as on y, by shrinking the box (matplotlib's default).
   void set_aspect(const std::string& aspect);
-  /// axis("equal"): equal units by widening the data limits instead (matplotlib's plt.axis('equal')).
+  /// axis("equal"): equal units by widening the data limits instead (matplotlib's plt.axis('equal'));
+  /// axis("off"): no spines, ticks, tick labels or axis labels (the title stays), as networkx draws graphs.
   void axis(const std::string& mode);
   /// A colorbar for m beside this axes (matplotlib's fig.colorbar(m, ax=ax, label=...)).
   void colorbar(const Mappable& m, const std::string& label = "");
@@ -120,7 +121,7 @@ class Axes {
   Extent xext_, yext_;
   std::vector<double> xsticky_, ysticky_;  // limits that margins do not cross (bars, images)
   std::optional<std::pair<double, double>> xlim_, ylim_;
-  bool xlog_ = false, ylog_ = false, grid_ = false;
+  bool xlog_ = false, ylog_ = false, grid_ = false, axis_off_ = false;
   enum class Aspect { automatic, box, datalim } aspect_ = Aspect::automatic;
   std::string title_, xlabel_, ylabel_;
   std::optional<LegendOpts> legend_;

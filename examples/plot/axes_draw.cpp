@@ -202,6 +202,11 @@ Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, boo
   Decor d;
   const double pt = v.pt, fs = kFont * pt, tick = (kTick + kPad) * pt;
   const TextSize line = measure_text("0", fs);
+  if (ax.axis_off_) {  // only the title and a colorbar take room
+    if (!ax.title_.empty()) d.top = kTitlePad * pt + measure_text(ax.title_, kTitle * pt).height();
+    if (ax.colorbar_) d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
+    return d;
+  }
   d.left = d.bottom = kTick * pt;
   if (ylabels) {
     double w = 0;
@@ -231,7 +236,7 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   for (const auto& a : ax.artists_) order.push_back(&a);
   std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->zorder < b->zorder; });
   cv.set_clip(v.left, v.top, v.right, v.bottom);
-  bool grid_done = !ax.grid_;
+  bool grid_done = !ax.grid_ || ax.axis_off_;
   auto grid = [&] {
     const Color g = parse_color("#b0b0b0");
     for (double x : xt.values) cv.polyline({{v.fx(x), v.top}, {v.fx(x), v.bottom}}, g, 0.8 * pt);
@@ -244,6 +249,15 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   }
   if (!grid_done) grid();
   cv.reset_clip();
+  // Title, legend and colorbar (they never overlap the spines), then the frame unless axis("off").
+  if (!ax.title_.empty())
+    draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center, VAlign::bottom);
+  if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
+  if (ax.colorbar_) {
+    const Bar b = colorbar_box(v);
+    colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, b.x0, b.y0, b.x1, b.y1, pt);
+  }
+  if (ax.axis_off_) return;
   // Spines and ticks.
   cv.polyline({{v.left, v.top}, {v.right, v.top}, {v.right, v.bottom}, {v.left, v.bottom}, {v.left, v.top}}, kBlack, 0.8 * pt, {},
               Cap::round);
@@ -273,13 +287,6 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   if (!ax.ylabel_.empty())
     draw_text(cv, ax.ylabel_, v.left - (ylabels ? tick + kPad * pt + widest : tick) - kLabelPad * pt, (v.top + v.bottom) / 2, fs,
               kBlack, HAlign::center, VAlign::bottom, true);
-  if (!ax.title_.empty())
-    draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center, VAlign::bottom);
-  if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
-  if (ax.colorbar_) {
-    const Bar b = colorbar_box(v);
-    colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, b.x0, b.y0, b.x1, b.y1, pt);
-  }
 }
 
 }  // namespace fluxion::plot

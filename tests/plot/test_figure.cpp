@@ -130,6 +130,44 @@ TEST(Figure, QuiverArrowsEndWhereScaleUnitsXySay) {
   EXPECT_FALSE(red_at(0.85));  // the arrow spans u / scale = 0.6 in data units: it ends at 0.8
 }
 
+TEST(Figure, AxisOffHidesFrameAndTicksButKeepsTitleAndData) {
+  auto render = [](bool off) {
+    plot::Figure fig(4, 3, 100);
+    auto& ax = fig.ax();
+    ax.plot({0, 1}, {0.5, 0.5}, {.color = "red"});
+    ax.set_xlim(0, 1);
+    ax.set_ylim(0, 1);
+    ax.set_xlabel("x");
+    ax.set_title("graph");
+    if (off) ax.axis("off");
+    return std::pair{fig.render(), fig.view(0)};
+  };
+  const auto [framed, vf] = render(false);
+  const auto [bare, vb] = render(true);
+  const plot::Color white{1, 1, 1, 1}, red{1, 0, 0, 1};
+  auto dark_near = [](const plot::Image& img, double x, double y) {  // a dark pixel within 1 px of (x, y)
+    bool dark = false;
+    for (int dy = -1; dy <= 1; ++dy)
+      for (int dx = -1; dx <= 1; ++dx) {
+        const plot::Color c = img.pixel(static_cast<int>(x) + dx, static_cast<int>(y) + dy);
+        dark |= c.r + c.g + c.b < 1.5;
+      }
+    return dark;
+  };
+  EXPECT_TRUE(dark_near(framed, (vf.left + vf.right) / 2, vf.bottom));  // the bottom spine
+  EXPECT_TRUE(dark_near(framed, vf.left, vf.fy(0.25)));                 // the left spine
+  EXPECT_GT(vb.bottom, vf.bottom);  // no tick labels or xlabel: the box grows to the figure's edge
+  EXPECT_FALSE(dark_near(bare, (vb.left + vb.right) / 2, vb.bottom));
+  EXPECT_FALSE(dark_near(bare, vb.left, vb.fy(0.25)));
+  const int bare_x = static_cast<int>((vb.left + vb.right) / 2);
+  EXPECT_TRUE(near(bare.pixel(bare_x, static_cast<int>(vb.fy(0.5))), red, 0.3));  // the data are drawn
+  int title_ink = 0;  // the title stays above the box
+  for (int y = 0; y < static_cast<int>(vb.top); ++y)
+    for (int x = 0; x < bare.width; ++x) title_ink += !near(bare.pixel(x, y), white, 0.2);
+  EXPECT_GT(title_ink, 20);
+  EXPECT_THROW(plot::Figure().ax().axis("tight"), fluxion::Error);
+}
+
 TEST(Figure, ScatterTenThousandPointsAndColourByValue) {
   plot::Figure fig(4, 4, 80);
   Vec x, y, c;
