@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: MIT
+// Lesson 15 — Backpropagation from scratch: how reverse-mode autodiff works.
+//
+// Forward mode carries a tangent alongside every value: one pass gives the
+// derivative along one input direction. Reverse mode records the computation
+// graph on the way forward, then sends adjoints ("how much does the output
+// change if this node changes") from the output back to the inputs by the
+// chain rule: each node adds grad_out × (local derivative) into its parents,
+// visiting nodes in reverse topological order, and a node used twice simply
+// receives two contributions (+=). One backward pass gives the derivative
+// with respect to every input at once.
+//
+// Why ML cares: a loss is one number and a network has millions of inputs
+// (its parameters). Reverse mode gets the whole gradient for about the cost
+// of one forward pass; forward mode would need one pass per parameter. This
+// program builds the ~50-line scalar engine of the post (tiny::Value), then
+// checks it against fluxion's own autograd, which is the same idea on tensors.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "examples/lessons/lesson.h"
+
+namespace fx = fluxion;
+namespace plot = fluxion::plot;
+
+// ---- the scalar reverse-mode engine (the post's `Value` class) --------------
+namespace tiny {
+
+/// One node of the graph: its value, the gradient flowing into it, the rule that
+/// passes that gradient on to its parents, and the parents themselves.
+struct Node {
+  double data = 0;
+  double grad = 0;
+  std::function<void()> backward = [] {};      // a no-op for inputs and constants
+  std::vector<std::shared_ptr<Node>> parents;  // keeps the inputs alive
+  std::string op;                              // "+", "*", "tanh", "**2" ... ("" = input)
+};
+
+/// A handle to a node. A plain number converts to a constant node, so 2 * x works.
+struct Value {
+  Value(double data) : n(std::make_shared<Node>(Node{.data = data})) {}
+  double data() const { return n->data; }
+  double grad() const { return n->grad; }
+  std::shared_ptr<Node> n;
+};
+
+/// The output node of an op. Its backward closure sees the nodes as raw
+/// pointers: the output owns its parents, so they outlive the closure.
+Value result(double data, const std::string& op, std::vector<Value> parents) {
+  Value out(data);
+  out.n->op = op;
+  for (const Value& p : parents) out.n->parents.push_back(p.n);
+  return out;
+}
+
+Value operator+(const Value& a, const Value& b) {
+  Value out = result(a.data() + b.data(), "+", {a, b});
+  out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
+    x->grad += o->grad;  // d(x + y)/dx = 1
+    y->grad += o->grad;  // d(x + y)/dy = 1
+  };
+  return out;
+}
+
+Value operator*(const Value& a, const Value& b) {
+  Value out = result(a.data() * b.data(), "*", {a, b});
+  out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
+    x->grad += y->data * o->grad;  // d(xy)/dx = y
+    y->grad += x->data * o->grad;  // d(xy)/dy = x
+  };
+  return out;
+}
+
+Value tanh(const Value& a) {
+  const double v = a.data(), t = (std::exp(v) - std::exp(-v)) / (std::exp(v) + std::exp(-v));
+  Value out = result(t, "tanh", {a});
+  out.n->backward = [x = a.n.get(), o = out.n.get(), t] { x->grad += (1 - t * t) * o->grad; };  // 1 - tanh²
+  return out;
+}
+
+Value pow(const Value& a, double p) {
+  char op[16];
+  std::snprintf(op, sizeof op, "**%g", p);
+  Value out = result(std::pow(a.data(), p), op, {a});
+  out.n->backward = [x = a.n.get(), o = out.n.get(), p] {
+    x->grad += p * std::pow(x->data, p - 1) * o->grad;  // d(x^p)/dx = p x^(p-1)
+  };
+  return out;
+}
+
+/// Reverse mode: order the graph so every node comes after its parents
+/// (depth-first), seed d(out)/d(out) = 1, run the closures from the output back.
+/// (Recursive: these graphs have a handful of nodes. fluxion's engine walks
+/// with an explicit stack, since a neural ODE's graph is 10^6 nodes deep.)
+void backward(const Value& out) {
+  std::vector<Node*> topo;
+  std::unordered_set<Node*> visited;
+  std::function<void(Node*)> build = [&](Node* v) {
+    if (!visited.insert(v).second) return;
+    for (const auto& p : v->parents) build(p.get());
+    topo.push_back(v);
+  };
+  build(out.n.get());
+  out.n->grad = 1;
+  for (auto it = topo.rbegin(); it != topo.rend(); ++it) (*it)->backward();
+}
+
+// ---- Exercise 1 extends the engine: subtraction, division, negation, exp, log, relu
+Value operator-(const Value& a, const Value& b) {
+  Value out = result(a.data() - b.data(), "-", {a, b});
+  out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
+    x->grad += o->grad;  // d(x - y)/dx = 1
+    y->grad -= o->grad;  // d(x - y)/dy = -1
+  };
+  return out;
+}
+
+Value operator/(const Value& a, const Value& b) {
+  Value out = result(a.data() / b.data(), "/", {a, b});
+  out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
+    x->grad += o->grad / y->data;                        // d(x/y)/dx = 1/y
+    y->grad -= x->data / (y->data * y->data) * o->grad;  // d(x/y)/dy = -x/y²
+  };
+  return out;
+}
+
+Value operator-(const Value& a) { return a * -1.0; }
+
+Value exp(const Value& a) {
+  Value out = result(std::exp(a.data()), "exp", {a});
+  out.n->backward = [x = a.n.get(), o = out.n.get()] { x->grad += o->data * o->grad; };  // (e^x)' = e^x
+  return out;
+}
+
+Value log(const Value& a) {
+  Value out = result(std::log(a.data()), "log", {a});
+  out.n->backward = [x = a.n.get(), o = out.n.get()] { x->grad += o->grad / x->data; };  // (ln x)' = 1/x
+  return out;
+}
+
+Value relu(const Value& a) {
+  Value out = result(a.data() > 0 ? a.data() : 0.0, "ReLU", {a});
+  out.n->backward = [x = a.n.get(), o = out.n.get()] { x->grad += (x->data > 0 ? 1.0 : 0.0) * o->grad; };  // step
+  return out;
+}
+
+}  // namespace tiny
+
+namespace {
+
+using tiny::Value;
+
+// ---- Demo 1: the tiny engine on c = a·b + a², d = tanh(c) --------------------
+// Shows the chain rule as bookkeeping: a feeds c twice (through a·b and a²),
+// and its two contributions add up to ∂c/∂a = b + 2a = 1.
+struct Demo1Graph {
+  Value a, b, c, d;
+};
+
+Demo1Graph demo1_graph() {
+  Value a(2.0), b(-3.0);
+  Value c = a * b + pow(a, 2);
+  Value d = tanh(c);
+  tiny::backward(d);
+  return {a, b, c, d};
+}
+
+void demo1_tiny_engine() {
+  lesson::section("Demo 1: a minimal scalar reverse-mode engine");
+  const Demo1Graph g = demo1_graph();
+  std::printf("tiny engine: d = %.5f, ∂d/∂a = %.5f, ∂d/∂b = %.5f\n", g.d.data(), g.a.grad(), g.b.grad());
+  std::printf("  c = %.7f, d = tanh(c) = %.7f, dd/dc = 1 - d² = %.7f\n", g.c.data(), g.d.data(), g.c.grad());
+  std::printf("  ∂c/∂a = b + 2a = %.1f, ∂c/∂b = a = %.1f\n", g.a.grad() / g.c.grad(), g.b.grad() / g.c.grad());
+}
+
+// The same computation as fluxion tensors (0-d, requires_grad), in `dtype`.
+struct Demo2Graph {
+  fx::Tensor a, b, d;
+};
+
+Demo2Graph demo2_graph(fx::DType dtype) {
+  auto a = fx::scalar(2.0, dtype).requires_grad_();
+  auto b = fx::scalar(-3.0, dtype).requires_grad_();
+  auto c = a * b + a.pow(2);
+  auto d = c.tanh();
+  d.backward();
+  return {a, b, d};
+}
+
+// ---- Demo 2: the same computation with fluxion's autograd --------------------
+// PyTorch's check in the post runs in float32 (its default dtype); so does this
+// one. fluxion records the graph the same way and prints the identical line.
+void demo2_fluxion_autograd() {
+  lesson::section("Demo 2: the same computation with fluxion's autograd (float32)");
+  const Demo2Graph t = demo2_graph(fx::Float32);
+  std::printf("fluxion float32: d = %.5f, ∂d/∂a = %.5f, ∂d/∂b = %.5f\n", t.d.item(), t.a.grad().item(),
+              t.b.grad().item());
+  const Demo1Graph g = demo1_graph();
+  const double diff = std::max({std::abs(t.d.item() - g.d.data()), std::abs(t.a.grad().item() - g.a.grad()),
+                                std::abs(t.b.grad().item() - g.b.grad())});
+  std::printf("max |tiny engine - fluxion float32| = %.2e (float32 rounding)\n", diff);
+  const Demo2Graph t64 = demo2_graph(fx::Float64);
+  const double diff64 = std::max({std::abs(t64.d.item() - g.d.data()), std::abs(t64.a.grad().item() - g.a.grad()),
+                                  std::abs(t64.b.grad().item() - g.b.grad())});
+  std::printf("max |tiny engine - fluxion float64| = %.2e\n", diff64);
+}
+
+// ---- Exercise 1: more operations ----------------------------------------------
+// c = a·b + (a−b)/b + eᵃ − ln b + relu(−a) at a = 2, b = 3, checked against fluxion.
+void exercise1_more_ops() {
+  lesson::section("Exercise 1: subtraction, division, exp, log, relu");
+  Value a(2.0), b(3.0);
+  Value c = a * b + (a - b) / b + exp(a) - log(b) + relu(-a);
+  tiny::backward(c);
+  std::printf("Ex1 c = %.5f\n", c.data());
+  std::printf("Ex1 ∂c/∂a = %.5f\n", a.grad());
+  std::printf("Ex1 ∂c/∂b = %.5f\n", b.grad());
+
+  auto ta = fx::scalar(2.0, fx::Float64).requires_grad_();
+  auto tb = fx::scalar(3.0, fx::Float64).requires_grad_();
+  auto tc = ta * tb + (ta - tb) / tb + ta.exp() - tb.log() + (-ta).relu();
+  tc.backward();
+  std::printf("Ex1 fluxion: c = %.5f, ∂c/∂a = %.5f, ∂c/∂b = %.5f; max |difference| = %.1e\n", tc.item(),
+              ta.grad().item(), tb.grad().item(),
+              std::max({std::abs(tc.item() - c.data()), std::abs(ta.grad().item() - a.grad()),
+                        std::abs(tb.grad().item() - b.grad())}));
+}
+
+// ---- Exercise 2: f = x² + y² + 2xy, checked by finite differences --------------
+// f = (x + y)², so both partials are 2(x + y) = 1 at (1.2, −0.7).
+void exercise2_numeric_check() {
+  lesson::section("Exercise 2: f = x² + y² + 2xy against finite differences");
+  const double x0 = 1.2, y0 = -0.7, eps = 1e-6;
+  Value x(x0), y(y0);
+  Value f = pow(x, 2) + pow(y, 2) + 2.0 * x * y;
+  tiny::backward(f);
+  std::printf("Autodiff gradients:  ∂f/∂x = %.6f, ∂f/∂y = %.6f\n", x.grad(), y.grad());
+  auto fn = [](double u, double v) { return u * u + v * v + 2 * u * v; };
+  const double dfdx = (fn(x0 + eps, y0) - fn(x0 - eps, y0)) / (2 * eps);
+  const double dfdy = (fn(x0, y0 + eps) - fn(x0, y0 - eps)) / (2 * eps);
+  std::printf("Numerical gradients: ∂f/∂x ≈ %.6f, ∂f/∂y ≈ %.6f\n", dfdx, dfdy);
+  std::printf("Analytic gradients:  ∂f/∂x = %.6f, ∂f/∂y = %.6f\n", 2 * x0 + 2 * y0, 2 * y0 + 2 * x0);
+}
+
+// ---- Exercise 3: backprop through a 2-2-1 tanh network built from nodes ---------
+// The nine parameters are the post's first nine np.random.seed(42) normals.
+void exercise3_tiny_mlp() {
+  lesson::section("Exercise 3: a 2-2-1 MLP from scalar nodes");
+  const char* names[] = {"w11", "w12", "b1", "w21", "w22", "b2", "v1", "v2", "c"};
+  const double init[] = {0.4967141530,  -0.1382643012, 0.6476885381, 1.5230298564, -0.2341533747,
+                         -0.2341369569, 1.5792128155,  0.7674347292, -0.4694743859};
+  std::vector<Value> p(std::begin(init), std::end(init));
+  std::vector<Value> x = {Value(1.5), Value(-0.8)};
+  Value h1 = tanh(x[0] * p[0] + x[1] * p[1] + p[2]);
+  Value h2 = tanh(x[0] * p[3] + x[1] * p[4] + p[5]);
+  Value out = h1 * p[6] + h2 * p[7] + p[8];  // linear output
+  tiny::backward(out);
+  std::printf("MLP output: %.5f\n", out.data());
+  std::printf("Gradients:\n");
+  for (int i = 0; i < 9; ++i) std::printf("  doutput/d%s = %.5f\n", names[i], p[i].grad());
+  for (int i = 0; i < 2; ++i) std::printf("  doutput/dx%d = %.5f\n", i, x[i].grad());
+
+  // The same network as fluxion tensors: W (2×2), b (2), v (2), c (); one backward.
+  auto W = fx::tensor({{init[0], init[1]}, {init[3], init[4]}}, fx::Float64).requires_grad_();
+  auto b = fx::tensor({init[2], init[5]}, fx::Float64).requires_grad_();
+  auto v = fx::tensor({init[6], init[7]}, fx::Float64).requires_grad_();
+  auto c = fx::scalar(init[8], fx::Float64).requires_grad_();
+  auto xt = fx::tensor({1.5, -0.8}, fx::Float64).requires_grad_();
+  auto y = (W.matmul(xt) + b).tanh().dot(v) + c;
+  y.backward();
+  const std::vector<double> flux = {W.grad().at({0, 0}), W.grad().at({0, 1}), b.grad().at({0}),
+                                    W.grad().at({1, 0}), W.grad().at({1, 1}), b.grad().at({1}),
+                                    v.grad().at({0}),    v.grad().at({1}),    c.grad().item()};
+  double diff = std::abs(y.item() - out.data());
+  for (int i = 0; i < 9; ++i) diff = std::max(diff, std::abs(flux[i] - p[i].grad()));
+  for (int i = 0; i < 2; ++i) diff = std::max(diff, std::abs(xt.grad().at({i}) - x[i].grad()));
+  std::printf("fluxion (W x + b, tanh, v·h + c): output %.5f, max |difference| over all 11 gradients = %.1e\n",
+              y.item(), diff);
+}
+
+// ---- Exercise 4: look at the graph ----------------------------------------------
+/// A graph to draw: each node's label lines, and edges src -> dst in the direction values flow.
+struct Graph {
+  std::vector<std::vector<std::string>> labels;
+  std::vector<std::pair<int, int>> edges;
+};
+
+/// (a) The post's text tree: op, value and grad of each node, children indented.
+void print_tree(const tiny::Node* node, int depth, std::unordered_set<const tiny::Node*>& visited) {
+  std::printf("%*s%s: %.4f (grad %.4f)\n", 2 * depth, "", node->op.empty() ? "input" : node->op.c_str(), node->data,
+              node->grad);
+  for (const auto& p : node->parents)
+    if (visited.insert(p.get()).second) print_tree(p.get(), depth + 1, visited);
+}
+
+/// The tiny engine's graph behind `out`, labelled "op / value / grad=..." as the post's figure.
+Graph trace_graph(const Value& out) {
+  Graph g;
+  std::map<const tiny::Node*, int> id;
+  std::function<int(const tiny::Node*)> visit = [&](const tiny::Node* v) {
+    if (auto it = id.find(v); it != id.end()) return it->second;
+    const int k = id[v] = static_cast<int>(g.labels.size());
+    char value[32], grad[32];
+    std::snprintf(value, sizeof value, "%.2f", v->data);
+    std::snprintf(grad, sizeof grad, "grad=%.2f", v->grad);
+    g.labels.push_back({v->op.empty() ? "input" : v->op, value, grad});
+    for (const auto& p : v->parents) g.edges.push_back({visit(p.get()), k});
+    return k;
+  };
+  visit(out.n.get());
+  return g;
+}
+
+/// fluxion's graph, read back from the DOT text autograd::to_dot writes
+/// (lines `n3 [label="MulBackward", ...]` and `n1 -> n3;`).
+Graph parse_dot(const std::string& dot) {
+  Graph g;
+  std::map<std::string, int> id;
+  auto node = [&](const std::string& name) {
+    auto [it, fresh] = id.try_emplace(name, static_cast<int>(g.labels.size()));
+    if (fresh) g.labels.push_back({name});
+    return it->second;
+  };
+  const std::regex decl(R"((\w+) \[label="([^"]*)\")"), edge(R"((\w+) -> (\w+);)");
+  std::istringstream lines(dot);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, edge)) {
+      g.edges.push_back({node(m[1]), node(m[2])});
+    } else if (std::regex_search(line, m, decl)) {
+      std::string label = m[2];
+      std::vector<std::string> parts;  // "leaf [2, 3]" -> "leaf", "[2, 3]"; "MulBackward" -> "Mul", "Backward"
+      if (auto sp = label.find(' '); sp != std::string::npos)
+        parts = {label.substr(0, sp), label.substr(sp + 1)};
+      else if (auto bw = label.find("Backward"); bw != std::string::npos && bw > 0)
+        parts = {label.substr(0, bw), "Backward"};
+      else
+        parts = {label};
+      g.labels[node(m[1])] = parts;
+    }
+  }
+  return g;
+}
+
+/// Draws a graph left to right: a node's column is its longest path from an
+/// input; within a column nodes are ordered by where their parents sit (the
+/// inputs by where their children sit), so edges do not cross needlessly.
+/// Light-blue discs and black arrows as in the post's networkx drawing, whose
+/// random spring layout is replaced by these fixed layers.
+void draw_graph(const Graph& g, const std::string& title, const std::string& file) {
+  const int n = static_cast<int>(g.labels.size());
+  std::vector<int> layer(n, 0);
+  for (int pass = 0; pass < n; ++pass)  // longest path by relaxation (n passes suffice in a DAG)
+    for (auto [s, t] : g.edges) layer[t] = std::max(layer[t], layer[s] + 1);
+  const int depth = *std::max_element(layer.begin(), layer.end());
+  std::vector<std::vector<int>> columns(depth + 1);
+  for (int k = 0; k < n; ++k) columns[layer[k]].push_back(k);
+  std::vector<double> x(n), y(n);
+  auto place = [&](int l) {  // stack column l evenly around y = 0, first on top
+    for (size_t j = 0; j < columns[l].size(); ++j) {
+      x[columns[l][j]] = l;
+      y[columns[l][j]] = (static_cast<double>(columns[l].size()) - 1) / 2 - static_cast<double>(j);
+    }
+  };
+  auto sort_by_neighbours = [&](int l, bool parents) {  // by the mean height of parents (or children)
+    std::vector<double> key(n, 0), count(n, 0);
+    for (auto [s, t] : g.edges) {
+      const int self = parents ? t : s, other = parents ? s : t;
+      key[self] += y[other];
+      count[self] += 1;
+    }
+    std::stable_sort(columns[l].begin(), columns[l].end(),
+                     [&](int a, int b) { return key[a] / std::max(count[a], 1.0) > key[b] / std::max(count[b], 1.0); });
+    place(l);
+  };
+  for (int l = 0; l <= depth; ++l) place(l);
+  for (int l = 1; l <= depth; ++l) sort_by_neighbours(l, true);
+  sort_by_neighbours(0, false);
+
+  plot::Figure fig(8, 6, 80);
+  auto& ax = fig.ax();
+  const double ymax = 1.1;
+  ax.set_xlim(-0.5, depth + 0.5);
+  ax.set_ylim(-ymax, ymax);
+  ax.axis("off");
+  const plot::View view = fig.view(0);  // pixels per data unit, to stop arrows at a disc's rim
+  const double rim_px = std::sqrt(1500.0) / 2 * view.pt + 3;
+  const double sx = std::abs(view.fx(1) - view.fx(0)), sy = std::abs(view.fy(1) - view.fy(0));
+  plot::Vec ax0, ay0, du, dv;
+  for (auto [s, t] : g.edges) {
+    const double ex = x[t] - x[s], ey = y[t] - y[s], len_px = std::hypot(ex * sx, ey * sy);
+    const double f = rim_px / len_px;  // the fraction of the edge hidden under each disc
+    ax0.push_back(x[s] + f * ex);
+    ay0.push_back(y[s] + f * ey);
+    du.push_back((1 - 2 * f) * ex);
+    dv.push_back((1 - 2 * f) * ey);
+  }
+  ax.quiver(ax0, ay0, du, dv, {.scale = 1, .scale_units = "xy", .angles = "xy", .width = 0.002});
+  ax.scatter(x, y, {.s = 1500, .color = "#add8e6", .zorder = 3});
+  for (int k = 0; k < n; ++k) {
+    const auto& lines = g.labels[k];
+    const double line_h = 10.0 / sy;  // 10 px per line, in data units
+    for (size_t i = 0; i < lines.size(); ++i)
+      ax.text(x[k], y[k] + ((lines.size() - 1) / 2.0 - i) * line_h, lines[i],
+              {.fontsize = 8, .ha = "center", .va = "center"});
+  }
+  ax.set_title(title);
+  lesson::save(fig, 15, file);
+}
+
+void exercise4_graph() {
+  lesson::section("Exercise 4: the computation graph");
+  const Demo1Graph g = demo1_graph();
+  std::printf("(a) text tree of d = tanh(a·b + a²):\n");
+  std::unordered_set<const tiny::Node*> visited;
+  print_tree(g.d.n.get(), 0, visited);
+
+  std::printf("(b) drawn:\n");
+  draw_graph(trace_graph(g.d), "Computation Graph", "graph.png");
+
+  // fluxion's autograd records the same graph on tensors; to_dot writes it for Graphviz.
+  const Demo2Graph t = demo2_graph(fx::Float64);
+  const std::string dot = fx::autograd::to_dot(t.d);
+  const std::string path = lesson::figure_path(15, "graph.dot");
+  std::ofstream(path) << dot;
+  std::printf("fluxion's graph of d (autograd::to_dot), written to %s:\n%s", path.c_str(), dot.c_str());
+  draw_graph(parse_dot(dot), "fluxion autograd graph (to_dot)", "autograd_graph.png");
+}
+
+// ---- Exercise 5: reverse mode vs forward mode on f = x + y + z ---------------------
+// Reverse mode: one backward pass gives all three partials. Forward mode: one
+// pass per input direction, each carrying a tangent (fluxion's func::jvp with
+// the seeds e_x, e_y, e_z). Both agree with central differences.
+void exercise5_forward_vs_reverse() {
+  lesson::section("Exercise 5: reverse mode vs forward mode on f = x + y + z");
+  Value x(1.0), y(2.0), z(3.0);
+  Value f = x + y + z;
+  tiny::backward(f);
+  std::printf("Reverse mode (1 backward pass):  df/dx = %.2f, df/dy = %.2f, df/dz = %.2f\n", x.grad(), y.grad(),
+              z.grad());
+
+  auto fn = [](const fx::Tensor& v) { return v[0] + v[1] + v[2]; };
+  const auto p = fx::tensor({1.0, 2.0, 3.0}, fx::Float64);
+  double jvp[3];
+  for (int i = 0; i < 3; ++i) {
+    auto seed = fx::zeros({3}, fx::Float64);
+    seed.index({int64_t{i}}).fill_(1.0);
+    jvp[i] = fx::func::jvp(fn, p, seed).second.item();
+  }
+  std::printf("Forward mode (3 JVP passes):     df/dx = %.2f, df/dy = %.2f, df/dz = %.2f\n", jvp[0], jvp[1], jvp[2]);
+
+  const double eps = 1e-8;
+  auto fs = [](double a, double b, double c) { return a + b + c; };
+  std::printf("Numerical check (eps 1e-8):      df/dx = %.2f, df/dy = %.2f, df/dz = %.2f\n",
+              (fs(1 + eps, 2, 3) - fs(1 - eps, 2, 3)) / (2 * eps), (fs(1, 2 + eps, 3) - fs(1, 2 - eps, 3)) / (2 * eps),
+              (fs(1, 2, 3 + eps) - fs(1, 2, 3 - eps)) / (2 * eps));
+}
+
+}  // namespace
+
+int main() {
+  demo1_tiny_engine();
+  demo2_fluxion_autograd();
+  exercise1_more_ops();
+  exercise2_numeric_check();
+  exercise3_tiny_mlp();
+  exercise4_graph();
+  exercise5_forward_vs_reverse();
+  return 0;
+}
