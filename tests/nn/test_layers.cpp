@@ -154,6 +154,21 @@ TEST(Init, OrthogonalHasOrthonormalRowsOrColumns) {
   EXPECT_THROW(nn::init::orthogonal_(fx::empty({4})), fx::Error);
 }
 
+TEST(Conv2d, ShapesInitAndGradients) {
+  fx::manual_seed(13);
+  nn::Conv2d conv(2, 3, 3, {.stride = 2, .padding = 1, .dtype = fx::Float64});
+  EXPECT_EQ(conv.weight.shape(), (fx::Shape{3, 2, 3, 3}));
+  EXPECT_EQ(conv.forward(fx::ones({4, 2, 7, 7}, fx::Float64)).shape(), (fx::Shape{4, 3, 4, 4}));
+  double bound = 1 / std::sqrt(18.0);
+  for (double v : conv.weight.to_vector<double>()) ASSERT_LE(std::abs(v), bound);
+  fx::Tensor x = fx::randn({1, 2, 4, 4}, fx::Float64);
+  check_input_gradient(conv, x);
+  check_parameter_gradients(conv, [&] { return conv.forward(x); });
+  nn::Conv2d rect(1, 1, {1, 2}, {.bias = false});
+  EXPECT_EQ(rect.forward(fx::ones({1, 1, 3, 3})).shape(), (fx::Shape{1, 1, 3, 2}));
+  EXPECT_THROW(nn::Conv2d(0, 1, 3), fx::Error);
+}
+
 TEST(Flatten, Shapes) {
   nn::Flatten f;
   EXPECT_EQ(f.forward(fx::ones({2, 3, 4, 5})).shape(), (fx::Shape{2, 60}));
