@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tensor/tensor_data.h"
 
-#include <cstdlib>
-#include <new>
+#include "tensor/allocator.h"
 
 namespace fluxion {
 
@@ -13,12 +12,11 @@ Storage::Storage(size_t n) : nbytes(n) {
     data = small_;
     return;
   }
-  data = std::aligned_alloc(64, padded);
-  if (!data) fail("allocation of ", n, " bytes failed (out of memory)");
+  data = allocate_block(padded);
 }
 
 Storage::~Storage() {
-  if (data != small_) std::free(data);
+  if (data != small_) free_block(data, (nbytes + 63) / 64 * 64);
 }
 
 TensorData TensorData::empty(const Shape& shape, DType dtype) {

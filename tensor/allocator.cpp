@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// The per-thread block cache: freed blocks wait in a list per exact size, up
+// to a byte budget; allocation takes from that list first.
+#include "tensor/allocator.h"
+
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "tensor/error.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FLUXION_NO_BLOCK_CACHE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLUXION_NO_BLOCK_CACHE 1
+#endif
+#endif
+
+namespace fluxion {
+namespace {
+
+constexpr size_t kBudget = size_t(512) << 20;  // at most 512 MiB cached per thread
+constexpr size_t kLargest = size_t(256) << 20;  // blocks above 256 MiB go straight back
+
+// Set once this thread's cache is destroyed: tensors freed later (statics at
+// exit) go straight back to malloc.
+thread_local bool cache_gone = false;
+
+struct BlockCache {
+  std::unordered_map<size_t, std::vector<void*>> free;  // nbytes -> blocks
+  size_t bytes = 0;
+  ~BlockCache() {
+    release();
+    cache_gone = true;
+  }
+  size_t release() {
+    size_t n = bytes;
+    for (auto& [size, blocks] : free)
+      for (void* p : blocks) std::free(p);
+    free.clear();
+    bytes = 0;
+    return n;
+  }
+};
+
+BlockCache& cache() {
+  thread_local BlockCache c;
+  return c;
+}
+
+}  // namespace
+
+void* allocate_block(size_t nbytes) {
+#ifndef FLUXION_NO_BLOCK_CACHE
+  if (!cache_gone) {
+    BlockCache& c = cache();
+    if (auto it = c.free.find(nbytes); it != c.free.end() && !it->second.empty()) {
+      void* p = it->second.back();
+      it->second.pop_back();
+      c.bytes -= nbytes;
+      return p;
+    }
+  }
+#endif
+  void* p = std::aligned_alloc(64, nbytes);
+  if (!p) fail("allocation of ", nbytes, " bytes failed (out of memory)");
+  return p;
+}
+
+void free_block(void* p, size_t nbytes) {
+#ifndef FLUXION_NO_BLOCK_CACHE
+  if (!cache_gone && nbytes <= kLargest) {
+    BlockCache& c = cache();
+    if (c.bytes + nbytes <= kBudget) {
+      c.free[nbytes].push_back(p);
+      c.bytes += nbytes;
+      return;
+    }
+  }
+#endif
+  (void)nbytes;
+  std::free(p);
+}
+
+size_t empty_cache() { return cache_gone ? 0 : cache().release(); }
+
+size_t cached_bytes() { return cache_gone ? 0 : cache().bytes; }
+
+}  // namespace fluxion

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// The block cache behind tensor storage: freed blocks are reused by size,
+// the budget holds, and empty_cache gives everything back.
+#include <gtest/gtest.h>
+
+#include "tensor/allocator.h"
+#include "tensor/error.h"
+#include "tensor/tensor_data.h"
+
+namespace fx = fluxion;
+
+TEST(Allocator, BlocksAreAlignedAndWritable) {
+  for (size_t n : {64, 128, 4096, 1 << 20}) {
+    void* p = fx::allocate_block(n);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u) << n;
+    static_cast<unsigned char*>(p)[n - 1] = 1;
+    fx::free_block(p, n);
+  }
+  fx::empty_cache();
+}
+
+#if !defined(__SANITIZE_ADDRESS__)  // sanitizer builds bypass the cache
+TEST(Allocator, FreedBlockIsReusedForTheSameSize) {
+  fx::empty_cache();
+  void* p = fx::allocate_block(4096);
+  fx::free_block(p, 4096);
+  EXPECT_EQ(fx::cached_bytes(), 4096u);
+  EXPECT_EQ(fx::allocate_block(4096), p);  // same size: the cached block
+  EXPECT_EQ(fx::cached_bytes(), 0u);
+  void* q = fx::allocate_block(8192);      // another size: a new block
+  EXPECT_NE(q, p);
+  fx::free_block(p, 4096);
+  fx::free_block(q, 8192);
+  EXPECT_EQ(fx::empty_cache(), 4096u + 8192u);
+  EXPECT_EQ(fx::cached_bytes(), 0u);
+}
+
+TEST(Allocator, TensorStorageGoesThroughTheCache) {
+  fx::empty_cache();
+  { fx::TensorData t = fx::TensorData::empty({1000}, fx::Float64); }  // 8000 bytes, padded to 8000
+  EXPECT_EQ(fx::cached_bytes(), 8000u);
+  { fx::TensorData t = fx::TensorData::empty({4}, fx::Float64); }  // 32 bytes live inside Storage
+  EXPECT_EQ(fx::cached_bytes(), 8000u);
+  fx::empty_cache();
+}
+
+TEST(Allocator, HugeBlocksAreNotCached) {
+  fx::empty_cache();
+  const size_t huge = size_t(300) << 20;  // above the 256 MiB per-block limit
+  void* p = fx::allocate_block(huge);
+  fx::free_block(p, huge);
+  EXPECT_EQ(fx::cached_bytes(), 0u);
+}
+#endif
