@@ -206,18 +206,22 @@ std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const J
 }
 
 std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>& xs) {
-  // Column (j, k) of H is H e_k for e_k in input j: one forward-over-reverse HVP.
+  // Row (i, r) of H is ∇ of ∂f/∂x_i[r]: f and its gradient are recorded once
+  // (create_graph), then each row is one reverse pass over the gradient's graph.
+  EnableGradGuard enable;
+  std::vector<Tensor> vars = variables(xs, false, "func::hessian");
+  Tensor y = call(f, vars, "func::hessian");
+  check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", y.shape(),
+        "; use func::jacobian for functions with several outputs");
+  std::vector<Tensor> gs = pull(y, vars, ones_like(y), true, true);
   std::vector<std::vector<Tensor>> hess(xs.size(), std::vector<Tensor>(xs.size()));
-  for (size_t j = 0; j < xs.size(); ++j) {
-    std::vector<Tensor> vs(xs.size());
-    std::vector<std::vector<Tensor>> cols(xs.size());
-    for (int64_t k = 0; k < xs[j].numel(); ++k) {
-      vs[j] = basis(xs[j], k);
-      std::vector<Tensor> hv = hvp(f, xs, vs, {});
-      for (size_t i = 0; i < xs.size(); ++i) cols[i].push_back(hv[i]);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    std::vector<std::vector<Tensor>> rows(xs.size());
+    for (int64_t r = 0; r < xs[i].numel(); ++r) {
+      std::vector<Tensor> row = pull(gs[i], vars, basis(gs[i], r), true, false);
+      for (size_t j = 0; j < xs.size(); ++j) rows[j].push_back(row[j]);
     }
-    for (size_t i = 0; i < xs.size(); ++i)
-      hess[i][j] = assemble_columns(cols[i], xs[i].shape(), xs[j].shape(), xs[i].dtype());
+    for (size_t j = 0; j < xs.size(); ++j) hess[i][j] = assemble(rows[j], xs[i].shape(), xs[j].shape(), y.dtype());
   }
   return hess;
 }

@@ -151,7 +151,7 @@ std::vector<Tensor> jacobian(F f, const std::vector<Tensor>& xs, const JacobianO
   return detail::jacobian(detail::of_many(std::move(f)), xs, opts);
 }
 
-/// hessian(f, x) -> H of shape x.shape + x.shape, one forward-over-reverse HVP per column.
+/// hessian(f, x) -> H of shape x.shape + x.shape: the gradient's graph recorded once, one reverse pass per row.
 template <TensorFunction F>
 Tensor hessian(F f, const Tensor& x) {
   return detail::hessian(detail::of_one(std::move(f)), {x})[0][0];

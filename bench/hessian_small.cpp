@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // hessian_small: the full Hessian (105 x 105) of the MSE loss of an MLP
 // 2-8-8-1 (tanh, batch 256, Float64) w.r.t. all its parameters as one flat
-// vector: func::hessian, one forward-over-reverse HVP per column.
+// vector: func::hessian, the gradient recorded once and one reverse pass per row.
 #include "bench/bench.h"
 #include "bench/flat_mlp.h"
 
@@ -15,7 +15,7 @@ void run(const Context& ctx) {
   Tensor H = func::hessian(loss, p);
   double asymmetry = max_abs_diff(H, H.t());
   Timing t = time_it([&] { (void)func::hessian(loss, p); });
-  Line("hessian_small", ctx).add("dtype", "f64").add("batch", 256).add("method", "func::hessian (forward-over-reverse)")
+  Line("hessian_small", ctx).add("dtype", "f64").add("batch", 256).add("method", "func::hessian (reverse-over-reverse)")
       .add("nparams", p.numel()).add("max_asymmetry", asymmetry).timing(t).blas().print();
 }
 

@@ -143,6 +143,16 @@ TEST(Functional, JacobianAndHessianOfSeveralInputs) {
   expect_close(J[0], Jf[0]);
 }
 
+TEST(Functional, HessianOfLinearAndNonScalarFunctions) {
+  // f = sum(3 a) + sum(b^2): the gradient in a is constant (no graph), so H_aa = H_ab = 0.
+  auto f = [](const std::vector<Tensor>& xs) { return (xs[0] * 3.0).sum() + (xs[1] * xs[1]).sum(); };
+  auto H = fx::func::hessian(f, {vec({1.0, 2.0}), vec({-1.0})});
+  expect_close(H[0][0], fx::zeros({2, 2}, fx::Float64));
+  expect_close(H[0][1], fx::zeros({2, 1}, fx::Float64));
+  expect_close(H[1][1], fx::full({1, 1}, 2.0, fx::Float64));
+  EXPECT_THROW(fx::func::hessian([](const Tensor& x) { return x * x; }, vec({1.0, 2.0})), fx::Error);
+}
+
 TEST(Functional, TransformsNest) {
   // d/dx sum(grad(x^3 sum)) = d/dx sum(3x^2) = 6x
   auto f = [](const Tensor& x) { return (x * x * x).sum(); };
