@@ -9,6 +9,7 @@
 //   y.backward();                         // x.grad() == sin(x) + x cos(x)
 #pragma once
 
+#include "tensor/allocator.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
 #include "tensor/shape.h"
@@ -35,7 +36,9 @@
 #include "nn/utils.h"
 
 #include "optim/adam.h"
+#include "optim/lbfgs.h"
 #include "optim/lr_scheduler.h"
+#include "optim/minimize.h"
 #include "optim/optimizer.h"
 #include "optim/rmsprop.h"
 #include "optim/sgd.h"

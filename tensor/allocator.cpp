@@ -3,6 +3,7 @@
 // to a byte budget; allocation takes from that list first.
 #include "tensor/allocator.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,15 @@ struct BlockCache {
   }
 };
 
+std::atomic<size_t> in_use{0}, peak{0};
+
+void count_allocation(size_t nbytes) {
+  size_t now = in_use.fetch_add(nbytes, std::memory_order_relaxed) + nbytes;
+  size_t high = peak.load(std::memory_order_relaxed);
+  while (now > high && !peak.compare_exchange_weak(high, now, std::memory_order_relaxed)) {
+  }
+}
+
 BlockCache& cache() {
   thread_local BlockCache c;
   return c;
@@ -52,6 +62,7 @@ BlockCache& cache() {
 }  // namespace
 
 void* allocate_block(size_t nbytes) {
+  count_allocation(nbytes);
 #ifndef FLUXION_NO_BLOCK_CACHE
   if (!cache_gone) {
     BlockCache& c = cache();
@@ -64,11 +75,15 @@ void* allocate_block(size_t nbytes) {
   }
 #endif
   void* p = std::aligned_alloc(64, nbytes);
-  if (!p) fail("allocation of ", nbytes, " bytes failed (out of memory)");
+  if (!p) {
+    in_use.fetch_sub(nbytes, std::memory_order_relaxed);
+    fail("allocation of ", nbytes, " bytes failed (out of memory)");
+  }
   return p;
 }
 
 void free_block(void* p, size_t nbytes) {
+  in_use.fetch_sub(nbytes, std::memory_order_relaxed);
 #ifndef FLUXION_NO_BLOCK_CACHE
   if (!cache_gone && nbytes <= kLargest) {
     BlockCache& c = cache();
@@ -86,5 +101,11 @@ void free_block(void* p, size_t nbytes) {
 size_t empty_cache() { return cache_gone ? 0 : cache().release(); }
 
 size_t cached_bytes() { return cache_gone ? 0 : cache().bytes; }
+
+size_t memory_allocated() { return in_use.load(std::memory_order_relaxed); }
+
+size_t max_memory_allocated() { return peak.load(std::memory_order_relaxed); }
+
+void reset_peak_memory_stats() { peak.store(in_use.load(std::memory_order_relaxed), std::memory_order_relaxed); }
 
 }  // namespace fluxion

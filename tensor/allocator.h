@@ -5,6 +5,7 @@
 // small arrays and the page faults of fresh pages for large ones (a 4 MB
 // block from the OS costs 1000 faults, more than the arithmetic on it).
 // Sanitizer builds bypass the cache, so use-after-free is still caught.
+// Bytes in use and their peak are counted, to measure what an algorithm keeps.
 #pragma once
 #include <cstddef>
 
@@ -18,5 +19,13 @@ void free_block(void* p, size_t nbytes);
 size_t empty_cache();
 /// Bytes this thread holds in its cache.
 size_t cached_bytes();
+
+/// Bytes of tensor blocks in use now, in all threads (torch.cuda.memory_allocated's
+/// meaning; storage of up to 64 bytes lives inside its Storage and is not counted).
+size_t memory_allocated();
+/// The most memory_allocated() has been since the start or the last reset.
+size_t max_memory_allocated();
+/// Starts a new peak from the current memory_allocated().
+void reset_peak_memory_stats();
 
 }  // namespace fluxion

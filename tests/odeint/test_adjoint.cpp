@@ -187,3 +187,27 @@ TEST(Adjoint, GraphDoesNotGrowWithSolverSteps) {
   EXPECT_EQ(adjoint_loose, adjoint_tight);
   EXPECT_GT(direct_tight, 3 * direct_loose);
 }
+
+TEST(Adjoint, PeakMemoryStaysFlatAsSolverStepsGrow10x) {
+  // Peak tensor memory of one forward + backward, with rk4 at 10x the steps:
+  // the adjoint keeps only the states at the output times (flat), backprop
+  // through the solver keeps every stage (grows).
+  Problem p;
+  fx::Tensor W = p.W.clone().requires_grad_();
+  Field f{W, p.b};
+  fx::Tensor y0 = fx::randn({256, 2}, fx::Float64) * 0.5;  // 4 KB states, well above the inline size
+  auto peak = [&](bool adjoint, double h) {
+    fx::reset_peak_memory_stats();
+    const size_t base = fx::memory_allocated();
+    const ode::Options opts{.method = ode::Method::rk4, .step_size = h};
+    fx::Tensor ys = adjoint ? ode::odeint_adjoint(f, {W, p.b}, y0, p.t, opts, {.adjoint_method = ode::Method::rk4})
+                            : ode::odeint(f, y0, p.t, opts);
+    (ys * ys).sum().backward();
+    W.zero_grad();
+    return double(fx::max_memory_allocated() - base);
+  };
+  double adjoint_ratio = peak(true, 0.01) / peak(true, 0.1);
+  double direct_ratio = peak(false, 0.01) / peak(false, 0.1);
+  EXPECT_LT(adjoint_ratio, 1.2);
+  EXPECT_GT(direct_ratio, 5.0);
+}

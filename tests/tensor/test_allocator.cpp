@@ -19,6 +19,22 @@ TEST(Allocator, BlocksAreAlignedAndWritable) {
   fx::empty_cache();
 }
 
+TEST(Allocator, CountsBytesInUseAndTheirPeak) {
+  const size_t base = fx::memory_allocated();
+  fx::reset_peak_memory_stats();
+  EXPECT_EQ(fx::max_memory_allocated(), base);
+  {
+    fx::TensorData a = fx::TensorData::empty({1000}, fx::Float64);  // 8000 bytes
+    EXPECT_EQ(fx::memory_allocated(), base + 8000);
+    { fx::TensorData b = fx::TensorData::empty({500}, fx::Float32); }  // 2000 bytes, padded to 2048
+    EXPECT_EQ(fx::memory_allocated(), base + 8000);
+    EXPECT_EQ(fx::max_memory_allocated(), base + 8000 + 2048);
+  }
+  EXPECT_EQ(fx::memory_allocated(), base);
+  fx::reset_peak_memory_stats();
+  EXPECT_EQ(fx::max_memory_allocated(), base);
+}
+
 #if !defined(__SANITIZE_ADDRESS__)  // sanitizer builds bypass the cache
 TEST(Allocator, FreedBlockIsReusedForTheSameSize) {
   fx::empty_cache();
