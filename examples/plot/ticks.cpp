@@ -76,8 +76,10 @@ Ticks log_ticks(double lo, double hi, int max_bins) {
         const double v = m * std::pow(10.0, e);
         if (v >= lo && v <= hi) t.minor.push_back(v);
       }
-  // A range inside one decade has no power of ten to label: fall back to nice ticks.
-  if (t.values.size() < 2) {
+  // A range shorter than a decade holds at most one power of ten: fall back to
+  // nice ticks. A longer range with one power of ten keeps it, with the minor
+  // ticks around it (as matplotlib's LogLocator does for, say, 180 .. 2200).
+  if (t.values.empty() || (t.values.size() < 2 && hi / lo < 10)) {
     const Ticks lin = linear_ticks(lo, hi, max_bins);
     t.values = lin.values, t.labels = lin.labels, t.multiplier = lin.multiplier;
   }

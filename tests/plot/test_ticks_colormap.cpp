@@ -62,6 +62,17 @@ TEST(Ticks, LogTicksAtPowersOfTen) {
   EXPECT_TRUE(wide.minor.empty());
 }
 
+TEST(Ticks, LogTicksWithOnePowerOfTen) {
+  // Just over a decade around 10^3: one labelled power, minor ticks 2..9 x 10^2 and 2 x 10^3.
+  const plot::Ticks t = plot::log_ticks(180, 2200, 9);
+  expect_near_all(t.values, {1e3});
+  EXPECT_EQ(t.labels.front(), "10^{3}");
+  expect_near_all(t.minor, {200, 300, 400, 500, 600, 700, 800, 900, 2000});
+  // Shorter than a decade: nice linear ticks instead.
+  const plot::Ticks narrow = plot::log_ticks(0.5, 3, 9);
+  EXPECT_GE(narrow.values.size(), 3u);
+}
+
 TEST(Colors, NamesCycleAndFormats) {
   expect_color(plot::parse_color("C0"), 0x1f / 255.0, 0x77 / 255.0, 0xb4 / 255.0);
   expect_color(plot::cycle_color(1), 1.0, 0x7f / 255.0, 0x0e / 255.0);
