@@ -125,15 +125,17 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
     if (std::isnan(m.vmax)) m.vmax = e.hi;
   }
   const Color c = (o.color.empty() ? (o.c.empty() ? next_color() : Color{}) : parse_color(o.color)).with_alpha(o.alpha);
+  const Color edge = o.edgecolors.empty() ? kNone : parse_color(o.edgecolors).with_alpha(o.alpha);
   add_artist(o.zorder, [=](Canvas& cv, const View& v) {
     const double size = std::sqrt(o.s) * v.pt;
     for (size_t i = 0; i < x.size(); ++i) {
       if (!v.valid(x[i], y[i])) continue;
       const Color ci = o.c.empty() ? c : m.at(o.c[i]).with_alpha(o.alpha);
-      draw_marker(cv, v.px(x[i], y[i]), o.marker, size, ci, v.pt);
+      draw_marker(cv, v.px(x[i], y[i]), o.marker, size, ci, v.pt, edge);
     }
   });
-  if (!o.label.empty()) entries_.push_back({o.label, o.c.empty() ? c : m.at(m.vmin), 0, {}, o.marker, std::sqrt(o.s), false, kNone});
+  if (!o.label.empty())
+    entries_.push_back({o.label, o.c.empty() ? c : m.at(m.vmin), 0, {}, o.marker, std::sqrt(o.s), false, edge});
   return m;
 }
 

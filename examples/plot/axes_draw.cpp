@@ -108,7 +108,7 @@ void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const 
                                      {x0, mid + 0.35 * row}, {x0, mid - 0.35 * row}}, e.edge, v.pt);
     }
     if (e.linewidth > 0) cv.polyline({{x0, mid}, {x0 + handle, mid}}, e.color, e.linewidth * v.pt, e.dashes);
-    if (!e.marker.empty()) draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt);
+    if (!e.marker.empty()) draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt, e.edge);
     draw_text(cv, e.label, x0 + handle + gap, mid, fs, kBlack, HAlign::left, VAlign::center);
     y += row + spacing;
   }

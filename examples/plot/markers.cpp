@@ -3,6 +3,7 @@
 // colour, which is why `line_px` grows them by one line width.
 #include "examples/plot/markers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -40,8 +41,13 @@ void mask_marker(Canvas& cv, Point p, std::string_view m, double size, double li
   }
 }
 
-void draw_marker(Canvas& cv, Point p, std::string_view m, double size, Color c, double line_px) {
-  mask_marker(cv, p, m, size, line_px);
+void draw_marker(Canvas& cv, Point p, std::string_view m, double size, Color c, double line_px, Color edge) {
+  const bool outlined = edge.a > 0 && m != "+" && m != "x";  // line markers have no face to outline
+  if (outlined) {  // the whole marker in the edge colour, then the face inset by one line width
+    mask_marker(cv, p, m, size, line_px);
+    cv.composite(edge);
+  }
+  mask_marker(cv, p, m, outlined ? std::max(0.0, size - 2 * line_px) : size, line_px);
   cv.composite(c);
 }
 

@@ -33,6 +33,7 @@ struct ScatterOpts {
   double vmin = kAuto, vmax = kAuto;
   double alpha = 1;
   std::string marker = "o";
+  std::string edgecolors;     // a 1 pt marker edge in this colour; "" = none (the face colour)
   std::string label;
   int zorder = 2;
 };

@@ -178,6 +178,27 @@ TEST(Figure, ScatterTenThousandPointsAndColourByValue) {
   EXPECT_NO_THROW(fig.render());
 }
 
+TEST(Figure, ScatterEdgecolorsOutlineTheFace) {
+  // One big red marker at the centre, with and without a black edge: the edge
+  // darkens a ring at its rim and leaves the face red.
+  auto dark_in_row = [](const std::string& edge) {
+    plot::Figure fig(3, 3, 100);
+    auto& ax = fig.ax();
+    ax.scatter({0.5}, {0.5}, {.s = 400, .color = "red", .edgecolors = edge});
+    ax.set_xlim(0, 1);
+    ax.set_ylim(0, 1);
+    const plot::Image img = fig.render();
+    const plot::View v = fig.view(0);
+    const int cx = static_cast<int>(v.fx(0.5)), cy = static_cast<int>(v.fy(0.5));
+    EXPECT_TRUE(near(img.pixel(cx, cy), {1, 0, 0, 1}, 0.05)) << "the face stays red";
+    int dark = 0;  // pixels of the centre row within 30 px that are nearly black
+    for (int x = cx - 30; x <= cx + 30; ++x) dark += near(img.pixel(x, cy), {0, 0, 0, 1}, 0.25);
+    return dark;
+  };
+  EXPECT_EQ(dark_in_row(""), 0);
+  EXPECT_GE(dark_in_row("k"), 2);  // left and right rim
+}
+
 TEST(Figure, StreamplotDrawsInItsColour) {
   plot::Figure fig(4, 4, 80);
   const Vec g = linspace(-1, 1, 20);
