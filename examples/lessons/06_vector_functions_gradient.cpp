@@ -149,7 +149,7 @@ void exercise_descent_path() {
   auto& ax = fig.ax();
   bowl_field(ax, 15, 0.7);
   ax.plot(px, py, "-o", {.color = "red", .label = "GD path (η=0.1)"});
-  ax.scatter({px[0]}, {py[0]}, {.s = 80, .color = "red", .label = "start", .zorder = 5});
+  ax.scatter({px[0]}, {py[0]}, {.s = 80, .color = "red", .edgecolors = "black", .label = "start", .zorder = 5});
   ax.scatter({0}, {0}, {.s = 60, .color = "green", .label = "minimum", .zorder = 5});
   ax.set_title("Gradient-descent path on  f = x^{2} + y^{2}");
   ax.set_xlabel("x");
