@@ -122,6 +122,7 @@ class Axes {
   std::vector<double> xsticky_, ysticky_;  // limits that margins do not cross (bars, images)
   std::optional<std::pair<double, double>> xlim_, ylim_;
   bool xlog_ = false, ylog_ = false, grid_ = false, axis_off_ = false;
+  bool xinverted_ = false, yinverted_ = false;  // an imshow extent runs backwards (origin "upper": row 0 on top)
   enum class Aspect { automatic, box, datalim } aspect_ = Aspect::automatic;
   std::string title_, xlabel_, ylabel_;
   std::optional<LegendOpts> legend_;

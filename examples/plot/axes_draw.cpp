@@ -129,6 +129,8 @@ void AxesRenderer::limits(const Axes& ax, View& v) {
   v.xlog = ax.xlog_, v.ylog = ax.ylog_;
   std::tie(v.x0, v.x1) = ax.xlim_ ? *ax.xlim_ : auto_range(ax.xext_.lo, ax.xext_.hi, ax.xext_.lo_pos, ax.xlog_, ax.xsticky_);
   std::tie(v.y0, v.y1) = ax.ylim_ ? *ax.ylim_ : auto_range(ax.yext_.lo, ax.yext_.hi, ax.yext_.lo_pos, ax.ylog_, ax.ysticky_);
+  if (!ax.xlim_ && ax.xinverted_) std::swap(v.x0, v.x1);
+  if (!ax.ylim_ && ax.yinverted_) std::swap(v.y0, v.y1);
   if (v.xlog && !(v.x0 > 0 && v.x1 > 0)) v.x0 = 1, v.x1 = 10;
   if (v.ylog && !(v.y0 > 0 && v.y1 > 0)) v.y0 = 1, v.y1 = 10;
 }

@@ -137,6 +137,9 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
                                     ? std::vector<double>{-0.5, cols - 0.5, upper ? rows - 0.5 : -0.5, upper ? -0.5 : rows - 0.5}
                                     : o.extent;
   xext_.add(e[0]), xext_.add(e[1]), yext_.add(e[2]), yext_.add(e[3]);
+  // As matplotlib, the axis follows the extent's direction: bottom > top turns the y axis upside down.
+  xinverted_ = xinverted_ || e[0] > e[1];
+  yinverted_ = yinverted_ || e[2] > e[3];
   xsticky_.insert(xsticky_.end(), {e[0], e[1]}), ysticky_.insert(ysticky_.end(), {e[2], e[3]});
   if (o.equal_aspect) aspect_ = Aspect::box;
   add_artist(0, [=](Canvas& cv, const View& v) {

@@ -63,13 +63,15 @@ std::vector<View> Figure::layout() const {
     views[i].pt = pt;
     AxesRenderer::limits(*axes_[i], views[i]);
   }
-  // Shared axes: one range over every axes.
+  // Shared axes: one range over every axes, in the first axes' direction (inverted by imshow or not).
   auto share = [&](bool x) {
     double lo = 1e300, hi = -1e300;
     for (const View& v : views) {
       lo = std::min(lo, x ? std::min(v.x0, v.x1) : std::min(v.y0, v.y1));
       hi = std::max(hi, x ? std::max(v.x0, v.x1) : std::max(v.y0, v.y1));
     }
+    const bool inverted = x ? views[0].x0 > views[0].x1 : views[0].y0 > views[0].y1;
+    if (inverted) std::swap(lo, hi);
     for (View& v : views) (x ? v.x0 : v.y0) = lo, (x ? v.x1 : v.y1) = hi;
   };
   if (share_.sharex) share(true);

@@ -114,6 +114,24 @@ TEST(Figure, ImshowOriginAndExtent) {
   }
 }
 
+TEST(Figure, ImshowWithoutExtentPutsRowZeroOnTop) {
+  // matplotlib: origin "upper" without an extent inverts the y axis, row 0 at the top next to tick 0;
+  // origin "lower" keeps it upright with row 0 at the bottom. Also through shared axes.
+  for (const std::string origin : {"upper", "lower"}) {
+    plot::Figure fig(6, 3, 80);
+    fig.subplots(1, 2, {.sharex = true, .sharey = true});
+    for (int k = 0; k < 2; ++k) fig.axes(k).imshow({0, 1, 2, 3}, 2, 2, {.cmap = "gray", .vmin = 0, .vmax = 3, .origin = origin});
+    const plot::Image img = fig.render();
+    for (int k = 0; k < 2; ++k) {
+      const plot::View v = fig.view(k);
+      EXPECT_EQ(v.y0 > v.y1, origin == "upper") << origin;
+      const plot::Color top_left = img.pixel(static_cast<int>(v.fx(0)), static_cast<int>(std::min(v.fy(0), v.fy(1))));
+      const double want = origin == "upper" ? 0.0 : 2.0 / 3.0;  // the value in row 0 / row 1, column 0
+      EXPECT_TRUE(near(top_left, {want, want, want, 1})) << origin << " axes " << k;
+    }
+  }
+}
+
 TEST(Figure, QuiverArrowsEndWhereScaleUnitsXySay) {
   plot::Figure fig(4, 4, 100);
   auto& ax = fig.ax();
