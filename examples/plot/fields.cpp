@@ -131,6 +131,10 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
   const Range r = finite_range(z);
   Mappable m{Colormap(o.cmap), std::isnan(o.vmin) ? r.lo : o.vmin, std::isnan(o.vmax) ? r.hi : o.vmax, {}};
   if (!(m.vmin <= m.vmax)) m.vmin = 0, m.vmax = 1;
+  if (m.vmin == m.vmax) {  // a constant image: widen by 10% (±0.1 around 0) as matplotlib's nonsingular does
+    const double pad = m.vmin == 0 ? 0.1 : 0.1 * std::abs(m.vmin);
+    m.vmin -= pad, m.vmax += pad;
+  }
   // Default extent: pixel centres at integer indices, row 0 at the top for origin "upper".
   const bool upper = o.origin == "upper";
   const std::vector<double> e = o.extent.empty()

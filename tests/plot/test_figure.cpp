@@ -132,6 +132,20 @@ TEST(Figure, ImshowWithoutExtentPutsRowZeroOnTop) {
   }
 }
 
+TEST(Figure, ImshowOfAConstantGetsARangeAroundIt) {
+  // matplotlib widens an empty colour range: 0 -> [-0.1, 0.1], drawn in the colormap's middle.
+  plot::Figure fig(4, 4, 80);
+  const plot::Mappable m = fig.ax().imshow(Vec(16, 0.0), 4, 4, {.cmap = "bwr"});
+  EXPECT_DOUBLE_EQ(m.vmin, -0.1);
+  EXPECT_DOUBLE_EQ(m.vmax, 0.1);
+  const plot::Mappable m2 = fig.ax().imshow(Vec(16, -2.0), 4, 4, {.cmap = "bwr"});
+  EXPECT_DOUBLE_EQ(m2.vmin, -2.2);
+  EXPECT_DOUBLE_EQ(m2.vmax, -1.8);
+  const plot::Image img = fig.render();
+  const plot::View v = fig.view(0);
+  EXPECT_TRUE(near(img.pixel(static_cast<int>(v.fx(1.5)), static_cast<int>(v.fy(1.5))), {1, 1, 1, 1}, 0.02));
+}
+
 TEST(Figure, QuiverArrowsEndWhereScaleUnitsXySay) {
   plot::Figure fig(4, 4, 100);
   auto& ax = fig.ax();
