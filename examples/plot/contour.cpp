@@ -8,8 +8,6 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "examples/plot/ticks.h"
-
 namespace fluxion::plot {
 
 namespace {
@@ -86,17 +84,36 @@ std::vector<std::vector<Point>> contour_lines(const std::vector<double>& x, cons
   return lines;
 }
 
+// matplotlib's choice: MaxNLocator(n + 1, min_n_ticks=1), whose default steps
+// (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) are finer than the axis ticks' (so
+// levels=30 over [−12.2, −2.9] steps by 0.4, not 0.5); the ticks run from a
+// multiple of the step at or below zmin to the first at or above zmax.
 std::vector<double> contour_levels(double zmin, double zmax, int n, bool filled) {
   if (!(zmax > zmin)) return {zmin};
-  std::vector<double> lv = nice_ticks(zmin, zmax, std::max(1, n + 1));
-  if (filled && lv.size() >= 2) {  // bands must cover [zmin, zmax]
-    const double step = lv[1] - lv[0];
-    if (lv.front() > zmin) lv.insert(lv.begin(), lv.front() - step);
-    if (lv.back() < zmax) lv.push_back(lv.back() + step);
+  const int nbins = std::max(1, n + 1);
+  const double dv = zmax - zmin, mean = (zmax + zmin) / 2;
+  // scale_range: an offset only when the data sit far from 0 compared with their spread.
+  const double offset =
+      std::abs(mean) / dv < 100 ? 0.0 : std::copysign(std::pow(10.0, std::floor(std::log10(std::abs(mean)))), mean);
+  const double scale = std::pow(10.0, std::floor(std::log10(dv / nbins)));
+  const double lo = zmin - offset, hi = zmax - offset, raw_step = (hi - lo) / nbins;
+  double step = 10 * scale;
+  for (double s : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+    if (s * scale >= raw_step) {
+      step = s * scale;
+      break;
+    }
+  const double base = std::floor(lo / step) * step;
+  const double k1 = std::ceil((hi - base) / step - 1e-10);  // _Edge_integer.ge, tolerance 1e-10
+  std::vector<double> lv;
+  for (double k = 0; k <= k1; ++k) {
+    const double level = base + k * step;
+    lv.push_back((std::abs(level) < 1e-10 * step ? 0.0 : level) + offset);
   }
-  if (!filled) {  // a line exactly at the extremes would be a single point
-    std::erase_if(lv, [&](double l) { return l <= zmin || l >= zmax; });
-  }
+  if (filled) return lv;  // from the last level <= zmin to the first >= zmax: the bands cover the data
+  // a line exactly at the extremes would be a single point
+  std::erase_if(lv, [&](double l) { return l <= zmin || l >= zmax; });
+  if (lv.empty()) lv = {zmin};
   return lv;
 }
 

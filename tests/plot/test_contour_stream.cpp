@@ -57,6 +57,16 @@ TEST(Contour, LevelsLikeMatplotlib) {
   const auto bands = plot::contour_levels(-0.3, 7.7, 7, true);
   EXPECT_LE(bands.front(), -0.3);
   EXPECT_GE(bands.back(), 7.7);
+  // levels=30 as in lesson 9's log-likelihood and lesson 10's reward: matplotlib's colorbars read
+  // −12.4 … −2.8 in steps of 0.4 and −18.6 … 0 in steps of 0.6 (MaxNLocator's steps include 4 and 6).
+  const auto loglik = plot::contour_levels(-12.2458, -2.92650, 30, true);
+  ASSERT_EQ(loglik.size(), 25u);
+  EXPECT_NEAR(loglik.front(), -12.4, 1e-12);
+  EXPECT_NEAR(loglik.back(), -2.8, 1e-12);
+  const auto reward = plot::contour_levels(-18.5, -0.0046, 30, true);
+  ASSERT_EQ(reward.size(), 32u);
+  EXPECT_NEAR(reward.front(), -18.6, 1e-12);
+  EXPECT_EQ(reward.back(), 0.0);
 }
 
 TEST(Contour, BilinearInterpolationIsExactForBilinearFields) {
