@@ -190,8 +190,8 @@ void exercise_reward_ascent() {
   ax.colorbar(m, "Reward f(x, y)");
   ax.streamplot(g.xs, g.ys, g.u, g.v, {.density = 1.1, .color = "k", .linewidth = 0.7, .arrowsize = 1});
   ax.plot(tx, ty, "o-r", {.label = "Optimal trajectory"});
-  ax.scatter({1}, {-1}, {.s = 90, .color = "gold", .edgecolor = "k", .label = "Reward maximum", .zorder = 3});
-  ax.scatter({0}, {0}, {.s = 50, .color = "blue", .edgecolor = "k", .label = "Start", .zorder = 3});
+  ax.scatter({1}, {-1}, {.s = 90, .color = "gold", .edgecolors = "k", .label = "Reward maximum", .zorder = 3});
+  ax.scatter({0}, {0}, {.s = 50, .color = "blue", .edgecolors = "k", .label = "Start", .zorder = 3});
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.set_title("RL: Gradient Ascent in Reward Landscape");
