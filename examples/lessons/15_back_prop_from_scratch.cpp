@@ -22,7 +22,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <unordered_set>
@@ -331,14 +330,16 @@ Graph parse_dot(const std::string& dot) {
     if (fresh) g.labels.push_back({name});
     return it->second;
   };
-  const std::regex decl(R"((\w+) \[label="([^"]*)\")"), edge(R"((\w+) -> (\w+);)");
   std::istringstream lines(dot);
   for (std::string line; std::getline(lines, line);) {
-    std::smatch m;
-    if (std::regex_search(line, m, edge)) {
-      g.edges.push_back({node(m[1]), node(m[2])});
-    } else if (std::regex_search(line, m, decl)) {
-      std::string label = m[2];
+    std::istringstream words(line);
+    std::string a, b, c;
+    words >> a >> b >> c;
+    if (b == "->") {  // "n1 -> n3;"
+      g.edges.push_back({node(a), node(c.substr(0, c.find(';')))});
+    } else if (auto at = line.find("[label=\""); !a.empty() && at != std::string::npos) {
+      const size_t from = at + 8, to = line.find('"', from);
+      std::string label = line.substr(from, to - from);
       std::vector<std::string> parts;  // "leaf [2, 3]" -> "leaf", "[2, 3]"; "MulBackward" -> "Mul", "Backward"
       if (auto sp = label.find(' '); sp != std::string::npos)
         parts = {label.substr(0, sp), label.substr(sp + 1)};
@@ -346,7 +347,7 @@ Graph parse_dot(const std::string& dot) {
         parts = {label.substr(0, bw), "Backward"};
       else
         parts = {label};
-      g.labels[node(m[1])] = parts;
+      g.labels[node(a)] = parts;
     }
   }
   return g;
