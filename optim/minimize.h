@@ -46,7 +46,7 @@ struct MinimizeOptions {
   int max_eval = 0;          // f+grad evaluations; 0: no bound beyond max_iter's
   int history_size = 10;     // L-BFGS memory m
   double c2 = 0.9;           // strong Wolfe curvature constant (tiny: a near-exact line search)
-  HvpMode hvp = HvpMode::forward_over_reverse;
+  HvpMode hvp = HvpMode::reverse_over_reverse;  // reuses the gradient's graph for every HVP at a point
   double initial_trust_radius = 1;  // trust_ncg
   double max_trust_radius = 1000;
   bool record_history = false;      // fill OptimizeResult::history
