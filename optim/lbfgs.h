@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Module-style second-order optimizers over a list of parameters, driven by a
-// closure that re-evaluates the loss (like torch.optim.LBFGS):
+// closure that re-evaluates the loss (like torch.optim.LBFGS). Both derive
+// from optim::Optimizer, so zero_grad(), param_groups(), LR schedulers and
+// optim::save/load work on them as on SGD or Adam:
 //
 //   optim::LBFGS opt(net->parameters(), {.line_search = optim::LineSearch::strong_wolfe});
 //   for (int epoch = 0; epoch < 20; ++epoch)
@@ -10,16 +12,18 @@
 // step(), max_eval = 1.25 max_iter by default, first step scaled by
 // min(1, 1/|g|_1) * lr, history of `history_size` pairs, no line search
 // (fixed step lr) or strong Wolfe; stops on tolerance_grad (max |g|) or
-// tolerance_change (in the step or the loss). NewtonCG takes truncated Newton
-// steps with Hessian-vector products (reverse-over-reverse through the
-// closure's loss), for modules whose loss is twice differentiable.
+// tolerance_change (in the step or the loss). Its memory lives, as in torch,
+// in the state of the first parameter: tensors d, prev_flat_grad, old_dirs
+// and old_stps (rows = pairs), ro; scalars t, H_diag, prev_loss, n_iter,
+// func_evals; all Float64 over the flat parameter vector. Like torch, it
+// takes exactly one parameter group. NewtonCG (lesson 16) takes truncated
+// Newton steps with Hessian-vector products (reverse-over-reverse through
+// the closure's loss), for modules whose loss is twice differentiable.
 #pragma once
-#include <deque>
-#include <functional>
 #include <optional>
 #include <vector>
 
-#include "autograd/tensor.h"
+#include "optim/optimizer.h"
 
 namespace fluxion::optim {
 
@@ -35,51 +39,37 @@ struct LBFGSOptions {
   LineSearch line_search = LineSearch::none;
 };
 
-class LBFGS {
+class LBFGS : public OptimizerWith<LBFGSOptions> {
  public:
-  LBFGS(std::vector<Tensor> params, LBFGSOptions opts = {});
-  /// Runs up to max_iter iterations; closure zeroes the gradients, computes
-  /// the loss, calls backward() and returns the loss. Returns the first loss.
-  Tensor step(const std::function<Tensor()>& closure);
-  void zero_grad();
-  int func_evals() const { return func_evals_; }  // over all steps
-  int n_iter() const { return n_iter_; }
-
- private:
-  std::vector<double> flat_grad() const;
-  void add_to_params(double t, const std::vector<double>& d);
-  std::vector<Tensor> params_;
-  LBFGSOptions o_;
-  // state carried across step() calls, as torch keeps it
-  std::vector<double> d_, prev_grad_;
-  double t_ = 0, prev_loss_ = 0, h_diag_ = 1;
-  std::deque<std::vector<double>> old_dirs_, old_stps_;
-  std::deque<double> ro_;
-  int func_evals_ = 0, n_iter_ = 0;
+  LBFGS(std::vector<Tensor> params, LBFGSOptions defaults = {});
+  /// Runs up to max_iter iterations, reading the group's lr (a scheduler may
+  /// change it between steps); closure zeroes the gradients, computes the
+  /// loss, calls backward() and returns the loss. Returns the first loss.
+  Tensor step(const Closure& closure) override;
+  /// Always an Error: LBFGS optimizes one flat vector, one group.
+  void add_param_group(ParamGroup<LBFGSOptions> group) override;
+  int func_evals() const;  // over all steps (state "func_evals")
+  int n_iter() const;      // over all steps (state "n_iter")
 };
 
 struct NewtonCGOptions {
   double lr = 1;
-  int max_iter = 10;           // Newton iterations per step()
-  int cg_max_iter = 50;        // CG iterations per Newton iteration
+  int max_iter = 10;     // Newton iterations per step()
+  int cg_max_iter = 50;  // CG iterations per Newton iteration
   double tolerance_grad = 1e-7;
   LineSearch line_search = LineSearch::strong_wolfe;
 };
 
-class NewtonCG {
+class NewtonCG : public OptimizerWith<NewtonCGOptions> {
  public:
-  NewtonCG(std::vector<Tensor> params, NewtonCGOptions opts = {});
+  NewtonCG(std::vector<Tensor> params, NewtonCGOptions defaults = {});
   /// closure computes and returns the loss WITHOUT calling backward():
   /// NewtonCG differentiates it itself, twice. Returns the first loss.
-  Tensor step(const std::function<Tensor()>& closure);
-  void zero_grad();
-  int func_evals() const { return func_evals_; }
-  int hvp_evals() const { return hvp_evals_; }
-
- private:
-  std::vector<Tensor> params_;
-  NewtonCGOptions o_;
-  int func_evals_ = 0, hvp_evals_ = 0;
+  Tensor step(const Closure& closure) override;
+  /// Always an Error: a Newton step is over one flat vector, one group.
+  void add_param_group(ParamGroup<NewtonCGOptions> group) override;
+  int func_evals() const;  // over all steps (state "func_evals")
+  int hvp_evals() const;   // over all steps (state "hvp_evals")
 };
 
 }  // namespace fluxion::optim

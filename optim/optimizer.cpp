@@ -23,6 +23,12 @@ double Optimizer::initial_lr(size_t group) {
   return it->second;
 }
 
+const ParamState& Optimizer::state(const Tensor& p) const {
+  auto it = state_.find(p.impl());
+  check(it != state_.end(), "optimizer: this parameter has no state yet (check has_state(p) first)");
+  return it->second;
+}
+
 Tensor Optimizer::evaluate(const Closure& closure) {
   if (!closure) return Tensor();
   EnableGradGuard grad_on;

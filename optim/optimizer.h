@@ -55,6 +55,8 @@ class Optimizer {
 
   /// The state of parameter p, created empty on first use.
   ParamState& state(const Tensor& p) { return state_[p.impl()]; }
+  /// The state of parameter p, which must exist (see has_state).
+  const ParamState& state(const Tensor& p) const;
   bool has_state(const Tensor& p) const { return state_.count(p.impl()) > 0; }
 
   /// Everything needed to resume: each group's lr and size, and every
@@ -92,7 +94,8 @@ class OptimizerWith : public Optimizer {
   OptimizerWith(std::vector<ParamGroup<Options>> groups, Options defaults) : defaults_(defaults) {
     for (auto& g : groups) add_param_group(std::move(g));
   }
-  void add_param_group(ParamGroup<Options> group) {
+  /// Virtual so that whole-vector methods (LBFGS) can refuse a second group.
+  virtual void add_param_group(ParamGroup<Options> group) {
     check_new_params(group.params);
     groups_.push_back(std::move(group));
   }
