@@ -240,6 +240,9 @@ TEST(NewtonCGModule, UsesTheBaseZeroGradAndParamGroups) {
   base.set_lr(0, 0.25);
   o.lr = 0.25;
   fx::optim::NewtonCG ref_opt({ref.w, ref.b}, o);
+  const fx::optim::Optimizer& no_state_yet = ref_opt;
+  EXPECT_THROW(no_state_yet.state(ref.w), fx::Error);
+  EXPECT_EQ(ref_opt.func_evals(), 0);
   base.step([&] { return m.loss(); });
   ref_opt.step([&] { return ref.loss(); });
   full_opt.step([&] { return full.loss(); });
