@@ -206,6 +206,8 @@ struct GradientOptions {
 [[nodiscard]] Tensor matmul(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor dot(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor outer(const Tensor& a, const Tensor& b);
+/// x w^T + b (PyTorch's F.linear): x (*, in), w (out, in), b (out) or undefined -> (*, out)
+[[nodiscard]] Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b = {});
 // solve, inv, det, slogdet, cholesky, eigh, svd, qr: namespace fluxion::linalg in autograd/linalg.h
 
 // ---- convolution (conv.cpp) ---------------------------------------------------

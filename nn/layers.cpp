@@ -32,8 +32,7 @@ void Linear::reset_parameters() {
 Tensor Linear::forward(const Tensor& x) const {
   check(x.dim() >= 1 && x.size(-1) == in_features, "Linear: input of shape ", to_string(x.shape()),
         " must end in in_features = ", in_features);
-  Tensor y = x.matmul(weight.t());  // (*, in) (in, out) -> (*, out)
-  return bias.defined() ? y + bias : y;
+  return fluxion::linear(x, weight, bias);  // (*, in) (in, out) + (out) -> (*, out)
 }
 
 Tensor Flatten::forward(const Tensor& x) const { return x.flatten(start_dim, end_dim); }

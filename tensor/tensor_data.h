@@ -30,7 +30,7 @@ struct Storage {
   Storage& operator=(const Storage&) = delete;
 
  private:
-  alignas(16) unsigned char small_[64];
+  alignas(16) unsigned char small_[128];
 };
 
 struct TensorData {

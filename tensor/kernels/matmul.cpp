@@ -39,11 +39,54 @@ struct BlasMat {
   int64_t ld = 0;
 };
 
+// How BLAS can read an [r, c] matrix with strides (s0, s1) as it is: false
+// when it must be copied first.
+static bool blas_layout(int64_t r, int64_t c, int64_t s0, int64_t s1, bool& trans, int64_t& ld) {
+  if (s1 == 1 && (s0 >= std::max<int64_t>(c, 1) || r == 1)) {
+    trans = false, ld = std::max<int64_t>({s0, c, 1});
+    return true;
+  }
+  if (s0 == 1 && (s1 >= std::max<int64_t>(r, 1) || c == 1)) {
+    trans = true, ld = std::max<int64_t>({s1, r, 1});
+    return true;
+  }
+  return false;
+}
+
 static BlasMat as_blas(const TensorData& m) {
-  int64_t r = m.shape[0], c = m.shape[1];
-  if (m.strides[1] == 1 && (m.strides[0] >= std::max<int64_t>(c, 1) || r == 1)) return {m, false, std::max<int64_t>({m.strides[0], c, 1})};
-  if (m.strides[0] == 1 && (m.strides[1] >= std::max<int64_t>(r, 1) || c == 1)) return {m, true, std::max<int64_t>({m.strides[1], r, 1})};
-  return {contiguous(m), false, std::max<int64_t>(c, 1)};
+  BlasMat out{m};
+  if (blas_layout(m.shape[0], m.shape[1], m.strides[0], m.strides[1], out.trans, out.ld)) return out;
+  return {contiguous(m), false, std::max<int64_t>(m.shape[1], 1)};
+}
+
+template <class T>
+static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
+                      int64_t ldb, T* out) {
+  auto oa = ta ? CblasTrans : CblasNoTrans, ob = tb ? CblasTrans : CblasNoTrans;
+  if constexpr (std::is_same_v<T, float>) cblas_sgemm(CblasRowMajor, oa, ob, n, m, k, 1.0f, a, lda, b, ldb, 0.0f, out, m);
+  else cblas_dgemm(CblasRowMajor, oa, ob, n, m, k, 1.0, a, lda, b, ldb, 0.0, out, m);
+}
+
+// Operands of at most 2 dims in float, readable by BLAS as they are: one gemm
+// straight from their strides. Small products (a network on one state, as in
+// lesson 12) spent most of their time in the batched path's views and copies.
+static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorData& y) {
+  if (a.dim() > 2 || b.dim() > 2 || a.dtype == Int64) return false;
+  // a as [n, k], b as [k, m]; a 1-D operand is a row (a) or a column (b).
+  int64_t n = a.dim() == 2 ? a.shape[0] : 1, k = a.shape.back(), m = b.dim() == 2 ? b.shape[1] : 1;
+  int64_t as0 = a.dim() == 2 ? a.strides[0] : 0, as1 = a.strides.back();
+  int64_t bs0 = b.strides[0], bs1 = b.dim() == 2 ? b.strides[1] : 0;
+  bool ta = false, tb = false;
+  int64_t lda = 0, ldb = 0;
+  if (!blas_layout(n, k, as0, as1, ta, lda) || !blas_layout(k, m, bs0, bs1, tb, ldb)) return false;
+  y = TensorData::empty(matmul_shape(a.shape, b.shape), a.dtype);
+  if (n == 0 || m == 0) return true;
+  dispatch_float(a.dtype, "matmul", [&](auto tag) {
+    using T = decltype(tag);
+    if (k == 0) std::fill(y.data<T>(), y.data<T>() + n * m, T(0));
+    else blas_gemm<T>(ta, tb, n, m, k, a.data<T>(), lda, b.data<T>(), ldb, y.data<T>());
+  });
+  return true;
 }
 
 template <class T>
@@ -54,12 +97,9 @@ static void gemm(const TensorData& a, const TensorData& b, T* out) {
     std::fill(out, out + n * m, T(0));
     return;
   }
-  BlasMat A = as_blas(a), B = as_blas(b);
-  auto ta = A.trans ? CblasTrans : CblasNoTrans, tb = B.trans ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, ta, tb, n, m, k, 1.0f, A.data.data<float>(), A.ld, B.data.data<float>(), B.ld, 0.0f, out, m);
-  } else if constexpr (std::is_same_v<T, double>) {
-    cblas_dgemm(CblasRowMajor, ta, tb, n, m, k, 1.0, A.data.data<double>(), A.ld, B.data.data<double>(), B.ld, 0.0, out, m);
+  if constexpr (std::is_floating_point_v<T>) {
+    BlasMat A = as_blas(a), B = as_blas(b);
+    blas_gemm<T>(A.trans, B.trans, n, m, k, A.data.data<T>(), A.ld, B.data.data<T>(), B.ld, out);
   } else {  // int64: no BLAS, plain loops
     for (int64_t i = 0; i < n; ++i)
       for (int64_t j = 0; j < m; ++j) {
@@ -85,6 +125,8 @@ static TensorData batch_item(const TensorData& x, const Shape& batch, int64_t in
 TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
   check(a_in.dtype == b_in.dtype, "matmul: dtypes ", dtype_name(a_in.dtype), " and ", dtype_name(b_in.dtype),
         " differ; convert one with .to(dtype)");
+  TensorData y;
+  if (matmul_unbatched(a_in, b_in, y)) return y;
   Shape out_shape = matmul_shape(a_in.shape, b_in.shape);
   // View 1-D operands as matrices: a [k] -> [1, k], b [k] -> [k, 1].
   TensorData a = a_in, b = b_in;
@@ -97,7 +139,7 @@ TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
   }
   Shape batch = broadcast_shapes(Shape(a.shape.begin(), a.shape.end() - 2), Shape(b.shape.begin(), b.shape.end() - 2), "matmul");
   int64_t nbatch = numel(batch), n = a.shape[a.dim() - 2], m = b.shape.back();
-  TensorData y = TensorData::empty(out_shape, a.dtype);
+  y = TensorData::empty(out_shape, a.dtype);
   dispatch(a.dtype, [&](auto tag) {
     using T = decltype(tag);
     for (int64_t i = 0; i < nbatch; ++i) gemm<T>(batch_item(a, batch, i), batch_item(b, batch, i), y.data<T>() + i * n * m);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Catalogue cases for the core ops the foundation defines: arithmetic,
-// exp/log/sin/cos/tanh, sum/mean/sum_to, reshape/expand/transpose, matmul, to.
+// exp/log/sin/cos/tanh, sum/mean/sum_to, reshape/expand/transpose, matmul, linear, to.
 #include <cmath>
 
 #include "catalogue.h"
@@ -55,6 +55,10 @@ const bool registered = catalogue::add({
     {.name = "matmul", .fn = [](const Args& x) { return x[0].matmul(x[1]).tanh(); },
      .shapes = {{{3, 4}, {4, 2}}, {{4}, {4, 2}}, {{3, 4}, {4}}, {{4}, {4}}, {{2, 3, 4}, {4, 5}},
                 {{2, 1, 3, 4}, {5, 4, 2}}, {{0, 4}, {4, 3}}}},
+    {.name = "linear", .fn = [](const Args& x) { return fluxion::linear(x[0], x[1], x[2]).tanh(); },
+     .shapes = {{{3, 4}, {2, 4}, {2}}, {{4}, {2, 4}, {2}}, {{2, 3, 4}, {5, 4}, {5}}, {{0, 4}, {3, 4}, {3}}}},
+    {.name = "linear_no_bias", .fn = [](const Args& x) { return fluxion::linear(x[0], x[1]).sin(); },
+     .shapes = {{{3, 4}, {2, 4}}, {{4}, {2, 4}}, {{2, 1, 4}, {3, 4}}}},
 });
 
 }  // namespace
