@@ -48,8 +48,42 @@ void Canvas::mask_coverage(int x, int y, double coverage) {
   touch(x, y, x + 1, y + 1);
 }
 
+// Cuts segment a-b down to the box [x0, x1] x [y0, y1] (Liang-Barsky); false
+// when it misses the box. Keeps a segment of data far off the axes (a
+// solution blowing up to 1e48) from walking billions of pixels. A cut end is
+// put exactly on its edge and its other coordinate found from the slope, as
+// a + t (b - a) would cancel catastrophically when |b - a| is 1e50 pixels.
+static bool clip_segment(Point& a, Point& b, double x0, double y0, double x1, double y1) {
+  const double dx = b.x - a.x, dy = b.y - a.y;
+  const double p[4] = {-dx, dx, -dy, dy}, q[4] = {a.x - x0, x1 - a.x, a.y - y0, y1 - a.y};
+  const double edge[4] = {x0, x1, y0, y1};
+  double t0 = 0, t1 = 1;
+  int e0 = -1, e1 = -1;  // the edge that cut each end, if any
+  for (int i = 0; i < 4; ++i) {
+    if (p[i] == 0) {
+      if (q[i] < 0) return false;  // parallel to this edge and outside it
+      continue;
+    }
+    const double r = q[i] / p[i];
+    if (p[i] < 0 && r > t0) t0 = r, e0 = i;
+    if (p[i] > 0 && r < t1) t1 = r, e1 = i;
+    if (t0 > t1) return false;
+  }
+  const Point a0 = a;
+  auto on_edge = [&](int i) -> Point {
+    if (i < 2) return {edge[i], a0.y + (edge[i] - a0.x) * (dy / dx)};
+    return {a0.x + (edge[i] - a0.y) * (dx / dy), edge[i]};
+  };
+  if (e0 >= 0) a = on_edge(e0);
+  if (e1 >= 0) b = on_edge(e1);
+  return true;
+}
+
 void Canvas::mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b) {
   if (!std::isfinite(a.x + a.y + b.x + b.y)) return;
+  // Only the part within reach of the clip box (plus the half-width and a pixel) can show.
+  const double reach = width / 2 + 2;
+  if (!clip_segment(a, b, cx0_ - reach, cy0_ - reach, cx1_ + reach, cy1_ + reach)) return;
   const double h = width / 2, dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
   const double ux = len > 0 ? dx / len : 1, uy = len > 0 ? dy / len : 0;
   const int x0 = static_cast<int>(std::floor(std::max(cx0_, std::min(a.x, b.x) - h - 1)));

@@ -3,6 +3,7 @@
 // quiver and streamplot land where their data say; bad arguments throw.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +50,25 @@ TEST(Figure, LineIsDrawnWhereTheDataSay) {
   EXPECT_GE(count_in_column(img, x, red), 2);
   EXPECT_LE(count_in_column(img, x, red), 4);  // 2 pt at 100 dpi is ~2.8 px
   EXPECT_TRUE(near(img.pixel(x, static_cast<int>(v.fy(0.75))), {1, 1, 1, 1}));
+}
+
+TEST(Figure, HugeValuesAreClippedNotWalked) {
+  // A blown-up solution (lesson 13, C = 1.2) has values near 1e48: segments
+  // are clipped to the axes instead of rasterised over their whole length.
+  plot::Figure fig(4, 3, 100);
+  auto& ax = fig.ax();
+  ax.plot({0, 0.5, 1}, {-1e48, 1e48, -1e48}, {.color = "red", .linewidth = 2});  // crosses y = 0 at x = 0.25, 0.75
+  ax.plot({0, 1}, {2e48, 3e48}, {.color = "blue"});                                // entirely above: not drawn
+  ax.set_xlim(0, 1);
+  ax.set_ylim(-1, 1);
+  const auto start = std::chrono::steady_clock::now();
+  const plot::Image img = fig.render();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  const plot::View v = fig.view(0);
+  const plot::Color red{1, 0, 0, 1};
+  EXPECT_GE(count_in_column(img, static_cast<int>(v.fx(0.25)), red), 1);
+  EXPECT_GE(count_in_column(img, static_cast<int>(v.fx(0.75)), red), 1);
+  EXPECT_EQ(count_in_column(img, static_cast<int>(v.fx(0.5)), {0, 0, 1, 1}), 0);
 }
 
 TEST(Figure, NonFiniteValuesLeaveAGap) {
