@@ -49,10 +49,7 @@ TensorData sign(const TensorData& x) {
 }
 
 TensorData exp(const TensorData& x) {
-  return float_map(x, "exp", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return vmath::exp(v);
-    else return std::exp(v);
-  });
+  return float_map(x, "exp", [](auto v) { return vmath::exp(v); });
 }
 TensorData log(const TensorData& x) {
   return float_map(x, "log", [](auto v) {
@@ -61,17 +58,14 @@ TensorData log(const TensorData& x) {
   });
 }
 TensorData tanh(const TensorData& x) {
-  return float_map(x, "tanh", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return vmath::tanh(v);
-    else return std::tanh(v);
-  });
+  return float_map(x, "tanh", [](auto v) { return vmath::tanh(v); });
 }
 TensorData sigmoid(const TensorData& x) {
   return float_map(x, "sigmoid", [](auto v) {
     if constexpr (is_f32<decltype(v)>) {
       return vmath::sigmoid(v);
     } else {  // the same stable form as vmath::sigmoid: e = e^{-|x|} never overflows
-      double e = std::exp(-std::fabs(v)), s = 1 / (1 + e);
+      double e = vmath::exp(-std::fabs(v)), s = 1 / (1 + e);
       return v >= 0 ? s : e * s;
     }
   });

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
-// Float32 exp, log, tanh, sigmoid and erf that the compiler can vectorise.
+// exp, log, tanh, sigmoid and erf that the compiler can vectorise (Float32),
+// and exp and tanh for Float64.
 //
 // std::exp and friends are opaque library calls, so a loop over them runs one
 // element at a time. These are branch-free: range reduction with integer bit
 // tricks, a short polynomial, and special cases (inf, NaN, zero, denormals)
 // chosen with selects, which GCC turns into vector blends. Inside the loops of
 // loops.h (cloned for AVX-512 / AVX2 / baseline) they run 16 floats at a time.
-// Accuracy: within a few ulp of the correctly rounded result over the whole
-// float range (tests/tensor/test_elementwise.cpp holds them to std::).
-// Polynomials: Cephes (exp, log, tanh), erf fitted with mpmath.chebyfit.
-// Float64 keeps the std:: functions: their accuracy is what gradient checks need.
+// Accuracy: within 2 ulp of the correctly rounded result over the whole
+// range (tests/tensor/test_elementwise.cpp holds them to std::); Float64 within
+// 1.5 ulp, which finite-difference gradient checks cannot tell from std::.
+// Polynomials: Cephes (exp, log, tanh), erf fitted with mpmath.chebyfit,
+// Float64 exp by its Taylor series to degree 13 (error < 2^-60 on |r| <= ln2/2).
+// Float64 log, sin and the rest keep the std:: functions.
 #pragma once
 #include <bit>
 #include <cstdint>
@@ -22,18 +25,20 @@ namespace fluxion::vmath {
 FLUXION_VMATH float from_bits(uint32_t u) { return std::bit_cast<float>(u); }
 FLUXION_VMATH uint32_t to_bits(float f) { return std::bit_cast<uint32_t>(f); }
 FLUXION_VMATH float fabs(float x) { return from_bits(to_bits(x) & 0x7fffffffu); }
+FLUXION_VMATH double from_bits(uint64_t u) { return std::bit_cast<double>(u); }
+FLUXION_VMATH uint64_t to_bits(double d) { return std::bit_cast<uint64_t>(d); }
+FLUXION_VMATH double fabs(double x) { return from_bits(to_bits(x) & uint64_t{0x7fffffffffffffff}); }
 
-/// e^x.  x = n ln2 + r with |r| <= ln2/2;  e^x = 2^n e^r, e^r by a degree-7 polynomial.
-FLUXION_VMATH float exp(float x) {
-  // Beyond these bounds e^x is inf or 0 in float; NaN passes through both selects.
-  x = x > 89.0f ? 89.0f : x;
-  x = x < -104.0f ? -104.0f : x;
+/// The core of e^x: x = n ln2 + r with |r| <= ln2/2; returns e^r (a degree-7
+/// polynomial) and sets k = n, so that e^x = e^r 2^k. x must be finite and
+/// within [-104, 89].
+FLUXION_VMATH float exp_reduced(float x, int32_t& k) {
   // n = round(x / ln2): adding 1.5 * 2^23 rounds to an integer and leaves it
   // in the low mantissa bits, so n comes out as an int without a (UB-prone) cast.
   const float magic = 12582912.0f;
   float shifted = x * 1.44269504f + magic;
   float n = shifted - magic;
-  int32_t k = (int32_t)(to_bits(shifted) - to_bits(magic));
+  k = (int32_t)(to_bits(shifted) - to_bits(magic));
   // r = x - n ln2, with ln2 split in two so that n * 0.693359375 is exact (Cody-Waite).
   float r = x - n * 0.693359375f;
   r = r + n * 2.12194440e-4f;
@@ -43,11 +48,53 @@ FLUXION_VMATH float exp(float x) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.0f;
+  return p * (r * r) + r + 1.0f;
+}
+
+/// e^x = e^r 2^n (exp_reduced).
+FLUXION_VMATH float exp(float x) {
+  // Beyond these bounds e^x is inf or 0 in float; NaN passes through both selects.
+  x = x > 89.0f ? 89.0f : x;
+  x = x < -104.0f ? -104.0f : x;
+  int32_t k;
+  float p = exp_reduced(x, k);
   // 2^n as two normal factors 2^(n/2) 2^(n - n/2), so that results in the
   // denormal range (n < -126) and up to overflow come out right.
   int32_t k1 = k >> 1, k2 = k - k1;
   return p * from_bits((uint32_t)(k1 + 127) << 23) * from_bits((uint32_t)(k2 + 127) << 23);
+}
+
+/// Float64 e^r for x = n ln2 + r, |r| <= ln2/2, setting k = n (as the float version).
+FLUXION_VMATH double exp_reduced(double x, int64_t& k) {
+  const double magic = 6755399441055744.0;  // 1.5 * 2^52
+  double shifted = x * 1.4426950408889634 + magic;
+  double n = shifted - magic;
+  k = (int64_t)(to_bits(shifted) - to_bits(magic));
+  double r = x - n * 6.93145751953125e-1;  // ln2 = 0.693145751953125 + 1.42860682030941723212e-6
+  r = r - n * 1.42860682030941723212e-6;
+  double p = 1.0 / 6227020800.0;  // 1/13!, then by Horner down to 1/2!
+  p = p * r + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  return p * (r * r) + r + 1.0;
+}
+
+/// Float64 e^x = e^r 2^n, with the float version's two-factor scaling.
+FLUXION_VMATH double exp(double x) {
+  x = x > 709.8 ? 709.8 : x;  // e^709.8 overflows to inf, e^-746 rounds to 0; NaN passes
+  x = x < -746.0 ? -746.0 : x;
+  int64_t k;
+  double p = exp_reduced(x, k);
+  int64_t k1 = k >> 1, k2 = k - k1;
+  return p * from_bits((uint64_t)(k1 + 1023) << 52) * from_bits((uint64_t)(k2 + 1023) << 52);
 }
 
 /// ln x.  x = m 2^e with m in [sqrt(1/2), sqrt 2);  ln x = e ln2 + ln(1 + f), f = m - 1.
@@ -82,6 +129,8 @@ FLUXION_VMATH float log(float x) {
 }
 
 /// tanh x: an odd polynomial for |x| < 0.625, else 1 - 2 / (e^{2|x|} + 1); then x's sign.
+/// Past |x| = 9.1 tanh rounds to 1, so e^{2|x|} is taken at min(|x|, 10): it
+/// neither overflows nor underflows and needs only one scale factor 2^n.
 FLUXION_VMATH float tanh(float x) {
   float a = fabs(x), z = a * a;
   float small = -5.70498872745e-3f;
@@ -90,9 +139,29 @@ FLUXION_VMATH float tanh(float x) {
   small = small * z + 1.33314422036e-1f;
   small = small * z - 3.33332819422e-1f;
   small = small * z * a + a;
-  float large = 1.0f - 2.0f / (exp(2.0f * a) + 1.0f);  // e^{2|x|} = inf gives exactly 1
-  float r = a < 0.625f ? small : large;                  // NaN takes `large`, which is NaN
+  int32_t k;
+  float e = exp_reduced(2.0f * (a < 10.0f ? a : 10.0f), k);  // NaN takes 10; restored below
+  e = e * from_bits((uint32_t)(k + 127) << 23);
+  float large = 1.0f - 2.0f / (e + 1.0f);
+  float r = a < 0.625f ? small : large;
+  r = x != x ? x : r;
   return from_bits(to_bits(r) | (to_bits(x) & 0x80000000u));  // tanh(-x) = -tanh(x), also for -0
+}
+
+/// Float64 tanh: Cephes' rational x + x z P(z)/Q(z), z = x², for |x| < 0.625,
+/// else 1 - 2 / (e^{2|x|} + 1) with |x| capped at 22 (past 19 tanh rounds to 1).
+FLUXION_VMATH double tanh(double x) {
+  double a = fabs(x), z = a * a;
+  double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
+  double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
+  double small = a + a * z * p / q;
+  int64_t k;
+  double e = exp_reduced(2.0 * (a < 22.0 ? a : 22.0), k);  // NaN takes 22; restored below
+  e = e * from_bits((uint64_t)(k + 1023) << 52);
+  double large = 1.0 - 2.0 / (e + 1.0);
+  double r = a < 0.625 ? small : large;
+  r = x != x ? x : r;
+  return from_bits(to_bits(r) | (to_bits(x) & uint64_t{0x8000000000000000}));
 }
 
 /// sigmoid x = 1 / (1 + e^-x), computed stably: with e = e^{-|x|} <= 1 nothing

@@ -5,6 +5,7 @@
 // std:: over the whole float range, in ulps.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -306,6 +307,54 @@ TEST(Vmath, Float32WithinFewUlpsEverywhere) {
   EXPECT_LE(worst_ulps(k::erf, [](double x) { return std::erf(x); }), 4);
 }
 
+// Float64 exp and tanh against long double references: random bit patterns
+// (all exponents, both signs) up to |x| = 800, a dense sweep of [-30, 30] where
+// tanh's two branches meet, and the special values.
+double worst_ulps64(TensorData (*kernel)(const TensorData&), long double (*ref)(long double)) {
+  std::vector<double> xs;
+  std::mt19937_64 gen(7);
+  while (xs.size() < 200000) {
+    double d = std::bit_cast<double>(gen());
+    if (std::fabs(d) < 800) xs.push_back(d);
+  }
+  for (int i = -300000; i <= 300000; ++i) xs.push_back(i * 1e-4 + 1.234e-6);
+  for (double d : {0.0, -0.0, 0.625, -0.625, 22.0, 709.7, 709.9, -745.0, -746.0, 1e-310, (double)INFINITY, -(double)INFINITY, (double)NAN})
+    xs.push_back(d);
+  TensorData x = TensorData::empty({(int64_t)xs.size()}, Float64);
+  std::memcpy(x.data<double>(), xs.data(), xs.size() * 8);
+  TensorData y = kernel(x);
+  double worst = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    double got = y.data<double>()[i];
+    long double want = ref(xs[i]);
+    double w = (double)want, e;
+    if (std::isnan(w)) e = std::isnan(got) ? 0 : inf;
+    else if (std::isinf(w) || std::isinf(got)) e = got == w ? 0 : inf;
+    else e = (double)(std::fabs((long double)got - want) /
+                      (std::fabs(w) < std::numeric_limits<double>::min() ? std::numeric_limits<double>::denorm_min()
+                                                                         : std::nextafter(std::fabs(w), INFINITY) - std::fabs(w)));
+    EXPECT_LE(e, 2.0) << "x = " << xs[i] << " got " << got;
+    worst = std::max(worst, e);
+  }
+  return worst;
+}
+
+TEST(Vmath, Float64ExpAndTanhWithinOneAndAHalfUlps) {
+  EXPECT_LE(worst_ulps64(k::exp, [](long double x) { return std::exp(x); }), 1.5);
+  EXPECT_LE(worst_ulps64(k::tanh, [](long double x) { return std::tanh(x); }), 1.5);
+  namespace vm = fluxion::vmath;
+  EXPECT_EQ(vm::exp(0.0), 1.0);
+  EXPECT_EQ(vm::exp(-1000.0), 0.0);
+  double dinf = INFINITY, dnan = NAN;
+  EXPECT_EQ(vm::exp(1000.0), dinf);
+  EXPECT_EQ(vm::tanh(dinf), 1.0);
+  EXPECT_EQ(vm::tanh(-dinf), -1.0);
+  EXPECT_EQ(vm::tanh(20.0), 1.0);
+  EXPECT_TRUE(std::signbit(vm::tanh(-0.0)));
+  EXPECT_TRUE(std::isnan(vm::tanh(dnan)));
+  EXPECT_TRUE(std::isnan(vm::exp(dnan)));
+}
+
 TEST(Vmath, SpecialValuesExactly) {
   namespace vm = fluxion::vmath;
   float finf = INFINITY;
@@ -324,6 +373,7 @@ TEST(Vmath, SpecialValuesExactly) {
   EXPECT_NEAR(vm::log(std::numeric_limits<float>::denorm_min()), std::log(1.4012984643e-45), 1e-5);
   EXPECT_EQ(vm::tanh(finf), 1.0f);
   EXPECT_EQ(vm::tanh(-finf), -1.0f);
+  EXPECT_EQ(vm::tanh(9.5f), 1.0f);
   EXPECT_TRUE(std::signbit(vm::tanh(-0.0f)));
   EXPECT_TRUE(std::isnan(vm::tanh(NAN)));
   EXPECT_EQ(vm::sigmoid(finf), 1.0f);
