@@ -7,6 +7,7 @@
 
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
+#include "tensor/kernels/small_gemm.h"
 
 extern "C" char* openblas_get_corename(void);
 extern "C" int openblas_get_parallel(void);
@@ -59,9 +60,24 @@ static BlasMat as_blas(const TensorData& m) {
   return {contiguous(m), false, std::max<int64_t>(m.shape[1], 1)};
 }
 
+// out[n, m] = op(a) op(b), op = transpose where ta / tb, leading dims lda / ldb.
+// Small products go to small_gemm (b copied row-major first when it is not),
+// the rest to OpenBLAS.
 template <class T>
 static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
                       int64_t ldb, T* out) {
+  if (small_gemm_pays<T>(n, m, k)) {
+    TensorData packed;
+    if (tb || ldb != m) {  // b as a contiguous [k, m]
+      packed = TensorData::empty({k, m}, dtype_of<T>());
+      T* pb = packed.data<T>();
+      for (int64_t p = 0; p < k; ++p)
+        for (int64_t j = 0; j < m; ++j) pb[p * m + j] = tb ? b[j * ldb + p] : b[p * ldb + j];
+      b = pb;
+    }
+    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, b, out);
+    return;
+  }
   auto oa = ta ? CblasTrans : CblasNoTrans, ob = tb ? CblasTrans : CblasNoTrans;
   if constexpr (std::is_same_v<T, float>) cblas_sgemm(CblasRowMajor, oa, ob, n, m, k, 1.0f, a, lda, b, ldb, 0.0f, out, m);
   else cblas_dgemm(CblasRowMajor, oa, ob, n, m, k, 1.0, a, lda, b, ldb, 0.0, out, m);

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "fluxion.h"
+#include "tensor/kernels/loops.h"
 #include "tensor/kernels/matmul.h"
 
 namespace fx = fluxion;
@@ -271,6 +272,31 @@ TEST(Matmul, BlasMatchesNaiveOnRandomShapesAndLayouts) {
       expect_matches_naive(wide.as_strided({n, k}, {2 * k + 1, 2}, 1), b, tol);
     }
   }
+}
+
+// Products small enough for small_gemm (rows at least a 512-bit vector wide),
+// with ragged edges (n % 4, m % panel), transposed and strided operands, and
+// one big enough to be split across threads.
+TEST(Matmul, SmallGemmMatchesNaive) {
+  uint32_t seed = 0;
+  for (fx::DType dt : {fx::Float64, fx::Float32})
+    for (int64_t n : {1, 4, 7, 13})
+      for (int64_t m : {8, 16, 17, 64, 70})
+        for (int64_t k : {1, 3, 65}) {
+          double tol = dt == fx::Float64 ? 1e-12 : 1e-4;
+          ++seed;
+          fx::TensorData a = random({n, k}, dt, seed).tensor_data(), b = random({k, m}, dt, seed + 1000).tensor_data();
+          expect_matches_naive(a, b, tol);
+          fx::TensorData at = random({k, n}, dt, seed).tensor_data(), bt = random({m, k}, dt, seed + 1000).tensor_data();
+          expect_matches_naive(at.as_strided({n, k}, {1, n}, 0), bt.as_strided({k, m}, {1, k}, 0), tol);
+          fx::TensorData wide = random({k, 2 * m}, dt, seed + 7).tensor_data();
+          expect_matches_naive(a, wide.as_strided({k, m}, {2 * m, 1}, 1), tol);  // b with leading dim 2m
+        }
+  int threads = fx::kernels::num_threads();
+  fx::kernels::set_num_threads(2);
+  expect_matches_naive(random({256, 64}, fx::Float32, 1).tensor_data(), random({64, 64}, fx::Float32, 2).tensor_data(), 1e-3);
+  expect_matches_naive(random({37, 129}, fx::Float64, 3).tensor_data(), random({129, 40}, fx::Float64, 4).tensor_data(), 1e-12);
+  fx::kernels::set_num_threads(threads);
 }
 
 TEST(Matmul, BatchedBroadcastAndOneDim) {
