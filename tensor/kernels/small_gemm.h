@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // A register-blocked gemm for the small products of small networks.
 //
-// OpenBLAS is the right tool for big matrices, but on products like
-// [256, 64] @ [64, 64] (a hidden layer of a small MLP) its call and packing
-// overhead and, where it falls back to generic kernels, its vector width
-// leave most of the machine idle. This loop keeps a 4 x (4 vectors) block of
+// OpenBLAS is the right tool for big matrices, and with its AVX2 / AVX-512
+// kernels for small ones too. But on a CPU it does not recognise it falls back
+// to SSE3 kernels, and products like [256, 64] @ [64, 64] (a hidden layer of a
+// small MLP) then leave most of the machine idle (matmul.cpp decides). This loop keeps a 4 x (4 vectors) block of
 // C in registers, broadcasts four A values and streams one row of B per step:
 // GCC vectorises the inner loop and target_clones (loops.h) builds it for
 // AVX-512, AVX2 and baseline x86-64.

@@ -5,13 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
 
 #include "fluxion.h"
+#include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/matmul.h"
+#include "tensor/kernels/small_gemm.h"
 
 namespace fx = fluxion;
 namespace la = fluxion::linalg;
@@ -297,6 +300,22 @@ TEST(Matmul, SmallGemmMatchesNaive) {
   expect_matches_naive(random({256, 64}, fx::Float32, 1).tensor_data(), random({64, 64}, fx::Float32, 2).tensor_data(), 1e-3);
   expect_matches_naive(random({37, 129}, fx::Float64, 3).tensor_data(), random({129, 40}, fx::Float64, 4).tensor_data(), 1e-12);
   fx::kernels::set_num_threads(threads);
+}
+
+// small_gemm itself, whichever path matmul takes under this OPENBLAS_CORETYPE.
+TEST(Matmul, SmallGemmKernelDirectly) {
+  for (auto [n, m, k] : {std::array<int64_t, 3>{5, 16, 3}, {9, 70, 33}, {4, 64, 1}, {1, 17, 65}}) {
+    fx::TensorData a = random({n, k}, fx::Float32, 1).tensor_data(), b = random({k, m}, fx::Float32, 2).tensor_data();
+    fx::TensorData c = fx::TensorData::empty({n, m}, fx::Float32);
+    fx::kernels::small_gemm<float>(n, m, k, a.data<float>(), k, 1, b.data<float>(), c.data<float>());
+    EXPECT_LT(max_abs_diff(fx::Tensor(c), fx::Tensor(fx::kernels::matmul_naive(a, b))), 1e-4);
+    namespace k_ = fx::kernels;
+    fx::TensorData a64 = k_::to_dtype(a, fx::Float64), b64 = k_::to_dtype(b, fx::Float64);
+    fx::TensorData at64 = k_::contiguous(a64.as_strided({k, n}, {1, k}, 0));  // a stored transposed: A(i, p) at p * n + i
+    fx::TensorData d = fx::TensorData::empty({n, m}, fx::Float64);
+    fx::kernels::small_gemm<double>(n, m, k, at64.data<double>(), 1, n, b64.data<double>(), d.data<double>());
+    EXPECT_LT(max_abs_diff(fx::Tensor(d), fx::Tensor(fx::kernels::matmul_naive(a64, b64))), 1e-12);
+  }
 }
 
 TEST(Matmul, BatchedBroadcastAndOneDim) {
