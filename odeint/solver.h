@@ -51,6 +51,10 @@ double initial_step(const StateFunc& f, double t0, const State& y0, const State&
 
 /// The PI step-size controller: Hairer's dopri5 exponents; safety 0.85 measured on
 /// ode_vdp (1268 evaluations at error 4.9e-6, against 1334 at 6.8e-6 with 0.9).
+/// Hairer seeds the previous error ratio with 1e-4, which damps the first
+/// growth by 0.69; seeded with 1 the first step grows as an I controller would:
+/// ode_spiral_train's short windows take 26 evaluations instead of 32, ode_vdp
+/// is unchanged.
 class Controller {
  public:
   explicit Controller(int order) : expo_(1.0 / order - 0.75 * beta_) {}
@@ -60,7 +64,7 @@ class Controller {
  private:
   static constexpr double beta_ = 0.04, safety_ = 0.85, fac_min_ = 0.2, fac_max_ = 10.0;
   double expo_;
-  double prev_ratio_ = 1e-4;
+  double prev_ratio_ = 1.0;  // no memory term before the first accepted step
   bool last_rejected_ = false;
 };
 
