@@ -38,7 +38,7 @@ struct FlatMlp {
       off += out * in;
       Tensor b = p.slice(0, off, off + out);
       off += out;
-      h = h.matmul(W.t()) + b;
+      h = linear(h, W, b);  // as the peer's F.linear
       if (i + 2 < sizes.size()) h = h.tanh();
     }
     Tensor d = h - y;
