@@ -89,15 +89,16 @@ template <class T>
 static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
                       int64_t ldb, T* out) {
   if (blas_is_narrow() && small_gemm_pays<T>(n, m, k)) {
+    int64_t ldp = small_gemm_ldb<T>(m);
     TensorData packed;
-    if (tb || ldb != m) {  // b as a contiguous [k, m]
-      packed = TensorData::empty({k, m}, dtype_of<T>());
+    if (tb || ldb != ldp) {  // b as a row-major [k, ldp], zero past column m
+      packed = TensorData::empty({k, ldp}, dtype_of<T>());
       T* pb = packed.data<T>();
       for (int64_t p = 0; p < k; ++p)
-        for (int64_t j = 0; j < m; ++j) pb[p * m + j] = tb ? b[j * ldb + p] : b[p * ldb + j];
+        for (int64_t j = 0; j < ldp; ++j) pb[p * ldp + j] = j >= m ? T(0) : tb ? b[j * ldb + p] : b[p * ldb + j];
       b = pb;
     }
-    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, b, out);
+    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldp, out);
     return;
   }
   auto oa = ta ? CblasTrans : CblasNoTrans, ob = tb ? CblasTrans : CblasNoTrans;

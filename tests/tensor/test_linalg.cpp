@@ -277,14 +277,14 @@ TEST(Matmul, BlasMatchesNaiveOnRandomShapesAndLayouts) {
   }
 }
 
-// Products small enough for small_gemm (rows at least a 512-bit vector wide),
+// Products small enough for small_gemm (when OpenBLAS runs its generic kernels),
 // with ragged edges (n % 4, m % panel), transposed and strided operands, and
 // one big enough to be split across threads.
 TEST(Matmul, SmallGemmMatchesNaive) {
   uint32_t seed = 0;
   for (fx::DType dt : {fx::Float64, fx::Float32})
     for (int64_t n : {1, 4, 7, 13})
-      for (int64_t m : {8, 16, 17, 64, 70})
+      for (int64_t m : {1, 3, 8, 16, 17, 64, 70})
         for (int64_t k : {1, 3, 65}) {
           double tol = dt == fx::Float64 ? 1e-12 : 1e-4;
           ++seed;
@@ -304,17 +304,25 @@ TEST(Matmul, SmallGemmMatchesNaive) {
 
 // small_gemm itself, whichever path matmul takes under this OPENBLAS_CORETYPE.
 TEST(Matmul, SmallGemmKernelDirectly) {
-  for (auto [n, m, k] : {std::array<int64_t, 3>{5, 16, 3}, {9, 70, 33}, {4, 64, 1}, {1, 17, 65}}) {
+  namespace k_ = fx::kernels;
+  // B padded to small_gemm_ldb columns, the padding filled with NaN: it must never reach C.
+  auto padded = [](const fx::TensorData& b, int64_t ld) {
+    fx::TensorData out = k_::full({b.shape[0], ld}, NAN, b.dtype);
+    k_::copy_(out.as_strided(b.shape, {ld, 1}, 0), b);
+    return out;
+  };
+  for (auto [n, m, k] : {std::array<int64_t, 3>{5, 16, 3}, {9, 70, 33}, {4, 64, 1}, {1, 17, 65}, {6, 130, 7}}) {
     fx::TensorData a = random({n, k}, fx::Float32, 1).tensor_data(), b = random({k, m}, fx::Float32, 2).tensor_data();
     fx::TensorData c = fx::TensorData::empty({n, m}, fx::Float32);
-    fx::kernels::small_gemm<float>(n, m, k, a.data<float>(), k, 1, b.data<float>(), c.data<float>());
-    EXPECT_LT(max_abs_diff(fx::Tensor(c), fx::Tensor(fx::kernels::matmul_naive(a, b))), 1e-4);
-    namespace k_ = fx::kernels;
+    fx::TensorData bp = padded(b, k_::small_gemm_ldb<float>(m));
+    k_::small_gemm<float>(n, m, k, a.data<float>(), k, 1, bp.data<float>(), bp.shape[1], c.data<float>());
+    EXPECT_LT(max_abs_diff(fx::Tensor(c), fx::Tensor(k_::matmul_naive(a, b))), 1e-4);
     fx::TensorData a64 = k_::to_dtype(a, fx::Float64), b64 = k_::to_dtype(b, fx::Float64);
     fx::TensorData at64 = k_::contiguous(a64.as_strided({k, n}, {1, k}, 0));  // a stored transposed: A(i, p) at p * n + i
+    fx::TensorData bp64 = padded(b64, k_::small_gemm_ldb<double>(m));
     fx::TensorData d = fx::TensorData::empty({n, m}, fx::Float64);
-    fx::kernels::small_gemm<double>(n, m, k, at64.data<double>(), 1, n, b64.data<double>(), d.data<double>());
-    EXPECT_LT(max_abs_diff(fx::Tensor(d), fx::Tensor(fx::kernels::matmul_naive(a64, b64))), 1e-12);
+    k_::small_gemm<double>(n, m, k, at64.data<double>(), 1, n, bp64.data<double>(), bp64.shape[1], d.data<double>());
+    EXPECT_LT(max_abs_diff(fx::Tensor(d), fx::Tensor(k_::matmul_naive(a64, b64))), 1e-12);
   }
 }
 
