@@ -82,6 +82,29 @@ static bool blas_is_narrow() {
   return narrow;
 }
 
+// A [rows, cols] matrix (stored transposed when `trans`) as small_gemm wants its
+// B: row-major with leading dim small_gemm_ldb(cols), zero past column `cols`.
+// Already so (row-major, cols a whole number of vectors): b itself, no copy.
+template <class T>
+struct PaddedRows {
+  PaddedRows(const T* b, int64_t rows, int64_t cols, int64_t ldb, bool trans) : ld(small_gemm_ldb<T>(cols)), p(b) {
+    if (!trans && ldb == cols && cols == ld) return;
+    copy = TensorData::empty({rows, ld}, dtype_of<T>());
+    T* pb = copy.data<T>();
+    for (int64_t r = 0; r < rows; ++r) {
+      if (trans)
+        for (int64_t j = 0; j < cols; ++j) pb[r * ld + j] = b[j * ldb + r];
+      else
+        std::copy(b + r * ldb, b + r * ldb + cols, pb + r * ld);
+      std::fill(pb + r * ld + cols, pb + (r + 1) * ld, T(0));
+    }
+    p = pb;
+  }
+  int64_t ld;
+  const T* p;
+  TensorData copy;
+};
+
 // out[n, m] = op(a) op(b), op = transpose where ta / tb, leading dims lda / ldb.
 // Small products go to small_gemm when OpenBLAS's kernels are narrow (b copied
 // row-major first when it is not), the rest to OpenBLAS.
@@ -89,16 +112,22 @@ template <class T>
 static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
                       int64_t ldb, T* out) {
   if (blas_is_narrow() && small_gemm_pays<T>(n, m, k)) {
-    int64_t ldp = small_gemm_ldb<T>(m);
-    TensorData packed;
-    if (tb || ldb != ldp) {  // b as a row-major [k, ldp], zero past column m
-      packed = TensorData::empty({k, ldp}, dtype_of<T>());
-      T* pb = packed.data<T>();
-      for (int64_t p = 0; p < k; ++p)
-        for (int64_t j = 0; j < ldp; ++j) pb[p * ldp + j] = j >= m ? T(0) : tb ? b[j * ldb + p] : b[p * ldb + j];
-      b = pb;
+    constexpr int64_t L = 64 / sizeof(T);
+    if (m < L && !ta && tb) {  // x @ w^T with few rows in w: dot products of rows
+      small_gemm_dots<T>(n, m, k, a, lda, b, ldb, out);
+      return;
     }
-    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldp, out);
+    if (m < L && ta && !tb && n >= L) {  // g^T @ x with narrow x: C^T = x^T g, wide along n
+      TensorData ct = TensorData::empty({m, n}, dtype_of<T>());
+      PaddedRows<T> at(a, k, n, lda, false);
+      small_gemm<T>(m, n, k, b, 1, ldb, at.p, at.ld, ct.data<T>());
+      const T* pc = ct.data<T>();
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < m; ++j) out[i * m + j] = pc[j * n + i];
+      return;
+    }
+    PaddedRows<T> bp(b, k, m, ldb, tb);
+    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, bp.p, bp.ld, out);
     return;
   }
   auto oa = ta ? CblasTrans : CblasNoTrans, ob = tb ? CblasTrans : CblasNoTrans;

@@ -93,6 +93,28 @@ FLUXION_SIMD_CLONES void small_gemm_rows(int64_t i0, int64_t i1, int64_t m, int6
   }
 }
 
+/// C[n, m] = A[n, k] B[m, k]^T with contiguous rows of A and B (leading dims lda, ldb):
+/// for narrow m (a layer with one or two outputs) every C[i, j] is one dot product
+/// along k, vectorised over k instead of wasting the lanes of a padded B.
+template <class T>
+FLUXION_SIMD_CLONES void small_gemm_dots(int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
+                                         int64_t ldb, T* c) {
+  typedef T V __attribute__((vector_size(64)));
+  typedef T VU __attribute__((vector_size(64), aligned(alignof(T)), may_alias));
+  constexpr int L = 64 / sizeof(T);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < m; ++j) {
+      const T *x = a + i * lda, *y = b + j * ldb;
+      V acc = {};
+      int64_t p = 0;
+      for (; p + L <= k; p += L) acc += *(const VU*)(x + p) * *(const VU*)(y + p);
+      T sum = 0;
+      for (int l = 0; l < L; ++l) sum += acc[l];
+      for (; p < k; ++p) sum += x[p] * y[p];
+      c[i * m + j] = sum;
+    }
+}
+
 /// small_gemm_rows over all n rows, split across threads in blocks of 4 rows
 /// once each thread gets at least 2^19 multiply-adds (about 10 us of work):
 /// below that, waking a second thread costs more than it saves.

@@ -283,7 +283,7 @@ TEST(Matmul, BlasMatchesNaiveOnRandomShapesAndLayouts) {
 TEST(Matmul, SmallGemmMatchesNaive) {
   uint32_t seed = 0;
   for (fx::DType dt : {fx::Float64, fx::Float32})
-    for (int64_t n : {1, 4, 7, 13})
+    for (int64_t n : {1, 4, 7, 13, 40})
       for (int64_t m : {1, 3, 8, 16, 17, 64, 70})
         for (int64_t k : {1, 3, 65}) {
           double tol = dt == fx::Float64 ? 1e-12 : 1e-4;
@@ -292,6 +292,8 @@ TEST(Matmul, SmallGemmMatchesNaive) {
           expect_matches_naive(a, b, tol);
           fx::TensorData at = random({k, n}, dt, seed).tensor_data(), bt = random({m, k}, dt, seed + 1000).tensor_data();
           expect_matches_naive(at.as_strided({n, k}, {1, n}, 0), bt.as_strided({k, m}, {1, k}, 0), tol);
+          expect_matches_naive(at.as_strided({n, k}, {1, n}, 0), b, tol);  // g^T @ x
+          expect_matches_naive(a, bt.as_strided({k, m}, {1, k}, 0), tol);  // x @ w^T
           fx::TensorData wide = random({k, 2 * m}, dt, seed + 7).tensor_data();
           expect_matches_naive(a, wide.as_strided({k, m}, {2 * m, 1}, 1), tol);  // b with leading dim 2m
         }
