@@ -116,13 +116,14 @@ FLUXION_SIMD_CLONES void small_gemm_dots(int64_t n, int64_t m, int64_t k, const 
 }
 
 /// small_gemm_rows over all n rows, split across threads in blocks of 4 rows
-/// once each thread gets at least 2^19 multiply-adds (about 10 us of work):
-/// below that, waking a second thread costs more than it saves.
+/// once each thread gets at least 2^20 multiply-adds (about 10 us of work):
+/// below that, waking a second thread costs more than it saves, and on a
+/// shared VM a stalled second vCPU can cost milliseconds.
 template <class T>
 void small_gemm(int64_t n, int64_t m, int64_t k, const T* a, int64_t sa_i, int64_t sa_p, const T* b, int64_t ldb,
                 T* c) {
   int64_t blocks = (n + 3) / 4, per_block = 4 * m * k;
-  parallel_for(blocks, std::max<int64_t>(1, (int64_t{1} << 19) / per_block), [&](int64_t b0, int64_t b1) {
+  parallel_for(blocks, std::max<int64_t>(1, (int64_t{1} << 20) / per_block), [&](int64_t b0, int64_t b1) {
     small_gemm_rows(b0 * 4, std::min(n, b1 * 4), m, k, a, sa_i, sa_p, b, ldb, c);
   });
 }
