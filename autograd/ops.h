@@ -55,6 +55,8 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor sub(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor mul(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor div(const Tensor& a, const Tensor& b);
+/// input + value * t1 * t2 in one op and one pass (torch.addcmul); all three broadcast
+[[nodiscard]] Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, double value = 1);
 [[nodiscard]] Tensor neg(const Tensor& x);
 [[nodiscard]] Tensor pow(const Tensor& x, double exponent);
 [[nodiscard]] Tensor pow(const Tensor& x, const Tensor& exponent);

@@ -123,6 +123,7 @@ class Tensor {
   [[nodiscard]] Tensor sub(const Tensor& other) const;
   [[nodiscard]] Tensor mul(const Tensor& other) const;
   [[nodiscard]] Tensor div(const Tensor& other) const;
+  [[nodiscard]] Tensor addcmul(const Tensor& t1, const Tensor& t2, double value = 1) const;
   [[nodiscard]] Tensor maximum(const Tensor& other) const;
   [[nodiscard]] Tensor minimum(const Tensor& other) const;
   [[nodiscard]] Tensor atan2(const Tensor& other) const;

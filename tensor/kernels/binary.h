@@ -10,6 +10,8 @@ TensorData add(const TensorData& a, const TensorData& b);
 TensorData sub(const TensorData& a, const TensorData& b);
 TensorData mul(const TensorData& a, const TensorData& b);
 TensorData div(const TensorData& a, const TensorData& b);
+/// input + value * t1 * t2 in one pass, all three broadcast together (torch.addcmul); float dtypes.
+TensorData addcmul(const TensorData& input, const TensorData& t1, const TensorData& t2, double value);
 /// The larger / smaller of a and b; NaN in either gives NaN (as PyTorch).
 TensorData maximum(const TensorData& a, const TensorData& b);
 TensorData minimum(const TensorData& a, const TensorData& b);

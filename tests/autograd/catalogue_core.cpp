@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Catalogue cases for the core ops the foundation defines: arithmetic,
-// exp/log/sin/cos/tanh, sum/mean/sum_to, reshape/expand/transpose, matmul, linear, to.
+// exp/log/sin/cos/tanh, sum/mean/sum_to, reshape/expand/transpose, matmul, linear, addcmul, to.
 #include <cmath>
 
 #include "catalogue.h"
@@ -57,6 +57,8 @@ const bool registered = catalogue::add({
                 {{2, 1, 3, 4}, {5, 4, 2}}, {{0, 4}, {4, 3}}}},
     {.name = "linear", .fn = [](const Args& x) { return fluxion::linear(x[0], x[1], x[2]).tanh(); },
      .shapes = {{{3, 4}, {2, 4}, {2}}, {{4}, {2, 4}, {2}}, {{2, 3, 4}, {5, 4}, {5}}, {{0, 4}, {3, 4}, {3}}}},
+    {.name = "addcmul", .fn = [](const Args& x) { return fluxion::addcmul(x[0], x[1], x[2], 0.75).sin(); },
+     .shapes = {{{3, 4}, {3, 4}, {3, 4}}, {{3, 1}, {4}, {2, 3, 4}}, {{}, {2, 3}, {3}}, {{0, 2}, {2}, {1, 2}}}},
     {.name = "linear_no_bias", .fn = [](const Args& x) { return fluxion::linear(x[0], x[1]).sin(); },
      .shapes = {{{3, 4}, {2, 4}}, {{4}, {2, 4}}, {{2, 1, 4}, {3, 4}}}},
 });

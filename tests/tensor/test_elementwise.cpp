@@ -230,6 +230,30 @@ TEST(ElementwiseKernels, WhereBroadcastsAllThree) {
   EXPECT_EQ(k::where(make({}, {0}), make({}, {0}), make({1}, {})).shape, (Shape{0}));
 }
 
+TEST(ElementwiseKernels, AddcmulBroadcastsAllThree) {
+  // flat path (all contiguous, one shape) against x + v a b in double
+  for (DType dtype : {Float64, Float32}) {
+    std::vector<double> xv = random_values(40, -2, 2, 1), av = random_values(40, -2, 2, 2), bv = random_values(40, -2, 2, 3);
+    TensorData x = make(xv, {40}, dtype), a = make(av, {40}, dtype), b = make(bv, {40}, dtype);
+    std::vector<double> y = values(k::addcmul(x, a, b, 0.5)), xr = values(x), ar = values(a), br = values(b);
+    double eps = dtype == Float64 ? 4e-16 : 2e-7;  // a few roundings of the terms (FMA may fuse them)
+    for (size_t i = 0; i < y.size(); ++i) {
+      double term = 0.5 * ar[i] * br[i];
+      EXPECT_NEAR(y[i], xr[i] + term, eps * (std::fabs(xr[i]) + 2 * std::fabs(term))) << i;
+    }
+  }
+  // broadcast and strided: [3, 1] + v [4] [2, 3, 4]-transposed pieces
+  TensorData x = make({1, 2, 3}, {3, 1}), a = make({1, 10, 100, 1000}, {4}), b = make({2}, {});
+  EXPECT_EQ(values(k::addcmul(x, a, b, 0.5)),
+            (std::vector<double>{2, 11, 101, 1001, 3, 12, 102, 1002, 4, 13, 103, 1003}));
+  TensorData m = make({1, 2, 3, 4, 5, 6}, {3, 2});
+  EXPECT_EQ(values(k::addcmul(make({0}, {}), transposed(m), make({1, 1, 1}, {3}), 1)), values(k::contiguous(transposed(m))));
+  EXPECT_EQ(k::addcmul(make({}, {0}), make({1}, {1}), make({2}, {}), 1).shape, (Shape{0}));
+  EXPECT_THROW(k::addcmul(x, make({1, 2, 3, 4}, {4}, Float32), b, 1), Error);   // mixed dtypes
+  EXPECT_THROW(k::addcmul(make({1, 2}, {2}), make({1, 2, 3}, {3}), b, 1), Error);  // shapes do not broadcast
+  EXPECT_THROW(k::addcmul(make({1}, {1}, Int64), make({1}, {1}, Int64), make({1}, {1}, Int64), 1), Error);
+}
+
 TEST(ElementwiseKernels, InPlace) {
   TensorData x = make({1, 2, 3, 4, 5, 6}, {2, 3});
   uint64_t v0 = x.storage->version;
