@@ -3,7 +3,6 @@
 #include "tensor/kernels/binary.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include "tensor/kernels/copy.h"
@@ -45,38 +44,14 @@ TensorData sub(const TensorData& a, const TensorData& b) {
 TensorData mul(const TensorData& a, const TensorData& b) {
   return same_type_zip(a, b, "mul", [](auto x, auto y) { return x * y; });
 }
-template <class T>
-FLUXION_SIMD_CLONES static void flat_addcmul(T* y, const T* x, const T* a, const T* b, T v, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = x[i] + v * a[i] * b[i];
-}
-
 TensorData addcmul(const TensorData& input, const TensorData& t1, const TensorData& t2, double value) {
   check(input.dtype == t1.dtype && t1.dtype == t2.dtype, "addcmul: dtypes ", dtype_name(input.dtype), ", ",
         dtype_name(t1.dtype), " and ", dtype_name(t2.dtype), " differ; convert with .to(dtype)");
-  Shape shape = broadcast_shapes(broadcast_shapes(input.shape, t1.shape, "addcmul"), t2.shape, "addcmul");
-  TensorData y = TensorData::empty(shape, input.dtype);
-  int64_t n = y.numel();
-  dispatch_float(input.dtype, "addcmul", [&](auto tag) {
+  return dispatch_float(input.dtype, "addcmul", [&](auto tag) {
     using T = decltype(tag);
-    T* py = y.data<T>();
-    const T *px = input.data<T>(), *pa = t1.data<T>(), *pb = t2.data<T>();
     const T v = static_cast<T>(value);
-    auto dense = [&](const TensorData& t) { return t.is_contiguous() && t.shape == shape; };
-    if (dense(input) && dense(t1) && dense(t2)) {
-      parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_addcmul(py + s, px + s, pa + s, pb + s, v, e - s); });
-      return;
-    }
-    int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
-    std::array<Shape, 4> st{y.strides, broadcast_strides(input, shape), broadcast_strides(t1, shape),
-                            broadcast_strides(t2, shape)};
-    parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
-      for_each_row<4>(shape, st, {0, 0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
-        for (int64_t i = 0; i < len; ++i)
-          py[off[0] + i] = px[off[1] + i * step[1]] + v * pa[off[2] + i * step[2]] * pb[off[3] + i * step[3]];
-      });
-    });
+    return zip3<T, T, T, T>(input, t1, t2, "addcmul", [v](T x, T a, T b) { return x + v * a * b; });
   });
-  return y;
 }
 
 TensorData div(const TensorData& a, const TensorData& b) {

@@ -47,41 +47,16 @@ TensorData isnan(const TensorData& x) {
   });
 }
 
-template <class C, class T>
-FLUXION_SIMD_CLONES static void flat_where(T* y, const C* c, const T* a, const T* b, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = c[i] != 0 ? a[i] : b[i];
-}
-
 TensorData where(const TensorData& cond, const TensorData& a, const TensorData& b) {
   check(a.dtype == b.dtype, "where: dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
         " differ; convert one with .to(dtype)");
-  Shape shape = broadcast_shapes(broadcast_shapes(cond.shape, a.shape, "where"), b.shape, "where");
-  TensorData y = TensorData::empty(shape, a.dtype);
-  int64_t n = y.numel();
-  dispatch(cond.dtype, [&](auto ctag) {
+  return dispatch(cond.dtype, [&](auto ctag) {
     using C = decltype(ctag);
-    dispatch(a.dtype, [&](auto tag) {
+    return dispatch(a.dtype, [&](auto tag) {
       using T = decltype(tag);
-      T* py = y.data<T>();
-      const C* pc = cond.data<C>();
-      const T *pa = a.data<T>(), *pb = b.data<T>();
-      auto dense = [&](const TensorData& t) { return t.is_contiguous() && t.shape == shape; };
-      if (dense(cond) && dense(a) && dense(b)) {
-        parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_where(py + s, pc + s, pa + s, pb + s, e - s); });
-        return;
-      }
-      int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
-      std::array<Shape, 4> st{y.strides, broadcast_strides(cond, shape), broadcast_strides(a, shape),
-                              broadcast_strides(b, shape)};
-      parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
-        for_each_row<4>(shape, st, {0, 0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
-          for (int64_t i = 0; i < len; ++i)
-            py[off[0] + i] = pc[off[1] + i * step[1]] != 0 ? pa[off[2] + i * step[2]] : pb[off[3] + i * step[3]];
-        });
-      });
+      return zip3<T, C, T, T>(cond, a, b, "where", [](C c, T x, T y) { return c != 0 ? x : y; });
     });
   });
-  return y;
 }
 
 }  // namespace fluxion::kernels

@@ -64,6 +64,11 @@ FLUXION_SIMD_CLONES void flat_zip_scalar_a(Out* y, A a, const B* b, int64_t n, F
   for (int64_t i = 0; i < n; ++i) y[i] = f(a, b[i]);
 }
 
+template <class Out, class A, class B, class C, class F>
+FLUXION_SIMD_CLONES void flat_zip3(Out* y, const A* a, const B* b, const C* c, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a[i], b[i], c[i]);
+}
+
 /// Strides of `t` seen as having shape `shape` (broadcast dims get stride 0).
 Shape broadcast_strides(const TensorData& t, const Shape& shape);
 
@@ -151,6 +156,32 @@ TensorData zip(const TensorData& a, const TensorData& b, const char* op, F f) {
   parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
     for_each_row<3>(shape, st, {0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
       for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]]);
+    });
+  });
+  return y;
+}
+
+/// y = f(a, b, c) elementwise, all three broadcast together, into a new contiguous tensor.
+template <class Out, class A, class B, class C, class F>
+TensorData zip3(const TensorData& a, const TensorData& b, const TensorData& c, const char* op, F f) {
+  Shape shape = broadcast_shapes(broadcast_shapes(a.shape, b.shape, op), c.shape, op);
+  TensorData y = TensorData::empty(shape, dtype_of<Out>());
+  int64_t n = y.numel();
+  Out* py = y.data<Out>();
+  const A* pa = a.data<A>();
+  const B* pb = b.data<B>();
+  const C* pc = c.data<C>();
+  auto dense = [&](const TensorData& t) { return t.is_contiguous() && t.shape == shape; };
+  if (dense(a) && dense(b) && dense(c)) {
+    parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip3(py + s, pa + s, pb + s, pc + s, e - s, f); });
+    return y;
+  }
+  int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
+  std::array<Shape, 4> st{y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape), broadcast_strides(c, shape)};
+  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<4>(shape, st, {0, 0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+      for (int64_t i = 0; i < len; ++i)
+        py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]], pc[off[3] + i * step[3]]);
     });
   });
   return y;
