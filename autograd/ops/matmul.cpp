@@ -2,7 +2,7 @@
 // Matrix products (torch.matmul semantics; kernels in tensor/kernels/matmul).
 #include "autograd/function.h"
 #include "autograd/ops.h"
-#include "tensor/kernels/copy.h"
+#include "tensor/kernels/inplace.h"
 #include "tensor/kernels/matmul.h"
 
 namespace fluxion {
@@ -54,17 +54,7 @@ struct Linear {
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     const TensorData& w = xs[1];
     TensorData y = kernels::matmul(xs[0], w.as_strided({w.shape[1], w.shape[0]}, {w.strides[1], w.strides[0]}, w.offset));
-    if (has_bias) {
-      TensorData b = kernels::contiguous(xs[2]);
-      int64_t out = b.numel(), rows = out ? y.numel() / out : 0;
-      dispatch_float(y.dtype, "linear", [&](auto tag) {
-        using T = decltype(tag);
-        T* py = y.data<T>();
-        const T* pb = b.data<T>();
-        for (int64_t r = 0; r < rows; ++r)
-          for (int64_t j = 0; j < out; ++j) py[r * out + j] += pb[j];
-      });
-    }
+    if (has_bias) kernels::add_(y, xs[2], 1);  // (*, out) += (out), broadcast
     return {y};
   }
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
