@@ -31,21 +31,22 @@ struct IsNan {
 };
 
 // where: y = cond ? a : b.   dy/da = cond, dy/db = 1 - cond (as 0/1 masks)
-// cond is a constant of the op (masks carry no gradient), so this is a
-// binary op in a and b.
+// cond is an input that carries no gradient (a mask); an input rather than a
+// member of the op, so a jit::trace replays it with the rest.
 struct Where {
   static constexpr const char* name = "Where";
-  static constexpr Save save = Save::nothing;
-  Tensor cond;
-  TensorData forward(const TensorData& a, const TensorData& b) const {
-    return kernels::where(cond.tensor_data(), a, b);
+  static constexpr Save save = Save::inputs;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    return {kernels::where(xs[0], xs[1], xs[2])};
   }
-  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
-    return {s.needs_grad(0) ? where(cond, grad, 0.0) : Tensor{}, s.needs_grad(1) ? where(cond, 0.0, grad) : Tensor{}};
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    const Tensor& g = grads[0];
+    return {Tensor{}, s.needs_grad(1) ? where(s.input(0), g, 0.0) : Tensor{},
+            s.needs_grad(2) ? where(s.input(0), 0.0, g) : Tensor{}};
   }
-  Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const {
-    Tensor zero = scalar_like(da.defined() ? da : db, 0.0);
-    return where(cond, da.defined() ? da : zero, db.defined() ? db : zero);
+  std::vector<Tensor> jvp(const std::vector<Tensor>& d, const Saved& s) const {
+    Tensor zero = scalar_like(d[1].defined() ? d[1] : d[2], 0.0);
+    return {where(s.input(0), d[1].defined() ? d[1] : zero, d[2].defined() ? d[2] : zero)};
   }
 };
 
@@ -81,7 +82,7 @@ Tensor isnan(const Tensor& x) { return apply(IsNan{}, x); }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   auto [x, y] = promoted(a, b);
-  return apply(Where{cond.detach()}, x, y);
+  return apply_op(Where{}, {cond.detach(), x, y})[0];
 }
 Tensor where(const Tensor& cond, const Tensor& a, double b) { return where(cond, a, scalar_like(a, b)); }
 Tensor where(const Tensor& cond, double a, const Tensor& b) { return where(cond, scalar_like(b, a), b); }
