@@ -24,6 +24,7 @@
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "autograd/tensor.h"
+#include "autograd/trace.h"
 
 #include "nn/activation.h"
 #include "nn/container.h"

@@ -8,6 +8,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
+#include "autograd/trace.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/reduce.h"
@@ -79,7 +80,8 @@ void check_finite(const Tensor& g, const Node& node, size_t input) {
 // slot += g. When the engine is the only owner of the slot's tensor (it made
 // it by an earlier sum) and nothing records, the sum is done in place: a
 // leaf used by n ops receives n gradients, and allocating a tensor for each
-// partial sum was a third of op_overhead's backward.
+// partial sum was a third of op_overhead's backward. (Not while a jit::trace
+// records: a replay knows only ops.)
 void accumulate(Tensor& slot, const Tensor& g) {
   if (!slot.defined()) {
     slot = g;
@@ -88,7 +90,7 @@ void accumulate(Tensor& slot, const Tensor& g) {
   const TensorData& s = slot.tensor_data();
   bool owned = slot.impl_ptr().use_count() == 1 && s.storage.use_count() == 1 && !slot.requires_grad() &&
                slot.impl()->tangents.empty();
-  if (owned && !GradMode::is_enabled() && s.is_contiguous() && s.shape == g.shape() && s.dtype == g.dtype() &&
+  if (owned && !GradMode::is_enabled() && !jit::detail::recording() && s.is_contiguous() && s.shape == g.shape() && s.dtype == g.dtype() &&
       !g.requires_grad() && g.impl()->tangents.empty()) {
     TensorData gc = kernels::contiguous(g.tensor_data());
     dispatch(s.dtype, [&](auto tag) {

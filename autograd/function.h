@@ -35,6 +35,8 @@
 // through apply() too, backward with create_graph records its own graph, and
 // a backward pass over saved tensors that carry tangents carries tangents
 // itself (forward-over-reverse Hessian-vector products come for free).
+// And because every kernel call of forward, backward and tangent passes
+// happens here, a jit::trace recording here sees all of them (trace.h).
 #pragma once
 #include <array>
 #include <concepts>
@@ -44,6 +46,7 @@
 
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
+#include "autograd/trace.h"
 
 namespace fluxion {
 
@@ -131,6 +134,13 @@ std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const 
   else return op.jvp(dxs, s);
 }
 
+// Hands the op to a recording jit::trace, if any (a thread-local test otherwise).
+template <class Op>
+void trace_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
+  if (jit::detail::recording())
+    jit::detail::record_op<Op, std::bool_constant<UnaryOp<Op>>, std::bool_constant<BinaryOp<Op>>>(op, inputs, ys);
+}
+
 // The non-template parts of apply(), in function.cpp.
 std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys);
 bool any_requires_grad(std::span<const Tensor> xs);
@@ -179,6 +189,7 @@ std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
   std::vector<Tensor> ys = detail::wrap_outputs(detail::run_forward(op, xs));
+  detail::trace_op(op, inputs, ys);
   detail::record(std::move(op), inputs, ys);
   return ys;
 }
@@ -191,6 +202,7 @@ Tensor apply(Op op, const Tensor& x) {
     return apply_op(std::move(op), {x})[0];
   } else {
     Tensor y(op.forward(x.tensor_data()));
+    detail::trace_op(op, std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     return y;
   }
@@ -203,6 +215,7 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
     if (!a.defined() || !b.defined()) return apply_op(std::move(op), {a, b})[0];
     Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
     const Tensor inputs[2] = {a, b};
+    detail::trace_op(op, inputs, std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), inputs, std::span<const Tensor>(&y, 1));
     return y;
   }

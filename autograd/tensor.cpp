@@ -6,6 +6,7 @@
 #include "autograd/engine.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
+#include "autograd/trace.h"
 #include "tensor/kernels/copy.h"
 
 namespace fluxion {
@@ -37,10 +38,14 @@ template float* Tensor::data<float>() const;
 template double* Tensor::data<double>() const;
 template int64_t* Tensor::data<int64_t>() const;
 
-double Tensor::item() const { return kernels::item(tensor_data()); }
+double Tensor::item() const {
+  jit::detail::check_readable(tensor_data(), "item()");
+  return kernels::item(tensor_data());
+}
 
 template <class T>
 std::vector<T> Tensor::to_vector() const {
+  jit::detail::check_readable(tensor_data(), "to_vector()");
   TensorData c = kernels::contiguous(kernels::to_dtype(tensor_data(), dtype_of<T>()));
   return std::vector<T>(c.data<T>(), c.data<T>() + c.numel());
 }
@@ -50,6 +55,7 @@ template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
 
 double Tensor::at(std::initializer_list<int64_t> index) const {
   const TensorData& d = tensor_data();
+  jit::detail::check_readable(d, "at()");
   check((int64_t)index.size() == d.dim(), "at: got ", index.size(), " indices for a tensor with ", d.dim(), " dims");
   int64_t off = d.offset, k = 0;
   for (int64_t i : index) {

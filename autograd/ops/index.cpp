@@ -99,6 +99,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 // masked_select = the flattened broadcast x at the positions where mask is nonzero
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   Shape shape = broadcast_shapes(x.shape(), mask.shape(), "masked_select");
+  jit::detail::check_readable(mask.tensor_data(), "masked_select (its output's size)");
   Tensor positions(kernels::nonzero_flat(mask.expand(shape).tensor_data()));
   return x.expand(shape).reshape({-1}).index_select(0, positions);
 }

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <optional>
 
 #include "autograd/gradcheck.h"
 #include "catalogue.h"
@@ -177,6 +178,48 @@ TEST_P(Catalogue, HvpForwardOverReverseEqualsReverseOverReverse) {
     ASSERT_EQ(rr.size(), fr.size());
     for (size_t k = 0; k < rr.size(); ++k)
       EXPECT_NEAR(fr[k], rr[k], 1e-9 * (1 + std::abs(rr[k]))) << op().name << " input " << idx[a] << " element " << k;
+  }
+}
+
+// jit::trace of the op and its VJP, recorded at one input and replayed at
+// another, gives what eager autograd gives there.
+TEST_P(Catalogue, TraceReplayMatchesEager) {
+  Args xs = inputs(1), xs2 = inputs(2);
+  std::vector<size_t> idx = differentiable(xs);
+  std::mt19937_64 rng(44);
+  fx::Tensor u;
+  {
+    fx::NoGradGuard no_grad;
+    u = catalogue::uniform(op().fn(xs).shape(), -1, 1, rng);
+  }
+  auto run = [&](const Args& in) {
+    Args out{op().fn(in)};
+    Args wrt;
+    for (size_t i : idx) wrt.push_back(in[i]);
+    if (!wrt.empty() && out[0].requires_grad()) {
+      Args g = fx::autograd::grad({out[0]}, wrt, {.grad_outputs = {u}, .allow_unused = true});
+      out.insert(out.end(), g.begin(), g.end());
+    }
+    return out;
+  };
+  std::optional<fx::jit::Trace> t;
+  try {
+    t = fx::jit::trace(run, xs);
+  } catch (const fx::Error& e) {
+    ASSERT_EQ(std::string(e.what()).rfind("jit::trace:", 0), 0u) << e.what();
+    GTEST_SKIP() << "refused to trace: " << e.what();
+  }
+  Args want = run(xs2), got = (*t)(xs2);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    ASSERT_EQ(got[k].defined(), want[k].defined()) << "output " << k;
+    if (!want[k].defined()) continue;
+    ASSERT_EQ(got[k].shape(), want[k].shape()) << "output " << k;
+    std::vector<double> g = got[k].to_vector<double>(), w = want[k].to_vector<double>();
+    for (size_t j = 0; j < g.size(); ++j) {  // equal, or both NaN, or within rounding
+      if (g[j] == w[j] || (std::isnan(g[j]) && std::isnan(w[j]))) continue;
+      EXPECT_NEAR(g[j], w[j], 1e-12 * (1 + std::abs(w[j]))) << op().name << " output " << k << " element " << j;
+    }
   }
 }
 

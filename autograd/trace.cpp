@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+// jit::trace: the recorder apply() feeds, and the replay.
+#include "autograd/trace.h"
+
+#include <cstring>
+#include <unordered_map>
+
+#include "tensor/error.h"
+#include "tensor/kernels/copy.h"
+
+namespace fluxion::jit {
+namespace detail {
+
+thread_local Recorder* t_recorder = nullptr;
+
+static bool same_view(const TensorData& a, const TensorData& b) {
+  return a.storage == b.storage && a.offset == b.offset && a.dtype == b.dtype && a.shape == b.shape &&
+         a.strides == b.strides;
+}
+
+// A slot per distinct array seen: the inputs, each step's outputs, and
+// constants (arrays an op read that no step made). Arrays are known by their
+// storage and view, so Tensors that alias one array (detach(), a saved
+// output) find the same slot.
+class Recorder {
+ public:
+  std::vector<TensorData> slots;
+  std::vector<char> computed;  // an input or a step's output (else a constant)
+  std::vector<uint64_t> versions;  // the storage's version when first seen
+  std::vector<Step> steps;
+
+  int32_t add(const TensorData& d, bool is_computed) {
+    slots.push_back(d);
+    computed.push_back(is_computed);
+    versions.push_back(d.defined() ? d.storage->version : 0);
+    int32_t i = (int32_t)slots.size() - 1;
+    if (d.defined()) by_storage_[d.storage.get()].push_back(i);
+    return i;
+  }
+
+  // The slot of d; -1 when its storage was never seen.
+  int32_t find(const TensorData& d, bool* views_computed = nullptr) const {
+    auto it = by_storage_.find(d.storage.get());
+    if (it == by_storage_.end()) return -1;
+    for (auto s = it->second.rbegin(); s != it->second.rend(); ++s) {  // the latest alias first
+      if (same_view(slots[*s], d)) return *s;
+      if (views_computed && computed[*s]) *views_computed = true;
+    }
+    return -1;
+  }
+
+  int32_t input_slot(const Tensor& t) {
+    if (!t.defined()) return -1;
+    const TensorData& d = t.tensor_data();
+    bool views_computed = false;
+    int32_t s = find(d, &views_computed);
+    if (s >= 0) return s;
+    check(!views_computed, "jit::trace: an op read a view (shape ", d.shape,
+          ") of a traced tensor that was not made by an op, so a replay could not follow it; "
+          "make the view with a Tensor method (select, reshape, ...)");
+    return add(d, false);
+  }
+
+  bool is_traced(const TensorData& d) const {
+    auto it = by_storage_.find(d.storage.get());
+    if (it == by_storage_.end()) return false;
+    for (int32_t s : it->second)
+      if (computed[s]) return true;
+    return false;
+  }
+
+ private:
+  std::unordered_map<const Storage*, std::vector<int32_t>> by_storage_;
+};
+
+void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
+  Recorder& r = *t_recorder;
+  for (const Tensor& x : inputs) step.in.push_back(r.input_slot(x));
+  for (const Tensor& y : outputs) step.out.push_back(r.add(y.defined() ? y.tensor_data() : TensorData{}, true));
+  r.steps.push_back(std::move(step));
+}
+
+void check_readable(const TensorData& data, const char* what) {
+  if (!t_recorder || !t_recorder->is_traced(data)) return;
+  fail("jit::trace: ", what, " reads the value of a tensor (shape ", data.shape,
+       ") computed from the trace's inputs; a trace keeps only tensor ops, so that C++ value would be frozen "
+       "at its traced value. Keep it a tensor (use where, clamp, ...), or do not trace this function");
+}
+
+}  // namespace detail
+
+namespace {
+
+// Installs the recorder for the duration of fn, also when fn throws.
+struct Recording {
+  explicit Recording(detail::Recorder* r) { detail::t_recorder = r; }
+  ~Recording() { detail::t_recorder = nullptr; }
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
+};
+
+// Whether two arrays of equal shape and dtype hold the same bytes (bitwise: NaN matches NaN).
+bool same_values(const TensorData& a, const TensorData& b) {
+  if (!a.defined() || !a.is_contiguous() || !b.is_contiguous()) return false;
+  size_t bytes = (size_t)a.numel() * dtype_size(a.dtype);
+  auto bytes_of = [](const TensorData& t) {
+    return static_cast<const char*>(t.storage->data) + t.offset * (int64_t)dtype_size(t.dtype);
+  };
+  return std::memcmp(bytes_of(a), bytes_of(b), bytes) == 0;
+}
+
+}  // namespace
+
+Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) {
+  check(!detail::recording(), "jit::trace: already recording a trace on this thread; traces do not nest");
+  detail::Recorder rec;
+  for (size_t i = 0; i < example_inputs.size(); ++i) {
+    const Tensor& x = example_inputs[i];
+    check(x.defined(), "jit::trace: example input ", i, " is an undefined tensor");
+    check(rec.find(x.tensor_data()) < 0, "jit::trace: example input ", i,
+          " is the same tensor as an earlier one; pass distinct tensors (clone() one)");
+    rec.add(x.tensor_data(), true);
+  }
+  std::vector<Tensor> outputs;
+  {
+    Recording on(&rec);
+    outputs = fn(example_inputs);
+  }
+  for (size_t s = 0; s < rec.slots.size(); ++s)
+    check(!rec.slots[s].defined() || rec.slots[s].storage->version == rec.versions[s],
+          "jit::trace: a tensor (shape ", rec.slots[s].shape, ") was written in place (add_, copy_, ...) after an op "
+          "read or made it while tracing; a replay runs only ops, so use out-of-place ops in a traced function");
+  Trace t;
+  for (const Tensor& x : example_inputs) t.input_types_.emplace_back(x.shape(), x.dtype());
+  for (const Tensor& y : outputs) {
+    int32_t s = y.defined() ? rec.find(y.tensor_data()) : -1;
+    if (y.defined() && s < 0) s = rec.add(y.tensor_data(), false);  // made without ops from the inputs: a constant
+    t.outputs_.push_back(s);
+  }
+  // Keep the steps some output needs, in order; forget the values of the rest.
+  std::vector<char> needed(rec.slots.size(), 0);
+  for (int32_t s : t.outputs_)
+    if (s >= 0) needed[s] = 1;
+  std::vector<detail::Step> kept;
+  for (auto step = rec.steps.rbegin(); step != rec.steps.rend(); ++step) {
+    bool wanted = false;
+    for (int32_t o : step->out) wanted = wanted || needed[o];
+    if (!wanted) continue;
+    for (int32_t i : step->in)
+      if (i >= 0) needed[i] = 1;
+    kept.push_back(std::move(*step));
+  }
+  t.steps_.assign(std::make_move_iterator(kept.rbegin()), std::make_move_iterator(kept.rend()));
+  for (size_t s = 0; s < rec.slots.size(); ++s) {
+    if (s < example_inputs.size()) {
+      rec.slots[s] = kernels::clone(rec.slots[s]);  // a private copy: what the next call compares against
+    } else if (!needed[s]) {
+      rec.slots[s] = TensorData{};
+    } else if (!rec.computed[s]) {
+      t.constants_.push_back({(int32_t)s, rec.slots[s].storage->version});
+    }
+  }
+  t.slots_ = std::move(rec.slots);
+  t.note_output_versions();
+  return t;
+}
+
+std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
+  size_t n = input_types_.size();
+  check(inputs.size() == n, "jit::trace: the trace takes ", n, " inputs, got ", inputs.size());
+  dirty_.assign(slots_.size(), 0);
+  // An output handed out last time and since written in place: recompute everything.
+  bool all = false;
+  for (size_t k = 0; k < outputs_.size(); ++k)
+    all = all || (outputs_[k] >= 0 && slots_[outputs_[k]].storage->version != output_versions_[k]);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& [shape, dtype] = input_types_[i];
+    check(inputs[i].defined(), "jit::trace: input ", i, " is an undefined tensor");
+    const TensorData& d = inputs[i].tensor_data();
+    check(d.shape == shape && d.dtype == dtype, "jit::trace: input ", i, " has shape ", d.shape, " and dtype ",
+          dtype_name(d.dtype), " but the trace was recorded with shape ", shape, " and ", dtype_name(dtype),
+          "; trace again for new shapes");
+    if (!all && same_values(slots_[i], d)) continue;
+    slots_[i] = kernels::clone(d);
+    dirty_[i] = 1;
+  }
+  // A captured tensor (a constant) updated in place since: its dependants re-run, on its new values.
+  for (auto& [s, version] : constants_) {
+    if (!all && slots_[s].storage->version == version) continue;
+    version = slots_[s].storage->version;
+    dirty_[s] = 1;
+  }
+  steps_run_ = 0;
+  try {
+    for (const detail::Step& step : steps_) {
+      bool run = false;
+      for (int32_t i : step.in) run = run || (i >= 0 && dirty_[i]);
+      if (!run) continue;
+      step.run(slots_, step);
+      for (int32_t o : step.out) dirty_[o] = 1;
+      ++steps_run_;
+    }
+  } catch (...) {
+    for (size_t i = 0; i < n; ++i) slots_[i] = TensorData{};  // the next call starts afresh
+    throw;
+  }
+  note_output_versions();
+  std::vector<Tensor> out;
+  out.reserve(outputs_.size());
+  for (int32_t s : outputs_) out.push_back(s >= 0 ? Tensor(slots_[s]) : Tensor());
+  return out;
+}
+
+void Trace::note_output_versions() {
+  output_versions_.clear();
+  for (int32_t s : outputs_) output_versions_.push_back(s >= 0 ? slots_[s].storage->version : 0);
+}
+
+}  // namespace fluxion::jit

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// jit::trace(fn, example_inputs): record once, replay the kernels.
+//
+// Every op reaches its kernel through apply() (function.h), and so do the
+// rules of a backward or forward-mode pass, which are ops too. A tracer
+// installed there sees the whole computation of fn as one straight line of
+// kernel calls: the forward, the gradients fn asks autograd for, even
+// Hessian-vector products. Replaying that line on new inputs needs none of
+// autograd's bookkeeping (no nodes, no graph walk, no Tensor handles), which
+// for small tensors is most of the cost:
+//
+//   auto fg = jit::trace([&](const std::vector<Tensor>& in) {
+//     Tensor y = f(in[0]);
+//     return std::vector<Tensor>{y, autograd::grad({y}, {in[0]})[0]};
+//   }, {x0.requires_grad_()});
+//   auto [y, g] = fg({x1});  // f and grad f at x1, from the recorded kernels
+//
+// A replay re-runs only the steps downstream of an input whose values changed
+// since the last call: with inputs (x, v) and x unchanged, only the work that
+// depends on v runs (repeated HVPs at one point cost only their own part).
+//
+// What a trace freezes, as torch.jit.trace does: C++ control flow (a branch
+// taken while tracing is always taken), and tensors made without ops from
+// the inputs (factories such as zeros() and random draws are constants). A
+// C++ number read from a traced tensor (item(), to_vector()) is an error
+// while tracing, since it could steer such control flow; so are in-place
+// writes to traced values. Shapes and dtypes are fixed at trace time.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace fluxion::jit {
+
+using TraceFunction = std::function<std::vector<Tensor>(const std::vector<Tensor>&)>;
+
+namespace detail {
+
+/// One recorded kernel call: slots[out...] = forward(slots[in...]); slot -1 is "no tensor".
+struct Step {
+  std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
+  std::vector<int32_t> in, out;
+};
+class Recorder;
+
+}  // namespace detail
+
+/// The result of trace(): call it like fn, on inputs of the traced shapes and dtypes.
+/// Not thread-safe (a replay keeps the last values for incremental re-runs).
+class Trace {
+ public:
+  std::vector<Tensor> operator()(const std::vector<Tensor>& inputs);
+  /// Kernel calls kept (those no output needs are dropped at trace time).
+  size_t num_steps() const { return steps_.size(); }
+  /// Kernel calls the last replay ran (fewer than num_steps() when some inputs were unchanged).
+  size_t steps_run() const { return steps_run_; }
+
+ private:
+  friend Trace trace(const TraceFunction&, const std::vector<Tensor>&);
+  void note_output_versions();
+  std::vector<detail::Step> steps_;
+  std::vector<std::pair<Shape, DType>> input_types_;
+  std::vector<TensorData> slots_;  // inputs (private copies) first, then constants and step outputs: last values
+  std::vector<std::pair<int32_t, uint64_t>> constants_;  // slot, storage version when last read
+  std::vector<int32_t> outputs_;
+  std::vector<uint64_t> output_versions_;  // of the outputs handed out: an in-place write forces a full re-run
+  size_t steps_run_ = 0;
+  std::vector<char> dirty_;  // per slot, during a replay: its value changed
+};
+
+/// Runs fn(example_inputs) once (with autograd, as usual) and records its kernels.
+Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs);
+
+namespace detail {
+
+extern thread_local Recorder* t_recorder;  // the trace being recorded on this thread, if any
+inline bool recording() { return t_recorder != nullptr; }
+void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs);
+/// Fails when `data` was computed from a trace's inputs: reading it as a C++ value would be frozen.
+void check_readable(const TensorData& data, const char* what);
+
+inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
+  static const TensorData none;
+  return i < 0 ? none : slots[i];
+}
+
+/// Called by apply() after an op's forward while a trace is recording.
+template <class Op, class UnaryTag, class BinaryTag>
+void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
+  Step s;
+  s.run = [op](std::vector<TensorData>& slots, const Step& st) {
+    if constexpr (UnaryTag::value) {
+      slots[st.out[0]] = op.forward(slot(slots, st.in[0]));
+    } else if constexpr (BinaryTag::value) {
+      slots[st.out[0]] = op.forward(slot(slots, st.in[0]), slot(slots, st.in[1]));
+    } else {
+      std::vector<TensorData> xs;
+      for (int32_t i : st.in) xs.push_back(slot(slots, i));
+      std::vector<TensorData> ys = op.forward(xs);
+      for (size_t i = 0; i < st.out.size() && i < ys.size(); ++i) slots[st.out[i]] = std::move(ys[i]);
+    }
+  };
+  record_step(std::move(s), inputs, outputs);
+}
+
+}  // namespace detail
+}  // namespace fluxion::jit

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+// jit::trace: replays match eager autograd, re-run only what changed, and
+// refuse what they cannot replay. (Every catalogue op is also traced with its
+// VJP and replayed at new inputs: test_catalogue.cpp.)
+#include <gtest/gtest.h>
+
+#include "fluxion.h"
+
+namespace fx = fluxion;
+using Args = std::vector<fx::Tensor>;
+
+namespace {
+
+fx::Tensor rosenbrock(const fx::Tensor& x) {
+  fx::Tensor pairs = x.reshape({-1, 2});
+  fx::Tensor a = pairs.select(1, 0), b = pairs.select(1, 1);
+  fx::Tensor u = b - a * a, v = 1.0 - a;
+  return (100.0 * u * u + v * v).sum();
+}
+
+// x -> [f(x), grad f(x)]
+Args value_and_grad(const Args& in) {
+  fx::Tensor y = rosenbrock(in[0]);
+  return {y, fx::autograd::grad({y}, {in[0]})[0]};
+}
+
+// (x, v) -> H(x) v, reverse over reverse
+Args hvp(const Args& in) {
+  fx::Tensor g = fx::autograd::grad({rosenbrock(in[0])}, {in[0]}, {.create_graph = true})[0];
+  return fx::autograd::grad({g}, {in[0]}, {.grad_outputs = {in[1]}});
+}
+
+fx::Tensor vec(std::vector<double> v) { return fx::tensor(v, {(int64_t)v.size()}, fx::Float64); }
+fx::Tensor leaf(std::vector<double> v) { return vec(std::move(v)).requires_grad_(); }
+
+void expect_equal(const fx::Tensor& got, const fx::Tensor& want) {
+  ASSERT_EQ(got.shape(), want.shape());
+  std::vector<double> g = got.to_vector<double>(), w = want.to_vector<double>();
+  for (size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(g[i], w[i], 1e-13 * (1 + std::abs(w[i]))) << "element " << i;
+}
+
+TEST(Trace, ValueAndGradientMatchEagerAtNewPoints) {
+  fx::jit::Trace t = fx::jit::trace(value_and_grad, {leaf({-1.2, 1.0, 0.3, -0.4})});
+  EXPECT_GT(t.num_steps(), 10u);
+  for (auto x : {std::vector<double>{0.5, 2.0, -1.0, 0.1}, std::vector<double>{1.0, 1.0, 1.0, 1.0}}) {
+    Args got = t({vec(x)}), want = value_and_grad({leaf(x)});
+    // everything that depends on x re-runs; steps on constants alone (the seed's expansion) never do
+    EXPECT_GT(t.steps_run(), t.num_steps() / 2);
+    EXPECT_LE(t.steps_run(), t.num_steps());
+    expect_equal(got[0], want[0]);
+    expect_equal(got[1], want[1]);
+  }
+}
+
+TEST(Trace, UnchangedInputsRunNothing) {
+  fx::jit::Trace t = fx::jit::trace(value_and_grad, {leaf({-1.2, 1.0})});
+  Args first = t({vec({0.5, 2.0})});
+  Args again = t({vec({0.5, 2.0})});
+  EXPECT_EQ(t.steps_run(), 0u);
+  expect_equal(again[1], first[1]);
+  t({vec({-1.2, 1.0})});  // the traced point itself: also known
+  t({vec({-1.2, 1.0})});
+  EXPECT_EQ(t.steps_run(), 0u);
+}
+
+TEST(Trace, HvpAtTheSamePointRerunsOnlyTheVectorsPart) {
+  // f = sum exp(sin x): H = diag(e^sin x (cos^2 x - sin x)), whose factors depend on x alone
+  auto f_hvp = [](const Args& in) {
+    fx::Tensor g = fx::autograd::grad({in[0].sin().exp().sum()}, {in[0]}, {.create_graph = true})[0];
+    return fx::autograd::grad({g}, {in[0]}, {.grad_outputs = {in[1]}});
+  };
+  fx::jit::Trace t = fx::jit::trace(f_hvp, {leaf({0.1, 0.2}), vec({1.0, 0.0})});
+  t({vec({0.5, 2.0}), vec({1.0, 0.0})});
+  size_t full = t.steps_run();
+  Args got = t({vec({0.5, 2.0}), vec({0.3, -0.7})});
+  EXPECT_GT(t.steps_run(), 0u);
+  EXPECT_LT(t.steps_run(), full);
+  expect_equal(got[0], f_hvp({leaf({0.5, 2.0}), vec({0.3, -0.7})})[0]);
+  auto h = [](double x) { return std::exp(std::sin(x)) * (std::cos(x) * std::cos(x) - std::sin(x)); };
+  expect_equal(got[0], vec({h(0.5) * 0.3, h(2.0) * -0.7}));
+  // Rosenbrock's Hessian at (0.5, 2): [[1200 a^2 - 400 b + 2, -400 a], [-400 a, 200]]
+  fx::jit::Trace r = fx::jit::trace(hvp, {leaf({-1.2, 1.0}), vec({1.0, 0.0})});
+  expect_equal(r({vec({0.5, 2.0}), vec({0.3, -0.7})})[0], vec({(1200 * 0.25 - 800 + 2) * 0.3 + 200 * 0.7, -200 * 0.3 - 200 * 0.7}));
+}
+
+TEST(Trace, ForwardModeInsideATraceReplays) {
+  auto fwd_over_rev = [](const Args& in) {
+    fx::forward_ad::DualLevel level;
+    fx::Tensor y = rosenbrock(fx::forward_ad::make_dual(in[0], in[1]));
+    fx::Tensor g = fx::autograd::grad({y}, {in[0]})[0];
+    return Args{fx::forward_ad::unpack_dual(g).tangent};
+  };
+  fx::jit::Trace t = fx::jit::trace(fwd_over_rev, {leaf({-1.2, 1.0}), vec({1.0, 0.0})});
+  expect_equal(t({vec({0.5, 2.0}), vec({0.3, -0.7})})[0], hvp({leaf({0.5, 2.0}), vec({0.3, -0.7})})[0]);
+}
+
+TEST(Trace, OpsNoOutputNeedsAreDropped) {
+  auto wasteful = [](const Args& in) {
+    fx::Tensor unused = (in[0].exp() * 3.0).sin();
+    return Args{in[0] * 2.0};
+  };
+  fx::jit::Trace t = fx::jit::trace(wasteful, {vec({1.0, 2.0})});
+  EXPECT_EQ(t.num_steps(), 1u);
+  expect_equal(t({vec({3.0, 4.0})})[0], vec({6.0, 8.0}));
+}
+
+TEST(Trace, ACapturedTensorWrittenInPlaceIsReadAnew) {
+  fx::Tensor w = vec({1.0, 2.0});
+  fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{(in[0] * w).sum()}; }, {vec({1.0, 1.0})});
+  EXPECT_DOUBLE_EQ(t({vec({1.0, 1.0})})[0].item(), 3.0);
+  w.mul_(10.0);
+  EXPECT_DOUBLE_EQ(t({vec({1.0, 1.0})})[0].item(), 30.0);
+  EXPECT_GT(t.steps_run(), 0u);
+}
+
+TEST(Trace, AnOutputWrittenInPlaceIsRecomputed) {
+  fx::jit::Trace t = fx::jit::trace([](const Args& in) { return Args{in[0] * 2.0}; }, {vec({1.0, 2.0})});
+  fx::Tensor y = t({vec({3.0, 4.0})})[0];
+  y.fill_(0);
+  expect_equal(t({vec({3.0, 4.0})})[0], vec({6.0, 8.0}));
+}
+
+TEST(Trace, AFailingReplayLeavesTheTraceUsable) {
+  // cholesky fails on a matrix that is not positive definite
+  auto chol = [](const Args& in) { return Args{fx::linalg::cholesky(in[0])}; };
+  fx::jit::Trace t = fx::jit::trace(chol, {fx::eye(2, 2, fx::Float64)});
+  fx::Tensor bad = fx::tensor({1.0, 2.0, 2.0, 1.0}, {2, 2}, fx::Float64);
+  EXPECT_THROW(t({bad}), fx::Error);
+  fx::Tensor spd = fx::tensor({4.0, 0.0, 0.0, 9.0}, {2, 2}, fx::Float64);
+  expect_equal(t({spd})[0].reshape({-1}), vec({2.0, 0.0, 0.0, 3.0}));
+}
+
+void expect_error(const std::function<void()>& fn, const std::string& part) {
+  try {
+    fn();
+    ADD_FAILURE() << "no error; expected one containing \"" << part << "\"";
+  } catch (const fx::Error& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trace, ReadingATracedValueIsAnError) {
+  auto branches = [](const Args& in) { return Args{in[0].sum().item() > 0 ? in[0] : -in[0]}; };
+  expect_error([&] { fx::jit::trace(branches, {vec({1.0})}); }, "item() reads the value of a tensor");
+  auto reads = [](const Args& in) { return Args{fx::scalar(in[0].to_vector<double>()[0], fx::Float64)}; };
+  expect_error([&] { fx::jit::trace(reads, {vec({1.0})}); }, "to_vector()");
+  EXPECT_FALSE(fx::jit::detail::recording());  // the recorder is gone after the error
+}
+
+TEST(Trace, WritingATracedValueInPlaceIsAnError) {
+  auto writes = [](const Args& in) {
+    fx::Tensor y = in[0] * 2.0;
+    y.add_(in[0]);
+    return Args{y};
+  };
+  expect_error([&] { fx::jit::trace(writes, {vec({1.0})}); }, "written in place");
+}
+
+TEST(Trace, BadCallsAreErrors) {
+  fx::jit::Trace t = fx::jit::trace([](const Args& in) { return Args{in[0] + in[1]}; }, {vec({1.0}), vec({2.0})});
+  expect_error([&] { t({vec({1.0})}); }, "takes 2 inputs, got 1");
+  expect_error([&] { t({vec({1.0, 2.0}), vec({1.0})}); }, "recorded with shape [1]");
+  expect_error([&] { t({vec({1.0}), fx::tensor({1.0}, {1}, fx::Float32)}); }, "float32");
+  fx::Tensor x = vec({1.0});
+  expect_error([&] { fx::jit::trace([](const Args& in) { return in; }, {x, x}); }, "same tensor");
+  auto nested = [](const Args& in) {
+    fx::jit::trace([](const Args& a) { return a; }, {vec({0.0})});
+    return in;
+  };
+  expect_error([&] { fx::jit::trace(nested, {vec({1.0})}); }, "do not nest");
+}
+
+}  // namespace
