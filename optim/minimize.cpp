@@ -82,7 +82,7 @@ OptimizeResult minimize(const ScalarFunction& f, const Tensor& x0, const Minimiz
   check(o.gtol >= 0 && o.ftol >= 0 && o.xtol >= 0, "minimize: tolerances must be >= 0");
   check(o.history_size > 0, "minimize: history_size must be positive, got ", o.history_size);
   OptimizeResult r;
-  detail::Objective obj(f, x0, o.hvp);
+  detail::Objective obj(f, x0, o.hvp, o.jit);
   detail::Trace trace(obj, o, r, (size_t)x0.numel());
   detail::Point cur = obj.eval(x0.detach().to_vector<double>());
   std::optional<Status> start = trace.at_start(cur);

@@ -50,6 +50,11 @@ struct MinimizeOptions {
   double initial_trust_radius = 1;  // trust_ncg
   double max_trust_radius = 1000;
   bool record_history = false;      // fill OptimizeResult::history
+  // Record f, its gradient and its HVPs once with jit::trace and replay the
+  // kernels at every point: several times faster for small problems, where
+  // autograd's bookkeeping outweighs the arithmetic. f must be straight-line
+  // tensor code (no branch on a value of x): see autograd/trace.h.
+  bool jit = false;
 };
 
 struct Iterate {

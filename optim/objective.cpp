@@ -7,7 +7,8 @@
 
 namespace fluxion::optim::detail {
 
-Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode) : f_(f), shape_(x0.shape()), mode_(mode) {}
+Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit)
+    : f_(f), shape_(x0.shape()), mode_(mode), jit_(jit) {}
 
 Tensor Objective::to_tensor(const Vec& x) const { return tensor(x, shape_, Float64); }
 
@@ -25,31 +26,81 @@ static Vec gradient(const Tensor& y, const Tensor& xt, bool create_graph, Tensor
   return g.to_vector<double>();
 }
 
+// jit: f and grad f recorded once as one trace (x -> [f, grad f]), then replayed.
+Point Objective::eval_traced(const Vec& x) {
+  Tensor xt = to_tensor(x);
+  if (!fg_) {
+    fg_ = jit::trace(
+        [this](const std::vector<Tensor>& in) {
+          Tensor y = f_(in[0]);
+          check(y.numel() == 1, "minimize: f must return a scalar, got shape ", to_string(y.shape()));
+          Tensor g = y.requires_grad() ? autograd::grad({y}, {in[0]}, {.allow_unused = true, .materialize_grads = true})[0]
+                                       : zeros_like(in[0]);
+          return std::vector<Tensor>{y, g};
+        },
+        {xt.detach().requires_grad_()});
+  }
+  std::vector<Tensor> fg = (*fg_)({xt});
+  Point p{x, fg[0].item(), {}};
+  p.g = std::isfinite(p.f) ? fg[1].to_vector<double>() : Vec(x.size(), NAN);
+  return p;
+}
+
 const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)
     if (p.x == x) return p;
-  Tensor xt = to_tensor(x).requires_grad_();
-  Tensor y = f_(xt);
-  Point p{x, scalar_value(y), {}};
-  p.g = std::isfinite(p.f) ? gradient(y, xt, false) : Vec(x.size(), NAN);
+  Point p;
+  if (jit_) {
+    p = eval_traced(x);
+  } else {
+    Tensor xt = to_tensor(x).requires_grad_();
+    Tensor y = f_(xt);
+    p = Point{x, scalar_value(y), {}};
+    p.g = std::isfinite(p.f) ? gradient(y, xt, false) : Vec(x.size(), NAN);
+  }
   ++nfev;
   memo_.push_front(std::move(p));
   if (memo_.size() > 8) memo_.pop_back();
   return memo_.front();
 }
 
-Vec Objective::hvp(const Vec& x, const Vec& v) {
-  ++nhvp;
+// H(x) v as a tensor, by the chosen mode; x requires grad.
+Tensor Objective::hvp_of(const Tensor& xt, const Tensor& vt) const {
   if (mode_ == HvpMode::forward_over_reverse) {
     // The gradient computed at a dual point carries H v as its tangent.
-    Tensor xt = to_tensor(x).requires_grad_();
     forward_ad::DualLevel level;
-    Tensor y = f_(forward_ad::make_dual(xt, to_tensor(v)));
-    if (!y.requires_grad()) return Vec(x.size(), 0.0);
+    Tensor y = f_(forward_ad::make_dual(xt, vt));
+    if (!y.requires_grad()) return zeros_like(xt);
     Tensor g = autograd::grad({y}, {xt}, {.allow_unused = true, .materialize_grads = true})[0];
     Tensor hv = forward_ad::unpack_dual(g).tangent;
-    return hv.defined() ? hv.to_vector<double>() : Vec(x.size(), 0.0);
+    return hv.defined() ? hv : zeros_like(xt);
   }
+  Tensor y = f_(xt);
+  Tensor g = y.requires_grad()
+                 ? autograd::grad({y}, {xt}, {.create_graph = true, .allow_unused = true, .materialize_grads = true})[0]
+                 : Tensor();
+  if (!g.defined() || !g.requires_grad()) return zeros_like(xt);
+  return autograd::grad({g}, {xt}, {.grad_outputs = {vt}, .allow_unused = true, .materialize_grads = true})[0];
+}
+
+// jit: (x, v) -> H(x) v recorded once. A replay at the point of the last one
+// re-runs only the steps that depend on v.
+Vec Objective::hvp_traced(const Vec& x, const Vec& v) {
+  Tensor xt = to_tensor(x), vt = to_tensor(v);
+  if (!hvp_trace_) {
+    hvp_trace_ = jit::trace(
+        [this](const std::vector<Tensor>& in) {
+          return std::vector<Tensor>{hvp_of(in[0], in[1])};
+        },
+        {xt.detach().requires_grad_(), vt});
+  }
+  return (*hvp_trace_)({xt, vt})[0].to_vector<double>();
+}
+
+Vec Objective::hvp(const Vec& x, const Vec& v) {
+  ++nhvp;
+  if (jit_) return hvp_traced(x, v);
+  if (mode_ == HvpMode::forward_over_reverse) return hvp_of(to_tensor(x).requires_grad_(), to_tensor(v)).to_vector<double>();
   // Reverse-over-reverse: differentiate <grad f, v> through the gradient's
   // recorded graph, built once per point and reused for every v there.
   if (!graph_leaf_.defined() || graph_x_ != x) {

@@ -6,9 +6,11 @@
 #pragma once
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "autograd/tensor.h"
+#include "autograd/trace.h"
 #include "optim/minimize.h"
 
 namespace fluxion::optim::detail {
@@ -52,7 +54,8 @@ struct Point {
 
 class Objective {
  public:
-  Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode);
+  /// jit: record f's gradient and HVPs once with jit::trace and replay them.
+  Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit);
   /// f and grad f at x (memoised over the last few points).
   const Point& eval(const Vec& x);
   /// H(x) v.
@@ -64,7 +67,12 @@ class Objective {
   const ScalarFunction& f_;
   Shape shape_;
   HvpMode mode_;
+  bool jit_;
   std::deque<Point> memo_;
+  std::optional<jit::Trace> fg_, hvp_trace_;
+  Point eval_traced(const Vec& x);
+  Vec hvp_traced(const Vec& x, const Vec& v);
+  Tensor hvp_of(const Tensor& xt, const Tensor& vt) const;
   // reverse-over-reverse keeps the gradient's graph at one point for all its HVPs
   Vec graph_x_;
   Tensor graph_leaf_, graph_grad_;

@@ -204,6 +204,29 @@ TEST(Minimize, ReverseOverReverseHvpsGiveTheSameNewtonCgPath) {
   EXPECT_NEAR(fo.x.at({0}), ro.x.at({0}), 1e-12);
 }
 
+// .jit replays f's gradient and HVPs from a jit::trace: the same path, point for point.
+TEST(Minimize, JitTakesTheSamePathAsEager) {
+  for (Method m : {Method::bfgs, Method::lbfgs, Method::newton_cg, Method::trust_ncg, Method::gd}) {
+    for (auto mode : {fx::optim::HvpMode::reverse_over_reverse, fx::optim::HvpMode::forward_over_reverse}) {
+      fx::optim::MinimizeOptions o{.method = m, .gtol = 1e-6, .hvp = mode};
+      auto eager = fx::optim::minimize(rosenbrock, rosenbrock_start(4), o);
+      o.jit = true;
+      auto jit = fx::optim::minimize(rosenbrock, rosenbrock_start(4), o);
+      EXPECT_EQ(jit.status, eager.status) << jit.message;
+      EXPECT_EQ(jit.nit, eager.nit);
+      EXPECT_EQ(jit.nfev, eager.nfev);
+      EXPECT_EQ(jit.nhvp, eager.nhvp);
+      std::vector<double> a = jit.x.to_vector<double>(), b = eager.x.to_vector<double>();
+      for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
+    }
+  }
+}
+
+TEST(Minimize, JitRefusesAFunctionThatBranchesOnX) {
+  auto f = [](const fx::Tensor& x) { return x.sum().item() > 0 ? (x * x).sum() : x.sum(); };
+  EXPECT_THROW(fx::optim::minimize(f, fx::tensor({1.0}, fx::Float64), {.jit = true}), fx::Error);
+}
+
 TEST(Minimize, BadInputIsAnError) {
   auto f = [](const fx::Tensor& x) { return x * 2.0; };  // not a scalar
   EXPECT_THROW(fx::optim::minimize(f, fx::tensor({1.0, 2.0}, fx::Float64)), fx::Error);
