@@ -42,9 +42,8 @@ void copy_(const TensorData& dst, const TensorData& src) {
     using T = decltype(tag);
     T* pd = dst.data<T>();
     const T* ps = s.data<T>();
-    std::array<Shape, 2> st{dst.strides, broadcast_strides(s, dst.shape)};
-    int64_t cols = dst.dim() ? dst.shape.back() : 1, rows = cols ? dst.numel() / cols : 0;
-    for_each_row<2>(dst.shape, st, {0, 0}, 0, rows, [&](auto off, int64_t n, auto step) {
+    Rows<2> r = rows_of<2>(dst.shape, {dst.strides, broadcast_strides(s, dst.shape)});
+    for_each_row<2>(r.shape, r.strides, {0, 0}, 0, r.rows, [&](auto off, int64_t n, auto step) {
       for (int64_t i = 0; i < n; ++i) pd[off[0] + i * step[0]] = ps[off[1] + i * step[1]];
     });
   });
@@ -59,9 +58,8 @@ void fill_(const TensorData& dst, double value) {
     if (dst.is_contiguous()) {
       std::fill(pd, pd + dst.numel(), v);
     } else {
-      std::array<Shape, 1> st{dst.strides};
-      int64_t cols = dst.dim() ? dst.shape.back() : 1, rows = cols ? dst.numel() / cols : 0;
-      for_each_row<1>(dst.shape, st, {0}, 0, rows, [&](auto off, int64_t n, auto step) {
+      Rows<1> r = rows_of<1>(dst.shape, {dst.strides});
+      for_each_row<1>(r.shape, r.strides, {0}, 0, r.rows, [&](auto off, int64_t n, auto step) {
         for (int64_t i = 0; i < n; ++i) pd[off[0] + i * step[0]] = v;
       });
     }

@@ -37,9 +37,8 @@ static void zip_into(const TensorData& dst, const TensorData& src, const char* o
       T v = *ps;
       parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_zip_scalar_b(pd + b, pd + b, v, e - b, f); });
     } else {
-      std::array<Shape, 2> st{dst.strides, broadcast_strides(s, dst.shape)};
-      int64_t cols = dst.dim() ? dst.shape.back() : 1, rows = cols ? n / cols : 0;
-      for_each_row<2>(dst.shape, st, {0, 0}, 0, rows, [&](auto off, int64_t len, auto step) {
+      Rows<2> r = rows_of<2>(dst.shape, {dst.strides, broadcast_strides(s, dst.shape)});
+      for_each_row<2>(r.shape, r.strides, {0, 0}, 0, r.rows, [&](auto off, int64_t len, auto step) {
         for (int64_t i = 0; i < len; ++i) {
           T& d = pd[off[0] + i * step[0]];
           d = (T)f(d, ps[off[1] + i * step[1]]);

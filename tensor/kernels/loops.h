@@ -106,6 +106,37 @@ void for_each_row(const Shape& shape, const std::array<Shape, N>& strides, std::
   }
 }
 
+/// A strided loop nest made as short as it can be: size-1 dims dropped (they
+/// move no operand) and neighbouring dims merged where every operand steps
+/// evenly across them. A [500, 1] view with strides [2, 1] is then one row of
+/// 500 with step 2, not 500 rows of one element each.
+template <size_t N>
+struct Rows {
+  Shape shape;
+  std::array<Shape, N> strides;
+  int64_t rows = 0, cols = 1;  // rows of `cols` elements along the last dim
+};
+
+template <size_t N>
+Rows<N> rows_of(const Shape& shape, const std::array<Shape, N>& strides) {
+  Rows<N> r;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    bool merge = !r.shape.empty();
+    for (size_t k = 0; k < N && merge; ++k) merge = r.strides[k].back() == strides[k][d] * shape[d];
+    if (merge) {
+      r.shape.back() *= shape[d];
+      for (size_t k = 0; k < N; ++k) r.strides[k].back() = strides[k][d];
+      continue;
+    }
+    r.shape.push_back(shape[d]);
+    for (size_t k = 0; k < N; ++k) r.strides[k].push_back(strides[k][d]);
+  }
+  r.cols = r.shape.empty() ? 1 : r.shape.back();
+  r.rows = r.cols ? numel(r.shape) / r.cols : 0;
+  return r;
+}
+
 /// y = f(x) elementwise into a new contiguous tensor of dtype Out.
 template <class Out, class In, class F>
 TensorData map(const TensorData& x, F f) {
@@ -117,10 +148,9 @@ TensorData map(const TensorData& x, F f) {
     parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_map(py + b, px + b, e - b, f); });
     return y;
   }
-  int64_t cols = x.dim() ? x.shape.back() : 1, rows = cols ? n / cols : 0;
-  std::array<Shape, 2> st{y.strides, x.strides};
-  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
-    for_each_row<2>(x.shape, st, {0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+  Rows<2> r = rows_of<2>(x.shape, {y.strides, x.strides});
+  parallel_for(r.rows, kParallelGrain / std::max<int64_t>(r.cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<2>(r.shape, r.strides, {0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
       for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(px[off[1] + i * step[1]]);
     });
   });
@@ -151,10 +181,9 @@ TensorData zip(const TensorData& a, const TensorData& b, const char* op, F f) {
     parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip_scalar_a(py + s, va, pb + s, e - s, f); });
     return y;
   }
-  int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
-  std::array<Shape, 3> st{y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape)};
-  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
-    for_each_row<3>(shape, st, {0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+  Rows<3> r = rows_of<3>(shape, {y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape)});
+  parallel_for(r.rows, kParallelGrain / std::max<int64_t>(r.cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<3>(r.shape, r.strides, {0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
       for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]]);
     });
   });
@@ -176,10 +205,10 @@ TensorData zip3(const TensorData& a, const TensorData& b, const TensorData& c, c
     parallel_for(n, kParallelGrain, [&](int64_t s, int64_t e) { flat_zip3(py + s, pa + s, pb + s, pc + s, e - s, f); });
     return y;
   }
-  int64_t cols = shape.empty() ? 1 : shape.back(), rows = cols ? n / cols : 0;
-  std::array<Shape, 4> st{y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape), broadcast_strides(c, shape)};
-  parallel_for(rows, kParallelGrain / std::max<int64_t>(cols, 1) + 1, [&](int64_t rb, int64_t re) {
-    for_each_row<4>(shape, st, {0, 0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
+  Rows<4> r = rows_of<4>(shape, {y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape),
+                                 broadcast_strides(c, shape)});
+  parallel_for(r.rows, kParallelGrain / std::max<int64_t>(r.cols, 1) + 1, [&](int64_t rb, int64_t re) {
+    for_each_row<4>(r.shape, r.strides, {0, 0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
       for (int64_t i = 0; i < len; ++i)
         py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]], pc[off[3] + i * step[3]]);
     });

@@ -410,3 +410,40 @@ TEST(Vmath, SpecialValuesExactly) {
 }
 
 }  // namespace
+
+// rows_of: size-1 dims dropped, evenly stepped neighbours merged.
+TEST(Loops, RowsOfShortensTheLoopNest) {
+  // a column view [500, 1] of a [500, 2] array: one row of 500 with step 2
+  k::Rows<1> col = k::rows_of<1>({500, 1}, {Shape{2, 1}});
+  EXPECT_EQ(col.shape, (Shape{500}));
+  EXPECT_EQ(col.strides[0], (Shape{2}));
+  EXPECT_EQ(col.rows, 1);
+  EXPECT_EQ(col.cols, 500);
+  // contiguous [3, 4, 5] beside a transposed operand: nothing merges
+  k::Rows<2> t = k::rows_of<2>({3, 4, 5}, {Shape{20, 5, 1}, Shape{1, 3, 12}});
+  EXPECT_EQ(t.shape, (Shape{3, 4, 5}));
+  EXPECT_EQ(t.rows, 12);
+  // contiguous [3, 4, 5] beside one broadcast along the first dim: the last two merge
+  k::Rows<2> b = k::rows_of<2>({3, 4, 5}, {Shape{20, 5, 1}, Shape{0, 5, 1}});
+  EXPECT_EQ(b.shape, (Shape{3, 20}));
+  EXPECT_EQ(b.strides[1], (Shape{0, 1}));
+  // all ones: a single element; a zero dim: no rows
+  EXPECT_EQ((k::rows_of<1>({1, 1}, {Shape{1, 1}}).rows), 1);
+  EXPECT_EQ((k::rows_of<1>({4, 0, 3}, {Shape{0, 3, 1}}).rows), 0);
+}
+
+// A strided copy into a column and a strided product, element by element.
+TEST(Loops, StridedColumnsCopyAndMultiply) {
+  TensorData y = k::full({6, 2}, 0.0, Float64);
+  TensorData col = y.as_strided({6, 1}, {2, 1}, 1);
+  std::vector<double> v = {1, 2, 3, 4, 5, 6};
+  TensorData src = TensorData::empty({6, 1}, Float64);
+  std::copy(v.begin(), v.end(), src.data<double>());
+  k::copy_(col, src);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(y.data<double>()[2 * i], 0.0);
+    EXPECT_EQ(y.data<double>()[2 * i + 1], v[i]);
+  }
+  TensorData sq = k::mul(col, col);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(sq.data<double>()[i], v[i] * v[i]);
+}
