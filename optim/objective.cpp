@@ -4,8 +4,35 @@
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
+#include "tensor/kernels/loops.h"
 
 namespace fluxion::optim::detail {
+
+// Without fused multiply-adds: with them, two identical L-BFGS runs in one
+// process differed in the last bit (the vectorised loop's split into peeled,
+// vector and remainder parts follows the data's alignment, and the parts did
+// not round alike).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+FLUXION_SIMD_CLONES static double dot8(const double* a, const double* b, size_t n) {
+  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (size_t k = 0; k < 8; ++k) s[k] += a[i + k] * b[i + k];
+  for (; i < n; ++i) s[0] += a[i] * b[i];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+double dot(const Vec& a, const Vec& b) { return dot8(a.data(), b.data(), a.size()); }
+
+FLUXION_SIMD_CLONES static void axpy_n(double a, const double* x, double* y, size_t n) {
+  for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
 
 Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit)
     : f_(f), shape_(x0.shape()), mode_(mode), jit_(jit) {}
