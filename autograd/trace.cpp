@@ -3,6 +3,7 @@
 #include "autograd/trace.h"
 
 #include <cstring>
+#include <sstream>
 #include <unordered_map>
 
 #include "tensor/error.h"
@@ -209,6 +210,27 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
   out.reserve(outputs_.size());
   for (int32_t s : outputs_) out.push_back(s >= 0 ? Tensor(slots_[s]) : Tensor());
   return out;
+}
+
+std::string Trace::str() const {
+  std::vector<char> is_constant(slots_.size(), 0);
+  for (const auto& [s, version] : constants_) is_constant[s] = 1;
+  auto name = [&](int32_t s) {
+    std::ostringstream os;
+    if (s < 0) os << "none";
+    else os << (is_constant[s] ? 'c' : '%') << s << slots_[s].shape;
+    return os.str();
+  };
+  std::string out;
+  for (const detail::Step& step : steps_) {
+    for (size_t i = 0; i < step.out.size(); ++i) out += (i ? ", " : "") + name(step.out[i]);
+    out += std::string(" = ") + step.name + "(";
+    for (size_t i = 0; i < step.in.size(); ++i) out += (i ? ", " : "") + name(step.in[i]);
+    out += ")\n";
+  }
+  out += "return";
+  for (size_t i = 0; i < outputs_.size(); ++i) out += (i ? ", " : " ") + name(outputs_[i]);
+  return out + "\n";
 }
 
 void Trace::note_output_versions() {

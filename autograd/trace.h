@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "autograd/tensor.h"
@@ -43,6 +44,7 @@ namespace detail {
 struct Step {
   std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
   std::vector<int32_t> in, out;
+  const char* name = "";  // the op's name
 };
 class Recorder;
 
@@ -57,6 +59,8 @@ class Trace {
   size_t num_steps() const { return steps_.size(); }
   /// Kernel calls the last replay ran (fewer than num_steps() when some inputs were unchanged).
   size_t steps_run() const { return steps_run_; }
+  /// The recorded program, one step per line: "%4 = Mul(%2, %2)"; inputs are %0.., constants "c".
+  std::string str() const;
 
  private:
   friend Trace trace(const TraceFunction&, const std::vector<Tensor>&);
@@ -91,6 +95,7 @@ inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
 template <class Op, class UnaryTag, class BinaryTag>
 void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
   Step s;
+  s.name = Op::name;
   s.run = [op](std::vector<TensorData>& slots, const Step& st) {
     if constexpr (UnaryTag::value) {
       slots[st.out[0]] = op.forward(slot(slots, st.in[0]));
