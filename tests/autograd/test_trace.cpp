@@ -104,6 +104,11 @@ TEST(Trace, OpsNoOutputNeedsAreDropped) {
   expect_equal(t({vec({3.0, 4.0})})[0], vec({6.0, 8.0}));
 }
 
+TEST(Trace, StrListsTheRecordedProgram) {
+  fx::jit::Trace t = fx::jit::trace([](const Args& in) { return Args{(in[0] * in[0]).sum()}; }, {vec({1.0, 2.0})});
+  EXPECT_EQ(t.str(), "%1[2] = Mul(%0[2], %0[2])\n%2[] = Sum(%1[2])\nreturn %2[]\n");
+}
+
 TEST(Trace, ACapturedTensorWrittenInPlaceIsReadAnew) {
   fx::Tensor w = vec({1.0, 2.0});
   fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{(in[0] * w).sum()}; }, {vec({1.0, 1.0})});
