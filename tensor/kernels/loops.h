@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "tensor/tensor_data.h"
@@ -67,6 +68,30 @@ FLUXION_SIMD_CLONES void flat_zip_scalar_a(Out* y, A a, const B* b, int64_t n, F
 template <class Out, class A, class B, class C, class F>
 FLUXION_SIMD_CLONES void flat_zip3(Out* y, const A* a, const B* b, const C* c, int64_t n, F f) {
   for (int64_t i = 0; i < n; ++i) y[i] = f(a[i], b[i], c[i]);
+}
+
+/// One row of the strided path: y[i] = f(a[i sa], b[i sb]). Steps of 0, 1 and
+/// 2 (a broadcast scalar, a dense row, every other element as in
+/// x.reshape({-1, 2}).select(1, k)) get loops of their own that the compiler
+/// vectorises (stride 2 with permutes); other steps take the plain loop.
+template <int SA, int SB, class Out, class A, class B, class F>
+FLUXION_SIMD_CLONES void zip_row_fixed(Out* y, const A* a, const B* b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * SA], b[i * SB]);
+}
+
+template <class Out, class A, class B, class F>
+void zip_row(Out* y, const A* a, int64_t sa, const B* b, int64_t sb, int64_t n, F f) {
+  if (sa == 1 && sb == 1) return flat_zip(y, a, b, n, f);
+  if (sa == 0 && sb == 1) return flat_zip_scalar_a(y, *a, b, n, f);
+  if (sa == 1 && sb == 0) return flat_zip_scalar_b(y, a, *b, n, f);
+  if constexpr (std::is_floating_point_v<Out>) {
+    if (sa == 2 && sb == 2) return zip_row_fixed<2, 2>(y, a, b, n, f);
+    if (sa == 2 && sb == 1) return zip_row_fixed<2, 1>(y, a, b, n, f);
+    if (sa == 1 && sb == 2) return zip_row_fixed<1, 2>(y, a, b, n, f);
+    if (sa == 0 && sb == 2) return zip_row_fixed<0, 2>(y, a, b, n, f);
+    if (sa == 2 && sb == 0) return zip_row_fixed<2, 0>(y, a, b, n, f);
+  }
+  for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * sa], b[i * sb]);
 }
 
 /// Strides of `t` seen as having shape `shape` (broadcast dims get stride 0).
@@ -184,7 +209,7 @@ TensorData zip(const TensorData& a, const TensorData& b, const char* op, F f) {
   Rows<3> r = rows_of<3>(shape, {y.strides, broadcast_strides(a, shape), broadcast_strides(b, shape)});
   parallel_for(r.rows, kParallelGrain / std::max<int64_t>(r.cols, 1) + 1, [&](int64_t rb, int64_t re) {
     for_each_row<3>(r.shape, r.strides, {0, 0, 0}, rb, re, [&](auto off, int64_t len, auto step) {
-      for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(pa[off[1] + i * step[1]], pb[off[2] + i * step[2]]);
+      zip_row(py + off[0], pa + off[1], step[1], pb + off[2], step[2], len, f);
     });
   });
   return y;

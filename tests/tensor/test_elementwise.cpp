@@ -444,6 +444,15 @@ TEST(Loops, StridedColumnsCopyAndMultiply) {
     EXPECT_EQ(y.data<double>()[2 * i], 0.0);
     EXPECT_EQ(y.data<double>()[2 * i + 1], v[i]);
   }
-  TensorData sq = k::mul(col, col);
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(sq.data<double>()[i], v[i] * v[i]);
+  // every row loop of zip: steps (2, 2), (2, 1), (1, 2), (0, 2), (2, 0)
+  TensorData sq = k::mul(col, col), a = k::sub(col, src), b = k::sub(src, col);
+  TensorData three = k::full({}, 3.0, Float64);
+  TensorData c = k::sub(three, col), d = k::sub(col, three);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(sq.data<double>()[i], v[i] * v[i]);
+    EXPECT_EQ(a.data<double>()[i], 0.0);
+    EXPECT_EQ(b.data<double>()[i], 0.0);
+    EXPECT_EQ(c.data<double>()[i], 3 - v[i]);
+    EXPECT_EQ(d.data<double>()[i], v[i] - 3);
+  }
 }
