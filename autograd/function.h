@@ -25,8 +25,11 @@
 // s.needs_grad(i) is false. Gradients may come back in the output's
 // (broadcast) shape: the engine sums them down to each input's shape.
 //
-// Optional members: `save` (what the rules read; default Save::both) and
-// `differentiable = false` for ops with no derivative (comparisons, argmax).
+// Optional members: `save` (what the rules read; default Save::both),
+// `differentiable = false` for ops with no derivative (comparisons, argmax),
+// `identity` for binary ops with a two-sided identity element (Add's 0, Mul's
+// 1) and `commutative = true`, which jit::trace uses to drop steps such as a
+// product with ones or b a after a b.
 //
 // apply() runs forward on the raw data; if grad mode is on and an input
 // requires grad it records an OpNode<Op> holding the op and what it saved;

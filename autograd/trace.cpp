@@ -2,7 +2,9 @@
 // jit::trace: the recorder apply() feeds, and the replay.
 #include "autograd/trace.h"
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <sstream>
 #include <unordered_map>
 
@@ -92,6 +94,76 @@ void check_readable(const TensorData& data, const char* what) {
 
 namespace {
 
+// Whether every element of d equals v.
+bool all_equal(const TensorData& d, double v) {
+  TensorData c = kernels::contiguous(kernels::to_dtype(d, Float64));
+  const double* p = c.data<double>();
+  return std::all_of(p, p + c.numel(), [v](double x) { return x == v; });
+}
+
+// Simplifies the recorded program before it is kept, in one pass in order:
+//  - values no replay can change are folded: constants only the trace holds
+//    (the seeds and scalars fn made; not tensors it captured, which can be
+//    written in place between replays) and steps computed from them alone;
+//  - a product with ones or a sum with zeros (from the seed of a backward
+//    pass, mostly) is the other operand;
+//  - a stateless op applied twice to the same inputs (in either order, when
+//    it commutes) is computed once.
+// Dropped steps' outputs become aliases of what they equal.
+void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_inputs) {
+  size_t n = rec.slots.size();
+  std::unordered_map<const Storage*, long> refs;  // how many slots hold each storage
+  for (const TensorData& d : rec.slots)
+    if (d.defined()) ++refs[d.storage.get()];
+  std::vector<char> frozen(n, 0);
+  for (size_t s = num_inputs; s < n; ++s) {
+    const TensorData& d = rec.slots[s];
+    frozen[s] = !rec.computed[s] && d.defined() && d.storage.use_count() == refs[d.storage.get()];
+  }
+  std::vector<int32_t> alias(n);
+  for (size_t s = 0; s < n; ++s) alias[s] = (int32_t)s;
+  std::map<std::pair<const void*, std::vector<int32_t>>, size_t> seen;  // (op, inputs) -> index in kept
+  std::vector<detail::Step> kept;
+  for (detail::Step& st : rec.steps) {
+    bool all_frozen = true;
+    for (int32_t& i : st.in) {
+      if (i >= 0) i = alias[i];
+      all_frozen = all_frozen && (i < 0 || frozen[i]);
+    }
+    if (all_frozen) {  // its recorded outputs are its outputs forever
+      for (int32_t o : st.out) frozen[o] = 1, rec.computed[o] = 0;
+      continue;
+    }
+    if (st.identity && st.in.size() == 2 && st.out.size() == 1) {
+      const TensorData& y = rec.slots[st.out[0]];
+      bool dropped = false;
+      for (int k = 0; k < 2 && !dropped; ++k) {
+        int32_t c = st.in[k], x = st.in[1 - k];
+        if (c < 0 || x < 0 || !frozen[c]) continue;
+        const TensorData& xd = rec.slots[x];
+        if (xd.shape != y.shape || xd.dtype != y.dtype || !all_equal(rec.slots[c], *st.identity)) continue;
+        alias[st.out[0]] = x;
+        dropped = true;
+      }
+      if (dropped) continue;
+    }
+    if (st.stateless_kind) {
+      std::vector<int32_t> key = st.in;
+      if (st.commutative) std::sort(key.begin(), key.end());
+      auto [it, fresh] = seen.try_emplace({st.stateless_kind, key}, kept.size());
+      if (!fresh) {
+        const detail::Step& first = kept[it->second];
+        for (size_t j = 0; j < st.out.size(); ++j) alias[st.out[j]] = first.out[j];
+        continue;
+      }
+    }
+    kept.push_back(std::move(st));
+  }
+  rec.steps = std::move(kept);
+  for (int32_t& o : outputs)
+    if (o >= 0) o = alias[o];
+}
+
 // Installs the recorder for the duration of fn, also when fn throws.
 struct Recording {
   explicit Recording(detail::Recorder* r) { detail::t_recorder = r; }
@@ -138,6 +210,8 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
     if (y.defined() && s < 0) s = rec.add(y.tensor_data(), false);  // made without ops from the inputs: a constant
     t.outputs_.push_back(s);
   }
+  outputs.clear();  // and with them the autograd graph, which holds some constants too
+  simplify(rec, t.outputs_, example_inputs.size());
   // Keep the steps some output needs, in order; forget the values of the rest.
   std::vector<char> needed(rec.slots.size(), 0);
   for (int32_t s : t.outputs_)

@@ -28,6 +28,8 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,7 +47,14 @@ struct Step {
   std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
   std::vector<int32_t> in, out;
   const char* name = "";  // the op's name
+  // For simplification: the op's type when it holds no state (so equal inputs
+  // mean equal outputs), and its two-sided identity element, if any.
+  const void* stateless_kind = nullptr;
+  std::optional<double> identity;
+  bool commutative = false;
 };
+template <class Op>
+inline constexpr char kind_of = 0;  // one address per op type
 class Recorder;
 
 }  // namespace detail
@@ -96,6 +105,9 @@ template <class Op, class UnaryTag, class BinaryTag>
 void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
   Step s;
   s.name = Op::name;
+  if constexpr (std::is_empty_v<Op>) s.stateless_kind = &kind_of<Op>;
+  if constexpr (requires { Op::identity; }) s.identity = Op::identity;
+  if constexpr (requires { Op::commutative; }) s.commutative = Op::commutative;
   s.run = [op](std::vector<TensorData>& slots, const Step& st) {
     if constexpr (UnaryTag::value) {
       slots[st.out[0]] = op.forward(slot(slots, st.in[0]));

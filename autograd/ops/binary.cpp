@@ -14,6 +14,8 @@ namespace fluxion {
 struct Add {
   static constexpr const char* name = "Add";
   static constexpr Save save = Save::nothing;
+  static constexpr double identity = 0;  // x + 0 = 0 + x = x  (identity and commutative: for jit::trace)
+  static constexpr bool commutative = true;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::add(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved&) const { return {grad, grad}; }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const { return add_tangents(da, db); }
@@ -36,6 +38,8 @@ struct Sub {
 struct Mul {
   static constexpr const char* name = "Mul";
   static constexpr Save save = Save::inputs;
+  static constexpr double identity = 1;  // x 1 = 1 x = x
+  static constexpr bool commutative = true;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::mul(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? grad * s.input(1) : Tensor{}, s.needs_grad(1) ? grad * s.input(0) : Tensor{}};

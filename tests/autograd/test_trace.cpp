@@ -109,6 +109,31 @@ TEST(Trace, StrListsTheRecordedProgram) {
   EXPECT_EQ(t.str(), "%1[2] = Mul(%0[2], %0[2])\n%2[] = Sum(%1[2])\nreturn %2[]\n");
 }
 
+TEST(Trace, ProductsWithOnesAndRepeatedOpsAreDropped) {
+  // ones and zeros made inside: the steps fold away and the output is the input
+  fx::jit::Trace id = fx::jit::trace(
+      [](const Args& in) { return Args{in[0] * fx::ones({2}, fx::Float64) + fx::zeros({2}, fx::Float64)}; },
+      {vec({1.0, 2.0})});
+  EXPECT_EQ(id.num_steps(), 0u);
+  expect_equal(id({vec({3.0, 4.0})})[0], vec({3.0, 4.0}));
+  // the same op on the same inputs, in either order when it commutes, runs once
+  fx::jit::Trace cse = fx::jit::trace(
+      [](const Args& in) { return Args{in[0].sin() * in[1] + in[1] * in[0].sin()}; }, {vec({1.0}), vec({2.0})});
+  EXPECT_EQ(cse.num_steps(), 3u) << cse.str();  // Sin, Mul, Add
+  expect_equal(cse({vec({0.5}), vec({3.0})})[0], vec({2 * 3.0 * std::sin(0.5)}));
+  // the backward pass's seed of ones disappears from a gradient
+  fx::jit::Trace g = fx::jit::trace(value_and_grad, {leaf({-1.2, 1.0})});
+  EXPECT_EQ(g.str().find("Expand"), std::string::npos) << g.str();
+}
+
+TEST(Trace, ACapturedTensorOfOnesIsNotFolded) {
+  fx::Tensor w = fx::ones({2}, fx::Float64);  // held outside: it may change between replays
+  fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{in[0] * w}; }, {vec({1.0, 2.0})});
+  EXPECT_EQ(t.num_steps(), 1u);
+  w.mul_(2.0);
+  expect_equal(t({vec({1.0, 2.0})})[0], vec({2.0, 4.0}));
+}
+
 TEST(Trace, ACapturedTensorWrittenInPlaceIsReadAnew) {
   fx::Tensor w = vec({1.0, 2.0});
   fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{(in[0] * w).sum()}; }, {vec({1.0, 1.0})});
