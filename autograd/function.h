@@ -29,7 +29,9 @@
 // `differentiable = false` for ops with no derivative (comparisons, argmax),
 // `identity` for binary ops with a two-sided identity element (Add's 0, Mul's
 // 1) and `commutative = true`, which jit::trace uses to drop steps such as a
-// product with ones or b a after a b.
+// product with ones or b a after a b; and `scalar`, the forward on one element
+// (`template <class T> static T scalar(T a, T b)`), which lets jit::trace fuse
+// a run of such ops into one loop.
 //
 // apply() runs forward on the raw data; if grad mode is on and an input
 // requires grad it records an OpNode<Op> holding the op and what it saved;

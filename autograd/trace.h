@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "autograd/tensor.h"
+#include "tensor/kernels/loops.h"
 
 namespace fluxion::jit {
 
@@ -52,7 +53,22 @@ struct Step {
   const void* stateless_kind = nullptr;
   std::optional<double> identity;
   bool commutative = false;
+  // For fusion: the op's `scalar` rule over a block of n values (b unused by
+  // unary ops), for ops that have one; and how many recorded ops the step runs.
+  void (*block64)(double* y, const double* a, const double* b, int64_t n) = nullptr;
+  void (*block32)(float* y, const float* a, const float* b, int64_t n) = nullptr;
+  size_t ops = 1;
+  std::string fused;  // the fused ops' names, for str()
 };
+
+template <class Op, class T>
+FLUXION_SIMD_CLONES void block_kernel(T* y, const T* a, const T* b, int64_t n) {
+  if constexpr (requires { Op::scalar(a[0], b[0]); }) {
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::scalar(a[i], b[i]);
+  } else {
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::scalar(a[i]);
+  }
+}
 template <class Op>
 inline constexpr char kind_of = 0;  // one address per op type
 class Recorder;
@@ -64,9 +80,9 @@ class Recorder;
 class Trace {
  public:
   std::vector<Tensor> operator()(const std::vector<Tensor>& inputs);
-  /// Kernel calls kept (those no output needs are dropped at trace time).
-  size_t num_steps() const { return steps_.size(); }
-  /// Kernel calls the last replay ran (fewer than num_steps() when some inputs were unchanged).
+  /// Recorded ops kept (those no output needs, or found redundant, are dropped at trace time).
+  size_t num_steps() const;
+  /// Ops the last replay ran (fewer than num_steps() when some inputs were unchanged).
   size_t steps_run() const { return steps_run_; }
   /// The recorded program, one step per line: "%4 = Mul(%2, %2)"; inputs are %0.., constants "c".
   std::string str() const;
@@ -108,6 +124,10 @@ void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Ten
   if constexpr (std::is_empty_v<Op>) s.stateless_kind = &kind_of<Op>;
   if constexpr (requires { Op::identity; }) s.identity = Op::identity;
   if constexpr (requires { Op::commutative; }) s.commutative = Op::commutative;
+  if constexpr (requires(double v) { Op::scalar(v, v); } || requires(double v) { Op::scalar(v); }) {
+    s.block64 = &block_kernel<Op, double>;
+    s.block32 = &block_kernel<Op, float>;
+  }
   s.run = [op](std::vector<TensorData>& slots, const Step& st) {
     if constexpr (UnaryTag::value) {
       slots[st.out[0]] = op.forward(slot(slots, st.in[0]));

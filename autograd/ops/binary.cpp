@@ -16,6 +16,7 @@ struct Add {
   static constexpr Save save = Save::nothing;
   static constexpr double identity = 0;  // x + 0 = 0 + x = x  (identity and commutative: for jit::trace)
   static constexpr bool commutative = true;
+  template <class T> static T scalar(T a, T b) { return a + b; }  // the rule elementwise, for jit fusion
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::add(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved&) const { return {grad, grad}; }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const { return add_tangents(da, db); }
@@ -25,6 +26,7 @@ struct Add {
 struct Sub {
   static constexpr const char* name = "Sub";
   static constexpr Save save = Save::nothing;
+  template <class T> static T scalar(T a, T b) { return a - b; }
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::sub(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {grad, s.needs_grad(1) ? -grad : Tensor{}};
@@ -40,6 +42,7 @@ struct Mul {
   static constexpr Save save = Save::inputs;
   static constexpr double identity = 1;  // x 1 = 1 x = x
   static constexpr bool commutative = true;
+  template <class T> static T scalar(T a, T b) { return a * b; }
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::mul(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? grad * s.input(1) : Tensor{}, s.needs_grad(1) ? grad * s.input(0) : Tensor{}};
@@ -53,6 +56,7 @@ struct Mul {
 struct Div {
   static constexpr const char* name = "Div";
   static constexpr Save save = Save::both;
+  template <class T> static T scalar(T a, T b) { return a / b; }
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::div(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor b = s.input(1);
@@ -68,6 +72,7 @@ struct Div {
 struct Neg {
   static constexpr const char* name = "Neg";
   static constexpr Save save = Save::nothing;
+  template <class T> static T scalar(T a) { return -a; }
   TensorData forward(const TensorData& x) const { return kernels::neg(x); }
   Tensor vjp(const Tensor& grad, const Saved&) const { return -grad; }
   Tensor jvp(const Tensor& dx, const Saved&) const { return -dx; }

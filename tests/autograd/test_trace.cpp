@@ -4,6 +4,8 @@
 // VJP and replayed at new inputs: test_catalogue.cpp.)
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -124,6 +126,39 @@ TEST(Trace, ProductsWithOnesAndRepeatedOpsAreDropped) {
   // the backward pass's seed of ones disappears from a gradient
   fx::jit::Trace g = fx::jit::trace(value_and_grad, {leaf({-1.2, 1.0})});
   EXPECT_EQ(g.str().find("Expand"), std::string::npos) << g.str();
+}
+
+// Runs of Add, Sub, Mul, Div, Neg become one fused step; values match the ops
+// run one by one bit for bit, across blocks, strided and scalar operands, in
+// both float dtypes, and intermediates read later are kept.
+TEST(Trace, ElementwiseRunsAreFusedWithIdenticalResults) {
+  auto f = [](const Args& in) {
+    fx::Tensor pairs = in[0].reshape({-1, 2});
+    fx::Tensor a = pairs.select(1, 0), b = pairs.select(1, 1);  // stride-2 views
+    fx::Tensor u = (b - a * a) / (1.5 + a * a);
+    fx::Tensor w = -(u * u * 3.0 + (2.0 - a) * b);
+    return Args{u, w, in[1] * 2.0};  // u is read after the run: kept
+  };
+  for (fx::DType dt : {fx::Float64, fx::Float32}) {
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<double> U(-2, 2);
+    auto make = [&](int64_t n) {
+      std::vector<double> v(n);
+      for (double& x : v) x = U(rng);
+      return fx::tensor(v, {n}, fx::Float64).to(dt);
+    };
+    Args ex{make(1202), make(3)}, x{make(1202), make(3)};  // 601 pairs: two full blocks and a tail
+    fx::jit::Trace t = fx::jit::trace(f, ex);
+    // a * a once (CSE); all ten ops in one step, u and w kept
+    EXPECT_NE(t.str().find("= Fused[Mul, Add, Sub, Div, Sub, Mul, Mul, Mul, Add, Neg]("), std::string::npos) << t.str();
+    Args got = t(x), want = f(x);
+    ASSERT_EQ(got.size(), 3u);
+    for (size_t k = 0; k < 3; ++k) {
+      ASSERT_EQ(got[k].shape(), want[k].shape());
+      std::vector<double> g = got[k].to_vector<double>(), w = want[k].to_vector<double>();
+      for (size_t i = 0; i < g.size(); ++i) ASSERT_EQ(g[i], w[i]) << fx::dtype_name(dt) << " output " << k << " at " << i;
+    }
+  }
 }
 
 TEST(Trace, ACapturedTensorOfOnesIsNotFolded) {
