@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <tuple>
 #include <sstream>
 #include <unordered_map>
 
 #include "tensor/error.h"
+#include "tensor/small_vector.h"
 #include "tensor/kernels/copy.h"
 
 namespace fluxion::jit {
@@ -31,6 +33,14 @@ class Recorder {
   std::vector<char> computed;  // an input or a step's output (else a constant)
   std::vector<uint64_t> versions;  // the storage's version when first seen
   std::vector<Step> steps;
+
+  Recorder() {  // room for a typical small program, so recording does not keep regrowing
+    slots.reserve(256);
+    computed.reserve(256);
+    versions.reserve(256);
+    steps.reserve(128);
+    by_storage_.reserve(256);
+  }
 
   int32_t add(const TensorData& d, bool is_computed) {
     slots.push_back(d);
@@ -64,6 +74,12 @@ class Recorder {
     return add(d, false);
   }
 
+  // How many slots hold views of this storage.
+  size_t views_of(const Storage* storage) const {
+    auto it = by_storage_.find(storage);
+    return it == by_storage_.end() ? 0 : it->second.size();
+  }
+
   bool is_traced(const TensorData& d) const {
     auto it = by_storage_.find(d.storage.get());
     if (it == by_storage_.end()) return false;
@@ -73,7 +89,7 @@ class Recorder {
   }
 
  private:
-  std::unordered_map<const Storage*, std::vector<int32_t>> by_storage_;
+  std::unordered_map<const Storage*, SmallVector<int32_t, 2>> by_storage_;
 };
 
 void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
@@ -112,18 +128,17 @@ bool all_equal(const TensorData& d, double v) {
 // Dropped steps' outputs become aliases of what they equal.
 void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_inputs) {
   size_t n = rec.slots.size();
-  std::unordered_map<const Storage*, long> refs;  // how many slots hold each storage
-  for (const TensorData& d : rec.slots)
-    if (d.defined()) ++refs[d.storage.get()];
   std::vector<char> frozen(n, 0);
-  for (size_t s = num_inputs; s < n; ++s) {
+  for (size_t s = num_inputs; s < n; ++s) {  // held by the slots alone
     const TensorData& d = rec.slots[s];
-    frozen[s] = !rec.computed[s] && d.defined() && d.storage.use_count() == refs[d.storage.get()];
+    frozen[s] = !rec.computed[s] && d.defined() && (size_t)d.storage.use_count() == rec.views_of(d.storage.get());
   }
   std::vector<int32_t> alias(n);
   for (size_t s = 0; s < n; ++s) alias[s] = (int32_t)s;
-  std::map<std::pair<const void*, std::vector<int32_t>>, size_t> seen;  // (op, inputs) -> index in kept
+  using Key = std::tuple<const void*, int32_t, int32_t, int32_t>;  // a stateless op and up to three inputs
+  std::map<Key, size_t> seen;                                      // -> its index in kept
   std::vector<detail::Step> kept;
+  kept.reserve(rec.steps.size());
   for (detail::Step& st : rec.steps) {
     bool all_frozen = true;
     for (int32_t& i : st.in) {
@@ -147,10 +162,11 @@ void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_i
       }
       if (dropped) continue;
     }
-    if (st.stateless_kind) {
-      std::vector<int32_t> key = st.in;
-      if (st.commutative) std::sort(key.begin(), key.end());
-      auto [it, fresh] = seen.try_emplace({st.stateless_kind, key}, kept.size());
+    if (st.stateless_kind && st.in.size() <= 3) {
+      int32_t in[3] = {-2, -2, -2};
+      std::copy(st.in.begin(), st.in.end(), in);
+      if (st.commutative && st.in.size() == 2 && in[0] > in[1]) std::swap(in[0], in[1]);
+      auto [it, fresh] = seen.try_emplace(Key{st.stateless_kind, in[0], in[1], in[2]}, kept.size());
       if (!fresh) {
         const detail::Step& first = kept[it->second];
         for (size_t j = 0; j < st.out.size(); ++j) alias[st.out[j]] = first.out[j];
@@ -191,7 +207,7 @@ struct Fused {
       const T* p;  // null: a scalar, filled once
       int64_t step;
     };
-    std::vector<Source> src(num_inputs);
+    SmallVector<Source, 8> src(num_inputs);
     std::vector<TensorData> copies;  // inputs too tangled to stream, made contiguous
     for (size_t k = 0; k < num_inputs; ++k) {
       const TensorData& d = slots[st.in[k]];
@@ -208,7 +224,7 @@ struct Fused {
       copies.push_back(kernels::contiguous(d));
       src[k] = {copies.back().data<T>(), 1};
     }
-    std::vector<TensorData> outs;
+    SmallVector<TensorData, 4> outs;
     for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(TensorData::empty(shape, dtype_of<T>()));
     for (int64_t start = 0; start < n; start += kBlock) {
       int64_t len = std::min(kBlock, n - start);
@@ -245,6 +261,7 @@ class Fuser {
   }
 
   std::vector<detail::Step> run() {
+    result_.reserve(steps_.size());
     for (size_t k = 0; k < steps_.size(); ++k) {
       bool ok = fusible(steps_[k]);
       if (!ok || (!group_.empty() && !joins(steps_[k]))) flush();
@@ -382,6 +399,7 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
   for (int32_t s : t.outputs_)
     if (s >= 0) needed[s] = 1;
   std::vector<detail::Step> kept;
+  kept.reserve(rec.steps.size());
   for (auto step = rec.steps.rbegin(); step != rec.steps.rend(); ++step) {
     bool wanted = false;
     for (int32_t o : step->out) wanted = wanted || needed[o];

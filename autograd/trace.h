@@ -36,6 +36,7 @@
 
 #include "autograd/tensor.h"
 #include "tensor/kernels/loops.h"
+#include "tensor/small_vector.h"
 
 namespace fluxion::jit {
 
@@ -46,7 +47,7 @@ namespace detail {
 /// One recorded kernel call: slots[out...] = forward(slots[in...]); slot -1 is "no tensor".
 struct Step {
   std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
-  std::vector<int32_t> in, out;
+  SmallVector<int32_t, 4> in, out;
   const char* name = "";  // the op's name
   // For simplification: the op's type when it holds no state (so equal inputs
   // mean equal outputs), and its two-sided identity element, if any.
