@@ -16,23 +16,31 @@ namespace fluxion::optim::detail {
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
 #endif
-FLUXION_SIMD_CLONES static double dot8(const double* a, const double* b, size_t n) {
-  double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+FLUXION_SIMD_CLONES static double dot16(const double* __restrict a, const double* __restrict b, size_t n) {
+  double s[16] = {};
   size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (size_t k = 0; k < 8; ++k) s[k] += a[i + k] * b[i + k];
+  for (; i + 16 <= n; i += 16)
+    for (size_t k = 0; k < 16; ++k) s[k] += a[i + k] * b[i + k];
   for (; i < n; ++i) s[0] += a[i] * b[i];
-  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+  for (size_t w = 8; w > 0; w /= 2)  // pairwise: s[k] += s[k + w]
+    for (size_t k = 0; k < w; ++k) s[k] += s[k + w];
+  return s[0];
 }
-double dot(const Vec& a, const Vec& b) { return dot8(a.data(), b.data(), a.size()); }
+double dot(const Vec& a, const Vec& b) { return dot16(a.data(), b.data(), a.size()); }
 
-FLUXION_SIMD_CLONES static void axpy_n(double a, const double* x, double* y, size_t n) {
+FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, double* __restrict y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
-void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
+void axpy(double a, const Vec& x, Vec& y) {
+  if (&x == &y) {  // y += a y
+    for (double& v : y) v += a * v;
+    return;
+  }
+  axpy_n(a, x.data(), y.data(), x.size());
+}
 
 Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit)
     : f_(f), shape_(x0.shape()), mode_(mode), jit_(jit) {}
