@@ -206,7 +206,7 @@ TEST(Minimize, ReverseOverReverseHvpsGiveTheSameNewtonCgPath) {
 
 // .jit replays f's gradient and HVPs from a jit::trace: the same path, point for point.
 TEST(Minimize, JitTakesTheSamePathAsEager) {
-  for (Method m : {Method::bfgs, Method::lbfgs, Method::newton_cg, Method::trust_ncg, Method::gd}) {
+  for (Method m : {Method::bfgs, Method::lbfgs, Method::newton_cg, Method::trust_ncg, Method::gd, Method::newton}) {
     for (auto mode : {fx::optim::HvpMode::reverse_over_reverse, fx::optim::HvpMode::forward_over_reverse}) {
       fx::optim::MinimizeOptions o{.method = m, .gtol = 1e-6, .hvp = mode};
       auto eager = fx::optim::minimize(rosenbrock, rosenbrock_start(4), o);
