@@ -90,8 +90,8 @@ void accumulate(Tensor& slot, const Tensor& g) {
   const TensorData& s = slot.tensor_data();
   bool owned = slot.impl_ptr().use_count() == 1 && s.storage.use_count() == 1 && !slot.requires_grad() &&
                slot.impl()->tangents.empty();
-  if (owned && !GradMode::is_enabled() && !jit::detail::recording() && s.is_contiguous() && s.shape == g.shape() && s.dtype == g.dtype() &&
-      !g.requires_grad() && g.impl()->tangents.empty()) {
+  if (owned && !GradMode::is_enabled() && !jit::detail::recording() && s.is_contiguous() && s.shape == g.shape() &&
+      s.dtype == g.dtype() && !g.requires_grad() && g.impl()->tangents.empty()) {
     TensorData gc = kernels::contiguous(g.tensor_data());
     dispatch(s.dtype, [&](auto tag) {
       using T = decltype(tag);

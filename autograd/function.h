@@ -139,11 +139,26 @@ std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const 
   else return op.jvp(dxs, s);
 }
 
-// Hands the op to a recording jit::trace, if any (a thread-local test otherwise).
+// Hands the op to a recording jit::trace, if any (a thread-local test
+// otherwise): a step that runs its forward again on the replay's values.
 template <class Op>
 void trace_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
-  if (jit::detail::recording())
-    jit::detail::record_op<Op, std::bool_constant<UnaryOp<Op>>, std::bool_constant<BinaryOp<Op>>>(op, inputs, ys);
+  if (!jit::detail::recording()) return;
+  jit::detail::Step s = jit::detail::step_for<Op>();
+  s.run = [op](std::vector<TensorData>& slots, const jit::detail::Step& st) {
+    using jit::detail::slot;
+    if constexpr (UnaryOp<Op>) {
+      slots[st.out[0]] = op.forward(slot(slots, st.in[0]));
+    } else if constexpr (BinaryOp<Op>) {
+      slots[st.out[0]] = op.forward(slot(slots, st.in[0]), slot(slots, st.in[1]));
+    } else {
+      std::vector<TensorData> xs;
+      for (int32_t i : st.in) xs.push_back(slot(slots, i));
+      std::vector<TensorData> ys = op.forward(xs);
+      for (size_t i = 0; i < st.out.size() && i < ys.size(); ++i) slots[st.out[i]] = std::move(ys[i]);
+    }
+  };
+  jit::detail::record_step(std::move(s), inputs, ys);
 }
 
 // The non-template parts of apply(), in function.cpp.

@@ -109,17 +109,24 @@ namespace detail {
 extern thread_local Recorder* t_recorder;  // the trace being recorded on this thread, if any
 inline bool recording() { return t_recorder != nullptr; }
 void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs);
+/// The fusion pass (trace_fuse.cpp): runs of elementwise steps with a `scalar` rule become one step each.
+std::vector<Step> fuse(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
+                       const std::vector<int32_t>& outputs, size_t num_inputs);
+void fail_if_traced(const TensorData& data, const char* what);
 /// Fails when `data` was computed from a trace's inputs: reading it as a C++ value would be frozen.
-void check_readable(const TensorData& data, const char* what);
+inline void check_readable(const TensorData& data, const char* what) {
+  if (recording()) fail_if_traced(data, what);
+}
 
 inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   static const TensorData none;
   return i < 0 ? none : slots[i];
 }
 
-/// Called by apply() after an op's forward while a trace is recording.
-template <class Op, class UnaryTag, class BinaryTag>
-void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
+/// A step for Op with what simplification and fusion read from its traits;
+/// apply() adds how to run it (trace_op in function.h).
+template <class Op>
+Step step_for() {
   Step s;
   s.name = Op::name;
   if constexpr (std::is_empty_v<Op>) s.stateless_kind = &kind_of<Op>;
@@ -129,19 +136,7 @@ void record_op(const Op& op, std::span<const Tensor> inputs, std::span<const Ten
     s.block64 = &block_kernel<Op, double>;
     s.block32 = &block_kernel<Op, float>;
   }
-  s.run = [op](std::vector<TensorData>& slots, const Step& st) {
-    if constexpr (UnaryTag::value) {
-      slots[st.out[0]] = op.forward(slot(slots, st.in[0]));
-    } else if constexpr (BinaryTag::value) {
-      slots[st.out[0]] = op.forward(slot(slots, st.in[0]), slot(slots, st.in[1]));
-    } else {
-      std::vector<TensorData> xs;
-      for (int32_t i : st.in) xs.push_back(slot(slots, i));
-      std::vector<TensorData> ys = op.forward(xs);
-      for (size_t i = 0; i < st.out.size() && i < ys.size(); ++i) slots[st.out[i]] = std::move(ys[i]);
-    }
-  };
-  record_step(std::move(s), inputs, outputs);
+  return s;
 }
 
 }  // namespace detail

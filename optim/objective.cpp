@@ -34,67 +34,54 @@ FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, dou
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
-void axpy(double a, const Vec& x, Vec& y) {
-  if (&x == &y) {  // y += a y
-    for (double& v : y) v += a * v;
-    return;
-  }
-  axpy_n(a, x.data(), y.data(), x.size());
-}
+void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
 
 Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit)
     : f_(f), shape_(x0.shape()), mode_(mode), jit_(jit) {}
 
 Tensor Objective::to_tensor(const Vec& x) const { return tensor(x, shape_, Float64); }
 
-// f(x) as a double, checked to be a scalar.
-static double scalar_value(const Tensor& y) {
+// f(x), checked to be a scalar.
+static const Tensor& checked_scalar(const Tensor& y) {
   check(y.numel() == 1, "minimize: f must return a scalar, got shape ", to_string(y.shape()));
-  return y.item();
+  return y;
 }
 
 // grad f at xt; zeros when f does not depend on x.
-static Vec gradient(const Tensor& y, const Tensor& xt, bool create_graph, Tensor* keep = nullptr) {
-  if (!y.requires_grad()) return Vec((size_t)xt.numel(), 0.0);
-  Tensor g = autograd::grad({y}, {xt}, {.create_graph = create_graph, .allow_unused = true, .materialize_grads = true})[0];
-  if (keep) *keep = g;
-  return g.to_vector<double>();
+static Tensor grad_of(const Tensor& y, const Tensor& xt, bool create_graph) {
+  if (!y.requires_grad()) return zeros_like(xt);
+  return autograd::grad({y}, {xt}, {.create_graph = create_graph, .allow_unused = true, .materialize_grads = true})[0];
 }
 
-// jit: f and grad f recorded once as one trace (x -> [f, grad f]), then replayed.
-Point Objective::eval_traced(const Vec& x) {
+// f(x) and grad f(x), the gradient undefined where f is not finite. With
+// jit, both come from one trace (x -> [f, grad f]) recorded at the first point.
+std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
   Tensor xt = to_tensor(x);
+  if (!jit_) {
+    xt.requires_grad_();
+    Tensor y = checked_scalar(f_(xt));
+    double f = y.item();
+    return {f, std::isfinite(f) ? grad_of(y, xt, false) : Tensor()};
+  }
   if (!fg_) {
     fg_ = jit::trace(
         [this](const std::vector<Tensor>& in) {
-          Tensor y = f_(in[0]);
-          check(y.numel() == 1, "minimize: f must return a scalar, got shape ", to_string(y.shape()));
-          Tensor g = y.requires_grad() ? autograd::grad({y}, {in[0]}, {.allow_unused = true, .materialize_grads = true})[0]
-                                       : zeros_like(in[0]);
-          return std::vector<Tensor>{y, g};
+          Tensor y = checked_scalar(f_(in[0]));
+          return std::vector<Tensor>{y, grad_of(y, in[0], false)};
         },
         {xt.detach().requires_grad_()});
   }
   std::vector<Tensor> fg = (*fg_)({xt});
-  Point p{x, fg[0].item(), {}};
-  p.g = std::isfinite(p.f) ? fg[1].to_vector<double>() : Vec(x.size(), NAN);
-  return p;
+  double f = fg[0].item();
+  return {f, std::isfinite(f) ? fg[1] : Tensor()};
 }
 
 const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)
     if (p.x == x) return p;
-  Point p;
-  if (jit_) {
-    p = eval_traced(x);
-  } else {
-    Tensor xt = to_tensor(x).requires_grad_();
-    Tensor y = f_(xt);
-    p = Point{x, scalar_value(y), {}};
-    p.g = std::isfinite(p.f) ? gradient(y, xt, false) : Vec(x.size(), NAN);
-  }
+  auto [f, g] = value_and_grad(x);
+  memo_.push_front(Point{x, f, g.defined() ? g.to_vector<double>() : Vec(x.size(), NAN)});
   ++nfev;
-  memo_.push_front(std::move(p));
   if (memo_.size() > 8) memo_.pop_back();
   return memo_.front();
 }
@@ -110,11 +97,8 @@ Tensor Objective::hvp_of(const Tensor& xt, const Tensor& vt) const {
     Tensor hv = forward_ad::unpack_dual(g).tangent;
     return hv.defined() ? hv : zeros_like(xt);
   }
-  Tensor y = f_(xt);
-  Tensor g = y.requires_grad()
-                 ? autograd::grad({y}, {xt}, {.create_graph = true, .allow_unused = true, .materialize_grads = true})[0]
-                 : Tensor();
-  if (!g.defined() || !g.requires_grad()) return zeros_like(xt);
+  Tensor g = grad_of(f_(xt), xt, true);
+  if (!g.requires_grad()) return zeros_like(xt);  // f linear in x: H = 0
   return autograd::grad({g}, {xt}, {.grad_outputs = {vt}, .allow_unused = true, .materialize_grads = true})[0];
 }
 
@@ -141,11 +125,9 @@ Vec Objective::hvp(const Vec& x, const Vec& v) {
   if (!graph_leaf_.defined() || graph_x_ != x) {
     graph_x_ = x;
     graph_leaf_ = to_tensor(x).requires_grad_();
-    Tensor y = f_(graph_leaf_);
-    graph_grad_ = Tensor();
-    gradient(y, graph_leaf_, true, &graph_grad_);
+    graph_grad_ = grad_of(f_(graph_leaf_), graph_leaf_, true);
   }
-  if (!graph_grad_.defined() || !graph_grad_.requires_grad()) return Vec(x.size(), 0.0);
+  if (!graph_grad_.requires_grad()) return Vec(x.size(), 0.0);
   Tensor hv = autograd::grad({graph_grad_}, {graph_leaf_},
                              {.grad_outputs = {to_tensor(v)}, .retain_graph = true, .allow_unused = true,
                               .materialize_grads = true})[0];

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <deque>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "autograd/tensor.h"
@@ -21,7 +22,7 @@ using Vec = std::vector<double>;
 // compiled for AVX-512 / AVX2 / baseline; sixteen running sums in a fixed
 // order, so every build gives the same bits.
 double dot(const Vec& a, const Vec& b);
-/// y += a * x
+/// y += a * x (x and y distinct)
 void axpy(double a, const Vec& x, Vec& y);
 inline double norm(const Vec& a, double p = 2) {
   if (std::isinf(p)) {
@@ -67,7 +68,7 @@ class Objective {
   bool jit_;
   std::deque<Point> memo_;
   std::optional<jit::Trace> fg_, hvp_trace_;
-  Point eval_traced(const Vec& x);
+  std::pair<double, Tensor> value_and_grad(const Vec& x);
   Vec hvp_traced(const Vec& x, const Vec& v);
   Tensor hvp_of(const Tensor& xt, const Tensor& vt) const;
   // reverse-over-reverse keeps the gradient's graph at one point for all its HVPs
