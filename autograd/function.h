@@ -158,6 +158,8 @@ void trace_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tens
       for (size_t i = 0; i < st.out.size() && i < ys.size(); ++i) slots[st.out[i]] = std::move(ys[i]);
     }
   };
+  if constexpr (requires(const TensorData& d) { op.into(d, d); })
+    s.into = [op](const TensorData& y, const TensorData& g) { return op.into(y, g); };
   jit::detail::record_step(std::move(s), inputs, ys);
 }
 

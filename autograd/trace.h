@@ -60,6 +60,8 @@ struct Step {
   void (*block32)(float* y, const float* a, const float* b, int64_t n) = nullptr;
   size_t ops = 1;
   std::string fused;  // the fused ops' names, for str()
+  // For scatter ops (y = zeros with one view filled by the input g): that view of y.
+  std::function<TensorData(const TensorData& y, const TensorData& g)> into;
 };
 
 template <class Op, class T>

@@ -6,6 +6,7 @@
 
 #include "autograd/trace.h"
 #include "tensor/kernels/copy.h"
+#include "tensor/kernels/inplace.h"
 
 namespace fluxion::jit::detail {
 namespace {
@@ -28,11 +29,16 @@ struct Fused {
   std::vector<Instr> code;
   std::vector<int32_t> out_regs;  // the register of each of the step's outputs
 
+  // Per block, each register is a pointer: into a contiguous input, into an
+  // output, or into scratch (a scalar, a strided input gathered, a value
+  // only the block reads).
   void run(std::vector<TensorData>& slots, const Step& st) const {
     int64_t n = numel(shape);
+    size_t regs = num_inputs + code.size();
     thread_local std::vector<T> scratch;
-    scratch.resize((num_inputs + code.size()) * kBlock);
-    T* reg = scratch.data();
+    scratch.resize(regs * kBlock);
+    SmallVector<T*, 32> reg(regs);
+    for (size_t r = 0; r < regs; ++r) reg[r] = scratch.data() + r * kBlock;
     struct Source {
       const T* p;  // null: a scalar, filled once
       int64_t step;
@@ -42,7 +48,7 @@ struct Fused {
     for (size_t k = 0; k < num_inputs; ++k) {
       const TensorData& d = slots[st.in[k]];
       if (d.numel() == 1 && n != 1) {
-        std::fill(reg + k * kBlock, reg + (k + 1) * kBlock, *d.data<T>());
+        std::fill(reg[k], reg[k] + kBlock, *d.data<T>());
         src[k] = {nullptr, 0};
         continue;
       }
@@ -60,15 +66,15 @@ struct Fused {
       int64_t len = std::min(kBlock, n - start);
       for (size_t k = 0; k < num_inputs; ++k) {
         if (!src[k].p) continue;
-        T* r = reg + k * kBlock;
         const T* p = src[k].p + start * src[k].step;
-        if (src[k].step == 1) std::copy(p, p + len, r);
+        T* r = scratch.data() + k * kBlock;
+        if (src[k].step == 1) r = const_cast<T*>(p);  // read in place (registers of inputs are never written)
         else if (src[k].step == 2) for (int64_t i = 0; i < len; ++i) r[i] = p[2 * i];
         else for (int64_t i = 0; i < len; ++i) r[i] = p[i * src[k].step];
+        reg[k] = r;
       }
-      for (const Instr& c : code) c.fn(reg + c.dst * kBlock, reg + c.a * kBlock, c.b >= 0 ? reg + c.b * kBlock : nullptr, len);
-      for (size_t j = 0; j < out_regs.size(); ++j)
-        std::copy(reg + out_regs[j] * kBlock, reg + out_regs[j] * kBlock + len, outs[j].data<T>() + start);
+      for (size_t j = 0; j < out_regs.size(); ++j) reg[out_regs[j]] = outs[j].data<T>() + start;
+      for (const Instr& c : code) c.fn(reg[c.dst], reg[c.a], c.b >= 0 ? reg[c.b] : nullptr, len);
     }
     for (size_t j = 0; j < outs.size(); ++j) slots[st.out[j]] = std::move(outs[j]);
   }
@@ -176,11 +182,103 @@ class Fuser {
   std::vector<size_t> group_;  // consecutive fusible steps being collected
 };
 
+// Scatter merging: the gradient of a tensor read through several views (the
+// columns of x.reshape(-1, 2), say) is a sum of scatters, each zeros with one
+// view filled (SliceBackward, DiagonalBackward). When Adds sum scatters of
+// one shape that nothing else reads, one step fills each view of a single
+// output instead, and zero-fills only when some element is in no view.
+// Views that overlap are added in, in the Adds' order.
+struct Scatter {
+  Shape shape;
+  DType dtype;
+  std::vector<std::function<TensorData(const TensorData&, const TensorData&)>> into;  // per input
+  bool gaps = false, overlaps = false;
+
+  // Which elements the views cover, once, at trace time.
+  void survey(const std::vector<TensorData>& slots, const Step& st) {
+    TensorData count = kernels::full(shape, 0, Float64), one = kernels::full({}, 1, Float64);
+    for (size_t k = 0; k < into.size(); ++k) kernels::add_(into[k](count, slots[st.in[k]]), one, 1);
+    const double* c = count.data<double>();
+    for (int64_t i = 0; i < count.numel(); ++i) gaps = gaps || c[i] == 0, overlaps = overlaps || c[i] > 1;
+  }
+  void run(std::vector<TensorData>& slots, const Step& st) const {
+    TensorData y = gaps || overlaps ? kernels::full(shape, 0, dtype) : TensorData::empty(shape, dtype);
+    for (size_t k = 0; k < into.size(); ++k) {
+      const TensorData& g = slots[st.in[k]];
+      if (overlaps) kernels::add_(into[k](y, g), g, 1);
+      else kernels::copy_(into[k](y, g), g);
+    }
+    slots[st.out[0]] = std::move(y);
+  }
+};
+
+std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
+                                 const std::vector<int32_t>& outputs) {
+  std::vector<int> readers(slots.size(), 0);
+  for (const Step& st : steps)
+    for (int32_t i : st.in)
+      if (i >= 0) ++readers[i];
+  for (int32_t o : outputs)
+    if (o >= 0) ++readers[o];
+  // A sum of scatters being collected: its parts (into, input slot) and the steps it replaces.
+  struct Sum {
+    std::vector<std::pair<std::function<TensorData(const TensorData&, const TensorData&)>, int32_t>> parts;
+    std::vector<size_t> steps;
+    std::string names;
+  };
+  std::unordered_map<int32_t, Sum> sums;  // by the slot holding the sum so far
+  auto mergeable = [&](int32_t s, const TensorData& y) {
+    return s >= 0 && readers[s] == 1 && sums.count(s) && slots[s].shape == y.shape && slots[s].dtype == y.dtype;
+  };
+  std::vector<char> dropped(steps.size(), 0);
+  std::vector<std::optional<Step>> merged(steps.size());  // the merged step, at its Add's place
+  for (size_t k = 0; k < steps.size(); ++k) {
+    Step& st = steps[k];
+    if (st.into && st.in.size() == 1 && st.out.size() == 1 && st.in[0] >= 0) {
+      sums[st.out[0]] = Sum{{{st.into, st.in[0]}}, {k}, st.name};
+      continue;
+    }
+    bool is_add = st.identity == 0.0 && st.commutative && st.in.size() == 2 && st.out.size() == 1;
+    if (!is_add || !mergeable(st.in[0], slots[st.out[0]]) || !mergeable(st.in[1], slots[st.out[0]])) continue;
+    Sum sum = std::move(sums[st.in[0]]);
+    Sum& b = sums[st.in[1]];
+    sum.parts.insert(sum.parts.end(), b.parts.begin(), b.parts.end());
+    sum.steps.insert(sum.steps.end(), b.steps.begin(), b.steps.end());
+    sum.names += ", " + b.names + ", " + st.name;
+    sums.erase(st.in[1]);
+    sums.erase(st.in[0]);
+    for (size_t j : sum.steps) dropped[j] = 1, merged[j].reset();
+    sum.steps.push_back(k);
+    dropped[k] = 1;
+    auto prog = std::make_shared<Scatter>();
+    Step m;
+    m.name = "Scatter";
+    m.fused = sum.names;
+    m.ops = 0;
+    for (size_t j : sum.steps) m.ops += steps[j].ops;
+    for (auto& [into, in] : sum.parts) prog->into.push_back(into), m.in.push_back(in);
+    m.out.push_back(st.out[0]);
+    prog->shape = slots[st.out[0]].shape;
+    prog->dtype = slots[st.out[0]].dtype;
+    prog->survey(slots, m);
+    m.run = [prog](std::vector<TensorData>& slots, const Step& st) { prog->run(slots, st); };
+    merged[k] = std::move(m);
+    sums[st.out[0]] = std::move(sum);
+  }
+  std::vector<Step> out;
+  out.reserve(steps.size());
+  for (size_t k = 0; k < steps.size(); ++k) {
+    if (merged[k]) out.push_back(std::move(*merged[k]));
+    else if (!dropped[k]) out.push_back(std::move(steps[k]));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Step> fuse(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
                        const std::vector<int32_t>& outputs, size_t num_inputs) {
-  return Fuser(std::move(steps), slots, outputs, num_inputs).run();
+  return Fuser(merge_scatters(std::move(steps), slots, outputs), slots, outputs, num_inputs).run();
 }
 
 }  // namespace fluxion::jit::detail

@@ -41,9 +41,13 @@ struct SliceBackward {
   static constexpr Save save = Save::nothing;
   Shape shape;
   int64_t dim, start, step;
+  // The view of y that holds g (the rest of y is zeros); jit::trace merges scatters that are summed.
+  TensorData into(const TensorData& y, const TensorData& g) const {
+    return kernels::narrow_view(y, dim, start, g.shape[dim], step);
+  }
   TensorData forward(const TensorData& g) const {
     TensorData y = kernels::full(shape, 0, g.dtype);
-    kernels::copy_(kernels::narrow_view(y, dim, start, g.shape[dim], step), g);
+    kernels::copy_(into(y, g), g);
     return y;
   }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
@@ -107,9 +111,10 @@ struct DiagonalBackward {
   static constexpr Save save = Save::nothing;
   Shape shape;
   int64_t offset, d0, d1;
+  TensorData into(const TensorData& y, const TensorData&) const { return diagonal_view(y, offset, d0, d1); }  // as SliceBackward's
   TensorData forward(const TensorData& g) const {
     TensorData y = kernels::full(shape, 0, g.dtype);
-    kernels::copy_(diagonal_view(y, offset, d0, d1), g);
+    kernels::copy_(into(y, g), g);
     return y;
   }
   Tensor vjp(const Tensor& grad, const Saved&) const { return grad.diagonal(offset, d0, d1); }

@@ -161,6 +161,50 @@ TEST(Trace, ElementwiseRunsAreFusedWithIdenticalResults) {
   }
 }
 
+// The gradient of a tensor read through several views is a sum of scatters
+// (SliceBackward, DiagonalBackward); summed by Adds, they become one Scatter
+// step, which zero-fills only the elements no view covers and adds where
+// views overlap. The gradients match eager autograd.
+TEST(Trace, SummedScattersMergeIntoOneStep) {
+  auto grad_of = [](auto f) {
+    return [f](const Args& in) { return fx::autograd::grad({f(in[0])}, {in[0]}); };
+  };
+  auto check = [](const fx::jit::Trace& t, const fx::Tensor& x, const Args& want, const std::string& program) {
+    EXPECT_NE(t.str().find(program), std::string::npos) << t.str();
+    expect_equal(const_cast<fx::jit::Trace&>(t)({x})[0], want[0]);
+  };
+  std::vector<double> x0{0.3, -1.2, 2.0, 0.7, -0.5, 1.1}, x1{1.5, 0.2, -0.8, 0.4, 2.2, -1.0};
+  // thirds of x (x[0::3], x[1::3], x[2::3]) cover it exactly: no zero fill
+  auto thirds = [](const fx::Tensor& x) {
+    fx::Tensor p = x.reshape({-1, 3});
+    return (p.select(1, 0) * p.select(1, 1) * p.select(1, 2).sin()).sum();
+  };
+  check(fx::jit::trace(grad_of(thirds), {leaf(x0)}), vec(x1), grad_of(thirds)({leaf(x1)}),
+        "Scatter[SliceBackward, SliceBackward, Add, SliceBackward, Add]");
+  // x[0::3] and x[1::3] leave x[2::3] out: zeros there
+  auto two_thirds = [](const fx::Tensor& x) {
+    fx::Tensor p = x.reshape({-1, 3});
+    return (p.select(1, 0) * p.select(1, 1).exp()).sum();
+  };
+  std::vector<double> long0(600), long1(600);  // large enough for recycled (not fresh, zeroed) memory
+  for (size_t i = 0; i < long0.size(); ++i) long0[i] = std::sin(0.1 * i), long1[i] = std::cos(0.3 * i);
+  fx::jit::Trace t = fx::jit::trace(grad_of(two_thirds), {leaf(long0)});
+  for (int replay = 0; replay < 3; ++replay)
+    check(t, vec(replay % 2 ? long0 : long1), grad_of(two_thirds)({leaf(replay % 2 ? long0 : long1)}), "Scatter[");
+  // x[0:4] and x[1:5] overlap on x[1:4] and leave x[5] out
+  auto overlapping = [](const fx::Tensor& x) {
+    return (x.slice(0, 0, 4).exp() + x.slice(0, 1, 5) * x.slice(0, 1, 5)).sum();
+  };
+  check(fx::jit::trace(grad_of(overlapping), {leaf(x0)}), vec(x1), grad_of(overlapping)({leaf(x1)}), "Scatter[");
+  // a diagonal and a row of a matrix share one element
+  auto diagonal_and_row = [](const fx::Tensor& x) {
+    fx::Tensor a = x.reshape({2, 3});
+    return (a.diagonal().pow(3.0).sum() + (a.select(0, 1) * 2.0).exp().sum());
+  };
+  check(fx::jit::trace(grad_of(diagonal_and_row), {leaf(x0)}), vec(x1), grad_of(diagonal_and_row)({leaf(x1)}),
+        "Scatter[DiagonalBackward, SliceBackward, Add]");
+}
+
 TEST(Trace, ACapturedTensorOfOnesIsNotFolded) {
   fx::Tensor w = fx::ones({2}, fx::Float64);  // held outside: it may change between replays
   fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{in[0] * w}; }, {vec({1.0, 2.0})});
