@@ -21,6 +21,7 @@ class Trace {
   std::optional<Status> after_rejected();
   /// Evaluations left for a line search.
   int evals_left() const;
+  /// phi(alpha) = f(x + alpha p), for a line search; x and p must outlive it.
   Phi phi(const Vec& x, const Vec& p) const;
   const MinimizeOptions& options() const { return o_; }
   OptimizeResult& result() { return r_; }

@@ -64,7 +64,7 @@ std::optional<Status> Trace::after_rejected() {
 int Trace::evals_left() const { return o_.max_eval > 0 ? std::max(1, o_.max_eval - obj_.nfev) : 1 << 30; }
 
 Phi Trace::phi(const Vec& x, const Vec& p) const {
-  return [this, x, p](double alpha) {
+  return [this, &x, &p](double alpha) {  // by reference: a Phi lives for one line search from x
     const Point& q = obj_.eval(step(x, alpha, p));
     return PhiValue{q.f, dot(q.g, p)};
   };

@@ -16,17 +16,17 @@ namespace fluxion::optim::detail {
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
 #endif
-FLUXION_SIMD_CLONES static double dot16(const double* __restrict a, const double* __restrict b, size_t n) {
-  double s[16] = {};
+FLUXION_SIMD_CLONES static double dot32(const double* __restrict a, const double* __restrict b, size_t n) {
+  double s[32] = {};
   size_t i = 0;
-  for (; i + 16 <= n; i += 16)
-    for (size_t k = 0; k < 16; ++k) s[k] += a[i + k] * b[i + k];
+  for (; i + 32 <= n; i += 32)
+    for (size_t k = 0; k < 32; ++k) s[k] += a[i + k] * b[i + k];
   for (; i < n; ++i) s[0] += a[i] * b[i];
-  for (size_t w = 8; w > 0; w /= 2)  // pairwise: s[k] += s[k + w]
+  for (size_t w = 16; w > 0; w /= 2)  // pairwise: s[k] += s[k + w]
     for (size_t k = 0; k < w; ++k) s[k] += s[k + w];
   return s[0];
 }
-double dot(const Vec& a, const Vec& b) { return dot16(a.data(), b.data(), a.size()); }
+double dot(const Vec& a, const Vec& b) { return dot32(a.data(), b.data(), a.size()); }
 
 FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, double* __restrict y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] += a * x[i];

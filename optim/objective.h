@@ -19,7 +19,7 @@ namespace fluxion::optim::detail {
 using Vec = std::vector<double>;
 
 // The two hot loops of L-BFGS's two-loop recursion (2m of each per iteration),
-// compiled for AVX-512 / AVX2 / baseline; sixteen running sums in a fixed
+// compiled for AVX-512 / AVX2 / baseline; 32 running sums in a fixed
 // order, so every build gives the same bits.
 double dot(const Vec& a, const Vec& b);
 /// y += a * x (x and y distinct)

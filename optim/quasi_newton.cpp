@@ -40,7 +40,7 @@ Status run_gd(Objective& obj, Trace& trace, Point& cur) {
     if (!next) return Status::line_search_failed;
     f_prev = cur.f;
     Point prev = std::move(cur);
-    cur = *next;
+    cur = std::move(*next);
     if (auto s = trace.after_step(prev, cur)) return *s;
   }
 }
@@ -87,7 +87,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
     }
     f_prev = cur.f;
     Point prev = std::move(cur);
-    cur = *next;
+    cur = std::move(*next);
     if (auto s_ = trace.after_step(prev, cur)) {
       trace.result().hess_inv = tensor(H, {(int64_t)n, (int64_t)n}, Float64);
       return *s_;
@@ -131,7 +131,7 @@ Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
       if ((int)S.size() > m) S.pop_front(), Y.pop_front(), rho.pop_front();
     }
     Point prev = std::move(cur);
-    cur = *next;
+    cur = std::move(*next);
     if (auto st = trace.after_step(prev, cur)) return *st;
   }
 }
