@@ -29,7 +29,7 @@ Vec flatten(const std::vector<Tensor>& ts, const std::vector<Tensor>& like) {
   Vec v;
   for (size_t i = 0; i < like.size(); ++i) {
     if (i < ts.size() && ts[i].defined()) {
-      Vec part = ts[i].to_vector<double>();
+      Vec part = to_vec(ts[i]);
       v.insert(v.end(), part.begin(), part.end());
     } else {
       v.insert(v.end(), (size_t)like[i].numel(), 0.0);

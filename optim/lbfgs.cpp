@@ -39,7 +39,7 @@ Memory read_memory(const ParamState& s, size_t n) {
   Memory m;
   auto vec = [&](const char* name) {
     auto it = s.tensors.find(name);
-    return it == s.tensors.end() ? Vec{} : it->second.to_vector<double>();
+    return it == s.tensors.end() ? Vec{} : detail::to_vec(it->second);
   };
   auto scalar = [&](const char* name, double dflt) {
     auto it = s.scalars.find(name);
@@ -70,13 +70,13 @@ void write_memory(const Memory& m, ParamState& s, size_t n) {
   auto rows = [&](const std::deque<Vec>& pairs) {
     Vec flat;
     for (const Vec& r : pairs) flat.insert(flat.end(), r.begin(), r.end());
-    return tensor(flat, {(int64_t)pairs.size(), (int64_t)n}, Float64);
+    return detail::to_tensor(flat, {(int64_t)pairs.size(), (int64_t)n});
   };
-  s.tensors["d"] = tensor(m.d, {(int64_t)n}, Float64);
-  s.tensors["prev_flat_grad"] = tensor(m.prev_flat_grad, {(int64_t)n}, Float64);
+  s.tensors["d"] = detail::to_tensor(m.d, {(int64_t)n});
+  s.tensors["prev_flat_grad"] = detail::to_tensor(m.prev_flat_grad, {(int64_t)n});
   s.tensors["old_dirs"] = rows(m.old_dirs);
   s.tensors["old_stps"] = rows(m.old_stps);
-  s.tensors["ro"] = tensor(Vec(m.ro.begin(), m.ro.end()), {(int64_t)m.ro.size()}, Float64);
+  s.tensors["ro"] = detail::to_tensor(Vec(m.ro.begin(), m.ro.end()), {(int64_t)m.ro.size()});
   s.scalars["t"] = m.t, s.scalars["prev_loss"] = m.prev_loss, s.scalars["H_diag"] = m.H_diag;
 }
 

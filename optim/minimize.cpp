@@ -25,7 +25,7 @@ Trace::Trace(Objective& obj, const MinimizeOptions& o, OptimizeResult& r, size_t
     : obj_(obj), o_(o), r_(r), max_iter_(o.max_iter > 0 ? o.max_iter : (int)std::max<size_t>(200 * n, 200)) {}
 
 void Trace::record(const Point& p) {
-  if (o_.record_history) r_.history.push_back({p.x, p.f, gnorm(p.g)});
+  if (o_.record_history) r_.history.push_back({std::vector<double>(p.x.begin(), p.x.end()), p.f, gnorm(p.g)});
 }
 
 std::optional<Status> Trace::bounds() const {
@@ -84,7 +84,7 @@ OptimizeResult minimize(const ScalarFunction& f, const Tensor& x0, const Minimiz
   OptimizeResult r;
   detail::Objective obj(f, x0, o.hvp, o.jit);
   detail::Trace trace(obj, o, r, (size_t)x0.numel());
-  detail::Point cur = obj.eval(x0.detach().to_vector<double>());
+  detail::Point cur = obj.eval(detail::to_vec(x0.detach()));
   std::optional<Status> start = trace.at_start(cur);
   Status s;
   if (start) {

@@ -4,6 +4,7 @@
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
+#include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 
 namespace fluxion::optim::detail {
@@ -36,10 +37,23 @@ FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, dou
 #endif
 void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
 
+Tensor to_tensor(const Vec& v, const Shape& shape) {
+  TensorData d = TensorData::empty(shape, Float64);
+  check((size_t)d.numel() == v.size(), "optim: ", v.size(), " values for shape ", to_string(shape));
+  std::copy(v.begin(), v.end(), d.data<double>());
+  return Tensor(std::move(d));
+}
+
+Vec to_vec(const Tensor& t) {
+  TensorData d = kernels::contiguous(kernels::to_dtype(t.tensor_data(), Float64));
+  const double* p = d.data<double>();
+  return Vec(p, p + d.numel());
+}
+
 Objective::Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit)
     : f_(f), shape_(x0.shape()), mode_(mode), jit_(jit) {}
 
-Tensor Objective::to_tensor(const Vec& x) const { return tensor(x, shape_, Float64); }
+Tensor Objective::to_tensor(const Vec& x) const { return detail::to_tensor(x, shape_); }
 
 // f(x), checked to be a scalar.
 static const Tensor& checked_scalar(const Tensor& y) {
@@ -80,7 +94,7 @@ const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)
     if (p.x == x) return p;
   auto [f, g] = value_and_grad(x);
-  memo_.push_front(Point{x, f, g.defined() ? g.to_vector<double>() : Vec(x.size(), NAN)});
+  memo_.push_front(Point{x, f, g.defined() ? to_vec(g) : Vec(x.size(), NAN)});
   ++nfev;
   if (memo_.size() > 8) memo_.pop_back();
   return memo_.front();
@@ -113,13 +127,13 @@ Vec Objective::hvp_traced(const Vec& x, const Vec& v) {
         },
         {xt.detach().requires_grad_(), vt});
   }
-  return (*hvp_trace_)({xt, vt})[0].to_vector<double>();
+  return to_vec((*hvp_trace_)({xt, vt})[0]);
 }
 
 Vec Objective::hvp(const Vec& x, const Vec& v) {
   ++nhvp;
   if (jit_) return hvp_traced(x, v);
-  if (mode_ == HvpMode::forward_over_reverse) return hvp_of(to_tensor(x).requires_grad_(), to_tensor(v)).to_vector<double>();
+  if (mode_ == HvpMode::forward_over_reverse) return to_vec(hvp_of(to_tensor(x).requires_grad_(), to_tensor(v)));
   // Reverse-over-reverse: differentiate <grad f, v> through the gradient's
   // recorded graph, built once per point and reused for every v there.
   if (!graph_leaf_.defined() || graph_x_ != x) {
@@ -131,7 +145,7 @@ Vec Objective::hvp(const Vec& x, const Vec& v) {
   Tensor hv = autograd::grad({graph_grad_}, {graph_leaf_},
                              {.grad_outputs = {to_tensor(v)}, .retain_graph = true, .allow_unused = true,
                               .materialize_grads = true})[0];
-  return hv.to_vector<double>();
+  return to_vec(hv);
 }
 
 }  // namespace fluxion::optim::detail

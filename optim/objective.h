@@ -13,10 +13,16 @@
 #include "autograd/tensor.h"
 #include "autograd/trace.h"
 #include "optim/minimize.h"
+#include "tensor/allocator.h"
 
 namespace fluxion::optim::detail {
 
-using Vec = std::vector<double>;
+// The optimizers' vectors come from the tensor block cache: minimize() in a
+// loop reuses them instead of re-faulting heap pages on every call.
+using Vec = std::vector<double, CachingAllocator<double>>;
+/// A Float64 tensor of the given shape holding v, and back.
+Tensor to_tensor(const Vec& v, const Shape& shape);
+Vec to_vec(const Tensor& t);
 
 // The two hot loops of L-BFGS's two-loop recursion (2m of each per iteration),
 // compiled for AVX-512 / AVX2 / baseline; 32 running sums in a fixed

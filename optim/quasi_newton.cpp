@@ -67,7 +67,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
     }
     auto next = line_step(obj, trace, cur, p, first_trial(cur.f, f_prev, dphi0));
     if (!next) {
-      trace.result().hess_inv = tensor(H, {(int64_t)n, (int64_t)n}, Float64);
+      trace.result().hess_inv = to_tensor(H, {(int64_t)n, (int64_t)n});
       return Status::line_search_failed;
     }
     Vec s = next->x, y = next->g;
@@ -89,7 +89,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
     Point prev = std::move(cur);
     cur = std::move(*next);
     if (auto s_ = trace.after_step(prev, cur)) {
-      trace.result().hess_inv = tensor(H, {(int64_t)n, (int64_t)n}, Float64);
+      trace.result().hess_inv = to_tensor(H, {(int64_t)n, (int64_t)n});
       return *s_;
     }
   }

@@ -61,8 +61,8 @@ BlockCache& cache() {
 
 }  // namespace
 
-void* allocate_block(size_t nbytes) {
-  count_allocation(nbytes);
+void* allocate_block(size_t nbytes, bool counted) {
+  if (counted) count_allocation(nbytes);
 #ifndef FLUXION_NO_BLOCK_CACHE
   if (!cache_gone) {
     BlockCache& c = cache();
@@ -76,14 +76,14 @@ void* allocate_block(size_t nbytes) {
 #endif
   void* p = std::aligned_alloc(64, nbytes);
   if (!p) {
-    in_use.fetch_sub(nbytes, std::memory_order_relaxed);
+    if (counted) in_use.fetch_sub(nbytes, std::memory_order_relaxed);
     fail("allocation of ", nbytes, " bytes failed (out of memory)");
   }
   return p;
 }
 
-void free_block(void* p, size_t nbytes) {
-  in_use.fetch_sub(nbytes, std::memory_order_relaxed);
+void free_block(void* p, size_t nbytes, bool counted) {
+  if (counted) in_use.fetch_sub(nbytes, std::memory_order_relaxed);
 #ifndef FLUXION_NO_BLOCK_CACHE
   if (!cache_gone && nbytes <= kLargest) {
     BlockCache& c = cache();

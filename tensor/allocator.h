@@ -7,14 +7,16 @@
 // Sanitizer builds bypass the cache, so use-after-free is still caught.
 // Bytes in use and their peak are counted, to measure what an algorithm keeps.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 
 namespace fluxion {
 
 /// A block of at least nbytes (a multiple of 64), 64-byte aligned; throws fluxion::Error when out of memory.
-void* allocate_block(size_t nbytes);
-/// Returns a block from allocate_block(nbytes) (same nbytes) to this thread's cache.
-void free_block(void* p, size_t nbytes);
+/// counted: whether it is tensor memory (memory_allocated()).
+void* allocate_block(size_t nbytes, bool counted = true);
+/// Returns a block from allocate_block(nbytes, counted) (same arguments) to this thread's cache.
+void free_block(void* p, size_t nbytes, bool counted = true);
 /// Frees every block this thread has cached (like torch.cuda.empty_cache), returning their bytes.
 size_t empty_cache();
 /// Bytes this thread holds in its cache.
@@ -27,5 +29,21 @@ size_t memory_allocated();
 size_t max_memory_allocated();
 /// Starts a new peak from the current memory_allocated().
 void reset_peak_memory_stats();
+
+/// A std::vector allocator drawing on the same cache, for work arrays that a
+/// loop makes and frees again (an optimizer's vectors): they reuse their
+/// blocks instead of growing and trimming malloc's heap, whose fresh pages
+/// fault. Not counted as tensor memory.
+template <class T>
+struct CachingAllocator {
+  using value_type = T;
+  CachingAllocator() = default;
+  template <class U>
+  CachingAllocator(const CachingAllocator<U>&) noexcept {}
+  static size_t bytes(size_t n) { return (std::max<size_t>(n * sizeof(T), 1) + 63) / 64 * 64; }
+  T* allocate(size_t n) { return static_cast<T*>(allocate_block(bytes(n), false)); }
+  void deallocate(T* p, size_t n) noexcept { free_block(p, bytes(n), false); }
+  friend bool operator==(const CachingAllocator&, const CachingAllocator&) { return true; }
+};
 
 }  // namespace fluxion
