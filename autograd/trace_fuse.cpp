@@ -69,8 +69,7 @@ struct Fused {
         const T* p = src[k].p + start * src[k].step;
         T* r = scratch.data() + k * kBlock;
         if (src[k].step == 1) r = const_cast<T*>(p);  // read in place (registers of inputs are never written)
-        else if (src[k].step == 2) for (int64_t i = 0; i < len; ++i) r[i] = p[2 * i];
-        else for (int64_t i = 0; i < len; ++i) r[i] = p[i * src[k].step];
+        else kernels::copy_row(r, 1, p, src[k].step, len);
         reg[k] = r;
       }
       for (size_t j = 0; j < out_regs.size(); ++j) reg[out_regs[j]] = outs[j].data<T>() + start;
@@ -199,7 +198,8 @@ struct Scatter {
     TensorData count = kernels::full(shape, 0, Float64), one = kernels::full({}, 1, Float64);
     for (size_t k = 0; k < into.size(); ++k) kernels::add_(into[k](count, slots[st.in[k]]), one, 1);
     const double* c = count.data<double>();
-    for (int64_t i = 0; i < count.numel(); ++i) gaps = gaps || c[i] == 0, overlaps = overlaps || c[i] > 1;
+    auto [least, most] = std::minmax_element(c, c + count.numel());
+    gaps = *least == 0, overlaps = *most > 1;
   }
   void run(std::vector<TensorData>& slots, const Step& st) const {
     TensorData y = gaps || overlaps ? kernels::full(shape, 0, dtype) : TensorData::empty(shape, dtype);

@@ -94,6 +94,22 @@ void zip_row(Out* y, const A* a, int64_t sa, const B* b, int64_t sb, int64_t n, 
   for (int64_t i = 0; i < n; ++i) y[i] = f(a[i * sa], b[i * sb]);
 }
 
+template <int64_t SD, int64_t SS, class T>
+FLUXION_SIMD_CLONES void copy_row_fixed(T* __restrict d, const T* __restrict s, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[i * SD] = s[i * SS];
+}
+
+/// d[i * sd] = s[i * ss] for i < n, d and s distinct; the strides of pairs
+/// (a select of x.reshape(-1, 2) and its scatter back) get vectorised loops.
+template <class T>
+void copy_row(T* d, int64_t sd, const T* s, int64_t ss, int64_t n) {
+  if (sd == 1 && ss == 1) return (void)std::copy(s, s + n, d);
+  if (sd == 1 && ss == 0) return (void)std::fill(d, d + n, *s);
+  if (sd == 1 && ss == 2) return copy_row_fixed<1, 2>(d, s, n);
+  if (sd == 2 && ss == 1) return copy_row_fixed<2, 1>(d, s, n);
+  for (int64_t i = 0; i < n; ++i) d[i * sd] = s[i * ss];
+}
+
 /// Strides of `t` seen as having shape `shape` (broadcast dims get stride 0).
 Shape broadcast_strides(const TensorData& t, const Shape& shape);
 
