@@ -29,10 +29,6 @@ void set_params(const std::vector<Tensor>& params, const Vec& x);
 /// "func_evals" ...), as torch.optim.LBFGS keeps them; 0 if absent.
 int state_count(const Optimizer& opt, const char* name);
 
-inline double max_abs(const Vec& v) {
-  double m = 0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
+inline double max_abs(const Vec& v) { return amax(v); }
 
 }  // namespace fluxion::optim::detail

@@ -13,12 +13,6 @@ namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
-double l1(const Vec& v) {
-  double s = 0;
-  for (double x : v) s += std::abs(x);
-  return s;
-}
-
 // tau >= 0 with |z + tau d| = radius (the positive root of a quadratic).
 double to_boundary(const Vec& z, const Vec& d, double radius) {
   double a = dot(d, d), b = 2 * dot(z, d), c = dot(z, z) - radius * radius;
@@ -64,11 +58,11 @@ Vec cholesky_solve(const Vec& L, size_t n, Vec b) {
 Status run_newton_cg(Objective& obj, Trace& trace, Point& cur) {
   size_t n = cur.x.size();
   while (true) {
-    double mag = l1(cur.g), tol = std::min(0.5, std::sqrt(mag)) * mag;
+    double mag = asum(cur.g), tol = std::min(0.5, std::sqrt(mag)) * mag;
     Vec z(n, 0.0), r = cur.g, d = r;
     for (double& v : d) v = -v;
     double rr = dot(r, r);
-    for (size_t i = 0; i < 20 * n && l1(r) > tol; ++i) {
+    for (size_t i = 0; i < 20 * n && asum(r) > tol; ++i) {
       Vec Bd = obj.hvp(cur.x, d);
       double curv = dot(d, Bd);
       if (curv >= 0 && curv <= 3 * kEps) break;

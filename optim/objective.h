@@ -30,24 +30,22 @@ Vec to_vec(const Tensor& t);
 double dot(const Vec& a, const Vec& b);
 /// y += a * x (x and y distinct)
 void axpy(double a, const Vec& x, Vec& y);
-inline double norm(const Vec& a, double p = 2) {
-  if (std::isinf(p)) {
-    double m = 0;
-    for (double v : a) m = std::max(m, std::abs(v));
-    return m;
-  }
-  return std::sqrt(dot(a, a));
+/// sum |a_i|, max |a_i| (NaNs ignored), and whether every a_i is finite
+double asum(const Vec& a);
+double amax(const Vec& a);
+bool all_finite(const Vec& a);
+inline double norm(const Vec& a, double p = 2) { return std::isinf(p) ? amax(a) : std::sqrt(dot(a, a)); }
+/// a - b
+inline Vec minus(const Vec& a, const Vec& b) {
+  Vec d(a.size());
+  for (size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
 }
 /// x + a * p
 inline Vec step(const Vec& x, double a, const Vec& p) {
   Vec y = x;
   axpy(a, p, y);
   return y;
-}
-inline bool all_finite(const Vec& v) {
-  for (double x : v)
-    if (!std::isfinite(x)) return false;
-  return true;
 }
 
 struct Point {

@@ -70,9 +70,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
       trace.result().hess_inv = to_tensor(H, {(int64_t)n, (int64_t)n});
       return Status::line_search_failed;
     }
-    Vec s = next->x, y = next->g;
-    axpy(-1, cur.x, s);
-    axpy(-1, cur.g, y);
+    Vec s = minus(next->x, cur.x), y = minus(next->g, cur.g);
     double ys = dot(y, s), yy = dot(y, y);
     if (ys > kEps * yy && ys > 0) {
       double rho = 1 / ys;
@@ -100,6 +98,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
 Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
   std::deque<Vec> S, Y;
   std::deque<double> rho;
+  double gamma = 1;  // s^T y / y^T y of the newest pair
   bool first = true;
   while (true) {
     Vec q = cur.g;
@@ -108,7 +107,6 @@ Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
       a[i] = rho[i] * dot(S[i], q);
       axpy(-a[i], Y[i], q);
     }
-    double gamma = S.empty() ? 1.0 : dot(S.back(), Y.back()) / dot(Y.back(), Y.back());
     for (double& v : q) v *= gamma;
     for (size_t i = 0; i < S.size(); ++i) {
       double b = rho[i] * dot(Y[i], q);
@@ -120,14 +118,13 @@ Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
     first = false;
     auto next = line_step(obj, trace, cur, q, alpha0, {.c1 = 1e-3, .xtol = 0.1});  // L-BFGS-B's settings
     if (!next) return Status::line_search_failed;
-    Vec s = next->x, y = next->g;
-    axpy(-1, cur.x, s);
-    axpy(-1, cur.g, y);
-    double ys = dot(y, s);
-    if (ys > kEps * dot(y, y) && ys > 0) {
+    Vec s = minus(next->x, cur.x), y = minus(next->g, cur.g);
+    double ys = dot(y, s), yy = dot(y, y);
+    if (ys > kEps * yy && ys > 0) {
       S.push_back(std::move(s));
       Y.push_back(std::move(y));
       rho.push_back(1 / ys);
+      gamma = ys / yy;
       if ((int)S.size() > m) S.pop_front(), Y.pop_front(), rho.pop_front();
     }
     Point prev = std::move(cur);

@@ -168,6 +168,43 @@ TEST(Minimize, NonFiniteAtTheStartIsReported) {
   EXPECT_EQ(res.nit, 0);
 }
 
+// One element of a long gradient non-finite (|x|^(1/2) at 0): the start is reported.
+TEST(Minimize, OneNonFiniteGradientElementIsReported) {
+  std::vector<double> x0(100, 1.0);
+  x0[77] = 0;
+  auto f = [](const fx::Tensor& x) { return x.abs().sqrt().sum(); };
+  auto res = fx::optim::minimize(f, fx::tensor(x0, {100}, fx::Float64));
+  EXPECT_EQ(res.status, Status::non_finite) << res.message;
+  EXPECT_EQ(res.nit, 0);
+}
+
+// With gtol_norm = inf the test is on max |g_i|, over all of a long gradient.
+TEST(Minimize, TheInfinityNormStopsOnTheLargestElement) {
+  auto f = [](const fx::Tensor& x) {
+    fx::Tensor w = fx::arange(1, 101, 1, fx::Float64);
+    return (w * (x - 0.5) * (x - 0.5)).sum();
+  };
+  for (double gtol : {1e-3, 1e-7}) {
+    auto res = fx::optim::minimize(f, fx::zeros({100}, fx::Float64),
+                                   {.method = Method::lbfgs, .gtol = gtol, .gtol_norm = INFINITY});
+    ASSERT_EQ(res.status, Status::converged_gradient) << res.message;
+    std::vector<double> g = res.grad.to_vector<double>();
+    double most = 0;
+    for (double v : g) most = std::max(most, std::abs(v));
+    EXPECT_LE(most, gtol);
+  }
+  // a gradient that is zero but for one element, wherever it is, is not converged
+  for (int64_t at : {0, 31, 63, 95, 99}) {
+    std::vector<double> target(100, 0.0);
+    target[at] = 1;
+    fx::Tensor c = fx::tensor(target, {100}, fx::Float64);
+    auto g = [&](const fx::Tensor& x) { return ((x - c) * (x - c)).sum(); };
+    auto res = fx::optim::minimize(g, fx::zeros({100}, fx::Float64), {.method = Method::lbfgs});
+    EXPECT_GT(res.nit, 0) << "element " << at;
+    EXPECT_NEAR(res.x.at({at}), 1.0, 1e-6) << "element " << at;
+  }
+}
+
 TEST(Minimize, ConvergedAtTheStartTakesNoStep) {
   auto f = [](const fx::Tensor& x) { return (x * x).sum(); };
   auto res = fx::optim::minimize(f, fx::zeros({4}, fx::Float64), {.method = Method::bfgs});
