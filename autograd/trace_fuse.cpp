@@ -11,9 +11,10 @@
 namespace fluxion::jit::detail {
 namespace {
 
-// Fusion: a run of consecutive elementwise steps with a `scalar` rule (Add,
-// Sub, Mul, Div, Neg), of one shape and dtype, that depend on the same trace
-// inputs, becomes one step streaming blocks of values through all of them:
+// Fusion: elementwise steps with a `scalar` rule (Add, Sub, Mul, Div, Neg),
+// of one shape and dtype, that depend on the same trace inputs (so that
+// incremental replays skip as much as before), become one step streaming
+// blocks of values through all of them, also when other steps came between:
 // one dispatch and one allocation per value something else reads, instead of
 // one per op. Each op still runs its own loop over the block, so the results
 // are bit for bit those of the ops run one by one.
@@ -95,16 +96,39 @@ class Fuser {
       if (o >= 0) is_output_[o] = 1;
   }
 
+  // Steps are placed in order, as singles or in groups. An elementwise step
+  // joins the latest group of its shape, dtype and inputs' dependencies that
+  // comes after all it reads, or that can move there (when nothing in
+  // between reads it); else it starts a group. Moving a step up is safe:
+  // nothing it passes reads its output, which did not exist before it.
   std::vector<Step> run() {
-    result_.reserve(steps_.size());
+    std::vector<int64_t> made_by(slots_.size(), -1);  // the item making each slot
     for (size_t k = 0; k < steps_.size(); ++k) {
-      bool ok = fusible(steps_[k]);
-      if (!ok || (!group_.empty() && !joins(steps_[k]))) flush();
-      if (ok) group_.push_back(k);
-      else result_.push_back(std::move(steps_[k]));
+      const Step& st = steps_[k];
+      int64_t at = -1;
+      if (fusible(st)) {
+        int64_t earliest = -1;  // the last item making what st reads
+        for (int32_t i : st.in) earliest = std::max(earliest, made_by[i]);
+        for (int64_t j = (int64_t)items_.size() - 1; j >= 0 && at < 0; --j)
+          if (items_[j].group && joins(items_[j].steps[0], k) && (j >= earliest || move_later(j, earliest, made_by)))
+            at = std::max(j, earliest);
+      }
+      if (at < 0) {
+        items_.push_back({{}, fusible(st)});
+        at = (int64_t)items_.size() - 1;
+      }
+      items_[at].steps.push_back(k);
+      for (int32_t o : st.out)
+        if (o >= 0) made_by[o] = at;
     }
-    flush();
-    return std::move(result_);
+    std::vector<Step> result;
+    result.reserve(items_.size());
+    for (Item& item : items_) {
+      if (item.steps.size() == 1) result.push_back(std::move(steps_[item.steps[0]]));
+      else if (slots_[steps_[item.steps[0]].out[0]].dtype == Float64) result.push_back(fuse<double>(item.steps));
+      else result.push_back(fuse<float>(item.steps));
+    }
+    return result;
   }
 
  private:
@@ -119,37 +143,40 @@ class Fuser {
     }
     return true;
   }
-  bool joins(const Step& st) const {
-    int32_t first = steps_[group_.front()].out[0], o = st.out[0];
+  // Moves group j to just after item `to` (> j), unless an item between reads it.
+  bool move_later(int64_t j, int64_t to, std::vector<int64_t>& made_by) {
+    for (int64_t p = j + 1; p <= to; ++p)
+      for (size_t k : items_[p].steps)
+        for (int32_t i : steps_[k].in)
+          if (i >= 0 && made_by[i] == j) return false;
+    std::rotate(items_.begin() + j, items_.begin() + j + 1, items_.begin() + to + 1);
+    for (int64_t& m : made_by) m = m == j ? to : m > j && m <= to ? m - 1 : m;
+    return true;
+  }
+  bool joins(size_t group_step, size_t k) const {
+    int32_t first = steps_[group_step].out[0], o = steps_[k].out[0];
     return slots_[o].shape == slots_[first].shape && slots_[o].dtype == slots_[first].dtype && deps_[o] == deps_[first];
   }
 
-  void flush() {
-    if (group_.size() == 1) result_.push_back(std::move(steps_[group_[0]]));
-    if (group_.size() > 1) {
-      DType dtype = slots_[steps_[group_[0]].out[0]].dtype;
-      if (dtype == Float64) result_.push_back(fuse<double>());
-      else result_.push_back(fuse<float>());
-    }
-    group_.clear();
-  }
-
   template <class T>
-  Step fuse() {
-    size_t first = group_.front(), last = group_.back();
+  Step fuse(const std::vector<size_t>& group) {
+    std::vector<char> in_group(steps_.size(), 0);
+    for (size_t k : group) in_group[k] = 1;
     std::unordered_map<int32_t, int32_t> reg;  // slot -> register
+    std::unordered_map<int32_t, size_t> made;  // slot -> the group's step making it
+    for (size_t k : group) made[steps_[k].out[0]] = k;
     Step f;
-    for (size_t k : group_)  // inputs: read by the group, made outside it
+    for (size_t k : group)  // inputs: read by the group, made outside it
       for (int32_t i : steps_[k].in)
-        if (!reg.count(i) && !made_in_group(i)) {
+        if (!reg.count(i) && !made.count(i)) {
           reg[i] = (int32_t)f.in.size();
           f.in.push_back(i);
         }
     auto prog = std::make_shared<Fused<T>>();
-    prog->shape = slots_[steps_[first].out[0]].shape;
+    prog->shape = slots_[steps_[group[0]].out[0]].shape;
     prog->num_inputs = f.in.size();
     f.ops = 0;
-    for (size_t k : group_) {
+    for (size_t k : group) {
       const Step& st = steps_[k];
       int32_t dst = (int32_t)(prog->num_inputs + prog->code.size());
       auto fn = std::is_same_v<T, double> ? (void (*)(T*, const T*, const T*, int64_t))st.block64
@@ -158,27 +185,26 @@ class Fuser {
       reg[st.out[0]] = dst;
       f.ops += st.ops;
       f.fused += (f.fused.empty() ? "" : ", ") + std::string(st.name);
-      // kept in memory when read after the group, or returned
-      bool read_later = is_output_[st.out[0]];
-      for (size_t r : readers_[st.out[0]]) read_later = read_later || r > last || r < first;
-      if (read_later) f.out.push_back(st.out[0]), prog->out_regs.push_back(dst);
+      // kept in memory when something outside the group reads it, or it is returned
+      bool read_outside = is_output_[st.out[0]];
+      for (size_t r : readers_[st.out[0]]) read_outside = read_outside || !in_group[r];
+      if (read_outside) f.out.push_back(st.out[0]), prog->out_regs.push_back(dst);
     }
     f.name = "Fused";
     f.run = [prog](std::vector<TensorData>& slots, const Step& st) { prog->run(slots, st); };
     return f;
   }
-  bool made_in_group(int32_t slot) const {
-    for (size_t k : group_)
-      if (steps_[k].out[0] == slot) return true;
-    return false;
-  }
 
-  std::vector<Step> steps_, result_;
+  std::vector<Step> steps_;
   const std::vector<TensorData>& slots_;
   std::vector<uint64_t> deps_;                // which trace inputs each slot depends on (bit i: input i)
   std::vector<std::vector<size_t>> readers_;  // the steps that read each slot
   std::vector<char> is_output_;
-  std::vector<size_t> group_;  // consecutive fusible steps being collected
+  struct Item {  // a step, or a group of elementwise steps to fuse
+    std::vector<size_t> steps;
+    bool group;
+  };
+  std::vector<Item> items_;
 };
 
 // Scatter merging: the gradient of a tensor read through several views (the

@@ -161,6 +161,38 @@ TEST(Trace, ElementwiseRunsAreFusedWithIdenticalResults) {
   }
 }
 
+// Elementwise steps fuse across other steps: a step moves up into the group
+// of its inputs' dependencies past steps that do not make what it reads, and
+// a group moves down past steps that do not read it. Groups stay within one
+// set of trace inputs, so a replay with only v changed skips x's part.
+TEST(Trace, FusionGroupsReachAcrossOtherSteps) {
+  auto hoisted = [](const Args& in) {
+    fx::Tensor a = in[0] * in[0];  // x
+    fx::Tensor s = a.sum();
+    fx::Tensor b = in[1] * 2.0;  // v
+    fx::Tensor c = a * b.exp();  // x and v, after the exp
+    fx::Tensor d = -b;           // v again: joins b's group, above the exp
+    return Args{s, c - d};
+  };
+  auto moved = [](const Args& in) {
+    fx::Tensor p = in[0] * in[1];      // x and v
+    fx::Tensor r = in[1].exp() * 3.0;  // v, after the exp
+    return Args{p + r};                // x and v: p's group moves below r
+  };
+  Args ex{vec({0.5, -1.0, 2.0}), vec({1.5, 0.25, -0.5})}, x{vec({1.1, 0.3, -2.0}), vec({0.7, -1.2, 0.4})};
+  fx::jit::Trace th = fx::jit::trace(hoisted, ex), tm = fx::jit::trace(moved, ex);
+  EXPECT_NE(th.str().find("= Fused[Mul, Neg]("), std::string::npos) << th.str();
+  EXPECT_NE(th.str().find("= Fused[Mul, Sub]("), std::string::npos) << th.str();
+  EXPECT_NE(tm.str().find("= Fused[Mul, Add]("), std::string::npos) << tm.str();
+  for (auto [t, f] : {std::pair{&th, +hoisted}, std::pair{&tm, +moved}}) {
+    Args got = (*t)(x), want = f(x);
+    for (size_t k = 0; k < got.size(); ++k) EXPECT_EQ(got[k].to_vector<double>(), want[k].to_vector<double>());
+  }
+  th({x[0], ex[1]});  // only v changed: x * x and its sum do not re-run
+  EXPECT_EQ(th.steps_run(), th.num_steps() - 2) << th.str();
+  EXPECT_EQ(th({x[0], ex[1]})[1].to_vector<double>(), hoisted({x[0], ex[1]})[1].to_vector<double>());
+}
+
 // The gradient of a tensor read through several views is a sum of scatters
 // (SliceBackward, DiagonalBackward); summed by Adds, they become one Scatter
 // step, which zero-fills only the elements no view covers and adds where
