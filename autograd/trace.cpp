@@ -181,6 +181,35 @@ void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_i
     if (o >= 0) o = alias[o];
 }
 
+// A chain of views (reshape, select, slice, ...) becomes one view of the
+// contiguous array at its start, made from the recorded geometry: a replay
+// makes each view read by other steps in one go, and views that only other
+// views read are dropped with the unneeded steps. (Shapes are fixed, so a
+// view's strides and offset within its base are the same in every replay.)
+void collapse_views(detail::Recorder& rec) {
+  std::vector<int32_t> base_of(rec.slots.size(), -1);
+  for (detail::Step& st : rec.steps) {
+    if (st.in.size() != 1 || st.out.size() != 1 || st.in[0] < 0 || st.out[0] < 0) continue;
+    int32_t in = st.in[0], out = st.out[0];
+    const TensorData &x = rec.slots[in], &y = rec.slots[out];
+    if (!x.defined() || !y.defined() || x.storage != y.storage) continue;  // not a view
+    int32_t b = base_of[in] >= 0 ? base_of[in] : in;
+    const TensorData& base = rec.slots[b];
+    if (!base.is_contiguous()) continue;
+    base_of[out] = b;
+    if (b == in) continue;  // a view of the base already
+    Shape shape = y.shape, strides = y.strides;
+    int64_t offset = y.offset - base.offset;
+    st.in[0] = b;
+    st.name = "View";
+    st.stateless_kind = nullptr;
+    st.run = [shape, strides, offset](std::vector<TensorData>& slots, const detail::Step& s) {
+      const TensorData& from = slots[s.in[0]];
+      slots[s.out[0]] = from.as_strided(shape, strides, from.offset + offset);
+    };
+  }
+}
+
 // Installs the recorder for the duration of fn, also when fn throws.
 struct Recording {
   explicit Recording(detail::Recorder* r) { detail::t_recorder = r; }
@@ -229,6 +258,7 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
   }
   outputs.clear();  // and with them the autograd graph, which holds some constants too
   simplify(rec, t.outputs_, example_inputs.size());
+  collapse_views(rec);
   // Keep the steps some output needs, in order; forget the values of the rest.
   std::vector<char> needed(rec.slots.size(), 0);
   for (int32_t s : t.outputs_)

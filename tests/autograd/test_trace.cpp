@@ -193,6 +193,23 @@ TEST(Trace, FusionGroupsReachAcrossOtherSteps) {
   EXPECT_EQ(th({x[0], ex[1]})[1].to_vector<double>(), hoisted({x[0], ex[1]})[1].to_vector<double>());
 }
 
+// A chain of views becomes one view of the array it starts from; with a
+// strided example input (replays get a contiguous copy) the chain is replayed op by op.
+TEST(Trace, ViewChainsBecomeOneView) {
+  auto f = [](const Args& in) { return Args{in[0].reshape({3, 4}).select(1, 2).slice(0, 1, 3) * 2.0}; };
+  std::vector<double> v0(12), v1(12);
+  for (int i = 0; i < 12; ++i) v0[i] = 0.5 * i, v1[i] = std::cos(i);
+  fx::jit::Trace t = fx::jit::trace(f, {vec(v0)});
+  EXPECT_EQ(t.str().rfind("%3[2] = View(%0[12])", 0), 0u) << t.str();
+  EXPECT_EQ(t.num_steps(), 2u) << t.str();
+  EXPECT_EQ(t({vec(v1)})[0].to_vector<double>(), f({vec(v1)})[0].to_vector<double>());
+  fx::Tensor strided = vec(v0).reshape({4, 3}).transpose(0, 1).reshape({12});  // a copy: contiguous
+  fx::Tensor column = fx::tensor(std::vector<double>(24, 1.0), {12, 2}, fx::Float64).select(1, 0);  // stride 2
+  fx::jit::Trace ts = fx::jit::trace(f, {column});
+  EXPECT_EQ(ts.str().find("View"), std::string::npos) << ts.str();
+  EXPECT_EQ(ts({strided})[0].to_vector<double>(), f({strided})[0].to_vector<double>());
+}
+
 // The gradient of a tensor read through several views is a sum of scatters
 // (SliceBackward, DiagonalBackward); summed by Adds, they become one Scatter
 // step, which zero-fills only the elements no view covers and adds where
