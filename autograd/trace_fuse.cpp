@@ -27,8 +27,39 @@ struct Fused {
   static constexpr int64_t kBlock = 256;
   Shape shape;
   size_t num_inputs = 0;  // registers 0 .. num_inputs - 1 hold the step's inputs
-  std::vector<Instr> code;
+  std::vector<Instr> code;  // instruction i writes register num_inputs + i
   std::vector<int32_t> out_regs;  // the register of each of the step's outputs
+  // Per register, its block of scratch (-1: an output's memory); values share
+  // a block once the earlier one is dead, so scratch stays in L1.
+  std::vector<int32_t> scratch_of;
+  size_t scratch_blocks = 0;
+
+  // Allocates scratch: inputs get their own blocks; a value's block is freed
+  // after its last read (so an instruction may write over its own operand,
+  // which elementwise loops allow).
+  void allocate() {
+    size_t regs = num_inputs + code.size();
+    std::vector<int32_t> last_read(regs, -1);
+    for (size_t i = 0; i < code.size(); ++i) {
+      last_read[code[i].a] = (int32_t)i;
+      if (code[i].b >= 0) last_read[code[i].b] = (int32_t)i;
+    }
+    std::vector<char> is_out(regs, 0);
+    for (int32_t r : out_regs) is_out[r] = 1;
+    scratch_of.assign(regs, -1);
+    for (size_t k = 0; k < num_inputs; ++k) scratch_of[k] = (int32_t)k;
+    scratch_blocks = num_inputs;
+    std::vector<int32_t> free_blocks;
+    for (size_t i = 0; i < code.size(); ++i) {
+      for (int32_t r : {code[i].a, code[i].b == code[i].a ? -1 : code[i].b})
+        if (r >= (int32_t)num_inputs && last_read[r] == (int32_t)i && !is_out[r]) free_blocks.push_back(scratch_of[r]);
+      size_t dst = num_inputs + i;
+      if (is_out[dst]) continue;
+      if (free_blocks.empty()) free_blocks.push_back((int32_t)scratch_blocks++);
+      scratch_of[dst] = free_blocks.back();
+      free_blocks.pop_back();
+    }
+  }
 
   // Per block, each register is a pointer: into a contiguous input, into an
   // output, or into scratch (a scalar, a strided input gathered, a value
@@ -37,9 +68,9 @@ struct Fused {
     int64_t n = numel(shape);
     size_t regs = num_inputs + code.size();
     thread_local std::vector<T> scratch;
-    scratch.resize(regs * kBlock);
+    scratch.resize(scratch_blocks * kBlock);
     SmallVector<T*, 32> reg(regs);
-    for (size_t r = 0; r < regs; ++r) reg[r] = scratch.data() + r * kBlock;
+    for (size_t r = 0; r < regs; ++r) reg[r] = scratch_of[r] >= 0 ? scratch.data() + scratch_of[r] * kBlock : nullptr;
     struct Source {
       const T* p;  // null: a scalar, filled once
       int64_t step;
@@ -190,6 +221,7 @@ class Fuser {
       for (size_t r : readers_[st.out[0]]) read_outside = read_outside || !in_group[r];
       if (read_outside) f.out.push_back(st.out[0]), prog->out_regs.push_back(dst);
     }
+    prog->allocate();
     f.name = "Fused";
     f.run = [prog](std::vector<TensorData>& slots, const Step& st) { prog->run(slots, st); };
     return f;
