@@ -6,6 +6,14 @@
 #include <limits>
 
 #include "optim/methods.h"
+#include "tensor/kernels/loops.h"
+
+// The methods' vector loops are compiled for AVX-512 / AVX2 / baseline
+// (FLUXION_SIMD_CLONES), without fused multiply-adds, so that every clone
+// rounds alike.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 namespace fluxion::optim::detail {
 
@@ -55,7 +63,7 @@ Vec cholesky_solve(const Vec& L, size_t n, Vec b) {
 // near the minimum), stopping at the first direction of non-positive
 // curvature (steepest descent if that happens on the first CG step), then a
 // Wolfe line search from the full step.
-Status run_newton_cg(Objective& obj, Trace& trace, Point& cur) {
+FLUXION_SIMD_CLONES Status run_newton_cg(Objective& obj, Trace& trace, Point& cur) {
   size_t n = cur.x.size();
   while (true) {
     double mag = asum(cur.g), tol = std::min(0.5, std::sqrt(mag)) * mag;

@@ -5,6 +5,14 @@
 
 #include "autograd/ops.h"
 #include "optim/methods.h"
+#include "tensor/kernels/loops.h"
+
+// The methods' vector loops are compiled for AVX-512 / AVX2 / baseline
+// (FLUXION_SIMD_CLONES), without fused multiply-adds, so that every clone
+// rounds alike.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#endif
 
 namespace fluxion::optim::detail {
 
@@ -95,7 +103,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
 
 // L-BFGS: H g from the last m pairs (s, y) by the two-loop recursion
 // (N&W Algorithm 7.4), with H0 = (s^T y / y^T y) I from the newest pair.
-Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
+FLUXION_SIMD_CLONES Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
   std::deque<Vec> S, Y;
   std::deque<double> rho;
   double gamma = 1;  // s^T y / y^T y of the newest pair
