@@ -75,6 +75,14 @@ FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, dou
 #endif
 void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
 
+// Vec's copies are loops (a custom allocator keeps std::vector from memmove):
+// these clones give them wide registers.
+FLUXION_SIMD_CLONES Vec step(const Vec& x, double a, const Vec& p) {
+  Vec y = x;
+  axpy(a, p, y);
+  return y;
+}
+
 Tensor to_tensor(const Vec& v, const Shape& shape) {
   TensorData d = TensorData::empty(shape, Float64);
   check((size_t)d.numel() == v.size(), "optim: ", v.size(), " values for shape ", to_string(shape));
@@ -82,7 +90,7 @@ Tensor to_tensor(const Vec& v, const Shape& shape) {
   return Tensor(std::move(d));
 }
 
-Vec to_vec(const Tensor& t) {
+FLUXION_SIMD_CLONES Vec to_vec(const Tensor& t) {
   TensorData d = kernels::contiguous(kernels::to_dtype(t.tensor_data(), Float64));
   const double* p = d.data<double>();
   return Vec(p, p + d.numel());
@@ -128,7 +136,7 @@ std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
   return {f, std::isfinite(f) ? fg[1] : Tensor()};
 }
 
-const Point& Objective::eval(const Vec& x) {
+FLUXION_SIMD_CLONES const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)
     if (p.x == x) return p;
   auto [f, g] = value_and_grad(x);

@@ -42,11 +42,7 @@ inline Vec minus(const Vec& a, const Vec& b) {
   return d;
 }
 /// x + a * p
-inline Vec step(const Vec& x, double a, const Vec& p) {
-  Vec y = x;
-  axpy(a, p, y);
-  return y;
-}
+Vec step(const Vec& x, double a, const Vec& p);
 
 struct Point {
   Vec x;
