@@ -112,8 +112,9 @@ void fail_if_traced(const TensorData& data, const char* what) {
 
 namespace {
 
-// Whether every element of d equals v.
-bool all_equal(const TensorData& d, double v) {
+// Whether every element of d equals v (of an expanded scalar, the one element).
+bool all_equal(TensorData d, double v) {
+  if (std::all_of(d.strides.begin(), d.strides.end(), [](int64_t s) { return s == 0; })) d = d.as_strided({}, {}, d.offset);
   TensorData eq = kernels::compare(d, kernels::full({}, v, d.dtype), kernels::Compare::eq);
   return kernels::item(kernels::all(eq)) != 0;
 }
