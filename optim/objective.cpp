@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "optim/objective.h"
 
+#include <cstring>
+
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
@@ -137,8 +139,8 @@ std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
 }
 
 FLUXION_SIMD_CLONES const Point& Objective::eval(const Vec& x) {
-  for (const Point& p : memo_)
-    if (p.x == x) return p;
+  for (const Point& p : memo_)  // the same bits, the same point
+    if (p.x.size() == x.size() && std::memcmp(p.x.data(), x.data(), x.size() * sizeof(double)) == 0) return p;
   auto [f, g] = value_and_grad(x);
   memo_.push_front(Point{x, f, g.defined() ? to_vec(g) : Vec(x.size(), NAN)});
   ++nfev;
