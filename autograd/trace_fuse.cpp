@@ -250,6 +250,7 @@ struct Scatter {
   DType dtype;
   std::vector<std::function<TensorData(const TensorData&, const TensorData&)>> into;  // per input
   bool gaps = false, overlaps = false;
+  int pair_first = -1;  // two views, the even and the odd elements: which input is the even one
 
   // Which elements the views cover, once, at trace time.
   void survey(const std::vector<TensorData>& slots, const Step& st) {
@@ -258,8 +259,23 @@ struct Scatter {
     const double* c = count.data<double>();
     auto [least, most] = std::minmax_element(c, c + count.numel());
     gaps = *least == 0, overlaps = *most > 1;
+    if (gaps || overlaps || into.size() != 2 || (dtype != Float64 && dtype != Float32)) return;
+    for (int k = 0; k < 2; ++k) {
+      TensorData v = into[k](count, slots[st.in[k]]);
+      kernels::Rows<1> r = kernels::rows_of<1>(v.shape, {v.strides});
+      if (r.rows > 1 || r.strides[0].empty() || r.strides[0].back() != 2) return;
+      if (v.offset == 0) pair_first = k;
+    }
   }
   void run(std::vector<TensorData>& slots, const Step& st) const {
+    const TensorData &a = slots[st.in[pair_first < 0 ? 0 : pair_first]], &b = slots[st.in[pair_first == 0]];
+    if (pair_first >= 0 && a.is_contiguous() && b.is_contiguous()) {
+      TensorData y = TensorData::empty(shape, dtype);
+      if (dtype == Float64) kernels::interleave2(y.data<double>(), a.data<double>(), b.data<double>(), a.numel());
+      else kernels::interleave2(y.data<float>(), a.data<float>(), b.data<float>(), a.numel());
+      slots[st.out[0]] = std::move(y);
+      return;
+    }
     TensorData y = gaps || overlaps ? kernels::full(shape, 0, dtype) : TensorData::empty(shape, dtype);
     for (size_t k = 0; k < into.size(); ++k) {
       const TensorData& g = slots[st.in[k]];

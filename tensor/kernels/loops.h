@@ -110,6 +110,15 @@ void copy_row(T* d, int64_t sd, const T* s, int64_t ss, int64_t n) {
   for (int64_t i = 0; i < n; ++i) d[i * sd] = s[i * ss];
 }
 
+/// y[2i] = a[i], y[2i + 1] = b[i]: a pair's two columns put back together.
+template <class T>
+FLUXION_SIMD_CLONES void interleave2(T* __restrict y, const T* __restrict a, const T* __restrict b, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    y[2 * i] = a[i];
+    y[2 * i + 1] = b[i];
+  }
+}
+
 /// Strides of `t` seen as having shape `shape` (broadcast dims get stride 0).
 Shape broadcast_strides(const TensorData& t, const Shape& shape);
 

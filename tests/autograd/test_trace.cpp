@@ -230,6 +230,16 @@ TEST(Trace, SummedScattersMergeIntoOneStep) {
   };
   check(fx::jit::trace(grad_of(thirds), {leaf(x0)}), vec(x1), grad_of(thirds)({leaf(x1)}),
         "Scatter[SliceBackward, SliceBackward, Add, SliceBackward, Add]");
+  // a pair's two columns interleave back, in float64 and float32
+  auto pairs = [](const fx::Tensor& x) {
+    fx::Tensor p = x.reshape({-1, 2});
+    return (p.select(1, 0).exp() * p.select(1, 1)).sum();
+  };
+  check(fx::jit::trace(grad_of(pairs), {leaf(x0)}), vec(x1), grad_of(pairs)({leaf(x1)}),
+        "Scatter[SliceBackward, SliceBackward, Add]");
+  fx::Tensor x0f = vec(x0).to(fx::Float32).requires_grad_(), x1f = vec(x1).to(fx::Float32);
+  fx::jit::Trace tf = fx::jit::trace(grad_of(pairs), {x0f});
+  EXPECT_EQ(tf({x1f})[0].to_vector<float>(), grad_of(pairs)({x1f.detach().requires_grad_()})[0].to_vector<float>());
   // x[0::3] and x[1::3] leave x[2::3] out: zeros there
   auto two_thirds = [](const fx::Tensor& x) {
     fx::Tensor p = x.reshape({-1, 3});
