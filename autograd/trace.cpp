@@ -101,6 +101,24 @@ void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Te
   r.steps.push_back(std::move(step));
 }
 
+SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_t s) {
+  SmallVector<int32_t, 4> views;
+  for (size_t v = 0; v < recorded.size(); ++v)
+    if ((int32_t)v != s && recorded[v].defined() && recorded[v].storage == recorded[s].storage) views.push_back((int32_t)v);
+  return views;
+}
+
+TensorData reuse_or_empty(const std::vector<TensorData>& slots, int32_t s, const SmallVector<int32_t, 4>& views,
+                          const Shape& shape, DType dtype) {
+  const TensorData& old = slots[s];
+  if (old.defined() && old.dtype == dtype && old.shape == shape && old.offset == 0 && old.is_contiguous()) {
+    long holders = 1;
+    for (int32_t v : views) holders += slots[v].storage == old.storage;
+    if (old.storage.use_count() == holders) return old;
+  }
+  return TensorData::empty(shape, dtype);
+}
+
 void fail_if_traced(const TensorData& data, const char* what) {
   if (!t_recorder || !t_recorder->is_traced(data)) return;
   fail("jit::trace: ", what, " reads the value of a tensor (shape ", data.shape,
@@ -285,6 +303,7 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
       if (i >= 0) needed[i] = 1;
     for (int32_t o : step.out) needed[o] = 1;
   }
+  for (size_t i = 0; i < example_inputs.size(); ++i) t.input_views_.push_back(detail::views_of(rec.slots, (int32_t)i));
   for (size_t s = 0; s < rec.slots.size(); ++s) {
     if (s < example_inputs.size()) {
       rec.slots[s] = kernels::clone(rec.slots[s]);  // a private copy: what the next call compares against
@@ -315,7 +334,9 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
           dtype_name(d.dtype), " but the trace was recorded with shape ", shape, " and ", dtype_name(dtype),
           "; trace again for new shapes");
     if (!all && same_values(slots_[i], d)) continue;
-    slots_[i] = kernels::clone(d);
+    TensorData copy = detail::reuse_or_empty(slots_, (int32_t)i, input_views_[i], shape, dtype);
+    kernels::copy_(copy, d);
+    slots_[i] = std::move(copy);
     dirty_[i] = 1;
   }
   // A captured tensor (a constant) updated in place since: its dependants re-run, on its new values.

@@ -96,6 +96,7 @@ class Trace {
   std::vector<detail::Step> steps_;
   std::vector<std::pair<Shape, DType>> input_types_;
   std::vector<TensorData> slots_;  // inputs (private copies) first, then constants and step outputs: last values
+  std::vector<SmallVector<int32_t, 4>> input_views_;  // the views of each input (so its copy can be reused)
   std::vector<std::pair<int32_t, uint64_t>> constants_;  // slot, storage version when last read
   std::vector<int32_t> outputs_;
   std::vector<uint64_t> output_versions_;  // of the outputs handed out: an in-place write forces a full re-run
@@ -119,6 +120,14 @@ void fail_if_traced(const TensorData& data, const char* what);
 inline void check_readable(const TensorData& data, const char* what) {
   if (recording()) fail_if_traced(data, what);
 }
+
+/// The slots that were views of slot s when recorded (they share its storage).
+SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_t s);
+/// A contiguous array for a step to write into slot s: the one slot s holds
+/// when nothing but s and its views `views` holds it (so no one can see it
+/// change) and it fits, else a new one.
+TensorData reuse_or_empty(const std::vector<TensorData>& slots, int32_t s, const SmallVector<int32_t, 4>& views,
+                          const Shape& shape, DType dtype);
 
 inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   static const TensorData none;

@@ -29,6 +29,7 @@ struct Fused {
   size_t num_inputs = 0;  // registers 0 .. num_inputs - 1 hold the step's inputs
   std::vector<Instr> code;  // instruction i writes register num_inputs + i
   std::vector<int32_t> out_regs;  // the register of each of the step's outputs
+  std::vector<SmallVector<int32_t, 4>> out_views;  // the views of each output (their arrays are reused)
   // Per register, its block of scratch (-1: an output's memory); values share
   // a block once the earlier one is dead, so scratch stays in L1.
   std::vector<int32_t> scratch_of;
@@ -93,7 +94,7 @@ struct Fused {
       src[k] = {copies.back().data<T>(), 1};
     }
     SmallVector<TensorData, 4> outs;
-    for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(TensorData::empty(shape, dtype_of<T>()));
+    for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(reuse_or_empty(slots, st.out[j], out_views[j], shape, dtype_of<T>()));
     for (int64_t start = 0; start < n; start += kBlock) {
       int64_t len = std::min(kBlock, n - start);
       for (size_t k = 0; k < num_inputs; ++k) {
@@ -219,7 +220,11 @@ class Fuser {
       // kept in memory when something outside the group reads it, or it is returned
       bool read_outside = is_output_[st.out[0]];
       for (size_t r : readers_[st.out[0]]) read_outside = read_outside || !in_group[r];
-      if (read_outside) f.out.push_back(st.out[0]), prog->out_regs.push_back(dst);
+      if (read_outside) {
+        f.out.push_back(st.out[0]);
+        prog->out_regs.push_back(dst);
+        prog->out_views.push_back(views_of(slots_, st.out[0]));
+      }
     }
     prog->allocate();
     f.name = "Fused";
@@ -251,6 +256,7 @@ struct Scatter {
   std::vector<std::function<TensorData(const TensorData&, const TensorData&)>> into;  // per input
   bool gaps = false, overlaps = false;
   int pair_first = -1;  // two views, the even and the odd elements: which input is the even one
+  SmallVector<int32_t, 4> out_views;
 
   // Which elements the views cover, once, at trace time.
   void survey(const std::vector<TensorData>& slots, const Step& st) {
@@ -270,7 +276,7 @@ struct Scatter {
   void run(std::vector<TensorData>& slots, const Step& st) const {
     const TensorData &a = slots[st.in[pair_first < 0 ? 0 : pair_first]], &b = slots[st.in[pair_first == 0]];
     if (pair_first >= 0 && a.is_contiguous() && b.is_contiguous()) {
-      TensorData y = TensorData::empty(shape, dtype);
+      TensorData y = reuse_or_empty(slots, st.out[0], out_views, shape, dtype);
       if (dtype == Float64) kernels::interleave2(y.data<double>(), a.data<double>(), b.data<double>(), a.numel());
       else kernels::interleave2(y.data<float>(), a.data<float>(), b.data<float>(), a.numel());
       slots[st.out[0]] = std::move(y);
@@ -335,6 +341,7 @@ std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<Te
     prog->shape = slots[st.out[0]].shape;
     prog->dtype = slots[st.out[0]].dtype;
     prog->survey(slots, m);
+    prog->out_views = views_of(slots, st.out[0]);
     m.run = [prog](std::vector<TensorData>& slots, const Step& st) { prog->run(slots, st); };
     merged[k] = std::move(m);
     sums[st.out[0]] = std::move(sum);

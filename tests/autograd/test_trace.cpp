@@ -264,6 +264,24 @@ TEST(Trace, SummedScattersMergeIntoOneStep) {
         "Scatter[DiagonalBackward, SliceBackward, Add]");
 }
 
+// A replay writes over the arrays of its last values only when nothing else
+// holds them: outputs (or views of them) kept from earlier replays stay as they were.
+TEST(Trace, ReplaysReuseOnlyArraysNoOneElseHolds) {
+  std::vector<double> x1(600), x2(600), x3(600);
+  for (size_t i = 0; i < 600; ++i) x1[i] = std::sin(0.1 * i), x2[i] = std::cos(0.2 * i), x3[i] = 0.001 * i;
+  fx::jit::Trace t = fx::jit::trace(value_and_grad, {leaf(x1)});
+  Args first = t({vec(x1)});
+  fx::Tensor view = t({vec(x2)})[1].reshape({-1, 2});  // only a view of the second gradient is kept
+  std::vector<double> kept = first[1].to_vector<double>(), kept_view = view.reshape({-1}).to_vector<double>();
+  for (int k = 0; k < 3; ++k) {
+    Args now = t({vec(k % 2 ? x1 : x3)});
+    expect_equal(now[1], value_and_grad({leaf(k % 2 ? x1 : x3)})[1]);
+  }
+  EXPECT_EQ(first[1].to_vector<double>(), kept);
+  EXPECT_EQ(view.reshape({-1}).to_vector<double>(), kept_view);
+  expect_equal(first[1], value_and_grad({leaf(x1)})[1]);
+}
+
 TEST(Trace, ACapturedTensorOfOnesIsNotFolded) {
   fx::Tensor w = fx::ones({2}, fx::Float64);  // held outside: it may change between replays
   fx::jit::Trace t = fx::jit::trace([&](const Args& in) { return Args{in[0] * w}; }, {vec({1.0, 2.0})});
