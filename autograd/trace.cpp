@@ -98,6 +98,11 @@ void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Te
   Recorder& r = *t_recorder;
   for (const Tensor& x : inputs) step.in.push_back(r.input_slot(x));
   for (const Tensor& y : outputs) step.out.push_back(r.add(y.defined() ? y.tensor_data() : TensorData{}, true));
+  if (inputs.size() == 1 && outputs.size() == 1 && inputs[0].defined() && outputs[0].defined()) {
+    const TensorData &x = inputs[0].tensor_data(), &y = outputs[0].tensor_data();
+    step.same_order = x.storage == y.storage && x.offset == y.offset && x.numel() == y.numel() && x.is_contiguous() &&
+                      y.is_contiguous();
+  }
   r.steps.push_back(std::move(step));
 }
 
@@ -222,6 +227,7 @@ void collapse_views(detail::Recorder& rec) {
     st.in[0] = b;
     st.name = "View";
     st.stateless_kind = nullptr;
+    st.same_order = false;  // of its base, now
     st.run = [shape, strides, offset](std::vector<TensorData>& slots, const detail::Step& s) {
       const TensorData& from = slots[s.in[0]];
       slots[s.out[0]] = from.as_strided(shape, strides, from.offset + offset);

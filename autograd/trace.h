@@ -62,6 +62,12 @@ struct Step {
   std::string fused;  // the fused ops' names, for str()
   // For scatter ops (y = zeros with one view filled by the input g): that view of y.
   std::function<TensorData(const TensorData& y, const TensorData& g)> into;
+  // Recorded a view of its one input holding its elements in their order
+  // (a reshape of a contiguous array).
+  bool same_order = false;
+  // For a merged scatter whose inputs each fill one evenly strided row of its
+  // output, together all of it once: each input's (offset, step) there.
+  std::vector<std::pair<int64_t, int64_t>> rows;
 };
 
 template <class Op, class T>

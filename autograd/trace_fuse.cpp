@@ -30,6 +30,18 @@ struct Fused {
   std::vector<Instr> code;  // instruction i writes register num_inputs + i
   std::vector<int32_t> out_regs;  // the register of each of the step's outputs
   std::vector<SmallVector<int32_t, 4>> out_views;  // the views of each output (their arrays are reused)
+  // Outputs after those: arrays of another shape that registers are written
+  // into, each along one strided row (a scatter the step took over).
+  struct Part {
+    int32_t reg;
+    int64_t offset, step;
+  };
+  struct Target {
+    Shape shape;
+    std::vector<Part> parts;
+    SmallVector<int32_t, 4> views;
+  };
+  std::vector<Target> targets;
   // Per register, its block of scratch (-1: an output's memory); values share
   // a block once the earlier one is dead, so scratch stays in L1.
   std::vector<int32_t> scratch_of;
@@ -45,6 +57,8 @@ struct Fused {
       last_read[code[i].a] = (int32_t)i;
       if (code[i].b >= 0) last_read[code[i].b] = (int32_t)i;
     }
+    for (const Target& t : targets)  // read after the code: never freed
+      for (const Part& p : t.parts) last_read[p.reg] = (int32_t)code.size();
     std::vector<char> is_out(regs, 0);
     for (int32_t r : out_regs) is_out[r] = 1;
     scratch_of.assign(regs, -1);
@@ -95,6 +109,8 @@ struct Fused {
     }
     SmallVector<TensorData, 4> outs;
     for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(reuse_or_empty(slots, st.out[j], out_views[j], shape, dtype_of<T>()));
+    for (size_t t = 0; t < targets.size(); ++t)
+      outs.push_back(reuse_or_empty(slots, st.out[out_regs.size() + t], targets[t].views, targets[t].shape, dtype_of<T>()));
     for (int64_t start = 0; start < n; start += kBlock) {
       int64_t len = std::min(kBlock, n - start);
       for (size_t k = 0; k < num_inputs; ++k) {
@@ -107,6 +123,17 @@ struct Fused {
       }
       for (size_t j = 0; j < out_regs.size(); ++j) reg[out_regs[j]] = outs[j].data<T>() + start;
       for (const Instr& c : code) c.fn(reg[c.dst], reg[c.a], c.b >= 0 ? reg[c.b] : nullptr, len);
+      for (size_t t = 0; t < targets.size(); ++t) {
+        T* y = outs[out_regs.size() + t].template data<T>();
+        const std::vector<Part>& ps = targets[t].parts;
+        if (ps.size() == 2 && ps[0].step == 2 && ps[1].step == 2 && ps[0].offset + ps[1].offset == 1) {
+          const Part& even = ps[0].offset == 0 ? ps[0] : ps[1];
+          const Part& odd = ps[0].offset == 0 ? ps[1] : ps[0];
+          kernels::interleave2(y + 2 * start, reg[even.reg], reg[odd.reg], len);
+          continue;
+        }
+        for (const Part& p : ps) kernels::copy_row(y + p.offset + start * p.step, p.step, reg[p.reg], 1, len);
+      }
     }
     for (size_t j = 0; j < outs.size(); ++j) slots[st.out[j]] = std::move(outs[j]);
   }
@@ -153,17 +180,68 @@ class Fuser {
       for (int32_t o : st.out)
         if (o >= 0) made_by[o] = at;
     }
+    std::vector<std::vector<Taken>> taken = take_scatters();
     std::vector<Step> result;
     result.reserve(items_.size());
-    for (Item& item : items_) {
-      if (item.steps.size() == 1) result.push_back(std::move(steps_[item.steps[0]]));
-      else if (slots_[steps_[item.steps[0]].out[0]].dtype == Float64) result.push_back(fuse<double>(item.steps));
-      else result.push_back(fuse<float>(item.steps));
+    for (size_t i = 0; i < items_.size(); ++i) {
+      const Item& item = items_[i];
+      if (!item.group && dropped_[item.steps[0]]) continue;
+      if (!item.group || (item.steps.size() == 1 && taken[i].empty())) result.push_back(std::move(steps_[item.steps[0]]));
+      else if (slots_[steps_[item.steps[0]].out[0]].dtype == Float64) result.push_back(fuse<double>(item.steps, taken[i]));
+      else result.push_back(fuse<float>(item.steps, taken[i]));
     }
     return result;
   }
 
  private:
+  struct Taken {  // a scatter a group does, and the group's values it scatters (one per scatter input)
+    size_t scatter;
+    std::vector<int32_t> values;
+    std::vector<size_t> views;  // the reshapes in between
+  };
+
+  // A scatter with rows (Step::rows) whose inputs are each a view (a
+  // reshape) of a value of one group, which nothing outside the group reads,
+  // is done by that group: it writes the values straight into the scatter's
+  // output.
+  std::vector<std::vector<Taken>> take_scatters() {
+    std::vector<int64_t> maker(slots_.size(), -1), item_of(steps_.size(), -1);
+    for (size_t k = 0; k < steps_.size(); ++k)
+      for (int32_t o : steps_[k].out)
+        if (o >= 0) maker[o] = (int64_t)k;
+    for (size_t i = 0; i < items_.size(); ++i)
+      for (size_t k : items_[i].steps) item_of[k] = (int64_t)i;
+    auto only_read_once = [&](int32_t s) { return s >= 0 && readers_[s].size() == 1 && !is_output_[s]; };
+    std::vector<std::vector<Taken>> taken(items_.size());
+    dropped_.assign(steps_.size(), 0);
+    for (const Item& item : items_) {
+      if (item.group || steps_[item.steps[0]].rows.empty()) continue;
+      const Step& sc = steps_[item.steps[0]];
+      Taken t{item.steps[0], {}, {}};
+      int64_t group = -1;
+      for (int32_t p : sc.in) {
+        if (!only_read_once(p) || maker[p] < 0) break;
+        const Step& view = steps_[maker[p]];
+        int32_t q = view.in.size() == 1 ? view.in[0] : -1;
+        if (!view.same_order || q < 0 || maker[q] < 0 || is_output_[q] || slots_[q].dtype != slots_[sc.out[0]].dtype)
+          break;
+        int64_t g = item_of[maker[q]];
+        bool read_elsewhere = false;  // than in its group and by the view
+        for (size_t r : readers_[q]) read_elsewhere = read_elsewhere || (r != (size_t)maker[p] && item_of[r] != g);
+        if (!items_[g].group || read_elsewhere || (group >= 0 && g != group)) break;
+        group = g;
+        t.values.push_back(q);
+        t.views.push_back((size_t)maker[p]);
+      }
+      if (t.values.size() != sc.in.size()) continue;
+      dropped_[t.scatter] = 1;
+      for (size_t v : t.views) dropped_[v] = 1;
+      taken[group].push_back(std::move(t));
+    }
+    return taken;
+  }
+
+
   bool fusible(const Step& st) const {
     if (st.out.size() != 1 || st.out[0] < 0) return false;
     const TensorData& y = slots_[st.out[0]];
@@ -191,7 +269,10 @@ class Fuser {
   }
 
   template <class T>
-  Step fuse(const std::vector<size_t>& group) {
+  Step fuse(const std::vector<size_t>& group, const std::vector<Taken>& taken) {
+    std::unordered_map<int32_t, char> scattered;  // values only taken scatters read
+    for (const Taken& t : taken)
+      for (int32_t q : t.values) scattered[q] = 1;
     std::vector<char> in_group(steps_.size(), 0);
     for (size_t k : group) in_group[k] = 1;
     std::unordered_map<int32_t, int32_t> reg;  // slot -> register
@@ -220,11 +301,21 @@ class Fuser {
       // kept in memory when something outside the group reads it, or it is returned
       bool read_outside = is_output_[st.out[0]];
       for (size_t r : readers_[st.out[0]]) read_outside = read_outside || !in_group[r];
-      if (read_outside) {
+      if (read_outside && !scattered.count(st.out[0])) {
         f.out.push_back(st.out[0]);
         prog->out_regs.push_back(dst);
         prog->out_views.push_back(views_of(slots_, st.out[0]));
       }
+    }
+    for (const Taken& t : taken) {
+      const Step& sc = steps_[t.scatter];
+      typename Fused<T>::Target target{slots_[sc.out[0]].shape, {}, views_of(slots_, sc.out[0])};
+      for (size_t k = 0; k < t.values.size(); ++k)
+        target.parts.push_back({reg.at(t.values[k]), sc.rows[k].first, sc.rows[k].second});
+      prog->targets.push_back(std::move(target));
+      f.out.push_back(sc.out[0]);
+      f.ops += sc.ops + t.views.size();
+      f.fused += ", " + std::string(sc.name) + "[" + sc.fused + "]";
     }
     prog->allocate();
     f.name = "Fused";
@@ -242,6 +333,7 @@ class Fuser {
     bool group;
   };
   std::vector<Item> items_;
+  std::vector<char> dropped_;  // steps a group took over
 };
 
 // Scatter merging: the gradient of a tensor read through several views (the
@@ -256,6 +348,7 @@ struct Scatter {
   std::vector<std::function<TensorData(const TensorData&, const TensorData&)>> into;  // per input
   bool gaps = false, overlaps = false;
   int pair_first = -1;  // two views, the even and the odd elements: which input is the even one
+  std::vector<std::pair<int64_t, int64_t>> rows;  // as Step::rows
   SmallVector<int32_t, 4> out_views;
 
   // Which elements the views cover, once, at trace time.
@@ -265,13 +358,18 @@ struct Scatter {
     const double* c = count.data<double>();
     auto [least, most] = std::minmax_element(c, c + count.numel());
     gaps = *least == 0, overlaps = *most > 1;
-    if (gaps || overlaps || into.size() != 2 || (dtype != Float64 && dtype != Float32)) return;
-    for (int k = 0; k < 2; ++k) {
+    if (gaps || overlaps) return;
+    for (size_t k = 0; k < into.size(); ++k) {
       TensorData v = into[k](count, slots[st.in[k]]);
       kernels::Rows<1> r = kernels::rows_of<1>(v.shape, {v.strides});
-      if (r.rows > 1 || r.strides[0].empty() || r.strides[0].back() != 2) return;
-      if (v.offset == 0) pair_first = k;
+      if (r.rows > 1) {
+        rows.clear();
+        return;
+      }
+      rows.push_back({v.offset, r.strides[0].empty() ? 1 : r.strides[0].back()});
     }
+    if (into.size() == 2 && rows[0].second == 2 && rows[1].second == 2 && (dtype == Float64 || dtype == Float32))
+      pair_first = rows[0].first == 0 ? 0 : 1;
   }
   void run(std::vector<TensorData>& slots, const Step& st) const {
     const TensorData &a = slots[st.in[pair_first < 0 ? 0 : pair_first]], &b = slots[st.in[pair_first == 0]];
@@ -342,6 +440,7 @@ std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<Te
     prog->dtype = slots[st.out[0]].dtype;
     prog->survey(slots, m);
     prog->out_views = views_of(slots, st.out[0]);
+    m.rows = prog->rows;
     m.run = [prog](std::vector<TensorData>& slots, const Step& st) { prog->run(slots, st); };
     merged[k] = std::move(m);
     sums[st.out[0]] = std::move(sum);
