@@ -117,8 +117,16 @@ static Tensor grad_of(const Tensor& y, const Tensor& xt, bool create_graph) {
 
 // f(x) and grad f(x), the gradient undefined where f is not finite. With
 // jit, both come from one trace (x -> [f, grad f]) recorded at the first point.
+// jit: a trace's inputs are kept from call to call and overwritten (a trace
+// copies what changed into arrays of its own), saving an allocation each.
+const Tensor& Objective::staged(Tensor& t, const Vec& v) {
+  if (!t.defined()) t = to_tensor(v);
+  else std::copy(v.begin(), v.end(), t.data<double>());
+  return t;
+}
+
 std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
-  Tensor xt = to_tensor(x);
+  Tensor xt = jit_ ? staged(fg_x_, x) : to_tensor(x);
   if (!jit_) {
     xt.requires_grad_();
     Tensor y = checked_scalar(f_(xt));
@@ -167,7 +175,7 @@ Tensor Objective::hvp_of(const Tensor& xt, const Tensor& vt) const {
 // jit: (x, v) -> H(x) v recorded once. A replay at the point of the last one
 // re-runs only the steps that depend on v.
 Vec Objective::hvp_traced(const Vec& x, const Vec& v) {
-  Tensor xt = to_tensor(x), vt = to_tensor(v);
+  const Tensor &xt = staged(hvp_x_, x), &vt = staged(hvp_v_, v);
   if (!hvp_trace_) {
     hvp_trace_ = jit::trace(
         [this](const std::vector<Tensor>& in) {

@@ -68,6 +68,8 @@ class Objective {
   bool jit_;
   std::deque<Point> memo_;
   std::optional<jit::Trace> fg_, hvp_trace_;
+  Tensor fg_x_, hvp_x_, hvp_v_;  // the traces' inputs, overwritten for each call
+  const Tensor& staged(Tensor& t, const Vec& v);
   std::pair<double, Tensor> value_and_grad(const Vec& x);
   Vec hvp_traced(const Vec& x, const Vec& v);
   Tensor hvp_of(const Tensor& xt, const Tensor& vt) const;
