@@ -89,7 +89,7 @@ FLUXION_SIMD_CLONES Status run_newton_cg(Objective& obj, Trace& trace, Point& cu
                                        {.max_evals = std::min(25, trace.evals_left())});
     if (ls.status != LineSearchStatus::ok) return line_search_status(ls);
     Point prev = std::move(cur);
-    cur = obj.eval(step(prev.x, ls.alpha, z));
+    cur = obj.take(step(prev.x, ls.alpha, z));
     if (auto s = trace.after_step(prev, cur)) return *s;
   }
 }

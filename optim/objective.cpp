@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "optim/objective.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "autograd/engine.h"
@@ -154,6 +155,14 @@ FLUXION_SIMD_CLONES const Point& Objective::eval(const Vec& x) {
   ++nfev;
   if (memo_.size() > 8) memo_.pop_back();
   return memo_.front();
+}
+
+Point Objective::take(const Vec& x) {
+  const Point* p = &eval(x);  // an element of the memo
+  auto it = std::find_if(memo_.begin(), memo_.end(), [&](const Point& q) { return &q == p; });
+  Point taken = std::move(*it);
+  memo_.erase(it);
+  return taken;
 }
 
 // H(x) v as a tensor, by the chosen mode; x requires grad.

@@ -56,6 +56,8 @@ class Objective {
   Objective(const ScalarFunction& f, const Tensor& x0, HvpMode mode, bool jit);
   /// f and grad f at x (memoised over the last few points).
   const Point& eval(const Vec& x);
+  /// The same, moved out of the memo: for the point a method steps to.
+  Point take(const Vec& x);
   /// H(x) v.
   Vec hvp(const Vec& x, const Vec& v);
   int nfev = 0, nhvp = 0;

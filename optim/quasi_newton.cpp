@@ -27,7 +27,7 @@ FLUXION_SIMD_CLONES std::optional<Point> line_step(Objective& obj, Trace& trace,
   ls_opts.max_evals = std::min(trace.options().c2 < 0.1 ? 60 : 25, trace.evals_left());
   LineSearchResult ls = more_thuente(trace.phi(cur.x, p), cur.f, dot(cur.g, p), alpha0, ls_opts);
   if (ls.status != LineSearchStatus::ok) return std::nullopt;
-  return obj.eval(step(cur.x, ls.alpha, p));  // memoised: no new evaluation
+  return obj.take(step(cur.x, ls.alpha, p));  // memoised: no new evaluation
 }
 
 // SciPy's first trial step: the step that would reach the previous decrease
