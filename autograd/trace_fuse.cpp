@@ -42,6 +42,18 @@ struct Fused {
     SmallVector<int32_t, 4> views;
   };
   std::vector<Target> targets;
+  // How an input is laid out: a scalar, one strided row, or neither; each
+  // input's as recorded (the same in every replay, in practice).
+  struct Layout {
+    Shape strides;
+    bool scalar, one_row;
+    int64_t step;
+  };
+  std::vector<Layout> layouts;
+  static Layout layout_of(const TensorData& d, int64_t n) {
+    kernels::Rows<1> r = kernels::rows_of<1>(d.shape, {d.strides});
+    return {d.strides, d.numel() == 1 && n != 1, r.rows <= 1, r.strides[0].empty() ? 1 : r.strides[0].back()};
+  }
   // Per register, its block of scratch (-1: an output's memory); values share
   // a block once the earlier one is dead, so scratch stays in L1.
   std::vector<int32_t> scratch_of;
@@ -94,18 +106,16 @@ struct Fused {
     std::vector<TensorData> copies;  // inputs too tangled to stream, made contiguous
     for (size_t k = 0; k < num_inputs; ++k) {
       const TensorData& d = slots[st.in[k]];
-      if (d.numel() == 1 && n != 1) {
+      Layout l = layouts[k].strides == d.strides ? layouts[k] : layout_of(d, n);
+      if (l.scalar) {
         std::fill(reg[k], reg[k] + kBlock, *d.data<T>());
         src[k] = {nullptr, 0};
-        continue;
+      } else if (l.one_row) {
+        src[k] = {d.data<T>(), l.step};
+      } else {
+        copies.push_back(kernels::contiguous(d));
+        src[k] = {copies.back().data<T>(), 1};
       }
-      kernels::Rows<1> r = kernels::rows_of<1>(d.shape, {d.strides});
-      if (r.rows <= 1) {
-        src[k] = {d.data<T>(), r.strides[0].empty() ? 1 : r.strides[0].back()};
-        continue;
-      }
-      copies.push_back(kernels::contiguous(d));
-      src[k] = {copies.back().data<T>(), 1};
     }
     SmallVector<TensorData, 4> outs;
     for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(reuse_or_empty(slots, st.out[j], out_views[j], shape, dtype_of<T>()));
@@ -288,6 +298,7 @@ class Fuser {
     auto prog = std::make_shared<Fused<T>>();
     prog->shape = slots_[steps_[group[0]].out[0]].shape;
     prog->num_inputs = f.in.size();
+    for (int32_t i : f.in) prog->layouts.push_back(Fused<T>::layout_of(slots_[i], numel(prog->shape)));
     f.ops = 0;
     for (size_t k : group) {
       const Step& st = steps_[k];

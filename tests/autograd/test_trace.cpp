@@ -159,6 +159,14 @@ TEST(Trace, ElementwiseRunsAreFusedWithIdenticalResults) {
       for (size_t i = 0; i < g.size(); ++i) ASSERT_EQ(g[i], w[i]) << fx::dtype_name(dt) << " output " << k << " at " << i;
     }
   }
+  // traced on a strided example, replayed on contiguous inputs (and the other way)
+  auto strided = [](const fx::Tensor& t) { return fx::stack({t, t * 0.5}, 1).select(1, 0); };
+  Args ex{vec(std::vector<double>(1202, 0.25)), vec({1.0, 2.0, 3.0})}, x{vec(std::vector<double>(1202, -0.75)), vec({3.0, 1.0, 2.0})};
+  fx::jit::Trace ts = fx::jit::trace(f, {strided(ex[0]), ex[1]});
+  for (const Args& in : {x, Args{strided(x[0]), x[1]}}) {
+    Args got = ts(in), want = f(in);
+    for (size_t k = 0; k < 3; ++k) EXPECT_EQ(got[k].to_vector<double>(), want[k].to_vector<double>()) << k;
+  }
 }
 
 // Elementwise steps fuse across other steps: a step moves up into the group
