@@ -118,7 +118,11 @@ namespace detail {
 extern thread_local Recorder* t_recorder;  // the trace being recorded on this thread, if any
 inline bool recording() { return t_recorder != nullptr; }
 void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs);
-/// The fusion pass (trace_fuse.cpp): runs of elementwise steps with a `scalar` rule become one step each.
+/// Scatter merging (trace_scatter.cpp): scatters (SliceBackward, ...) that Adds sum become one step.
+std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
+                                 const std::vector<int32_t>& outputs);
+/// The fusion pass (trace_fuse.cpp), after merging scatters: elementwise steps with a `scalar` rule become
+/// fused steps.
 std::vector<Step> fuse(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
                        const std::vector<int32_t>& outputs, size_t num_inputs);
 void fail_if_traced(const TensorData& data, const char* what);
