@@ -109,7 +109,8 @@ void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Te
 SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_t s) {
   SmallVector<int32_t, 4> views;
   for (size_t v = 0; v < recorded.size(); ++v)
-    if ((int32_t)v != s && recorded[v].defined() && recorded[v].storage == recorded[s].storage) views.push_back((int32_t)v);
+    if ((int32_t)v != s && recorded[v].defined() && recorded[v].storage == recorded[s].storage)
+      views.push_back((int32_t)v);
   return views;
 }
 
@@ -137,7 +138,8 @@ namespace {
 
 // Whether every element of d equals v (of an expanded scalar, the one element).
 bool all_equal(TensorData d, double v) {
-  if (std::all_of(d.strides.begin(), d.strides.end(), [](int64_t s) { return s == 0; })) d = d.as_strided({}, {}, d.offset);
+  if (std::all_of(d.strides.begin(), d.strides.end(), [](int64_t s) { return s == 0; }))
+    d = d.as_strided({}, {}, d.offset);
   TensorData eq = kernels::compare(d, kernels::full({}, v, d.dtype), kernels::Compare::eq);
   return kernels::item(kernels::all(eq)) != 0;
 }

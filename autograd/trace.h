@@ -102,7 +102,7 @@ class Trace {
   std::vector<detail::Step> steps_;
   std::vector<std::pair<Shape, DType>> input_types_;
   std::vector<TensorData> slots_;  // inputs (private copies) first, then constants and step outputs: last values
-  std::vector<SmallVector<int32_t, 4>> input_views_;  // the views of each input (so its copy can be reused)
+  std::vector<SmallVector<int32_t, 4>> input_views_;     // the views of each input (so its copy can be reused)
   std::vector<std::pair<int32_t, uint64_t>> constants_;  // slot, storage version when last read
   std::vector<int32_t> outputs_;
   std::vector<uint64_t> output_versions_;  // of the outputs handed out: an in-place write forces a full re-run

@@ -27,7 +27,7 @@ struct Fused {
   static constexpr int64_t kBlock = 256;
   Shape shape;
   size_t num_inputs = 0;  // registers 0 .. num_inputs - 1 hold the step's inputs
-  std::vector<Instr> code;  // instruction i writes register num_inputs + i
+  std::vector<Instr> code;        // instruction i writes register num_inputs + i
   std::vector<int32_t> out_regs;  // the register of each of the step's outputs
   std::vector<SmallVector<int32_t, 4>> out_views;  // the views of each output (their arrays are reused)
   // Outputs after those: arrays of another shape that registers are written
@@ -118,17 +118,21 @@ struct Fused {
       }
     }
     SmallVector<TensorData, 4> outs;
-    for (size_t j = 0; j < out_regs.size(); ++j) outs.push_back(reuse_or_empty(slots, st.out[j], out_views[j], shape, dtype_of<T>()));
+    for (size_t j = 0; j < out_regs.size(); ++j)
+      outs.push_back(reuse_or_empty(slots, st.out[j], out_views[j], shape, dtype_of<T>()));
     for (size_t t = 0; t < targets.size(); ++t)
-      outs.push_back(reuse_or_empty(slots, st.out[out_regs.size() + t], targets[t].views, targets[t].shape, dtype_of<T>()));
+      outs.push_back(
+          reuse_or_empty(slots, st.out[out_regs.size() + t], targets[t].views, targets[t].shape, dtype_of<T>()));
     for (int64_t start = 0; start < n; start += kBlock) {
       int64_t len = std::min(kBlock, n - start);
       for (size_t k = 0; k < num_inputs; ++k) {
         if (!src[k].p) continue;
         const T* p = src[k].p + start * src[k].step;
         T* r = scratch.data() + k * kBlock;
-        if (src[k].step == 1) r = const_cast<T*>(p);  // read in place (registers of inputs are never written)
-        else kernels::copy_row(r, 1, p, src[k].step, len);
+        if (src[k].step == 1)
+          r = const_cast<T*>(p);  // read in place (registers of inputs are never written)
+        else
+          kernels::copy_row(r, 1, p, src[k].step, len);
         reg[k] = r;
       }
       for (size_t j = 0; j < out_regs.size(); ++j) reg[out_regs[j]] = outs[j].data<T>() + start;
@@ -196,9 +200,12 @@ class Fuser {
     for (size_t i = 0; i < items_.size(); ++i) {
       const Item& item = items_[i];
       if (!item.group && dropped_[item.steps[0]]) continue;
-      if (!item.group || (item.steps.size() == 1 && taken[i].empty())) result.push_back(std::move(steps_[item.steps[0]]));
-      else if (slots_[steps_[item.steps[0]].out[0]].dtype == Float64) result.push_back(fuse<double>(item.steps, taken[i]));
-      else result.push_back(fuse<float>(item.steps, taken[i]));
+      if (!item.group || (item.steps.size() == 1 && taken[i].empty()))
+        result.push_back(std::move(steps_[item.steps[0]]));
+      else if (slots_[steps_[item.steps[0]].out[0]].dtype == Float64)
+        result.push_back(fuse<double>(item.steps, taken[i]));
+      else
+        result.push_back(fuse<float>(item.steps, taken[i]));
     }
     return result;
   }
@@ -250,7 +257,6 @@ class Fuser {
     }
     return taken;
   }
-
 
   bool fusible(const Step& st) const {
     if (st.out.size() != 1 || st.out[0] < 0) return false;

@@ -50,16 +50,20 @@ struct Scatter {
     const TensorData &a = slots[st.in[pair_first < 0 ? 0 : pair_first]], &b = slots[st.in[pair_first == 0]];
     if (pair_first >= 0 && a.is_contiguous() && b.is_contiguous()) {
       TensorData y = reuse_or_empty(slots, st.out[0], out_views, shape, dtype);
-      if (dtype == Float64) kernels::interleave2(y.data<double>(), a.data<double>(), b.data<double>(), a.numel());
-      else kernels::interleave2(y.data<float>(), a.data<float>(), b.data<float>(), a.numel());
+      if (dtype == Float64)
+        kernels::interleave2(y.data<double>(), a.data<double>(), b.data<double>(), a.numel());
+      else
+        kernels::interleave2(y.data<float>(), a.data<float>(), b.data<float>(), a.numel());
       slots[st.out[0]] = std::move(y);
       return;
     }
     TensorData y = gaps || overlaps ? kernels::full(shape, 0, dtype) : TensorData::empty(shape, dtype);
     for (size_t k = 0; k < into.size(); ++k) {
       const TensorData& g = slots[st.in[k]];
-      if (overlaps) kernels::add_(into[k](y, g), g, 1);
-      else kernels::copy_(into[k](y, g), g);
+      if (overlaps)
+        kernels::add_(into[k](y, g), g, 1);
+      else
+        kernels::copy_(into[k](y, g), g);
     }
     slots[st.out[0]] = std::move(y);
   }
@@ -125,8 +129,10 @@ std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<Te
   std::vector<Step> out;
   out.reserve(steps.size());
   for (size_t k = 0; k < steps.size(); ++k) {
-    if (merged[k]) out.push_back(std::move(*merged[k]));
-    else if (!dropped[k]) out.push_back(std::move(steps[k]));
+    if (merged[k])
+      out.push_back(std::move(*merged[k]));
+    else if (!dropped[k])
+      out.push_back(std::move(steps[k]));
   }
   return out;
 }

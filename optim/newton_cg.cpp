@@ -65,7 +65,8 @@ Tensor NewtonCG::step(const Closure& closure) {
         Vec part(v.begin() + k, v.begin() + k + p.numel());
         k += p.numel();
         // a gradient without graph (the loss is linear in p) contributes H = 0
-        if (gs[i].requires_grad()) outs.push_back(gs[i]), seeds.push_back(detail::to_tensor(part, p.shape()).to(p.dtype()));
+        if (gs[i].requires_grad())
+          outs.push_back(gs[i]), seeds.push_back(detail::to_tensor(part, p.shape()).to(p.dtype()));
       }
       if (outs.empty()) return Vec(v.size(), 0.0);
       return detail::flatten(

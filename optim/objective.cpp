@@ -121,8 +121,10 @@ static Tensor grad_of(const Tensor& y, const Tensor& xt, bool create_graph) {
 // jit: a trace's inputs are kept from call to call and overwritten (a trace
 // copies what changed into arrays of its own), saving an allocation each.
 const Tensor& Objective::staged(Tensor& t, const Vec& v) {
-  if (!t.defined()) t = to_tensor(v);
-  else std::copy(v.begin(), v.end(), t.data<double>());
+  if (!t.defined())
+    t = to_tensor(v);
+  else
+    std::copy(v.begin(), v.end(), t.data<double>());
   return t;
 }
 

@@ -21,8 +21,8 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // Line search from cur along p (Moré-Thuente, strong Wolfe); on success the new point.
-FLUXION_SIMD_CLONES std::optional<Point> line_step(Objective& obj, Trace& trace, const Point& cur, const Vec& p, double alpha0,
-                               MoreThuenteOptions ls_opts = {}) {
+FLUXION_SIMD_CLONES std::optional<Point> line_step(Objective& obj, Trace& trace, const Point& cur, const Vec& p,
+                                                   double alpha0, MoreThuenteOptions ls_opts = {}) {
   ls_opts.c2 = trace.options().c2;
   ls_opts.max_evals = std::min(trace.options().c2 < 0.1 ? 60 : 25, trace.evals_left());
   LineSearchResult ls = more_thuente(trace.phi(cur.x, p), cur.f, dot(cur.g, p), alpha0, ls_opts);

@@ -111,7 +111,8 @@ struct DiagonalBackward {
   static constexpr Save save = Save::nothing;
   Shape shape;
   int64_t offset, d0, d1;
-  TensorData into(const TensorData& y, const TensorData&) const { return diagonal_view(y, offset, d0, d1); }  // as SliceBackward's
+  // The view of y that holds g, as SliceBackward's.
+  TensorData into(const TensorData& y, const TensorData&) const { return diagonal_view(y, offset, d0, d1); }
   TensorData forward(const TensorData& g) const {
     TensorData y = kernels::full(shape, 0, g.dtype);
     kernels::copy_(into(y, g), g);

@@ -43,9 +43,8 @@ void copy_(const TensorData& dst, const TensorData& src) {
     T* pd = dst.data<T>();
     const T* ps = s.data<T>();
     Rows<2> r = rows_of<2>(dst.shape, {dst.strides, broadcast_strides(s, dst.shape)});
-    for_each_row<2>(r.shape, r.strides, {0, 0}, 0, r.rows, [&](auto off, int64_t n, auto step) {
-      copy_row(pd + off[0], step[0], ps + off[1], step[1], n);
-    });
+    for_each_row<2>(r.shape, r.strides, {0, 0}, 0, r.rows,
+                    [&](auto off, int64_t n, auto step) { copy_row(pd + off[0], step[0], ps + off[1], step[1], n); });
   });
   dst.storage->version++;
 }

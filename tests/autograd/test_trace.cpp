@@ -161,7 +161,8 @@ TEST(Trace, ElementwiseRunsAreFusedWithIdenticalResults) {
   }
   // traced on a strided example, replayed on contiguous inputs (and the other way)
   auto strided = [](const fx::Tensor& t) { return fx::stack({t, t * 0.5}, 1).select(1, 0); };
-  Args ex{vec(std::vector<double>(1202, 0.25)), vec({1.0, 2.0, 3.0})}, x{vec(std::vector<double>(1202, -0.75)), vec({3.0, 1.0, 2.0})};
+  Args ex{vec(std::vector<double>(1202, 0.25)), vec({1.0, 2.0, 3.0})},
+      x{vec(std::vector<double>(1202, -0.75)), vec({3.0, 1.0, 2.0})};
   fx::jit::Trace ts = fx::jit::trace(f, {strided(ex[0]), ex[1]});
   for (const Args& in : {x, Args{strided(x[0]), x[1]}}) {
     Args got = ts(in), want = f(in);
@@ -223,9 +224,7 @@ TEST(Trace, ViewChainsBecomeOneView) {
 // step, which zero-fills only the elements no view covers and adds where
 // views overlap. The gradients match eager autograd.
 TEST(Trace, SummedScattersMergeIntoOneStep) {
-  auto grad_of = [](auto f) {
-    return [f](const Args& in) { return fx::autograd::grad({f(in[0])}, {in[0]}); };
-  };
+  auto grad_of = [](auto f) { return [f](const Args& in) { return fx::autograd::grad({f(in[0])}, {in[0]}); }; };
   auto check = [](const fx::jit::Trace& t, const fx::Tensor& x, const Args& want, const std::string& program) {
     EXPECT_NE(t.str().find(program), std::string::npos) << t.str();
     expect_equal(const_cast<fx::jit::Trace&>(t)({x})[0], want[0]);
@@ -286,9 +285,7 @@ TEST(Trace, FusedStepsWriteTheScattersTheirValuesFeed) {
     fx::Tensor a = p.select(1, 0), b = p.select(1, 1), c = p.select(1, 2);
     return (a * b * c + a * a).sum();
   };
-  auto grad_of = [](auto f) {
-    return [f](const Args& in) { return fx::autograd::grad({f(in[0])}, {in[0]}); };
-  };
+  auto grad_of = [](auto f) { return [f](const Args& in) { return fx::autograd::grad({f(in[0])}, {in[0]}); }; };
   for (fx::DType dt : {fx::Float64, fx::Float32}) {
     std::vector<double> v0(1206), v1(1206);  // 603 pairs, 402 triples: full blocks and a tail
     for (size_t i = 0; i < v0.size(); ++i) v0[i] = std::sin(0.7 * i), v1[i] = std::cos(0.3 * i) - 0.2;
