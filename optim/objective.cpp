@@ -33,42 +33,31 @@ FLUXION_SIMD_CLONES static double dot32(const double* __restrict a, const double
 double dot(const Vec& a, const Vec& b) { return dot32(a.data(), b.data(), a.size()); }
 
 // The reductions over |a_i| and the finiteness test, with 32 running values
-// too: one chain of dependent adds costs four cycles per element.
-FLUXION_SIMD_CLONES static double asum32(const double* __restrict a, size_t n) {
+// too (one chain of dependent adds costs four cycles per element):
+// acc = join(acc, x) over a, lane by lane, then the lanes joined pairwise.
+// Joining a lane as if it were an element suits all three: a lane's sum of
+// |a_i| is its own abs, a lane's max too, and a lane of 0 or NaN times 0 is itself.
+template <class Join>
+FLUXION_SIMD_CLONES static double fold32(const double* __restrict a, size_t n, Join join) {
   double s[32] = {};
   size_t i = 0;
   for (; i + 32 <= n; i += 32)
-    for (size_t k = 0; k < 32; ++k) s[k] += std::abs(a[i + k]);
-  for (; i < n; ++i) s[0] += std::abs(a[i]);
+    for (size_t k = 0; k < 32; ++k) s[k] = join(s[k], a[i + k]);
+  for (; i < n; ++i) s[0] = join(s[0], a[i]);
   for (size_t w = 16; w > 0; w /= 2)
-    for (size_t k = 0; k < w; ++k) s[k] += s[k + w];
+    for (size_t k = 0; k < w; ++k) s[k] = join(s[k], s[k + w]);
   return s[0];
 }
-double asum(const Vec& a) { return asum32(a.data(), a.size()); }
-
-FLUXION_SIMD_CLONES static double amax32(const double* __restrict a, size_t n) {
-  double m[32] = {};
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (size_t k = 0; k < 32; ++k) m[k] = m[k] < std::abs(a[i + k]) ? std::abs(a[i + k]) : m[k];
-  for (; i < n; ++i) m[0] = m[0] < std::abs(a[i]) ? std::abs(a[i]) : m[0];
-  for (size_t k = 1; k < 32; ++k) m[0] = m[0] < m[k] ? m[k] : m[0];
-  return m[0];
+double asum(const Vec& a) {
+  return fold32(a.data(), a.size(), [](double s, double x) { return s + std::abs(x); });
 }
-double amax(const Vec& a) { return amax32(a.data(), a.size()); }
-
-// x * 0 is 0 for finite x and NaN for an infinity or a NaN.
-FLUXION_SIMD_CLONES static bool all_finite32(const double* __restrict a, size_t n) {
-  double s[32] = {};
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (size_t k = 0; k < 32; ++k) s[k] += a[i + k] * 0.0;
-  for (; i < n; ++i) s[0] += a[i] * 0.0;
-  double t = 0;
-  for (size_t k = 0; k < 32; ++k) t += s[k];
-  return t == 0;
+double amax(const Vec& a) {
+  return fold32(a.data(), a.size(), [](double m, double x) { return m < std::abs(x) ? std::abs(x) : m; });
 }
-bool all_finite(const Vec& a) { return all_finite32(a.data(), a.size()); }
+// x * 0 is 0 for finite x and NaN for an infinity or a NaN
+bool all_finite(const Vec& a) {
+  return fold32(a.data(), a.size(), [](double s, double x) { return s + x * 0.0; }) == 0;
+}
 
 FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, double* __restrict y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
