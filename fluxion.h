@@ -14,6 +14,7 @@
 #include "tensor/error.h"
 #include "tensor/shape.h"
 #include "tensor/tensor_data.h"
+#include "tensor/threads.h"
 #include "tensor/util/progress_bar.h"
 
 #include "autograd/engine.h"

@@ -23,7 +23,7 @@
 namespace fluxion::bench {
 
 struct Context {
-  int threads = 1;  // already applied with kernels::set_num_threads
+  int threads = 1;  // already applied with set_num_threads
 };
 
 using WorkloadFn = std::function<void(const Context&)>;

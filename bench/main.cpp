@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
   }
   try {
     for (int n : threads) {
-      fluxion::kernels::set_num_threads(n);
+      fluxion::set_num_threads(n);
       for (const auto& [id, run] : bench::workloads())
         if (chosen.empty() || std::find(chosen.begin(), chosen.end(), id) != chosen.end()) run({.threads = n});
     }

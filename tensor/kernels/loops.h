@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tensor/tensor_data.h"
+#include "tensor/threads.h"
 
 // Compile the hot loops three times and choose by CPUID when the library loads,
 // so the binary runs on any x86-64 and still uses 512-bit vectors where present.
@@ -28,14 +29,10 @@ namespace fluxion::kernels {
 
 inline constexpr int64_t kParallelGrain = 32768;
 
-/// Number of threads fluxion's own loops use (and OpenBLAS, see set_num_threads).
-int num_threads();
-void set_num_threads(int n);
-
 /// Runs body(begin, end) over [0, n), split across threads when n is large.
 template <class Body>
 void parallel_for(int64_t n, int64_t grain, Body body) {
-  int threads = num_threads();
+  int threads = get_num_threads();
   if (n <= grain || threads <= 1) {
     body(int64_t{0}, n);
     return;

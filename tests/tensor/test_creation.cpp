@@ -122,14 +122,14 @@ TEST(Random, SameSeedSameNumbers) {
 }
 
 TEST(Random, IndependentOfThreadCount) {
-  int before = fx::kernels::num_threads();
-  fx::kernels::set_num_threads(1);
+  int before = fx::get_num_threads();
+  fx::set_num_threads(1);
   fx::manual_seed(5);
   auto one = fx::randn({100000}).to_vector<float>();
-  fx::kernels::set_num_threads(std::max(2u, std::thread::hardware_concurrency()));
+  fx::set_num_threads(std::max(2u, std::thread::hardware_concurrency()));
   fx::manual_seed(5);
   EXPECT_EQ(fx::randn({100000}).to_vector<float>(), one);
-  fx::kernels::set_num_threads(before);
+  fx::set_num_threads(before);
 }
 
 TEST(Random, UniformMoments) {

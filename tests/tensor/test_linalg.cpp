@@ -297,11 +297,11 @@ TEST(Matmul, SmallGemmMatchesNaive) {
           fx::TensorData wide = random({k, 2 * m}, dt, seed + 7).tensor_data();
           expect_matches_naive(a, wide.as_strided({k, m}, {2 * m, 1}, 1), tol);  // b with leading dim 2m
         }
-  int threads = fx::kernels::num_threads();
-  fx::kernels::set_num_threads(2);
+  int threads = fx::get_num_threads();
+  fx::set_num_threads(2);
   expect_matches_naive(random({512, 64}, fx::Float32, 1).tensor_data(), random({64, 64}, fx::Float32, 2).tensor_data(), 1e-3);
   expect_matches_naive(random({37, 129}, fx::Float64, 3).tensor_data(), random({129, 40}, fx::Float64, 4).tensor_data(), 1e-12);
-  fx::kernels::set_num_threads(threads);
+  fx::set_num_threads(threads);
 }
 
 // small_gemm itself, whichever path matmul takes under this OPENBLAS_CORETYPE.

@@ -197,14 +197,14 @@ TEST(Reduce, CumsumMatchesLoops) {
 TEST(Reduce, ResultsDoNotDependOnThreads) {
   fx::manual_seed(13);
   auto x = fx::randn({3, 100003});
-  int before = fx::kernels::num_threads();
-  fx::kernels::set_num_threads(1);
+  int before = fx::get_num_threads();
+  fx::set_num_threads(1);
   auto one = x.sum({1}).to_vector<float>();
   auto all_one = x.sum().item();
-  fx::kernels::set_num_threads(2);
+  fx::set_num_threads(2);
   EXPECT_EQ(x.sum({1}).to_vector<float>(), one);
   EXPECT_EQ(x.sum().item(), all_one);
-  fx::kernels::set_num_threads(before);
+  fx::set_num_threads(before);
 }
 
 TEST(Reduce, Errors) {
