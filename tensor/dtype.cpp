@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// dtype names and the default dtype (set_default_dtype).
 #include "tensor/dtype.h"
 
 namespace fluxion {

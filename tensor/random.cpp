@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// The random number generator (xoshiro256** seeded by splitmix64) behind
+// manual_seed, rand, randn and randint.
 #include "tensor/random.h"
 
 #include <cmath>

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Shape arithmetic: numel, contiguous strides, broadcasting, dim wrapping
+// and reduced shapes, each with an error that names the op.
 #include "tensor/shape.h"
 
 #include <algorithm>

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Storage (an aligned, cached block) and TensorData (a strided view of it):
+// allocation, views (as_strided) and contiguity.
 #include "tensor/tensor_data.h"
 
 #include "tensor/allocator.h"

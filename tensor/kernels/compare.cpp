@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Comparisons (eq, lt, ...), isfinite / isnan and where: elementwise kernels
+// that produce or consume masks.
 #include "tensor/kernels/compare.h"
 
 #include <cmath>

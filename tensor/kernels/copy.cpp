@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Copies and conversions: contiguous, clone, to_dtype, full, copy_ / fill_
+// between strided arrays, and reading one element (item).
 #include "tensor/kernels/copy.h"
 
 #include "tensor/kernels/loops.h"

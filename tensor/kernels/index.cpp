@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Index kernels: narrow views, gather / scatter_add, nonzero and flip,
+// with index checks that name the op and the dim.
 #include "tensor/kernels/index.h"
 
 #include "tensor/kernels/copy.h"

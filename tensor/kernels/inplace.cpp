@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// In-place arithmetic on existing arrays (add_, mul_, ...): what optimizers
+// and gradient accumulation write into parameters and .grad.
 #include "tensor/kernels/inplace.h"
 
 #include <cmath>

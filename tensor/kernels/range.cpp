@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// Ranges and patterns: arange, linspace, logspace, eye.
 #include "tensor/kernels/range.h"
 
 #include <cmath>
