@@ -12,13 +12,15 @@
 
 namespace fluxion::optim::detail {
 
-Vec minus(const Vec& a, const Vec& b) {
+// Vec's copies are loops (a custom allocator keeps std::vector from memmove):
+// the clones give them wide registers, here and in the methods' copy-heavy functions.
+FLUXION_SIMD_CLONES Vec minus(const Vec& a, const Vec& b) {
   Vec d = a;
   axpy(-1, b, d);  // a + (-1) b rounds as a - b
   return d;
 }
 
-Vec step(const Vec& x, double a, const Vec& p) {
+FLUXION_SIMD_CLONES Vec step(const Vec& x, double a, const Vec& p) {
   Vec y = x;
   axpy(a, p, y);
   return y;
@@ -31,7 +33,7 @@ Tensor to_tensor(const Vec& v, const Shape& shape) {
   return Tensor(std::move(d));
 }
 
-Vec to_vec(const Tensor& t) {
+FLUXION_SIMD_CLONES Vec to_vec(const Tensor& t) {
   TensorData d = vec::contiguous(t.tensor_data(), Float64);
   const double* p = d.data<double>();
   return Vec(p, p + d.numel());
@@ -87,7 +89,7 @@ std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
   return {f, std::isfinite(f) ? fg[1] : Tensor()};
 }
 
-const Point& Objective::eval(const Vec& x) {
+FLUXION_SIMD_CLONES const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)  // the same bits, the same point
     if (p.x.size() == x.size() && std::memcmp(p.x.data(), x.data(), x.size() * sizeof(double)) == 0) return p;
   auto [f, g] = value_and_grad(x);

@@ -3,7 +3,6 @@
 #include "tensor/vec.h"
 
 #include "tensor/kernels/copy.h"
-#include "tensor/kernels/loops.h"
 
 namespace fluxion::vec {
 

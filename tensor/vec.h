@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The one low-level interface the layers above autograd may use.
+// The one low-level interface optim/ and odeint/ use below Tensor ops.
 // Decision: optim/ and odeint/ reach tensor data through Tensor ops (autograd/ops.h),
 // and below that only through this header: span-based arithmetic on flat double
-// arrays (an optimizer's iterate, gradient and directions) and the two raw copies a
-// custom op's forward needs. They include no tensor/kernels/* header; the SIMD clones
-// and the no-FMA rule of these loops are kept here, in one place.
+// arrays (an optimizer's iterate, gradient and directions), the two raw copies a
+// custom op's forward needs, and FLUXION_SIMD_CLONES (tensor/simd.h) for their own
+// copy-heavy functions. They include no tensor/kernels/* header; the vector
+// arithmetic, its SIMD clones and its no-FMA rule are written here, once.
 #pragma once
 #include <cmath>
 #include <optional>
 #include <span>
 
+#include "tensor/simd.h"
 #include "tensor/tensor_data.h"
 
 namespace fluxion::vec {
