@@ -10,7 +10,7 @@
 #include "autograd/function.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
-#include "tensor/kernels/copy.h"
+#include "tensor/vec.h"
 
 namespace fluxion::odeint {
 
@@ -64,7 +64,7 @@ struct AdjointOde {
     std::vector<State> states = detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, forward_settings,
                                               stats);
     std::vector<TensorData> ys;
-    ys.push_back(kernels::clone(xs[0]));  // a fresh output, not an alias of the input
+    ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
     return ys;
   }

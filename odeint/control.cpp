@@ -8,7 +8,6 @@
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
-#include "tensor/kernels/copy.h"
 
 namespace fluxion::odeint::detail {
 

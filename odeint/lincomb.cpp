@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // lincomb: y = sum_j c_j x_j, the one op a Runge-Kutta stage is made of.
 // Promoted to an op of its own for speed: a dopri5 stage on a small state is
-// one op instead of a dozen scalar multiplies and adds (ode_vdp spends its
-// time in per-op overhead, not arithmetic).
+// one op instead of a dozen scalar multiplies and adds, and on small states
+// the per-op overhead, not the arithmetic, is the cost.
 #include "autograd/function.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
-#include "tensor/kernels/copy.h"
+#include "tensor/vec.h"
 
 namespace fluxion::odeint::detail {
 
@@ -26,7 +26,7 @@ struct LinComb {
       T* out = y.data<T>();
       for (int64_t i = 0; i < n; ++i) out[i] = 0;
       for (size_t j = 0; j < xs.size(); ++j) {
-        TensorData x = kernels::contiguous(xs[j]);
+        TensorData x = vec::contiguous(xs[j]);
         const T* in = x.data<T>();
         T c = (T)cs[j];
         for (int64_t i = 0; i < n; ++i) out[i] += c * in[i];

@@ -10,6 +10,7 @@
 #include "autograd/ops.h"
 #include "optim/flat_params.h"
 #include "optim/line_search.h"
+#include "optim/quasi_newton.h"
 
 namespace fluxion::optim {
 
@@ -24,13 +25,13 @@ void check_options(const LBFGSOptions& o) {
   check(!o.max_eval || *o.max_eval > 0, "LBFGS: max_eval must be positive, got ", o.max_eval.value_or(0));
 }
 
-// torch's state['d'], ['t'], ... as flat double vectors. old_dirs[i] (y, the
-// change of gradient) and old_stps[i] (s, the step) are the i-th pair, ro[i] = 1 / <y, s>.
+// torch's state['d'], ['t'], ... as flat double vectors. The pairs are
+// saved as torch names them: old_dirs (y, the change of gradient), old_stps
+// (s, the step), ro (1 / <y, s>), H_diag (gamma).
 struct Memory {
   Vec d, prev_flat_grad;
-  double t = 0, prev_loss = 0, H_diag = 1;
-  std::deque<Vec> old_dirs, old_stps;
-  std::deque<double> ro;
+  double t = 0, prev_loss = 0;
+  detail::LbfgsHistory h;
 };
 
 // Reads the memory, checking its sizes against n parameters' elements (a
@@ -54,14 +55,14 @@ Memory read_memory(const ParamState& s, size_t n) {
     return out;
   };
   m.d = vec("d"), m.prev_flat_grad = vec("prev_flat_grad");
-  m.old_dirs = rows("old_dirs"), m.old_stps = rows("old_stps");
+  m.h.y = rows("old_dirs"), m.h.s = rows("old_stps");
   Vec ro = vec("ro");
-  m.ro.assign(ro.begin(), ro.end());
-  m.t = scalar("t", 0), m.prev_loss = scalar("prev_loss", 0), m.H_diag = scalar("H_diag", 1);
+  m.h.rho.assign(ro.begin(), ro.end());
+  m.t = scalar("t", 0), m.prev_loss = scalar("prev_loss", 0), m.h.gamma = scalar("H_diag", 1);
   bool started = scalar("n_iter", 0) > 0;
   check(!started || (m.d.size() == n && m.prev_flat_grad.size() == n), "LBFGS: the state's d has ", m.d.size(),
         " values but the parameters have ", n, " elements (was it saved for another model?)");
-  check(m.old_stps.size() == m.old_dirs.size() && m.ro.size() == m.old_dirs.size(),
+  check(m.h.s.size() == m.h.y.size() && m.h.rho.size() == m.h.y.size(),
         "LBFGS: the state's old_dirs, old_stps and ro have different lengths");
   return m;
 }
@@ -74,10 +75,10 @@ void write_memory(const Memory& m, ParamState& s, size_t n) {
   };
   s.tensors["d"] = detail::to_tensor(m.d, {(int64_t)n});
   s.tensors["prev_flat_grad"] = detail::to_tensor(m.prev_flat_grad, {(int64_t)n});
-  s.tensors["old_dirs"] = rows(m.old_dirs);
-  s.tensors["old_stps"] = rows(m.old_stps);
-  s.tensors["ro"] = detail::to_tensor(Vec(m.ro.begin(), m.ro.end()), {(int64_t)m.ro.size()});
-  s.scalars["t"] = m.t, s.scalars["prev_loss"] = m.prev_loss, s.scalars["H_diag"] = m.H_diag;
+  s.tensors["old_dirs"] = rows(m.h.y);
+  s.tensors["old_stps"] = rows(m.h.s);
+  s.tensors["ro"] = detail::to_tensor(Vec(m.h.rho.begin(), m.h.rho.end()), {(int64_t)m.h.rho.size()});
+  s.scalars["t"] = m.t, s.scalars["prev_loss"] = m.prev_loss, s.scalars["H_diag"] = m.h.gamma;
 }
 
 }  // namespace
@@ -117,36 +118,20 @@ Tensor LBFGS::step(const Closure& closure) {
     ++state_n_iter;
     if (state_n_iter == 1) {  // steepest descent to begin with
       m.d = g;
-      for (double& v : m.d) v = -v;
-      m.old_dirs.clear(), m.old_stps.clear(), m.ro.clear();
-      m.H_diag = 1;
-    } else {  // L-BFGS two-loop recursion with the newest pair (if its curvature is positive)
-      Vec y = g, s_k = m.d;
-      detail::axpy(-1, m.prev_flat_grad, y);
-      for (double& v : s_k) v *= m.t;
+      vec::scale(-1, m.d);
+      m.h.clear();
+    } else {  // L-BFGS with the newest pair, if its curvature is positive (torch's test)
+      Vec y = detail::minus(g, m.prev_flat_grad), s_k = m.d;
+      vec::scale(m.t, s_k);
       double ys = dot(y, s_k);
-      if (ys > 1e-10) {
-        if ((int)m.old_dirs.size() >= o.history_size) m.old_dirs.pop_front(), m.old_stps.pop_front(), m.ro.pop_front();
-        m.old_dirs.push_back(y), m.old_stps.push_back(s_k), m.ro.push_back(1 / ys);
-        m.H_diag = ys / dot(y, y);
-      }
-      Vec q = g;
-      for (double& v : q) v = -v;
-      std::vector<double> al(m.old_dirs.size());
-      for (size_t i = m.old_dirs.size(); i-- > 0;) {
-        al[i] = dot(m.old_stps[i], q) * m.ro[i];
-        detail::axpy(-al[i], m.old_dirs[i], q);
-      }
-      for (double& v : q) v *= m.H_diag;
-      for (size_t i = 0; i < m.old_dirs.size(); ++i) {
-        double be = dot(m.old_dirs[i], q) * m.ro[i];
-        detail::axpy(al[i] - be, m.old_stps[i], q);
-      }
-      m.d = std::move(q);
+      if (ys > 1e-10) m.h.push(std::move(s_k), y, ys, dot(y, y), (size_t)o.history_size);
+      m.d = g;
+      vec::scale(-1, m.d);
+      detail::lbfgs_two_loop(m.h, m.d);
     }
     m.prev_flat_grad = g;
     m.prev_loss = loss;
-    double g1 = 0;
+    double g1 = 0;  // torch's |g|_1, summed in order
     for (double v : g) g1 += std::abs(v);
     m.t = state_n_iter == 1 ? std::min(1.0, 1.0 / g1) * o.lr : o.lr;
     double gtd = dot(g, m.d);

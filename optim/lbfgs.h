@@ -16,9 +16,11 @@
 // in the state of the first parameter: tensors d, prev_flat_grad, old_dirs
 // and old_stps (rows = pairs), ro; scalars t, H_diag, prev_loss, n_iter,
 // func_evals; all Float64 over the flat parameter vector. Like torch, it
-// takes exactly one parameter group. NewtonCG (lesson 16) takes truncated
-// Newton steps with Hessian-vector products (reverse-over-reverse through
-// the closure's loss), for modules whose loss is twice differentiable.
+// takes exactly one parameter group; lesson 16 draws its path with strong
+// Wolfe. NewtonCG takes truncated Newton steps with Hessian-vector products
+// (reverse-over-reverse through the closure's loss), for modules whose loss
+// is twice differentiable. Both run the same algorithms as minimize()'s
+// lbfgs and newton_cg methods (quasi_newton.h, conjugate_gradient.h).
 #pragma once
 #include <optional>
 #include <vector>

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Strong Wolfe by bracketing and zoom (Nocedal & Wright), backtracking, and
+// the cubic interpolation both share.
 #include "optim/line_search.h"
 
 #include <algorithm>

@@ -2,7 +2,9 @@
 // Line searches along a direction p from x: choose a step alpha so that
 // phi(alpha) = f(x + alpha p) decreases enough (Armijo, c1) and, for strong
 // Wolfe, the slope flattens enough (|phi'(alpha)| <= c2 |phi'(0)|, c2).
-// Used by BFGS, L-BFGS, Newton-CG and gradient descent; lesson 16 draws them.
+// strong_wolfe (line_search.cpp) serves optim::LBFGS and optim::NewtonCG, as
+// in torch; more_thuente (more_thuente.cpp) serves minimize()'s gd, bfgs,
+// lbfgs and newton_cg, as in SciPy; backtracking its dense newton.
 // Failure is a status, never an exception or a NaN step.
 #pragma once
 #include <functional>

@@ -48,11 +48,7 @@ std::optional<Status> Trace::after_step(const Point& prev, const Point& cur) {
   if (gnorm(cur.g) <= o_.gtol) return Status::converged_gradient;
   if (o_.ftol > 0 && std::abs(prev.f - cur.f) <= o_.ftol * std::max(1.0, std::abs(cur.f)))
     return Status::converged_function;
-  if (o_.xtol > 0) {
-    double dx = 0;
-    for (size_t i = 0; i < cur.x.size(); ++i) dx = std::max(dx, std::abs(cur.x[i] - prev.x[i]));
-    if (dx <= o_.xtol) return Status::converged_step;
-  }
+  if (o_.xtol > 0 && amax(minus(cur.x, prev.x)) <= o_.xtol) return Status::converged_step;
   return bounds();
 }
 

@@ -10,7 +10,7 @@
 // Methods: gd (steepest descent + line search), bfgs, lbfgs, newton_cg
 // (truncated Newton: CG on Hessian-vector products), trust_ncg (Steihaug CG
 // in a trust region), newton (dense Hessian, for small problems).
-// Lesson 16 uses them and draws the optimisation paths from res.history.
+// res.history holds every iterate, for drawing an optimisation path.
 #pragma once
 #include <cmath>
 #include <functional>
@@ -53,7 +53,7 @@ struct MinimizeOptions {
   // Record f, its gradient and its HVPs once with jit::trace and replay the
   // kernels at every point: several times faster for small problems, where
   // autograd's bookkeeping outweighs the arithmetic. f must be straight-line
-  // tensor code (no branch on a value of x): see autograd/trace.h.
+  // tensor code (no branch on a value of x): see jit::trace.
   bool jit = false;
 };
 

@@ -2,13 +2,15 @@
 // optim::NewtonCG: truncated Newton steps over the flat parameter vector.
 // Each iteration differentiates the closure's loss once with create_graph, so
 // that H v = d<g, v>/dparams is one more reverse pass (reverse-over-reverse),
-// solves H p = -g by conjugate gradients, and moves along p (strong Wolfe or
-// a fixed step lr). Its counters live in the first parameter's state.
+// solves H p = -g by truncated conjugate gradients (the same CG as minimize's
+// newton_cg), and moves along p (strong Wolfe or a fixed step lr). Its
+// counters live in the first parameter's state.
 #include <cmath>
 
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "optim/conjugate_gradient.h"
 #include "optim/flat_params.h"
 #include "optim/lbfgs.h"
 #include "optim/line_search.h"
@@ -72,26 +74,9 @@ Tensor NewtonCG::step(const Closure& closure) {
       return detail::flatten(
           autograd::grad(outs, params, {.grad_outputs = seeds, .retain_graph = true, .allow_unused = true}), params);
     };
-    // CG on H p = -g, truncated at residual min(0.5, sqrt|g|)|g| or negative curvature.
-    size_t n = g.size();
-    double gn = std::sqrt(dot(g, g)), tol = std::min(0.5, std::sqrt(gn)) * gn;
-    Vec p(n, 0.0), r = g, d = g;
-    for (double& v : d) v = -v;
-    double rr = dot(r, r);
-    for (int i = 0; i < o.cg_max_iter && std::sqrt(rr) > tol; ++i) {
-      Vec Hd = hvp(d);
-      double curv = dot(d, Hd);
-      if (curv <= 0) {
-        if (i == 0) p = d;  // negative curvature at once: steepest descent
-        break;
-      }
-      double a = rr / curv;
-      detail::axpy(a, d, p);
-      detail::axpy(a, Hd, r);
-      double rr_next = dot(r, r);
-      for (size_t k = 0; k < n; ++k) d[k] = -r[k] + rr_next / rr * d[k];
-      rr = rr_next;
-    }
+    // CG on H p = -g (conjugate_gradient.h), with torch-style settings: 2-norm
+    // residual test, cg_max_iter steps, -g itself on negative curvature at once.
+    Vec p = detail::truncated_cg(hvp, g, {.max_iter = (size_t)o.cg_max_iter});
     Vec x0 = detail::param_values(params);
     double t = o.lr;
     if (o.line_search == LineSearch::strong_wolfe) {

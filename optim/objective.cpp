@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// minimize()'s view of f: values, gradients and Hessian-vector products at flat
+// points, memoised and counted, eager or replayed from a jit::trace.
 #include "optim/objective.h"
 
 #include <algorithm>
@@ -7,68 +9,17 @@
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
-#include "tensor/kernels/copy.h"
-#include "tensor/kernels/loops.h"
 
 namespace fluxion::optim::detail {
 
-// Without fused multiply-adds: with them, two identical L-BFGS runs in one
-// process differed in the last bit (the vectorised loop's split into peeled,
-// vector and remainder parts follows the data's alignment, and the parts did
-// not round alike).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC optimize("fp-contract=off")
-#endif
-FLUXION_SIMD_CLONES static double dot32(const double* __restrict a, const double* __restrict b, size_t n) {
-  double s[32] = {};
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (size_t k = 0; k < 32; ++k) s[k] += a[i + k] * b[i + k];
-  for (; i < n; ++i) s[0] += a[i] * b[i];
-  for (size_t w = 16; w > 0; w /= 2)  // pairwise: s[k] += s[k + w]
-    for (size_t k = 0; k < w; ++k) s[k] += s[k + w];
-  return s[0];
-}
-double dot(const Vec& a, const Vec& b) { return dot32(a.data(), b.data(), a.size()); }
-
-// The reductions over |a_i| and the finiteness test, with 32 running values
-// too (one chain of dependent adds costs four cycles per element):
-// acc = join(acc, x) over a, lane by lane, then the lanes joined pairwise.
-// Joining a lane as if it were an element suits all three: a lane's sum of
-// |a_i| is its own abs, a lane's max too, and a lane of 0 or NaN times 0 is itself.
-template <class Join>
-FLUXION_SIMD_CLONES static double fold32(const double* __restrict a, size_t n, Join join) {
-  double s[32] = {};
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32)
-    for (size_t k = 0; k < 32; ++k) s[k] = join(s[k], a[i + k]);
-  for (; i < n; ++i) s[0] = join(s[0], a[i]);
-  for (size_t w = 16; w > 0; w /= 2)
-    for (size_t k = 0; k < w; ++k) s[k] = join(s[k], s[k + w]);
-  return s[0];
-}
-double asum(const Vec& a) {
-  return fold32(a.data(), a.size(), [](double s, double x) { return s + std::abs(x); });
-}
-double amax(const Vec& a) {
-  return fold32(a.data(), a.size(), [](double m, double x) { return m < std::abs(x) ? std::abs(x) : m; });
-}
-// x * 0 is 0 for finite x and NaN for an infinity or a NaN
-bool all_finite(const Vec& a) {
-  return fold32(a.data(), a.size(), [](double s, double x) { return s + x * 0.0; }) == 0;
-}
-
-FLUXION_SIMD_CLONES static void axpy_n(double a, const double* __restrict x, double* __restrict y, size_t n) {
-  for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
-void axpy(double a, const Vec& x, Vec& y) { axpy_n(a, x.data(), y.data(), x.size()); }
-
 // Vec's copies are loops (a custom allocator keeps std::vector from memmove):
-// these clones give them wide registers.
+// the clones give them wide registers, here and in the methods' copy-heavy functions.
+FLUXION_SIMD_CLONES Vec minus(const Vec& a, const Vec& b) {
+  Vec d = a;
+  axpy(-1, b, d);  // a + (-1) b rounds as a - b
+  return d;
+}
+
 FLUXION_SIMD_CLONES Vec step(const Vec& x, double a, const Vec& p) {
   Vec y = x;
   axpy(a, p, y);
@@ -83,7 +34,7 @@ Tensor to_tensor(const Vec& v, const Shape& shape) {
 }
 
 FLUXION_SIMD_CLONES Vec to_vec(const Tensor& t) {
-  TensorData d = kernels::contiguous(kernels::to_dtype(t.tensor_data(), Float64));
+  TensorData d = vec::contiguous(t.tensor_data(), Float64);
   const double* p = d.data<double>();
   return Vec(p, p + d.numel());
 }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Internal to optim/: f, its gradient and Hessian-vector products at points
 // given as flat double vectors, with counting and a small memo (a repeated
-// point costs nothing, as SciPy's MemoizeJac), and the vector algebra the
-// second-order methods are written in.
+// point costs nothing, as SciPy's MemoizeJac), and the flat vectors (Vec) the
+// methods are written in.
 #pragma once
-#include <cmath>
 #include <deque>
 #include <optional>
 #include <utility>
@@ -14,6 +13,7 @@
 #include "autograd/trace.h"
 #include "optim/minimize.h"
 #include "tensor/allocator.h"
+#include "tensor/vec.h"
 
 namespace fluxion::optim::detail {
 
@@ -24,23 +24,15 @@ using Vec = std::vector<double, CachingAllocator<double>>;
 Tensor to_tensor(const Vec& v, const Shape& shape);
 Vec to_vec(const Tensor& t);
 
-// The two hot loops of L-BFGS's two-loop recursion (2m of each per iteration),
-// compiled for AVX-512 / AVX2 / baseline; 32 running sums in a fixed
-// order, so every build gives the same bits.
-double dot(const Vec& a, const Vec& b);
-/// y += a * x (x and y distinct)
-void axpy(double a, const Vec& x, Vec& y);
-/// sum |a_i|, max |a_i| (NaNs ignored), and whether every a_i is finite
-double asum(const Vec& a);
-double amax(const Vec& a);
-bool all_finite(const Vec& a);
-inline double norm(const Vec& a, double p = 2) { return std::isinf(p) ? amax(a) : std::sqrt(dot(a, a)); }
+// The vector arithmetic on Vecs is tensor/vec.h's (SIMD-cloned, no FMA).
+using vec::all_finite;
+using vec::amax;
+using vec::asum;
+using vec::axpy;
+using vec::dot;
+using vec::norm;
 /// a - b
-inline Vec minus(const Vec& a, const Vec& b) {
-  Vec d(a.size());
-  for (size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
+Vec minus(const Vec& a, const Vec& b);
 /// x + a * p
 Vec step(const Vec& x, double a, const Vec& p);
 

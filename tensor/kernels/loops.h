@@ -14,16 +14,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "tensor/simd.h"
 #include "tensor/tensor_data.h"
 #include "tensor/threads.h"
-
-// Compile the hot loops three times and choose by CPUID when the library loads,
-// so the binary runs on any x86-64 and still uses 512-bit vectors where present.
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
-#define FLUXION_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define FLUXION_SIMD_CLONES
-#endif
 
 namespace fluxion::kernels {
 

@@ -5,12 +5,10 @@
 // Newton step for small problems.
 #include <limits>
 
+#include "optim/conjugate_gradient.h"
 #include "optim/methods.h"
-#include "tensor/kernels/loops.h"
 
-// The methods' vector loops are compiled for AVX-512 / AVX2 / baseline
-// (FLUXION_SIMD_CLONES), without fused multiply-adds, so that every clone
-// rounds alike.
+// Without fused multiply-adds, as tensor/vec.h's loops: the same bits on every machine.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
 #endif
@@ -20,12 +18,6 @@ namespace fluxion::optim::detail {
 namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-
-// tau >= 0 with |z + tau d| = radius (the positive root of a quadratic).
-double to_boundary(const Vec& z, const Vec& d, double radius) {
-  double a = dot(d, d), b = 2 * dot(z, d), c = dot(z, z) - radius * radius;
-  return (-b + std::sqrt(std::max(0.0, b * b - 4 * a * c))) / (2 * a);
-}
 
 // Cholesky of a dense symmetric n x n matrix in place (lower); false if not positive definite.
 bool cholesky(Vec& A, size_t n) {
@@ -58,35 +50,16 @@ Vec cholesky_solve(const Vec& L, size_t n, Vec b) {
 
 }  // namespace
 
-// Newton-CG (N&W Algorithm 7.1): solve H p = -g approximately by conjugate
-// gradients, to a relative residual eta = min(0.5, sqrt(|g|_1)) (superlinear
-// near the minimum), stopping at the first direction of non-positive
-// curvature (steepest descent if that happens on the first CG step), then a
-// Wolfe line search from the full step.
-FLUXION_SIMD_CLONES Status run_newton_cg(Objective& obj, Trace& trace, Point& cur) {
-  size_t n = cur.x.size();
+// Newton-CG: the truncated CG step of conjugate_gradient.h with SciPy's
+// settings (1-norm residual test, 20 n CG steps), then a Moré-Thuente line
+// search from the full step.
+Status run_newton_cg(Objective& obj, Trace& trace, Point& cur) {
+  const TruncatedCGOptions cg{
+      .max_iter = 20 * cur.x.size(), .residual_norm = 1, .flat_curvature = 3 * kEps, .scale_descent = true};
   while (true) {
-    double mag = asum(cur.g), tol = std::min(0.5, std::sqrt(mag)) * mag;
-    Vec z(n, 0.0), r = cur.g, d = r;
-    for (double& v : d) v = -v;
-    double rr = dot(r, r);
-    for (size_t i = 0; i < 20 * n && asum(r) > tol; ++i) {
-      Vec Bd = obj.hvp(cur.x, d);
-      double curv = dot(d, Bd);
-      if (curv >= 0 && curv <= 3 * kEps) break;
-      if (curv < 0) {
-        if (i == 0) z = step(z, rr / -curv, d);  // steepest descent, scaled by the curvature seen
-        break;
-      }
-      double alpha = rr / curv;
-      axpy(alpha, d, z);
-      axpy(alpha, Bd, r);
-      double rr_next = dot(r, r);
-      for (size_t k = 0; k < n; ++k) d[k] = -r[k] + rr_next / rr * d[k];
-      rr = rr_next;
-    }
-    LineSearchResult ls = more_thuente(trace.phi(cur.x, z), cur.f, dot(cur.g, z), 1.0,
-                                       {.max_evals = std::min(25, trace.evals_left())});
+    Vec z = truncated_cg([&](const Vec& v) { return obj.hvp(cur.x, v); }, cur.g, cg);
+    LineSearchResult ls =
+        more_thuente(trace.phi(cur.x, z), cur.f, dot(cur.g, z), 1.0, {.max_evals = std::min(25, trace.evals_left())});
     if (ls.status != LineSearchStatus::ok) return line_search_status(ls);
     Point prev = std::move(cur);
     cur = obj.take(step(prev.x, ls.alpha, z));
@@ -94,39 +67,14 @@ FLUXION_SIMD_CLONES Status run_newton_cg(Objective& obj, Trace& trace, Point& cu
   }
 }
 
-// Trust-region Newton-CG (N&W Algorithms 4.1 and 7.2, Steihaug): minimise the
-// quadratic model m(p) = f + g.p + p.Hp/2 inside |p| <= radius by CG, stopping
-// on the boundary or at negative curvature; accept the step when the actual
-// decrease is at least 15% of the predicted one, and resize the region by how
-// well the model predicted.
+// Trust-region Newton-CG (N&W Algorithm 4.1 around Steihaug's CG): take the
+// CG step within |p| <= radius; accept it when the actual decrease is at
+// least 15% of the model's predicted one, and resize the region by how well
+// the model predicted.
 Status run_trust_ncg(Objective& obj, Trace& trace, Point& cur, double radius, double max_radius) {
   size_t n = cur.x.size();
   while (true) {
-    double gn = norm(cur.g), tol = std::min(0.5, std::sqrt(gn)) * gn;
-    Vec z(n, 0.0), Bz(n, 0.0), r = cur.g, d = r;
-    for (double& v : d) v = -v;
-    Vec p = z, Bp = Bz;
-    bool boundary = false;
-    for (size_t j = 0; j < 20 * n + 1; ++j) {
-      if (norm(r) < tol) break;
-      Vec Bd = obj.hvp(cur.x, d);
-      double dBd = dot(d, Bd), alpha = dot(r, r) / dBd;
-      if (dBd <= 0 || norm(step(z, alpha, d)) >= radius) {  // leave through the boundary
-        double tau = to_boundary(z, d, radius);
-        p = step(z, tau, d);
-        Bp = step(Bz, tau, Bd);
-        boundary = true;
-        break;
-      }
-      double rr = dot(r, r);
-      axpy(alpha, d, z);
-      axpy(alpha, Bd, Bz);
-      axpy(alpha, Bd, r);
-      double beta = dot(r, r) / rr;
-      for (size_t k = 0; k < n; ++k) d[k] = -r[k] + beta * d[k];
-      p = z;
-      Bp = Bz;
-    }
+    auto [p, Bp, boundary] = steihaug_cg([&](const Vec& v) { return obj.hvp(cur.x, v); }, cur.g, radius, 20 * n + 1);
     double predicted = -(dot(cur.g, p) + 0.5 * dot(p, Bp));
     const Point& trial = obj.eval(step(cur.x, 1.0, p));
     double actual = cur.f - trial.f;
@@ -167,7 +115,7 @@ Status run_newton(Objective& obj, Trace& trace, Point& cur) {
       if (mu > 1e16) return Status::non_finite;
     }
     Vec minus_g = cur.g;
-    for (double& v : minus_g) v = -v;
+    vec::scale(-1, minus_g);
     Vec p = cholesky_solve(L, n, minus_g);
     LineSearchResult ls = backtracking(trace.phi(cur.x, p), cur.f, dot(cur.g, p), 1.0);
     if (ls.status != LineSearchStatus::ok) return line_search_status(ls);
