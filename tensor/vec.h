@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The one low-level interface optim/ and odeint/ use below Tensor ops.
-// Decision: optim/ and odeint/ reach tensor data through Tensor ops (autograd/ops.h),
-// and below that only through this header: span-based arithmetic on flat double
-// arrays (an optimizer's iterate, gradient and directions), the two raw copies a
-// custom op's forward needs, and FLUXION_SIMD_CLONES (tensor/simd.h) for their own
-// copy-heavy functions. They include no tensor/kernels/* header; the vector
-// arithmetic, its SIMD clones and its no-FMA rule are written here, once.
+// Decision: optim/ and odeint/ reach kernels only through Tensor ops (autograd/ops.h)
+// and this header: span-based arithmetic on flat double arrays (an optimizer's
+// iterate, gradient, directions), the two raw copies a custom op's forward needs,
+// and FLUXION_SIMD_CLONES (tensor/simd.h) for their own copy-heavy functions. They
+// include no tensor/kernels/* header; of tensor/ they include this header and the
+// kernel-free basics (error.h, allocator.h, tensor_data.h and what it includes).
 #pragma once
 #include <cmath>
 #include <optional>
