@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Script-driven tests: layering, and a consumer project against the installed package.
+# Script-driven tests: layering, the tour's references, and a consumer project
+# against the installed package.
 add_test(NAME layering COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_SOURCE_DIR}/check_layers.cmake)
 
 # The build enforces the layers too: a file compiled with autograd's include
@@ -8,6 +9,8 @@ add_library(layering_probe OBJECT EXCLUDE_FROM_ALL ${CMAKE_CURRENT_SOURCE_DIR}/l
 target_link_libraries(layering_probe PRIVATE fluxion::autograd)
 add_test(NAME layering_build COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target layering_probe)
 set_tests_properties(layering_build PROPERTIES PASS_REGULAR_EXPRESSION "nn/module.h: No such file or directory")
+
+add_test(NAME docs_tour COMMAND ${CMAKE_COMMAND} -DSOURCE_DIR=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_SOURCE_DIR}/check_tour.cmake)
 
 if(NOT FLUXION_SANITIZE)  # the consumer links without the sanitizer runtime
   add_test(NAME install_consumer
