@@ -65,11 +65,14 @@ int64_t cache_bytes(int name, int64_t fallback) {
   return v > 0 ? v : fallback;
 }
 
-// Block sizes (Goto & van de Geijn 2008; BLIS's analytical model):
-//  kc: the kc x nr sliver of B that every sliver of A meets in the innermost
-//      loop stays in L1, taking half of it (the other half streams A and C);
-//  mc: the mc x kc block of A, reused by every sliver of B, fills half of L2;
-//  nc: the kc x nc block of B fills a quarter of L3, left for the other cores.
+// Block sizes (Goto & van de Geijn 2008; BLIS's analytical model). The
+// micro-kernel broadcasts a sliver of A (mr x kc) against slivers of B
+// (kc x nr) loaded as vectors, so:
+//  kc: the A sliver, reused by every B sliver of the block in the innermost
+//      loop, stays in L1, filling a little over half of it (the rest streams B);
+//      a long kc also means C is read and written only k / kc times;
+//  nc: the kc x nc block of B, reused by every A sliver, fills half of L2;
+//  mc: the mc x kc block of A fills a quarter of L3, left for the other cores.
 struct Blocking {
   int64_t mc, kc, nc;
 };
@@ -79,9 +82,10 @@ Blocking blocking(const MicroKernel<T>& uk) {
   static const int64_t l1 = cache_bytes(_SC_LEVEL1_DCACHE_SIZE, 32 << 10);
   static const int64_t l2 = cache_bytes(_SC_LEVEL2_CACHE_SIZE, 512 << 10);
   static const int64_t l3 = cache_bytes(_SC_LEVEL3_CACHE_SIZE, 8 << 20);
-  int64_t kc = std::clamp<int64_t>(l1 / 2 / (uk.nr * (int64_t)sizeof(T)) / 8 * 8, 64, 512);
-  int64_t mc = std::clamp<int64_t>(l2 / 2 / (kc * (int64_t)sizeof(T)) / uk.mr * uk.mr, uk.mr, 4096);
-  int64_t nc = std::clamp<int64_t>(l3 / 4 / (kc * (int64_t)sizeof(T)) / uk.nr * uk.nr, uk.nr, 8192);
+  const int64_t size = sizeof(T);
+  int64_t kc = std::clamp<int64_t>(l1 * 9 / 16 / (uk.mr * size) / 32 * 32, 64, 512);
+  int64_t nc = std::clamp<int64_t>(l2 / 2 / (kc * size) / uk.nr * uk.nr, uk.nr, 4096);
+  int64_t mc = std::clamp<int64_t>(l3 / 4 / (kc * size) / uk.mr * uk.mr, uk.mr, 8192);
   return {mc, kc, nc};
 }
 
@@ -116,28 +120,28 @@ void tile_through_buffer(const MicroKernel<T>& uk, int64_t kc, const T* a, const
     }
 }
 
-// The whole product on one thread. Loop order, outermost first: columns of C
-// by nc (B block), the sum by kc (pack B), rows by mc (pack A), then nr-wide
-// slivers of B and mr-high slivers of A, whose product is one micro-kernel call.
+// The whole product on one thread. Loop order, outermost first: rows of C by
+// mc (A block), the sum by kc (pack A), columns by nc (pack B), then mr-high
+// slivers of A and nr-wide slivers of B, whose product is one micro-kernel call.
 template <class T>
 void gemm_serial(const GemmArgs<T>& g, const MicroKernel<T>& uk) {
   const Blocking bk = blocking(uk);
-  T* bp = scratch<T>(0, bk.kc * ((std::min(bk.nc, g.n) + uk.nr - 1) / uk.nr * uk.nr));
-  T* ap = scratch<T>(1, bk.kc * ((std::min(bk.mc, g.m) + uk.mr - 1) / uk.mr * uk.mr));
-  for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
-    const int64_t nc = std::min(bk.nc, g.n - jc);
+  T* ap = scratch<T>(0, bk.kc * ((std::min(bk.mc, g.m) + uk.mr - 1) / uk.mr * uk.mr));
+  T* bp = scratch<T>(1, bk.kc * ((std::min(bk.nc, g.n) + uk.nr - 1) / uk.nr * uk.nr));
+  for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
+    const int64_t mc = std::min(bk.mc, g.m - ic);
     for (int64_t pc = 0; pc < g.k; pc += bk.kc) {
       const int64_t kc = std::min(bk.kc, g.k - pc);
       const T beta = pc == 0 ? g.beta : T(1);  // later blocks of the sum add to C
-      // B's block as slivers of nr columns: B^T's rows are B's columns.
-      gemm_detail::pack_slivers(nc, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, uk.nr, bp);
-      for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
-        const int64_t mc = std::min(bk.mc, g.m - ic);
-        gemm_detail::pack_slivers(mc, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, uk.mr, ap);
-        for (int64_t jr = 0; jr < nc; jr += uk.nr) {
-          const int cols = (int)std::min<int64_t>(uk.nr, nc - jr);
-          for (int64_t ir = 0; ir < mc; ir += uk.mr) {
-            const int rows = (int)std::min<int64_t>(uk.mr, mc - ir);
+      gemm_detail::pack_slivers(mc, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, uk.mr, ap);
+      for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
+        const int64_t nc = std::min(bk.nc, g.n - jc);
+        // B's block as slivers of nr columns: B^T's rows are B's columns.
+        gemm_detail::pack_slivers(nc, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, uk.nr, bp);
+        for (int64_t ir = 0; ir < mc; ir += uk.mr) {
+          const int rows = (int)std::min<int64_t>(uk.mr, mc - ir);
+          for (int64_t jr = 0; jr < nc; jr += uk.nr) {
+            const int cols = (int)std::min<int64_t>(uk.nr, nc - jr);
             T* c = g.c + (ic + ir) * g.rsc + (jc + jr) * g.csc;
             if (g.csc == 1)
               uk.run(kc, ap + ir * kc, bp + jr * kc, g.alpha, beta, c, g.rsc, rows, cols);
