@@ -20,6 +20,7 @@
 namespace fluxion::kernels {
 
 using gemm_detail::MicroKernel;
+using gemm_detail::Slivers;
 
 const char* gemm_isa_name(GemmIsa isa) {
   switch (isa) {
@@ -133,20 +134,23 @@ void gemm_serial(const GemmArgs<T>& g, const MicroKernel<T>& uk) {
     for (int64_t pc = 0; pc < g.k; pc += bk.kc) {
       const int64_t kc = std::min(bk.kc, g.k - pc);
       const T beta = pc == 0 ? g.beta : T(1);  // later blocks of the sum add to C
-      gemm_detail::pack_slivers(mc, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, uk.mr, ap);
+      const Slivers sa{mc, uk.mr, true};
+      gemm_detail::pack_slivers(sa, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, ap);
       for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
         const int64_t nc = std::min(bk.nc, g.n - jc);
         // B's block as slivers of nr columns: B^T's rows are B's columns.
-        gemm_detail::pack_slivers(nc, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, uk.nr, bp);
-        for (int64_t ir = 0; ir < mc; ir += uk.mr) {
-          const int rows = (int)std::min<int64_t>(uk.mr, mc - ir);
+        gemm_detail::pack_slivers(Slivers{nc, uk.nr, false}, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, bp);
+        for (int64_t s = 0; s < sa.count(); ++s) {
+          const int64_t ir = sa.start(s);
+          const int rows = (int)sa.size(s);
+          const T* a = ap + s * uk.mr * kc;
           for (int64_t jr = 0; jr < nc; jr += uk.nr) {
             const int cols = (int)std::min<int64_t>(uk.nr, nc - jr);
             T* c = g.c + (ic + ir) * g.rsc + (jc + jr) * g.csc;
             if (g.csc == 1)
-              uk.run(kc, ap + ir * kc, bp + jr * kc, g.alpha, beta, c, g.rsc, rows, cols);
+              uk.run(kc, a, bp + jr * kc, g.alpha, beta, c, g.rsc, rows, cols);
             else
-              tile_through_buffer(uk, kc, ap + ir * kc, bp + jr * kc, g, beta, c, rows, cols);
+              tile_through_buffer(uk, kc, a, bp + jr * kc, g, beta, c, rows, cols);
           }
         }
       }

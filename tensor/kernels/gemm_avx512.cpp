@@ -69,12 +69,7 @@ __attribute__((target("avx512f,fma"))) void kernel(int64_t kc, const T* a, const
   constexpr int L = Z::L;
   V acc[R][2];
 #pragma GCC unroll 14
-  for (int r = 0; r < R; ++r) {
-    acc[r][0] = acc[r][1] = Z::zero();
-    // C's tile is needed only after the k loop: fetch its rows (2 lines each) meanwhile.
-    _mm_prefetch((const char*)(c + r * rsc), _MM_HINT_T0);
-    _mm_prefetch((const char*)(c + r * rsc + 2 * L - 1), _MM_HINT_T0);
-  }
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = Z::zero();
   for (int64_t p = 0; p < kc; ++p, a += kMR, b += 2 * L) {
     V b0 = Z::load(b), b1 = Z::load(b + L);
 #pragma GCC unroll 14
@@ -105,6 +100,12 @@ constexpr std::array<void (*)(int64_t, const T*, const T*, T, T, T*, int64_t, in
 template <class T>
 void run(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc, int rows, int cols) {
   static constexpr auto by_rows = table<T>(std::make_integer_sequence<int, kMR>());
+  // C's tile is needed only after the k loop: fetch its rows (2 lines each) meanwhile.
+  // Here rather than in the kernel, where the addresses cost registers the loop needs.
+  for (int r = 0; r < rows; ++r) {
+    _mm_prefetch((const char*)(c + r * rsc), _MM_HINT_T0);
+    _mm_prefetch((const char*)(c + r * rsc + cols - 1), _MM_HINT_T0);
+  }
   by_rows[rows - 1](kc, a, b, alpha, beta, c, rsc, cols);
 }
 

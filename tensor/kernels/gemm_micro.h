@@ -8,6 +8,7 @@
 // B as vectors and broadcasts mr values of A against them: mr x nr
 // multiply-adds for nr / L vector loads and mr broadcasts.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 namespace fluxion::kernels::gemm_detail {
@@ -33,11 +34,23 @@ MicroKernel<T> micro_kernel_avx2();
 template <class T>
 MicroKernel<T> micro_kernel_generic();
 
-/// Packs rows [0, rows) x columns [0, kc) of X (element (i, p) at x[i * rs + p * cs])
-/// into slivers of w rows: out[s * kc * w + p * w + i'] for row s * w + i'; rows past
-/// `rows` in the last sliver are zero. Used for A (w = mr) and, transposed, for B
-/// (w = nr, rows = columns of B).
+/// How `rows` rows fall into slivers of at most w: fixed slivers of w, the last one
+/// short (B's columns, where the short one is masked), or balanced ones that differ
+/// by at most one row (A's rows: 128 rows as 8 x 13 + 2 x 12 instead of 9 x 14 + 2,
+/// whose 2-row kernel would leave most FMA pipes idle).
+struct Slivers {
+  int64_t rows;
+  int w;
+  bool balanced;
+  int64_t count() const { return (rows + w - 1) / w; }
+  int64_t start(int64_t s) const { return balanced ? rows * s / count() : s * w; }
+  int64_t size(int64_t s) const { return std::min<int64_t>(start(s + 1), rows) - start(s); }
+};
+
+/// Packs the rows of X (element (i, p) at x[i * rs + p * cs], p < kc) sliver by sliver:
+/// sliver s at out + s * kc * w, out[p * w + i'] for its row i', zero past its size.
+/// Used for A (w = mr) and, transposed, for B (w = nr, rows = columns of B).
 template <class T>
-void pack_slivers(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int w, T* out);
+void pack_slivers(const Slivers& sl, int64_t kc, const T* x, int64_t rs, int64_t cs, T* out);
 
 }  // namespace fluxion::kernels::gemm_detail

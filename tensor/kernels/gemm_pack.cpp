@@ -116,12 +116,12 @@ void pack_one(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int 
 }  // namespace
 
 template <class T>
-void pack_slivers(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int w, T* out) {
-  for (int64_t s = 0; s < rows; s += w, out += kc * w)
-    pack_one<T>(std::min<int64_t>(w, rows - s), kc, x + s * rs, rs, cs, w, out);
+void pack_slivers(const Slivers& sl, int64_t kc, const T* x, int64_t rs, int64_t cs, T* out) {
+  for (int64_t s = 0; s < sl.count(); ++s, out += kc * sl.w)
+    pack_one<T>(sl.size(s), kc, x + sl.start(s) * rs, rs, cs, sl.w, out);
 }
 
-template void pack_slivers<float>(int64_t, int64_t, const float*, int64_t, int64_t, int, float*);
-template void pack_slivers<double>(int64_t, int64_t, const double*, int64_t, int64_t, int, double*);
+template void pack_slivers<float>(const Slivers&, int64_t, const float*, int64_t, int64_t, float*);
+template void pack_slivers<double>(const Slivers&, int64_t, const double*, int64_t, int64_t, double*);
 
 }  // namespace fluxion::kernels::gemm_detail
