@@ -36,8 +36,8 @@ struct Timing {
   double median_s = 0;  // per call
   double min_s = 0;
   int reps = 0;
-  int64_t inner = 0;      // calls per repetition
-  double other_load = 0;  // cores busy with other processes meanwhile (noise flag, 0 = quiet)
+  int64_t inner = 0;        // calls per repetition
+  double other_load = 0;    // cores busy with other processes meanwhile (noise flag, 0 = quiet)
 };
 
 /// Warm up, then the median and min per call of `reps` repetitions of >= min_rep_s each.

@@ -50,8 +50,8 @@ LoadMark load_now() {
   LoadMark m;
   unsigned long long v[8] = {};
   if (FILE* f = std::fopen("/proc/stat", "r")) {
-    if (std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-                    &v[7]) == 8)
+    if (std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                    &v[6], &v[7]) == 8)
       m.busy = double(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / double(sysconf(_SC_CLK_TCK));
     std::fclose(f);
   }
@@ -105,7 +105,8 @@ Timing time_it(const std::function<void()>& fn, int reps, double min_rep_s) {
   return t;
 }
 
-double paired_ratio(const std::function<void()>& fn, const std::function<void()>& base, int reps, double min_rep_s) {
+double paired_ratio(const std::function<void()>& fn, const std::function<void()>& base, int reps,
+                    double min_rep_s) {
   int64_t n_fn = calibrate(fn, min_rep_s), n_base = calibrate(base, min_rep_s);
   std::vector<double> ratios;
   for (int r = 0; r < std::max(reps, 5); ++r) {
@@ -120,7 +121,8 @@ double paired_ratio(const std::function<void()>& fn, const std::function<void()>
   return ratios[ratios.size() / 2];
 }
 
-Line::Line(const std::string& workload, const Context& ctx, const std::string& impl) : fluxion_(impl == "fluxion") {
+Line::Line(const std::string& workload, const Context& ctx, const std::string& impl)
+    : fluxion_(impl == "fluxion") {
   add("workload", workload).add("impl", impl).add("threads", ctx.threads);
 }
 
@@ -185,18 +187,16 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     if ((arg == "--workload" || arg == "--threads") && i + 1 < argc) {
       std::string value = argv[++i];
-      if (arg == "--workload")
-        chosen.push_back(value);
-      else
-        threads.push_back(std::atoi(value.c_str()));
+      if (arg == "--workload") chosen.push_back(value);
+      else threads.push_back(std::atoi(value.c_str()));
     } else {
       return usage(("fluxion_bench: unknown argument " + arg).c_str());
     }
   }
   if (threads.empty()) threads = {1, 2};
   for (const std::string& id : chosen) {
-    bool known =
-        std::any_of(bench::workloads().begin(), bench::workloads().end(), [&](const auto& w) { return w.first == id; });
+    bool known = std::any_of(bench::workloads().begin(), bench::workloads().end(),
+                             [&](const auto& w) { return w.first == id; });
     if (!known) return usage(("fluxion_bench: no workload " + id).c_str());
   }
   try {
