@@ -10,6 +10,7 @@
 #pragma once
 
 #include "tensor/allocator.h"
+#include "tensor/config.h"
 #include "tensor/dtype.h"
 #include "tensor/error.h"
 #include "tensor/shape.h"

@@ -59,13 +59,14 @@ class Line {
   Line& add(const std::string& key, int value) { return add(key, (int64_t)value); }
   /// median_s, min_s, reps, inner, other_load
   Line& timing(const Timing& t);
-  /// Adds blas_core and blas_threading (for workloads that call BLAS).
+  /// Adds blas_core, blas_threading and gemm_path (for workloads that multiply matrices).
   Line& blas();
   void print() const;
 
  private:
   Line& key(const std::string& k);  // appends `"k":`
   std::string body_;
+  bool fluxion_;  // impl == "fluxion": gemm_path is fluxion's choice, else the reference's own BLAS
 };
 
 }  // namespace fluxion::bench

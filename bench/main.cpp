@@ -15,6 +15,7 @@
 
 #include "bench/bench.h"
 #include "fluxion.h"
+#include "tensor/kernels/gemm.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/matmul.h"
 
@@ -120,7 +121,8 @@ double paired_ratio(const std::function<void()>& fn, const std::function<void()>
   return ratios[ratios.size() / 2];
 }
 
-Line::Line(const std::string& workload, const Context& ctx, const std::string& impl) {
+Line::Line(const std::string& workload, const Context& ctx, const std::string& impl)
+    : fluxion_(impl == "fluxion") {
   add("workload", workload).add("impl", impl).add("threads", ctx.threads);
 }
 
@@ -157,7 +159,10 @@ Line& Line::timing(const Timing& t) {
       .add("other_load", t.other_load);
 }
 
-Line& Line::blas() { return add("blas_core", kernels::blas_core()).add("blas_threading", kernels::blas_threading()); }
+Line& Line::blas() {
+  add("blas_core", kernels::blas_core()).add("blas_threading", kernels::blas_threading());
+  return add("gemm_path", fluxion_ ? kernels::gemm_path_name() : "openblas");
+}
 
 void Line::print() const { std::cout << "{" << body_ << "}" << std::endl; }
 

@@ -5,12 +5,11 @@
 // adjoints are the two other products of the same three matrices.
 #include "tensor/kernels/conv.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <vector>
 
 #include "tensor/kernels/copy.h"
+#include "tensor/kernels/gemm.h"
 
 namespace fluxion::kernels {
 namespace {
@@ -44,7 +43,8 @@ Geometry geometry(const Shape& x, const Shape& w, const Conv2dParams& p) {
   return g;
 }
 
-// c = op(a) op(b) + beta c for row-major contiguous operands (op = transpose when ta / tb).
+// c = op(a) op(b) + beta c for row-major contiguous operands (op = transpose when ta / tb),
+// by fluxion's GEMM or OpenBLAS (gemm_auto).
 template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T beta, T* c) {
   if (m == 0 || n == 0) return;
@@ -52,12 +52,9 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
     if (beta == T(0)) std::fill(c, c + m * n, T(0));
     return;
   }
-  auto ta_ = ta ? CblasTrans : CblasNoTrans, tb_ = tb ? CblasTrans : CblasNoTrans;
   int64_t lda = ta ? m : k, ldb = tb ? k : n;
-  if constexpr (std::is_same_v<T, float>)
-    cblas_sgemm(CblasRowMajor, ta_, tb_, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
-  else
-    cblas_dgemm(CblasRowMajor, ta_, tb_, m, n, k, 1.0, a, lda, b, ldb, beta, c, n);
+  gemm_auto<T>({.m = m, .n = n, .k = k, .a = a, .rsa = ta ? 1 : lda, .csa = ta ? lda : 1, .b = b,
+                .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .beta = beta, .c = c, .rsc = n});
 }
 
 // Walks the receptive fields: f(row of cols, column of cols, offset in the image or -1 for padding).

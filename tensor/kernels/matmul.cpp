@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "tensor/kernels/matmul.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cctype>
 #include <string>
 
 #include "tensor/kernels/copy.h"
+#include "tensor/kernels/gemm.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/small_gemm.h"
 
@@ -105,13 +104,20 @@ struct PaddedRows {
   TensorData copy;
 };
 
+// Whether small_gemm takes [n, k] @ [k, m]: a small product, when fluxion's GEMM
+// multiplies (gemm_path) or OpenBLAS's kernels are narrow.
+template <class T>
+static bool small_gemm_takes(int64_t n, int64_t m, int64_t k) {
+  return (gemm_path() == GemmPath::fluxion || blas_is_narrow()) && small_gemm_pays<T>(n, m, k);
+}
+
 // out[n, m] = op(a) op(b), op = transpose where ta / tb, leading dims lda / ldb.
-// Small products go to small_gemm when OpenBLAS's kernels are narrow (b copied
-// row-major first when it is not), the rest to OpenBLAS.
+// Small products go to small_gemm (b copied row-major first when it is not),
+// the rest to gemm_auto: fluxion's GEMM or OpenBLAS, as gemm_path() says.
 template <class T>
 static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
                       int64_t ldb, T* out) {
-  if (blas_is_narrow() && small_gemm_pays<T>(n, m, k)) {
+  if (small_gemm_takes<T>(n, m, k)) {
     constexpr int64_t L = 64 / sizeof(T);
     if (m < L && !ta && tb) {  // x @ w^T with few rows in w: dot products of rows
       small_gemm_dots<T>(n, m, k, a, lda, b, ldb, out);
@@ -130,9 +136,8 @@ static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T
     small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, bp.p, bp.ld, out);
     return;
   }
-  auto oa = ta ? CblasTrans : CblasNoTrans, ob = tb ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<T, float>) cblas_sgemm(CblasRowMajor, oa, ob, n, m, k, 1.0f, a, lda, b, ldb, 0.0f, out, m);
-  else cblas_dgemm(CblasRowMajor, oa, ob, n, m, k, 1.0, a, lda, b, ldb, 0.0, out, m);
+  gemm_auto<T>({.m = n, .n = m, .k = k, .a = a, .rsa = ta ? 1 : lda, .csa = ta ? lda : 1, .b = b,
+                .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .c = out, .rsc = m});
 }
 
 // Operands of at most 2 dims in float, readable by BLAS as they are: one gemm
@@ -157,8 +162,9 @@ static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorDat
   return true;
 }
 
+// out[n, m] = a[n, k] @ b[k, m], any strides; `threads` for fluxion's GEMM.
 template <class T>
-static void gemm(const TensorData& a, const TensorData& b, T* out) {
+static void gemm(const TensorData& a, const TensorData& b, T* out, int threads) {
   int64_t n = a.shape[0], k = a.shape[1], m = b.shape[1];
   if (n == 0 || m == 0) return;
   if (k == 0) {
@@ -166,6 +172,12 @@ static void gemm(const TensorData& a, const TensorData& b, T* out) {
     return;
   }
   if constexpr (std::is_floating_point_v<T>) {
+    if (gemm_path() == GemmPath::fluxion && !small_gemm_takes<T>(n, m, k)) {  // packing reads any strides
+      kernels::gemm<T>({.m = n, .n = m, .k = k, .a = a.data<T>(), .rsa = a.strides[0], .csa = a.strides[1],
+                        .b = b.data<T>(), .rsb = b.strides[0], .csb = b.strides[1], .c = out, .rsc = m},
+                       threads);
+      return;
+    }
     BlasMat A = as_blas(a), B = as_blas(b);
     blas_gemm<T>(A.trans, B.trans, n, m, k, A.data.data<T>(), A.ld, B.data.data<T>(), B.ld, out);
   } else {  // int64: no BLAS, plain loops
@@ -208,9 +220,21 @@ TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
   Shape batch = broadcast_shapes(Shape(a.shape.begin(), a.shape.end() - 2), Shape(b.shape.begin(), b.shape.end() - 2), "matmul");
   int64_t nbatch = numel(batch), n = a.shape[a.dim() - 2], m = b.shape.back();
   y = TensorData::empty(out_shape, a.dtype);
+  int64_t k = a.shape.back();
   dispatch(a.dtype, [&](auto tag) {
     using T = decltype(tag);
-    for (int64_t i = 0; i < nbatch; ++i) gemm<T>(batch_item(a, batch, i), batch_item(b, batch, i), y.data<T>() + i * n * m);
+    auto item = [&](int64_t i, int threads) {
+      gemm<T>(batch_item(a, batch, i), batch_item(b, batch, i), y.data<T>() + i * n * m, threads);
+    };
+    // Many small products (attention heads, per-sample work): threads over the batch,
+    // each product on one thread. Large ones share their threads inside.
+    constexpr int64_t grain = int64_t{1} << 21;  // multiply-adds per thread
+    if (gemm_path() == GemmPath::fluxion && nbatch > 1 && n * m * k < grain)
+      parallel_for(nbatch, std::max<int64_t>(1, grain / std::max<int64_t>(1, n * m * k)), [&](int64_t b0, int64_t b1) {
+        for (int64_t i = b0; i < b1; ++i) item(i, 1);
+      });
+    else
+      for (int64_t i = 0; i < nbatch; ++i) item(i, 0);
   });
   return y;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Matrix products through OpenBLAS (sgemm/dgemm; small ones through
-// small_gemm.h's register-blocked loop), with the semantics of
+// Matrix products through fluxion's GEMM or OpenBLAS, as gemm_path() chose
+// (gemm.h; small ones through small_gemm.h's register-blocked loop), with the semantics of
 // torch.matmul: 1-D x 1-D is a dot product, 2-D x 2-D a matrix product, and
 // leading dims broadcast as batch dims ([B, n, k] @ [k, m] -> [B, n, m]).
 #pragma once
