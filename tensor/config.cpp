@@ -31,7 +31,7 @@ std::string config() {
   os << "fluxion configuration\n"
      << "  CPU:             " << cpu_model() << ", " << std::thread::hardware_concurrency() << " logical cores\n"
      << "  vector ISA:      " << gemm_isa_name(gemm_best_isa()) << " (widest GEMM micro-kernel this CPU runs)\n"
-     << "  fluxion threads: " << num_threads() << " (OpenMP; set_num_threads changes it)\n"
+     << "  fluxion threads: " << get_num_threads() << " (OpenMP; set_num_threads changes it)\n"
      << "  OpenBLAS:        " << openblas_get_config() << "\n"
      << "  OpenBLAS core:   " << blas_core() << ", threading " << blas_threading() << "\n"
      << "  GEMM path:       " << gemm_path_name() << ": " << gemm_path_reason() << "\n"

@@ -38,7 +38,7 @@ bool gemm_isa_supported(GemmIsa isa);
 GemmIsa gemm_best_isa();
 
 /// fluxion's GEMM with the widest micro-kernel this CPU runs. threads = 0: fluxion's
-/// thread count (num_threads()), fewer when the product is too small to share.
+/// thread count (get_num_threads()), fewer when the product is too small to share.
 template <class T>
 void gemm(const GemmArgs<T>& g, int threads = 0);
 
