@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Anti-aliased rasterisation: segments by exact box-filter coverage of a band
 // (so lines thinner than a pixel come out lighter, as they should), polygons
-// by scanlines with four sub-rows and exact horizontal span coverage.
+// by scanlines with four sub-rows and exact horizontal span coverage; paths
+// of only horizontal and vertical segments are snapped to pixels first.
 #include "examples/plot/canvas.h"
 
 #include <algorithm>
@@ -14,13 +15,34 @@ namespace {
 double overlap(double c, double h) { return std::max(0.0, std::min(c + 0.5, h) - std::max(c - 0.5, -h)); }
 }  // namespace
 
+// Agg's snapping (matplotlib's PathSnapper, snap mode "auto"): a path of only
+// horizontal and vertical segments, at most 1024 vertices, has its vertices
+// moved to pixel centres when its width rounds to an odd number of pixels and
+// to pixel corners otherwise (fills: width 0). A 1-pixel frame line then
+// covers one pixel column fully instead of two columns by half.
+std::vector<Point> snap_rectilinear(const std::vector<Point>& pts, double width) {
+  if (pts.size() < 2 || pts.size() > 1024) return pts;
+  for (size_t i = 0; i + 1 < pts.size(); ++i)
+    if (std::abs(pts[i + 1].x - pts[i].x) > 1e-4 && std::abs(pts[i + 1].y - pts[i].y) > 1e-4) return pts;
+  const double offset = std::lround(width) % 2 ? 0.5 : 0.0;
+  std::vector<Point> out(pts.size());
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (!std::isfinite(pts[i].x + pts[i].y)) return pts;
+    out[i] = {std::floor(pts[i].x + 0.5) + offset, std::floor(pts[i].y + 0.5) + offset};
+  }
+  return out;
+}
+
 Color Image::pixel(int x, int y) const {
   const uint8_t* p = &rgb[3 * (static_cast<size_t>(y) * width + x)];
   return {p[0] / 255.0, p[1] / 255.0, p[2] / 255.0, 1.0};
 }
 
 Canvas::Canvas(int width, int height, Color bg)
-    : w_(width), h_(height), rgb_(3 * static_cast<size_t>(width) * height), mask_(static_cast<size_t>(width) * height, 0.f) {
+    : w_(width),
+      h_(height),
+      rgb_(3 * static_cast<size_t>(width) * height),
+      mask_(static_cast<size_t>(width) * height, 0.f) {
   for (size_t i = 0; i < mask_.size(); ++i) {
     rgb_[3 * i] = static_cast<float>(bg.r);
     rgb_[3 * i + 1] = static_cast<float>(bg.g);
@@ -196,8 +218,10 @@ void Canvas::blend(int x, int y, Color c, double alpha) {
   p[2] += (static_cast<float>(c.b) - p[2]) * a;
 }
 
-void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, const std::vector<double>& dashes, Cap cap) {
-  if (pts.empty()) return;
+void Canvas::polyline(const std::vector<Point>& pts_in, Color c, double width, const std::vector<double>& dashes,
+                      Cap cap) {
+  if (pts_in.empty()) return;
+  const std::vector<Point> pts = snap_rectilinear(pts_in, width);
   if (dashes.empty()) {
     if (pts.size() == 1) mask_segment(pts[0], pts[0], width, Cap::round, Cap::round);
     for (size_t i = 0; i + 1 < pts.size(); ++i)
@@ -231,7 +255,7 @@ void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, cons
 }
 
 void Canvas::fill_polygon(const std::vector<Point>& poly, Color c) {
-  mask_polygon(poly);
+  mask_polygon(snap_rectilinear(poly, 0));
   composite(c);
 }
 

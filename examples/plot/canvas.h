@@ -23,6 +23,11 @@ struct Image {
 
 enum class Cap { butt, round };
 
+/// Pixel snapping of a path of horizontal and vertical segments (as Agg's):
+/// vertices to pixel centres for odd widths in pixels, to corners for even
+/// ones and fills (width 0). Other paths are returned unchanged.
+std::vector<Point> snap_rectilinear(const std::vector<Point>& pts, double width);
+
 class Canvas {
  public:
   Canvas(int width, int height, Color background);
@@ -40,7 +45,7 @@ class Canvas {
   void mask_coverage(int x, int y, double coverage);  // max with what is there
   void composite(Color c);
 
-  // One-shot helpers built on the mask.
+  // One-shot helpers built on the mask; polyline and fill_polygon snap rectilinear paths.
   void polyline(const std::vector<Point>& pts, Color c, double width, const std::vector<double>& dashes = {},
                 Cap cap = Cap::butt);
   void fill_polygon(const std::vector<Point>& poly, Color c);
