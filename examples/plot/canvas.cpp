@@ -103,6 +103,11 @@ static bool clip_segment(Point& a, Point& b, double x0, double y0, double x1, do
 
 void Canvas::mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b) {
   if (!std::isfinite(a.x + a.y + b.x + b.y)) return;
+  if (recording_ && !quiet_)
+    keep({.kind = DrawOp::Kind::stroke,
+          .pts = {a, b},
+          .width = width,
+          .cap = cap_a == Cap::round || cap_b == Cap::round ? Cap::round : Cap::butt});
   // Only the part within reach of the clip box (plus the half-width and a pixel) can show.
   const double reach = width / 2 + 2;
   if (!clip_segment(a, b, cx0_ - reach, cy0_ - reach, cx1_ + reach, cy1_ + reach)) return;
@@ -134,6 +139,7 @@ void Canvas::mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b) 
 
 void Canvas::mask_polygon(const std::vector<Point>& poly) {
   if (poly.size() < 3) return;
+  if (recording_ && !quiet_) keep({.kind = DrawOp::Kind::fill, .pts = poly});
   double ylo = 1e300, yhi = -1e300;
   for (const Point& p : poly) {
     if (!std::isfinite(p.x + p.y)) return;
@@ -180,6 +186,7 @@ void Canvas::mask_polygon(const std::vector<Point>& poly) {
 
 void Canvas::mask_disc(Point c, double r) {
   if (!std::isfinite(c.x + c.y)) return;
+  if (recording_ && !quiet_) keep({.kind = DrawOp::Kind::disc, .pts = {c}, .width = r});
   const int x0 = static_cast<int>(std::floor(std::max(cx0_, c.x - r - 1)));
   const int x1 = static_cast<int>(std::ceil(std::min(cx1_, c.x + r + 1)));
   const int y0 = static_cast<int>(std::floor(std::max(cy0_, c.y - r - 1)));
@@ -194,6 +201,8 @@ void Canvas::mask_disc(Point c, double r) {
 }
 
 void Canvas::composite(Color c) {
+  for (DrawOp& op : pending_) op.color = c, ops_.push_back(std::move(op));
+  pending_.clear();
   for (int y = my0_; y < my1_; ++y) {
     for (int x = mx0_; x < mx1_; ++x) {
       float& m = mask_[static_cast<size_t>(y) * w_ + x];
@@ -212,6 +221,7 @@ void Canvas::composite(Color c) {
 void Canvas::blend(int x, int y, Color c, double alpha) {
   if (x < cx0_ || y < cy0_ || x + 1 > cx1_ || y + 1 > cy1_) return;
   const float a = static_cast<float>(alpha * c.a);
+  if (recording_) layer_blend(x, y, c, a);
   float* p = &rgb_[3 * (static_cast<size_t>(y) * w_ + x)];
   p[0] += (static_cast<float>(c.r) - p[0]) * a;
   p[1] += (static_cast<float>(c.g) - p[1]) * a;
@@ -222,6 +232,8 @@ void Canvas::polyline(const std::vector<Point>& pts_in, Color c, double width, c
                       Cap cap) {
   if (pts_in.empty()) return;
   const std::vector<Point> pts = snap_rectilinear(pts_in, width);
+  if (recording_) keep({.kind = DrawOp::Kind::stroke, .pts = pts, .width = width, .dashes = dashes, .cap = cap});
+  const Quiet quiet(quiet_);
   if (dashes.empty()) {
     if (pts.size() == 1) mask_segment(pts[0], pts[0], width, Cap::round, Cap::round);
     for (size_t i = 0; i + 1 < pts.size(); ++i)
@@ -255,7 +267,10 @@ void Canvas::polyline(const std::vector<Point>& pts_in, Color c, double width, c
 }
 
 void Canvas::fill_polygon(const std::vector<Point>& poly, Color c) {
-  mask_polygon(snap_rectilinear(poly, 0));
+  const std::vector<Point> snapped = snap_rectilinear(poly, 0);
+  if (recording_ && snapped.size() >= 3) keep({.kind = DrawOp::Kind::fill, .pts = snapped});
+  const Quiet quiet(quiet_);
+  mask_polygon(snapped);
   composite(c);
 }
 
@@ -264,6 +279,9 @@ void Canvas::fill_rect(double x0, double y0, double x1, double y1, Color c) {
 }
 
 void Canvas::disc(Point center, double radius, Color c) {
+  if (recording_ && std::isfinite(center.x + center.y))
+    keep({.kind = DrawOp::Kind::disc, .pts = {center}, .width = radius});
+  const Quiet quiet(quiet_);
   mask_disc(center, radius);
   composite(c);
 }

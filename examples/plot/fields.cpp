@@ -21,8 +21,7 @@ void check_grid(const char* op, const Vec& x, const Vec& y, const Vec& z, const 
         y.size());
   check(z.size() == x.size() * y.size(), op, ": ", zn, " has ", z.size(), " values but the grid is ", y.size(), " x ",
         x.size(), "; pass ", zn, " row-major with ", zn, "[i * x.size() + j] at (x[j], y[i])");
-  check(std::is_sorted(x.begin(), x.end()) && std::is_sorted(y.begin(), y.end()), op,
-        ": x and y must be increasing");
+  check(std::is_sorted(x.begin(), x.end()) && std::is_sorted(y.begin(), y.end()), op, ": x and y must be increasing");
 }
 
 struct Range {
@@ -77,7 +76,8 @@ void Axes::contour(const Vec& x, const Vec& y, const Vec& z, const ContourOpts& 
     const double t = levels.size() > 1 ? (level - levels.front()) / (levels.back() - levels.front()) : 0.5;
     const Color c = (mono ? one : cmap(t)).with_alpha(o.alpha);
     // matplotlib draws negative levels dashed when all lines share one colour.
-    const std::vector<double> dashes = mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle);
+    const std::vector<double> dashes =
+        mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle);
     const auto lines = contour_lines(x, y, z, level);
     const int decimals = label_decimals(level);
     add_artist(1, [=](Canvas& cv, const View& v) {
@@ -137,9 +137,9 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
   }
   // Default extent: pixel centres at integer indices, row 0 at the top for origin "upper".
   const bool upper = o.origin == "upper";
-  const std::vector<double> e = o.extent.empty()
-                                    ? std::vector<double>{-0.5, cols - 0.5, upper ? rows - 0.5 : -0.5, upper ? -0.5 : rows - 0.5}
-                                    : o.extent;
+  const std::vector<double> e =
+      o.extent.empty() ? std::vector<double>{-0.5, cols - 0.5, upper ? rows - 0.5 : -0.5, upper ? -0.5 : rows - 0.5}
+                       : o.extent;
   xext_.add(e[0]), xext_.add(e[1]), yext_.add(e[2]), yext_.add(e[3]);
   // As matplotlib, the axis follows the extent's direction: bottom > top turns the y axis upside down.
   xinverted_ = xinverted_ || e[0] > e[1];
@@ -161,8 +161,8 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
 }
 
 void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const QuiverOpts& o) {
-  check(x.size() == y.size() && x.size() == u.size() && x.size() == v.size(), "quiver: x, y, u, v have ", x.size(), ", ",
-        y.size(), ", ", u.size(), ", ", v.size(), " values; they must match (flatten a meshgrid)");
+  check(x.size() == y.size() && x.size() == u.size() && x.size() == v.size(), "quiver: x, y, u, v have ", x.size(),
+        ", ", y.size(), ", ", u.size(), ", ", v.size(), " values; they must match (flatten a meshgrid)");
   check(o.scale_units.empty() || o.scale_units == "xy" || o.scale_units == "width",
         "quiver: scale_units must be \"xy\" or \"width\"");
   check(o.angles == "uv" || o.angles == "xy", "quiver: angles must be \"uv\" or \"xy\"");
@@ -201,9 +201,13 @@ void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const 
       if (len <= 0) continue;
       // Arrow outline in units of the shaft width: head 3 wide, 5 long, meeting the shaft at 4.5.
       const double k = std::min(1.0, len / (5 * w)), ux = (tip.x - a.x) / len, uy = (tip.y - a.y) / len;
-      auto at = [&](double along, double across) { return Point{a.x + along * ux - across * uy, a.y + along * uy + across * ux}; };
+      auto at = [&](double along, double across) {
+        return Point{a.x + along * ux - across * uy, a.y + along * uy + across * ux};
+      };
       const double hw = w / 2 * k, hl = 5 * w * k, ha = 4.5 * w * k, hh = 1.5 * w * k;
-      cv.fill_polygon({at(0, -hw), at(len - ha, -hw), at(len - hl, -hh), at(len, 0), at(len - hl, hh), at(len - ha, hw), at(0, hw)}, c);
+      cv.fill_polygon(
+          {at(0, -hw), at(len - ha, -hw), at(len - hl, -hh), at(len, 0), at(len - hl, hh), at(len - ha, hw), at(0, hw)},
+          c);
     }
   });
   if (!o.label.empty()) entries_.push_back({o.label, c, 1.5, {}, "", 0, false, Color{0, 0, 0, 0}});
@@ -245,7 +249,9 @@ Mappable Axes::streamplot(const Vec& x, const Vec& y, const Vec& u, const Vec& v
         const double ux = (px[k].x - px[k - 1].x) / seg, uy = (px[k].y - px[k - 1].y) / seg;
         const double hl = 6 * o.arrowsize * vw.pt, hw = 2.6 * o.arrowsize * vw.pt;
         const Point tip{px[k - 1].x + ux * (total / 2 - run + hl / 2), px[k - 1].y + uy * (total / 2 - run + hl / 2)};
-        cv.fill_polygon({tip, {tip.x - hl * ux - hw * uy, tip.y - hl * uy + hw * ux}, {tip.x - hl * ux + hw * uy, tip.y - hl * uy - hw * ux}},
+        cv.fill_polygon({tip,
+                         {tip.x - hl * ux - hw * uy, tip.y - hl * uy + hw * ux},
+                         {tip.x - hl * ux + hw * uy, tip.y - hl * uy - hw * ux}},
                         colour(line[k]));
         break;
       }

@@ -16,8 +16,8 @@
 
 #define STB_TRUETYPE_IMPLEMENTATION
 #define STBTT_STATIC
-#include <stb_truetype.h>
 #include <stb_easy_font.h>
+#include <stb_truetype.h>
 
 namespace fluxion::plot {
 
@@ -33,7 +33,7 @@ struct Font {
   std::vector<unsigned char> data;
   stbtt_fontinfo info{};
   bool ok = false;
-  double ascent = 0.93, descent = 0.24;  // in em
+  double ascent = 0.93, descent = 0.24;        // in em
   std::map<std::pair<int, int>, Glyph> cache;  // (codepoint, size in 1/8 px)
 };
 
@@ -54,9 +54,8 @@ Font& font() {
   static Font f = [] {
     Font g;
     const char* env = std::getenv("FLUXION_PLOT_FONT");
-    for (const char* p : {env, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                          "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-                          "/Library/Fonts/DejaVuSans.ttf"})
+    for (const char* p : {env, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+                          "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans.ttf"})
       if (p && load(g, p)) break;
     return g;
   }();
@@ -93,6 +92,24 @@ std::u32string decode(std::string_view s) {
     for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
+  }
+  return out;
+}
+
+std::string encode(const std::u32string& t) {
+  std::string out;
+  for (char32_t c : t) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | c >> 6)), out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | c >> 12)), out.push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | c >> 18)), out.push_back(static_cast<char>(0x80 | (c >> 12 & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F))), out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
   }
   return out;
 }
@@ -140,7 +157,8 @@ struct Bitmap {
   int w = 0, h = 0, base = 0;
   std::vector<float> a;
   void add(int x, int y, float v) {
-    if (x >= 0 && y >= 0 && x < w && y < h) a[static_cast<size_t>(y) * w + x] = std::min(1.f, a[static_cast<size_t>(y) * w + x] + v);
+    if (x >= 0 && y >= 0 && x < w && y < h)
+      a[static_cast<size_t>(y) * w + x] = std::min(1.f, a[static_cast<size_t>(y) * w + x] + v);
   }
 };
 
@@ -162,7 +180,8 @@ Bitmap layout(std::string_view s, double size, const TextSize& ts) {
       const double k = easy_scale(sz);
       for (int q = 0; q < n; ++q) {  // each quad: 4 vertices of (x, y, z, rgba) = 16 bytes
         const float* v = &quads[static_cast<size_t>(q) * 16];
-        const double x0 = pen + v[0] * k, y0 = base - 7 * k + v[1] * k, x1 = pen + v[8] * k, y1 = base - 7 * k + v[9] * k;
+        const double x0 = pen + v[0] * k, y0 = base - 7 * k + v[1] * k, x1 = pen + v[8] * k,
+                     y1 = base - 7 * k + v[9] * k;
         for (int y = static_cast<int>(std::floor(y0)); y < std::ceil(y1); ++y)
           for (int x = static_cast<int>(std::floor(x0)); x < std::ceil(x1); ++x) {
             const double cx = std::min<double>(x + 1, x1) - std::max<double>(x, x0);
@@ -213,17 +232,30 @@ void draw_text(Canvas& canvas, std::string_view s, double x, double y, double si
   const Bitmap bm = layout(s, size, ts);
   // Offset of the anchor within the unrotated text box (u along the text, v down from the baseline).
   const double du = ha == HAlign::left ? 0 : ha == HAlign::center ? ts.width / 2 : ts.width;
-  const double dv = va == VAlign::baseline ? 0 : va == VAlign::top ? -ts.ascent : va == VAlign::bottom ? ts.descent
-                                                                                                      : (ts.descent - ts.ascent) / 2;
+  const double dv = va == VAlign::baseline ? 0
+                    : va == VAlign::top    ? -ts.ascent
+                    : va == VAlign::bottom ? ts.descent
+                                           : (ts.descent - ts.ascent) / 2;
   const int ox = static_cast<int>(std::lround(rotated ? x - dv : x - du));
   const int oy = static_cast<int>(std::lround(rotated ? y + du : y - dv));
+  if (canvas.recording()) {
+    std::vector<TextRun> runs;
+    double pen = 0;
+    for (const Run& r : parse_runs(s)) {
+      if (!r.text.empty()) runs.push_back({encode(r.text), pen, r.shift * size, r.scale * size});
+      pen += run_width(r, size);
+    }
+    canvas.record_text(std::move(runs), {static_cast<double>(ox), static_cast<double>(oy)}, rotated, color);
+  }
   for (int v = 0; v < bm.h; ++v)
     for (int u = 0; u < bm.w; ++u) {
       const float a = bm.a[static_cast<size_t>(v) * bm.w + u];
       if (a <= 0) continue;
       const int pu = u - 2, pv = v - bm.base;  // relative to the pen origin
-      if (rotated) canvas.mask_coverage(ox + pv, oy - pu - 1, a);
-      else canvas.mask_coverage(ox + pu, oy + pv, a);
+      if (rotated)
+        canvas.mask_coverage(ox + pv, oy - pu - 1, a);
+      else
+        canvas.mask_coverage(ox + pu, oy + pv, a);
     }
   canvas.composite(color);
 }
