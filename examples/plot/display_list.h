@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "examples/plot/mathtext.h"
 #include "examples/plot/style.h"
 
 namespace fluxion::plot {
@@ -22,6 +23,7 @@ enum class Cap { butt, round };
 struct TextRun {
   std::string utf8;
   double dx = 0, rise = 0, size = 0;
+  Style style = Style::regular;
 };
 
 struct DrawOp {

@@ -84,7 +84,8 @@ void path(std::ostringstream& o, const std::vector<Point>& pts) {
 
 std::string to_pdf(const std::vector<DrawOp>& ops, int width_px, int height_px, double dpi) {
   const double k = 72 / dpi;
-  std::vector<std::string> objects(6);   // 1 catalog, 2 pages, 3 page, 4 contents, 5 Helvetica, 6 Symbol
+  // 1 catalog, 2 pages, 3 page, 4 contents, 5 Helvetica, 6 Symbol, 7 Helvetica-Oblique, 8 Helvetica-Bold
+  std::vector<std::string> objects(8);
   std::map<double, std::string> alphas;  // alpha -> ExtGState name
   std::string xobjects;
   std::ostringstream c;
@@ -129,6 +130,7 @@ std::string to_pdf(const std::vector<DrawOp>& ops, int width_px, int height_px, 
           size_t i = 0;
           while (i < t.size()) {
             const int f = font_byte(t[i].first).first;
+            const int face = f == 2 ? 2 : r.style == Style::italic ? 3 : r.style == Style::bold ? 4 : 1;
             std::string bytes;
             size_t j = i;
             for (; j < t.size() && font_byte(t[j].first).first == f; ++j)
@@ -136,7 +138,7 @@ std::string to_pdf(const std::vector<DrawOp>& ops, int width_px, int height_px, 
             const double along = r.dx + (i ? measure_text(r.utf8.substr(0, t[i].second), r.size).width : 0);
             const double x = op.rotated ? op.pts[0].x - r.rise : op.pts[0].x + along;
             const double y = op.rotated ? op.pts[0].y - along : op.pts[0].y - r.rise;
-            c << "BT /F" << f << " " << num(r.size) << " Tf " << (op.rotated ? "0 -1 -1 0 " : "1 0 0 -1 ") << num(x)
+            c << "BT /F" << face << " " << num(r.size) << " Tf " << (op.rotated ? "0 -1 -1 0 " : "1 0 0 -1 ") << num(x)
               << " " << num(y) << " Tm " << literal(bytes) << " Tj ET\n";
             i = j;
           }
@@ -170,11 +172,13 @@ std::string to_pdf(const std::vector<DrawOp>& ops, int width_px, int height_px, 
   objects[0] = "<< /Type /Catalog /Pages 2 0 R >>";
   objects[1] = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
   objects[2] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " + num(width_px * k) + " " + num(height_px * k) +
-               "] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R >> /XObject << " + xobjects +
-               ">> /ExtGState << " + gstates + ">> >> >>";
+               "] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R /F4 8 0 R >> /XObject << " +
+               xobjects + ">> /ExtGState << " + gstates + ">> >> >>";
   objects[3] = "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "endstream";
   objects[4] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
   objects[5] = "<< /Type /Font /Subtype /Type1 /BaseFont /Symbol >>";
+  objects[6] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Oblique /Encoding /WinAnsiEncoding >>";
+  objects[7] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>";
   std::string out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {

@@ -128,6 +128,8 @@ std::string to_svg(const std::vector<DrawOp>& ops, int width_px, int height_px, 
             << "\" font-family=\"DejaVu Sans, Bitstream Vera Sans, Arial, sans-serif\" font-size=\"" << num(r.size)
             << "\" fill=\"" << hex(op.color) << "\" xml:space=\"preserve\"";
           if (!alpha.empty()) o << " fill-opacity=\"" << alpha << "\"";
+          if (r.style == Style::italic) o << " font-style=\"italic\"";
+          if (r.style == Style::bold) o << " font-weight=\"bold\"";
           if (op.rotated) o << " transform=\"rotate(-90 " << num(p.x) << " " << num(p.y) << ")\"";
           o << clip << ">" << escape(r.utf8) << "</text>\n";
         }
