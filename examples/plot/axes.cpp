@@ -53,9 +53,9 @@ Color Mappable::at(double v) const {
     size_t i = std::upper_bound(levels.begin(), levels.end(), v) - levels.begin();
     i = std::clamp<size_t>(i, 1, levels.size() - 1);
     const double bands = static_cast<double>(levels.size() - 2);
-    return cmap(bands > 0 ? (i - 1) / bands : 0.5);
+    return cmap(bands > 0 ? (i - 1) / bands : 0.5).with_alpha(alpha);
   }
-  return cmap(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5);
+  return cmap(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5).with_alpha(alpha);
 }
 
 double View::fx(double x) const {
@@ -123,7 +123,7 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
         " points; pass one value per point or use color");
   check(is_marker(o.marker), "scatter: unknown marker '", o.marker, "'");
   extend(x, y);
-  Mappable m{Colormap(o.cmap), o.vmin, o.vmax, {}};
+  Mappable m{Colormap(o.cmap), o.vmin, o.vmax, {}, o.alpha};
   if (!o.c.empty() && (std::isnan(m.vmin) || std::isnan(m.vmax))) {
     Extent e;
     for (double v : o.c) e.add(v);
@@ -136,7 +136,7 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
     const double size = std::sqrt(o.s) * v.pt;
     for (size_t i = 0; i < x.size(); ++i) {
       if (!v.valid(x[i], y[i])) continue;
-      const Color ci = o.c.empty() ? c : m.at(o.c[i]).with_alpha(o.alpha);
+      const Color ci = o.c.empty() ? c : m.at(o.c[i]);
       draw_marker(cv, v.px(x[i], y[i]), o.marker, size, ci, v.pt, edge);
     }
   });

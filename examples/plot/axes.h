@@ -37,7 +37,8 @@ struct Mappable {
   Colormap cmap;
   double vmin = 0, vmax = 1;
   std::vector<double> levels;  // band boundaries (contourf), empty for continuous
-  Color at(double v) const;    // the colour drawn for value v
+  double alpha = 1;            // the artist's alpha: its colorbar is drawn with it too
+  Color at(double v) const;    // the colour drawn for value v, alpha included
 };
 
 /// Where an axes sits on the canvas and how data map to pixels.

@@ -114,11 +114,11 @@ Mappable Axes::contourf(const Vec& x, const Vec& y, const Vec& z, const ContourO
   check(r.lo <= r.hi, "contourf: z has no finite values");
   std::vector<double> levels = o.values.empty() ? contour_levels(r.lo, r.hi, o.levels, true) : o.values;
   if (levels.size() < 2) levels = {r.lo - 0.5, r.hi + 0.5};  // a flat field: one band
-  Mappable m{Colormap(o.cmap), levels.front(), levels.back(), levels};
+  Mappable m{Colormap(o.cmap), levels.front(), levels.back(), levels, o.alpha};
   xext_.add(x.front()), xext_.add(x.back()), yext_.add(y.front()), yext_.add(y.back());
   xsticky_.insert(xsticky_.end(), {x.front(), x.back()}), ysticky_.insert(ysticky_.end(), {y.front(), y.back()});
   add_artist(0, [=](Canvas& cv, const View& v) {
-    paint(cv, v, [&](double dx, double dy) { return m.at(interpolate(x, y, z, dx, dy)).with_alpha(o.alpha); });
+    paint(cv, v, [&](double dx, double dy) { return m.at(interpolate(x, y, z, dx, dy)); });
   });
   return m;
 }
@@ -128,8 +128,10 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
         " values, expected rows * cols = ", rows, " * ", cols);
   check(o.extent.empty() || o.extent.size() == 4, "imshow: extent must be {left, right, bottom, top}");
   check(o.origin == "upper" || o.origin == "lower", "imshow: origin must be \"upper\" or \"lower\"");
+  check(o.interpolation == "nearest" || o.interpolation == "bilinear",
+        "imshow: interpolation must be \"nearest\" or \"bilinear\", got \"", o.interpolation, "\"");
   const Range r = finite_range(z);
-  Mappable m{Colormap(o.cmap), std::isnan(o.vmin) ? r.lo : o.vmin, std::isnan(o.vmax) ? r.hi : o.vmax, {}};
+  Mappable m{Colormap(o.cmap), std::isnan(o.vmin) ? r.lo : o.vmin, std::isnan(o.vmax) ? r.hi : o.vmax, {}, o.alpha};
   if (!(m.vmin <= m.vmax)) m.vmin = 0, m.vmax = 1;
   if (m.vmin == m.vmax) {  // a constant image: widen by 10% (±0.1 around 0) as matplotlib's nonsingular does
     const double pad = m.vmin == 0 ? 0.1 : 0.1 * std::abs(m.vmin);
@@ -146,14 +148,26 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
   yinverted_ = yinverted_ || e[2] > e[3];
   xsticky_.insert(xsticky_.end(), {e[0], e[1]}), ysticky_.insert(ysticky_.end(), {e[2], e[3]});
   if (o.equal_aspect) aspect_ = Aspect::box;
+  const bool bilinear = o.interpolation == "bilinear";
   add_artist(0, [=](Canvas& cv, const View& v) {
     paint(cv, v, [&](double dx, double dy) -> Color {
       const double fx = (dx - e[0]) / (e[1] - e[0]), fy = (dy - e[2]) / (e[3] - e[2]);  // 0..1 across the image
       if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return {0, 0, 0, 0};
-      const int col = static_cast<int>(fx * cols);
       // fy = 0 is the bottom edge (e[2]); with origin "upper" the first row sits at the top (e[3]).
-      const int row = upper ? rows - 1 - static_cast<int>(fy * rows) : static_cast<int>(fy * rows);
-      const double val = z[static_cast<size_t>(row) * cols + col];
+      const double fr = upper ? (1 - fy) * rows : fy * rows, fc = fx * cols;  // continuous row, column
+      auto value = [&](int row, int col) {
+        return z[static_cast<size_t>(std::clamp(row, 0, rows - 1)) * cols + std::clamp(col, 0, cols - 1)];
+      };
+      double val;
+      if (bilinear) {  // between pixel centres, the values (not colours) blend; edges clamp
+        const double r0 = std::floor(fr - 0.5), c0 = std::floor(fc - 0.5), tr = fr - 0.5 - r0, tc = fc - 0.5 - c0;
+        const int i = static_cast<int>(r0), j = static_cast<int>(c0);
+        val = (1 - tr) * ((1 - tc) * value(i, j) + tc * value(i, j + 1)) +
+              tr * ((1 - tc) * value(i + 1, j) + tc * value(i + 1, j + 1));
+      } else {
+        const int row = static_cast<int>(fy * rows);
+        val = value(upper ? rows - 1 - row : row, static_cast<int>(fx * cols));
+      }
       return std::isfinite(val) ? m.at(val) : Color{0, 0, 0, 0};
     });
   });

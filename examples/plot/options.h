@@ -96,6 +96,8 @@ struct ImshowOpts {
   std::vector<double> extent;  // {left, right, bottom, top}; empty: pixel indices
   std::string origin = "upper";
   bool equal_aspect = true;
+  std::string interpolation = "nearest";  // "nearest" or "bilinear" (values blended between pixel centres)
+  double alpha = 1;
 };
 
 struct StreamOpts {

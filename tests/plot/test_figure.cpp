@@ -344,3 +344,39 @@ TEST(Text, TrueTypeGreekAndBuiltinFallback) {
   plot::set_font("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
   EXPECT_TRUE(plot::truetype_font());
 }
+
+TEST(Figure, ColorbarFollowsTheMappablesAlpha) {
+  plot::Figure fig(4, 3, 100);
+  auto& ax = fig.ax();
+  const Vec x = linspace(0, 1, 5), y = linspace(0, 1, 5);
+  Vec z(25, 0.5);
+  const plot::Mappable m = ax.contourf(x, y, z, {.alpha = 0.5});
+  ax.colorbar(m);
+  EXPECT_DOUBLE_EQ(m.at(0.5).a, 0.5);
+  const plot::Image img = fig.render();
+  const plot::View v = fig.view(0);
+  // The field's colour inside the axes and the bar's colour are one blend of the band colour over white.
+  const plot::Color field =
+      img.pixel(static_cast<int>((v.left + v.right) / 2), static_cast<int>((v.top + v.bottom) / 2));
+  const plot::Color solid = m.at(0.5);
+  EXPECT_NEAR(field.g, 0.5 * solid.g + 0.5, 2 / 255.0);
+  int matches = 0;  // bar pixels right of the axes with the same blended colour
+  for (int px = static_cast<int>(v.right) + 5; px < img.width; ++px)
+    matches += near(img.pixel(px, static_cast<int>((v.top + v.bottom) / 2)), field, 3 / 255.0);
+  EXPECT_GE(matches, 5);
+}
+
+TEST(Figure, ImshowBilinearBlendsBetweenPixelCentres) {
+  plot::Figure fig(4, 4, 50);
+  auto& ax = fig.ax();
+  ax.imshow({0, 1}, 1, 2, {.cmap = "gray", .vmin = 0, .vmax = 1, .interpolation = "bilinear"});
+  ax.axis("off");
+  const plot::Image img = fig.render();
+  const plot::View v = fig.view(0);
+  const int y = static_cast<int>((v.top + v.bottom) / 2);
+  const double mid = img.pixel(static_cast<int>((v.left + v.right) / 2), y).r;
+  EXPECT_NEAR(mid, 0.5, 0.05);                                    // nearest would give 0 or 1 here
+  EXPECT_LT(img.pixel(static_cast<int>(v.left) + 2, y).r, 0.05);  // clamped at the edges
+  EXPECT_GT(img.pixel(static_cast<int>(v.right) - 3, y).r, 0.95);
+  EXPECT_THROW(ax.imshow({0, 1}, 1, 2, {.interpolation = "bicubic"}), fluxion::Error);
+}
