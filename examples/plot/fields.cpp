@@ -190,9 +190,11 @@ void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const 
   mean = n ? mean / n : 1;
   const double sn = std::max(10.0, std::sqrt(static_cast<double>(x.size())));
   const double auto_scale = mean > 0 ? 1.8 * mean * sn : 1;
+  // The default shaft width uses its own count, clipped to 8..25 (a 4 x 4 field gets 0.06 / 8 of the width).
+  const double wn = std::clamp(std::sqrt(static_cast<double>(x.size())), 8.0, 25.0);
   add_artist(2, [=](Canvas& cv, const View& vw) {
     const double span = vw.right - vw.left;
-    const double w = (std::isnan(o.width) ? 0.06 / sn : o.width) * span;  // shaft width in pixels
+    const double w = (std::isnan(o.width) ? 0.06 / wn : o.width) * span;  // shaft width in pixels
     for (size_t i = 0; i < x.size(); ++i) {
       if (!vw.valid(x[i], y[i]) || !std::isfinite(u[i]) || !std::isfinite(v[i])) continue;
       const Point a = vw.px(x[i], y[i]);

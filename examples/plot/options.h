@@ -73,7 +73,8 @@ struct QuiverOpts {
   std::string scale_units;    // "xy": scale is in data units per arrow length
   std::string angles = "uv";  // "xy": arrows point from (x, y) to (x + u, y + v) in data space
   std::string color = "k";
-  double width = kAuto;  // shaft width as a fraction of the axes width (auto: 0.005)
+  double width =
+      kAuto;  // shaft width as a fraction of the axes width (auto: 0.06 / clip(sqrt(N), 8, 25), matplotlib's)
   double alpha = 1;
   std::string label;
 };

@@ -380,3 +380,19 @@ TEST(Figure, ImshowBilinearBlendsBetweenPixelCentres) {
   EXPECT_GT(img.pixel(static_cast<int>(v.right) - 3, y).r, 0.95);
   EXPECT_THROW(ax.imshow({0, 1}, 1, 2, {.interpolation = "bicubic"}), fluxion::Error);
 }
+
+TEST(Figure, QuiverDefaultShaftWidthIsMatplotlibs) {
+  // One arrow: sqrt(N) = 1 clips to 8, so the shaft is 0.06 / 8 of the axes width (3 px of 400).
+  plot::Figure fig(6, 6, 100);
+  auto& ax = fig.ax();
+  ax.quiver({0.1}, {0.5}, {1}, {0}, {.scale = 1.5, .scale_units = "xy", .color = "red"});
+  ax.set_xlim(0, 1);
+  ax.set_ylim(0, 1);
+  const plot::Image img = fig.render();
+  const plot::View v = fig.view(0);
+  const int col = static_cast<int>(v.fx(0.3));
+  const double want = 0.06 / 8 * (v.right - v.left);
+  double ink = 0;  // red coverage summed down the column: the shaft's width in pixels
+  for (int y = static_cast<int>(v.top) + 3; y < static_cast<int>(v.bottom) - 3; ++y) ink += 1 - img.pixel(col, y).g;
+  EXPECT_NEAR(ink, want, 0.5);
+}
