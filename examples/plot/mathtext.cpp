@@ -159,7 +159,15 @@ class Parser {
     if (name == U"mathit") return braced(size, true, Style::italic);
     if (name == U"frac") return frac(size, forced);
     if (name == U"sqrt") return sqrt(size, forced);
-    if (is_function(name)) return glyphs(name, size, Style::regular);
+    if (is_function(
+            name)) {  // TeX's thin space between an operator and what it applies to, unless a bracket or script follows
+      Box f = glyphs(name, size, Style::regular);
+      size_t j = i_;
+      while (j < s_.size() && s_[j] == U' ') ++j;
+      if (j < s_.size() && std::u32string_view(U"([{^_").find(s_[j]) == std::u32string_view::npos)
+        f.width += 0.17 * size;
+      return f;
+    }
     if (auto it = symbols().find(name); it != symbols().end()) {
       const bool greek_lower = it->second >= U'α' && it->second <= U'ω';
       return glyphs(std::u32string(1, it->second), size,

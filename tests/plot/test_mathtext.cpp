@@ -28,7 +28,12 @@ TEST(MathText, VariablesItalicFunctionsAndDigitsUpright) {
   EXPECT_EQ(find(m, U"x")->style, Style::italic);
   ASSERT_NE(find(m, U"2"), nullptr);
   EXPECT_EQ(find(m, U"2")->style, Style::regular);
-  const auto plain = lay("sin x");  // outside $..$: one upright run, spaces kept
+  // A thin space between \sin and its argument, none before a bracket.
+  const auto spaced = lay("$\\sin y$"), bracket = lay("$\\sin(y)$");
+  ASSERT_TRUE(find(spaced, U"y") && find(bracket, U"y"));
+  EXPECT_NEAR(find(spaced, U"y")->x, 3 * 6 + 1.7, 1e-9);
+  EXPECT_NEAR(find(bracket, U"y")->x, 4 * 6, 1e-9);  // "sin(" then y
+  const auto plain = lay("sin x");                   // outside $..$: one upright run, spaces kept
   ASSERT_EQ(plain.runs.size(), 1u);
   EXPECT_EQ(plain.runs[0].text, U"sin x");
   EXPECT_EQ(plain.runs[0].style, Style::regular);
