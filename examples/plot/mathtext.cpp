@@ -77,6 +77,7 @@ class Parser {
   Box group(double size, bool math, Force forced, char32_t stop) {
     Box box;
     bool any = false;
+    char32_t prev = 0;  // the last atom when it is one character (brackets, operators), else a letter
     while (i_ < s_.size() && s_[i_] != stop) {
       const char32_t c = s_[i_];
       if (c == U'$') {
@@ -95,13 +96,16 @@ class Parser {
       // TeX's spacing: medium around binary operators, thick around relations, thin after a comma.
       const char32_t op = math && a.runs.size() == 1 && a.runs[0].text.size() == 1 ? a.runs[0].text[0] : 0;
       const bool rel = op && std::u32string_view(U"=<>≤≥≈≠→∈∼∝").find(op) != std::u32string_view::npos;
-      const bool bin = op && any && std::u32string_view(U"+−×·±").find(op) != std::u32string_view::npos;
+      // A binary operator after nothing, an opening bracket or another operator is a sign (−x): no spacing.
+      const bool after_open = prev == U'(' || prev == U'[' || prev == U'{' || prev == U',' ||
+                              std::u32string_view(U"=<>≤≥≈≠→∈∼∝+−×·±").find(prev) != std::u32string_view::npos;
+      const bool bin = op && any && !after_open && std::u32string_view(U"+−×·±").find(op) != std::u32string_view::npos;
       const double gap = (rel ? 0.28 : bin ? 0.22 : 0) * size * (size_ == size ? 1 : 0);
       box.width += gap;
       last_ascent_ = a.ascent;
       box.place(a, 0, 0);
       box.width += a.width + gap + (op == U',' ? 0.17 * size : 0);
-      any = true;
+      any = true, prev = op ? op : U'x';
     }
     return box;
   }

@@ -33,7 +33,12 @@ TEST(MathText, VariablesItalicFunctionsAndDigitsUpright) {
   ASSERT_TRUE(find(spaced, U"y") && find(bracket, U"y"));
   EXPECT_NEAR(find(spaced, U"y")->x, 3 * 6 + 1.7, 1e-9);
   EXPECT_NEAR(find(bracket, U"y")->x, 4 * 6, 1e-9);  // "sin(" then y
-  const auto plain = lay("sin x");                   // outside $..$: one upright run, spaces kept
+  // Binary minus is spaced, a sign after "(" is not.
+  const auto signs = lay("$(-x - y)$");
+  ASSERT_TRUE(find(signs, U"x") && find(signs, U"y"));
+  EXPECT_NEAR(find(signs, U"x")->x, 2 * 6, 1e-9);
+  EXPECT_NEAR(find(signs, U"y")->x, 4 * 6 + 2 * 2.2, 1e-9);
+  const auto plain = lay("sin x");  // outside $..$: one upright run, spaces kept
   ASSERT_EQ(plain.runs.size(), 1u);
   EXPECT_EQ(plain.runs[0].text, U"sin x");
   EXPECT_EQ(plain.runs[0].style, Style::regular);
