@@ -59,8 +59,8 @@ void demo_taylor_error() {
   std::printf("  n   max err (x=3)   err at x=-3   width(err<1e-3)\n");
   for (int n : {1, 2, 4, 6, 8}) {
     const Tensor err = (taylor_exp(xs, n) - truth).abs();
-    std::printf("  n=%d  max err = %.6g   err(-3) = %.6g   width = %.4f\n", n, err.max().item(),
-                err.at({0}), width_below(xs, err, 1e-3));
+    std::printf("  n=%d  max err = %.6g   err(-3) = %.6g   width = %.4f\n", n, err.max().item(), err.at({0}),
+                width_below(xs, err, 1e-3));
     char label[16];
     std::snprintf(label, sizeof label, "n=%d", n);
     ax.plot(lesson::vec(xs), lesson::vec(err), {.label = label});
@@ -122,8 +122,8 @@ void exercise_centering() {
 
   plot::Figure fig(6, 4, 80);
   auto& ax = fig.ax();
-  ax.plot(lesson::vec(xs), lesson::vec(err0), {.label = "|e^{x} − T_{4}^{(a=0)}(x)|"});
-  ax.plot(lesson::vec(xs), lesson::vec(err1), {.label = "|e^{x} − T_{4}^{(a=1)}(x)|"});
+  ax.plot(lesson::vec(xs), lesson::vec(err0), {.label = R"($|e^x - T_4^{(a=0)}(x)|$)"});
+  ax.plot(lesson::vec(xs), lesson::vec(err1), {.label = R"($|e^x - T_4^{(a=1)}(x)|$)"});
   ax.set_yscale("log");
   ax.set_xlabel("x");
   ax.set_ylabel("absolute error (log scale)");

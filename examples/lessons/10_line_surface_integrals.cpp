@@ -97,7 +97,7 @@ void demo_streamplot_gradient() {
   lesson::section("Demo 2: streamplot of -grad f, f = x^2 + y^2");
   const Field minus_grad = [](const Tensor& x, const Tensor& y) {
     const auto f = [](const Tensor& p) { return (p * p).sum({-1}).sum(); };  // Σ over the grid of x² + y²
-    return -fx::func::grad(f)(fx::stack({x, y}, -1));                       // each point's own −∇f
+    return -fx::func::grad(f)(fx::stack({x, y}, -1));                        // each point's own −∇f
   };
   const GridField g = on_grid(minus_grad, -2, 2, -2, 2, 28);
   std::printf("-grad f at (2, 2): (%.1f, %.1f)  (analytic -2x, -2y)\n", g.u.at({27, 27}), g.v.at({27, 27}));
@@ -150,11 +150,11 @@ void exercise_custom_streamplot() {
   auto& ax = fig.ax();
   const auto m = ax.streamplot(g.xs, g.ys, g.u, g.v,
                                {.density = 1.2, .color_by_magnitude = true, .cmap = "plasma", .linewidth = 1});
-  ax.set_title("Streamplot for F(x, y) = [sin y, cos x]");
+  ax.set_title(R"(Streamplot for $\mathbf{F}(x, y) = [\sin y, \cos x]$)");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.axis("equal");
-  ax.colorbar(m, "speed (|F|)");
+  ax.colorbar(m, R"(speed $(|\mathbf{F}|)$)");
   lesson::save(fig, kLesson, "custom_streamplot.png");
 }
 
@@ -165,7 +165,9 @@ void exercise_reward_ascent() {
   lesson::section("Exercise 4: gradient ascent in the reward landscape f = -((x-1)^2 + (y+1)^2)");
   const auto reward = [](const Tensor& x, const Tensor& y) { return -((x - 1).square() + (y + 1).square()); };
   const auto reward_at = [&](const Tensor& p) { return reward(p.select(-1, 0), p.select(-1, 1)).sum(); };
-  const Field ascent = [&](const Tensor& x, const Tensor& y) { return fx::func::grad(reward_at)(fx::stack({x, y}, -1)); };
+  const Field ascent = [&](const Tensor& x, const Tensor& y) {
+    return fx::func::grad(reward_at)(fx::stack({x, y}, -1));
+  };
 
   const int steps = 30;
   const double eta = 0.15;

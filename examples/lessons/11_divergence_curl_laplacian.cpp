@@ -32,8 +32,8 @@ using fx::Tensor;
 namespace {
 
 constexpr int kLesson = 11;
-constexpr int64_t kN = 64;       // grid size of the heat demos
-constexpr double kD = 0.15;      // diffusion constant (stable and monotone for D <= 0.25)
+constexpr int64_t kN = 64;   // grid size of the heat demos
+constexpr double kD = 0.15;  // diffusion constant (stable and monotone for D <= 0.25)
 constexpr int kSteps = 80;
 
 // The steps whose state is plotted, after their update: int(linspace(0, 79, 8)).
@@ -135,7 +135,8 @@ void exercise_div_curl() {
   // The same from the Jacobian J = ∂(Fx, Fy)/∂(x, y): div = trace J, curl = J₁₀ − J₀₁.
   const auto F = [](const Tensor& p) { return fx::stack({p[1], -p[0]}); };
   const Tensor J = fx::func::jacobian(F, fx::tensor({0.7, -1.3}, fx::Float64));
-  std::printf("autograd at (0.7, -1.3): div %.6f, curl %.6f\n", J.at({0, 0}) + J.at({1, 1}), J.at({1, 0}) - J.at({0, 1}));
+  std::printf("autograd at (0.7, -1.3): div %.6f, curl %.6f\n", J.at({0, 0}) + J.at({1, 1}),
+              J.at({1, 0}) - J.at({0, 1}));
 
   // The post lets each panel auto-scale, which stretches the curl's round-off
   // (about 1e-15 around −2) over the whole colormap as stripes of noise. One
@@ -148,7 +149,7 @@ void exercise_div_curl() {
     const auto m = ax.imshow(panels[k].first, n, n,
                              {.cmap = "bwr", .vmin = -2.5, .vmax = 2.5, .extent = {-2, 2, -2, 2}, .origin = "lower"});
     ax.colorbar(m, panels[k].second);
-    ax.set_title(std::string(k == 0 ? "Divergence" : "Curl") + " of F(x, y) = [y, −x]");
+    ax.set_title(std::string(k == 0 ? "Divergence" : "Curl") + R"( of $\mathbf{F}(x, y) = [y, -x]$)");
     ax.set_xlabel("x");
     ax.set_ylabel("y");
   }
@@ -182,13 +183,14 @@ void exercise_laplacian_gaussian() {
   plot::Figure fig(12, 5, 80);
   fig.subplots(1, 2);
   auto& left = fig.ax(0, 0);
-  left.colorbar(left.imshow(f, n, n, {.cmap = "viridis", .extent = {-2, 2, -2, 2}, .origin = "lower"}), "f(x,y)");
-  left.set_title("f(x,y) = exp(−x^{2} − y^{2})");
+  left.colorbar(left.imshow(f, n, n, {.cmap = "viridis", .extent = {-2, 2, -2, 2}, .origin = "lower"}), "$f(x,y)$");
+  left.set_title(R"($f(x,y) = \exp(-x^2 - y^2)$)");
   left.set_xlabel("x");
   left.set_ylabel("y");
   auto& right = fig.ax(0, 1);
-  right.colorbar(right.imshow(lap, n, n, {.cmap = "coolwarm", .extent = {-2, 2, -2, 2}, .origin = "lower"}), "Δf");
-  right.set_title("Laplacian Δf of Gaussian");
+  right.colorbar(right.imshow(lap, n, n, {.cmap = "coolwarm", .extent = {-2, 2, -2, 2}, .origin = "lower"}),
+                 R"($\Delta f$)");
+  right.set_title(R"(Laplacian $\Delta f$ of Gaussian)");
   right.set_xlabel("x");
   right.set_ylabel("y");
   lesson::save(fig, kLesson, "laplacian_gaussian.png");
@@ -251,8 +253,7 @@ void exercise_graph_laplacian() {
   plot::Figure fig(7, 4, 80);
   auto& ax = fig.ax();
   const Tensor time = fx::arange(steps + 1, fx::Float64);
-  for (int64_t i = 0; i < n; ++i)
-    ax.plot(time, history[i], {.marker = "o", .label = "node " + std::to_string(i)});
+  for (int64_t i = 0; i < n; ++i) ax.plot(time, history[i], {.marker = "o", .label = "node " + std::to_string(i)});
   ax.set_xlabel("Time step");
   ax.set_ylabel("Value");
   ax.set_title("Diffusion on 6-node Ring Graph (Graph Laplacian)");

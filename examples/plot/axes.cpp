@@ -18,23 +18,29 @@ namespace {
 constexpr Color kNone{0, 0, 0, 0};
 
 void check_same(const char* op, const Vec& a, const char* an, const Vec& b, const char* bn) {
-  check(a.size() == b.size(), op, ": ", an, " has ", a.size(), " values but ", bn, " has ", b.size(),
-        "; pass one ", bn, " per ", an);
+  check(a.size() == b.size(), op, ": ", an, " has ", a.size(), " values but ", bn, " has ", b.size(), "; pass one ", bn,
+        " per ", an);
 }
 
-std::vector<double> dashes_of(const std::string& ls) { return ls == "none" || ls.empty() ? std::vector<double>{} : dash_pattern(ls); }
+std::vector<double> dashes_of(const std::string& ls) {
+  return ls == "none" || ls.empty() ? std::vector<double>{} : dash_pattern(ls);
+}
 
 // Runs of consecutive drawable points: a non-finite (or non-positive on a log axis) value breaks the line.
 std::vector<std::vector<Point>> runs(const Vec& x, const Vec& y, const View& v) {
   std::vector<std::vector<Point>> out(1);
   for (size_t i = 0; i < x.size(); ++i) {
-    if (v.valid(x[i], y[i])) out.back().push_back(v.px(x[i], y[i]));
-    else if (!out.back().empty()) out.emplace_back();
+    if (v.valid(x[i], y[i]))
+      out.back().push_back(v.px(x[i], y[i]));
+    else if (!out.back().empty())
+      out.emplace_back();
   }
   return out;
 }
 
-HAlign halign(const std::string& s) { return s == "center" ? HAlign::center : s == "right" ? HAlign::right : HAlign::left; }
+HAlign halign(const std::string& s) {
+  return s == "center" ? HAlign::center : s == "right" ? HAlign::right : HAlign::left;
+}
 VAlign valign(const std::string& s) {
   return s == "top" ? VAlign::top : s == "center" ? VAlign::center : s == "bottom" ? VAlign::bottom : VAlign::baseline;
 }
@@ -47,9 +53,9 @@ Color Mappable::at(double v) const {
     size_t i = std::upper_bound(levels.begin(), levels.end(), v) - levels.begin();
     i = std::clamp<size_t>(i, 1, levels.size() - 1);
     const double bands = static_cast<double>(levels.size() - 2);
-    return cmap(bands > 0 ? (i - 1) / bands : 0.5);
+    return cmap(bands > 0 ? (i - 1) / bands : 0.5).with_alpha(alpha);
   }
-  return cmap(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5);
+  return cmap(vmax > vmin ? (v - vmin) / (vmax - vmin) : 0.5).with_alpha(alpha);
 }
 
 double View::fx(double x) const {
@@ -117,7 +123,7 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
         " points; pass one value per point or use color");
   check(is_marker(o.marker), "scatter: unknown marker '", o.marker, "'");
   extend(x, y);
-  Mappable m{Colormap(o.cmap), o.vmin, o.vmax, {}};
+  Mappable m{Colormap(o.cmap), o.vmin, o.vmax, {}, o.alpha};
   if (!o.c.empty() && (std::isnan(m.vmin) || std::isnan(m.vmax))) {
     Extent e;
     for (double v : o.c) e.add(v);
@@ -130,7 +136,7 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
     const double size = std::sqrt(o.s) * v.pt;
     for (size_t i = 0; i < x.size(); ++i) {
       if (!v.valid(x[i], y[i])) continue;
-      const Color ci = o.c.empty() ? c : m.at(o.c[i]).with_alpha(o.alpha);
+      const Color ci = o.c.empty() ? c : m.at(o.c[i]);
       draw_marker(cv, v.px(x[i], y[i]), o.marker, size, ci, v.pt, edge);
     }
   });
@@ -242,15 +248,18 @@ void Axes::fill_between(const Vec& x, const Vec& y1, double y2, const FillOpts& 
 void Axes::text(double x, double y, const std::string& s, const TextOpts& o) {
   const Color c = parse_color(o.color);
   add_artist(3, [=](Canvas& cv, const View& v) {
-    const Point p = o.axes_coords ? Point{v.left + x * (v.right - v.left), v.bottom - y * (v.bottom - v.top)} : v.px(x, y);
+    const Point p =
+        o.axes_coords ? Point{v.left + x * (v.right - v.left), v.bottom - y * (v.bottom - v.top)} : v.px(x, y);
     if (std::isfinite(p.x + p.y)) draw_text(cv, s, p.x, p.y, o.fontsize * v.pt, c, halign(o.ha), valign(o.va));
   });
 }
 
 void Axes::rectangle(double x, double y, double w, double h, const PatchOpts& o) {
   extend({x, x + w}, {y, y + h});
-  const Color edge = (o.edgecolor.empty() || o.edgecolor == "none" ? kNone : parse_color(o.edgecolor)).with_alpha(o.alpha);
-  const Color face = (o.facecolor.empty() || o.facecolor == "none" ? kNone : parse_color(o.facecolor)).with_alpha(o.alpha);
+  const Color edge =
+      (o.edgecolor.empty() || o.edgecolor == "none" ? kNone : parse_color(o.edgecolor)).with_alpha(o.alpha);
+  const Color face =
+      (o.facecolor.empty() || o.facecolor == "none" ? kNone : parse_color(o.facecolor)).with_alpha(o.alpha);
   const std::vector<double> dashes = dashes_of(o.linestyle);
   add_artist(1, [=](Canvas& cv, const View& v) {
     const Point a = v.px(x, y), b = v.px(x + w, y + h);
@@ -263,11 +272,13 @@ void Axes::rectangle(double x, double y, double w, double h, const PatchOpts& o)
 void Axes::legend(const LegendOpts& o) { legend_ = o; }
 
 void Axes::set_xlim(double lo, double hi) {
-  check(std::isfinite(lo) && std::isfinite(hi) && lo != hi, "set_xlim: limits must be finite and distinct, got ", lo, ", ", hi);
+  check(std::isfinite(lo) && std::isfinite(hi) && lo != hi, "set_xlim: limits must be finite and distinct, got ", lo,
+        ", ", hi);
   xlim_ = {lo, hi};
 }
 void Axes::set_ylim(double lo, double hi) {
-  check(std::isfinite(lo) && std::isfinite(hi) && lo != hi, "set_ylim: limits must be finite and distinct, got ", lo, ", ", hi);
+  check(std::isfinite(lo) && std::isfinite(hi) && lo != hi, "set_ylim: limits must be finite and distinct, got ", lo,
+        ", ", hi);
   ylim_ = {lo, hi};
 }
 void Axes::set_xscale(const std::string& s) {
@@ -284,8 +295,10 @@ void Axes::set_aspect(const std::string& a) {
 }
 void Axes::axis(const std::string& mode) {
   check(mode == "equal" || mode == "off", "axis: unknown mode '", mode, "'; use \"equal\" or \"off\"");
-  if (mode == "off") axis_off_ = true;
-  else aspect_ = Aspect::datalim;
+  if (mode == "off")
+    axis_off_ = true;
+  else
+    aspect_ = Aspect::datalim;
 }
 void Axes::colorbar(const Mappable& m, const std::string& label) { colorbar_ = {m, label}; }
 

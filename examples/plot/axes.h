@@ -26,9 +26,9 @@ struct Vec : std::vector<double> {
   Vec() = default;
   Vec(std::vector<double> v) : std::vector<double>(std::move(v)) {}
   template <class T>
-    requires requires(const T& t) {
-      { t.template to_vector<double>() } -> std::convertible_to<std::vector<double>>;
-    }
+  requires requires(const T& t) {
+    { t.template to_vector<double>() } -> std::convertible_to<std::vector<double>>;
+  }
   Vec(const T& t) : std::vector<double>(t.template to_vector<double>()) {}
 };
 
@@ -37,30 +37,31 @@ struct Mappable {
   Colormap cmap;
   double vmin = 0, vmax = 1;
   std::vector<double> levels;  // band boundaries (contourf), empty for continuous
-  Color at(double v) const;    // the colour drawn for value v
+  double alpha = 1;            // the artist's alpha: its colorbar is drawn with it too
+  Color at(double v) const;    // the colour drawn for value v, alpha included
 };
 
 /// Where an axes sits on the canvas and how data map to pixels.
 struct View {
-  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;      // data limits
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1;  // data limits
   bool xlog = false, ylog = false;
   double left = 0, top = 0, right = 1, bottom = 1;  // pixel box
-  double pt = 1;                                   // pixels per point
-  double fx(double x) const;                       // data x -> pixel column
-  double fy(double y) const;                       // data y -> pixel row
+  double pt = 1;                                    // pixels per point
+  double fx(double x) const;                        // data x -> pixel column
+  double fy(double y) const;                        // data y -> pixel row
   Point px(double x, double y) const { return {fx(x), fy(y)}; }
-  bool valid(double x, double y) const;            // finite, and positive on log axes
+  bool valid(double x, double y) const;  // finite, and positive on log axes
 };
 
 struct LegendEntry {
   std::string label;
   Color color;
-  double linewidth = 0;        // 0: no line
+  double linewidth = 0;  // 0: no line
   std::vector<double> dashes;
   std::string marker;
   double markersize = 0;
-  bool patch = false;          // a filled box (hist, fill_between, rectangle)
-  Color edge{0, 0, 0, 0};      // transparent: no edge
+  bool patch = false;      // a filled box (hist, fill_between, rectangle)
+  Color edge{0, 0, 0, 0};  // transparent: no edge
 };
 
 class Axes {
@@ -68,7 +69,7 @@ class Axes {
   Axes();
   void plot(const Vec& x, const Vec& y, const LineOpts& o = {});
   void plot(const Vec& x, const Vec& y, const char* fmt, LineOpts o = {});  // fmt like "o-", "r--", "s"
-  void plot(const Vec& y, const LineOpts& o = {});  // x = 0, 1, 2, ...
+  void plot(const Vec& y, const LineOpts& o = {});                          // x = 0, 1, 2, ...
   Mappable scatter(const Vec& x, const Vec& y, const ScatterOpts& o = {});
   void stem(const Vec& x, const Vec& y, const StemOpts& o = {});
   void hist(const Vec& data, const HistOpts& o = {});
@@ -112,7 +113,9 @@ class Axes {
     double lo = 1e300, hi = -1e300, lo_pos = 1e300;
     void add(double v);
   };
-  void add_artist(int zorder, std::function<void(Canvas&, const View&)> draw) { artists_.push_back({zorder, std::move(draw)}); }
+  void add_artist(int zorder, std::function<void(Canvas&, const View&)> draw) {
+    artists_.push_back({zorder, std::move(draw)});
+  }
   void extend(const Vec& x, const Vec& y);
   Color next_color();
 

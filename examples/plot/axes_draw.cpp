@@ -26,7 +26,8 @@ std::pair<double, double> auto_range(double lo, double hi, double lo_pos, bool l
     return {std::pow(10.0, a - m), std::pow(10.0, b + m)};
   }
   if (lo > hi) return {0, 1};
-  if (lo == hi) return lo == 0 ? std::pair{-0.055, 0.055} : std::pair{lo - 0.05 * std::abs(lo), hi + 0.05 * std::abs(hi)};
+  if (lo == hi)
+    return lo == 0 ? std::pair{-0.055, 0.055} : std::pair{lo - 0.05 * std::abs(lo), hi + 0.05 * std::abs(hi)};
   const double m = 0.05 * (hi - lo);
   double a = lo - m, b = hi + m;
   for (double s : sticky) {  // margins never cross a sticky edge (bars at 0, image borders)
@@ -41,7 +42,8 @@ int max_bins(double length_px, double pt, double per_label_pt) {
 }
 
 Ticks ticks_for(double lo, double hi, bool log, int bins) {
-  Ticks t = log ? log_ticks(std::min(lo, hi), std::max(lo, hi), bins) : linear_ticks(std::min(lo, hi), std::max(lo, hi), bins);
+  Ticks t = log ? log_ticks(std::min(lo, hi), std::max(lo, hi), bins)
+                : linear_ticks(std::min(lo, hi), std::max(lo, hi), bins);
   return t;
 }
 
@@ -67,7 +69,8 @@ double ink(const Canvas& cv, double x0, double y0, double x1, double y1) {
   return s;
 }
 
-void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const LegendOpts& o, Canvas& cv, const View& v) {
+void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const LegendOpts& o, Canvas& cv,
+                 const View& v) {
   if (entries.empty()) return;
   const double fs = o.fontsize * v.pt, row = measure_text("Ag", fs).height();
   const double handle = 2.0 * fs, gap = 0.8 * fs, border = 0.4 * fs, spacing = 0.5 * fs, margin = 0.5 * fs;
@@ -78,15 +81,16 @@ void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const 
   const double l = v.left + margin, r = v.right - margin - w, t = v.top + margin, b = v.bottom - margin - h;
   const double cx = (v.left + v.right - w) / 2, cy = (v.top + v.bottom - h) / 2;
   const std::vector<std::pair<std::string, Point>> spots = {
-      {"upper right", {r, t}}, {"upper left", {l, t}},   {"lower left", {l, b}},     {"lower right", {r, b}},
-      {"right", {r, cy}},      {"center left", {l, cy}}, {"center right", {r, cy}},  {"lower center", {cx, b}},
+      {"upper right", {r, t}},   {"upper left", {l, t}},   {"lower left", {l, b}},    {"lower right", {r, b}},
+      {"right", {r, cy}},        {"center left", {l, cy}}, {"center right", {r, cy}}, {"lower center", {cx, b}},
       {"upper center", {cx, t}}, {"center", {cx, cy}}};
   Point at = spots[0].second;
   if (o.loc == "best") {
     // Least ink under the box; matplotlib's order breaks near-ties (corners first).
     double best = 1e300;
     for (size_t i = 0; i < spots.size(); ++i) {
-      const double k = ink(cv, spots[i].second.x, spots[i].second.y, spots[i].second.x + w, spots[i].second.y + h) * (1 + 0.15 * i);
+      const double k =
+          ink(cv, spots[i].second.x, spots[i].second.y, spots[i].second.x + w, spots[i].second.y + h) * (1 + 0.15 * i);
       if (k < best - 1e-9) best = k, at = spots[i].second;
     }
   } else {
@@ -104,11 +108,17 @@ void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const 
     const double mid = y + row / 2, x0 = at.x + border;
     if (e.patch) {
       cv.fill_rect(x0, mid - 0.35 * row, x0 + handle, mid + 0.35 * row, e.color);
-      if (e.edge.a > 0) cv.polyline({{x0, mid - 0.35 * row}, {x0 + handle, mid - 0.35 * row}, {x0 + handle, mid + 0.35 * row},
-                                     {x0, mid + 0.35 * row}, {x0, mid - 0.35 * row}}, e.edge, v.pt);
+      if (e.edge.a > 0)
+        cv.polyline({{x0, mid - 0.35 * row},
+                     {x0 + handle, mid - 0.35 * row},
+                     {x0 + handle, mid + 0.35 * row},
+                     {x0, mid + 0.35 * row},
+                     {x0, mid - 0.35 * row}},
+                    e.edge, v.pt);
     }
     if (e.linewidth > 0) cv.polyline({{x0, mid}, {x0 + handle, mid}}, e.color, e.linewidth * v.pt, e.dashes);
-    if (!e.marker.empty()) draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt, e.edge);
+    if (!e.marker.empty())
+      draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt, e.edge);
     draw_text(cv, e.label, x0 + handle + gap, mid, fs, kBlack, HAlign::left, VAlign::center);
     y += row + spacing;
   }
@@ -127,8 +137,10 @@ Bar colorbar_box(const View& v) {
 
 void AxesRenderer::limits(const Axes& ax, View& v) {
   v.xlog = ax.xlog_, v.ylog = ax.ylog_;
-  std::tie(v.x0, v.x1) = ax.xlim_ ? *ax.xlim_ : auto_range(ax.xext_.lo, ax.xext_.hi, ax.xext_.lo_pos, ax.xlog_, ax.xsticky_);
-  std::tie(v.y0, v.y1) = ax.ylim_ ? *ax.ylim_ : auto_range(ax.yext_.lo, ax.yext_.hi, ax.yext_.lo_pos, ax.ylog_, ax.ysticky_);
+  std::tie(v.x0, v.x1) =
+      ax.xlim_ ? *ax.xlim_ : auto_range(ax.xext_.lo, ax.xext_.hi, ax.xext_.lo_pos, ax.xlog_, ax.xsticky_);
+  std::tie(v.y0, v.y1) =
+      ax.ylim_ ? *ax.ylim_ : auto_range(ax.yext_.lo, ax.yext_.hi, ax.yext_.lo_pos, ax.ylog_, ax.ysticky_);
   if (!ax.xlim_ && ax.xinverted_) std::swap(v.x0, v.x1);
   if (!ax.ylim_ && ax.yinverted_) std::swap(v.y0, v.y1);
   if (v.xlog && !(v.x0 > 0 && v.x1 > 0)) v.x0 = 1, v.x1 = 10;
@@ -139,7 +151,7 @@ void AxesRenderer::aspect(const Axes& ax, View& v) {
   if (ax.aspect_ == Axes::Aspect::automatic || v.xlog || v.ylog) return;
   const double w = v.right - v.left, h = v.bottom - v.top;
   const double sx = std::abs(v.x1 - v.x0) / w, sy = std::abs(v.y1 - v.y0) / h;  // data units per pixel
-  if (ax.aspect_ == Axes::Aspect::box || (ax.xlim_ && ax.ylim_)) {  // shrink the box, keep the limits
+  if (ax.aspect_ == Axes::Aspect::box || (ax.xlim_ && ax.ylim_)) {              // shrink the box, keep the limits
     if (sx > sy) {
       const double nh = std::abs(v.y1 - v.y0) / sx, c = (v.top + v.bottom) / 2;
       v.top = c - nh / 2, v.bottom = c + nh / 2;
@@ -174,6 +186,8 @@ Ticks AxesRenderer::yticks(const Axes& ax, const View& v) {
 
 void AxesRenderer::colorbar(const Mappable& m, const std::string& label, Canvas& cv, double x0, double y0, double x1,
                             double y1, double pt) {
+  // Whole pixels, so the colours end exactly where the snapped outline runs.
+  x0 = std::round(x0), x1 = std::round(x1), y0 = std::round(y0), y1 = std::round(y1);
   for (int y = static_cast<int>(std::floor(y0)); y < static_cast<int>(std::ceil(y1)); ++y) {
     const double t = (y1 - (y + 0.5)) / (y1 - y0);
     const Color c = m.at(m.vmin + t * (m.vmax - m.vmin));
@@ -188,15 +202,17 @@ void AxesRenderer::colorbar(const Mappable& m, const std::string& label, Canvas&
     draw_text(cv, t.labels[i], x1 + (kTick + kPad) * pt, y, kFont * pt, kBlack, HAlign::left, VAlign::center);
     widest = std::max(widest, measure_text(t.labels[i], kFont * pt).width);
   }
-  if (!t.multiplier.empty()) draw_text(cv, t.multiplier, x0, y0 - kPad * pt, kFont * pt, kBlack, HAlign::left, VAlign::bottom);
+  if (!t.multiplier.empty())
+    draw_text(cv, t.multiplier, x0, y0 - kPad * pt, kFont * pt, kBlack, HAlign::left, VAlign::bottom);
   if (!label.empty())
-    draw_text(cv, label, x1 + (kTick + kPad + kLabelPad) * pt + widest, (y0 + y1) / 2, kFont * pt, kBlack, HAlign::center,
-              VAlign::top, true);
+    draw_text(cv, label, x1 + (kTick + kPad + kLabelPad) * pt + widest, (y0 + y1) / 2, kFont * pt, kBlack,
+              HAlign::center, VAlign::top, true);
 }
 
 double AxesRenderer::colorbar_room(const Mappable& m, const std::string& label, double pt) {
   double w = 0;
-  for (const std::string& s : linear_ticks(m.vmin, m.vmax, 9).labels) w = std::max(w, measure_text(s, kFont * pt).width);
+  for (const std::string& s : linear_ticks(m.vmin, m.vmax, 9).labels)
+    w = std::max(w, measure_text(s, kFont * pt).width);
   return (kTick + kPad) * pt + w + (label.empty() ? 0 : kLabelPad * pt + measure_text(label, kFont * pt).height());
 }
 
@@ -206,7 +222,8 @@ Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, boo
   const TextSize line = measure_text("0", fs);
   if (ax.axis_off_) {  // only the title and a colorbar take room
     if (!ax.title_.empty()) d.top = kTitlePad * pt + measure_text(ax.title_, kTitle * pt).height();
-    if (ax.colorbar_) d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
+    if (ax.colorbar_)
+      d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
     return d;
   }
   d.left = d.bottom = kTick * pt;
@@ -227,7 +244,8 @@ Decor AxesRenderer::decorations(const Axes& ax, const View& v, bool xlabels, boo
   if (!ax.xlabel_.empty()) d.bottom += kLabelPad * pt + measure_text(ax.xlabel_, fs).height();
   if (!ax.title_.empty()) d.top = kTitlePad * pt + measure_text(ax.title_, kTitle * pt).height();
   if (!yticks(ax, v).multiplier.empty()) d.top = std::max(d.top, kPad * pt + line.height());
-  if (ax.colorbar_) d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
+  if (ax.colorbar_)
+    d.right = (colorbar_box(v).x1 - v.right) + colorbar_room(ax.colorbar_->first, ax.colorbar_->second, pt);
   return d;
 }
 
@@ -253,7 +271,8 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   cv.reset_clip();
   // Title, legend and colorbar (they never overlap the spines), then the frame unless axis("off").
   if (!ax.title_.empty())
-    draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center, VAlign::bottom);
+    draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center,
+              VAlign::bottom);
   if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
   if (ax.colorbar_) {
     const Bar b = colorbar_box(v);
@@ -261,34 +280,43 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   }
   if (ax.axis_off_) return;
   // Spines and ticks.
-  cv.polyline({{v.left, v.top}, {v.right, v.top}, {v.right, v.bottom}, {v.left, v.bottom}, {v.left, v.top}}, kBlack, 0.8 * pt, {},
-              Cap::round);
+  cv.polyline({{v.left, v.top}, {v.right, v.top}, {v.right, v.bottom}, {v.left, v.bottom}, {v.left, v.top}}, kBlack,
+              0.8 * pt, {}, Cap::round);
   const double tick = kTick * pt;
-  auto xtick = [&](double x, double len, double w) { cv.polyline({{v.fx(x), v.bottom}, {v.fx(x), v.bottom + len}}, kBlack, w); };
-  auto ytick = [&](double y, double len, double w) { cv.polyline({{v.left, v.fy(y)}, {v.left - len, v.fy(y)}}, kBlack, w); };
+  auto xtick = [&](double x, double len, double w) {
+    cv.polyline({{v.fx(x), v.bottom}, {v.fx(x), v.bottom + len}}, kBlack, w);
+  };
+  auto ytick = [&](double y, double len, double w) {
+    cv.polyline({{v.left, v.fy(y)}, {v.left - len, v.fy(y)}}, kBlack, w);
+  };
   for (double x : xt.minor) xtick(x, 2 * pt, 0.6 * pt);
   for (double y : yt.minor) ytick(y, 2 * pt, 0.6 * pt);
   for (size_t i = 0; i < xt.values.size(); ++i) {
     xtick(xt.values[i], tick, 0.8 * pt);
-    if (xlabels) draw_text(cv, xt.labels[i], v.fx(xt.values[i]), v.bottom + tick + kPad * pt, fs, kBlack, HAlign::center, VAlign::top);
+    if (xlabels)
+      draw_text(cv, xt.labels[i], v.fx(xt.values[i]), v.bottom + tick + kPad * pt, fs, kBlack, HAlign::center,
+                VAlign::top);
   }
   double widest = 0;
   for (size_t i = 0; i < yt.values.size(); ++i) {
     ytick(yt.values[i], tick, 0.8 * pt);
     if (!ylabels) continue;
-    draw_text(cv, yt.labels[i], v.left - tick - kPad * pt, v.fy(yt.values[i]), fs, kBlack, HAlign::right, VAlign::center);
+    draw_text(cv, yt.labels[i], v.left - tick - kPad * pt, v.fy(yt.values[i]), fs, kBlack, HAlign::right,
+              VAlign::center);
     widest = std::max(widest, measure_text(yt.labels[i], fs).width);
   }
   const double xl_h = xlabels ? measure_text("0", fs).height() : 0;
   if (xlabels && !xt.multiplier.empty())
     draw_text(cv, xt.multiplier, v.right, v.bottom + tick + kPad * pt + xl_h, fs, kBlack, HAlign::right, VAlign::top);
-  if (ylabels && !yt.multiplier.empty()) draw_text(cv, yt.multiplier, v.left, v.top - kPad * pt, fs, kBlack, HAlign::left, VAlign::bottom);
+  if (ylabels && !yt.multiplier.empty())
+    draw_text(cv, yt.multiplier, v.left, v.top - kPad * pt, fs, kBlack, HAlign::left, VAlign::bottom);
   if (!ax.xlabel_.empty())
-    draw_text(cv, ax.xlabel_, (v.left + v.right) / 2, v.bottom + (xlabels ? tick + kPad * pt : tick) + xl_h + kLabelPad * pt, fs,
-              kBlack, HAlign::center, VAlign::top);
+    draw_text(cv, ax.xlabel_, (v.left + v.right) / 2,
+              v.bottom + (xlabels ? tick + kPad * pt : tick) + xl_h + kLabelPad * pt, fs, kBlack, HAlign::center,
+              VAlign::top);
   if (!ax.ylabel_.empty())
-    draw_text(cv, ax.ylabel_, v.left - (ylabels ? tick + kPad * pt + widest : tick) - kLabelPad * pt, (v.top + v.bottom) / 2, fs,
-              kBlack, HAlign::center, VAlign::bottom, true);
+    draw_text(cv, ax.ylabel_, v.left - (ylabels ? tick + kPad * pt + widest : tick) - kLabelPad * pt,
+              (v.top + v.bottom) / 2, fs, kBlack, HAlign::center, VAlign::bottom, true);
 }
 
 }  // namespace fluxion::plot

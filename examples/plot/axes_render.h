@@ -22,8 +22,8 @@ struct AxesRenderer {
   static Decor decorations(const Axes& ax, const View& v, bool xlabels, bool ylabels);
   static void draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels, bool ylabels);
   /// A colorbar in the box [x0, x1] x [y0, y1] with ticks and label to its right.
-  static void colorbar(const Mappable& m, const std::string& label, Canvas& cv, double x0, double y0, double x1, double y1,
-                       double pt);
+  static void colorbar(const Mappable& m, const std::string& label, Canvas& cv, double x0, double y0, double x1,
+                       double y1, double pt);
   /// Width a colorbar's ticks, tick labels and label take to the right of its bar.
   static double colorbar_room(const Mappable& m, const std::string& label, double pt);
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Anti-aliased rasterisation: segments by exact box-filter coverage of a band
 // (so lines thinner than a pixel come out lighter, as they should), polygons
-// by scanlines with four sub-rows and exact horizontal span coverage.
+// by scanlines with four sub-rows and exact horizontal span coverage; paths
+// of only horizontal and vertical segments are snapped to pixels first.
 #include "examples/plot/canvas.h"
 
 #include <algorithm>
@@ -14,13 +15,34 @@ namespace {
 double overlap(double c, double h) { return std::max(0.0, std::min(c + 0.5, h) - std::max(c - 0.5, -h)); }
 }  // namespace
 
+// Agg's snapping (matplotlib's PathSnapper, snap mode "auto"): a path of only
+// horizontal and vertical segments, at most 1024 vertices, has its vertices
+// moved to pixel centres when its width rounds to an odd number of pixels and
+// to pixel corners otherwise (fills: width 0). A 1-pixel frame line then
+// covers one pixel column fully instead of two columns by half.
+std::vector<Point> snap_rectilinear(const std::vector<Point>& pts, double width) {
+  if (pts.size() < 2 || pts.size() > 1024) return pts;
+  for (size_t i = 0; i + 1 < pts.size(); ++i)
+    if (std::abs(pts[i + 1].x - pts[i].x) > 1e-4 && std::abs(pts[i + 1].y - pts[i].y) > 1e-4) return pts;
+  const double offset = std::lround(width) % 2 ? 0.5 : 0.0;
+  std::vector<Point> out(pts.size());
+  for (size_t i = 0; i < pts.size(); ++i) {
+    if (!std::isfinite(pts[i].x + pts[i].y)) return pts;
+    out[i] = {std::floor(pts[i].x + 0.5) + offset, std::floor(pts[i].y + 0.5) + offset};
+  }
+  return out;
+}
+
 Color Image::pixel(int x, int y) const {
   const uint8_t* p = &rgb[3 * (static_cast<size_t>(y) * width + x)];
   return {p[0] / 255.0, p[1] / 255.0, p[2] / 255.0, 1.0};
 }
 
 Canvas::Canvas(int width, int height, Color bg)
-    : w_(width), h_(height), rgb_(3 * static_cast<size_t>(width) * height), mask_(static_cast<size_t>(width) * height, 0.f) {
+    : w_(width),
+      h_(height),
+      rgb_(3 * static_cast<size_t>(width) * height),
+      mask_(static_cast<size_t>(width) * height, 0.f) {
   for (size_t i = 0; i < mask_.size(); ++i) {
     rgb_[3 * i] = static_cast<float>(bg.r);
     rgb_[3 * i + 1] = static_cast<float>(bg.g);
@@ -81,6 +103,11 @@ static bool clip_segment(Point& a, Point& b, double x0, double y0, double x1, do
 
 void Canvas::mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b) {
   if (!std::isfinite(a.x + a.y + b.x + b.y)) return;
+  if (recording_ && !quiet_)
+    keep({.kind = DrawOp::Kind::stroke,
+          .pts = {a, b},
+          .width = width,
+          .cap = cap_a == Cap::round || cap_b == Cap::round ? Cap::round : Cap::butt});
   // Only the part within reach of the clip box (plus the half-width and a pixel) can show.
   const double reach = width / 2 + 2;
   if (!clip_segment(a, b, cx0_ - reach, cy0_ - reach, cx1_ + reach, cy1_ + reach)) return;
@@ -112,6 +139,7 @@ void Canvas::mask_segment(Point a, Point b, double width, Cap cap_a, Cap cap_b) 
 
 void Canvas::mask_polygon(const std::vector<Point>& poly) {
   if (poly.size() < 3) return;
+  if (recording_ && !quiet_) keep({.kind = DrawOp::Kind::fill, .pts = poly});
   double ylo = 1e300, yhi = -1e300;
   for (const Point& p : poly) {
     if (!std::isfinite(p.x + p.y)) return;
@@ -158,6 +186,7 @@ void Canvas::mask_polygon(const std::vector<Point>& poly) {
 
 void Canvas::mask_disc(Point c, double r) {
   if (!std::isfinite(c.x + c.y)) return;
+  if (recording_ && !quiet_) keep({.kind = DrawOp::Kind::disc, .pts = {c}, .width = r});
   const int x0 = static_cast<int>(std::floor(std::max(cx0_, c.x - r - 1)));
   const int x1 = static_cast<int>(std::ceil(std::min(cx1_, c.x + r + 1)));
   const int y0 = static_cast<int>(std::floor(std::max(cy0_, c.y - r - 1)));
@@ -172,6 +201,8 @@ void Canvas::mask_disc(Point c, double r) {
 }
 
 void Canvas::composite(Color c) {
+  for (DrawOp& op : pending_) op.color = c, ops_.push_back(std::move(op));
+  pending_.clear();
   for (int y = my0_; y < my1_; ++y) {
     for (int x = mx0_; x < mx1_; ++x) {
       float& m = mask_[static_cast<size_t>(y) * w_ + x];
@@ -190,14 +221,19 @@ void Canvas::composite(Color c) {
 void Canvas::blend(int x, int y, Color c, double alpha) {
   if (x < cx0_ || y < cy0_ || x + 1 > cx1_ || y + 1 > cy1_) return;
   const float a = static_cast<float>(alpha * c.a);
+  if (recording_) layer_blend(x, y, c, a);
   float* p = &rgb_[3 * (static_cast<size_t>(y) * w_ + x)];
   p[0] += (static_cast<float>(c.r) - p[0]) * a;
   p[1] += (static_cast<float>(c.g) - p[1]) * a;
   p[2] += (static_cast<float>(c.b) - p[2]) * a;
 }
 
-void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, const std::vector<double>& dashes, Cap cap) {
-  if (pts.empty()) return;
+void Canvas::polyline(const std::vector<Point>& pts_in, Color c, double width, const std::vector<double>& dashes,
+                      Cap cap) {
+  if (pts_in.empty()) return;
+  const std::vector<Point> pts = snap_rectilinear(pts_in, width);
+  if (recording_) keep({.kind = DrawOp::Kind::stroke, .pts = pts, .width = width, .dashes = dashes, .cap = cap});
+  const Quiet quiet(quiet_);
   if (dashes.empty()) {
     if (pts.size() == 1) mask_segment(pts[0], pts[0], width, Cap::round, Cap::round);
     for (size_t i = 0; i + 1 < pts.size(); ++i)
@@ -231,7 +267,10 @@ void Canvas::polyline(const std::vector<Point>& pts, Color c, double width, cons
 }
 
 void Canvas::fill_polygon(const std::vector<Point>& poly, Color c) {
-  mask_polygon(poly);
+  const std::vector<Point> snapped = snap_rectilinear(poly, 0);
+  if (recording_ && snapped.size() >= 3) keep({.kind = DrawOp::Kind::fill, .pts = snapped});
+  const Quiet quiet(quiet_);
+  mask_polygon(snapped);
   composite(c);
 }
 
@@ -240,6 +279,9 @@ void Canvas::fill_rect(double x0, double y0, double x1, double y1, Color c) {
 }
 
 void Canvas::disc(Point center, double radius, Color c) {
+  if (recording_ && std::isfinite(center.x + center.y))
+    keep({.kind = DrawOp::Kind::disc, .pts = {center}, .width = radius});
+  const Quiet quiet(quiet_);
   mask_disc(center, radius);
   composite(c);
 }

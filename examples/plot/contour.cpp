@@ -19,8 +19,8 @@ long v_edge(size_t i, size_t j, size_t nx) { return static_cast<long>(2 * (i * n
 std::vector<std::vector<Point>> contour_lines(const std::vector<double>& x, const std::vector<double>& y,
                                               const std::vector<double>& z, double level) {
   const size_t nx = x.size(), ny = y.size();
-  std::unordered_map<long, Point> at;                  // crossing point on each edge
-  std::unordered_map<long, std::vector<long>> links;   // edge -> the edges it is joined to
+  std::unordered_map<long, Point> at;                 // crossing point on each edge
+  std::unordered_map<long, std::vector<long>> links;  // edge -> the edges it is joined to
   auto cross = [&](long id, size_t i0, size_t j0, size_t i1, size_t j1) {
     if (!at.count(id)) {
       const double a = z[i0 * nx + j0], b = z[i1 * nx + j1], t = (level - a) / (b - a);
@@ -31,7 +31,8 @@ std::vector<std::vector<Point>> contour_lines(const std::vector<double>& x, cons
   auto link = [&](long a, long b) { links[a].push_back(b), links[b].push_back(a); };
   for (size_t i = 0; i + 1 < ny; ++i) {
     for (size_t j = 0; j + 1 < nx; ++j) {
-      const double z00 = z[i * nx + j], z01 = z[i * nx + j + 1], z10 = z[(i + 1) * nx + j], z11 = z[(i + 1) * nx + j + 1];
+      const double z00 = z[i * nx + j], z01 = z[i * nx + j + 1], z10 = z[(i + 1) * nx + j],
+                   z11 = z[(i + 1) * nx + j + 1];
       if (!std::isfinite(z00 + z01 + z10 + z11)) continue;
       const int c = (z00 >= level) | (z01 >= level) << 1 | (z11 >= level) << 2 | (z10 >= level) << 3;
       if (c == 0 || c == 15) continue;
@@ -42,21 +43,44 @@ std::vector<std::vector<Point>> contour_lines(const std::vector<double>& x, cons
       auto right = [&] { return cross(v_edge(i, j + 1, nx), i, j + 1, i + 1, j + 1); };
       const bool centre_above = (z00 + z01 + z10 + z11) / 4 >= level;
       switch (c) {
-        case 1: case 14: link(left(), bottom()); break;
-        case 2: case 13: link(bottom(), right()); break;
-        case 3: case 12: link(left(), right()); break;
-        case 4: case 11: link(right(), top()); break;
-        case 6: case 9: link(bottom(), top()); break;
-        case 7: case 8: link(left(), top()); break;
+        case 1:
+        case 14:
+          link(left(), bottom());
+          break;
+        case 2:
+        case 13:
+          link(bottom(), right());
+          break;
+        case 3:
+        case 12:
+          link(left(), right());
+          break;
+        case 4:
+        case 11:
+          link(right(), top());
+          break;
+        case 6:
+        case 9:
+          link(bottom(), top());
+          break;
+        case 7:
+        case 8:
+          link(left(), top());
+          break;
         case 5:  // z00 and z11 above: a saddle
-          if (centre_above) link(left(), top()), link(bottom(), right());
-          else link(left(), bottom()), link(right(), top());
+          if (centre_above)
+            link(left(), top()), link(bottom(), right());
+          else
+            link(left(), bottom()), link(right(), top());
           break;
         case 10:  // z01 and z10 above
-          if (centre_above) link(left(), bottom()), link(right(), top());
-          else link(left(), top()), link(bottom(), right());
+          if (centre_above)
+            link(left(), bottom()), link(right(), top());
+          else
+            link(left(), top()), link(bottom(), right());
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }

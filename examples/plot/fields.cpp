@@ -21,8 +21,7 @@ void check_grid(const char* op, const Vec& x, const Vec& y, const Vec& z, const 
         y.size());
   check(z.size() == x.size() * y.size(), op, ": ", zn, " has ", z.size(), " values but the grid is ", y.size(), " x ",
         x.size(), "; pass ", zn, " row-major with ", zn, "[i * x.size() + j] at (x[j], y[i])");
-  check(std::is_sorted(x.begin(), x.end()) && std::is_sorted(y.begin(), y.end()), op,
-        ": x and y must be increasing");
+  check(std::is_sorted(x.begin(), x.end()) && std::is_sorted(y.begin(), y.end()), op, ": x and y must be increasing");
 }
 
 struct Range {
@@ -77,7 +76,8 @@ void Axes::contour(const Vec& x, const Vec& y, const Vec& z, const ContourOpts& 
     const double t = levels.size() > 1 ? (level - levels.front()) / (levels.back() - levels.front()) : 0.5;
     const Color c = (mono ? one : cmap(t)).with_alpha(o.alpha);
     // matplotlib draws negative levels dashed when all lines share one colour.
-    const std::vector<double> dashes = mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle);
+    const std::vector<double> dashes =
+        mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle);
     const auto lines = contour_lines(x, y, z, level);
     const int decimals = label_decimals(level);
     add_artist(1, [=](Canvas& cv, const View& v) {
@@ -114,11 +114,11 @@ Mappable Axes::contourf(const Vec& x, const Vec& y, const Vec& z, const ContourO
   check(r.lo <= r.hi, "contourf: z has no finite values");
   std::vector<double> levels = o.values.empty() ? contour_levels(r.lo, r.hi, o.levels, true) : o.values;
   if (levels.size() < 2) levels = {r.lo - 0.5, r.hi + 0.5};  // a flat field: one band
-  Mappable m{Colormap(o.cmap), levels.front(), levels.back(), levels};
+  Mappable m{Colormap(o.cmap), levels.front(), levels.back(), levels, o.alpha};
   xext_.add(x.front()), xext_.add(x.back()), yext_.add(y.front()), yext_.add(y.back());
   xsticky_.insert(xsticky_.end(), {x.front(), x.back()}), ysticky_.insert(ysticky_.end(), {y.front(), y.back()});
   add_artist(0, [=](Canvas& cv, const View& v) {
-    paint(cv, v, [&](double dx, double dy) { return m.at(interpolate(x, y, z, dx, dy)).with_alpha(o.alpha); });
+    paint(cv, v, [&](double dx, double dy) { return m.at(interpolate(x, y, z, dx, dy)); });
   });
   return m;
 }
@@ -128,8 +128,10 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
         " values, expected rows * cols = ", rows, " * ", cols);
   check(o.extent.empty() || o.extent.size() == 4, "imshow: extent must be {left, right, bottom, top}");
   check(o.origin == "upper" || o.origin == "lower", "imshow: origin must be \"upper\" or \"lower\"");
+  check(o.interpolation == "nearest" || o.interpolation == "bilinear",
+        "imshow: interpolation must be \"nearest\" or \"bilinear\", got \"", o.interpolation, "\"");
   const Range r = finite_range(z);
-  Mappable m{Colormap(o.cmap), std::isnan(o.vmin) ? r.lo : o.vmin, std::isnan(o.vmax) ? r.hi : o.vmax, {}};
+  Mappable m{Colormap(o.cmap), std::isnan(o.vmin) ? r.lo : o.vmin, std::isnan(o.vmax) ? r.hi : o.vmax, {}, o.alpha};
   if (!(m.vmin <= m.vmax)) m.vmin = 0, m.vmax = 1;
   if (m.vmin == m.vmax) {  // a constant image: widen by 10% (±0.1 around 0) as matplotlib's nonsingular does
     const double pad = m.vmin == 0 ? 0.1 : 0.1 * std::abs(m.vmin);
@@ -137,23 +139,35 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
   }
   // Default extent: pixel centres at integer indices, row 0 at the top for origin "upper".
   const bool upper = o.origin == "upper";
-  const std::vector<double> e = o.extent.empty()
-                                    ? std::vector<double>{-0.5, cols - 0.5, upper ? rows - 0.5 : -0.5, upper ? -0.5 : rows - 0.5}
-                                    : o.extent;
+  const std::vector<double> e =
+      o.extent.empty() ? std::vector<double>{-0.5, cols - 0.5, upper ? rows - 0.5 : -0.5, upper ? -0.5 : rows - 0.5}
+                       : o.extent;
   xext_.add(e[0]), xext_.add(e[1]), yext_.add(e[2]), yext_.add(e[3]);
   // As matplotlib, the axis follows the extent's direction: bottom > top turns the y axis upside down.
   xinverted_ = xinverted_ || e[0] > e[1];
   yinverted_ = yinverted_ || e[2] > e[3];
   xsticky_.insert(xsticky_.end(), {e[0], e[1]}), ysticky_.insert(ysticky_.end(), {e[2], e[3]});
   if (o.equal_aspect) aspect_ = Aspect::box;
+  const bool bilinear = o.interpolation == "bilinear";
   add_artist(0, [=](Canvas& cv, const View& v) {
     paint(cv, v, [&](double dx, double dy) -> Color {
       const double fx = (dx - e[0]) / (e[1] - e[0]), fy = (dy - e[2]) / (e[3] - e[2]);  // 0..1 across the image
       if (!(fx >= 0 && fx < 1 && fy >= 0 && fy < 1)) return {0, 0, 0, 0};
-      const int col = static_cast<int>(fx * cols);
       // fy = 0 is the bottom edge (e[2]); with origin "upper" the first row sits at the top (e[3]).
-      const int row = upper ? rows - 1 - static_cast<int>(fy * rows) : static_cast<int>(fy * rows);
-      const double val = z[static_cast<size_t>(row) * cols + col];
+      const double fr = upper ? (1 - fy) * rows : fy * rows, fc = fx * cols;  // continuous row, column
+      auto value = [&](int row, int col) {
+        return z[static_cast<size_t>(std::clamp(row, 0, rows - 1)) * cols + std::clamp(col, 0, cols - 1)];
+      };
+      double val;
+      if (bilinear) {  // between pixel centres, the values (not colours) blend; edges clamp
+        const double r0 = std::floor(fr - 0.5), c0 = std::floor(fc - 0.5), tr = fr - 0.5 - r0, tc = fc - 0.5 - c0;
+        const int i = static_cast<int>(r0), j = static_cast<int>(c0);
+        val = (1 - tr) * ((1 - tc) * value(i, j) + tc * value(i, j + 1)) +
+              tr * ((1 - tc) * value(i + 1, j) + tc * value(i + 1, j + 1));
+      } else {
+        const int row = static_cast<int>(fy * rows);
+        val = value(upper ? rows - 1 - row : row, static_cast<int>(fx * cols));
+      }
       return std::isfinite(val) ? m.at(val) : Color{0, 0, 0, 0};
     });
   });
@@ -161,8 +175,8 @@ Mappable Axes::imshow(const Vec& z, int rows, int cols, const ImshowOpts& o) {
 }
 
 void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const QuiverOpts& o) {
-  check(x.size() == y.size() && x.size() == u.size() && x.size() == v.size(), "quiver: x, y, u, v have ", x.size(), ", ",
-        y.size(), ", ", u.size(), ", ", v.size(), " values; they must match (flatten a meshgrid)");
+  check(x.size() == y.size() && x.size() == u.size() && x.size() == v.size(), "quiver: x, y, u, v have ", x.size(),
+        ", ", y.size(), ", ", u.size(), ", ", v.size(), " values; they must match (flatten a meshgrid)");
   check(o.scale_units.empty() || o.scale_units == "xy" || o.scale_units == "width",
         "quiver: scale_units must be \"xy\" or \"width\"");
   check(o.angles == "uv" || o.angles == "xy", "quiver: angles must be \"uv\" or \"xy\"");
@@ -176,9 +190,11 @@ void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const 
   mean = n ? mean / n : 1;
   const double sn = std::max(10.0, std::sqrt(static_cast<double>(x.size())));
   const double auto_scale = mean > 0 ? 1.8 * mean * sn : 1;
+  // The default shaft width uses its own count, clipped to 8..25 (a 4 x 4 field gets 0.06 / 8 of the width).
+  const double wn = std::clamp(std::sqrt(static_cast<double>(x.size())), 8.0, 25.0);
   add_artist(2, [=](Canvas& cv, const View& vw) {
     const double span = vw.right - vw.left;
-    const double w = (std::isnan(o.width) ? 0.06 / sn : o.width) * span;  // shaft width in pixels
+    const double w = (std::isnan(o.width) ? 0.06 / wn : o.width) * span;  // shaft width in pixels
     for (size_t i = 0; i < x.size(); ++i) {
       if (!vw.valid(x[i], y[i]) || !std::isfinite(u[i]) || !std::isfinite(v[i])) continue;
       const Point a = vw.px(x[i], y[i]);
@@ -201,9 +217,13 @@ void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const 
       if (len <= 0) continue;
       // Arrow outline in units of the shaft width: head 3 wide, 5 long, meeting the shaft at 4.5.
       const double k = std::min(1.0, len / (5 * w)), ux = (tip.x - a.x) / len, uy = (tip.y - a.y) / len;
-      auto at = [&](double along, double across) { return Point{a.x + along * ux - across * uy, a.y + along * uy + across * ux}; };
+      auto at = [&](double along, double across) {
+        return Point{a.x + along * ux - across * uy, a.y + along * uy + across * ux};
+      };
       const double hw = w / 2 * k, hl = 5 * w * k, ha = 4.5 * w * k, hh = 1.5 * w * k;
-      cv.fill_polygon({at(0, -hw), at(len - ha, -hw), at(len - hl, -hh), at(len, 0), at(len - hl, hh), at(len - ha, hw), at(0, hw)}, c);
+      cv.fill_polygon(
+          {at(0, -hw), at(len - ha, -hw), at(len - hl, -hh), at(len, 0), at(len - hl, hh), at(len - ha, hw), at(0, hw)},
+          c);
     }
   });
   if (!o.label.empty()) entries_.push_back({o.label, c, 1.5, {}, "", 0, false, Color{0, 0, 0, 0}});
@@ -245,7 +265,9 @@ Mappable Axes::streamplot(const Vec& x, const Vec& y, const Vec& u, const Vec& v
         const double ux = (px[k].x - px[k - 1].x) / seg, uy = (px[k].y - px[k - 1].y) / seg;
         const double hl = 6 * o.arrowsize * vw.pt, hw = 2.6 * o.arrowsize * vw.pt;
         const Point tip{px[k - 1].x + ux * (total / 2 - run + hl / 2), px[k - 1].y + uy * (total / 2 - run + hl / 2)};
-        cv.fill_polygon({tip, {tip.x - hl * ux - hw * uy, tip.y - hl * uy + hw * ux}, {tip.x - hl * ux + hw * uy, tip.y - hl * uy - hw * ux}},
+        cv.fill_polygon({tip,
+                         {tip.x - hl * ux - hw * uy, tip.y - hl * uy + hw * ux},
+                         {tip.x - hl * ux + hw * uy, tip.y - hl * uy - hw * ux}},
                         colour(line[k]));
         break;
       }

@@ -5,8 +5,11 @@
 #include "examples/plot/figure.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "examples/plot/axes_render.h"
 #include "examples/plot/text.h"
@@ -42,14 +45,16 @@ Axes& Figure::ax(int row, int col) {
 
 Axes& Figure::axes(int i) {
   if (axes_.empty()) subplots(1, 1);
-  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::axes: index ", i, " out of range for ", axes_.size(), " axes");
+  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::axes: index ", i, " out of range for ", axes_.size(),
+        " axes");
   return *axes_[i];
 }
 
 double Figure::colorbar_width() const {
   if (!colorbar_) return 0;
   const double pt = dpi_ / 72;
-  return 10 * pt + std::max(8.0, 0.022 * width_px()) + AxesRenderer::colorbar_room(colorbar_->first, colorbar_->second, pt);
+  return 10 * pt + std::max(8.0, 0.022 * width_px()) +
+         AxesRenderer::colorbar_room(colorbar_->first, colorbar_->second, pt);
 }
 
 std::vector<View> Figure::layout() const {
@@ -90,7 +95,8 @@ std::vector<View> Figure::layout() const {
     double fixed_w = (cols_ - 1) * pad, fixed_h = (rows_ - 1) * pad;
     for (int c = 0; c < cols_; ++c) fixed_w += l[c] + r[c];
     for (int r0 = 0; r0 < rows_; ++r0) fixed_h += t[r0] + b[r0];
-    const double aw = std::max(10.0, (W - 2 * pad - fixed_w) / cols_), ah = std::max(10.0, (H - top0 - pad - fixed_h) / rows_);
+    const double aw = std::max(10.0, (W - 2 * pad - fixed_w) / cols_),
+                 ah = std::max(10.0, (H - top0 - pad - fixed_h) / rows_);
     for (size_t i = 0; i < n; ++i) {
       const int row = static_cast<int>(i) / cols_, col = static_cast<int>(i) % cols_;
       double x = pad, y = top0;
@@ -109,36 +115,94 @@ bool Figure::show_x(size_t i) const { return !share_.sharex || static_cast<int>(
 bool Figure::show_y(size_t i) const { return !share_.sharey || static_cast<int>(i) % cols_ == 0; }
 
 View Figure::view(int i) const {
-  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::view: index ", i, " out of range for ", axes_.size(), " axes");
+  check(i >= 0 && static_cast<size_t>(i) < axes_.size(), "Figure::view: index ", i, " out of range for ", axes_.size(),
+        " axes");
   return layout()[i];
 }
 
 Image Figure::render() const {
   Canvas cv(width_px(), height_px(), {1, 1, 1, 1});
+  draw(cv);
+  return cv.to_image();
+}
+
+void Figure::draw(Canvas& cv) const {
   const double pt = dpi_ / 72;
   if (!suptitle_.empty())
-    draw_text(cv, suptitle_, width_px() / 2.0, 0.6 * 1.08 * 10 * pt, 12 * pt, {0, 0, 0, 1}, HAlign::center, VAlign::top);
+    draw_text(cv, suptitle_, width_px() / 2.0, 0.6 * 1.08 * 10 * pt, 12 * pt, {0, 0, 0, 1}, HAlign::center,
+              VAlign::top);
   const std::vector<View> views = layout();
   for (size_t i = 0; i < views.size(); ++i) AxesRenderer::draw(*axes_[i], cv, views[i], show_x(i), show_y(i));
   if (colorbar_ && !views.empty()) {  // spans the grid, right of the last column
     double top = 1e300, bottom = 0;
     for (const View& v : views) top = std::min(top, v.top), bottom = std::max(bottom, v.bottom);
     const double x0 = width_px() - colorbar_width() - 1.08 * 10 * pt + 10 * pt;  // after the last column's margin
-    AxesRenderer::colorbar(colorbar_->first, colorbar_->second, cv, x0, top, x0 + std::max(8.0, 0.022 * width_px()), bottom, pt);
+    AxesRenderer::colorbar(colorbar_->first, colorbar_->second, cv, x0, top, x0 + std::max(8.0, 0.022 * width_px()),
+                           bottom, pt);
   }
-  return cv.to_image();
+}
+
+namespace {
+
+void make_parent(const std::filesystem::path& p) {
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  check(!ec, "savefig: cannot create directory '", p.parent_path().string(), "': ", ec.message());
+}
+
+void append(void* ctx, void* data, int size) {
+  auto* out = static_cast<std::vector<uint8_t>*>(ctx);
+  out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_png(const uint8_t* pixels, int width, int height, int channels) {
+  std::vector<uint8_t> out;
+  stbi_write_png_to_func(append, &out, width, height, channels, pixels, width * channels);
+  return out;
 }
 
 void write_png(const Image& img, const std::string& path) {
   check(!path.empty(), "savefig: empty path");
-  const std::filesystem::path p(path);
-  std::error_code ec;
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  check(!ec, "savefig: cannot create directory '", p.parent_path().string(), "': ", ec.message());
+  make_parent(path);
   const int ok = stbi_write_png(path.c_str(), img.width, img.height, 3, img.rgb.data(), img.width * 3);
   check(ok != 0, "savefig: cannot write '", path, "'; check that the directory is writable");
 }
 
-void Figure::savefig(const std::string& path) const { write_png(render(), path); }
+void Figure::save_as(const std::string& path, const std::string& format) const {
+  if (format == "png") return write_png(render(), path);
+  Canvas cv(width_px(), height_px(), {1, 1, 1, 1});
+  cv.record();
+  draw(cv);
+  const std::string doc = format == "svg" ? to_svg(cv.ops(), width_px(), height_px(), dpi_)
+                                          : to_pdf(cv.ops(), width_px(), height_px(), dpi_);
+  make_parent(path);
+  std::ofstream out(path, std::ios::binary);
+  out.write(doc.data(), static_cast<std::streamsize>(doc.size()));
+  check(static_cast<bool>(out), "savefig: cannot write '", path, "'; check that the directory is writable");
+}
+
+void Figure::savefig(const std::string& path) const {
+  check(!path.empty(), "savefig: empty path");
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext.empty()) ext = ".png";  // matplotlib's default format
+  check(ext == ".png" || ext == ".svg" || ext == ".pdf", "savefig: cannot write '", path, "': format '", ext.substr(1),
+        "' is not supported; use .png, .svg or .pdf");
+  save_as(path, ext.substr(1));
+  // FLUXION_FIGURE_FORMATS=png,svg,pdf also writes a PNG figure in the other formats, beside it.
+  const char* env = std::getenv("FLUXION_FIGURE_FORMATS");
+  if (ext != ".png" || !env) return;
+  std::string list = env;
+  for (size_t start = 0; start <= list.size();) {
+    const size_t end = std::min(list.find(',', start), list.size());
+    const std::string f = list.substr(start, end - start);
+    check(f.empty() || f == "png" || f == "svg" || f == "pdf", "FLUXION_FIGURE_FORMATS: unknown format '", f,
+          "'; list some of png, svg, pdf separated by commas");
+    if (f == "svg" || f == "pdf") save_as(std::filesystem::path(path).replace_extension(f).string(), f);
+    start = end + 1;
+  }
+}
 
 }  // namespace fluxion::plot

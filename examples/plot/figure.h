@@ -37,8 +37,12 @@ class Figure {
   int height_px() const;
   /// Draws everything into an RGB image.
   Image render() const;
-  /// Writes a PNG, creating parent directories; throws fluxion::Error when it cannot.
+  /// Writes the figure in the format its extension names (.png, .svg, .pdf; none: PNG) as
+  /// matplotlib's savefig, creating parent directories; throws fluxion::Error when it cannot.
+  /// With FLUXION_FIGURE_FORMATS=png,svg,pdf set, a .png is also written in the listed formats.
   void savefig(const std::string& path) const;
+  /// Draws everything onto cv (render() and the vector back ends call it).
+  void draw(Canvas& cv) const;
 
  private:
   double w_, h_, dpi_;
@@ -51,6 +55,7 @@ class Figure {
   std::vector<View> layout() const;
   bool show_x(size_t i) const;  // tick labels on x (hidden on inner rows when sharex)
   bool show_y(size_t i) const;
+  void save_as(const std::string& path, const std::string& format) const;
 };
 
 /// Writes img as a PNG (parent directories created). Throws fluxion::Error on failure.

@@ -19,15 +19,16 @@ namespace {
 uint32_t key(const uint8_t* p) { return uint32_t{p[0]} << 16 | uint32_t{p[1]} << 8 | p[2]; }
 
 // Median cut over 5-bit-per-channel colour counts: split the box with the widest channel at its median.
-std::vector<uint8_t> median_cut(const std::unordered_map<uint32_t, uint64_t>& hist) {
+std::vector<uint8_t> median_cut(const std::unordered_map<uint32_t, uint64_t>& hist, size_t max_boxes) {
   struct Entry {
     std::array<int, 3> c;
     uint64_t n;
   };
   std::vector<Entry> all;
   for (const auto& [k, n] : hist) all.push_back({{int(k >> 16 & 255), int(k >> 8 & 255), int(k & 255)}, n});
+  if (all.empty() || max_boxes == 0) return {};
   std::vector<std::vector<Entry>> boxes{all};
-  while (boxes.size() < 256) {
+  while (boxes.size() < max_boxes) {
     size_t pick = boxes.size();
     int channel = 0, widest = 0;
     for (size_t b = 0; b < boxes.size(); ++b) {
@@ -80,11 +81,26 @@ std::vector<uint8_t> gif_palette(const std::vector<Image>& frames) {
     for (uint32_t k : keys) pal.insert(pal.end(), {uint8_t(k >> 16), uint8_t(k >> 8), uint8_t(k)});
     return pal;
   }
-  std::unordered_map<uint32_t, uint64_t> hist;  // 5 bits per channel, kept at the bin centre
+  // Colours that cover at least 1% of all pixels (the white background, the
+  // frame's black, a line's colour) keep exact entries; the rest share the
+  // remaining entries by median cut over 5-bit bins.
+  std::unordered_map<uint32_t, uint64_t> all;
+  uint64_t total = 0;
   for (const Image& f : frames)
-    for (size_t i = 0; i < f.rgb.size(); i += 3)
-      ++hist[bin(f.rgb[i]) << 16 | bin(f.rgb[i + 1]) << 8 | bin(f.rgb[i + 2])];
-  return median_cut(hist);
+    for (size_t i = 0; i < f.rgb.size(); i += 3) ++all[key(&f.rgb[i])], ++total;
+  std::vector<std::pair<uint64_t, uint32_t>> common;
+  for (const auto& [k, n] : all)
+    if (n * 100 >= total) common.push_back({n, k});
+  std::sort(common.rbegin(), common.rend());
+  common.resize(std::min<size_t>(common.size(), 64));
+  std::vector<uint8_t> pal;
+  std::unordered_map<uint32_t, uint64_t> hist;  // 5 bits per channel, kept at the bin centre
+  for (const auto& [n, k] : common)
+    pal.insert(pal.end(), {uint8_t(k >> 16), uint8_t(k >> 8), uint8_t(k)}), all.erase(k);
+  for (const auto& [k, n] : all) hist[bin(uint8_t(k >> 16)) << 16 | bin(uint8_t(k >> 8)) << 8 | bin(uint8_t(k))] += n;
+  const std::vector<uint8_t> rest = median_cut(hist, 256 - common.size());
+  pal.insert(pal.end(), rest.begin(), rest.end());
+  return pal;
 }
 
 std::vector<uint8_t> lzw_encode(const std::vector<uint8_t>& indices, int min_code_size) {
@@ -188,9 +204,9 @@ std::vector<uint8_t> encode_gif(const std::vector<Image>& frames, const std::vec
 }
 
 void Animation::add(const Image& frame, int delay_ms) {
-  check(frames_.empty() || (frame.width == frames_[0].width && frame.height == frames_[0].height), "Animation::add: frame is ",
-        frame.width, " x ", frame.height, " but the first frame is ", frames_.empty() ? 0 : frames_[0].width, " x ",
-        frames_.empty() ? 0 : frames_[0].height);
+  check(frames_.empty() || (frame.width == frames_[0].width && frame.height == frames_[0].height),
+        "Animation::add: frame is ", frame.width, " x ", frame.height, " but the first frame is ",
+        frames_.empty() ? 0 : frames_[0].width, " x ", frames_.empty() ? 0 : frames_[0].height);
   frames_.push_back(frame);
   delays_.push_back(std::max(1, ((delay_ms < 0 ? delay_ms_ : delay_ms) + 5) / 10));
 }

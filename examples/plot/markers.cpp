@@ -16,7 +16,8 @@ namespace {
 std::vector<Point> outline(Point p, std::string_view m, double r) {
   if (m == "o" || m == ".") {
     std::vector<Point> circle;
-    for (int k = 0; k < 48; ++k) circle.push_back({p.x + r * std::cos(k * M_PI / 24), p.y + r * std::sin(k * M_PI / 24)});
+    for (int k = 0; k < 48; ++k)
+      circle.push_back({p.x + r * std::cos(k * M_PI / 24), p.y + r * std::sin(k * M_PI / 24)});
     return circle;
   }
   if (m == "s") return {{p.x - r, p.y - r}, {p.x + r, p.y - r}, {p.x + r, p.y + r}, {p.x - r, p.y + r}};

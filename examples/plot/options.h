@@ -26,14 +26,14 @@ struct LineOpts {
 };
 
 struct ScatterOpts {
-  double s = 36;              // marker area in points^2
-  std::string color;          // one colour for all points...
-  std::vector<double> c;      // ...or one value per point, mapped through cmap
+  double s = 36;          // marker area in points^2
+  std::string color;      // one colour for all points...
+  std::vector<double> c;  // ...or one value per point, mapped through cmap
   std::string cmap = "viridis";
   double vmin = kAuto, vmax = kAuto;
   double alpha = 1;
   std::string marker = "o";
-  std::string edgecolors;     // a 1 pt marker edge in this colour; "" = none (the face colour)
+  std::string edgecolors;  // a 1 pt marker edge in this colour; "" = none (the face colour)
   std::string label;
   int zorder = 2;
 };
@@ -69,11 +69,12 @@ struct TextOpts {
 };
 
 struct QuiverOpts {
-  double scale = kAuto;           // data per arrow length unit; auto when NaN
-  std::string scale_units;        // "xy": scale is in data units per arrow length
-  std::string angles = "uv";      // "xy": arrows point from (x, y) to (x + u, y + v) in data space
+  double scale = kAuto;       // data per arrow length unit; auto when NaN
+  std::string scale_units;    // "xy": scale is in data units per arrow length
+  std::string angles = "uv";  // "xy": arrows point from (x, y) to (x + u, y + v) in data space
   std::string color = "k";
-  double width = kAuto;           // shaft width as a fraction of the axes width (auto: 0.005)
+  double width =
+      kAuto;  // shaft width as a fraction of the axes width (auto: 0.06 / clip(sqrt(N), 8, 25), matplotlib's)
   double alpha = 1;
   std::string label;
 };
@@ -86,7 +87,7 @@ struct ContourOpts {
   double linewidth = 1.5;
   std::string linestyle = "-";
   double alpha = 1;
-  bool labels = false;         // clabel: write each level's value on its lines
+  bool labels = false;  // clabel: write each level's value on its lines
   double fontsize = 8;
 };
 
@@ -96,11 +97,13 @@ struct ImshowOpts {
   std::vector<double> extent;  // {left, right, bottom, top}; empty: pixel indices
   std::string origin = "upper";
   bool equal_aspect = true;
+  std::string interpolation = "nearest";  // "nearest" or "bilinear" (values blended between pixel centres)
+  double alpha = 1;
 };
 
 struct StreamOpts {
   double density = 1;
-  std::string color;              // one colour...
+  std::string color;                // one colour...
   bool color_by_magnitude = false;  // ...or colour each line by |(u, v)| through cmap
   std::string cmap = "viridis";
   double linewidth = 1;

@@ -63,7 +63,14 @@ std::vector<std::vector<Point>> streamlines(const std::vector<double>& x, const 
   std::vector<std::vector<Point>> lines;
   if (x.size() < 2 || y.size() < 2) return lines;
   const int n = std::max(1, static_cast<int>(30 * density));
-  Tracer t{x, y, u, v, n, n, std::vector<int>(static_cast<size_t>(n) * n, -1), (x.back() - x.front()) / n,
+  Tracer t{x,
+           y,
+           u,
+           v,
+           n,
+           n,
+           std::vector<int>(static_cast<size_t>(n) * n, -1),
+           (x.back() - x.front()) / n,
            (y.back() - y.front()) / n};
   // Seeds: mask cells in a spiral from the outside in, like matplotlib's _gen_starting_points.
   std::vector<std::pair<int, int>> seeds;

@@ -14,7 +14,6 @@ namespace fluxion::plot {
 /// Streamlines of (u, v) on the grid x (nx, increasing) by y (ny, increasing),
 /// fields row-major (ny * nx). Each line is a list of points in data coordinates.
 std::vector<std::vector<Point>> streamlines(const std::vector<double>& x, const std::vector<double>& y,
-                                            const std::vector<double>& u, const std::vector<double>& v,
-                                            double density);
+                                            const std::vector<double>& u, const std::vector<double>& v, double density);
 
 }  // namespace fluxion::plot

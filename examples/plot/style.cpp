@@ -18,17 +18,17 @@ Color hex(const char* s) {
 constexpr const char* kTab10[] = {"1f77b4", "ff7f0e", "2ca02c", "d62728", "9467bd",
                                   "8c564b", "e377c2", "7f7f7f", "bcbd22", "17becf"};
 constexpr std::pair<const char*, const char*> kNamed[] = {
-    {"blue", "0000ff"},   {"red", "ff0000"},    {"green", "008000"},     {"black", "000000"},
-    {"white", "ffffff"},  {"gray", "808080"},   {"grey", "808080"},      {"orange", "ffa500"},
-    {"purple", "800080"}, {"brown", "a52a2a"},  {"pink", "ffc0cb"},      {"cyan", "00ffff"},
-    {"magenta", "ff00ff"}, {"yellow", "ffff00"}, {"navy", "000080"},     {"teal", "008080"},
-    {"gold", "ffd700"},   {"lightgray", "d3d3d3"}, {"darkgray", "a9a9a9"}, {"darkred", "8b0000"},
-    {"darkblue", "00008b"}, {"darkgreen", "006400"}, {"crimson", "dc143c"}, {"lime", "00ff00"},
-    {"b", "0000ff"},      {"g", "008000"},      {"r", "ff0000"},         {"c", "00bfbf"},
-    {"m", "bf00bf"},      {"y", "bfbf00"},      {"k", "000000"},         {"w", "ffffff"},
-    {"tab:blue", "1f77b4"}, {"tab:orange", "ff7f0e"}, {"tab:green", "2ca02c"}, {"tab:red", "d62728"},
-    {"tab:purple", "9467bd"}, {"tab:brown", "8c564b"}, {"tab:pink", "e377c2"}, {"tab:gray", "7f7f7f"},
-    {"tab:olive", "bcbd22"}, {"tab:cyan", "17becf"}};
+    {"blue", "0000ff"},       {"red", "ff0000"},        {"green", "008000"},     {"black", "000000"},
+    {"white", "ffffff"},      {"gray", "808080"},       {"grey", "808080"},      {"orange", "ffa500"},
+    {"purple", "800080"},     {"brown", "a52a2a"},      {"pink", "ffc0cb"},      {"cyan", "00ffff"},
+    {"magenta", "ff00ff"},    {"yellow", "ffff00"},     {"navy", "000080"},      {"teal", "008080"},
+    {"gold", "ffd700"},       {"lightgray", "d3d3d3"},  {"darkgray", "a9a9a9"},  {"darkred", "8b0000"},
+    {"darkblue", "00008b"},   {"darkgreen", "006400"},  {"crimson", "dc143c"},   {"lime", "00ff00"},
+    {"b", "0000ff"},          {"g", "008000"},          {"r", "ff0000"},         {"c", "00bfbf"},
+    {"m", "bf00bf"},          {"y", "bfbf00"},          {"k", "000000"},         {"w", "ffffff"},
+    {"tab:blue", "1f77b4"},   {"tab:orange", "ff7f0e"}, {"tab:green", "2ca02c"}, {"tab:red", "d62728"},
+    {"tab:purple", "9467bd"}, {"tab:brown", "8c564b"},  {"tab:pink", "e377c2"},  {"tab:gray", "7f7f7f"},
+    {"tab:olive", "bcbd22"},  {"tab:cyan", "17becf"}};
 }  // namespace
 
 Color cycle_color(int i) { return hex(kTab10[((i % 10) + 10) % 10]); }
@@ -42,7 +42,8 @@ Color parse_color(std::string_view spec) {
   char* end = nullptr;
   const double grey = std::strtod(s.c_str(), &end);
   if (!s.empty() && end == s.c_str() + s.size() && grey >= 0 && grey <= 1) return {grey, grey, grey, 1};
-  fail("plot: unknown colour '", s, "'; use a name (\"red\", \"tab:blue\"), \"C0\"..\"C9\", \"#rrggbb\" or a grey level \"0.5\"");
+  fail("plot: unknown colour '", s,
+       "'; use a name (\"red\", \"tab:blue\"), \"C0\"..\"C9\", \"#rrggbb\" or a grey level \"0.5\"");
 }
 
 std::vector<double> dash_pattern(std::string_view ls) {

@@ -12,12 +12,13 @@
 #include <tuple>
 #include <vector>
 
+#include "examples/plot/mathtext.h"
 #include "tensor/error.h"
 
 #define STB_TRUETYPE_IMPLEMENTATION
 #define STBTT_STATIC
-#include <stb_truetype.h>
 #include <stb_easy_font.h>
+#include <stb_truetype.h>
 
 namespace fluxion::plot {
 
@@ -33,7 +34,7 @@ struct Font {
   std::vector<unsigned char> data;
   stbtt_fontinfo info{};
   bool ok = false;
-  double ascent = 0.93, descent = 0.24;  // in em
+  double ascent = 0.93, descent = 0.24;        // in em
   std::map<std::pair<int, int>, Glyph> cache;  // (codepoint, size in 1/8 px)
 };
 
@@ -50,21 +51,44 @@ bool load(Font& f, const std::string& path) {
   return true;
 }
 
-Font& font() {
-  static Font f = [] {
-    Font g;
+// "DejaVuSans.ttf" -> "DejaVuSans-Oblique.ttf": the italic and bold faces beside a regular one.
+std::string variant(const std::string& path, const char* suffix) {
+  const size_t dot = path.rfind(".ttf");
+  return dot == std::string::npos ? "" : path.substr(0, dot) + suffix + ".ttf";
+}
+
+struct Fonts {
+  Font face[3];  // regular, italic, bold; italic and bold fall back to regular when missing
+  void load_all(const std::string& path) {
+    for (Font& f : face) f = Font{};
+    if (path.empty() || !load(face[0], path)) return;
+    load(face[1], variant(path, "-Oblique"));
+    load(face[2], variant(path, "-Bold"));
+  }
+};
+
+Fonts& fonts() {
+  static Fonts f = [] {
+    Fonts g;
     const char* env = std::getenv("FLUXION_PLOT_FONT");
-    for (const char* p : {env, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                          "/usr/share/fonts/TTF/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-                          "/Library/Fonts/DejaVuSans.ttf"})
-      if (p && load(g, p)) break;
+    for (const char* p : {env, "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf",
+                          "/usr/share/fonts/dejavu/DejaVuSans.ttf", "/Library/Fonts/DejaVuSans.ttf"})
+      if (p) {
+        g.load_all(p);
+        if (g.face[0].ok) break;
+      }
     return g;
   }();
   return f;
 }
 
-const Glyph& glyph(int cp, double size) {
-  Font& f = font();
+Font& font(Style st = Style::regular) {
+  Font& f = fonts().face[static_cast<int>(st)];
+  return f.ok ? f : fonts().face[0];
+}
+
+const Glyph& glyph(int cp, double size, Style st) {
+  Font& f = font(st);
   const int key = static_cast<int>(std::lround(size * 8));
   auto [it, fresh] = f.cache.try_emplace({cp, key});
   if (!fresh) return it->second;
@@ -84,85 +108,67 @@ const Glyph& glyph(int cp, double size) {
   return g;
 }
 
-std::u32string decode(std::string_view s) {
-  std::u32string out;
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += n;
+std::string encode(const std::u32string& t) {
+  std::string out;
+  for (char32_t c : t) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | c >> 6)), out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | c >> 12)), out.push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | c >> 18)), out.push_back(static_cast<char>(0x80 | (c >> 12 & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F))), out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
   }
   return out;
 }
 
-// One run of text at a scale and a baseline shift (in units of the base size).
-struct Run {
-  std::u32string text;
-  double scale = 1, shift = 0;
-};
-
-std::vector<Run> parse_runs(std::string_view s) {
-  std::vector<Run> runs(1);
-  const std::u32string t = decode(s);
-  for (size_t i = 0; i < t.size(); ++i) {
-    if ((t[i] == U'^' || t[i] == U'_') && i + 1 < t.size() && t[i + 1] == U'{') {
-      const size_t end = t.find(U'}', i + 2);
-      if (end != std::u32string::npos) {
-        runs.push_back({t.substr(i + 2, end - i - 2), 0.7, t[i] == U'^' ? 0.42 : -0.2});
-        runs.push_back({});
-        i = end;
-        continue;
-      }
-    }
-    runs.back().text.push_back(t[i]);
-  }
-  return runs;
-}
-
 double easy_scale(double size) { return size / 10.0; }  // easy_font's caps are ~7 units of a 10-unit em
 
-double run_width(const Run& r, double size) {
-  const double s = size * r.scale;
-  if (!font().ok) {
-    std::string ascii;
-    for (char32_t c : r.text) ascii.push_back(c < 128 ? static_cast<char>(c) : '?');
-    return stb_easy_font_width(ascii.data()) * easy_scale(s);
-  }
-  double w = 0;
-  for (char32_t c : r.text) w += glyph(static_cast<int>(c), s).advance;
-  return w;
+std::string ascii(const std::u32string& t) {
+  std::string a;
+  for (char32_t c : t) a.push_back(c < 128 ? static_cast<char>(c) : '?');
+  return a;
 }
 
-// Alpha bitmap of laid-out text; the baseline is at row `base`.
+double advance(char32_t c, double size, Style st) {
+  if (!font().ok) return stb_easy_font_width(ascii(std::u32string(1, c)).data()) * easy_scale(size);
+  return glyph(static_cast<int>(c), size, st).advance;
+}
+
+MathLayout layout(std::string_view s, double size) { return layout_math(s, size, advance); }
+
+// Alpha bitmap of laid-out text; the pen starts at column 2, the baseline is at row `base`.
 struct Bitmap {
   int w = 0, h = 0, base = 0;
   std::vector<float> a;
   void add(int x, int y, float v) {
-    if (x >= 0 && y >= 0 && x < w && y < h) a[static_cast<size_t>(y) * w + x] = std::min(1.f, a[static_cast<size_t>(y) * w + x] + v);
+    if (x >= 0 && y >= 0 && x < w && y < h)
+      a[static_cast<size_t>(y) * w + x] = std::min(1.f, a[static_cast<size_t>(y) * w + x] + v);
   }
 };
 
-Bitmap layout(std::string_view s, double size, const TextSize& ts) {
+Bitmap rasterise(const MathLayout& m, const TextSize& ts) {
   Bitmap bm;
   bm.w = static_cast<int>(std::ceil(ts.width)) + 4;
   bm.h = static_cast<int>(std::ceil(ts.height())) + 4;
   bm.base = static_cast<int>(std::ceil(ts.ascent)) + 2;
   bm.a.assign(static_cast<size_t>(bm.w) * bm.h, 0.f);
-  double pen = 2;
-  for (const Run& r : parse_runs(s)) {
-    const double sz = size * r.scale;
-    const int base = bm.base - static_cast<int>(std::lround(r.shift * size));
+  for (const PlacedRun& r : m.runs) {
+    const int base = bm.base - static_cast<int>(std::lround(r.rise));
+    double pen = 2 + r.x;
     if (!font().ok) {
-      std::string ascii;
-      for (char32_t c : r.text) ascii.push_back(c < 128 ? static_cast<char>(c) : '?');
-      std::vector<float> quads(ascii.size() * 64 * 4 + 64);
-      const int n = stb_easy_font_print(0, 0, ascii.data(), nullptr, quads.data(), static_cast<int>(quads.size() * 4));
-      const double k = easy_scale(sz);
+      std::string text = ascii(r.text);
+      std::vector<float> quads(text.size() * 64 * 4 + 64);
+      const int n = stb_easy_font_print(0, 0, text.data(), nullptr, quads.data(), static_cast<int>(quads.size() * 4));
+      const double k = easy_scale(r.size);
       for (int q = 0; q < n; ++q) {  // each quad: 4 vertices of (x, y, z, rgba) = 16 bytes
         const float* v = &quads[static_cast<size_t>(q) * 16];
-        const double x0 = pen + v[0] * k, y0 = base - 7 * k + v[1] * k, x1 = pen + v[8] * k, y1 = base - 7 * k + v[9] * k;
+        const double x0 = pen + v[0] * k, y0 = base - 7 * k + v[1] * k, x1 = pen + v[8] * k,
+                     y1 = base - 7 * k + v[9] * k;
         for (int y = static_cast<int>(std::floor(y0)); y < std::ceil(y1); ++y)
           for (int x = static_cast<int>(std::floor(x0)); x < std::ceil(x1); ++x) {
             const double cx = std::min<double>(x + 1, x1) - std::max<double>(x, x0);
@@ -170,11 +176,10 @@ Bitmap layout(std::string_view s, double size, const TextSize& ts) {
             bm.add(x, y, static_cast<float>(cx * cy));
           }
       }
-      pen += run_width(r, size);
       continue;
     }
     for (char32_t c : r.text) {
-      const Glyph& g = glyph(static_cast<int>(c), sz);
+      const Glyph& g = glyph(static_cast<int>(c), r.size, r.style);
       const int gx = static_cast<int>(std::lround(pen)) + g.x0, gy = base + g.y0;
       for (int y = 0; y < g.h; ++y)
         for (int x = 0; x < g.w; ++x) bm.add(gx + x, gy + y, g.alpha[static_cast<size_t>(y) * g.w + x] / 255.f);
@@ -184,48 +189,64 @@ Bitmap layout(std::string_view s, double size, const TextSize& ts) {
   return bm;
 }
 
+TextSize measure(const MathLayout& m, double size) {
+  const bool tt = font().ok;
+  TextSize ts;
+  ts.width = m.width;
+  ts.ascent = std::max(size * (tt ? font().ascent : 0.75), m.ascent);
+  ts.descent = std::max(size * (tt ? font().descent : 0.25), m.descent);
+  return ts;
+}
+
 }  // namespace
 
 void set_font(const std::string& path) {
   Font f;
   if (!path.empty() && !load(f, path)) fail("set_font: cannot read a TrueType font from '", path, "'");
-  font() = std::move(f);
-  if (font().ok) stbtt_InitFont(&font().info, font().data.data(), stbtt_GetFontOffsetForIndex(font().data.data(), 0));
+  fonts().load_all(path);
 }
 
 bool truetype_font() { return font().ok; }
 
-TextSize measure_text(std::string_view s, double size) {
-  TextSize ts;
-  const bool tt = font().ok;
-  ts.ascent = size * (tt ? font().ascent : 0.75), ts.descent = size * (tt ? font().descent : 0.25);
-  for (const Run& r : parse_runs(s)) {
-    ts.width += run_width(r, size);
-    if (r.shift > 0) ts.ascent = std::max(ts.ascent, size * (r.shift + r.scale * 0.75));
-  }
-  return ts;
-}
+TextSize measure_text(std::string_view s, double size) { return measure(layout(s, size), size); }
 
 void draw_text(Canvas& canvas, std::string_view s, double x, double y, double size, Color color, HAlign ha, VAlign va,
                bool rotated) {
   if (s.empty()) return;
-  const TextSize ts = measure_text(s, size);
-  const Bitmap bm = layout(s, size, ts);
+  const MathLayout m = layout(s, size);
+  const TextSize ts = measure(m, size);
+  const Bitmap bm = rasterise(m, ts);
   // Offset of the anchor within the unrotated text box (u along the text, v down from the baseline).
   const double du = ha == HAlign::left ? 0 : ha == HAlign::center ? ts.width / 2 : ts.width;
-  const double dv = va == VAlign::baseline ? 0 : va == VAlign::top ? -ts.ascent : va == VAlign::bottom ? ts.descent
-                                                                                                      : (ts.descent - ts.ascent) / 2;
+  const double dv = va == VAlign::baseline ? 0
+                    : va == VAlign::top    ? -ts.ascent
+                    : va == VAlign::bottom ? ts.descent
+                                           : (ts.descent - ts.ascent) / 2;
   const int ox = static_cast<int>(std::lround(rotated ? x - dv : x - du));
   const int oy = static_cast<int>(std::lround(rotated ? y + du : y - dv));
+  if (canvas.recording()) {
+    std::vector<TextRun> runs;
+    for (const PlacedRun& r : m.runs) runs.push_back({encode(r.text), r.x, r.rise, r.size, r.style});
+    canvas.record_text(std::move(runs), {static_cast<double>(ox), static_cast<double>(oy)}, rotated, color);
+  }
   for (int v = 0; v < bm.h; ++v)
     for (int u = 0; u < bm.w; ++u) {
       const float a = bm.a[static_cast<size_t>(v) * bm.w + u];
       if (a <= 0) continue;
       const int pu = u - 2, pv = v - bm.base;  // relative to the pen origin
-      if (rotated) canvas.mask_coverage(ox + pv, oy - pu - 1, a);
-      else canvas.mask_coverage(ox + pu, oy + pv, a);
+      if (rotated)
+        canvas.mask_coverage(ox + pv, oy - pu - 1, a);
+      else
+        canvas.mask_coverage(ox + pu, oy + pv, a);
     }
   canvas.composite(color);
+  // Fraction bars and square-root tops, in the text's frame (u along, v up).
+  for (const Rule& r : m.rules) {
+    auto at = [&](double u, double v) { return rotated ? Point{ox - v, oy - u} : Point{ox + u, oy - v}; };
+    const double h = r.thickness / 2;
+    canvas.fill_polygon({at(r.x0, r.rise - h), at(r.x1, r.rise - h), at(r.x1, r.rise + h), at(r.x0, r.rise + h)},
+                        color);
+  }
 }
 
 }  // namespace fluxion::plot

@@ -20,7 +20,8 @@ plot::Image pattern(int w, int h, int seed, int colours) {
   plot::Image img{w, h, std::vector<uint8_t>(3 * w * h)};
   for (int i = 0; i < w * h; ++i) {
     const int c = static_cast<int>(gen() % colours);
-    img.rgb[3 * i] = static_cast<uint8_t>(c * 37), img.rgb[3 * i + 1] = static_cast<uint8_t>(c * 11), img.rgb[3 * i + 2] = static_cast<uint8_t>(255 - c);
+    img.rgb[3 * i] = static_cast<uint8_t>(c * 37), img.rgb[3 * i + 1] = static_cast<uint8_t>(c * 11),
+                img.rgb[3 * i + 2] = static_cast<uint8_t>(255 - c);
   }
   return img;
 }
@@ -79,8 +80,27 @@ TEST(Gif, AnimationOfFiguresRoundTrips) {
   EXPECT_EQ(d.delays_cs, (std::vector<int>{12, 12, 12}));
   for (size_t f = 0; f < 3; ++f) {
     double err = 0;
-    for (size_t i = 0; i < rendered[f].rgb.size(); ++i) err += std::abs(int(rendered[f].rgb[i]) - int(d.frames[f].rgb[i]));
+    for (size_t i = 0; i < rendered[f].rgb.size(); ++i)
+      err += std::abs(int(rendered[f].rgb[i]) - int(d.frames[f].rgb[i]));
     EXPECT_LT(err / rendered[f].rgb.size(), 2.0) << "frame " << f;
+  }
+}
+
+TEST(Gif, CommonColoursKeepExactPaletteEntries) {
+  // A figure (white background, black frame) over a smooth gradient of many colours.
+  plot::Image img{64, 64, std::vector<uint8_t>(3 * 64 * 64, 255)};
+  for (int y = 0; y < 32; ++y)
+    for (int x = 0; x < 64; ++x) {
+      uint8_t* p = &img.rgb[3 * (y * 64 + x)];
+      p[0] = uint8_t(4 * x), p[1] = uint8_t(8 * y), p[2] = uint8_t(255 - 4 * x);
+    }
+  for (int x = 0; x < 64; ++x)
+    img.rgb[3 * (40 * 64 + x)] = img.rgb[3 * (40 * 64 + x) + 1] = img.rgb[3 * (40 * 64 + x) + 2] = 0;
+  const gif_test::Decoded d = gif_test::decode(plot::encode_gif({img}, {10}, false));
+  ASSERT_EQ(d.frames.size(), 1u);
+  for (int ch = 0; ch < 3; ++ch) {
+    EXPECT_EQ(d.frames[0].rgb[3 * (50 * 64 + 5) + ch], 255);  // white stays 255, not 252
+    EXPECT_EQ(d.frames[0].rgb[3 * (40 * 64 + 5) + ch], 0);
   }
 }
 

@@ -28,6 +28,25 @@ TEST(Ticks, OneTwoFiveSteps) {
   expect_near_all(plot::nice_ticks(3, 47, 5), {10, 20, 30, 40});
 }
 
+TEST(Ticks, StepIsTheSmallestNiceStepAtLeastRangeOverBins) {
+  // MaxNLocator: range 2.65 over 9 bins needs a step >= 0.29, so 0.5 (5 ticks), not 0.25 (10 ticks).
+  expect_near_all(plot::nice_ticks(-0.85, 1.8, 9), {-0.5, 0, 0.5, 1, 1.5});
+  expect_near_all(plot::nice_ticks(0, 2.2, 4), {0, 1, 2});
+  // A short axis: when step 1 leaves no tick inside, smaller steps until two fit.
+  expect_near_all(plot::nice_ticks(0.1, 0.9, 1), {0.25, 0.5, 0.75});
+}
+
+TEST(Ticks, OffsetWhenTicksShareLeadingDigits) {
+  const plot::Ticks t = plot::linear_ticks(1000.02, 1000.48, 5);
+  expect_near_all(t.values, {1000.1, 1000.2, 1000.3, 1000.4});
+  EXPECT_EQ(t.labels.front(), "0.1");
+  EXPECT_EQ(t.labels.back(), "0.4");
+  EXPECT_EQ(t.multiplier, "+1e3");
+  const plot::Ticks neg = plot::linear_ticks(-2000.4, -2000.1, 3);
+  EXPECT_EQ(neg.multiplier, "\u22122e3");
+  EXPECT_TRUE(plot::linear_ticks(10, 20, 5).multiplier.empty());  // no shared digits worth an offset
+}
+
 TEST(Ticks, LabelsShareDecimalsAndUseTrueMinus) {
   const plot::Ticks t = plot::linear_ticks(-1.1, 1.1, 9);
   ASSERT_EQ(t.labels.size(), 9u);
@@ -42,7 +61,7 @@ TEST(Ticks, LabelsShareDecimalsAndUseTrueMinus) {
 TEST(Ticks, ScientificMultiplierForTinyAndHugeValues) {
   const plot::Ticks small = plot::linear_ticks(-1.05e-5, 1.05e-5, 8);
   EXPECT_EQ(small.multiplier, "1e\u22125");
-  EXPECT_EQ(small.labels.front(), "\u22121.00");  // step 2.5e-6 needs two decimals
+  EXPECT_EQ(small.labels.front(), "\u22121.0");  // step 5e-6: one decimal
   const plot::Ticks big = plot::linear_ticks(0, 3e7, 6);
   EXPECT_EQ(big.multiplier, "1e7");
   EXPECT_EQ(big.labels.back(), "3.0");
