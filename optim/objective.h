@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "autograd/tensor.h"
-#include "autograd/trace.h"
+#include "jit/trace.h"
 #include "optim/minimize.h"
 #include "tensor/allocator.h"
 
