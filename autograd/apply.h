@@ -184,7 +184,7 @@ void report(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor
   r->record(std::move(rec), inputs, ys);
 }
 
-// The non-template parts of apply(), in function.cpp.
+// The non-template parts of apply(), in apply.cpp.
 std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys);
 bool any_requires_grad(std::span<const Tensor> xs);
 std::vector<uint64_t> tangent_levels(std::span<const Tensor> xs);
