@@ -19,7 +19,8 @@ namespace fluxion::autograd {
 struct RecordedOp {
   const char* name = "";  // Op::name
   /// ys[i] = forward(xs)[i]; an undefined xs[j] is a missing optional input.
-  std::function<void(std::span<const TensorData* const> xs, std::span<TensorData* const> ys)> forward;
+  using Forward = std::function<void(std::span<const TensorData* const> xs, std::span<TensorData* const> ys)>;
+  Forward forward;
   const void* kind = nullptr;      // one address per op type that holds no state, else null
   std::optional<double> identity;  // Op::identity: x op e = e op x = x
   bool commutative = false;        // Op::commutative

@@ -22,13 +22,7 @@ static Step step_for(autograd::RecordedOp&& op) {
   s.block64 = op.block64;
   s.block32 = op.block32;
   s.into = std::move(op.into);
-  s.run = [forward = std::move(op.forward)](std::vector<TensorData>& slots, const Step& st) {
-    SmallVector<const TensorData*, 4> xs;
-    SmallVector<TensorData*, 2> ys;
-    for (int32_t i : st.in) xs.push_back(&slot(slots, i));
-    for (int32_t o : st.out) ys.push_back(&slots[o]);
-    forward({xs.data(), xs.size()}, {ys.data(), ys.size()});
-  };
+  s.forward = std::move(op.forward);
   return s;
 }
 
@@ -122,6 +116,22 @@ TensorData reuse_or_empty(const std::vector<TensorData>& slots, int32_t s, const
     if (old.storage.use_count() == holders) return old;
   }
   return TensorData::empty(shape, dtype);
+}
+
+void run_step(const Step& step, std::vector<TensorData>& slots) {
+  if (!step.forward) return step.run(slots, step);
+  constexpr size_t kInline = 4;  // the inputs and outputs of all but a few ops (cat, ...)
+  const TensorData* xs_inline[kInline];
+  TensorData* ys_inline[kInline];
+  std::vector<const TensorData*> xs_heap;
+  std::vector<TensorData*> ys_heap;
+  const TensorData** xs = xs_inline;
+  TensorData** ys = ys_inline;
+  if (step.in.size() > kInline) xs = (xs_heap.resize(step.in.size()), xs_heap.data());
+  if (step.out.size() > kInline) ys = (ys_heap.resize(step.out.size()), ys_heap.data());
+  for (size_t i = 0; i < step.in.size(); ++i) xs[i] = &slot(slots, step.in[i]);
+  for (size_t i = 0; i < step.out.size(); ++i) ys[i] = &slots[step.out[i]];
+  step.forward({xs, step.in.size()}, {ys, step.out.size()});
 }
 
 }  // namespace fluxion::jit::detail

@@ -113,6 +113,7 @@ void collapse_views(detail::Tape& rec) {
     st.name = "View";
     st.stateless_kind = nullptr;
     st.same_order = false;  // of its base, now
+    st.forward = nullptr;
     st.run = [shape, strides, offset](std::vector<TensorData>& slots, const detail::Step& s) {
       const TensorData& from = slots[s.in[0]];
       slots[s.out[0]] = from.as_strided(shape, strides, from.offset + offset);
@@ -242,7 +243,7 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
       bool run = false;
       for (int32_t i : step.in) run = run || (i >= 0 && dirty_[i]);
       if (!run) continue;
-      step.run(slots_, step);
+      detail::run_step(step, slots_);
       for (int32_t o : step.out) dirty_[o] = 1;
       steps_run_ += step.ops;
     }

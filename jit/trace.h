@@ -45,6 +45,7 @@ namespace detail {
 
 /// One recorded kernel call: slots[out...] = forward(slots[in...]); slot -1 is "no tensor".
 struct Step {
+  autograd::RecordedOp::Forward forward;  // a recorded op's; steps the passes make have `run` instead
   std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
   SmallVector<int32_t, 4> in, out;
   const char* name = "";  // the op's name
@@ -124,6 +125,9 @@ inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   static const TensorData none;
   return i < 0 ? none : slots[i];
 }
+
+/// Runs the step on the slots.
+void run_step(const Step& step, std::vector<TensorData>& slots);
 
 }  // namespace detail
 }  // namespace fluxion::jit
