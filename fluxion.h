@@ -18,15 +18,15 @@
 #include "tensor/threads.h"
 #include "tensor/util/progress_bar.h"
 
+#include "autograd/apply.h"
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
-#include "autograd/function.h"
 #include "autograd/functional.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
 #include "autograd/tensor.h"
-#include "autograd/trace.h"
+#include "jit/trace.h"
 
 #include "nn/activation.h"
 #include "nn/container.h"

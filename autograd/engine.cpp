@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// The backward engine: run() walks the graph from the outputs (Kahn's
+// algorithm), and grad() and backward() seed it and collect what it returns.
 #include "autograd/engine.h"
 
 #include <algorithm>
@@ -6,11 +8,9 @@
 #include <queue>
 
 #include "autograd/grad_mode.h"
-#include "autograd/node.h"
+#include "autograd/graph_task.h"
 #include "autograd/ops.h"
-#include "autograd/trace.h"
 #include "tensor/kernels/copy.h"
-#include "tensor/kernels/loops.h"
 #include "tensor/kernels/reduce.h"
 
 namespace fluxion::autograd {
@@ -18,56 +18,10 @@ namespace fluxion::autograd {
 namespace {
 
 thread_local bool g_anomaly = false;
-thread_local uint64_t g_next_pass = 1;
 
-// What the engine knows about one node during a pass. A node finds its state
-// through its own scratch field (no hash map: a map lookup per edge was a
-// tenth of the per-op cost of a chain of scalar adds); the field is saved
-// and restored, so a backward pass run from inside another (odeint_adjoint)
-// leaves the outer pass's bookkeeping intact.
-struct NodeState {
-  Node* node;
-  Node::Scratch saved;      // the node's scratch before this pass, restored after
-  int dependencies = 0;     // edges from nodes not yet run; -1 once queued
-  TensorList buffer;        // summed gradients, one per output slot
-  int first_capture = -1;   // head of the list of captures at this node
-  bool flows = true;        // gradients for it are wanted
-  bool runs = true;         // its apply() must be called
-};
-
-// A requested gradient: what arrives in `node`'s slot `slot`.
-struct Capture {
-  Node* node;
-  uint32_t slot;
-};
-
-class Pass {
- public:
-  Pass() : id_(g_next_pass++) {}
-  ~Pass() {  // innermost pass first: restore what the nodes held before
-    for (auto it = states_.rbegin(); it != states_.rend(); ++it) it->node->scratch = it->saved;
-  }
-  Pass(const Pass&) = delete;
-  Pass& operator=(const Pass&) = delete;
-
-  NodeState* find(Node* node) {
-    return node->scratch.pass == id_ ? &states_[node->scratch.index] : nullptr;
-  }
-  // The state of node, created on first sight; `fresh` tells which.
-  NodeState& get(Node* node, bool* fresh = nullptr) {
-    NodeState* s = find(node);
-    if (fresh) *fresh = s == nullptr;
-    if (s) return *s;
-    states_.push_back({.node = node, .saved = node->scratch});
-    states_.back().buffer.resize(node->outputs.size());
-    node->scratch = {id_, (uint32_t)(states_.size() - 1)};
-    return states_.back();
-  }
-
- private:
-  uint64_t id_;
-  std::vector<NodeState> states_;
-};
+using detail::accumulate;
+using detail::Capture;
+using detail::GraphTask;
 
 void check_finite(const Tensor& g, const Node& node, size_t input) {
   if (!g.defined() || !g.is_floating_point()) return;
@@ -77,37 +31,12 @@ void check_finite(const Tensor& g, const Node& node, size_t input) {
          to_string(g.shape()), "); the forward op that produced it is the first to look at");
 }
 
-// slot += g. When the engine is the only owner of the slot's tensor (it made
-// it by an earlier sum) and nothing records, the sum is done in place: a
-// leaf used by n ops receives n gradients, and allocating a tensor for each
-// partial sum was a third of op_overhead's backward. (Not while a jit::trace
-// records: a replay knows only ops.)
-void accumulate(Tensor& slot, const Tensor& g) {
-  if (!slot.defined()) {
-    slot = g;
-    return;
-  }
-  const TensorData& s = slot.tensor_data();
-  bool owned = slot.impl_ptr().use_count() == 1 && s.storage.use_count() == 1 && !slot.requires_grad() &&
-               slot.impl()->tangents.empty();
-  if (owned && !GradMode::is_enabled() && !jit::detail::recording() && s.is_contiguous() && s.shape == g.shape() &&
-      s.dtype == g.dtype() && !g.requires_grad() && g.impl()->tangents.empty()) {
-    TensorData gc = kernels::contiguous(g.tensor_data());
-    dispatch(s.dtype, [&](auto tag) {
-      using T = decltype(tag);
-      kernels::flat_zip(s.data<T>(), s.data<T>(), gc.data<T>(), s.numel(), [](T a, T b) { return a + b; });
-    });
-    return;
-  }
-  slot = slot + g;
-}
-
 // The heart of reverse mode. Runs every node that leads (through next_edges)
 // from the roots to a capture (or to any leaf when accumulating), in an order
 // where a node runs only after all nodes that feed it gradients.
 std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor>& root_grads, bool keep_graph,
                         bool create_graph, const std::vector<Capture>& captures, bool accumulate_into_leaves) {
-  Pass pass;
+  GraphTask pass;
   std::vector<Node*> post_order;  // children before parents
   // 1. Discover the graph with an explicit stack, counting dependencies.
   {
@@ -123,7 +52,7 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
         if (next < node->next_edges.size()) {
           Node* child = node->next_edges[next++].node.get();
           if (!child) continue;
-          NodeState& c = pass.get(child, &fresh);
+          detail::NodeState& c = pass.get(child, &fresh);
           c.dependencies++;
           if (fresh) stack.emplace_back(child, 0);
         } else {
@@ -138,14 +67,14 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   //    grad(): only paths to the captures, and AccumulateGrad never runs.
   std::vector<int> next_capture(captures.size(), -1);  // captures at one node, as a linked list
   for (size_t c = 0; c < captures.size(); ++c) {
-    NodeState* s = pass.find(captures[c].node);
+    detail::NodeState* s = pass.find(captures[c].node);
     if (!s) continue;  // not reachable from the outputs: its gradient stays undefined
     next_capture[c] = s->first_capture;
     s->first_capture = (int)c;
   }
   bool everything = accumulate_into_leaves && captures.empty();
   for (Node* node : post_order) {
-    NodeState& s = *pass.find(node);
+    detail::NodeState& s = *pass.find(node);
     bool target = s.first_capture >= 0;
     bool child_flows = false;
     for (const Edge& e : node->next_edges) child_flows = child_flows || (e.node && pass.find(e.node.get())->flows);
@@ -159,7 +88,7 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   auto later = [](Node* a, Node* b) { return a->sequence_nr < b->sequence_nr; };
   std::priority_queue<Node*, std::vector<Node*>, decltype(later)> ready(later);
   for (const Edge& r : roots) {
-    NodeState* s = r.node ? pass.find(r.node.get()) : nullptr;
+    detail::NodeState* s = r.node ? pass.find(r.node.get()) : nullptr;
     if (s && s->dependencies == 0) {
       s->dependencies = -1;  // queued
       ready.push(r.node.get());
@@ -170,7 +99,7 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   while (!ready.empty()) {
     Node* node = ready.top();
     ready.pop();
-    NodeState& s = *pass.find(node);
+    detail::NodeState& s = *pass.find(node);
     TensorList grads = std::move(s.buffer);
     for (auto& [slot, hook] : node->pre_hooks) {
       if (!grads[slot].defined()) continue;
@@ -185,13 +114,13 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
         for (size_t i = 0; i < grads.size(); ++i)
           if (!grads[i].defined() && is_floating(node->outputs[i].dtype))
             grads[i] = zeros(node->outputs[i].shape, node->outputs[i].dtype);
-      out = node->apply(std::move(grads));
+      out = node->backward(std::move(grads));
       if (!keep_graph) node->release_saved();
     }
     for (size_t i = 0; i < node->next_edges.size(); ++i) {
       const Edge& e = node->next_edges[i];
       if (!e.node) continue;
-      NodeState& child = *pass.find(e.node.get());  // `s` may move: states grow only in step 1
+      detail::NodeState& child = *pass.find(e.node.get());  // `s` may move: states grow only in step 1
       if (i < out.size() && out[i].defined() && child.flows) {
         Tensor g = out[i];
         const TensorMeta& meta = node->inputs[i];
@@ -249,10 +178,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
   std::vector<Tensor> result =
       run(roots, seeds, opts.retain_graph.value_or(opts.create_graph), opts.create_graph, captures, false);
   for (size_t i = 0; i < inputs.size(); ++i) {
-    if (result[i].defined()) {
-      if (result[i].shape() != inputs[i].shape()) result[i] = sum_to(result[i], inputs[i].shape());
-      continue;
-    }
+    if (result[i].defined()) continue;  // in the input's shape already: run() un-broadcast it
     check(opts.allow_unused, "grad: input ", i, " (shape ", to_string(inputs[i].shape()),
           ") was not used to compute the outputs; pass {.allow_unused = true} if that is expected");
     if (opts.materialize_grads) result[i] = zeros_like(inputs[i]);

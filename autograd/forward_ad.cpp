@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
+// Forward mode: dual levels (a stack per thread), and tangents attached to
+// tensors by level, so that nested levels do not see each other's perturbations.
 #include "autograd/forward_ad.h"
 
 #include <algorithm>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
 
@@ -34,12 +36,6 @@ Tensor tangent_of(const Tensor& t, uint64_t level) {
   for (const auto& [l, tangent] : t.impl()->tangents)
     if (l == level) return is_active(level) ? tangent : Tensor{};
   return {};
-}
-
-bool has_tangent(const Tensor& t) {
-  for (const auto& [l, tangent] : t.impl()->tangents)
-    if (is_active(l)) return true;
-  return false;
 }
 
 void set_tangent(const Tensor& t, const Tensor& tangent, uint64_t level) {

@@ -48,8 +48,6 @@ struct Unpacked {
 
 /// The tangent of `t` at an active `level`, or undefined.
 Tensor tangent_of(const Tensor& t, uint64_t level);
-/// True when t carries a tangent at any active level.
-bool has_tangent(const Tensor& t);
 /// A tensor equal to t, still in its graph, without the tangent of `level`.
 Tensor strip_level(const Tensor& t, uint64_t level);
 /// Attaches `tangent` to t at `level` (replacing any there).

@@ -6,7 +6,7 @@
 
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+// The grad-mode switch (per thread) behind NoGradGuard and EnableGradGuard.
 #include "autograd/grad_mode.h"
 
 namespace fluxion {

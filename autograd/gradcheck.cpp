@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// gradcheck, jvpcheck and gradgradcheck: analytic VJPs, JVPs and second
+// derivatives against central finite differences, element by element.
 #include "autograd/gradcheck.h"
 
 #include <cmath>

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+// Graph nodes: their creation order, their iterative release, and AccumulateGrad,
+// the node that sums gradients into a leaf's .grad().
 #include "autograd/node.h"
 
 #include <atomic>
@@ -35,14 +37,12 @@ void release_node(std::shared_ptr<Node>&& node) {
   draining = false;
 }
 
-TensorImpl::~TensorImpl() { release_node(std::move(grad_fn)); }
-
 AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::move(leaf)) {
   inputs.push_back({leaf_->data.shape, leaf_->data.dtype});
   outputs.push_back({leaf_->data.shape, leaf_->data.dtype});
 }
 
-TensorList AccumulateGrad::apply(TensorList&& grads) {
+TensorList AccumulateGrad::backward(TensorList&& grads) {
   Tensor g = grads[0];
   for (const Hook& hook : leaf_->hooks) {
     Tensor r = hook(g);

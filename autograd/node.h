@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The graph. A Node is the backward of one op application: given the
-// gradients w.r.t. its outputs, apply() returns the gradients w.r.t. its
+// gradients w.r.t. its outputs, backward() returns the gradients w.r.t. its
 // inputs, which flow along next_edges to the nodes that made those inputs.
 //
 // Ownership runs one way: a node owns the nodes of its inputs (next_edges) and
-// its saved inputs; it never owns its own outputs (see Saved in function.h),
+// its saved inputs; it never owns its own outputs (see Saved in apply.h),
 // so there are no reference cycles. Destruction of a long chain is iterative.
 #pragma once
 #include <cstdint>
@@ -38,7 +38,7 @@ class Node : public std::enable_shared_from_this<Node> {
   virtual std::string name() const = 0;
   /// grads[i] is the gradient w.r.t. output i (undefined: none arrived);
   /// returns one gradient per input, in the output's shape or the input's.
-  virtual TensorList apply(TensorList&& grads) = 0;
+  virtual TensorList backward(TensorList&& grads) = 0;
   /// Frees saved tensors after a backward pass without retain_graph.
   virtual void release_saved() {}
   virtual bool is_accumulate_grad() const { return false; }
@@ -61,7 +61,7 @@ class AccumulateGrad : public Node {
  public:
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
   std::string name() const override { return "AccumulateGrad"; }
-  TensorList apply(TensorList&& grads) override;
+  TensorList backward(TensorList&& grads) override;
   bool is_accumulate_grad() const override { return true; }
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 

@@ -6,7 +6,7 @@
 #include "autograd/engine.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
-#include "autograd/trace.h"
+#include "autograd/recorder.h"
 #include "tensor/kernels/copy.h"
 
 namespace fluxion {
@@ -15,6 +15,9 @@ Tensor::Tensor(TensorData data, bool requires_grad) : impl_(std::make_shared<Ten
   impl_->data = std::move(data);
   if (requires_grad) requires_grad_(true);
 }
+
+// Drops the node that made this tensor without recursing down its chain.
+TensorImpl::~TensorImpl() { release_node(std::move(grad_fn)); }
 
 static void check_defined(const TensorImpl* impl) {
   if (!impl) fail("Tensor: this tensor is undefined (default-constructed, or a gradient that was never computed)");
@@ -39,13 +42,13 @@ template double* Tensor::data<double>() const;
 template int64_t* Tensor::data<int64_t>() const;
 
 double Tensor::item() const {
-  jit::detail::check_readable(tensor_data(), "item()");
+  autograd::on_read(tensor_data(), "item()");
   return kernels::item(tensor_data());
 }
 
 template <class T>
 std::vector<T> Tensor::to_vector() const {
-  jit::detail::check_readable(tensor_data(), "to_vector()");
+  autograd::on_read(tensor_data(), "to_vector()");
   TensorData c = kernels::contiguous(kernels::to_dtype(tensor_data(), dtype_of<T>()));
   return std::vector<T>(c.data<T>(), c.data<T>() + c.numel());
 }
@@ -55,7 +58,7 @@ template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
 
 double Tensor::at(std::initializer_list<int64_t> index) const {
   const TensorData& d = tensor_data();
-  jit::detail::check_readable(d, "at()");
+  autograd::on_read(d, "at()");
   check((int64_t)index.size() == d.dim(), "at: got ", index.size(), " indices for a tensor with ", d.dim(), " dims");
   int64_t off = d.offset, k = 0;
   for (int64_t i : index) {

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "autograd/engine.h"
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
 #include "tensor/vec.h"

@@ -3,7 +3,7 @@
 // Promoted to an op of its own for speed: a dopri5 stage on a small state is
 // one op instead of a dozen scalar multiplies and adds, and on small states
 // the per-op overhead, not the arithmetic, is the cost.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
 #include "tensor/vec.h"

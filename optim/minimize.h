@@ -53,7 +53,7 @@ struct MinimizeOptions {
   // Record f, its gradient and its HVPs once with jit::trace and replay the
   // kernels at every point: several times faster for small problems, where
   // autograd's bookkeeping outweighs the arithmetic. f must be straight-line
-  // tensor code (no branch on a value of x): see jit::trace.
+  // tensor code (no branch on a value of x): see jit/trace.h.
   bool jit = false;
 };
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "autograd/tensor.h"
-#include "autograd/trace.h"
+#include "jit/trace.h"
 #include "optim/minimize.h"
 #include "tensor/allocator.h"
 #include "tensor/vec.h"

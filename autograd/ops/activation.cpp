@@ -2,7 +2,7 @@
 // Piecewise and saturating functions: sigmoid, relu, softplus, abs, sign,
 // clamp. The neural-network lessons use them as activations; the rules
 // spell out the subgradient chosen at each kink (PyTorch's choices).
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/unary.h"
 

@@ -2,7 +2,7 @@
 // Arithmetic between tensors, with NumPy broadcasting and dtype promotion,
 // and the operators + - * / that users write. Rules return gradients in the
 // output's (broadcast) shape; the engine sums them down to each input.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/elementwise.h"
 #include "tensor/kernels/binary.h"
@@ -14,9 +14,9 @@ namespace fluxion {
 struct Add {
   static constexpr const char* name = "Add";
   static constexpr Save save = Save::nothing;
-  static constexpr double identity = 0;  // x + 0 = 0 + x = x  (identity and commutative: for jit::trace)
+  static constexpr double identity = 0;  // x + 0 = 0 + x = x
   static constexpr bool commutative = true;
-  template <class T> static T scalar(T a, T b) { return a + b; }  // the rule elementwise, for jit fusion
+  static constexpr kernels::AddRule elementwise{};  // the kernel's rule per element
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::add(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved&) const { return {grad, grad}; }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved&) const { return add_tangents(da, db); }
@@ -26,7 +26,7 @@ struct Add {
 struct Sub {
   static constexpr const char* name = "Sub";
   static constexpr Save save = Save::nothing;
-  template <class T> static T scalar(T a, T b) { return a - b; }
+  static constexpr kernels::SubRule elementwise{};
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::sub(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {grad, s.needs_grad(1) ? -grad : Tensor{}};
@@ -42,7 +42,7 @@ struct Mul {
   static constexpr Save save = Save::inputs;
   static constexpr double identity = 1;  // x 1 = 1 x = x
   static constexpr bool commutative = true;
-  template <class T> static T scalar(T a, T b) { return a * b; }
+  static constexpr kernels::MulRule elementwise{};
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::mul(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? grad * s.input(1) : Tensor{}, s.needs_grad(1) ? grad * s.input(0) : Tensor{}};
@@ -56,7 +56,7 @@ struct Mul {
 struct Div {
   static constexpr const char* name = "Div";
   static constexpr Save save = Save::both;
-  template <class T> static T scalar(T a, T b) { return a / b; }
+  static constexpr kernels::DivRule elementwise{};
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::div(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor b = s.input(1);
@@ -72,7 +72,7 @@ struct Div {
 struct Neg {
   static constexpr const char* name = "Neg";
   static constexpr Save save = Save::nothing;
-  template <class T> static T scalar(T a) { return -a; }
+  static constexpr kernels::NegRule elementwise{};
   TensorData forward(const TensorData& x) const { return kernels::neg(x); }
   Tensor vjp(const Tensor& grad, const Saved&) const { return -grad; }
   Tensor jvp(const Tensor& dx, const Saved&) const { return -dx; }

@@ -3,7 +3,7 @@
 // the operands' (promoted) dtype, since fluxion has no bool dtype; they are
 // not differentiable, so a mask is a constant to autograd. where() is: its
 // gradient flows to whichever of a, b each element came from.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/elementwise.h"
 #include "tensor/kernels/compare.h"
@@ -31,8 +31,8 @@ struct IsNan {
 };
 
 // where: y = cond ? a : b.   dy/da = cond, dy/db = 1 - cond (as 0/1 masks)
-// cond is an input that carries no gradient (a mask); an input rather than a
-// member of the op, so a jit::trace replays it with the rest.
+// cond is an input like a and b (as in PyTorch), one that carries no
+// gradient: everything the op reads reaches apply() as a tensor.
 struct Where {
   static constexpr const char* name = "Where";
   static constexpr Save save = Save::inputs;

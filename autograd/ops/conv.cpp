@@ -4,7 +4,7 @@
 // one of the three ops is one of the other two: conv2d's VJP runs the
 // adjoint ops, whose VJPs run conv2d and each other, and double backward
 // (and any order) through a convolution needs no further code.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/conv.h"
 

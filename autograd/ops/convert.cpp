@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // dtype conversion and copies. Gradients flow through all three unchanged
 // (converted back to the input's dtype by the engine).
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
 

@@ -2,7 +2,7 @@
 // Indexing by integer tensors: gather and scatter_add (the two primitives,
 // each the other's adjoint), and the composites index_select and
 // masked_select. Lessons use them for class scores (log p[label]) and masks.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/index.h"
 
@@ -99,7 +99,7 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 // masked_select = the flattened broadcast x at the positions where mask is nonzero
 Tensor masked_select(const Tensor& x, const Tensor& mask) {
   Shape shape = broadcast_shapes(x.shape(), mask.shape(), "masked_select");
-  jit::detail::check_readable(mask.tensor_data(), "masked_select (its output's size)");
+  autograd::on_read(mask.tensor_data(), "masked_select (its output's size)");
   Tensor positions(kernels::nonzero_flat(mask.expand(shape).tensor_data()));
   return x.expand(shape).reshape({-1}).index_select(0, positions);
 }

@@ -5,7 +5,7 @@
 // collecting trajectories (stack).
 #include <algorithm>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/index.h"

@@ -3,7 +3,7 @@
 // (kernels in tensor/kernels/linalg). Each rule is written with solve, inv
 // and matmul, so they differentiate again (Hessians of log-determinants, of
 // Gaussian log-likelihoods through cholesky, ...).
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/linalg.h"
 #include "autograd/ops/linalg_util.h"
 #include "tensor/kernels/linalg.h"

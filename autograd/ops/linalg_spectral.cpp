@@ -6,7 +6,7 @@
 // and singular-vector derivatives divide by eigenvalue (singular-value
 // squared) gaps: they blow up where those repeat, as the decomposition
 // itself stops being smooth there.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/linalg.h"
 #include "autograd/ops/linalg_util.h"
 #include "tensor/kernels/linalg.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Matrix products (torch.matmul semantics; kernels in tensor/kernels/matmul).
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/inplace.h"
 #include "tensor/kernels/matmul.h"

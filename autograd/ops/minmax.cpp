@@ -3,7 +3,7 @@
 // a dim with their indices, argmax/argmin, and the truth reductions all/any.
 // How the gradient treats ties follows PyTorch: amax and max() split it evenly
 // among the tied elements; max(dim) sends all of it to the returned index.
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/reduction.h"
 #include "tensor/kernels/reduce.h"

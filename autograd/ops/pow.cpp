@@ -4,7 +4,7 @@
 // fast paths for the common exponents (2, 1/2, -1/2, ...).
 #include <cmath>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/elementwise.h"
 #include "tensor/kernels/binary.h"

@@ -5,7 +5,7 @@
 // (max, min, arg*, all, any: minmax.cpp.)
 #include <cmath>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/reduction.h"
 #include "tensor/kernels/copy.h"
@@ -60,7 +60,7 @@ struct Prod {
   // it exactly (and stays differentiable), at O(n^2) cost.
   Tensor others(const Saved& s) const {
     Tensor x = s.input();
-    jit::detail::check_readable(x.tensor_data(), "prod's rule (which branches on zeros in x)");
+    autograd::on_read(x.tensor_data(), "prod's rule (which branches on zeros in x)");
     if (kernels::item(kernels::all(x.tensor_data())) != 0)
       return keep_dims(s.output(), x.shape(), {dim}, keepdim, "prod") / x;
     int64_t n = x.size(dim);

@@ -5,7 +5,7 @@
 // Slicing views (slice, select, narrow, diagonal) are in views.cpp.
 #include <algorithm>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
 

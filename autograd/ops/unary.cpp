@@ -5,7 +5,7 @@
 // output y where f' is a function of it). Used from lesson 1 onwards.
 #include <numbers>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/unary.h"
 

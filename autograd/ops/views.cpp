@@ -10,7 +10,7 @@
 // forward-over-reverse work. A view's JVP is the same view of the tangent.
 #include <algorithm>
 
-#include "autograd/function.h"
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/index.h"
@@ -41,7 +41,7 @@ struct SliceBackward {
   static constexpr Save save = Save::nothing;
   Shape shape;
   int64_t dim, start, step;
-  // The view of y that holds g (the rest of y is zeros); jit::trace merges scatters that are summed.
+  // The view of y that holds g (the rest of y is zeros); a recorder (recorder.h) may merge summed scatters.
   TensorData into(const TensorData& y, const TensorData& g) const {
     return kernels::narrow_view(y, dim, start, g.shape[dim], step);
   }

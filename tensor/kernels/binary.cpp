@@ -36,13 +36,13 @@ static TensorData float_zip(const TensorData& a, const TensorData& b, const char
 }
 
 TensorData add(const TensorData& a, const TensorData& b) {
-  return same_type_zip(a, b, "add", [](auto x, auto y) { return x + y; });
+  return same_type_zip(a, b, "add", AddRule{});
 }
 TensorData sub(const TensorData& a, const TensorData& b) {
-  return same_type_zip(a, b, "sub", [](auto x, auto y) { return x - y; });
+  return same_type_zip(a, b, "sub", SubRule{});
 }
 TensorData mul(const TensorData& a, const TensorData& b) {
-  return same_type_zip(a, b, "mul", [](auto x, auto y) { return x * y; });
+  return same_type_zip(a, b, "mul", MulRule{});
 }
 TensorData addcmul(const TensorData& input, const TensorData& t1, const TensorData& t2, double value) {
   check(input.dtype == t1.dtype && t1.dtype == t2.dtype, "addcmul: dtypes ", dtype_name(input.dtype), ", ",
@@ -56,7 +56,7 @@ TensorData addcmul(const TensorData& input, const TensorData& t1, const TensorDa
 
 TensorData div(const TensorData& a, const TensorData& b) {
   check(a.dtype != Int64, "div: integer division is not supported; convert to a float dtype first");
-  return same_type_zip(a, b, "div", [](auto x, auto y) { return x / y; });
+  return same_type_zip(a, b, "div", DivRule{});
 }
 
 // Selects rather than std::fmax: they vectorise, and they propagate NaN

@@ -6,6 +6,22 @@
 
 namespace fluxion::kernels {
 
+// The rules of + - * / on one element, each written once: the kernels below
+// run them over whole tensors, and the autograd ops expose them (Add::elementwise,
+// ...) so that a fused loop runs the very same formula on blocks of values.
+struct AddRule {
+  template <class T> T operator()(T a, T b) const { return a + b; }
+};
+struct SubRule {
+  template <class T> T operator()(T a, T b) const { return a - b; }
+};
+struct MulRule {
+  template <class T> T operator()(T a, T b) const { return a * b; }
+};
+struct DivRule {
+  template <class T> T operator()(T a, T b) const { return a / b; }
+};
+
 TensorData add(const TensorData& a, const TensorData& b);
 TensorData sub(const TensorData& a, const TensorData& b);
 TensorData mul(const TensorData& a, const TensorData& b);

@@ -33,7 +33,7 @@ template <class T>
 constexpr bool is_f32 = std::is_same_v<T, float>;
 
 TensorData neg(const TensorData& x) {
-  return any_map(x, [](auto v) { return -v; });
+  return any_map(x, NegRule{});
 }
 TensorData abs(const TensorData& x) {
   return any_map(x, [](auto v) {

@@ -10,6 +10,11 @@
 
 namespace fluxion::kernels {
 
+/// -x on one element, written once: neg() runs it over a tensor, and the Neg op
+/// exposes it (Neg::elementwise) for fused loops.
+struct NegRule {
+  template <class T> T operator()(T x) const { return -x; }
+};
 TensorData neg(const TensorData& x);
 TensorData abs(const TensorData& x);
 /// -1, 0 or 1 (NaN stays NaN)

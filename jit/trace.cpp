@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
-// jit::trace: the recorder apply() feeds, and the replay.
-#include "autograd/trace.h"
+// jit::trace: recording fn on a Tape (tape.h), the simplifications done once
+// the recording ends, and the replay.
+#include "jit/trace.h"
 
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <sstream>
 #include <tuple>
-#include <unordered_map>
 
+#include "jit/tape.h"
 #include "tensor/error.h"
 #include "tensor/small_vector.h"
 #include "tensor/kernels/compare.h"
@@ -16,124 +17,6 @@
 #include "tensor/kernels/reduce.h"
 
 namespace fluxion::jit {
-namespace detail {
-
-thread_local Recorder* t_recorder = nullptr;
-
-static bool same_view(const TensorData& a, const TensorData& b) {
-  return a.storage == b.storage && a.offset == b.offset && a.dtype == b.dtype && a.shape == b.shape &&
-         a.strides == b.strides;
-}
-
-// A slot per distinct array seen: the inputs, each step's outputs, and
-// constants (arrays an op read that no step made). Arrays are known by their
-// storage and view, so Tensors that alias one array (detach(), a saved
-// output) find the same slot.
-class Recorder {
- public:
-  std::vector<TensorData> slots;
-  std::vector<char> computed;  // an input or a step's output (else a constant)
-  std::vector<uint64_t> versions;  // the storage's version when first seen
-  std::vector<Step> steps;
-
-  Recorder() {  // room for a typical small program, so recording does not keep regrowing
-    slots.reserve(256);
-    computed.reserve(256);
-    versions.reserve(256);
-    steps.reserve(128);
-    by_storage_.reserve(256);
-  }
-
-  int32_t add(const TensorData& d, bool is_computed) {
-    slots.push_back(d);
-    computed.push_back(is_computed);
-    versions.push_back(d.defined() ? d.storage->version : 0);
-    int32_t i = (int32_t)slots.size() - 1;
-    if (d.defined()) by_storage_[d.storage.get()].push_back(i);
-    return i;
-  }
-
-  // The slot of d; -1 when its storage was never seen.
-  int32_t find(const TensorData& d, bool* views_computed = nullptr) const {
-    auto it = by_storage_.find(d.storage.get());
-    if (it == by_storage_.end()) return -1;
-    for (auto s = it->second.rbegin(); s != it->second.rend(); ++s) {  // the latest alias first
-      if (same_view(slots[*s], d)) return *s;
-      if (views_computed && computed[*s]) *views_computed = true;
-    }
-    return -1;
-  }
-
-  int32_t input_slot(const Tensor& t) {
-    if (!t.defined()) return -1;
-    const TensorData& d = t.tensor_data();
-    bool views_computed = false;
-    int32_t s = find(d, &views_computed);
-    if (s >= 0) return s;
-    check(!views_computed, "jit::trace: an op read a view (shape ", d.shape,
-          ") of a traced tensor that was not made by an op, so a replay could not follow it; "
-          "make the view with a Tensor method (select, reshape, ...)");
-    return add(d, false);
-  }
-
-  // How many slots hold views of this storage.
-  size_t views_of(const Storage* storage) const {
-    auto it = by_storage_.find(storage);
-    return it == by_storage_.end() ? 0 : it->second.size();
-  }
-
-  bool is_traced(const TensorData& d) const {
-    auto it = by_storage_.find(d.storage.get());
-    if (it == by_storage_.end()) return false;
-    for (int32_t s : it->second)
-      if (computed[s]) return true;
-    return false;
-  }
-
- private:
-  std::unordered_map<const Storage*, SmallVector<int32_t, 2>> by_storage_;
-};
-
-void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs) {
-  Recorder& r = *t_recorder;
-  for (const Tensor& x : inputs) step.in.push_back(r.input_slot(x));
-  for (const Tensor& y : outputs) step.out.push_back(r.add(y.defined() ? y.tensor_data() : TensorData{}, true));
-  if (inputs.size() == 1 && outputs.size() == 1 && inputs[0].defined() && outputs[0].defined()) {
-    const TensorData &x = inputs[0].tensor_data(), &y = outputs[0].tensor_data();
-    step.same_order = x.storage == y.storage && x.offset == y.offset && x.numel() == y.numel() && x.is_contiguous() &&
-                      y.is_contiguous();
-  }
-  r.steps.push_back(std::move(step));
-}
-
-SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_t s) {
-  SmallVector<int32_t, 4> views;
-  for (size_t v = 0; v < recorded.size(); ++v)
-    if ((int32_t)v != s && recorded[v].defined() && recorded[v].storage == recorded[s].storage)
-      views.push_back((int32_t)v);
-  return views;
-}
-
-TensorData reuse_or_empty(const std::vector<TensorData>& slots, int32_t s, const SmallVector<int32_t, 4>& views,
-                          const Shape& shape, DType dtype) {
-  const TensorData& old = slots[s];
-  if (old.defined() && old.dtype == dtype && old.shape == shape && old.offset == 0 && old.is_contiguous()) {
-    long holders = 1;
-    for (int32_t v : views) holders += slots[v].storage == old.storage;
-    if (old.storage.use_count() == holders) return old;
-  }
-  return TensorData::empty(shape, dtype);
-}
-
-void fail_if_traced(const TensorData& data, const char* what) {
-  if (!t_recorder || !t_recorder->is_traced(data)) return;
-  fail("jit::trace: ", what, " reads the value of a tensor (shape ", data.shape,
-       ") computed from the trace's inputs; a trace keeps only tensor ops, so that C++ value would be frozen "
-       "at its traced value. Keep it a tensor (use where, clamp, ...), or do not trace this function");
-}
-
-}  // namespace detail
-
 namespace {
 
 // Whether every element of d equals v (of an expanded scalar, the one element).
@@ -153,7 +36,7 @@ bool all_equal(TensorData d, double v) {
 //  - a stateless op applied twice to the same inputs (in either order, when
 //    it commutes) is computed once.
 // Dropped steps' outputs become aliases of what they equal.
-void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_inputs) {
+void simplify(detail::Tape& rec, std::vector<int32_t>& outputs, size_t num_inputs) {
   size_t n = rec.slots.size();
   std::vector<char> frozen(n, 0);
   for (size_t s = num_inputs; s < n; ++s) {  // held by the slots alone
@@ -212,7 +95,7 @@ void simplify(detail::Recorder& rec, std::vector<int32_t>& outputs, size_t num_i
 // makes each view read by other steps in one go, and views that only other
 // views read are dropped with the unneeded steps. (Shapes are fixed, so a
 // view's strides and offset within its base are the same in every replay.)
-void collapse_views(detail::Recorder& rec) {
+void collapse_views(detail::Tape& rec) {
   std::vector<int32_t> base_of(rec.slots.size(), -1);
   for (detail::Step& st : rec.steps) {
     if (st.in.size() != 1 || st.out.size() != 1 || st.in[0] < 0 || st.out[0] < 0) continue;
@@ -230,6 +113,7 @@ void collapse_views(detail::Recorder& rec) {
     st.name = "View";
     st.stateless_kind = nullptr;
     st.same_order = false;  // of its base, now
+    st.forward = nullptr;
     st.run = [shape, strides, offset](std::vector<TensorData>& slots, const detail::Step& s) {
       const TensorData& from = slots[s.in[0]];
       slots[s.out[0]] = from.as_strided(shape, strides, from.offset + offset);
@@ -239,8 +123,8 @@ void collapse_views(detail::Recorder& rec) {
 
 // Installs the recorder for the duration of fn, also when fn throws.
 struct Recording {
-  explicit Recording(detail::Recorder* r) { detail::t_recorder = r; }
-  ~Recording() { detail::t_recorder = nullptr; }
+  explicit Recording(detail::Tape* r) { autograd::set_recorder(r); }
+  ~Recording() { autograd::set_recorder(nullptr); }
   Recording(const Recording&) = delete;
   Recording& operator=(const Recording&) = delete;
 };
@@ -258,8 +142,8 @@ bool same_values(const TensorData& a, const TensorData& b) {
 }  // namespace
 
 Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) {
-  check(!detail::recording(), "jit::trace: already recording a trace on this thread; traces do not nest");
-  detail::Recorder rec;
+  check(!autograd::recorder(), "jit::trace: already recording a trace on this thread; traces do not nest");
+  detail::Tape rec;
   for (size_t i = 0; i < example_inputs.size(); ++i) {
     const Tensor& x = example_inputs[i];
     check(x.defined(), "jit::trace: example input ", i, " is an undefined tensor");
@@ -359,7 +243,7 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
       bool run = false;
       for (int32_t i : step.in) run = run || (i >= 0 && dirty_[i]);
       if (!run) continue;
-      step.run(slots_, step);
+      detail::run_step(step, slots_);
       for (int32_t o : step.out) dirty_[o] = 1;
       steps_run_ += step.ops;
     }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // jit::trace(fn, example_inputs): record once, replay the kernels.
 //
-// Every op reaches its kernel through apply() (function.h), and so do the
-// rules of a backward or forward-mode pass, which are ops too. A tracer
-// installed there sees the whole computation of fn as one straight line of
+// Every op reaches its kernel through apply() (autograd/apply.h), and so do
+// the rules of a backward or forward-mode pass, which are ops too. A tracer
+// installed on apply()'s recording hook (autograd/recorder.h) sees the whole computation of fn as one straight line of
 // kernel calls: the forward, the gradients fn asks autograd for, even
 // Hessian-vector products. Replaying that line on new inputs needs none of
 // autograd's bookkeeping (no nodes, no graph walk, no Tensor handles), which
@@ -29,13 +29,12 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <type_traits>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "autograd/recorder.h"
 #include "autograd/tensor.h"
-#include "tensor/kernels/loops.h"
 #include "tensor/small_vector.h"
 
 namespace fluxion::jit {
@@ -46,16 +45,18 @@ namespace detail {
 
 /// One recorded kernel call: slots[out...] = forward(slots[in...]); slot -1 is "no tensor".
 struct Step {
+  autograd::RecordedOp::Forward forward;  // a recorded op's; steps the passes make have `run` instead
   std::function<void(std::vector<TensorData>& slots, const Step& step)> run;
   SmallVector<int32_t, 4> in, out;
   const char* name = "";  // the op's name
-  // For simplification: the op's type when it holds no state (so equal inputs
-  // mean equal outputs), and its two-sided identity element, if any.
+  // For simplification (from autograd::RecordedOp): the op's type when it
+  // holds no state (so equal inputs mean equal outputs), and its two-sided
+  // identity element, if any.
   const void* stateless_kind = nullptr;
   std::optional<double> identity;
   bool commutative = false;
-  // For fusion: the op's `scalar` rule over a block of n values (b unused by
-  // unary ops), for ops that have one; and how many recorded ops the step runs.
+  // For fusion: the op's elementwise rule over a block of n values (b unused
+  // by unary ops), for ops that have one; and how many recorded ops the step runs.
   void (*block64)(double* y, const double* a, const double* b, int64_t n) = nullptr;
   void (*block32)(float* y, const float* a, const float* b, int64_t n) = nullptr;
   size_t ops = 1;
@@ -69,18 +70,6 @@ struct Step {
   // output, together all of it once: each input's (offset, step) there.
   std::vector<std::pair<int64_t, int64_t>> rows;
 };
-
-template <class Op, class T>
-FLUXION_SIMD_CLONES void block_kernel(T* y, const T* a, const T* b, int64_t n) {
-  if constexpr (requires { Op::scalar(a[0], b[0]); }) {
-    for (int64_t i = 0; i < n; ++i) y[i] = Op::scalar(a[i], b[i]);
-  } else {
-    for (int64_t i = 0; i < n; ++i) y[i] = Op::scalar(a[i]);
-  }
-}
-template <class Op>
-inline constexpr char kind_of = 0;  // one address per op type
-class Recorder;
 
 }  // namespace detail
 
@@ -115,22 +104,15 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs);
 
 namespace detail {
 
-extern thread_local Recorder* t_recorder;  // the trace being recorded on this thread, if any
-inline bool recording() { return t_recorder != nullptr; }
-void record_step(Step&& step, std::span<const Tensor> inputs, std::span<const Tensor> outputs);
+/// Whether a jit::trace is recording on this thread.
+bool recording();
 /// Scatter merging (trace_scatter.cpp): scatters (SliceBackward, ...) that Adds sum become one step.
 std::vector<Step> merge_scatters(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
                                  const std::vector<int32_t>& outputs);
-/// The fusion pass (trace_fuse.cpp), after merging scatters: elementwise steps with a `scalar` rule become
+/// The fusion pass (trace_fuse.cpp), after merging scatters: elementwise steps with an elementwise rule become
 /// fused steps.
 std::vector<Step> fuse(std::vector<Step>&& steps, const std::vector<TensorData>& slots,
                        const std::vector<int32_t>& outputs, size_t num_inputs);
-void fail_if_traced(const TensorData& data, const char* what);
-/// Fails when `data` was computed from a trace's inputs: reading it as a C++ value would be frozen.
-inline void check_readable(const TensorData& data, const char* what) {
-  if (recording()) fail_if_traced(data, what);
-}
-
 /// The slots that were views of slot s when recorded (they share its storage).
 SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_t s);
 /// A contiguous array for a step to write into slot s: the one slot s holds
@@ -144,21 +126,8 @@ inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   return i < 0 ? none : slots[i];
 }
 
-/// A step for Op with what simplification and fusion read from its traits;
-/// apply() adds how to run it (trace_op in function.h).
-template <class Op>
-Step step_for() {
-  Step s;
-  s.name = Op::name;
-  if constexpr (std::is_empty_v<Op>) s.stateless_kind = &kind_of<Op>;
-  if constexpr (requires { Op::identity; }) s.identity = Op::identity;
-  if constexpr (requires { Op::commutative; }) s.commutative = Op::commutative;
-  if constexpr (requires(double v) { Op::scalar(v, v); } || requires(double v) { Op::scalar(v); }) {
-    s.block64 = &block_kernel<Op, double>;
-    s.block32 = &block_kernel<Op, float>;
-  }
-  return s;
-}
+/// Runs the step on the slots.
+void run_step(const Step& step, std::vector<TensorData>& slots);
 
 }  // namespace detail
 }  // namespace fluxion::jit

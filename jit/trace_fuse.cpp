@@ -5,13 +5,15 @@
 #include <memory>
 #include <unordered_map>
 
-#include "autograd/trace.h"
+#include "jit/trace.h"
 #include "tensor/kernels/copy.h"
+#include "tensor/kernels/loops.h"
 
 namespace fluxion::jit::detail {
 namespace {
 
-// Fusion: elementwise steps with a `scalar` rule (Add, Sub, Mul, Div, Neg),
+// Fusion: elementwise steps with an elementwise rule (Add, Sub, Mul, Div, Neg:
+// the Op::elementwise their kernels run, applied to a block by block64/32),
 // of one shape and dtype, that depend on the same trace inputs (so that
 // incremental replays skip as much as before), become one step streaming
 // blocks of values through all of them, also when other steps came between:

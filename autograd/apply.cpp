@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: MIT
-// The non-template half of apply<Op>: saving, connecting, tangents.
-#include "autograd/function.h"
+// The non-template half of apply<Op>: saving, connecting, tangents, and the
+// thread's recorder (the recording hook, recorder.h).
+#include "autograd/apply.h"
+
+#include <utility>
 
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
 
 namespace fluxion {
+
+namespace autograd {
+constinit thread_local Recorder* detail::t_recorder = nullptr;
+Recorder* set_recorder(Recorder* r) { return std::exchange(detail::t_recorder, r); }
+}  // namespace autograd
 
 static uint64_t version_of(const Tensor& t) { return t.defined() ? t.tensor_data().storage->version : 0; }
 

@@ -25,13 +25,14 @@
 // s.needs_grad(i) is false. Gradients may come back in the output's
 // (broadcast) shape: the engine sums them down to each input's shape.
 //
-// Optional members: `save` (what the rules read; default Save::both),
-// `differentiable = false` for ops with no derivative (comparisons, argmax),
-// `identity` for binary ops with a two-sided identity element (Add's 0, Mul's
-// 1) and `commutative = true`, which jit::trace uses to drop steps such as a
-// product with ones or b a after a b; and `scalar`, the forward on one element
-// (`template <class T> static T scalar(T a, T b)`), which lets jit::trace fuse
-// a run of such ops into one loop.
+// Optional members, which only the recording hook reads (recorder.h):
+// `save` (what the rules read; default Save::both), `differentiable = false`
+// for ops with no derivative (comparisons, argmax), `identity` for binary ops
+// with a two-sided identity element (Add's 0, Mul's 1) and `commutative =
+// true`, which let a recorder drop steps such as a product with ones or b a
+// after a b; `elementwise`, the rule the op's kernel runs on each element
+// (kernels::AddRule, ...), which lets a recorder fuse a run of such ops into
+// one loop; and `into`, for scatter ops, the view of y that g fills.
 //
 // apply() runs forward on the raw data; if grad mode is on and an input
 // requires grad it records an OpNode<Op> holding the op and what it saved;
@@ -41,17 +42,20 @@
 // a backward pass over saved tensors that carry tangents carries tangents
 // itself (forward-over-reverse Hessian-vector products come for free).
 // And because every kernel call of forward, backward and tangent passes
-// happens here, a jit::trace recording here sees all of them (trace.h).
+// happens here, a Recorder installed on the thread (recorder.h; jit::trace
+// installs one) sees all of them.
 #pragma once
 #include <array>
 #include <concepts>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
-#include "autograd/trace.h"
+#include "autograd/recorder.h"
+#include "tensor/kernels/loops.h"
 
 namespace fluxion {
 
@@ -88,7 +92,7 @@ class OpNode final : public Node {
  public:
   explicit OpNode(Op op) : op(std::move(op)) { saved.node = this; }
   std::string name() const override { return std::string(Op::name) + "Backward"; }
-  TensorList apply(TensorList&& grads) override;
+  TensorList backward(TensorList&& grads) override;
   void release_saved() override { saved.release(); }
   Op op;
   Saved saved;
@@ -139,31 +143,48 @@ std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const 
   else return op.jvp(dxs, s);
 }
 
-// Hands the op to a recording jit::trace, if any (a thread-local test
-// otherwise): a step that runs its forward again on the replay's values.
+// Op::elementwise over a block of n values (b unused by unary ops).
+template <class Op, class T>
+FLUXION_SIMD_CLONES void elementwise_block(T* y, const T* a, const T* b, int64_t n) {
+  if constexpr (requires { Op::elementwise(a[0], b[0]); })
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::elementwise(a[i], b[i]);
+  else
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::elementwise(a[i]);
+}
 template <class Op>
-void trace_op(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
-  if (!jit::detail::recording()) return;
-  jit::detail::Step s = jit::detail::step_for<Op>();
-  s.run = [op](std::vector<TensorData>& slots, const jit::detail::Step& st) {
-    using jit::detail::slot;
+inline constexpr char kind_of = 0;  // one address per op type
+
+// The recording hook: reports the op to this thread's Recorder, if any.
+template <class Op>
+void report(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
+  autograd::Recorder* r = autograd::recorder();
+  if (!r) return;
+  autograd::RecordedOp rec{.name = Op::name};
+  rec.forward = [op](std::span<const TensorData* const> xs, std::span<TensorData* const> out) {
     if constexpr (UnaryOp<Op>) {
-      slots[st.out[0]] = op.forward(slot(slots, st.in[0]));
+      *out[0] = op.forward(*xs[0]);
     } else if constexpr (BinaryOp<Op>) {
-      slots[st.out[0]] = op.forward(slot(slots, st.in[0]), slot(slots, st.in[1]));
+      *out[0] = op.forward(*xs[0], *xs[1]);
     } else {
-      std::vector<TensorData> xs;
-      for (int32_t i : st.in) xs.push_back(slot(slots, i));
-      std::vector<TensorData> ys = op.forward(xs);
-      for (size_t i = 0; i < st.out.size() && i < ys.size(); ++i) slots[st.out[i]] = std::move(ys[i]);
+      std::vector<TensorData> in;
+      for (const TensorData* x : xs) in.push_back(*x);
+      std::vector<TensorData> y = op.forward(in);
+      for (size_t i = 0; i < out.size() && i < y.size(); ++i) *out[i] = std::move(y[i]);
     }
   };
+  if constexpr (std::is_empty_v<Op>) rec.kind = &kind_of<Op>;
+  if constexpr (requires { Op::identity; }) rec.identity = Op::identity;
+  if constexpr (requires { Op::commutative; }) rec.commutative = Op::commutative;
+  if constexpr (requires(double v) { Op::elementwise(v, v); } || requires(double v) { Op::elementwise(v); }) {
+    rec.block64 = &elementwise_block<Op, double>;
+    rec.block32 = &elementwise_block<Op, float>;
+  }
   if constexpr (requires(const TensorData& d) { op.into(d, d); })
-    s.into = [op](const TensorData& y, const TensorData& g) { return op.into(y, g); };
-  jit::detail::record_step(std::move(s), inputs, ys);
+    rec.into = [op](const TensorData& y, const TensorData& g) { return op.into(y, g); };
+  r->record(std::move(rec), inputs, ys);
 }
 
-// The non-template parts of apply(), in function.cpp.
+// The non-template parts of apply(), in apply.cpp.
 std::vector<Tensor> wrap_outputs(std::vector<TensorData>&& ys);
 bool any_requires_grad(std::span<const Tensor> xs);
 std::vector<uint64_t> tangent_levels(std::span<const Tensor> xs);
@@ -197,7 +218,7 @@ void record(Op op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
 }  // namespace detail
 
 template <class Op>
-TensorList OpNode<Op>::apply(TensorList&& grads) {
+TensorList OpNode<Op>::backward(TensorList&& grads) {
   return detail::run_vjp(op, grads, saved);
 }
 
@@ -211,20 +232,20 @@ std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
   std::vector<Tensor> ys = detail::wrap_outputs(detail::run_forward(op, xs));
-  detail::trace_op(op, inputs, ys);
+  detail::report(op, inputs, ys);
   detail::record(std::move(op), inputs, ys);
   return ys;
 }
 
-// One and two inputs, the common case, skip the vectors of apply_op: the
-// vectors and TensorData copies were a third of the allocations of a scalar add.
+// One and two inputs, the common case, skip the vectors of apply_op: for a
+// small tensor, their allocations and TensorData copies cost more than the kernel.
 template <class Op>
 Tensor apply(Op op, const Tensor& x) {
   if constexpr (!detail::UnaryOp<Op>) {
     return apply_op(std::move(op), {x})[0];
   } else {
     Tensor y(op.forward(x.tensor_data()));
-    detail::trace_op(op, std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
+    detail::report(op, std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     return y;
   }
@@ -237,7 +258,7 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
     if (!a.defined() || !b.defined()) return apply_op(std::move(op), {a, b})[0];
     Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
     const Tensor inputs[2] = {a, b};
-    detail::trace_op(op, inputs, std::span<const Tensor>(&y, 1));
+    detail::report(op, inputs, std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), inputs, std::span<const Tensor>(&y, 1));
     return y;
   }

@@ -4,9 +4,10 @@
 #include <memory>
 #include <unordered_map>
 
-#include "autograd/trace.h"
+#include "jit/trace.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/inplace.h"
+#include "tensor/kernels/loops.h"
 
 namespace fluxion::jit::detail {
 namespace {
