@@ -61,6 +61,15 @@ GemmPath gemm_path();
 const char* gemm_path_name();  // "fluxion" or "openblas"
 const std::string& gemm_path_reason();
 
+/// Whether OpenBLAS runs SSE kernels on a CPU with AVX2 (whatever FLUXION_GEMM
+/// says): then even with gemm_path() openblas, small products are faster in
+/// small_gemm's AVX-512 / AVX2 loop.
+bool blas_kernels_narrow();
+
+/// How BLAS reads an [r, c] operand with strides (rs, cs) as it is: row-major
+/// with leading dim ld, or transposed; false when it must be copied first.
+bool blas_operand(int64_t r, int64_t c, int64_t rs, int64_t cs, bool& trans, int64_t& ld);
+
 /// C = alpha op(A) op(B) + beta C by the chosen path: OpenBLAS when gemm_path()
 /// says so and the strides are ones BLAS reads (unit stride along rows or
 /// columns), fluxion's GEMM otherwise.

@@ -72,8 +72,8 @@ const Choice& choice() {
   return c;
 }
 
-// How BLAS reads an [r, c] operand with strides (rs, cs): row-major with leading
-// dim ld, or transposed; false when it cannot.
+}  // namespace
+
 bool blas_operand(int64_t r, int64_t c, int64_t rs, int64_t cs, bool& trans, int64_t& ld) {
   if (cs == 1 && (rs >= std::max<int64_t>(c, 1) || r == 1)) {
     trans = false, ld = std::max<int64_t>({rs, c, 1});
@@ -86,7 +86,10 @@ bool blas_operand(int64_t r, int64_t c, int64_t rs, int64_t cs, bool& trans, int
   return false;
 }
 
-}  // namespace
+bool blas_kernels_narrow() {
+  static const bool narrow = core_rank(openblas_get_corename()) < 3 && cpu_rank() >= 3;
+  return narrow;
+}
 
 GemmPath gemm_path() { return choice().path; }
 const char* gemm_path_name() { return gemm_path() == GemmPath::fluxion ? "fluxion" : "openblas"; }

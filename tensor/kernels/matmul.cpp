@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
+// torch.matmul's semantics over the GEMM paths: dot products, matrix and
+// batched products, with small ones through small_gemm.
 #include "tensor/kernels/matmul.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
 #include "tensor/kernels/copy.h"
@@ -41,44 +42,10 @@ struct BlasMat {
   int64_t ld = 0;
 };
 
-// How BLAS can read an [r, c] matrix with strides (s0, s1) as it is: false
-// when it must be copied first.
-static bool blas_layout(int64_t r, int64_t c, int64_t s0, int64_t s1, bool& trans, int64_t& ld) {
-  if (s1 == 1 && (s0 >= std::max<int64_t>(c, 1) || r == 1)) {
-    trans = false, ld = std::max<int64_t>({s0, c, 1});
-    return true;
-  }
-  if (s0 == 1 && (s1 >= std::max<int64_t>(r, 1) || c == 1)) {
-    trans = true, ld = std::max<int64_t>({s1, r, 1});
-    return true;
-  }
-  return false;
-}
-
 static BlasMat as_blas(const TensorData& m) {
   BlasMat out{m};
-  if (blas_layout(m.shape[0], m.shape[1], m.strides[0], m.strides[1], out.trans, out.ld)) return out;
+  if (blas_operand(m.shape[0], m.shape[1], m.strides[0], m.strides[1], out.trans, out.ld)) return out;
   return {contiguous(m), false, std::max<int64_t>(m.shape[1], 1)};
-}
-
-// Whether OpenBLAS runs kernels narrower than AVX2 on a CPU that has it: on a
-// CPU it does not recognise (a virtual "Xeon Processor", say) it falls back to
-// its SSE3 "Prescott" kernels unless OPENBLAS_CORETYPE says otherwise. Then
-// small_gemm's AVX-512 / AVX2 loop is 2-4x faster on small products; against
-// OpenBLAS's own AVX2 and AVX-512 kernels it is not, and BLAS keeps them.
-static bool blas_is_narrow() {
-  static const bool narrow = [] {
-    std::string core = openblas_get_corename();
-    std::transform(core.begin(), core.end(), core.begin(), [](unsigned char c) { return (char)std::tolower(c); });
-    for (const char* wide : {"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"})
-      if (core == wide) return false;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    return __builtin_cpu_supports("avx2") != 0;
-#else
-    return false;
-#endif
-  }();
-  return narrow;
 }
 
 // A [rows, cols] matrix (stored transposed when `trans`) as small_gemm wants its
@@ -108,7 +75,7 @@ struct PaddedRows {
 // multiplies (gemm_path) or OpenBLAS's kernels are narrow.
 template <class T>
 static bool small_gemm_takes(int64_t n, int64_t m, int64_t k) {
-  return (gemm_path() == GemmPath::fluxion || blas_is_narrow()) && small_gemm_pays<T>(n, m, k);
+  return (gemm_path() == GemmPath::fluxion || blas_kernels_narrow()) && small_gemm_pays<T>(n, m, k);
 }
 
 // out[n, m] = op(a) op(b), op = transpose where ta / tb, leading dims lda / ldb.
@@ -151,7 +118,7 @@ static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorDat
   int64_t bs0 = b.strides[0], bs1 = b.dim() == 2 ? b.strides[1] : 0;
   bool ta = false, tb = false;
   int64_t lda = 0, ldb = 0;
-  if (!blas_layout(n, k, as0, as1, ta, lda) || !blas_layout(k, m, bs0, bs1, tb, ldb)) return false;
+  if (!blas_operand(n, k, as0, as1, ta, lda) || !blas_operand(k, m, bs0, bs1, tb, ldb)) return false;
   y = TensorData::empty(matmul_shape(a.shape, b.shape), a.dtype);
   if (n == 0 || m == 0) return true;
   dispatch_float(a.dtype, "matmul", [&](auto tag) {
