@@ -103,7 +103,7 @@ std::string format_data(double v) {
   else
     std::snprintf(buf, sizeof buf, "%1.10g", s);
   std::string out = buf;
-  if (e != 0) out += "e" + std::to_string(e);
+  if (e != 0) out += 'e' + std::to_string(e);
   for (size_t i; (i = out.find('-')) != std::string::npos;) out.replace(i, 1, "\u2212");
   return out;
 }
@@ -141,8 +141,9 @@ Ticks linear_ticks(double lo, double hi, int max_bins) {
     if (worst >= thresh) break;
   }
   for (double v : locs) t.labels.push_back(format_number(v, sig + 1));
-  if (power != 0) t.multiplier = "1e" + format_number(power, 0);
-  if (offset != 0) t.multiplier += (offset > 0 ? "+" : "") + format_data(offset);
+  // Appended piece by piece: GCC 12 misreads `"literal" + std::string&&` here as an overlapping memcpy (-Wrestrict).
+  if (power != 0) t.multiplier.append("1e").append(format_number(power, 0));
+  if (offset != 0) t.multiplier.append(offset > 0 ? "+" : "").append(format_data(offset));
   return t;
 }
 
