@@ -8,9 +8,6 @@
 // Compiled with target attributes; gemm.cpp calls it only on CPUs with AVX2 and FMA.
 #include <immintrin.h>
 
-#include <array>
-#include <utility>
-
 #include "tensor/kernels/gemm_micro.h"
 
 namespace fluxion::kernels::gemm_detail {
@@ -101,28 +98,19 @@ __attribute__((target("avx2,fma"))) void kernel(int64_t kc, const T* a, const T*
     }
 }
 
-template <class T, int... R>
-constexpr std::array<void (*)(int64_t, const T*, const T*, T, T, T*, int64_t, int), sizeof...(R)> table(
-    std::integer_sequence<int, R...>) {
-  return {&kernel<T, R + 1>...};
-}
-
 template <class T>
 void run(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc, int rows, int cols) {
-  static constexpr auto by_rows = table<T>(std::make_integer_sequence<int, kMR>());
+  static constexpr auto by_rows = rows_table<T, kMR>([](auto r) { return &kernel<T, decltype(r)::value>; });
   by_rows[rows - 1](kc, a, b, alpha, beta, c, rsc, cols);
 }
 
 }  // namespace
 
-template <>
-MicroKernel<float> micro_kernel_avx2<float>() {
-  return {kMR, 2 * Ymm<float>::L, &run<float>};
+template <class T>
+MicroKernel<T> micro_kernel_avx2() {
+  return {kMR, 2 * Ymm<T>::L, &run<T>};
 }
-
-template <>
-MicroKernel<double> micro_kernel_avx2<double>() {
-  return {kMR, 2 * Ymm<double>::L, &run<double>};
-}
+template MicroKernel<float> micro_kernel_avx2<float>();
+template MicroKernel<double> micro_kernel_avx2<double>();
 
 }  // namespace fluxion::kernels::gemm_detail

@@ -11,9 +11,6 @@
 // x86-64; gemm.cpp calls it only when the CPU has AVX-512F.
 #include <immintrin.h>
 
-#include <array>
-#include <utility>
-
 #include "tensor/kernels/gemm_micro.h"
 
 namespace fluxion::kernels::gemm_detail {
@@ -91,15 +88,9 @@ __attribute__((target("avx512f,fma"))) void kernel(int64_t kc, const T* a, const
     }
 }
 
-template <class T, int... R>
-constexpr std::array<void (*)(int64_t, const T*, const T*, T, T, T*, int64_t, int), sizeof...(R)> table(
-    std::integer_sequence<int, R...>) {
-  return {&kernel<T, R + 1>...};
-}
-
 template <class T>
 void run(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc, int rows, int cols) {
-  static constexpr auto by_rows = table<T>(std::make_integer_sequence<int, kMR>());
+  static constexpr auto by_rows = rows_table<T, kMR>([](auto r) { return &kernel<T, decltype(r)::value>; });
   // C's tile is needed only after the k loop: fetch its rows (2 lines each) meanwhile.
   // Here rather than in the kernel, where the addresses cost registers the loop needs.
   for (int r = 0; r < rows; ++r) {
@@ -111,14 +102,11 @@ void run(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc,
 
 }  // namespace
 
-template <>
-MicroKernel<float> micro_kernel_avx512<float>() {
-  return {kMR, 2 * Zmm<float>::L, &run<float>};
+template <class T>
+MicroKernel<T> micro_kernel_avx512() {
+  return {kMR, 2 * Zmm<T>::L, &run<T>};
 }
-
-template <>
-MicroKernel<double> micro_kernel_avx512<double>() {
-  return {kMR, 2 * Zmm<double>::L, &run<double>};
-}
+template MicroKernel<float> micro_kernel_avx512<float>();
+template MicroKernel<double> micro_kernel_avx512<double>();
 
 }  // namespace fluxion::kernels::gemm_detail

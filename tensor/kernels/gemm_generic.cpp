@@ -3,8 +3,6 @@
 // without AVX2 (and other architectures). 32 scalar accumulators that the
 // compiler keeps in vector registers (eight SSE2 registers in float32); the
 // blocking and packing around it are the same as for the AVX kernels.
-#include <array>
-#include <utility>
 
 #include "tensor/kernels/gemm_micro.h"
 
@@ -26,28 +24,19 @@ void kernel(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t r
     }
 }
 
-template <class T, int... R>
-constexpr std::array<void (*)(int64_t, const T*, const T*, T, T, T*, int64_t, int), sizeof...(R)> table(
-    std::integer_sequence<int, R...>) {
-  return {&kernel<T, R + 1>...};
-}
-
 template <class T>
 void run(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc, int rows, int cols) {
-  static constexpr auto by_rows = table<T>(std::make_integer_sequence<int, kMR>());
+  static constexpr auto by_rows = rows_table<T, kMR>([](auto r) { return &kernel<T, decltype(r)::value>; });
   by_rows[rows - 1](kc, a, b, alpha, beta, c, rsc, cols);
 }
 
 }  // namespace
 
-template <>
-MicroKernel<float> micro_kernel_generic<float>() {
-  return {kMR, kNR, &run<float>};
+template <class T>
+MicroKernel<T> micro_kernel_generic() {
+  return {kMR, kNR, &run<T>};
 }
-
-template <>
-MicroKernel<double> micro_kernel_generic<double>() {
-  return {kMR, kNR, &run<double>};
-}
+template MicroKernel<float> micro_kernel_generic<float>();
+template MicroKernel<double> micro_kernel_generic<double>();
 
 }  // namespace fluxion::kernels::gemm_detail

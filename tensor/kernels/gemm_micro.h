@@ -9,7 +9,10 @@
 // multiply-adds for nr / L vector loads and mr broadcasts.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 namespace fluxion::kernels::gemm_detail {
 
@@ -24,6 +27,20 @@ struct MicroKernel {
   /// j < cols (rows <= mr, cols <= nr), summed over p < kc; beta == 0: C is not read.
   MicroKernelFn<T> run = nullptr;
 };
+
+/// A micro-kernel for exactly R rows (R a template argument, so its accumulators stay in registers).
+template <class T>
+using RowsKernelFn = void (*)(int64_t kc, const T* a, const T* b, T alpha, T beta, T* c, int64_t rsc, int cols);
+
+/// The R-row kernels for R = 1..MR as a table indexed by rows - 1:
+///   rows_table<T, kMR>([](auto r) { return &kernel<T, decltype(r)::value>; })
+template <class T, int MR, class Pick>
+constexpr std::array<RowsKernelFn<T>, MR> rows_table(Pick pick) {
+  auto fill = [&]<int... R>(std::integer_sequence<int, R...>) {
+    return std::array<RowsKernelFn<T>, MR>{pick(std::integral_constant<int, R + 1>{})...};
+  };
+  return fill(std::make_integer_sequence<int, MR>());
+}
 
 /// The kernels of each instruction set (gemm_avx512.cpp, gemm_avx2.cpp, gemm_generic.cpp).
 /// Call the AVX ones only where gemm_isa_supported says the CPU runs them.
