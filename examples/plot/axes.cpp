@@ -92,6 +92,10 @@ void Axes::plot(const Vec& x, const Vec& y, const LineOpts& o) {
   const std::vector<double> dashes = dashes_of(o.linestyle);
   const bool line = o.linestyle != "none" && !o.linestyle.empty();
   check(o.marker.empty() || is_marker(o.marker), "plot: unknown marker '", o.marker, "'; use o s ^ v D * . + x");
+  if (line)
+    footprint_.lines.push_back({x, y});
+  else
+    for (size_t i = 0; i < x.size(); ++i) footprint_.points.push_back({x[i], y[i]});
   add_artist(o.zorder, [=](Canvas& cv, const View& v) {
     if (line)
       for (const auto& run : runs(x, y, v)) cv.polyline(run, c, o.linewidth * v.pt, dashes, Cap::butt);
@@ -132,6 +136,7 @@ Mappable Axes::scatter(const Vec& x, const Vec& y, const ScatterOpts& o) {
   }
   const Color c = (o.color.empty() ? (o.c.empty() ? next_color() : Color{}) : parse_color(o.color)).with_alpha(o.alpha);
   const Color edge = o.edgecolors.empty() ? kNone : parse_color(o.edgecolors).with_alpha(o.alpha);
+  for (size_t i = 0; i < x.size(); ++i) footprint_.points.push_back({x[i], y[i]});
   add_artist(o.zorder, [=](Canvas& cv, const View& v) {
     const double size = std::sqrt(o.s) * v.pt;
     for (size_t i = 0; i < x.size(); ++i) {
@@ -153,6 +158,8 @@ void Axes::stem(const Vec& x, const Vec& y, const StemOpts& o) {
   yext_.add(o.bottom);
   const Color c = o.color.empty() ? next_color() : parse_color(o.color);
   const Color red = cycle_color(3);
+  for (size_t i = 0; i < x.size(); ++i) footprint_.lines.push_back({{x[i], x[i]}, {o.bottom, y[i]}});
+  footprint_.lines.push_back({{base.lo, base.hi}, {o.bottom, o.bottom}});
   add_artist(2, [=](Canvas& cv, const View& v) {
     for (size_t i = 0; i < x.size(); ++i)
       if (v.valid(x[i], y[i])) cv.polyline({v.px(x[i], o.bottom), v.px(x[i], y[i])}, c, 1.5 * v.pt);
@@ -184,6 +191,8 @@ void Axes::hist(const Vec& data, const HistOpts& o) {
   ysticky_.push_back(0);
   const Color c = (o.color.empty() ? next_color() : parse_color(o.color)).with_alpha(o.alpha);
   const Color edge = o.edgecolor.empty() ? kNone : parse_color(o.edgecolor);
+  for (int i = 0; i < o.bins; ++i)
+    if (counts[i] > 0) footprint_.boxes.push_back({lo + i * width, 0, lo + (i + 1) * width, counts[i]});
   add_artist(1, [=](Canvas& cv, const View& v) {
     for (int i = 0; i < o.bins; ++i) {
       if (counts[i] <= 0) continue;
@@ -197,6 +206,7 @@ void Axes::hist(const Vec& data, const HistOpts& o) {
 
 void Axes::axhline(double y, const LineOpts& o) {
   yext_.add(y);
+  footprint_.hlines.push_back(y);
   const Color c = parse_color(o.color.empty() ? "C0" : o.color).with_alpha(o.alpha);
   const std::vector<double> dashes = dashes_of(o.linestyle);
   add_artist(o.zorder, [=](Canvas& cv, const View& v) {
@@ -207,6 +217,7 @@ void Axes::axhline(double y, const LineOpts& o) {
 
 void Axes::axvline(double x, const LineOpts& o) {
   xext_.add(x);
+  footprint_.vlines.push_back(x);
   const Color c = parse_color(o.color.empty() ? "C0" : o.color).with_alpha(o.alpha);
   const std::vector<double> dashes = dashes_of(o.linestyle);
   add_artist(o.zorder, [=](Canvas& cv, const View& v) {
@@ -220,6 +231,11 @@ void Axes::fill_between(const Vec& x, const Vec& y1, const Vec& y2, const FillOp
   check_same("fill_between", x, "x", y2, "y2");
   extend(x, y1), extend(x, y2);
   const Color c = (o.color.empty() ? next_color() : parse_color(o.color)).with_alpha(o.alpha);
+  // The band scores as its two edges and, between neighbouring samples, the box it spans.
+  footprint_.lines.push_back({x, y1}), footprint_.lines.push_back({x, y2});
+  for (size_t i = 0; i + 1 < x.size(); ++i)
+    footprint_.boxes.push_back({std::min(x[i], x[i + 1]), std::min({y1[i], y1[i + 1], y2[i], y2[i + 1]}),
+                                std::max(x[i], x[i + 1]), std::max({y1[i], y1[i + 1], y2[i], y2[i + 1]})});
   add_artist(1, [=](Canvas& cv, const View& v) {
     std::vector<Point> top, bot;
     auto flush = [&] {
@@ -247,15 +263,30 @@ void Axes::fill_between(const Vec& x, const Vec& y1, double y2, const FillOpts& 
 
 void Axes::text(double x, double y, const std::string& s, const TextOpts& o) {
   const Color c = parse_color(o.color);
+  auto anchor = [=](const View& v) {
+    return o.axes_coords ? Point{v.left + x * (v.right - v.left), v.bottom - y * (v.bottom - v.top)} : v.px(x, y);
+  };
+  footprint_.texts.push_back([=](const View& v) {
+    const Point p = anchor(v);
+    const TextSize t = measure_text(s, o.fontsize * v.pt);
+    const HAlign ha = halign(o.ha);
+    const VAlign va = valign(o.va);
+    const double x0 = ha == HAlign::left ? p.x : ha == HAlign::center ? p.x - t.width / 2 : p.x - t.width;
+    const double y0 = va == VAlign::top      ? p.y
+                      : va == VAlign::center ? p.y - t.height() / 2
+                      : va == VAlign::bottom ? p.y - t.height()
+                                             : p.y - t.ascent;
+    return Box{x0, y0, x0 + t.width, y0 + t.height()};
+  });
   add_artist(3, [=](Canvas& cv, const View& v) {
-    const Point p =
-        o.axes_coords ? Point{v.left + x * (v.right - v.left), v.bottom - y * (v.bottom - v.top)} : v.px(x, y);
+    const Point p = anchor(v);
     if (std::isfinite(p.x + p.y)) draw_text(cv, s, p.x, p.y, o.fontsize * v.pt, c, halign(o.ha), valign(o.va));
   });
 }
 
 void Axes::rectangle(double x, double y, double w, double h, const PatchOpts& o) {
   extend({x, x + w}, {y, y + h});
+  footprint_.boxes.push_back({std::min(x, x + w), std::min(y, y + h), std::max(x, x + w), std::max(y, y + h)});
   const Color edge =
       (o.edgecolor.empty() || o.edgecolor == "none" ? kNone : parse_color(o.edgecolor)).with_alpha(o.alpha);
   const Color face =
@@ -268,8 +299,6 @@ void Axes::rectangle(double x, double y, double w, double h, const PatchOpts& o)
   });
   if (!o.label.empty()) entries_.push_back({o.label, face, 0, {}, "", 0, true, edge});
 }
-
-void Axes::legend(const LegendOpts& o) { legend_ = o; }
 
 void Axes::set_xlim(double lo, double hi) {
   check(std::isfinite(lo) && std::isfinite(hi) && lo != hi, "set_xlim: limits must be finite and distinct, got ", lo,

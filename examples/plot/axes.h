@@ -4,6 +4,7 @@
 // value at (x[j], y[i]). Non-finite values are skipped (a gap in a line);
 // mismatched lengths throw fluxion::Error.
 #pragma once
+#include <array>
 #include <concepts>
 #include <functional>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "examples/plot/canvas.h"
 #include "examples/plot/colormap.h"
+#include "examples/plot/geometry.h"
 #include "examples/plot/options.h"
 
 namespace fluxion::plot {
@@ -119,8 +121,22 @@ class Axes {
   void extend(const Vec& x, const Vec& y);
   Color next_color();
 
+  // What a "best" legend must keep off, in data coordinates: lines, markers,
+  // arrows, bars, patches, fills and texts (matplotlib's _auto_legend_data,
+  // extended to fills and stems). Fields that cover the whole axes (images,
+  // contours, streamlines) are left out, as matplotlib leaves them out.
+  // AxesRenderer::legend_badness weighs what a box would hide.
+  struct Footprint {
+    std::vector<std::pair<Vec, Vec>> lines;
+    std::vector<std::pair<double, double>> points;
+    std::vector<std::array<double, 4>> boxes;  // x0, y0, x1, y1
+    std::vector<double> hlines, vlines;        // axhline, axvline
+    std::vector<std::function<Box(const View&)>> texts;
+  };
+
   std::vector<Artist> artists_;
   std::vector<LegendEntry> entries_;
+  Footprint footprint_;
   Extent xext_, yext_;
   std::vector<double> xsticky_, ysticky_;  // limits that margins do not cross (bars, images)
   std::optional<std::pair<double, double>> xlim_, ylim_;

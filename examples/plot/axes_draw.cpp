@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Drawing an Axes: limits with 5% margins, ticks, grid, artists by z-order,
-// spines, labels, title, legend and colorbar, with matplotlib's default sizes
+// spines, labels, title, legend (legend.cpp) and colorbar, with matplotlib's default sizes
 // (10 pt text, 12 pt titles, 3.5 pt ticks, 0.8 pt spines).
 #include <algorithm>
 #include <cmath>
@@ -45,83 +45,6 @@ Ticks ticks_for(double lo, double hi, bool log, int bins) {
   Ticks t = log ? log_ticks(std::min(lo, hi), std::max(lo, hi), bins)
                 : linear_ticks(std::min(lo, hi), std::max(lo, hi), bins);
   return t;
-}
-
-std::vector<Point> rounded_rect(double x0, double y0, double x1, double y1, double r) {
-  std::vector<Point> p;
-  const double cx[4] = {x1 - r, x0 + r, x0 + r, x1 - r}, cy[4] = {y0 + r, y0 + r, y1 - r, y1 - r};
-  for (int k = 0; k < 4; ++k)
-    for (int s = 0; s <= 4; ++s) {
-      const double a = (k * 90 + s * 22.5) * M_PI / 180;
-      p.push_back({cx[k] + r * std::cos(a), cy[k] - r * std::sin(a)});
-    }
-  return p;
-}
-
-// Ink under a candidate legend box: how far from white the pixels are.
-double ink(const Canvas& cv, double x0, double y0, double x1, double y1) {
-  double s = 0;
-  for (int y = static_cast<int>(y0); y < static_cast<int>(y1); y += 2)
-    for (int x = static_cast<int>(x0); x < static_cast<int>(x1); x += 2) {
-      const Color c = cv.at(std::clamp(x, 0, cv.width() - 1), std::clamp(y, 0, cv.height() - 1));
-      s += 3 - c.r - c.g - c.b;
-    }
-  return s;
-}
-
-void draw_legend(const Axes& ax, const std::vector<LegendEntry>& entries, const LegendOpts& o, Canvas& cv,
-                 const View& v) {
-  if (entries.empty()) return;
-  const double fs = o.fontsize * v.pt, row = measure_text("Ag", fs).height();
-  const double handle = 2.0 * fs, gap = 0.8 * fs, border = 0.4 * fs, spacing = 0.5 * fs, margin = 0.5 * fs;
-  double tw = 0;
-  for (const auto& e : entries) tw = std::max(tw, measure_text(e.label, fs).width);
-  const double w = 2 * border + handle + gap + tw;
-  const double h = 2 * border + entries.size() * row + (entries.size() - 1) * spacing;
-  const double l = v.left + margin, r = v.right - margin - w, t = v.top + margin, b = v.bottom - margin - h;
-  const double cx = (v.left + v.right - w) / 2, cy = (v.top + v.bottom - h) / 2;
-  const std::vector<std::pair<std::string, Point>> spots = {
-      {"upper right", {r, t}},   {"upper left", {l, t}},   {"lower left", {l, b}},    {"lower right", {r, b}},
-      {"right", {r, cy}},        {"center left", {l, cy}}, {"center right", {r, cy}}, {"lower center", {cx, b}},
-      {"upper center", {cx, t}}, {"center", {cx, cy}}};
-  Point at = spots[0].second;
-  if (o.loc == "best") {
-    // Least ink under the box; matplotlib's order breaks near-ties (corners first).
-    double best = 1e300;
-    for (size_t i = 0; i < spots.size(); ++i) {
-      const double k =
-          ink(cv, spots[i].second.x, spots[i].second.y, spots[i].second.x + w, spots[i].second.y + h) * (1 + 0.15 * i);
-      if (k < best - 1e-9) best = k, at = spots[i].second;
-    }
-  } else {
-    for (const auto& [name, p] : spots)
-      if (name == o.loc) at = p;
-  }
-  (void)ax;
-  const auto box = rounded_rect(at.x, at.y, at.x + w, at.y + h, 0.2 * fs);
-  cv.fill_polygon(box, {1, 1, 1, 0.8});
-  auto closed = box;
-  closed.push_back(box.front());
-  cv.polyline(closed, {0.8, 0.8, 0.8, 1}, v.pt, {}, Cap::round);
-  double y = at.y + border;
-  for (const auto& e : entries) {
-    const double mid = y + row / 2, x0 = at.x + border;
-    if (e.patch) {
-      cv.fill_rect(x0, mid - 0.35 * row, x0 + handle, mid + 0.35 * row, e.color);
-      if (e.edge.a > 0)
-        cv.polyline({{x0, mid - 0.35 * row},
-                     {x0 + handle, mid - 0.35 * row},
-                     {x0 + handle, mid + 0.35 * row},
-                     {x0, mid + 0.35 * row},
-                     {x0, mid - 0.35 * row}},
-                    e.edge, v.pt);
-    }
-    if (e.linewidth > 0) cv.polyline({{x0, mid}, {x0 + handle, mid}}, e.color, e.linewidth * v.pt, e.dashes);
-    if (!e.marker.empty())
-      draw_marker(cv, {x0 + handle / 2, mid}, e.marker, e.markersize * v.pt, e.color, v.pt, e.edge);
-    draw_text(cv, e.label, x0 + handle + gap, mid, fs, kBlack, HAlign::left, VAlign::center);
-    y += row + spacing;
-  }
 }
 
 // The colorbar's box to the right of the axes box.
@@ -273,7 +196,7 @@ void AxesRenderer::draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels,
   if (!ax.title_.empty())
     draw_text(cv, ax.title_, (v.left + v.right) / 2, v.top - kTitlePad * pt, kTitle * pt, kBlack, HAlign::center,
               VAlign::bottom);
-  if (ax.legend_) draw_legend(ax, ax.entries_, *ax.legend_, cv, v);
+  if (ax.legend_) legend(ax, cv, v);
   if (ax.colorbar_) {
     const Bar b = colorbar_box(v);
     colorbar(ax.colorbar_->first, ax.colorbar_->second, cv, b.x0, b.y0, b.x1, b.y1, pt);

@@ -21,6 +21,12 @@ struct AxesRenderer {
   /// Room needed around the box by ticks, labels, title and colorbar.
   static Decor decorations(const Axes& ax, const View& v, bool xlabels, bool ylabels);
   static void draw(const Axes& ax, Canvas& cv, const View& v, bool xlabels, bool ylabels);
+  /// The legend box at its spot: loc, or the least bad one for "best".
+  static void legend(const Axes& ax, Canvas& cv, const View& v);
+  /// Top-left corner of a w x h legend box: at its loc, or the least bad spot for "best".
+  static Point legend_spot(const Axes& ax, const View& v, double w, double h);
+  /// How much of the axes' artists a legend box at `box` would hide (0: nothing).
+  static double legend_badness(const Axes& ax, const View& v, const Box& box);
   /// A colorbar in the box [x0, x1] x [y0, y1] with ticks and label to its right.
   static void colorbar(const Mappable& m, const std::string& label, Canvas& cv, double x0, double y0, double x1,
                        double y1, double pt);

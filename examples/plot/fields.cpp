@@ -72,40 +72,46 @@ void Axes::contour(const Vec& x, const Vec& y, const Vec& z, const ContourOpts& 
   const Colormap cmap(o.cmap);
   const bool mono = !o.colors.empty();
   const Color one = mono ? parse_color(o.colors) : Color{};
+  struct Level {
+    std::string label;  // empty: no label
+    Color color;
+    std::vector<double> dashes;
+    std::vector<std::vector<Point>> lines;
+  };
+  std::vector<Level> all;
   for (double level : levels) {
     const double t = levels.size() > 1 ? (level - levels.front()) / (levels.back() - levels.front()) : 0.5;
-    const Color c = (mono ? one : cmap(t)).with_alpha(o.alpha);
-    // matplotlib draws negative levels dashed when all lines share one colour.
-    const std::vector<double> dashes =
-        mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle);
-    const auto lines = contour_lines(x, y, z, level);
-    const int decimals = label_decimals(level);
-    add_artist(1, [=](Canvas& cv, const View& v) {
-      for (const auto& line : lines) {
+    Level l{o.labels ? format_number(level, label_decimals(level)) : "", (mono ? one : cmap(t)).with_alpha(o.alpha),
+            // matplotlib draws negative levels dashed when all lines share one colour.
+            mono && level < 0 && o.linestyle == "-" ? dash_pattern("--") : dash_pattern(o.linestyle),
+            contour_lines(x, y, z, level)};
+    all.push_back(std::move(l));
+  }
+  add_artist(1, [=](Canvas& cv, const View& v) {
+    // clabel: each line's label on its straightest stretch inside the axes, clear of the
+    // labels placed before it; the line is cut where the label sits.
+    const Box axes{v.left, v.top, v.right, v.bottom};
+    const double size = o.fontsize * v.pt, width = o.linewidth * v.pt;
+    std::vector<Box> placed;
+    for (const Level& l : all)
+      for (const auto& line : l.lines) {
         std::vector<Point> px;
         for (const Point& p : line) px.push_back(v.px(p.x, p.y));
-        if (!o.labels || px.size() < 8) {
-          cv.polyline(px, c, o.linewidth * v.pt, dashes, Cap::round);
+        std::optional<Box> box;
+        if (!l.label.empty()) {
+          const TextSize ts = measure_text(l.label, size);
+          box = label_box(px, ts.width + 4 * v.pt, ts.height(), axes, placed);
+        }
+        if (!box) {
+          cv.polyline(px, l.color, width, l.dashes, Cap::round);
           continue;
         }
-        // Inline label at the middle of the line: the line is broken where the text sits.
-        const std::string s = format_number(level, decimals);
-        const double size = o.fontsize * v.pt, half = measure_text(s, size).width / 2 + 2 * v.pt;
-        const Point m = px[px.size() / 2];
-        std::vector<Point> part;
-        for (const Point& p : px) {
-          if (std::hypot(p.x - m.x, p.y - m.y) < half) {
-            if (part.size() > 1) cv.polyline(part, c, o.linewidth * v.pt, dashes, Cap::round);
-            part.clear();
-          } else {
-            part.push_back(p);
-          }
-        }
-        if (part.size() > 1) cv.polyline(part, c, o.linewidth * v.pt, dashes, Cap::round);
-        draw_text(cv, s, m.x, m.y, size, c.with_alpha(1), HAlign::center, VAlign::center);
+        placed.push_back(*box);
+        for (const auto& piece : outside_pieces(px, *box)) cv.polyline(piece, l.color, width, l.dashes, Cap::round);
+        draw_text(cv, l.label, (box->x0 + box->x1) / 2, (box->y0 + box->y1) / 2, size, l.color.with_alpha(1),
+                  HAlign::center, VAlign::center);
       }
-    });
-  }
+  });
 }
 
 Mappable Axes::contourf(const Vec& x, const Vec& y, const Vec& z, const ContourOpts& o) {
@@ -181,6 +187,7 @@ void Axes::quiver(const Vec& x, const Vec& y, const Vec& u, const Vec& v, const 
         "quiver: scale_units must be \"xy\" or \"width\"");
   check(o.angles == "uv" || o.angles == "xy", "quiver: angles must be \"uv\" or \"xy\"");
   extend(x, y);
+  for (size_t i = 0; i < x.size(); ++i) footprint_.points.push_back({x[i], y[i]});
   const Color c = parse_color(o.color).with_alpha(o.alpha);
   // matplotlib's autoscale: the mean arrow is 1/(1.8 sn) of the axes width, sn = max(10, sqrt(N)).
   double mean = 0;
