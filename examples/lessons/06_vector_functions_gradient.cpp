@@ -52,7 +52,7 @@ void demo_quiver() {
   ax.set_aspect("equal");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
-  ax.set_title("Gradient field  ∇f(x,y)  for  f = x^{2} + y^{2}");
+  ax.set_title(R"(Gradient field  $\nabla f(x, y)$  for  $f = x^2 + y^2$)");
   lesson::save(fig, kLesson, "quiver_xy2.png");
 }
 
@@ -122,7 +122,7 @@ void exercise_monkey_saddle() {
   ax.quiver(lesson::vec(X), lesson::vec(Y), lesson::vec(U), lesson::vec(V),
             {.scale = 150, .color = "tab:blue", .alpha = 0.8});
   ax.scatter({0}, {0}, {.s = 50, .color = "black", .label = "saddle (0,0)", .zorder = 3});
-  ax.set_title("Contours & gradient field of  h(x,y) = x^{3} − 3xy^{2}");
+  ax.set_title("Contours & gradient field of  $h(x, y) = x^3 - 3xy^2$");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.legend({.loc = "center right"});  // where matplotlib's "best" puts it, clear of the saddle
@@ -151,7 +151,7 @@ void exercise_descent_path() {
   ax.plot(px, py, "-o", {.color = "red", .label = "GD path (η=0.1)"});
   ax.scatter({px[0]}, {py[0]}, {.s = 80, .color = "red", .edgecolors = "black", .label = "start", .zorder = 5});
   ax.scatter({0}, {0}, {.s = 60, .color = "green", .label = "minimum", .zorder = 5});
-  ax.set_title("Gradient-descent path on  f = x^{2} + y^{2}");
+  ax.set_title("Gradient-descent path on  $f = x^2 + y^2$");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.legend();

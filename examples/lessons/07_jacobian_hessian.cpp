@@ -222,7 +222,7 @@ void exercise_sign_map() {
   ax.set_aspect("equal");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
-  ax.set_title("Hessian-sign map for  f(x,y) = x^{3} − 3xy^{2}");
+  ax.set_title("Hessian-sign map for  $f(x, y) = x^3 - 3xy^2$");
   ax.legend();
   lesson::save(fig, kLesson, "ex3_hessian_sign_map.png");
 }

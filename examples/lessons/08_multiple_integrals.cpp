@@ -93,11 +93,11 @@ void exercise_contour() {
   auto& ax = fig.ax();
   const plot::Mappable m =
       ax.contourf(lesson::vec(v), lesson::vec(v), lesson::vec(Z), {.levels = 30, .cmap = "viridis"});
-  ax.colorbar(m, "p(x, y)");
+  ax.colorbar(m, "$p(x, y)$");
   ax.rectangle(-1, -1, 2, 2, {.edgecolor = "red", .linewidth = 2, .label = "Integration box"});
   ax.set_xlabel("x");
   ax.set_ylabel("y");
-  ax.set_title("2D Gaussian p(x, y) with Integration Box [−1, 1]^{2}");
+  ax.set_title("2D Gaussian $p(x, y)$ with Integration Box $[-1, 1]^2$");
   ax.legend();
   lesson::save(fig, kLesson, "ex1_gauss_contour.png");
 }

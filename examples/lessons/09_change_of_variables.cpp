@@ -179,15 +179,15 @@ void exercise_volume_transformation() {
   auto& before = fig.ax(0, 0);
   before.scatter(z.select(1, 0), z.select(1, 1), {.s = 4, .alpha = 0.5});
   before.set_title("z-space (before flow)");
-  before.set_xlabel("z_{1}");
-  before.set_ylabel("z_{2}");
+  before.set_xlabel("$z_1$");
+  before.set_ylabel("$z_2$");
   before.set_xlim(-2.1, 2.1);
   before.set_ylim(-2.1, 2.1);
   auto& after = fig.ax(0, 1);
   after.scatter(x.select(1, 0), x.select(1, 1), {.s = 4, .color = "orange", .alpha = 0.5});
   after.set_title("x-space (after flow)");
-  after.set_xlabel("x_{1}");
-  after.set_ylabel("x_{2}");
+  after.set_xlabel("$x_1$");
+  after.set_ylabel("$x_2$");
   after.set_xlim(-1.05, 1.05);
   after.set_ylim(-1.05, 1.05);
   lesson::save(fig, kLesson, "flow_scatter.png");
@@ -216,10 +216,10 @@ void exercise_likelihood_grid() {
   plot::Figure fig(6, 6, 80);
   auto& ax = fig.ax();
   const auto m = ax.contourf(axis, axis, log_p, {.levels = 30, .cmap = "viridis"});
-  ax.colorbar(m, "log p_{x}(x)");
-  ax.set_title("Flow log-likelihood log p_{x}(x) over [−3, 3]^{2}");
-  ax.set_xlabel("x_{1}");
-  ax.set_ylabel("x_{2}");
+  ax.colorbar(m, R"($\log p_x(x)$)");
+  ax.set_title(R"(Flow log-likelihood $\log p_x(x)$ over $[-3, 3]^2$)");
+  ax.set_xlabel("$x_1$");
+  ax.set_ylabel("$x_2$");
   lesson::save(fig, kLesson, "flow_loglik.png");
 }
 

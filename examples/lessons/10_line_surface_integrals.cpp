@@ -104,7 +104,7 @@ void demo_streamplot_gradient() {
   plot::Figure fig(6, 6, 80);
   auto& ax = fig.ax();
   ax.streamplot(g.xs, g.ys, g.u, g.v, {.density = 1.4, .color = "blue", .linewidth = 1});
-  ax.set_title("Streamplot: −∇f, f(x,y)=x^{2}+y^{2}");
+  ax.set_title(R"(Streamplot: $-\nabla f$, $f(x, y) = x^2 + y^2$)");
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.scatter({0}, {0}, {.s = 30, .color = "k", .label = "Minimum"});

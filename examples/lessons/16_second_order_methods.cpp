@@ -328,14 +328,14 @@ void exercise4_bfgs() {
   }
   plot::Figure fig(8, 4, 80);
   auto& ax = fig.ax();
-  ax.plot(k, b11, "o-", {.label = "B_{11}"});
-  ax.plot(k, b12, "s-", {.label = "B_{12} = B_{21}"});
-  ax.plot(k, b22, "^-", {.label = "B_{22}"});
+  ax.plot(k, b11, "o-", {.label = "$B_{11}$"});
+  ax.plot(k, b12, "s-", {.label = "$B_{12} = B_{21}$"});
+  ax.plot(k, b22, "^-", {.label = "$B_{22}$"});
   const double truth[] = {5, 1, 3};
   const char* colours[] = {"C0", "C1", "C2"};
   for (int i = 0; i < 3; ++i)  // the post's hlines(..., 0, max_iter): the budget it gave BFGS
     ax.plot({0, double(max_iter)}, {truth[i], truth[i]},
-            {.color = colours[i], .linestyle = "--", .label = i == 0 ? "true A" : ""});
+            {.color = colours[i], .linestyle = "--", .label = i == 0 ? "true $A$" : ""});
   ax.set_xlabel("iteration k");
   ax.set_ylabel("Hessian element value");
   ax.set_title("BFGS approximation of Hessian elements");
