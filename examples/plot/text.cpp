@@ -128,9 +128,33 @@ std::string encode(const std::u32string& t) {
 
 double easy_scale(double size) { return size / 10.0; }  // easy_font's caps are ~7 units of a 10-unit em
 
+// Without a TrueType font, text is drawn with stb_easy_font, which has ASCII only:
+// maths symbols and Greek are spelt out (α -> alpha, − -> -, ≤ -> <=, x² -> x^2) so a
+// label still reads; anything else becomes '?'.
 std::string ascii(const std::u32string& t) {
+  static const std::map<char32_t, const char*> spelt = {
+      {U'α', "alpha"},  {U'β', "beta"},  {U'γ', "gamma"}, {U'δ', "delta"},  {U'ε', "eps"},   {U'ζ', "zeta"},
+      {U'η', "eta"},    {U'θ', "theta"}, {U'κ', "kappa"}, {U'λ', "lambda"}, {U'μ', "mu"},    {U'ν', "nu"},
+      {U'ξ', "xi"},     {U'π', "pi"},    {U'ρ', "rho"},   {U'σ', "sigma"},  {U'τ', "tau"},   {U'φ', "phi"},
+      {U'χ', "chi"},    {U'ψ', "psi"},   {U'ω', "omega"}, {U'Γ', "Gamma"},  {U'Δ', "Delta"}, {U'Θ', "Theta"},
+      {U'Λ', "Lambda"}, {U'Π', "Pi"},    {U'Σ', "Sigma"}, {U'Φ', "Phi"},    {U'Ψ', "Psi"},   {U'Ω', "Omega"},
+      {U'−', "-"},      {U'–', "-"},     {U'—', "--"},    {U'′', "'"},      {U'″', "''"},    {U'·', "*"},
+      {U'×', "x"},      {U'÷', "/"},     {U'±', "+/-"},   {U'≤', "<="},     {U'≥', ">="},    {U'≠', "!="},
+      {U'≈', "~="},     {U'∼', "~"},     {U'∝', "~"},     {U'→', "->"},     {U'←', "<-"},    {U'∇', "grad "},
+      {U'∂', "d"},      {U'∫', "int "},  {U'∮', "oint "}, {U'∑', "sum "},   {U'∏', "prod "}, {U'∞', "inf"},
+      {U'∈', " in "},   {U'√', "sqrt"},  {U'∘', "o"},     {U'‖', "||"},     {U'⟨', "<"},     {U'⟩', ">"},
+      {U'…', "..."},    {U'°', "deg"},   {U'ℓ', "l"},     {U'½', "1/2"},    {U'ᵀ', "^T"},    {U'⁻', "^-"},
+      {U'¹', "^1"},     {U'²', "^2"},    {U'³', "^3"},    {U'⁴', "^4"},     {U'ⁿ', "^n"},    {U'₀', "0"},
+      {U'₁', "1"},      {U'₂', "2"},     {U'₃', "3"},     {U'₄', "4"},      {U'ᵢ', "i"},     {U'ₖ', "k"}};
   std::string a;
-  for (char32_t c : t) a.push_back(c < 128 ? static_cast<char>(c) : '?');
+  for (char32_t c : t) {
+    if (c < 128) {
+      a.push_back(static_cast<char>(c));
+    } else {
+      const auto it = spelt.find(c);
+      a += it == spelt.end() ? "?" : it->second;
+    }
+  }
   return a;
 }
 

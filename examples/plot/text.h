@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Text: anti-aliased TrueType through stb_truetype (DejaVu Sans from the
-// system), or stb_easy_font's bitmap font when no font file is found. UTF-8
+// system), or stb_easy_font's bitmap font when no font file is found (ASCII
+// only: Greek and maths symbols are then spelt out, α as "alpha"). UTF-8
 // in, so Greek and maths symbols (ε δ λ ∇ ∂ ∫ −) render; "^{..}" and "_{..}"
 // raise or lower a part (tick labels like 10^{-3}).
 #pragma once

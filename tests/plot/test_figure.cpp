@@ -339,7 +339,10 @@ TEST(Text, TrueTypeGreekAndBuiltinFallback) {
   plot::set_font("");  // stb_easy_font
   EXPECT_FALSE(plot::truetype_font());
   EXPECT_GT(plot::measure_text("abc", 20).width, 10);
-  EXPECT_GT(ink(), 5);  // unknown glyphs still draw as '?'
+  EXPECT_GT(ink(), 5);
+  // The bitmap font is ASCII: Greek and maths symbols are spelt out, the rest is '?'.
+  EXPECT_DOUBLE_EQ(plot::measure_text("α−β ≤ x²", 20).width, plot::measure_text("alpha-beta <= x^2", 20).width);
+  EXPECT_DOUBLE_EQ(plot::measure_text("€", 20).width, plot::measure_text("?", 20).width);
   EXPECT_THROW(plot::set_font("/no/such/font.ttf"), fluxion::Error);
   plot::set_font("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf");
   EXPECT_TRUE(plot::truetype_font());
