@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// fluxion::plot — figures as PNG and animated GIF, with matplotlib's look and
-// names. Include this one header:
+// fluxion::plot — figures as PNG, SVG, PDF and animated GIF, with
+// matplotlib's look and names. Include this one header:
 //   plot::Figure fig(6, 4);
 //   auto& ax = fig.ax();
 //   ax.plot(x, y, {.label = "sin"});
 //   ax.legend();
-//   fig.savefig("out/sin.png");
-// For fluxion tensors, include examples/plot/tensor_plot.h as well.
+//   fig.savefig("out/sin.png");          // .svg and .pdf choose the vector back ends
+// Data are std::vector<double>, braced lists, or fluxion Tensors passed
+// directly (plot::Vec takes anything with to_vector<double>()).
 #pragma once
 #include "examples/plot/axes.h"
 #include "examples/plot/colormap.h"
