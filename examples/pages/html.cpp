@@ -8,6 +8,16 @@
 namespace pages {
 namespace {
 
+/// Lets <sub>, </sub>, <sup> and </sup> through the escaping: the prose writes
+/// indices and powers in formulas with them.
+std::string allow_scripts(std::string html) {
+  for (const std::string tag : {"sub>", "/sub>", "sup>", "/sup>"}) {
+    const std::string escaped = "&lt;" + tag.substr(0, tag.size() - 1) + "&gt;";
+    for (size_t at; (at = html.find(escaped)) != std::string::npos;) html.replace(at, escaped.size(), "<" + tag);
+  }
+  return html;
+}
+
 /// `code` and *emphasis* inside one escaped line of prose.
 std::string inline_markup(const std::string& text) {
   std::string out;
@@ -25,7 +35,7 @@ std::string inline_markup(const std::string& text) {
   }
   if (code) out += "</code>";
   if (em) out += "</em>";
-  return out;
+  return allow_scripts(out);
 }
 
 }  // namespace
