@@ -56,10 +56,6 @@ std::string figures_html(Page& page, const Prose& prose, const fs::path& dir, co
   std::string html;
   for (const auto& name : names) {
     const std::string alt = alt_text(prose, name, section);
-    if (fs::path(name).extension() == ".dot") {  // Graphviz source: a link, not an image
-      html += "<p class=\"file\"><a href=\"" + escape(name) + "\">" + escape(name) + "</a> (Graphviz source)</p>\n";
-      continue;
-    }
     const std::string shown = shown_file(dir, name);
     html += figure(shown, alt, shown);
     if (page.thumb.empty()) {
