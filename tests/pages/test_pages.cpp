@@ -101,8 +101,9 @@ TEST(LessonPages, EveryPageLoadsCleanWithItsFigures) {
     EXPECT_EQ(r.images_without_alt, 0) << page;
     EXPECT_EQ(r.h1_count, 1) << page;
     const std::string folder = page.parent_path().filename().string();
-    if (folder.size() == 8 && folder.rfind("lesson", 0) == 0)
+    if (folder.size() == 8 && folder.rfind("lesson", 0) == 0) {
       EXPECT_GE(r.figures, kFigures[std::stoi(folder.substr(6))]) << page << " shows too few figures";
+    }
   }
   std::printf("checked %zu pages under %s\n", pages.size(), pages_dir().c_str());
 }
