@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# cmake -P script: runs one example program the way ./run.sh lessons does —
-# figures into OUT (with SVG copies), stdout into OUT/logs/NAME.txt for the
-# page writer. Input: -DEXE=program -DNAME=name -DOUT=folder
+# cmake -P script: runs one example program the way ./run.sh lessons does, from
+# the folder holding OUT (examples write to out/...): figures with SVG copies,
+# stdout into OUT/logs/NAME.txt for the page writer.
+# Input: -DEXE=program -DNAME=name -DOUT=folder (named out)
 cmake_minimum_required(VERSION 3.20)
 file(MAKE_DIRECTORY ${OUT}/logs)
 get_filename_component(_root ${OUT} DIRECTORY)  # programs that write to out/ directly run from its parent
