@@ -91,7 +91,8 @@ Page lesson_page(int nn, const fs::path& lessons_dir, const fs::path& text_dir, 
   const auto sections = read_output(out / "logs" / ("lesson" + id + ".txt"));
   const fs::path dir = out / ("lesson" + id);
 
-  Page page{.href = "lesson" + id + "/index.html", .label = std::to_string(nn) + " · " + prose.title,
+  Page page{.href = "lesson" + id + "/index.html",
+            .label = std::to_string(nn) + " · " + prose.title,
             .title = "Lesson " + std::to_string(nn) + ": " + prose.title};
   std::string& body = page.body;
   body = "<h1>Lesson " + std::to_string(nn) + " · " + escape(prose.title) + "</h1>\n" + markdown(prose.intro) +
@@ -136,7 +137,8 @@ Page example_page(const std::string& name, const fs::path& text, const fs::path&
   }
   if (figures.empty() && fs::is_directory(dir))
     for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().extension() == ".png" || e.path().extension() == ".gif") figures.push_back(e.path().filename().string());
+      if (e.path().extension() == ".png" || e.path().extension() == ".gif")
+        figures.push_back(e.path().filename().string());
   std::sort(figures.begin(), figures.end());
   page.body += figures_html(page, prose, dir, figures, "");
   return page;
@@ -200,7 +202,8 @@ int main(int argc, char** argv) {
       if (i > 0) pager += "<a href=\"../" + lessons[i - 1].href + "\">← " + escape(lessons[i - 1].label) + "</a>";
       if (i + 1 < lessons.size())
         pager += "<a class=\"next\" href=\"../" + lessons[i + 1].href + "\">" + escape(lessons[i + 1].label) + " →</a>";
-      emit(out / lessons[i].href, layout(lessons[i].title, nav, lessons[i].href, lessons[i].body + pager + "</nav>\n", false));
+      emit(out / lessons[i].href,
+           layout(lessons[i].title, nav, lessons[i].href, lessons[i].body + pager + "</nav>\n", false));
     }
     for (const auto& p : examples) emit(out / p.href, layout(p.title, nav, p.href, p.body, false));
     emit(out / "style.css", read_file(source / "examples/pages/style.css"));

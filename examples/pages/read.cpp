@@ -96,11 +96,14 @@ std::map<std::string, std::string> read_code_marks(const std::vector<fs::path>& 
       ++lineno;
       const std::string t = trim(line);
       if (starts_with(t, "// page:begin ")) {
-        if (!key.empty()) throw std::runtime_error(src.string() + ":" + std::to_string(lineno) + ": page:begin inside '" + key + "'; close it with // page:end first");
+        if (!key.empty())
+          throw std::runtime_error(src.string() + ":" + std::to_string(lineno) + ": page:begin inside '" + key +
+                                   "'; close it with // page:end first");
         key = trim(t.substr(14));
         block.clear();
       } else if (t == "// page:end") {
-        if (key.empty()) throw std::runtime_error(src.string() + ":" + std::to_string(lineno) + ": page:end without page:begin");
+        if (key.empty())
+          throw std::runtime_error(src.string() + ":" + std::to_string(lineno) + ": page:end without page:begin");
         std::string& code = marks[key];
         code += (code.empty() ? "" : "…\n") + dedent(block);
         key.clear();
@@ -108,7 +111,8 @@ std::map<std::string, std::string> read_code_marks(const std::vector<fs::path>& 
         block.push_back(line);
       }
     }
-    if (!key.empty()) throw std::runtime_error(src.string() + ": page:begin " + key + " is never closed by // page:end");
+    if (!key.empty())
+      throw std::runtime_error(src.string() + ": page:begin " + key + " is never closed by // page:end");
   }
   return marks;
 }

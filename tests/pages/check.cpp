@@ -60,12 +60,16 @@ PageReport check_page(Browser& browser, const fs::path& page) {
   for (std::string line; std::getline(lines, line);) {
     const size_t space = line.find(' ');
     const std::string kind = line.substr(0, space), value = line.substr(space + 1);
-    if (kind == "broken") r.broken_images.push_back(value);
+    if (kind == "broken")
+      r.broken_images.push_back(value);
     else if (kind == "link") {
       if (std::string problem = link_problem(value); !problem.empty()) r.dead_links.push_back(problem);
-    } else if (kind == "figures") r.figures = std::stoi(value);
-    else if (kind == "noalt") r.images_without_alt = std::stoi(value);
-    else if (kind == "h1") r.h1_count = std::stoi(value);
+    } else if (kind == "figures")
+      r.figures = std::stoi(value);
+    else if (kind == "noalt")
+      r.images_without_alt = std::stoi(value);
+    else if (kind == "h1")
+      r.h1_count = std::stoi(value);
   }
   for (const auto& e : browser.take_log())
     if (e.level == "SEVERE") r.console_errors.push_back(e.message);

@@ -28,7 +28,8 @@ void write(const fs::path& file, const std::string& text) { std::ofstream(file) 
 fs::path checker_fixture() {
   const fs::path dir = fs::temp_directory_path() / ("fluxion_pages_checker_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  write(dir / "dot.svg", R"(<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><circle cx="10" cy="10" r="8"/></svg>)");
+  write(dir / "dot.svg",
+        R"(<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><circle cx="10" cy="10" r="8"/></svg>)");
   write(dir / "good.html", R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>good</title></head>
 <body><h1 id="top">Good</h1><figure><img src="dot.svg" alt="a dot"></figure><a href="bad.html">bad</a> <a href="#top">top</a></body></html>)");
   write(dir / "bad.html", R"(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bad</title></head>
@@ -132,8 +133,9 @@ TEST(LessonPages, ScreenshotOfLesson7) {
 
 int main(int argc, char** argv) {
   if (find_program("chromium").empty() || find_program("chromedriver").empty()) {
-    std::printf("SKIPPED: the pages test needs chromium and chromedriver on PATH "
-                "(Debian packages chromium and chromium-driver; ./run.sh test installs them)\n");
+    std::printf(
+        "SKIPPED: the pages test needs chromium and chromedriver on PATH "
+        "(Debian packages chromium and chromium-driver; ./run.sh test installs them)\n");
     return 77;
   }
   testing::InitGoogleTest(&argc, argv);

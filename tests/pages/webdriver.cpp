@@ -40,17 +40,20 @@ int free_port() {
 std::pair<int, std::string> http(int port, const std::string& method, const std::string& path,
                                  const std::string& body) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{.sin_family = AF_INET, .sin_port = htons(static_cast<uint16_t>(port)),
-                   .sin_addr = {htonl(INADDR_LOOPBACK)}, .sin_zero = {}};
+  sockaddr_in addr{.sin_family = AF_INET,
+                   .sin_port = htons(static_cast<uint16_t>(port)),
+                   .sin_addr = {htonl(INADDR_LOOPBACK)},
+                   .sin_zero = {}};
   timeval timeout{.tv_sec = 60, .tv_usec = 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
     throw std::runtime_error("webdriver: cannot connect to chromedriver on port " + std::to_string(port));
   }
-  const std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
-                          "Content-Type: application/json; charset=utf-8\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string req =
+      method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" +
+      "Content-Type: application/json; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+      body;
   for (size_t sent = 0; sent < req.size();) {
     const ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) break;
@@ -124,9 +127,12 @@ std::string find_program(const std::string& name) {
 std::string json_quote(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out += std::string("\\") + c;
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += std::string("\\") + c;
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -143,12 +149,15 @@ std::string json_string(const std::string& json, const std::string& key, size_t 
       continue;
     }
     const char e = json[++i];
-    if (e == 'n') out += '\n';
-    else if (e == 't') out += '\t';
+    if (e == 'n')
+      out += '\n';
+    else if (e == 't')
+      out += '\t';
     else if (e == 'u') {
       append_utf8(out, static_cast<unsigned>(std::stoul(json.substr(i + 1, 4), nullptr, 16)));
       i += 4;
-    } else out += e;  // \" \\ \/
+    } else
+      out += e;  // \" \\ \/
   }
   if (end) *end = i + 1;
   return out;
@@ -219,9 +228,9 @@ void Browser::navigate(const std::string& url) {
 }
 
 std::string Browser::run(const std::string& script) {
-  return json_string(request("POST", "/session/" + session_ + "/execute/sync",
-                             "{\"script\":" + json_quote(script) + ",\"args\":[]}"),
-                     "value");
+  return json_string(
+      request("POST", "/session/" + session_ + "/execute/sync", "{\"script\":" + json_quote(script) + ",\"args\":[]}"),
+      "value");
 }
 
 std::vector<LogEntry> Browser::take_log() {
@@ -237,10 +246,10 @@ std::vector<LogEntry> Browser::take_log() {
 }
 
 void Browser::emulate_width(int css_pixels) {
-  const std::string cmd = css_pixels > 0
-      ? R"({"cmd":"Emulation.setDeviceMetricsOverride","params":{"width":)" + std::to_string(css_pixels) +
-            R"(,"height":800,"deviceScaleFactor":1,"mobile":true}})"
-      : R"({"cmd":"Emulation.clearDeviceMetricsOverride","params":{}})";
+  const std::string cmd = css_pixels > 0 ? R"({"cmd":"Emulation.setDeviceMetricsOverride","params":{"width":)" +
+                                               std::to_string(css_pixels) +
+                                               R"(,"height":800,"deviceScaleFactor":1,"mobile":true}})"
+                                         : R"({"cmd":"Emulation.clearDeviceMetricsOverride","params":{}})";
   request("POST", "/session/" + session_ + "/goog/cdp/execute", cmd);
 }
 

@@ -27,7 +27,7 @@ class Browser {
   Browser(const Browser&) = delete;
   Browser& operator=(const Browser&) = delete;
 
-  void navigate(const std::string& url);  // returns when the page and its images have loaded
+  void navigate(const std::string& url);       // returns when the page and its images have loaded
   std::string run(const std::string& script);  // the script's return value, which must be a string
   std::vector<LogEntry> take_log();            // console and network messages since the last call
   void emulate_width(int css_pixels);          // 0 restores the window's own size
