@@ -130,9 +130,15 @@ std::string layout(const std::string& title, const std::vector<NavLink>& nav, co
     }
     if (!list_open) html += "<ul>\n";
     list_open = true;
+    // "7 · Jacobian and Hessian": on narrow screens the style sheet shows only the
+    // number (the title stays in the link's accessible name).
     const bool here = link.href == current;
-    html += "<li><a href=\"" + up + escape(link.href) + "\"" + (here ? " aria-current=\"page\"" : "") + ">" +
-            escape(link.label) + "</a></li>\n";
+    const size_t dot = link.label.find(" · ");
+    const std::string label = dot == std::string::npos ? escape(link.label)
+                                                       : escape(link.label.substr(0, dot)) + "<span class=\"title\">" +
+                                                             escape(link.label.substr(dot)) + "</span>";
+    html += "<li><a href=\"" + up + escape(link.href) + "\"" + (here ? " aria-current=\"page\"" : "") + ">" + label +
+            "</a></li>\n";
   }
   return html + (list_open ? "</ul>\n" : "") + "</nav>\n<main>\n" + body + "</main>\n</div>\n</body>\n</html>\n";
 }
