@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fluxion's one entry point. On a fresh Debian/Ubuntu machine:
 #   ./run.sh lessons [N]   install what is missing, build (release), run the lessons/examples into out/
+#                          and write their web pages (out/index.html)
 #   ./run.sh test          install, build, run the whole suite through CTest
 #   ./run.sh bench [args]  install, build, run fluxion_bench (args go to it: --workload ID --threads N)
 #   ./run.sh asan          build and test under AddressSanitizer + UBSan
@@ -9,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 
-PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core)
+# chromium and chromium-driver: the test that loads the lesson pages in a headless browser.
+PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core
+          chromium chromium-driver)
 
 install_packages() {
   local missing=()
@@ -35,8 +38,10 @@ build() {  # build PRESET [extra cmake args]
   cmake --build "build/$preset" -j "$(nproc)"
 }
 
+# Each program's stdout goes to the terminal and to out/logs/NAME.txt; figures
+# get SVG copies beside the PNGs. fluxion_pages then writes the web pages from both.
 run_lessons() {
-  mkdir -p out
+  mkdir -p out/logs
   local bin=build/release/examples
   local ran=0
   for exe in "$bin"/lessons/lesson* "$bin"/*; do
@@ -46,10 +51,11 @@ run_lessons() {
       [ "$name" = "lesson$(printf '%02d' "$1")" ] || continue
     fi
     echo "== $name"
-    (cd "$ROOT" && "$exe")
+    (cd "$ROOT" && FLUXION_FIGURE_FORMATS=${FLUXION_FIGURE_FORMATS:-png,svg} "$exe") | tee "out/logs/$name.txt"
     ran=$((ran + 1))
   done
-  echo "run.sh: ran $ran program(s); figures and output are under $ROOT/out/"
+  "$bin"/pages/fluxion_pages "$ROOT" out
+  echo "run.sh: ran $ran program(s); figures and output are under $ROOT/out/, the pages start at out/index.html"
 }
 
 cmd=${1:-lessons}

@@ -28,11 +28,13 @@ constexpr int kLesson = 1;
 
 // sin(x)/x with the hole at 0 filled by its limit 1. The division never sees
 // 0/0: x == 0 is replaced by 1 in the denominator first, then overwritten.
+// page:begin Demo 1
 fx::Tensor sinc(const fx::Tensor& x) {
   const fx::Tensor at_zero = x.eq(fx::scalar_like(x, 0));
   const fx::Tensor safe_x = fx::where(at_zero, 1.0, x);
   return fx::where(at_zero, 1.0, safe_x.sin() / safe_x);
 }
+// page:end
 
 // |x|/x, with the value 1 at x = 0 (as the reference solution fills it in).
 fx::Tensor sign_ratio(const fx::Tensor& x) {
@@ -81,6 +83,7 @@ using Fn = fx::Tensor (*)(const fx::Tensor&);
 
 // The ε-δ "verifier": for δ = 1e-1, 1e-2, ..., 1e-7 return the first δ for
 // which every sample x of the punctured neighbourhood has |f(x) − L| < ε.
+// page:begin Demo 2
 std::optional<double> limit_tester(Fn f, double c, double L, double eps = 1e-4) {
   for (int k = 1; k <= 7; ++k) {
     const double delta = std::pow(10.0, -k);
@@ -89,6 +92,7 @@ std::optional<double> limit_tester(Fn f, double c, double L, double eps = 1e-4) 
   }
   return std::nullopt;
 }
+// page:end
 
 // Demo 2: the verifier on sin(x)/x at c = 0 with L = 1 and ε = 1e-5. The
 // miss grows like x²/6, so δ = 1e-2 just fails (1.67e-5 > 1e-5) and δ = 1e-3
@@ -114,8 +118,10 @@ void exercise_1() {
   lesson::section("Exercise 1: |x|/x has no limit at 0");
   const fx::Tensor x = fx::linspace(-0.1, 0.1, 2001, fx::Float64);
   const fx::Tensor y = sign_ratio(x);
+  // page:begin Exercise 1
   const fx::Tensor near = fx::tensor({-1e-9, 1e-9}, fx::Float64);
   const fx::Tensor sides = sign_ratio(near);
+  // page:end
   std::printf("left limit (x -> 0-): %.1f\n", sides.at({0}));
   std::printf("right limit (x -> 0+): %.1f\n", sides.at({1}));
   std::printf("one-sided limits differ: no limit at 0\n");
@@ -127,7 +133,9 @@ void exercise_1() {
 void exercise_2() {
   lesson::section("Exercise 2: |x| is continuous at 0, with a kink");
   const fx::Tensor x = fx::linspace(-0.1, 0.1, 2001, fx::Float64);
+  // page:begin Exercise 2
   const fx::Tensor y = x.abs();
+  // page:end
   std::printf("f(-0.1) = %.2f, f(0) = %.2f, f(0.1) = %.2f\n", y.at({0}), y.at({1000}), y.at({2000}));
   zoom_plot(x, y, "abs(x)", "ex_2.png", false);
 }
@@ -138,6 +146,7 @@ void exercise_2() {
 void exercise_3() {
   lesson::section("Exercise 3: autograd vs finite differences for sin");
   const double pi = std::numbers::pi;
+  // page:begin Exercise 3
   fx::Tensor x = fx::tensor({-pi, -pi / 2, -pi / 4, 0.0, pi / 4, pi / 2, pi}, fx::Float64).requires_grad_();
   const fx::Tensor y = x.sin();
   const fx::Tensor autograd = fx::autograd::grad({y}, {x}, {.grad_outputs = {fx::ones_like(y)}})[0];
@@ -146,6 +155,7 @@ void exercise_3() {
     fx::NoGradGuard no_grad;
     const double h = 1e-6;
     fd = ((x + h).sin() - (x - h).sin()) / (2 * h);
+  // page:end
     exact = x.cos();
   }
   std::printf("%12s | %12s | %12s | %12s\n", "x", "autograd", "finite diff", "cos x");

@@ -30,19 +30,23 @@ constexpr double kPi = std::numbers::pi;
 // The elementwise derivative of an elementwise f at every entry of x: the
 // vector-Jacobian product with a vector of ones (torch.autograd.grad with
 // grad_outputs = ones_like(y)).
+// page:begin Demo 1
 template <class F>
 fx::Tensor elementwise_grad(F f, const fx::Tensor& x, bool create_graph = false) {
   fx::Tensor xg = create_graph ? x : x.detach().requires_grad_();
   const fx::Tensor y = f(xg);
   return fx::autograd::grad({y}, {xg}, {.grad_outputs = {fx::ones_like(y)}, .create_graph = create_graph})[0];
 }
+// page:end
 
 // Central difference (f(x + h) − f(x − h)) / 2h, outside the graph.
+// page:begin Demo 1
 template <class F>
 fx::Tensor central_difference(F f, const fx::Tensor& x, double h) {
   fx::NoGradGuard no_grad;
   return (f(x + h) - f(x - h)) / (2 * h);
 }
+// page:end
 
 // The figure shared by demo 1 and exercise 2: the true derivative (solid),
 // autograd (dashed) and the finite difference (dotted), lying on each other.
@@ -91,7 +95,9 @@ void demo_slope_field() {
   lesson::section("Demo 2: slope arrows on a 1-D loss");
   const fx::Tensor xs = fx::linspace(-3, 3, 41, fx::Float64);
   const fx::Tensor ys = loss(xs);
+  // page:begin Demo 2
   const fx::Tensor slopes = fx::gradient(ys, {.coordinates = {xs}})[0];
+  // page:end
 
   const int64_t lo = ys.argmin().item<int64_t>();
   const int64_t steepest = slopes.argmax().item<int64_t>();
@@ -108,10 +114,12 @@ void demo_slope_field() {
     return static_cast<int>((s.slice(0, 1, {}) * s.slice(0, {}, -1)).lt(fx::scalar_like(s, 0)).sum().item());
   };
   std::printf("critical points on [-3, 3]: %d\n", sign_changes(d1));
+  // page:begin Demo 2
   const auto dloss = fx::func::grad(loss);
   const auto d2loss = fx::func::grad(dloss);
   fx::Tensor x = fx::scalar(xs.at({lo}), fx::Float64);
   for (int k = 0; k < 8; ++k) x = x - dloss(x) / d2loss(x);
+  // page:end
   std::printf("minimum: x* = %.4f, L(x*) = %.4f, L'(x*) = %.1e\n", x.item(), loss(x).item(), dloss(x).item());
   const fx::Tensor d2 = elementwise_grad([&](const fx::Tensor& t) { return elementwise_grad(loss, t, true); },
                                          fine);
@@ -138,9 +146,11 @@ void exercise_1() {
   const fx::Tensor xs = fx::linspace(-kPi, kPi, 1001, fx::Float64);
   const fx::Tensor truth = xs.cos();
   plot::Vec hs, errs;
+  // page:begin Exercise 1
   for (int k = 2; k <= 8; ++k) {
     const double h = std::pow(10.0, -k);
     const double err = max_abs_diff(central_difference([](const fx::Tensor& t) { return t.sin(); }, xs, h), truth);
+  // page:end
     hs.push_back(h);
     errs.push_back(err);
     std::printf("h = 1e-%-2d  →  max |error| = %.3e\n", k, err);
@@ -161,10 +171,12 @@ void exercise_1() {
 void exercise_2() {
   lesson::section("Exercise 2: tanh'(x) three ways");
   const fx::Tensor x = fx::linspace(-3, 3, 61, fx::Float64);
+  // page:begin Exercise 2
   const auto f = [](const fx::Tensor& t) { return t.tanh(); };
   const fx::Tensor autograd = elementwise_grad(f, x);
   const fx::Tensor fd = central_difference(f, x, 1e-4);
   const fx::Tensor truth = 1.0 - x.tanh().square();
+  // page:end
   std::printf("max |autograd − true|   = %.3e\n", max_abs_diff(autograd, truth));
   std::printf("max |finite‑diff − true| = %.3e\n", max_abs_diff(fd, truth));
   three_methods_plot(x, truth, autograd, fd, "analytic 1−tanh²x", "Derivative of tanh(x) — three methods", "ex_2.png");
@@ -177,11 +189,13 @@ void exercise_2() {
 void exercise_3() {
   lesson::section("Exercise 3: 2-D gradient field of x^2 + 0.5 y^2");
   const fx::Tensor g = fx::linspace(-2.5, 2.5, 21, fx::Float64);
+  // page:begin Exercise 3
   const auto XY = fx::meshgrid({g, g}, fx::Indexing::xy);  // X[i][j] = g[j], Y[i][j] = g[i]
   const auto f = [](const std::vector<fx::Tensor>& v) { return v[0].square() + 0.5 * v[1].square(); };
   const auto grads = fx::func::grad([&](const std::vector<fx::Tensor>& v) { return f(v).sum(); })(XY);
   const fx::Tensor& U = grads[0];
   const fx::Tensor& V = grads[1];
+  // page:end
   std::printf("max |dF/dx - 2x| = %.1e, max |dF/dy - y| = %.1e\n", max_abs_diff(U, 2 * XY[0]),
               max_abs_diff(V, XY[1]));
 

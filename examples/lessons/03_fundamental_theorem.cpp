@@ -39,6 +39,7 @@ double normal_mass(double a, double b) {
 
 // Composite Simpson's rule on an odd number of evenly spaced samples (an even
 // number of intervals): h/3 (y₀ + 4y₁ + 2y₂ + 4y₃ + ... + 4y_{n−2} + y_{n−1}).
+// page:begin Demo 1
 fx::Tensor simpson(const fx::Tensor& y, const fx::Tensor& x) {
   const int64_t n = y.numel();
   fx::check(n >= 3 && n % 2 == 1, "simpson: needs an odd number (>= 3) of samples, got ", n);
@@ -47,6 +48,7 @@ fx::Tensor simpson(const fx::Tensor& y, const fx::Tensor& x) {
   const fx::Tensor even_inner = y.slice(0, 2, n - 1, 2).sum();
   return h / 3 * (y[0] + 4 * odd + 2 * even_inner + y[n - 1]);
 }
+// page:end
 
 // Demo 1: the mass of the standard normal on [−1, 1] from 2001 samples by the
 // trapezoid rule and by Simpson's rule, against Φ(1) − Φ(−1). The trapezoid
@@ -54,9 +56,11 @@ fx::Tensor simpson(const fx::Tensor& y, const fx::Tensor& x) {
 void demo_normal_area() {
   lesson::section("Demo 1: area under the standard normal on [-1, 1]");
   const fx::Tensor xs = fx::linspace(-1, 1, 2001, fx::Float64);
+  // page:begin Demo 1
   const fx::Tensor pdf = normal_pdf(xs);
   const double trap = fx::trapezoid(pdf, xs).item();
   const double simp = simpson(pdf, xs).item();
+  // page:end
   const double exact = normal_mass(-1, 1);
   std::printf("Trapezoid  ≈ %.8f\n", trap);
   std::printf("Simpson    ≈ %.8f\n", simp);
@@ -68,18 +72,22 @@ void demo_normal_area() {
 // ∫₀ˣ sin t dt by the trapezoid rule on n nodes t = s·x, s evenly spaced in
 // [0, 1]: the nodes move with x, so autograd differentiates through both the
 // integrand values and the spacing.
+// page:begin Demo 2
 fx::Tensor integral_sin(const fx::Tensor& x, int64_t n = 1000) {
   const fx::Tensor t = fx::linspace(0, 1, n, fx::Float64) * x;
   return fx::trapezoid(t.sin(), t);
 }
+// page:end
 
 // Demo 2: autograd checks Part I. dF/dx at x = 1.2 should be sin 1.2; it is,
 // up to the O(1/n²) quadrature error (2.4e-7 for n = 1000, 2.4e-9 for 10000).
 void demo_ftc_autograd() {
   lesson::section("Demo 2: autograd differentiates a quadrature");
+  // page:begin Demo 2
   fx::Tensor x = fx::scalar(1.2, fx::Float64).requires_grad_();
   const fx::Tensor F = integral_sin(x);
   F.backward();
+  // page:end
   std::printf("Integral F(1.2) ≈ %.8f\n", F.item());
   std::printf("autograd dF/dx  ≈ %.8f\n", x.grad().item());
   std::printf("analytic sin(1.2)= %.8f\n", std::sin(1.2));
@@ -98,6 +106,7 @@ void exercise_1() {
   const double exact = normal_mass(-1, 1);
   plot::Vec ns, err_trap, err_simp;
   std::printf("%6s | %12s | %12s\n", "N", "trapezoid", "Simpson");
+  // page:begin Exercise 1
   for (int n = 201; n <= 2001; n += 200) {
     const fx::Tensor xs = fx::linspace(-1, 1, n, fx::Float64);
     const fx::Tensor pdf = normal_pdf(xs);
@@ -105,6 +114,7 @@ void exercise_1() {
     err_trap.push_back(std::abs(fx::trapezoid(pdf, xs).item() - exact));
     err_simp.push_back(std::abs(simpson(pdf, xs).item() - exact));
     std::printf("%6d | %12.3e | %12.3e\n", n, err_trap.back(), err_simp.back());
+  // page:end
   }
   // Slopes in log-log: over the whole range for the trapezoid, over 201..801
   // for Simpson (before round-off flattens it).
@@ -132,11 +142,13 @@ void exercise_1() {
 // independent). The derivative of ∫₀ˣ tanh is tanh x (not 1 − tanh² x).
 void exercise_2() {
   lesson::section("Exercise 2: d/dx of the integral of tanh, batched");
+  // page:begin Exercise 2
   fx::Tensor xs = fx::tensor({-2.0, -1.0, -0.3, 0.0, 0.5, 1.2, 2.3}, fx::Float64).requires_grad_();
   const fx::Tensor t = xs.outer(fx::linspace(0, 1, 2000, fx::Float64));  // [7, 2000]
   const fx::Tensor F = fx::trapezoid(t.tanh(), t, -1);                   // [7]
   F.sum().backward();
   const fx::Tensor grad_auto = xs.grad();
+  // page:end
   const fx::Tensor grad_true = xs.detach().tanh();
   std::printf("%7s | %12s | %12s | abs err\n", "x", "autograd", "analytic");
   std::printf("--------------------------------------------------\n");
@@ -151,10 +163,12 @@ void exercise_2() {
 // density under a fixed window, so dG/dμ = −(φ(2 − μ) − φ(−2 − μ)).
 void exercise_3() {
   lesson::section("Exercise 3: dG/dmu for a Gaussian window probability");
+  // page:begin Exercise 3
   fx::Tensor mu = fx::tensor({-1.0, 0.0, 0.5, 2.0}, fx::Float64).requires_grad_();
   const fx::Tensor t = fx::linspace(-2, 2, 8001, fx::Float64);
   const fx::Tensor G = fx::trapezoid(normal_pdf(t.unsqueeze(0) - mu.unsqueeze(1)), t, -1);  // [4]
   G.sum().backward();
+  // page:end
   const fx::Tensor m = mu.detach();
   const fx::Tensor grad_true = -(normal_pdf(2.0 - m) - normal_pdf(-2.0 - m));
   std::printf("%6s | %10s | %18s | %14s | abs err\n", "mu", "G(mu)", "autograd dG/dmu", "analytic");

@@ -37,11 +37,13 @@ fx::Tensor f(const fx::Tensor& x) { return x.pow(4) - 3 * x.square() + 2; }
 // f′(x) = 4x³ − 6x, written out as the post does.
 fx::Tensor grad_f(const fx::Tensor& x) { return 4 * x.pow(3) - 6 * x; }
 // f′(x) from autograd instead: a detached copy that requires grad, f(x).backward(), read .grad().
+// page:begin Demo 2
 fx::Tensor grad_f_autograd(const fx::Tensor& x) {
   fx::Tensor xg = x.detach().clone().requires_grad_();
   f(xg).backward();
   return xg.grad();
 }
+// page:end
 // The same loss on plain doubles, for the exercises the post writes with NumPy floats.
 double f_double(double x) { return x * x * x * x - 3 * x * x + 2; }
 double grad_f_double(double x) { return 4 * x * x * x - 6 * x; }
@@ -54,6 +56,7 @@ struct Path {
 };
 
 // Plain gradient descent for `steps` steps from x0 with step size eta.
+// page:begin Demo 1 (post)
 Path run_gd(double x0, double eta, int steps, const GradFn& grad = grad_f) {
   fx::Tensor x = fx::scalar(x0, fx::Float64);
   Path p;
@@ -64,6 +67,7 @@ Path run_gd(double x0, double eta, int steps, const GradFn& grad = grad_f) {
   }
   return p;
 }
+// page:end
 
 // The first iteration whose f is within tol of f_min, if any.
 std::optional<int> first_close(const std::vector<double>& fs, double tol = 1e-3) {
@@ -153,7 +157,9 @@ std::vector<Path> demo_step_sizes_repo() {
   lesson::section("Demo 1 (repository): step sizes 0.001, 0.01, 0.02 for 200 steps");
   const std::vector<double> etas = {0.001, 0.01, 0.02};
   std::vector<Path> paths;
+  // page:begin Demo 1 (repository)
   for (double eta : etas) paths.push_back(run_gd(-2.5, eta, 200));
+  // page:end
   print_finals(etas, paths);
   lesson::save(paths_figure(etas, paths), kLesson, "gradient_descent_1d.png");
   return paths;
@@ -213,12 +219,14 @@ void exercise_1() {
   const Path gd = run_gd(x0, eta, steps);
   Path mo;
   fx::Tensor x = fx::scalar(x0, fx::Float64), v = fx::scalar(0.0, fx::Float64);
+  // page:begin Exercise 1
   for (int k = 0; k < steps; ++k) {
     mo.xs.push_back(x.item());
     mo.fs.push_back(f(x).item());
     v = beta * v + grad_f(x);
     x = x - eta * v;
   }
+  // page:end
   std::printf("f_min = %.2f\n", kFMin);
   std::printf("steps to |f - f_min| < 1e-3\n");
   std::printf("  plain GD    : %s steps\n", steps_or_none(first_close(gd.fs)).c_str());
@@ -266,6 +274,7 @@ void exercise_2() {
   const double beta1 = 0.9, beta2 = 0.999;
   x = fx::scalar(x0, fx::Float64);
   fx::Tensor m = fx::scalar(0.0, fx::Float64), v = fx::scalar(0.0, fx::Float64);
+  // page:begin Exercise 2
   for (int t = 1; t <= steps; ++t) {
     ad.xs.push_back(x.item());
     ad.fs.push_back(f(x).item());
@@ -276,6 +285,7 @@ void exercise_2() {
     const fx::Tensor v_hat = v / (1 - std::pow(beta2, t));
     x = x - eta * m_hat / (v_hat.sqrt() + eps);
   }
+  // page:end
 
   std::printf("iters to |f - f_min| < 1e-3 :\n");
   std::printf("  GD      : %s\n", steps_or_none(first_close(gd.fs)).c_str());
@@ -331,7 +341,9 @@ double gradient_descent(double x0, double eta, int steps) {
 void exercise_3() {
   lesson::section("Exercise 3: 50 random starts");
   fx::manual_seed(0);
+  // page:begin Exercise 3
   const std::vector<double> x0s = fx::uniform({50}, -3.0, 3.0, fx::Float64).to_vector<double>();
+  // page:end
   const double threshold = 2.5495;  // |x0| beyond which GD with η = 0.1 diverges
   for (double eta : {0.01, 0.1, 0.5}) {
     plot::Vec finite;
@@ -373,6 +385,7 @@ void exercise_3() {
 
 // The step size that (approximately) minimises φ(η) = f(x − η g) on [0, eta_max]:
 // the best of 50 evenly spaced η, refined on 20 points between its neighbours.
+// page:begin Exercise 4
 double line_search_eta(double x, double g, double eta_max = 2.0) {
   const auto phi = [&](const fx::Tensor& etas) { return f(x - etas * g); };
   const fx::Tensor coarse = fx::linspace(0, eta_max, 50, fx::Float64);
@@ -381,6 +394,7 @@ double line_search_eta(double x, double g, double eta_max = 2.0) {
                                        coarse.at({std::min<int64_t>(best + 1, 49)}), 20, fx::Float64);
   return fine.at({phi(fine).argmin().item<int64_t>()});
 }
+// page:end
 
 // Iterations until |f − f_min| < 1e-3 (at most 100), with a fixed η or with a
 // line search at every step.

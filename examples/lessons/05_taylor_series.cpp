@@ -33,12 +33,14 @@ double factorial(int k) {
 }
 
 /// Tₙ(x) = Σₖ₌₀ⁿ eᵃ (x − a)ᵏ / k!, the degree-n Taylor polynomial of eˣ at a (Maclaurin for a = 0).
+// page:begin Demo 1
 Tensor taylor_exp(const Tensor& x, int n, double a = 0) {
   const Tensor dx = x - a;
   Tensor total = fx::zeros_like(x);
   for (int k = 0; k <= n; ++k) total = total + dx.pow(k) * (std::exp(a) / factorial(k));
   return total;
 }
+// page:end
 
 /// Width (max − min, NumPy's ptp) of the grid points where err < tol; 0 when there are none.
 double width_below(const Tensor& xs, const Tensor& err, double tol) {
@@ -80,9 +82,12 @@ void demo_animation() {
   lesson::section("Demo 2: building e^x via Maclaurin truncations (animation)");
   const Tensor xs = fx::linspace(-3, 3, 400);
   const plot::Vec truth = lesson::vec(xs.exp());
+  // page:begin Demo 2
   plot::Animation anim(800);
+  // page:end
   std::printf("  T_n(3) for n = 0..10:");
   for (int n = 0; n <= 10; ++n) {
+    // page:begin Demo 2
     const Tensor tn = taylor_exp(xs, n);
     std::printf(" %.4f", tn.at({-1}));
     char label[16];
@@ -97,10 +102,13 @@ void demo_animation() {
     ax.set_title("Building e^x via Maclaurin truncations");
     ax.legend({.loc = "upper left"});
     anim.add(fig);
+    // page:end
   }
   std::printf("\n  e^3 = %.4f (just above ylim 20: the reference curve is clipped)\n", std::exp(3.0));
   const std::string path = lesson::figure_path(kLesson, "taylor.gif");
+  // page:begin Demo 2
   anim.save(path);
+  // page:end
   std::printf("  [figure] %s (%zu frames)\n", path.c_str(), anim.size());
 }
 
@@ -111,8 +119,10 @@ void exercise_centering() {
   lesson::section("Exercise 1: degree-4 Taylor of e^x at a=0 vs a=1");
   const Tensor xs = fx::linspace(-3, 3, 601);
   const Tensor truth = xs.exp();
+  // page:begin Exercise 1
   const Tensor err0 = (truth - taylor_exp(xs, 4, 0)).abs();
   const Tensor err1 = (truth - taylor_exp(xs, 4, 1)).abs();
+  // page:end
   std::printf("max error on [-3,3]\n");
   std::printf("  a = 0  : %.3e\n", err0.max().item());
   std::printf("  a = 1  : %.3e\n", err1.max().item());
@@ -139,8 +149,10 @@ void exercise_tanh() {
   lesson::section("Exercise 2: degree-5 Maclaurin of tanh");
   const Tensor xs = fx::linspace(-2, 2, 501);
   const Tensor truth = xs.tanh();
+  // page:begin Exercise 2
   const Tensor approx = xs - xs.pow(3) / 3 + 2 * xs.pow(5) / 15;
   const Tensor err = (truth - approx).abs();
+  // page:end
   const int64_t i = static_cast<int64_t>(err.argmax().item());  // first maximum, like np.argmax
   const double max_err = err.max().item(), x_max = xs.at({i});
   std::printf("Maximum |tanh(x) - T5(x)| on [-2,2] is %.3e at x ≈ %.2f\n", max_err, x_max);
@@ -169,8 +181,10 @@ void exercise_complex() {
   double err_cos = 0, err_sin = 0;
   for (int k = 0; k < n; ++k) {
     theta[k] = -M_PI + 2 * M_PI * k / (n - 1);
+    // page:begin Exercise 3
     const std::complex<double> exact = std::exp(std::complex<double>(0, theta[k]));
     const std::complex<double> trunc = 1.0 + std::complex<double>(0, theta[k]);
+    // page:end
     cos_true[k] = exact.real(), sin_true[k] = exact.imag();
     cos_lin[k] = trunc.real(), sin_lin[k] = trunc.imag();
     err_cos = std::max(err_cos, std::abs(cos_true[k] - cos_lin[k]));
@@ -211,6 +225,7 @@ void exercise_adaptive_degree() {
   for (double x : {0.5, 1.0, 2.0, 5.0}) {
     double partial = 0, term = 1;
     int found = -1;
+    // page:begin Exercise 4
     for (int n = 0; n <= 200; ++n) {
       partial += term;
       if (std::abs(std::exp(x) - partial) < tol) {
@@ -219,6 +234,7 @@ void exercise_adaptive_degree() {
       }
       term *= x / (n + 1);
     }
+    // page:end
     std::printf("x = %-3g ->  smallest n = %d\n", x, found);
   }
 }

@@ -36,10 +36,12 @@ std::pair<Tensor, Tensor> grid(double lo, double hi, int n) {
 void bowl_field(plot::Axes& ax, int levels, double alpha) {
   const Tensor v = fx::linspace(-2, 2, 21);
   const auto [X, Y] = grid(-2, 2, 21);
+  // page:begin Demo 1
   const Tensor F = X.square() + Y.square();
   ax.contour(lesson::vec(v), lesson::vec(v), lesson::vec(F), {.levels = levels, .cmap = "gray", .linewidth = 0.6});
   ax.quiver(lesson::vec(X), lesson::vec(Y), lesson::vec(2 * X), lesson::vec(2 * Y),
             {.scale = 40, .color = "tab:blue", .alpha = alpha});
+  // page:end
 }
 
 // Demo 1: the gradient field of f = x² + y²: concentric level circles with
@@ -60,11 +62,13 @@ void demo_quiver() {
 // scalar f(x, y) = x² + y² fills point.grad with (2x, 2y).
 void demo_autograd_point() {
   lesson::section("Demo 2: autograd gradient at a point");
+  // page:begin Demo 2
   const Tensor point = fx::tensor({1.5, -0.8}).requires_grad_();
   const Tensor x = point[0], y = point[1];
   const Tensor f = x.square() + y.square();
   f.backward();
   const Tensor g = point.grad();
+  // page:end
   std::printf("f([1.5, -0.8]) = %.3f\n", f.item());
   std::printf("∇f = [%.4f, %.4f]\n", g.at({0}), g.at({1}));
 }
@@ -73,10 +77,12 @@ void demo_autograd_point() {
 // loss = (w·x)² has ∂loss/∂w = 2(w·x)·x.
 void demo_link_to_backprop() {
   lesson::section("Demo 3: link to back-prop");
+  // page:begin Demo 3
   const Tensor w = fx::tensor({0.7, -1.2}).requires_grad_();
   const Tensor x = fx::tensor({1.0, 2.0});
   const Tensor loss = w.dot(x).square();
   loss.backward();
+  // page:end
   std::printf("w.x = %.4f\n", w.dot(x).item());
   std::printf("gradient wrt weights = [%.4f, %.4f]\n", w.grad().at({0}), w.grad().at({1}));
 }
@@ -89,10 +95,12 @@ void exercise_gradient_checker() {
   double max_err = 0;
   for (int i = 0; i < 10; ++i) {
     const Tensor point = fx::uniform({2}, -M_PI, M_PI);
+    // page:begin Exercise 1
     const Tensor analytic = fx::stack({point[0].cos(), -point[1].sin()});
     const Tensor xy = point.detach().clone().requires_grad_();
     const Tensor g = xy[0].sin() + xy[1].cos();
     g.backward();
+    // page:end
     const double err = (analytic - xy.grad()).abs().max().item();
     max_err = std::max(max_err, err);
     std::printf("point %2d: (x,y)=(%+.3f, %+.3f)  err=%.2e\n", i, point.at({0}), point.at({1}), err);
@@ -108,11 +116,13 @@ void exercise_monkey_saddle() {
   lesson::section("Exercise 2: contours and gradient field of h = x^3 - 3xy^2");
   const Tensor v = fx::linspace(-2, 2, 41);
   const auto [X, Y] = grid(-2, 2, 41);
+  // page:begin Exercise 2
   const Tensor H = X.pow(3) - 3 * X * Y.square();
   const Tensor U = 3 * X.square() - 3 * Y.square();
   const Tensor V = -6 * X * Y;
   auto h = [](const Tensor& p) { return p[0].pow(3) - 3 * p[0] * p[1].square(); };
   const Tensor g0 = fx::func::grad(h)(fx::tensor({0.0, 0.0}));
+  // page:end
   std::printf("Critical point (saddle): (0, 0)\n");
   std::printf("autograd grad h(0,0) = [%g, %g]\n", g0.at({0}), g0.at({1}));
 
@@ -137,12 +147,14 @@ void exercise_descent_path() {
   lesson::section("Exercise 3: gradient-descent path on f = x^2 + y^2");
   const double eta = 0.1, tol = 1e-3;
   plot::Vec px{-1.8}, py{1.6};
+  // page:begin Exercise 3
   for (int it = 0; it < 100; ++it) {
     const double gx = 2 * px.back(), gy = 2 * py.back();
     if (std::hypot(gx, gy) < tol) break;
     px.push_back(px.back() - eta * gx);
     py.push_back(py.back() - eta * gy);
   }
+  // page:end
   std::printf("Converged in %zu steps; final point = [%.6e %.6e]\n", px.size() - 1, px.back(), py.back());
 
   plot::Figure fig(6, 6, 80);
@@ -165,11 +177,13 @@ void exercise_descent_path() {
 void exercise_hessian() {
   lesson::section("Exercise 4: Hessian of f = x^2 + y^2 by double backward");
   const Tensor point = fx::tensor({1.7, -0.9}).requires_grad_();
+  // page:begin Exercise 4
   const Tensor f = point[0].square() + point[1].square();
   const Tensor grad = fx::autograd::grad({f}, {point}, {.create_graph = true})[0];
   std::vector<Tensor> rows;
   for (int64_t i = 0; i < 2; ++i) rows.push_back(fx::autograd::grad({grad[i]}, {point}, {.retain_graph = true})[0]);
   const Tensor hessian = fx::stack(rows);
+  // page:end
   const Tensor analytic = fx::tensor({{2.0, 0.0}, {0.0, 2.0}});
   std::printf("Autograd Hessian: [[%g, %g], [%g, %g]]\n", hessian.at({0, 0}), hessian.at({0, 1}),
               hessian.at({1, 0}), hessian.at({1, 1}));

@@ -89,12 +89,14 @@ void demo_mlp_jacobian() {
   const Tensor b = fx::tensor({0.5, -0.3});
   const std::vector<Tensor> xs = {fx::tensor({1.2, -0.8}), fx::tensor({0.3, 2.0})};
   for (size_t i = 0; i < xs.size(); ++i) {
+    // page:begin Demo 1
     const Tensor x = xs[i].clone().requires_grad_();
     const Tensor y = (W.matmul(x) + b).tanh();
     std::vector<Tensor> rows;
     for (int64_t j = 0; j < 2; ++j)
       rows.push_back(fx::autograd::grad({y[j]}, {x}, {.retain_graph = true, .create_graph = true})[0]);
     const Tensor J = fx::stack(rows).detach();
+    // page:end
     char label[48];
     std::snprintf(label, sizeof label, "Jacobian at input %zu:", i);
     print_matrix(label, J);
@@ -110,9 +112,11 @@ void demo_mlp_jacobian() {
 // determinant, one positive and one negative eigenvalue.
 void demo_mlp_hessian_spectrum(const Tensor& params, const Tensor& x) {
   lesson::section("Demo 2: Hessian spectrum of a 2-2-1 tanh MLP (9 parameters)");
+  // page:begin Demo 2
   const Tensor p = params.clone().requires_grad_();
   const Tensor H = hessian_rows(net(p, x), p);
   const Tensor eigenvalues = fx::linalg::eigvalsh(H);
+  // page:end
   std::printf("Hessian eigenvalues: [");
   for (double l : eigenvalues.to_vector<double>()) std::printf(" %.5f", std::round(l * 1e5) / 1e5 + 0.0);
   std::printf(" ]\n");
@@ -145,11 +149,13 @@ void exercise_chain_rule() {
   lesson::section("Exercise 1: Jacobian of tanh(ax + by) by the chain rule");
   double max_err = 0;
   for (int i = 0; i < 5; ++i) {
+    // page:begin Exercise 1
     const Tensor xy = fx::uniform({2}, -2, 2).requires_grad_();
     const Tensor ab = fx::uniform({2}, -2, 2);
     const Tensor z = ab[0] * xy[0] + ab[1] * xy[1];
     z.tanh().backward();
     const Tensor analytic = (1 - z.detach().tanh().square()) * ab;
+    // page:end
     const double err = (analytic - xy.grad()).abs().max().item();
     max_err = std::max(max_err, err);
     std::printf("(%5.2f,%5.2f), a=%5.2f, b=%5.2f | analytic: [%.6f, %.6f] | autograd: [%.6f, %.6f] | err=%.2e\n",
@@ -164,10 +170,12 @@ void exercise_chain_rule() {
 // symmetric A, at every x.
 void exercise_quadratic_hessian() {
   lesson::section("Exercise 2: Hessian of x^T A x");
+  // page:begin Exercise 2
   const Tensor R = fx::randn({2, 2});
   const Tensor A = (R + R.t()) / 2;
   const Tensor x0 = fx::randn({2}).requires_grad_();
   const Tensor H = hessian_rows(x0.matmul(A).matmul(x0), x0);
+  // page:end
   print_matrix("symmetric A =", A);
   print_matrix("Analytic Hessian 2A =", 2 * A);
   print_matrix("Autograd Hessian =", H);
@@ -182,6 +190,7 @@ void exercise_quadratic_hessian() {
 // (f summed over the grid: each point's gradient only sees its own (x, y)).
 void exercise_sign_map() {
   lesson::section("Exercise 3: Hessian-sign map of f = x^3 - 3xy^2");
+  // page:begin Exercise 3
   auto f = [](const Tensor& xy) {  // xy [N, 2] -> f at every row [N]
     const Tensor x = xy.select(1, 0), y = xy.select(1, 1);
     return x.pow(3) - 3 * x * y.square();
@@ -194,6 +203,7 @@ void exercise_sign_map() {
   const Tensor row1 = fx::autograd::grad({g.select(1, 1).sum()}, {pts})[0];
   const Tensor H = fx::stack({row0, row1}, 1);  // [N, 2, 2]: H[k] = Hessian at point k
   const Tensor eig = fx::linalg::eigvalsh(H);    // [N, 2]
+  // page:end
 
   const int64_t n = pts.size(0), center = n / 2;  // the middle grid point is exactly (0, 0)
   std::printf("Hessian at (0,0): [[%g, %g], [%g, %g]]\n", H.at({center, 0, 0}), H.at({center, 0, 1}),
@@ -232,11 +242,13 @@ void exercise_sign_map() {
 // (vᵀHv = λ for a unit eigenvector): it bends up for λ > 0, down for λ < 0.
 void exercise_fastest_direction(const Tensor& params, const Tensor& x) {
   lesson::section("Exercise 4: output along the eigenvector of largest |lambda|");
+  // page:begin Exercise 4
   const Tensor p = params.clone().requires_grad_();
   const auto [eigenvalues, eigenvectors] = fx::linalg::eigh(hessian_rows(net(p, x), p));
   const int64_t imax = static_cast<int64_t>(eigenvalues.abs().argmax().item());
   const double lmax = eigenvalues.at({imax});
   const Tensor vmax = eigenvectors.select(1, imax);
+  // page:end
   std::printf("Largest-magnitude eigenvalue: %.3f\n", lmax);
   std::printf("Eigenvector (normalized): [");
   for (double c : vmax.to_vector<double>()) std::printf(" %.4f", c);

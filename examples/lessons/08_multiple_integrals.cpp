@@ -44,6 +44,7 @@ struct McEstimate {
 };
 
 /// Monte Carlo of ∬ f over [a, b]²: N uniform points, area × the mean of f.
+// page:begin Demo
 template <class F>
 McEstimate monte_carlo(F f, double a, double b, int64_t n) {
   const double area = (b - a) * (b - a);
@@ -52,10 +53,12 @@ McEstimate monte_carlo(F f, double a, double b, int64_t n) {
   const double sample_std = vals.std().item();
   return {vals.mean().item(), sample_std / std::sqrt(static_cast<double>(n)), sample_std};
 }
+// page:end
 
 /// Gauss–Legendre nodes and weights on [−1, 1] (Golub–Welsch): the nodes are the
 /// eigenvalues of the symmetric tridiagonal Jacobi matrix with off-diagonal
 /// k/√(4k² − 1), and each weight is 2 × (first component of its eigenvector)².
+// page:begin Exercise 3
 std::pair<Tensor, Tensor> gauss_legendre(int n) {
   std::vector<double> jacobi(static_cast<size_t>(n) * n, 0.0);
   for (int k = 1; k < n; ++k) {
@@ -65,6 +68,7 @@ std::pair<Tensor, Tensor> gauss_legendre(int n) {
   const auto [nodes, vectors] = fx::linalg::eigh(fx::tensor(jacobi, {n, n}));
   return {nodes, 2 * vectors[0].square()};
 }
+// page:end
 
 // Demo: the probability mass of a standard 2-D Gaussian in [−1, 1]², exactly
 // (a product of 1-D CDFs) and by Monte Carlo with N = 100 000 uniform points.
@@ -86,7 +90,9 @@ void exercise_contour() {
   lesson::section("Exercise 1: filled contour of p(x, y) with the integration box");
   const Tensor v = fx::linspace(-3, 3, 200);
   const auto XY = fx::meshgrid({v, v}, fx::Indexing::xy);
+  // page:begin Exercise 1
   const Tensor Z = gauss2d(XY[0], XY[1]);
+  // page:end
   std::printf("max p on the grid = %.4f (1/2pi = %.4f)\n", Z.max().item(), 1 / (2 * M_PI));
 
   plot::Figure fig(6, 6, 80);
@@ -109,8 +115,10 @@ void exercise_vary_region() {
   lesson::section("Exercise 2: squares of side L = 2, 3, 4 (N = 200000)");
   for (int L : {2, 3, 4}) {
     const double a = -L / 2.0, b = L / 2.0;
+    // page:begin Exercise 2
     const double closed = normal_mass(a, b) * normal_mass(a, b);
     const McEstimate mc = monte_carlo(gauss2d, a, b, 200000);
+    // page:end
     std::printf("L = %d | Closed-form: %.6f | MC: %.5f | Abs. error: %.2e | stderr %.1e\n", L, closed, mc.value,
                 std::abs(closed - mc.value), mc.std_error);
   }
@@ -125,10 +133,12 @@ void exercise_non_gaussian() {
   auto integrand = [](const Tensor& x, const Tensor& y) { return (x + y).tanh() * gauss2d(x, y); };
   const McEstimate mc = monte_carlo(integrand, -1, 1, 200000);
 
+  // page:begin Exercise 3
   const auto [nodes, weights] = gauss_legendre(40);
   const auto XY = fx::meshgrid({nodes, nodes}, fx::Indexing::xy);
   const Tensor W = weights.outer(weights);
   const double quad = (W * integrand(XY[0], XY[1])).sum().item();
+  // page:end
   const double quad_mass = (W * gauss2d(XY[0], XY[1])).sum().item();
   const double closed = normal_mass(-1, 1) * normal_mass(-1, 1);
 
@@ -148,9 +158,11 @@ void exercise_convergence() {
   plot::Vec ns, estimates, errors;
   double sx = 0, sy = 0, sxx = 0, sxy = 0;  // least-squares slope of log err vs log N
   for (double g : grid) {
+    // page:begin Exercise 4
     const int64_t n = static_cast<int64_t>(g + 1e-9);  // NumPy's dtype=int truncates
     const McEstimate mc = monte_carlo(gauss2d, -1, 1, n);
     const double err = std::abs(mc.value - closed);
+    // page:end
     ns.push_back(static_cast<double>(n)), estimates.push_back(mc.value), errors.push_back(err);
     std::printf("N = %7lld  estimate = %.6f  error = %.2e  (%.2f stderr)\n", static_cast<long long>(n), mc.value, err,
                 err / mc.std_error);

@@ -52,6 +52,7 @@ void print_matrix(const char* label, const Tensor& t) {
 }
 
 // The affine flow of the demo: x = f(z) = A z + b, its parameters trainable.
+// page:begin Demo 1
 struct AffineFlow {
   Tensor A = fx::tensor({{2.0, 0.3}, {0.1, 1.5}}, fx::Float64).requires_grad_();
   Tensor b = fx::tensor({1.0, -2.0}, fx::Float64).requires_grad_();
@@ -68,6 +69,7 @@ struct AffineFlow {
     return log_pz - log_det_jacobian();
   }
 };
+// page:end
 
 // Demo 1: the log-likelihood of one point under the affine flow, and the
 // gradient a flow would train on (it flows back through solve and slogdet).
@@ -79,12 +81,14 @@ void demo_affine_flow() {
   print_vector("f⁻¹(x):", flow.inverse(x));
   std::printf("det A: %.7f\n", linalg::det(flow.A).item());
   std::printf("log|det Jacobian|: %.7f\n", flow.log_det_jacobian().item());
+  // page:begin Demo 1
   const Tensor log_p = flow.log_prob(x);
   std::printf("log-prob(x): %.7f\n", log_p.item());
 
   // Maximum likelihood moves A and b along these gradients. For b the
   // closed form is ∂/∂b log p = A⁻ᵀ z, a check that autograd got through solve.
   log_p.backward();
+  // page:end
   print_matrix("d log p / dA:", flow.A.grad());
   print_vector("d log p / db:", flow.b.grad());
   const Tensor A = flow.A.detach();
@@ -100,11 +104,15 @@ void demo_autograd_jacobian() {
   lesson::section("Demo 2: autograd Jacobian check");
   const AffineFlow flow;
   const Tensor x = fx::tensor({2.0, 0.0}, fx::Float64);
+  // page:begin Demo 2
   const Tensor J_inv = fx::func::jacobian([&](const Tensor& x_) { return flow.inverse(x_); }, x);
+  // page:end
   std::printf("Autograd log|det J|: %.7f   (J of f⁻¹ = A⁻¹: the opposite sign of log|det A|)\n",
               linalg::det(J_inv).abs().log().item());
   const Tensor z = flow.inverse(x).detach();
+  // page:begin Demo 2
   const Tensor J_fwd = fx::func::jacobian([&](const Tensor& z_) { return flow.forward(z_); }, z);
+  // page:end
   std::printf("Autograd log|det J_f| (forward map): %.7f   (J of f = A)\n", linalg::det(J_fwd).abs().log().item());
 }
 
@@ -115,8 +123,10 @@ void exercise_affine_jacobian() {
   double worst = 0;
   for (int i = 0; i < 5; ++i) {
     const Tensor z = fx::randn({2}, fx::Float64);
+    // page:begin Exercise 1
     const Tensor J = fx::func::jacobian([&](const Tensor& z_) { return flow.forward(z_); }, z);
     const double err = (J - flow.A.detach()).abs().max().item();
+    // page:end
     print_vector("Random z =", z);
     print_matrix("Autograd Jacobian:", J);
     std::printf("max |J - A|: %.2e\n", err);
@@ -140,7 +150,9 @@ void exercise_nonlinear_jacobian() {
     const Tensor z = fx::randn({2}, fx::Float64);
     print_vector("z =", z);
     print_matrix("A =", A);
+    // page:begin Exercise 2
     const Tensor J = fx::func::jacobian([&](const Tensor& z_) { return (A.matmul(z_) + b).tanh(); }, z);
+    // page:end
     print_matrix("Jacobian:", J);
     const double det = linalg::det(J).item();
     std::printf("determinant = %.10f\n", det);
@@ -151,8 +163,10 @@ void exercise_nonlinear_jacobian() {
     const double logdet = std::log(std::abs(det));
     std::printf("log|det J| = %.10f\n", logdet);
     print_vector("Singular values:", linalg::svdvals(J), 10, true);
+    // page:begin Exercise 2
     const Tensor t = (A.matmul(z) + b).tanh();
     const double identity = linalg::slogdet(A).logabsdet.item() + (1.0 - t * t).log().sum().item();
+    // page:end
     std::printf("log|det A| + sum log(1 - tanh^2) = %.10f   (case %zu identity error %.2e)\n", identity, k + 1,
                 std::abs(identity - logdet));
   }
@@ -166,8 +180,10 @@ void exercise_volume_transformation() {
   const Tensor A = fx::tensor({{1.2, 0.7}, {-0.6, 1.5}}, fx::Float64);
   const Tensor b = fx::tensor({0.5, -0.8}, fx::Float64);
   const int64_t n = 10000;
+  // page:begin Exercise 3
   const Tensor z = fx::uniform({n, 2}, -2, 2, fx::Float64);
   const Tensor x = (z.matmul(A.t()) + b).tanh();
+  // page:end
   // Share of points in the outer 5% band of each square: the band is 9.75% of
   // the area, so that is what the uniform z show; after the flow it is far more.
   const auto band = [](const Tensor& p, double half) { return (p.abs().amax({1}) > 0.95 * half).mean().item(); };
@@ -203,9 +219,11 @@ void exercise_likelihood_grid() {
   const int64_t n = 120;
   const Tensor axis = fx::linspace(-3, 3, n, fx::Float64);
   const auto XY = fx::meshgrid({axis, axis}, fx::Indexing::xy);  // each [n, n], X varies along columns
+  // page:begin Exercise 4
   const Tensor points = fx::stack({XY[0].flatten(), XY[1].flatten()}, 1);  // [n², 2]
   const Tensor z = linalg::solve(A, (points - b).t()).t();                // every f⁻¹(x) at once
   const Tensor log_p = -0.5 * (z * z).sum({1}) - kLog2Pi - linalg::slogdet(A).logabsdet;
+  // page:end
 
   const int64_t imax = log_p.argmax().item<int64_t>(), imin = log_p.argmin().item<int64_t>();
   const auto p = points.to_vector<double>();

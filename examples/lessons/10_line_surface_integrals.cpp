@@ -38,6 +38,7 @@ using Path = std::function<Tensor(const Tensor& t)>;
 // W = ∫ F(r(t)) · r′(t) dt by the trapezoid rule on n points of [0, 2π].
 // The velocity r′(t) comes from forward-mode autograd: r acts on each t on its
 // own, so one Jacobian-vector product with a tangent of ones gives r′ at every t.
+// page:begin Demo 1
 double work(const Field& F, const Path& r, int64_t n) {
   const Tensor t = fx::linspace(0, 2 * kPi, n, fx::Float64);
   auto [points, velocity] = fx::func::jvp(r, t, fx::ones_like(t));
@@ -45,6 +46,7 @@ double work(const Field& F, const Path& r, int64_t n) {
   const Tensor power = (force * velocity).sum({1});  // F · r′ at each t
   return fx::trapezoid(power, t).item();
 }
+// page:end
 
 // The field on an nx × ny grid over [x0, x1] × [y0, y1], as streamplot wants it:
 // axis vectors and the two components row-major, (ny, nx).
@@ -76,9 +78,11 @@ void plot_field_and_path(const GridField& g, const Path& r, int64_t n, double w_
   lesson::save(fig, kLesson, file);
 }
 
+// page:begin Demo 1
 const Field rotation = [](const Tensor& x, const Tensor& y) { return fx::stack({-y, x}, -1); };  // F = (−y, x)
 const Field radial = [](const Tensor& x, const Tensor& y) { return fx::stack({x, y}, -1); };     // F = (x, y)
 const Path unit_circle = [](const Tensor& t) { return fx::stack({t.cos(), t.sin()}, 1); };
+// page:end
 
 // Demo 1: the rotation field (−y, x) pushes along the unit circle everywhere,
 // with F · r′ = sin²t + cos²t = 1, so the work is the circumference 2π.
@@ -95,10 +99,12 @@ void demo_work_circle() {
 // into the minimum: the paths gradient flow takes from every start.
 void demo_streamplot_gradient() {
   lesson::section("Demo 2: streamplot of -grad f, f = x^2 + y^2");
+  // page:begin Demo 2
   const Field minus_grad = [](const Tensor& x, const Tensor& y) {
     const auto f = [](const Tensor& p) { return (p * p).sum({-1}).sum(); };  // Σ over the grid of x² + y²
     return -fx::func::grad(f)(fx::stack({x, y}, -1));                        // each point's own −∇f
   };
+  // page:end
   const GridField g = on_grid(minus_grad, -2, 2, -2, 2, 28);
   std::printf("-grad f at (2, 2): (%.1f, %.1f)  (analytic -2x, -2y)\n", g.u.at({27, 27}), g.v.at({27, 27}));
   plot::Figure fig(6, 6, 80);
@@ -118,8 +124,10 @@ void demo_streamplot_gradient() {
 // 2 · πab = 4π.
 void exercise_ellipse_work() {
   lesson::section("Exercise 1: work of F = (-y, x) around the ellipse x = 2cos t, y = sin t");
+  // page:begin Exercise 1
   const Path ellipse = [](const Tensor& t) { return fx::stack({2 * t.cos(), t.sin()}, 1); };
   const double w = work(rotation, ellipse, 600);
+  // page:end
   std::printf("Work along ellipse: %.5f\n", w);
   std::printf("Analytic result:    %.5f\n", 2 * kPi * 2 * 1);
   plot_field_and_path(on_grid(rotation, -2.2, 2.2, -1.2, 1.2, 28), ellipse, 600, 7, 4.5, "Ellipse path",
@@ -130,7 +138,9 @@ void exercise_ellipse_work() {
 // path runs along the circle, F · r′ = 0 everywhere: no work at all.
 void exercise_radial_work() {
   lesson::section("Exercise 2: work of the radial field F = (x, y) around the unit circle");
+  // page:begin Exercise 2
   const double w = work(radial, unit_circle, 500);
+  // page:end
   std::printf("Work along unit circle: %.5f\n", w == 0 ? 0.0 : w);  // no "-0.00000"
   std::printf("radial work |W|: %.2e\n", std::abs(w));
   std::printf("Analytic: The work should be 0, because the field is perpendicular to the path everywhere.\n");
@@ -142,9 +152,11 @@ void exercise_radial_work() {
 // where both components vanish, a vortex at (π/2, 0), fast diagonal bands.
 void exercise_custom_streamplot() {
   lesson::section("Exercise 3: streamplot of F = (sin y, cos x), coloured by speed");
+  // page:begin Exercise 3
   const Field F = [](const Tensor& x, const Tensor& y) { return fx::stack({y.sin(), x.cos()}, -1); };
   const GridField g = on_grid(F, -2, 2, -2, 2, 36);
   const Tensor speed = (g.u * g.u + g.v * g.v).sqrt();
+  // page:end
   std::printf("speed |F| on the grid: min %.4f, max %.4f\n", speed.min().item(), speed.max().item());
   plot::Figure fig(6, 6, 80);
   auto& ax = fig.ax();
@@ -175,8 +187,10 @@ void exercise_reward_ascent() {
   plot::Vec tx = {0.0}, ty = {0.0};
   const Tensor peak = fx::tensor({1.0, -1.0}, fx::Float64);
   const double d0 = (p - peak).norm().item();
+  // page:begin Exercise 4
   for (int k = 0; k < steps; ++k) {
     p = p + eta * fx::func::grad(reward_at)(p);
+  // page:end
     tx.push_back(p.at({0}));
     ty.push_back(p.at({1}));
   }

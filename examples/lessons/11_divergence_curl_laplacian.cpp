@@ -48,6 +48,7 @@ std::vector<int> plot_steps() {
 // leaks out). Returns the state after each plotted step, and prints its peak,
 // total heat and minimum there.
 std::vector<Tensor> simulate_heat(Tensor u) {
+  // page:begin Demo
   const Tensor laplace_kernel = fx::tensor({{0.0, 1.0, 0.0}, {1.0, -4.0, 1.0}, {0.0, 1.0, 0.0}}, fx::Float64)
                                     .reshape({1, 1, 3, 3});  // [out, in, kh, kw]
   const std::vector<int> shown = plot_steps();
@@ -56,6 +57,7 @@ std::vector<Tensor> simulate_heat(Tensor u) {
   for (int s = 0; s < kSteps; ++s) {
     const Tensor lap = fx::conv2d(u, laplace_kernel, {}, {.padding = 1});
     u.add_(lap, kD);
+  // page:end
     if (std::find(shown.begin(), shown.end(), s) == shown.end()) continue;
     const Tensor snap = u.reshape({kN, kN}).clone();
     std::printf("step %d: peak %.5f  total heat %.10f  min u %.2e\n", s, snap.max().item(), snap.sum().item(),
@@ -122,6 +124,7 @@ void exercise_div_curl() {
   const double h = 4.0 / (n - 1);
   const auto XY = fx::meshgrid({xs, xs}, fx::Indexing::xy);  // rows follow y (axis 0), columns x (axis 1)
   const Tensor Fx = XY[1], Fy = -XY[0];
+  // page:begin Exercise 1
   const auto d_dx = [&](const Tensor& f) { return fx::gradient(f, {.spacing = h, .dims = {1}})[0]; };
   const auto d_dy = [&](const Tensor& f) { return fx::gradient(f, {.spacing = h, .dims = {0}})[0]; };
   const Tensor div = d_dx(Fx) + d_dy(Fy);
@@ -135,6 +138,7 @@ void exercise_div_curl() {
   // The same from the Jacobian J = ∂(Fx, Fy)/∂(x, y): div = trace J, curl = J₁₀ − J₀₁.
   const auto F = [](const Tensor& p) { return fx::stack({p[1], -p[0]}); };
   const Tensor J = fx::func::jacobian(F, fx::tensor({0.7, -1.3}, fx::Float64));
+  // page:end
   std::printf("autograd at (0.7, -1.3): div %.6f, curl %.6f\n", J.at({0, 0}) + J.at({1, 1}),
               J.at({1, 0}) - J.at({0, 1}));
 
@@ -170,14 +174,18 @@ void exercise_laplacian_gaussian() {
     const Tensor d = fx::gradient(g, {.spacing = h, .dims = {dim}})[0];
     return fx::gradient(d, {.spacing = h, .dims = {dim}})[0];
   };
+  // page:begin Exercise 2
   const Tensor lap = second(f, 1) + second(f, 0);
+  // page:end
   const int64_t flat = lap.argmin().item<int64_t>(), i = flat / n, j = flat % n;  // unravel: row i is y, column j is x
   std::printf("Laplacian Δf is most negative at (x, y) = (%.2f, %.2f)\n", xs.at({j}), xs.at({i}));
   std::printf("Value of Δf there: %.4f\n", lap.min().item());
 
   // Autograd's answer at the origin: the trace of the Hessian, −4 exactly.
+  // page:begin Exercise 2
   const auto bump = [](const Tensor& p) { return (-(p * p).sum()).exp(); };
   const Tensor H = fx::func::hessian(bump, fx::zeros({2}, fx::Float64));
+  // page:end
   std::printf("autograd Δf(0, 0) = trace of the Hessian: %.6f\n", H.diagonal().sum().item());
 
   plot::Figure fig(12, 5, 80);
@@ -200,10 +208,12 @@ void exercise_laplacian_gaussian() {
 void exercise_three_hot_spots() {
   lesson::section("Exercise 3: three hot spots merging");
   Tensor u0 = fx::zeros({kN, kN}, fx::Float64);
+  // page:begin Exercise 3
   u0.index({kN / 3, kN / 3}).fill_(10.0);
   u0.index({2 * kN / 3, kN / 2}).fill_(10.0);
   u0.index({kN / 2, 3 * kN / 4}).fill_(10.0);
   const std::vector<Tensor> snapshots = simulate_heat(u0);
+  // page:end
   std::printf("three spots: total heat after %d steps %.6f (started at 30)\n", kSteps, snapshots.back().sum().item());
   plot_heat(snapshots, 10, "2D Heat Equation: Three Hot Spots Merging", "heat_three_spots.png");
 }
@@ -221,7 +231,9 @@ void exercise_graph_laplacian() {
     A.index({i, (i + n - 1) % n}).fill_(1.0);  // left neighbour
     A.index({i, (i + 1) % n}).fill_(1.0);      // right neighbour
   }
+  // page:begin Exercise 4
   const Tensor L = fx::eye(n, {}, fx::Float64) * A.sum({1}).unsqueeze(1) - A;  // D − A
+  // page:end
   std::printf("Graph Laplacian (6-node ring):\n");
   for (int64_t i = 0; i < n; ++i) {
     std::printf("  [");
@@ -245,10 +257,12 @@ void exercise_graph_laplacian() {
     std::printf("]  sum %.12f\n", u.sum().item());
   };
   record(0);
+  // page:begin Exercise 4
   for (int t = 1; t <= steps; ++t) {
     u = u - 0.5 * L.matmul(u);
     record(t);
   }
+  // page:end
 
   plot::Figure fig(7, 4, 80);
   auto& ax = fig.ax();

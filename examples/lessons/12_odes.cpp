@@ -67,8 +67,10 @@ void demo_spiral() {
   const double alpha = -0.3, beta = 1.1, T = 8;
   fx::Tensor h0 = fx::tensor({2.0, 0.5}, fx::Float64), t = fx::linspace(0, T, 400, fx::Float64);
   ode::Stats stats;
+  // page:begin Demo 1
   fx::Tensor sol = ode::odeint(spiral_field(alpha, beta), h0, t,
                                {.method = ode::Method::dopri5, .rtol = 1e-3, .atol = 1e-6, .stats = &stats});
+  // page:end
   const std::vector<double> xy = sol.to_vector<double>();
   const double xe = std::exp(alpha * T) * (2.0 * std::cos(beta * T) - 0.5 * std::sin(beta * T));
   const double ye = std::exp(alpha * T) * (2.0 * std::sin(beta * T) + 0.5 * std::cos(beta * T));
@@ -95,6 +97,7 @@ void demo_spiral() {
 // The post's ODEFunc: forward(t, h) ignores t and returns
 // Sequential(Linear(in, 32), Tanh(), Linear(32, 2))(h).
 // With time_input (exercise 3) the network sees cat([h, t]) instead.
+// page:begin Demo 2
 struct ODEFunc : nn::Module {
   explicit ODEFunc(bool time_input = false)
       : time_input(time_input),
@@ -109,6 +112,7 @@ struct ODEFunc : nn::Module {
   bool time_input;
   std::shared_ptr<nn::Sequential> net;
 };
+// page:end
 
 // The data of demo 2 and the exercises: alpha = -0.4, beta = 1.2, 160 times on
 // [0, 7], h0 = (2, 0.7), float32 as in the post.
@@ -145,6 +149,7 @@ Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int 
   Fit fit;
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
+  // page:begin Demo 2
   for (int epoch = 0; epoch < epochs; ++epoch) {
     fx::Tensor pred = how == Gradient::backprop ? ode::odeint(f, data.h0, data.t, opts)
                                                 : ode::odeint_adjoint(f, model.parameters(), data.h0, data.t, opts);
@@ -152,6 +157,7 @@ Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int 
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
+  // page:end
     const double value = loss.item();
     if (epoch == 0) fit.first_loss = value;
     fit.last_loss = value;
@@ -210,7 +216,9 @@ void exercise_1() {
   plot::Figure fig(8, 6, 80);
   auto& ax = fig.ax();
   for (const auto& [alpha, beta] : params) {
+    // page:begin Exercise 1
     fx::Tensor sol = ode::odeint(spiral_field(alpha, beta), h0, t, {.rtol = 1e-3, .atol = 1e-6});
+    // page:end
     const std::vector<double> xy = sol.to_vector<double>();
     const double r8 = std::hypot(xy[xy.size() - 2], xy.back());
     std::printf("alpha = %4.1f, beta = %3.1f: radius(8) = %.6g (exact %.6g), turns %.2f\n", alpha, beta, r8,
@@ -246,8 +254,10 @@ void exercise_2() {
     fx::Tensor truth = data.target(h0), learned;
     {
       fx::NoGradGuard no_grad;
+      // page:begin Exercise 2
       learned = ode::odeint([&model](const fx::Tensor& t, const fx::Tensor& h) { return model.forward(t, h); }, h0,
                             data.t);
+      // page:end
     }
     std::printf("h0 = (%4.1f, %4.1f): RMS gap true vs Neural ODE %.4f\n", x0, y0,
                 std::sqrt((truth - learned).square().mean().item()));
@@ -271,8 +281,10 @@ void exercise_3() {
   SpiralData data;
   const fx::Tensor target = data.target(data.h0);
   fx::manual_seed(0);
+  // page:begin Exercise 3
   ODEFunc model(/*time_input=*/true);
   const Fit fit = train(model, data, target, 250, 50, Gradient::backprop);
+  // page:end
   std::printf("Time-varying field: final loss %.5f\n", fit.last_loss);
   plot::Figure fig(6.4, 4.8, 80);
   auto& ax = fig.ax();
@@ -294,10 +306,12 @@ void exercise_4() {
   SpiralData data;
   const fx::Tensor truth = data.target(data.h0);
   fx::manual_seed(123);
+  // page:begin Exercise 4
   const fx::Tensor noisy = truth + 0.15 * fx::randn_like(truth);
   std::printf("Noise variance: 0.0225 (sample: %.4f)\n", (noisy - truth).square().mean().item());
   ODEFunc model;
   const Fit fit = train(model, data, noisy, 300, 50, Gradient::backprop);
+  // page:end
   std::printf("Noisy fit: final loss %.5f, vs the true curve %.5f\n", fit.last_loss,
               (fit.pred - truth).square().mean().item());
   plot::Figure fig(6.4, 4.8, 80);

@@ -33,10 +33,12 @@ using Frames = std::vector<std::vector<double>>;  // one row of u per step
 
 // One leapfrog step of the interior (numpy's u[1:-1], u[2:], u[:-2] slices):
 //   2 u[1:-1] - u_prev[1:-1] + C^2 (u[2:] - 2 u[1:-1] + u[:-2])
+// page:begin Demo
 fx::Tensor interior_step(const fx::Tensor& u, const fx::Tensor& u_prev, double C2) {
   fx::Tensor mid = u.index({Slice{1, -1}});
   return 2 * mid - u_prev.index({Slice{1, -1}}) + C2 * (u.index({Slice{2, {}}}) - 2 * mid + u.index({Slice{{}, -2}}));
 }
+// page:end
 
 enum class Boundary { reflecting, absorbing };
 
@@ -53,9 +55,11 @@ Frames simulate(const fx::Tensor& u0, double C, int steps, Boundary boundary = B
   const int64_t n = u0.numel();
   Frames frames;
   for (int step = 0; step < steps; ++step) {
+    // page:begin Demo
     fx::Tensor left = fx::zeros({1}), right = fx::zeros({1});
     if (boundary == Boundary::absorbing) left = u.index({Slice{1, 2}}), right = u.index({Slice{n - 2, n - 1}});
     fx::Tensor u_next = fx::cat({left, interior_step(u, u_prev, C2), right});
+    // page:end
     frames.push_back(u_next.to_vector<double>());
     u_prev = u;
     u = u_next;
@@ -149,7 +153,9 @@ void demo_wave() {
 // ripples: two smooth half-height pulses, inverted after reflection.
 void exercise_1() {
   lesson::section("Exercise 1: Gaussian bump (mu = 0.5, sigma = 0.06)");
+  // page:begin Exercise 1
   const Frames frames = simulate(gaussian_bump(), 0.8, 240);
+  // page:end
   double peak = 0;
   for (const auto& f : frames) peak = std::max(peak, max_abs(f));
   std::printf("Gaussian: max |u| over all frames: %.4f\n", peak);
@@ -163,8 +169,10 @@ void exercise_1() {
 void exercise_2() {
   lesson::section("Exercise 2: reflecting vs absorbing boundaries");
   const fx::Tensor u0 = gaussian_bump();
+  // page:begin Exercise 2
   const Frames reflecting = simulate(u0, 0.8, 240, Boundary::reflecting);
   const Frames absorbing = simulate(u0, 0.8, 240, Boundary::absorbing);
+  // page:end
   std::printf("After the pulses reach the ends (last frame): max |u| reflecting %.3f, absorbing %.3f\n",
               max_abs(reflecting.back()), max_abs(absorbing.back()));
   animate_lines({{"Reflecting Boundaries", &reflecting, "C0"}, {"Absorbing Boundaries", &absorbing, "orange"}},
@@ -178,8 +186,10 @@ void exercise_3() {
   lesson::section("Exercise 3: Courant number C = 0.8, 1.0, 1.2 (120 steps)");
   const fx::Tensor u0 = gaussian_bump();
   std::vector<Frames> runs;
+  // page:begin Exercise 3
   for (double C : {0.8, 1.0, 1.2}) {
     runs.push_back(simulate(u0, C, 120));
+  // page:end
     const Frames& f = runs.back();
     int first_big = -1;
     for (size_t i = 0; i < f.size() && first_big < 0; ++i)
@@ -211,11 +221,13 @@ void exercise_4() {
   std::vector<std::vector<double>> frames;
   const Slice in{1, -1};
   for (int step = 0; step < 100; ++step) {
+    // page:begin Exercise 4
     fx::Tensor mid = u.index({in, in});
     fx::Tensor lap = u.index({Slice{2, {}}, in}) + u.index({Slice{{}, -2}, in}) + u.index({in, Slice{2, {}}}) +
                      u.index({in, Slice{{}, -2}}) - 4 * mid;
     fx::Tensor interior = 2 * mid - u_prev.index({in, in}) + C2 * lap;
     fx::Tensor u_next = fx::pad(interior, {1, 1, 1, 1});  // zero on all edges
+    // page:end
     frames.push_back(u_next.to_vector<double>());
     u_prev = u;
     u = u_next;

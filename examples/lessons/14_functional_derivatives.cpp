@@ -44,7 +44,9 @@ fx::Tensor second_derivative(const fx::Tensor& f, double dx) {
 }
 
 // J = Σ (f')² dx, the rectangle rule for ∫ (f')² dx.
+// page:begin Demo
 fx::Tensor smoothness(const fx::Tensor& f, double dx) { return first_derivative(f, dx).square().sum() * dx; }
+// page:end
 
 double max_abs(const fx::Tensor& t) { return t.abs().max().item(); }
 
@@ -56,9 +58,11 @@ void demo_functional_gradient() {
   fx::Tensor x = fx::linspace(0, 1, N);
   const double dx = 1.0 / (N - 1);
   fx::Tensor f = ((3 * M_PI) * x).sin() + 0.4 * ((5 * M_PI) * x).cos();
+  // page:begin Demo
   f.requires_grad_();
   fx::Tensor J = smoothness(f, dx);
   J.backward();
+  // page:end
   fx::NoGradGuard no_grad;
   fx::Tensor dfdx = first_derivative(f, dx), d2fdx2 = second_derivative(f, dx), func_grad = -2 * d2fdx2;
   std::printf("Value of regularizer J = ∫ (f')² dx: %.5f\n", J.item());
@@ -67,7 +71,9 @@ void demo_functional_gradient() {
               func_grad[0].item() + 0.0, func_grad[N - 1].item() + 0.0);  // + 0.0: no "-0.0"
   // The gradient of the discretised J, by autograd, over dx: the same
   // Laplacian on a stencil twice as wide (cells 2 .. N-3, away from the ends).
+  // page:begin Demo
   fx::Tensor autograd_grad = f.grad() / dx;
+  // page:end
   std::printf("autograd (dJ/df_i)/dx: max |.| inside = %.1f\n", max_abs(autograd_grad.index({Slice{2, -2}})));
 
   plot::Figure fig(10, 6, 80);
@@ -99,8 +105,10 @@ void exercise_1() {
   plot::Figure fig(9, 6, 80);
   auto& ax = fig.ax();
   for (int k : ks) {
+    // page:begin Exercise 1
     fx::Tensor f = ((k * M_PI) * x).sin();
     const double J = smoothness(f, dx).item();
+    // page:end
     std::printf("k = %2d: J = %.3f (analytic k²π²/2 = %.3f)\n", k, J, k * k * M_PI * M_PI / 2);
     kv.push_back(k), Js.push_back(J);
     char label[48];
@@ -159,9 +167,11 @@ void exercise_2() {
   std::vector<std::complex<double>> F0;
   for (double v : f0.to_vector<double>()) F0.emplace_back(v, 0.0);
   F0 = dft(F0, -1);
+  // page:begin Exercise 2
   auto heat_evolve = [&](double t) {  // f(x, t) = e^{tΔ} f0
     std::vector<std::complex<double>> F = F0;
     for (int i = 0; i < N; ++i) F[i] *= std::exp(-std::pow(2 * M_PI * k[i], 2) * t);
+  // page:end
     std::vector<std::complex<double>> f = dft(F, +1);
     std::vector<double> re(N);
     for (int i = 0; i < N; ++i) re[i] = f[i].real();
@@ -194,10 +204,12 @@ void exercise_3() {
   lesson::section("Exercise 3: constant f = 3.7 (N = 200)");
   const int N = 200;
   const double dx = 1.0 / (N - 1), c = 3.7;
+  // page:begin Exercise 3
   fx::Tensor f = fx::full({N}, c);
   fx::Tensor dfdx = first_derivative(f, dx);
   const double J = dfdx.square().sum().item() * dx;
   fx::Tensor grad = -2 * second_derivative(f, dx);
+  // page:end
   std::printf("Constant c = %.1f\n", c);
   std::printf("Max |f'| (should be 0)      : %.3e\n", max_abs(dfdx));
   std::printf("Smoothness J = ∫ (f')² dx   : %.3e\n", J);
@@ -218,8 +230,10 @@ void exercise_4() {
   fx::Tensor d2 = fx::cat({(f.index({Slice{1, 2}}) - f.index({Slice{0, 1}})) / (dx * dx),
                            second_derivative(f, dx).index({Slice{1, -1}}),
                            (f.index({Slice{N - 2, N - 1}}) - f.index({Slice{N - 1, N}})) / (dx * dx)});
+  // page:begin Exercise 4
   const double J = (first_derivative(f, dx) - g).square().sum().item() * dx;
   fx::Tensor grad = -2 * (d2 - gprime);
+  // page:end
   std::printf("Functional J = %.5f\n", J);
   std::printf("grad shape [%lld], max |grad| = %.3e\n", (long long)grad.numel(), max_abs(grad));
 

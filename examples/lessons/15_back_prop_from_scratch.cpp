@@ -71,6 +71,7 @@ Value operator+(const Value& a, const Value& b) {
   return out;
 }
 
+// page:begin Demo 1
 Value operator*(const Value& a, const Value& b) {
   Value out = result(a.data() * b.data(), "*", {a, b});
   out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
@@ -79,6 +80,7 @@ Value operator*(const Value& a, const Value& b) {
   };
   return out;
 }
+// page:end
 
 Value tanh(const Value& a) {
   const double v = a.data(), t = (std::exp(v) - std::exp(-v)) / (std::exp(v) + std::exp(-v));
@@ -101,6 +103,7 @@ Value pow(const Value& a, double p) {
 /// (depth-first), seed d(out)/d(out) = 1, run the closures from the output back.
 /// (Recursive: these graphs have a handful of nodes. fluxion's engine walks
 /// with an explicit stack, since a neural ODE's graph is 10^6 nodes deep.)
+// page:begin Demo 1
 void backward(const Value& out) {
   std::vector<Node*> topo;
   std::unordered_set<Node*> visited;
@@ -113,6 +116,7 @@ void backward(const Value& out) {
   out.n->grad = 1;
   for (auto it = topo.rbegin(); it != topo.rend(); ++it) (*it)->backward();
 }
+// page:end
 
 // ---- Exercise 1 extends the engine: subtraction, division, negation, exp, log, relu
 Value operator-(const Value& a, const Value& b) {
@@ -124,6 +128,7 @@ Value operator-(const Value& a, const Value& b) {
   return out;
 }
 
+// page:begin Exercise 1
 Value operator/(const Value& a, const Value& b) {
   Value out = result(a.data() / b.data(), "/", {a, b});
   out.n->backward = [x = a.n.get(), y = b.n.get(), o = out.n.get()] {
@@ -132,6 +137,7 @@ Value operator/(const Value& a, const Value& b) {
   };
   return out;
 }
+// page:end
 
 Value operator-(const Value& a) { return a * -1.0; }
 
@@ -167,10 +173,12 @@ struct Demo1Graph {
 };
 
 Demo1Graph demo1_graph() {
+  // page:begin Demo 1
   Value a(2.0), b(-3.0);
   Value c = a * b + pow(a, 2);
   Value d = tanh(c);
   tiny::backward(d);
+  // page:end
   return {a, b, c, d};
 }
 
@@ -188,11 +196,13 @@ struct Demo2Graph {
 };
 
 Demo2Graph demo2_graph(fx::DType dtype) {
+  // page:begin Demo 2
   auto a = fx::scalar(2.0, dtype).requires_grad_();
   auto b = fx::scalar(-3.0, dtype).requires_grad_();
   auto c = a * b + a.pow(2);
   auto d = c.tanh();
   d.backward();
+  // page:end
   return {a, b, d};
 }
 
@@ -219,8 +229,10 @@ void demo2_fluxion_autograd() {
 void exercise1_more_ops() {
   lesson::section("Exercise 1: subtraction, division, exp, log, relu");
   Value a(2.0), b(3.0);
+  // page:begin Exercise 1
   Value c = a * b + (a - b) / b + exp(a) - log(b) + relu(-a);
   tiny::backward(c);
+  // page:end
   std::printf("Ex1 c = %.5f\n", c.data());
   std::printf("Ex1 ∂c/∂a = %.5f\n", a.grad());
   std::printf("Ex1 ∂c/∂b = %.5f\n", b.grad());
@@ -241,12 +253,14 @@ void exercise2_numeric_check() {
   lesson::section("Exercise 2: f = x² + y² + 2xy against finite differences");
   const double x0 = 1.2, y0 = -0.7, eps = 1e-6;
   Value x(x0), y(y0);
+  // page:begin Exercise 2
   Value f = pow(x, 2) + pow(y, 2) + 2.0 * x * y;
   tiny::backward(f);
   std::printf("Autodiff gradients:  ∂f/∂x = %.6f, ∂f/∂y = %.6f\n", x.grad(), y.grad());
   auto fn = [](double u, double v) { return u * u + v * v + 2 * u * v; };
   const double dfdx = (fn(x0 + eps, y0) - fn(x0 - eps, y0)) / (2 * eps);
   const double dfdy = (fn(x0, y0 + eps) - fn(x0, y0 - eps)) / (2 * eps);
+  // page:end
   std::printf("Numerical gradients: ∂f/∂x ≈ %.6f, ∂f/∂y ≈ %.6f\n", dfdx, dfdy);
   std::printf("Analytic gradients:  ∂f/∂x = %.6f, ∂f/∂y = %.6f\n", 2 * x0 + 2 * y0, 2 * y0 + 2 * x0);
 }
@@ -260,10 +274,12 @@ void exercise3_tiny_mlp() {
                          -0.2341369569, 1.5792128155,  0.7674347292, -0.4694743859};
   std::vector<Value> p(std::begin(init), std::end(init));
   std::vector<Value> x = {Value(1.5), Value(-0.8)};
+  // page:begin Exercise 3
   Value h1 = tanh(x[0] * p[0] + x[1] * p[1] + p[2]);
   Value h2 = tanh(x[0] * p[3] + x[1] * p[4] + p[5]);
   Value out = h1 * p[6] + h2 * p[7] + p[8];  // linear output
   tiny::backward(out);
+  // page:end
   std::printf("MLP output: %.5f\n", out.data());
   std::printf("Gradients:\n");
   for (int i = 0; i < 9; ++i) std::printf("  doutput/d%s = %.5f\n", names[i], p[i].grad());
@@ -275,8 +291,10 @@ void exercise3_tiny_mlp() {
   auto v = fx::tensor({init[6], init[7]}, fx::Float64).requires_grad_();
   auto c = fx::scalar(init[8], fx::Float64).requires_grad_();
   auto xt = fx::tensor({1.5, -0.8}, fx::Float64).requires_grad_();
+  // page:begin Exercise 3
   auto y = (W.matmul(xt) + b).tanh().dot(v) + c;
   y.backward();
+  // page:end
   const std::vector<double> flux = {W.grad().at({0, 0}), W.grad().at({0, 1}), b.grad().at({0}),
                                     W.grad().at({1, 0}), W.grad().at({1, 1}), b.grad().at({1}),
                                     v.grad().at({0}),    v.grad().at({1}),    c.grad().item()};
@@ -431,7 +449,9 @@ void exercise4_graph() {
 
   // fluxion's autograd records the same graph on tensors; to_dot writes it for Graphviz.
   const Demo2Graph t = demo2_graph(fx::Float64);
+  // page:begin Exercise 4
   const std::string dot = fx::autograd::to_dot(t.d);
+  // page:end
   const std::string path = lesson::figure_path(15, "graph.dot");
   std::ofstream(path) << dot;
   std::printf("fluxion's graph of d (autograd::to_dot), written to %s:\n%s", path.c_str(), dot.c_str());
@@ -453,11 +473,13 @@ void exercise5_forward_vs_reverse() {
   auto fn = [](const fx::Tensor& v) { return v[0] + v[1] + v[2]; };
   const auto p = fx::tensor({1.0, 2.0, 3.0}, fx::Float64);
   double jvp[3];
+  // page:begin Exercise 5
   for (int i = 0; i < 3; ++i) {
     auto seed = fx::zeros({3}, fx::Float64);
     seed.index({int64_t{i}}).fill_(1.0);
     jvp[i] = fx::func::jvp(fn, p, seed).second.item();
   }
+  // page:end
   std::printf("Forward mode (3 JVP passes):     df/dx = %.2f, df/dy = %.2f, df/dz = %.2f\n", jvp[0], jvp[1], jvp[2]);
 
   const double eps = 1e-8;

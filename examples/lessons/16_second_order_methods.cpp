@@ -72,6 +72,7 @@ struct LbfgsRun {
 };
 LbfgsRun run_lbfgs(Tensor (*f)(const Tensor&), std::vector<double> x0, int max_iter) {
   auto x = fx::tensor(x0, {2}, fx::Float64).requires_grad_();
+  // page:begin Demo 1
   fx::optim::LBFGS opt(
       {x}, {.lr = 1, .max_iter = max_iter, .history_size = 10, .line_search = fx::optim::LineSearch::strong_wolfe});
   Path path = {x0};
@@ -82,6 +83,7 @@ LbfgsRun run_lbfgs(Tensor (*f)(const Tensor&), std::vector<double> x0, int max_i
     path.push_back(values(x));
     return loss;
   });
+  // page:end
   return {path, opt.n_iter(), opt.func_evals()};
 }
 
@@ -178,9 +180,11 @@ void demo2_hvp() {
   auto f = [&](const Tensor& x) { return 0.5 * x.matmul(A).dot(x) + b.dot(x); };
   auto x = fx::tensor({1.5, -1.2}, fx::Float32).requires_grad_();
   const Tensor v = fx::tensor({0.6, -1.0}, fx::Float32);
+  // page:begin Demo 2
   const Tensor g = fx::autograd::grad({f(x)}, {x}, {.create_graph = true})[0];
   const auto hv = values(fx::autograd::grad({g.dot(v)}, {x})[0]);
   const auto hv_func = values(fx::func::hvp(f, x.detach(), v));
+  // page:end
   const auto direct = values(A.matmul(v));
   std::printf("Hessian-vector product Hv: [%.4f, %.4f]\n", hv[0], hv[1]);
   std::printf("func::hvp (forward-over-reverse): [%.4f, %.4f]\n", hv_func[0], hv_func[1]);
@@ -192,10 +196,12 @@ void demo2_hvp() {
 void exercise1_rosenbrock() {
   lesson::section("Exercise 1: SGD vs L-BFGS on the Rosenbrock function");
   const std::vector<double> x0 = {-1.2, 1.0};
+  // page:begin Exercise 1
   const auto [sgd, sgd_end] = run_sgd(rosenbrock, x0, 1e-3, 5000, 100);  // path: x0 and every 100th step
   const double f_sgd = rosenbrock(fx::tensor(sgd_end, {2}, fx::Float64)).item();
   std::printf("SGD (lr 1e-3, 5000 steps) ends at (%.4f, %.4f), f = %.2e\n", sgd_end[0], sgd_end[1], f_sgd);
   const LbfgsRun lb = run_lbfgs(rosenbrock, x0, 120);
+  // page:end
   const double f_lb = rosenbrock(fx::tensor(lb.path.back(), {2}, fx::Float64)).item();
   std::printf("L-BFGS ends at (%.7f, %.7f), f = %.1e\n", lb.path.back()[0], lb.path.back()[1], f_lb);
   std::printf("L-BFGS Rosenbrock: %d iterations, %d closure calls\n", lb.iterations, lb.evaluations);
@@ -222,9 +228,11 @@ void exercise1_rosenbrock() {
 void exercise2_newton_step() {
   lesson::section("Exercise 2: a Newton step by hand");
   const Tensor x0 = fx::tensor({2.5, -2.0}, fx::Float64);
+  // page:begin Exercise 2
   const Tensor g = fx::func::grad(quadratic)(x0);
   const Tensor H = fx::func::hessian(quadratic, x0);
   const Tensor x_new = x0 - fx::linalg::solve(H, g);
+  // page:end
   const Tensor x_star = -fx::linalg::solve(quad_A(), quad_b());
   const auto gv = values(g), xn = values(x_new), xs = values(x_star), g_new = values(fx::func::grad(quadratic)(x_new));
   std::printf("Initial x0:         (2.5, -2)\n");
@@ -263,11 +271,15 @@ void exercise3_hvp_vs_hessian() {
   std::printf("Hv by autograd   : %.3f ms\n", ms_per_call(t0));
   Tensor hv_func;
   t0 = clock::now();
+  // page:begin Exercise 3
   for (int r = 0; r < reps; ++r) hv_func = fx::func::hvp(f, x0, v);
+  // page:end
   std::printf("func::hvp        : %.3f ms (forward-over-reverse)\n", ms_per_call(t0));
   Tensor full;
   t0 = clock::now();
+  // page:begin Exercise 3
   for (int r = 0; r < reps; ++r) full = fx::func::hessian(f, x0).matmul(v);
+  // page:end
   std::printf("Full Hessian*vec : %.3f ms\n", ms_per_call(t0));
   std::printf("(times are means over %d calls; the post measured 0.46 ms vs 2.06 ms once, in PyTorch)\n", reps);
   std::printf("‖difference‖ = %.3e\n", (hv - full).norm().item());
@@ -302,6 +314,7 @@ void exercise4_bfgs() {
                   gnorm, tol, k);
       break;
     }
+    // page:begin Exercise 4
     const Tensor p = -Hinv.matmul(g);                                   // search direction
     const double alpha = -g.dot(p).item() / p.matmul(A).dot(p).item();  // exact minimiser along p
     const Tensor x_new = x + alpha * p;
@@ -312,6 +325,7 @@ void exercise4_bfgs() {
       Hinv = (I - rho * s.outer(y)).matmul(Hinv).matmul(I - rho * y.outer(s)) + rho * s.outer(s);
     }
     x = x_new;
+    // page:end
     B_hist.push_back(fx::linalg::inv(Hinv));
     report(k + 1);
   }

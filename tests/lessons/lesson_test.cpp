@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <vector>
 
@@ -23,8 +24,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// FLUXION_LESSON_KEEP_DIR names a folder to run into instead, where what each
+// program printed is kept too (logs/lessonNN.txt): the pages test builds the
+// lesson pages from it rather than running every lesson a second time.
+const char* keep_dir() {
+  const char* dir = std::getenv("FLUXION_LESSON_KEEP_DIR");
+  return dir && *dir ? dir : nullptr;
+}
+
 fs::path out_root() {
   static const fs::path root = [] {
+    if (keep_dir()) return fs::path(keep_dir());
     fs::path p = fs::temp_directory_path() / ("fluxion_lessons_" + std::to_string(getpid()));
     fs::remove_all(p);
     fs::create_directories(p);
@@ -57,6 +67,7 @@ const std::string& output(int lesson) {
   if (auto it = cache.find(lesson); it != cache.end()) return it->second;
   std::string& out = cache[lesson];
   const std::string exe = std::string(FLUXION_LESSON_BIN_DIR) + "/" + lesson_name(lesson);
+  fs::remove_all(out_root() / lesson_name(lesson));  // no figure of an earlier run may stand in for a missing one
   const std::string cmd = "FLUXION_OUT_DIR='" + out_root().string() + "' '" + exe + "' 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) {
@@ -68,6 +79,10 @@ const std::string& output(int lesson) {
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   const int status = pclose(pipe);
   EXPECT_EQ(status, 0) << exe << " failed; its output:\n" << out;
+  if (keep_dir()) {
+    fs::create_directories(out_root() / "logs");
+    std::ofstream(out_root() / "logs" / (lesson_name(lesson) + ".txt")) << out;
+  }
   return out;
 }
 
