@@ -176,15 +176,22 @@ Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, double v
   return apply_op(Addcmul{value}, {as(input), as(t1), as(t2)})[0];
 }
 
+// Between two Bool tensors, + is logical or and * logical and (as in PyTorch).
+static bool both_bool(const Tensor& a, const Tensor& b) { return a.dtype() == Bool && b.dtype() == Bool; }
+
 Tensor add(const Tensor& a, const Tensor& b) {
+  if (both_bool(a, b)) return logical_or(a, b);
   auto [x, y] = promoted(a, b);
   return apply(Add{}, x, y);
 }
 Tensor sub(const Tensor& a, const Tensor& b) {
+  check(!both_bool(a, b), "sub: subtracting Bool tensors (shapes ", a.shape(), " and ", b.shape(),
+        ") is not supported, as in PyTorch; use logical_xor, or convert with .to(fluxion::Int64)");
   auto [x, y] = promoted(a, b);
   return apply(Sub{}, x, y);
 }
 Tensor mul(const Tensor& a, const Tensor& b) {
+  if (both_bool(a, b)) return logical_and(a, b);
   auto [x, y] = promoted(a, b);
   return apply(Mul{}, x, y);
 }

@@ -49,6 +49,9 @@ TEST(BoolDtype, PromotionFollowsPyTorch) {
   EXPECT_EQ(values(x * m), (std::vector<double>{1.5, 0, 3.5}));
   EXPECT_EQ((m * 2.0).dtype(), fx::Int64);  // a whole scalar makes a bool tensor int64
   EXPECT_EQ((m + 0.5).dtype(), fx::Float32);
+  EXPECT_EQ(values(m * bools({1, 1, 0}, {3})), (std::vector<double>{1, 0, 0}));  // bool * bool: and
+  EXPECT_EQ((m + m).dtype(), fx::Bool);                                            // bool + bool: or
+  EXPECT_THROW((void)(m - m), fx::Error);
   auto i32 = fx::tensor({1.0, -2.0}, fx::Int32);
   EXPECT_EQ((i32 + ints({1, 1}, {2})).dtype(), fx::Int64);
   EXPECT_EQ(i32.to_vector<int32_t>(), (std::vector<int32_t>{1, -2}));
@@ -131,6 +134,49 @@ TEST(Indexing, MatchesLoopsOnRandomShapes) {
     for (int64_t i = 0; i < n0; ++i)
       for (int64_t p = 0, q = 0; p < n1 * n2; ++p)
         if (mv[(size_t)p]) EXPECT_EQ(w.at({i, q++}), x.at({i, p / n2, p % n2}));
+  }
+}
+
+// scatter_reduce (every reduction, with and without self) and index_put
+// (accumulating) against loops over random shapes and repeated indices.
+TEST(Indexing, ScatterReduceAndIndexPutMatchLoops) {
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::uniform_int_distribution<int64_t> size(1, 5);
+    int64_t n = size(rng), m = size(rng), k = size(rng);
+    fx::Tensor x = fx::randn({n, m}, fx::Float64), src = fx::randn({k, m}, fx::Float64);
+    std::vector<int64_t> iv((size_t)(k * m));
+    for (auto& v : iv) v = (int64_t)(rng() % n);
+    fx::Tensor index = ints(iv, {k, m});
+    for (const char* reduce : {"sum", "prod", "mean", "amax", "amin"})
+      for (bool self : {true, false}) {
+        std::vector<double> got = values(x.scatter_reduce(0, index, src, reduce, self));
+        for (int64_t i = 0; i < n; ++i)
+          for (int64_t j = 0; j < m; ++j) {
+            std::vector<double> c;
+            if (self) c.push_back(x.at({i, j}));
+            for (int64_t r = 0; r < k; ++r)
+              if (iv[(size_t)(r * m + j)] == i) c.push_back(src.at({r, j}));
+            double want = x.at({i, j});
+            std::string red = reduce;
+            if (!c.empty()) {
+              want = red == "prod" ? 1.0 : red == "amax" ? -INFINITY : red == "amin" ? INFINITY : 0.0;
+              for (double v : c)
+                want = red == "prod" ? want * v : red == "amax" ? std::max(want, v) : red == "amin" ? std::min(want, v)
+                                                                                            : want + v;
+              if (red == "mean") want /= (double)c.size();
+            }
+            EXPECT_NEAR(got[(size_t)(i * m + j)], want, 1e-12) << reduce << " self=" << self;
+          }
+      }
+    // index_put with accumulate: x[rows, cols] += v
+    std::vector<int64_t> rows((size_t)k), cols((size_t)k);
+    for (int64_t r = 0; r < k; ++r) rows[r] = (int64_t)(rng() % n), cols[r] = (int64_t)(rng() % m);
+    fx::Tensor v = fx::randn({k}, fx::Float64);
+    std::vector<double> want = values(x);
+    for (int64_t r = 0; r < k; ++r) want[(size_t)(rows[r] * m + cols[r])] += v.at({r});
+    std::vector<double> got = values(x.index_put({ints(rows, {k}), ints(cols, {k})}, v, true));
+    for (size_t e = 0; e < want.size(); ++e) EXPECT_NEAR(got[e], want[e], 1e-12);
   }
 }
 
