@@ -74,9 +74,12 @@ static Tensor advanced(const Tensor& y, const std::vector<int64_t>& dims, const 
 Tensor Tensor::index(const std::vector<Index>& indices) const {
   int64_t consumed = 0, ellipses = 0;  // dims of x the indices use up
   for (const Index& i : indices) {
-    if (const Tensor* t = std::get_if<Tensor>(&i)) consumed += t->dtype() == Bool ? t->dim() : 1;
-    else if (std::holds_alternative<EllipsisIndex>(i)) ++ellipses;
-    else if (!std::holds_alternative<NoneIndex>(i)) ++consumed;
+    if (const Tensor* t = std::get_if<Tensor>(&i))
+      consumed += t->dtype() == Bool ? t->dim() : 1;
+    else if (std::holds_alternative<EllipsisIndex>(i))
+      ++ellipses;
+    else if (!std::holds_alternative<NoneIndex>(i))
+      ++consumed;
   }
   check(ellipses <= 1, "index: an index can only have a single Ellipsis, got ", ellipses);
   check(consumed <= dim(), "index: too many indices for a tensor of shape ", shape(), ": the indices use ", consumed,

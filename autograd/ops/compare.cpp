@@ -2,10 +2,11 @@
 // Comparisons, tests, logical ops and where(). Comparisons, tests and logical
 // ops give Bool masks; they are not differentiable, so a mask is a constant to
 // autograd. where() is: its gradient flows to whichever of a, b each element came from.
+#include "tensor/kernels/compare.h"
+
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/elementwise.h"
-#include "tensor/kernels/compare.h"
 
 namespace fluxion {
 

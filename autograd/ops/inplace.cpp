@@ -6,10 +6,11 @@
 // its result is written into the tensor's memory, and the tensor's history
 // becomes that op's node (its grad_fn is rebased). Each write bumps the
 // storage's version, so a backward that saved the old values reports it.
+#include "tensor/kernels/inplace.h"
+
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/copy.h"
-#include "tensor/kernels/inplace.h"
 
 namespace fluxion {
 

@@ -3,11 +3,12 @@
 // (sum, prod, mean, amax, amin). The positions of x that src[j] goes to are
 // x's positions gathered by index, so every variant is a flat write (indexing.h)
 // or, for prod / amax / amin, a flat kernel plus a differentiable rule.
+#include "tensor/kernels/scatter.h"
+
 #include <algorithm>
 
 #include "autograd/apply.h"
 #include "autograd/ops/indexing.h"
-#include "tensor/kernels/scatter.h"
 
 namespace fluxion {
 
@@ -18,11 +19,11 @@ struct Scattered {
 };
 static Scattered scattered(const Tensor& x, int64_t& dim, const Tensor& index, const Tensor& src, const char* op) {
   dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), op);
-  check(index.dim() == std::max<int64_t>(x.dim(), 1) || (x.dim() == 0 && index.dim() <= 1), op,
-        ": index of shape ", index.shape(), " must have as many dims as self (shape ", x.shape(), ")");
+  check(index.dim() == std::max<int64_t>(x.dim(), 1) || (x.dim() == 0 && index.dim() <= 1), op, ": index of shape ",
+        index.shape(), " must have as many dims as self (shape ", x.shape(), ")");
   for (int64_t d = 0; d < index.dim() && x.dim(); ++d)
-    check(d == dim || index.size(d) <= x.size(d), op, ": index of shape ", index.shape(), " is larger than self of shape ",
-          x.shape(), " in dim ", d, "; index may only be larger along dim ", dim);
+    check(d == dim || index.size(d) <= x.size(d), op, ": index of shape ", index.shape(),
+          " is larger than self of shape ", x.shape(), " in dim ", d, "; index may only be larger along dim ", dim);
   Tensor wrapped = wrap_index(index, x.dim() ? x.size(dim) : 1, op, dim);
   Tensor xpos = positions_of(x.shape());
   Tensor pos = x.dim() ? xpos.gather(dim, wrapped) : xpos.reshape({1}).gather(0, wrapped.reshape({-1}));
@@ -92,27 +93,27 @@ Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const T
                                                    : kernels::ScatterReduce::amin;
   // The reduced values come from a kernel run here, outside apply(): a tracer must not replay them.
   autograd::on_read(xf.tensor_data(), "scatter_reduce (prod, amax and amin reduce in C++)");
-  Tensor value(kernels::scatter_reduce_flat(xf.tensor_data(), w.pos.tensor_data(), w.src.tensor_data(), kind,
-                                            include_self));
+  Tensor value(
+      kernels::scatter_reduce_flat(xf.tensor_data(), w.pos.tensor_data(), w.src.tensor_data(), kind, include_self));
   Tensor e;
   if (reduce == "prod") {
     // others(c): the product of the other candidates at c's position = (product of the
     // nonzero candidates) / c for nonzero c; 0 when another candidate is zero. Constants.
     Tensor src_others, self_others;
     {
-    NoGradGuard no_grad;
-    Tensor src_c = w.src.detach(), self_c = xf.detach();
-    auto nonzero_or_one = [](const Tensor& c) { return where(c == 0.0, ones_like(c), c); };
-    auto is_zero = [&](const Tensor& c) { return (c == 0.0).to(x.dtype()); };
-    Tensor nz_prod(kernels::scatter_reduce_flat(nonzero_or_one(self_c).tensor_data(), w.pos.tensor_data(),
-                                                nonzero_or_one(src_c).tensor_data(), kind, include_self));
-    Tensor zero_count = zeros({n}, x.dtype()).scatter_add(0, w.pos, is_zero(src_c));
-    if (include_self) zero_count = zero_count + is_zero(self_c);
-    auto others = [&](const Tensor& c, const Tensor& prod_here, const Tensor& zeros_here) {
-      return where(zeros_here - is_zero(c) > 0.0, zeros_like(c), prod_here / nonzero_or_one(c));
-    };
-    src_others = others(src_c, nz_prod.index_select(0, w.pos), zero_count.index_select(0, w.pos));
-    self_others = include_self ? others(self_c, nz_prod, zero_count) : zeros_like(self_c);
+      NoGradGuard no_grad;
+      Tensor src_c = w.src.detach(), self_c = xf.detach();
+      auto nonzero_or_one = [](const Tensor& c) { return where(c == 0.0, ones_like(c), c); };
+      auto is_zero = [&](const Tensor& c) { return (c == 0.0).to(x.dtype()); };
+      Tensor nz_prod(kernels::scatter_reduce_flat(nonzero_or_one(self_c).tensor_data(), w.pos.tensor_data(),
+                                                  nonzero_or_one(src_c).tensor_data(), kind, include_self));
+      Tensor zero_count = zeros({n}, x.dtype()).scatter_add(0, w.pos, is_zero(src_c));
+      if (include_self) zero_count = zero_count + is_zero(self_c);
+      auto others = [&](const Tensor& c, const Tensor& prod_here, const Tensor& zeros_here) {
+        return where(zeros_here - is_zero(c) > 0.0, zeros_like(c), prod_here / nonzero_or_one(c));
+      };
+      src_others = others(src_c, nz_prod.index_select(0, w.pos), zero_count.index_select(0, w.pos));
+      self_others = include_self ? others(self_c, nz_prod, zero_count) : zeros_like(self_c);
     }
     e = zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_others) + xf * self_others;
   } else {

@@ -23,12 +23,18 @@ TensorData compare(const TensorData& a, const TensorData& b, Compare op) {
     using T = decltype(tag);
     auto run = [&](auto f) { return zip<bool, T, T>(a, b, name, f); };
     switch (op) {
-      case Compare::eq: return run([](T x, T y) { return x == y; });
-      case Compare::ne: return run([](T x, T y) { return x != y; });
-      case Compare::lt: return run([](T x, T y) { return x < y; });
-      case Compare::le: return run([](T x, T y) { return x <= y; });
-      case Compare::gt: return run([](T x, T y) { return x > y; });
-      default: return run([](T x, T y) { return x >= y; });
+      case Compare::eq:
+        return run([](T x, T y) { return x == y; });
+      case Compare::ne:
+        return run([](T x, T y) { return x != y; });
+      case Compare::lt:
+        return run([](T x, T y) { return x < y; });
+      case Compare::le:
+        return run([](T x, T y) { return x <= y; });
+      case Compare::gt:
+        return run([](T x, T y) { return x > y; });
+      default:
+        return run([](T x, T y) { return x >= y; });
     }
   });
 }
@@ -38,8 +44,10 @@ template <class F>
 static TensorData test(const TensorData& x, bool integral_answer, F f) {
   return dispatch_all(x.dtype, [&](auto tag) {
     using T = decltype(tag);
-    if constexpr (std::is_floating_point_v<T>) return map<bool, T>(x, f);
-    else return map<bool, T>(x, [integral_answer](T) { return integral_answer; });
+    if constexpr (std::is_floating_point_v<T>)
+      return map<bool, T>(x, f);
+    else
+      return map<bool, T>(x, [integral_answer](T) { return integral_answer; });
   });
 }
 
@@ -63,9 +71,12 @@ TensorData logical(const TensorData& a, const TensorData& b, Logical op) {
   static const char* names[] = {"logical_and", "logical_or", "logical_xor"};
   TensorData x = to_dtype(a, Bool), y = to_dtype(b, Bool);
   switch (op) {
-    case Logical::and_: return zip<bool, bool, bool>(x, y, names[0], [](bool u, bool v) { return u && v; });
-    case Logical::or_: return zip<bool, bool, bool>(x, y, names[1], [](bool u, bool v) { return u || v; });
-    default: return zip<bool, bool, bool>(x, y, names[2], [](bool u, bool v) { return u != v; });
+    case Logical::and_:
+      return zip<bool, bool, bool>(x, y, names[0], [](bool u, bool v) { return u && v; });
+    case Logical::or_:
+      return zip<bool, bool, bool>(x, y, names[1], [](bool u, bool v) { return u || v; });
+    default:
+      return zip<bool, bool, bool>(x, y, names[2], [](bool u, bool v) { return u != v; });
   }
 }
 

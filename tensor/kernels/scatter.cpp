@@ -12,8 +12,9 @@
 namespace fluxion::kernels {
 
 TensorData wrap_indices(const TensorData& index, int64_t size, const char* op, int64_t dim) {
-  check(index.dtype == Int64 || index.dtype == Int32, op, ": index tensors must be int64 or int32 (or a bool mask), got ",
-        dtype_name(index.dtype), " of shape ", index.shape, "; convert with .to(fluxion::Int64)");
+  check(index.dtype == Int64 || index.dtype == Int32, op,
+        ": index tensors must be int64 or int32 (or a bool mask), got ", dtype_name(index.dtype), " of shape ",
+        index.shape, "; convert with .to(fluxion::Int64)");
   TensorData y = clone(to_dtype(index, Int64));  // a fresh contiguous int64 array to wrap in place
   int64_t* p = y.data<int64_t>();
   for (int64_t k = 0, n = y.numel(); k < n; ++k) {
@@ -61,24 +62,27 @@ TensorData scatter_reduce_flat(const TensorData& x, const TensorData& pos_in, co
   TensorData y = clone(x), pos = contiguous(pos_in), src = contiguous(to_dtype(src_in, x.dtype));
   const int64_t* pp = pos.data<int64_t>();
   std::vector<bool> started(include_self ? 0 : (size_t)y.numel(), false);
-  dispatch(y.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    T* py = y.data<T>();
-    const T* ps = src.data<T>();
-    for (int64_t k = 0, n = pos.numel(); k < n; ++k) {
-      T& v = py[pp[k]];
-      if (!include_self && !started[(size_t)pp[k]]) {
-        started[(size_t)pp[k]] = true;
-        v = ps[k];
-      } else if (op == ScatterReduce::prod) {
-        v = v * ps[k];
-      } else if (op == ScatterReduce::amax) {  // NaN wins, as in PyTorch
-        v = (ps[k] > v || ps[k] != ps[k]) ? ps[k] : v;
-      } else {
-        v = (ps[k] < v || ps[k] != ps[k]) ? ps[k] : v;
-      }
-    }
-  }, "scatter_reduce");
+  dispatch(
+      y.dtype,
+      [&](auto tag) {
+        using T = decltype(tag);
+        T* py = y.data<T>();
+        const T* ps = src.data<T>();
+        for (int64_t k = 0, n = pos.numel(); k < n; ++k) {
+          T& v = py[pp[k]];
+          if (!include_self && !started[(size_t)pp[k]]) {
+            started[(size_t)pp[k]] = true;
+            v = ps[k];
+          } else if (op == ScatterReduce::prod) {
+            v = v * ps[k];
+          } else if (op == ScatterReduce::amax) {  // NaN wins, as in PyTorch
+            v = (ps[k] > v || ps[k] != ps[k]) ? ps[k] : v;
+          } else {
+            v = (ps[k] < v || ps[k] != ps[k]) ? ps[k] : v;
+          }
+        }
+      },
+      "scatter_reduce");
   return y;
 }
 

@@ -50,7 +50,7 @@ TEST(BoolDtype, PromotionFollowsPyTorch) {
   EXPECT_EQ((m * 2.0).dtype(), fx::Int64);  // a whole scalar makes a bool tensor int64
   EXPECT_EQ((m + 0.5).dtype(), fx::Float32);
   EXPECT_EQ(values(m * bools({1, 1, 0}, {3})), (std::vector<double>{1, 0, 0}));  // bool * bool: and
-  EXPECT_EQ((m + m).dtype(), fx::Bool);                                            // bool + bool: or
+  EXPECT_EQ((m + m).dtype(), fx::Bool);                                          // bool + bool: or
   EXPECT_THROW((void)(m - m), fx::Error);
   auto i32 = fx::tensor({1.0, -2.0}, fx::Int32);
   EXPECT_EQ((i32 + ints({1, 1}, {2})).dtype(), fx::Int64);
@@ -114,8 +114,7 @@ TEST(Indexing, MatchesLoopsOnRandomShapes) {
     fx::Tensor y = x.index({ints(a, {k}), Slice{}, ints(b, {k})});
     ASSERT_EQ(y.shape(), (fx::Shape{k, n1}));
     for (int64_t j = 0; j < k; ++j)
-      for (int64_t i = 0; i < n1; ++i)
-        EXPECT_EQ(y.at({j, i}), x.at({a[j] < 0 ? a[j] + n0 : a[j], i, b[j]}));
+      for (int64_t i = 0; i < n1; ++i) EXPECT_EQ(y.at({j, i}), x.at({a[j] < 0 ? a[j] + n0 : a[j], i, b[j]}));
     // adjacent, broadcast [k, 1] with [k] -> stays in place: [n0, k, k]
     std::vector<int64_t> c((size_t)k);
     for (int64_t j = 0; j < k; ++j) c[j] = (int64_t)(rng() % n1);
@@ -162,8 +161,10 @@ TEST(Indexing, ScatterReduceAndIndexPutMatchLoops) {
             if (!c.empty()) {
               want = red == "prod" ? 1.0 : red == "amax" ? -INFINITY : red == "amin" ? INFINITY : 0.0;
               for (double v : c)
-                want = red == "prod" ? want * v : red == "amax" ? std::max(want, v) : red == "amin" ? std::min(want, v)
-                                                                                            : want + v;
+                want = red == "prod"   ? want * v
+                       : red == "amax" ? std::max(want, v)
+                       : red == "amin" ? std::min(want, v)
+                                       : want + v;
               if (red == "mean") want /= (double)c.size();
             }
             EXPECT_NEAR(got[(size_t)(i * m + j)], want, 1e-12) << reduce << " self=" << self;
@@ -215,8 +216,8 @@ TEST(Indexing, AssignmentOps) {
   EXPECT_EQ(values(y.index_put({y > 2.5}, fx::scalar(-1.0, fx::Float64))), (std::vector<double>{0, 1, 2, -1, -1, -1}));
   EXPECT_EQ(values(y.masked_fill(bools({1, 0, 1}, {3}), 9)), (std::vector<double>{9, 1, 9, 9, 4, 9}));
   // torch.masked_scatter's docs: mask [[0,0,0,1,1],[1,1,0,1,1]], source 0..9 -> [[0,0,0,0,1],[2,3,0,4,5]]
-  fx::Tensor ms = fx::zeros({2, 5}, fx::Float64)
-                      .masked_scatter(bools({0, 0, 0, 1, 1, 1, 1, 0, 1, 1}, {2, 5}), iota({2, 5}));
+  fx::Tensor ms =
+      fx::zeros({2, 5}, fx::Float64).masked_scatter(bools({0, 0, 0, 1, 1, 1, 1, 0, 1, 1}, {2, 5}), iota({2, 5}));
   EXPECT_EQ(values(ms), (std::vector<double>{0, 0, 0, 0, 1, 2, 3, 0, 4, 5}));
   EXPECT_EQ(values(fx::ones({3, 2}, fx::Float64).index_add(0, ints({0, 2, 0}, {3}), iota({3, 2}))),
             (std::vector<double>{1 + 0 + 4, 1 + 1 + 5, 1, 1, 1 + 2, 1 + 3}));
@@ -226,9 +227,9 @@ TEST(Indexing, AssignmentOps) {
   // torch.scatter: x[index[i][j]][j] = src[i][j]
   EXPECT_EQ(values(fx::zeros({3, 2}, fx::Float64).scatter(0, ints({2, 0, 1, 2}, {2, 2}), iota({2, 2}))),
             (std::vector<double>{0, 1, 2, 0, 0, 3}));
-  EXPECT_EQ(values(fx::ones({2}, fx::Float64).scatter(0, ints({1, 1}, {2}), fx::tensor({2.0, 3.0}, fx::Float64),
-                                                       "multiply")),
-            (std::vector<double>{1, 6}));
+  EXPECT_EQ(
+      values(fx::ones({2}, fx::Float64).scatter(0, ints({1, 1}, {2}), fx::tensor({2.0, 3.0}, fx::Float64), "multiply")),
+      (std::vector<double>{1, 6}));
   // torch.scatter_reduce's docs: src [1..6], index [0,1,0,1,2,1], input [1,2,3,4]
   fx::Tensor src = fx::tensor({1.0, 2.0, 3.0, 4.0, 5.0, 6.0}, fx::Float64);
   fx::Tensor idx = ints({0, 1, 0, 1, 2, 1}, {6});
@@ -255,7 +256,7 @@ TEST(Indexing, InPlaceOpsInTheGraph) {
   fx::Tensor w = fx::tensor({1.0, 2.0, 3.0}, fx::Float64).requires_grad_();
   fx::Tensor y = w * 2.0;
   y.index_put_({Slice{1}}, w.index({Slice{0, 2}}) * w.index({Slice{0, 2}}));  // y = [2 w0, w0^2, w1^2]
-  y.add_(w);                                                                     // y += w
+  y.add_(w);                                                                  // y += w
   EXPECT_EQ(values(y), (std::vector<double>{3, 3, 7}));
   y.sum().backward();
   EXPECT_EQ(values(w.grad()), (std::vector<double>{2 + 2 + 1, 4 + 1, 1}));
@@ -278,16 +279,22 @@ TEST(Indexing, ErrorsNameTheOpTheShapesAndTheFix) {
   EXPECT_NE(error_of([&] { (void)x.index({fx::tensor({0.0})}); }).find("int64 or int32"), std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.index({ints({2}, {1})}); }).find("index 2 is out of range for dim 0 of size 2"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { (void)x.index({ints({0, 1}, {2}), ints({0, 1, 2}, {3})}); }).find("cannot be broadcast"),
+  EXPECT_NE(error_of([&] {
+              (void)x.index({ints({0, 1}, {2}), ints({0, 1, 2}, {3})});
+            }).find("cannot be broadcast"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { (void)x.index({bools({1, 0}, {2, 1})}); }).find("does not match the dims it indexes"),
+  EXPECT_NE(error_of([&] {
+              (void)x.index({bools({1, 0}, {2, 1})});
+            }).find("does not match the dims it indexes"),
             std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.index({0, 0, 0}); }).find("too many indices"), std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.index({Ellipsis, Ellipsis}); }).find("single Ellipsis"), std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.masked_fill(fx::ones({2, 3}), 0); }).find("Bool"), std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.index_put({ints({0}, {1})}, fx::ones({2})); }).find("cannot be broadcast"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { (void)x.scatter_reduce(0, ints({0}, {1, 1}), x, "median"); }).find("reduce must be"),
+  EXPECT_NE(error_of([&] {
+              (void)x.scatter_reduce(0, ints({0}, {1, 1}), x, "median");
+            }).find("reduce must be"),
             std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.take(ints({6}, {1})); }).find("out of range"), std::string::npos);
   EXPECT_NE(error_of([&] { (void)x.masked_scatter(x > 0.5, fx::ones({2}, fx::Float64)); }).find("has only 2"),
