@@ -10,6 +10,7 @@
 
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "autograd/recorder.h"
 #include "tensor/kernels/copy.h"
 
 namespace fluxion {
@@ -34,11 +35,19 @@ static void check_writable(const Tensor& self, const char* op) {
 }
 
 // Writes `result` (computed from a copy of self's old values) into self's
-// memory and makes its history self's. Views of self's storage see the new
-// values; their own histories are not rewritten (PyTorch's CopySlices is not
-// modelled), so assign through the base tensor (base.index_put_) when the
-// base is in the graph.
+// memory and makes its history self's. Only self's history can be rewritten:
+// fluxion does not model PyTorch's CopySlices, which also rewrites the history
+// of the other views of the same memory. So when another tensor shares self's
+// memory (a view of it or its base, or an output saved for backward) the op
+// is refused rather than leave that tensor's gradient silently wrong.
 static Tensor& rebase(Tensor& self, const Tensor& result, const char* op) {
+  // The write below happens outside apply(), so a tracer (jit::trace) could not replay it.
+  autograd::on_read(self.tensor_data(), "an in-place op on a tensor in the graph (a write no trace records)");
+  check(self.tensor_data().storage.use_count() == 1, op, ": the tensor written to (shape ", self.shape(),
+        ") shares its memory with another tensor (a view of it, the tensor it is a view of, or a value saved for "
+        "backward), whose history an in-place op in the graph cannot rewrite; use the out-of-place op "
+        "(index_put instead of index_put_, x + y instead of x.add_(y)) or write into the base tensor before taking "
+        "views");
   check(result.shape() == self.shape(), op, ": the result has shape ", result.shape(),
         " but the tensor written to has shape ", self.shape(), "; in-place ops cannot change a tensor's shape");
   kernels::copy_(self.tensor_data(), result.tensor_data());

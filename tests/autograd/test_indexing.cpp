@@ -202,6 +202,10 @@ TEST(Indexing, PyTorchSemantics) {
   EXPECT_EQ(fx::argwhere(m).shape(), (fx::Shape{3, 2}));
   // take counts from the end too; take_along_dim broadcasts
   EXPECT_EQ(values(x.take(ints({-1, 5}, {2}))), (std::vector<double>{23, 5}));
+  // Int32 indices work wherever Int64 ones do
+  fx::Tensor i32 = fx::tensor({1.0, -2.0}, fx::Int32);
+  EXPECT_EQ(values(x.index({0, 0, i32})), (std::vector<double>{1, 2}));
+  EXPECT_EQ(values(iota({3}).index_select(0, fx::tensor({2.0, 0.0}, fx::Int32))), (std::vector<double>{2, 0}));
   fx::Tensor s = iota({2, 3});
   EXPECT_EQ(values(s.take_along_dim(ints({2, 0}, {1, 2}), 1)), (std::vector<double>{2, 0, 5, 3}));
 }
@@ -267,6 +271,10 @@ TEST(Indexing, InPlaceOpsInTheGraph) {
   EXPECT_NE(error_of([&] { z.sum().backward(); }).find("modified"), std::string::npos);
   // an in-place op on a leaf that requires grad names the fix
   EXPECT_NE(error_of([&] { w.index_put_({Slice{0, 1}}, 0.0); }).find("NoGradGuard"), std::string::npos);
+  // a view of a tensor in the graph cannot be rebased (its base's history would go stale)
+  fx::Tensor base = w * 3.0;
+  fx::Tensor view = base.index({Slice{0, 2}});
+  EXPECT_NE(error_of([&] { view.add_(w.index({Slice{0, 2}})); }).find("shares its memory"), std::string::npos);
   // outside autograd the kernel writes through views
   fx::Tensor buf = fx::zeros({2, 3}, fx::Float64);
   buf.index_put_({Slice{}, 1}, 4.0);
