@@ -4,6 +4,7 @@
 // its forward, VJP and JVP side by side; composites are built from them.
 #pragma once
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -87,11 +88,19 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor square(const Tensor& x);
 /// min(max(x, min), max); std::nullopt leaves that side open. The gradient passes where min <= x <= max.
 [[nodiscard]] Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max);
+// Comparisons and tests give Bool tensors (as in PyTorch); the operands are
+// promoted to a common dtype first. Not differentiable. A Bool tensor enters
+// arithmetic by promotion (loss * (x > 0.0) is float) and sums to Int64.
 [[nodiscard]] Tensor isfinite(const Tensor& x);
 [[nodiscard]] Tensor isnan(const Tensor& x);
-/// Comparisons give 0/1 masks. PyTorch returns bool; fluxion has no bool dtype,
-/// so a mask has the inputs' promoted dtype (float32, float64 or int64) and can
-/// be multiplied in directly: loss * (x > 0.0). Not differentiable.
+[[nodiscard]] Tensor isinf(const Tensor& x);
+[[nodiscard]] Tensor isposinf(const Tensor& x);
+[[nodiscard]] Tensor isneginf(const Tensor& x);
+/// Bool results; inputs of any dtype (nonzero is true), broadcast together.
+[[nodiscard]] Tensor logical_not(const Tensor& x);
+[[nodiscard]] Tensor logical_and(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor logical_or(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor logical_xor(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor eq(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor ne(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor lt(const Tensor& a, const Tensor& b);
@@ -104,8 +113,8 @@ void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor le(const Tensor& a, double b);
 [[nodiscard]] Tensor gt(const Tensor& a, double b);
 [[nodiscard]] Tensor ge(const Tensor& a, double b);
-/// cond ? a : b elementwise, the three broadcast together (cond: any dtype,
-/// nonzero = true). Differentiable in a and b; cond is a constant.
+/// cond ? a : b elementwise, the three broadcast together (cond: Bool, or any
+/// dtype with nonzero = true). Differentiable in a and b; cond is a constant.
 [[nodiscard]] Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor where(const Tensor& cond, const Tensor& a, double b);
 [[nodiscard]] Tensor where(const Tensor& cond, double a, const Tensor& b);
@@ -136,9 +145,9 @@ void manual_seed(uint64_t seed);
 /// sum((x - mean)^2) / (N - correction) over dims (correction 1: the unbiased estimate).
 [[nodiscard]] Tensor var(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false);
 [[nodiscard]] Tensor std(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false);
-/// 0-d int64 1/0: every element / some element nonzero. Not differentiable.
-[[nodiscard]] Tensor all(const Tensor& x);
-[[nodiscard]] Tensor any(const Tensor& x);
+/// Bool: every element / some element nonzero over dims (empty: all). Not differentiable.
+[[nodiscard]] Tensor all(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+[[nodiscard]] Tensor any(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
 /// Running sum along dim.
 [[nodiscard]] Tensor cumsum(const Tensor& x, int64_t dim);
 
@@ -193,6 +202,42 @@ struct GradientOptions {
 [[nodiscard]] Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
 /// the elements of x where mask (broadcast with x) is nonzero, as a 1-d tensor
 [[nodiscard]] Tensor masked_select(const Tensor& x, const Tensor& mask);
+// PyTorch's x[...] = v and its relatives (advanced_index.cpp, index_put.cpp,
+// scatter.cpp). Index tensors are Int64 or Int32, negative entries count from
+// the end; masks are Bool. All differentiable in x and in the values written;
+// where one position is written several times, accumulating ops add up and
+// their gradients reach every source.
+/// x[indices] = values (values broadcast to the indexed shape); accumulate: +=
+[[nodiscard]] Tensor index_put(const Tensor& x, const std::vector<Index>& indices, const Tensor& values,
+                               bool accumulate = false);
+/// where(mask, value, x), mask broadcast to x's shape
+[[nodiscard]] Tensor masked_fill(const Tensor& x, const Tensor& mask, double value);
+[[nodiscard]] Tensor masked_fill(const Tensor& x, const Tensor& mask, const Tensor& value);
+/// the positions where mask is true take src's elements in row-major order
+[[nodiscard]] Tensor masked_scatter(const Tensor& x, const Tensor& mask, const Tensor& src);
+/// y = x; y.select(dim, index[k]) += alpha * src.select(dim, k)
+[[nodiscard]] Tensor index_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, double alpha = 1);
+/// y = x; y.select(dim, index[k]) = src.select(dim, k)
+[[nodiscard]] Tensor index_copy(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+/// y = x; y.select(dim, index[k]) = value
+[[nodiscard]] Tensor index_fill(const Tensor& x, int64_t dim, const Tensor& index, double value);
+/// y = x; y[i][j] with i replaced by index[i][j] (dim 0; likewise others) = src[i][j]
+[[nodiscard]] Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src);
+[[nodiscard]] Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, double value);
+/// reduce "add" or "multiply": += / *= instead of = (torch.scatter's reduce)
+[[nodiscard]] Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
+                             const std::string& reduce);
+/// reduce "sum", "prod", "mean", "amax" or "amin" over x (unless !include_self) and the src
+/// values scattered to each position (torch.scatter_reduce)
+[[nodiscard]] Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src,
+                                    const std::string& reduce, bool include_self = true);
+/// x.flatten()[index], in index's shape
+[[nodiscard]] Tensor take(const Tensor& x, const Tensor& index);
+/// gather with index broadcast against x (no dim: over the flattened x)
+[[nodiscard]] Tensor take_along_dim(const Tensor& x, const Tensor& indices, std::optional<int64_t> dim = {});
+/// Int64 [n, x.dim()]: the coordinates of the n nonzero elements in row-major order (argwhere: the same)
+[[nodiscard]] Tensor nonzero(const Tensor& x);
+[[nodiscard]] Tensor argwhere(const Tensor& x);
 /// reverses the order of elements along each of dims (a copy, as in PyTorch)
 [[nodiscard]] Tensor flip(const Tensor& x, std::vector<int64_t> dims);
 /// shifts elements along dim by `shifts`, wrapping around: y[(i + shifts) % n] = x[i]
@@ -249,7 +294,15 @@ struct Conv2dOptions {
 [[nodiscard]] Tensor operator-(double a, const Tensor& b);
 [[nodiscard]] Tensor operator*(double a, const Tensor& b);
 [[nodiscard]] Tensor operator/(double a, const Tensor& b);
-// comparison operators give masks (see eq ...)
+// comparison operators give Bool masks (see eq ...); & | ^ ~ are the logical ops of Bool tensors
+[[nodiscard]] Tensor operator==(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator!=(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator==(const Tensor& a, double b);
+[[nodiscard]] Tensor operator!=(const Tensor& a, double b);
+[[nodiscard]] Tensor operator&(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator|(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator^(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor operator~(const Tensor& x);
 [[nodiscard]] Tensor operator<(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor operator<=(const Tensor& a, const Tensor& b);
 [[nodiscard]] Tensor operator>(const Tensor& a, const Tensor& b);

@@ -21,13 +21,14 @@ constexpr int64_t kThreshold = 1000;  // summarise above this many elements
 constexpr int64_t kEdge = 3;          // entries shown at each end of a summarised dim
 constexpr int kLineWidth = 80;
 
-enum class Style { integer, whole, fixed, scientific };
+enum class Style { boolean, integer, whole, fixed, scientific };
 
 std::string format(double v, Style style) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   std::ostringstream os;
   switch (style) {
+    case Style::boolean: os << (v != 0 ? "true" : "false"); break;
     case Style::integer: os << (int64_t)v; break;
     case Style::whole: os << std::fixed << std::setprecision(0) << v << "."; break;
     case Style::fixed: os << std::fixed << std::setprecision(4) << v; break;
@@ -65,7 +66,7 @@ struct Printer {
   }
 
   // PyTorch's choice of one style for all shown elements.
-  void choose(bool integer) {
+  void choose(DType dtype) {
     double lo = INFINITY, hi = 0;
     bool all_whole = true;
     each(0, 0, [&](double v) {
@@ -73,7 +74,8 @@ struct Printer {
       all_whole = all_whole && v == std::floor(v);
       if (v != 0) lo = std::min(lo, std::abs(v)), hi = std::max(hi, std::abs(v));
     });
-    if (integer) style = Style::integer;
+    if (dtype == Bool) style = Style::boolean;
+    else if (is_integral(dtype)) style = Style::integer;
     else if (all_whole && hi < 1e8) style = Style::whole;
     else if (hi > 0 && (hi / lo > 1000 || hi > 1e8 || lo < 1e-4)) style = Style::scientific;
     else style = Style::fixed;
@@ -110,7 +112,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   if (!t.defined()) return os << "tensor(undefined)";
   std::vector<double> values = t.to_vector<double>();
   Printer p{values, t.shape(), contiguous_strides(t.shape()), t.numel() > kThreshold};
-  p.choose(t.dtype() == Int64);
+  p.choose(t.dtype());
   std::ostringstream body;  // built apart, so the caller's stream flags do not leak in
   body << "tensor(";
   if (t.numel() == 0) body << "[]";

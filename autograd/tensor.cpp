@@ -40,6 +40,8 @@ T* Tensor::data() const {
 template float* Tensor::data<float>() const;
 template double* Tensor::data<double>() const;
 template int64_t* Tensor::data<int64_t>() const;
+template int32_t* Tensor::data<int32_t>() const;
+template bool* Tensor::data<bool>() const;
 
 double Tensor::item() const {
   autograd::on_read(tensor_data(), "item()");
@@ -55,6 +57,8 @@ std::vector<T> Tensor::to_vector() const {
 template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<double> Tensor::to_vector<double>() const;
 template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
+template std::vector<int32_t> Tensor::to_vector<int32_t>() const;
+template std::vector<bool> Tensor::to_vector<bool>() const;
 
 double Tensor::at(std::initializer_list<int64_t> index) const {
   const TensorData& d = tensor_data();
@@ -66,7 +70,7 @@ double Tensor::at(std::initializer_list<int64_t> index) const {
     check(i >= -n && i < n, "at: index ", i, " is out of range for dim ", k, " of size ", n);
     off += (i < 0 ? i + n : i) * d.strides[k++];
   }
-  return dispatch(d.dtype, [&](auto tag) {
+  return dispatch_all(d.dtype, [&](auto tag) {
     using T = decltype(tag);
     return static_cast<double>(static_cast<const T*>(d.storage->data)[off]);
   });

@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <string>
 #include <ostream>
 #include <utility>
 #include <variant>
@@ -37,12 +38,19 @@ struct BackwardOptions {
   std::vector<Tensor> inputs;  // accumulate only into these leaves (empty: all)
 };
 
-/// An index for Tensor::index: a single position (drops the dim) or a slice.
+/// One entry of Tensor::index / index_put_, as in PyTorch's x[...]:
+///   an integer (drops the dim), Slice{start, end, step}, None (a new dim of
+///   size 1), Ellipsis (as many whole dims as needed), or a tensor: Int64 /
+///   Int32 positions (advanced indexing) or a Bool mask over the next dims.
 struct Slice {
   std::optional<int64_t> start, end;
   int64_t step = 1;
 };
-using Index = std::variant<int64_t, Slice>;
+struct NoneIndex {};
+struct EllipsisIndex {};
+inline constexpr NoneIndex None{};
+inline constexpr EllipsisIndex Ellipsis{};
+using Index = std::variant<int64_t, Slice, NoneIndex, EllipsisIndex, Tensor>;
 
 class Tensor {
  public:
@@ -117,8 +125,16 @@ class Tensor {
   [[nodiscard]] Tensor pow(double exponent) const;
   [[nodiscard]] Tensor pow(const Tensor& exponent) const;
   [[nodiscard]] Tensor clamp(std::optional<double> min, std::optional<double> max) const;
+  // tests and logical ops: Bool results (see ops.h)
   [[nodiscard]] Tensor isfinite() const;
   [[nodiscard]] Tensor isnan() const;
+  [[nodiscard]] Tensor isinf() const;
+  [[nodiscard]] Tensor isposinf() const;
+  [[nodiscard]] Tensor isneginf() const;
+  [[nodiscard]] Tensor logical_not() const;
+  [[nodiscard]] Tensor logical_and(const Tensor& other) const;
+  [[nodiscard]] Tensor logical_or(const Tensor& other) const;
+  [[nodiscard]] Tensor logical_xor(const Tensor& other) const;
   [[nodiscard]] Tensor add(const Tensor& other) const;
   [[nodiscard]] Tensor sub(const Tensor& other) const;
   [[nodiscard]] Tensor mul(const Tensor& other) const;
@@ -128,7 +144,7 @@ class Tensor {
   [[nodiscard]] Tensor minimum(const Tensor& other) const;
   [[nodiscard]] Tensor atan2(const Tensor& other) const;
   [[nodiscard]] Tensor hypot(const Tensor& other) const;
-  // comparisons: 0/1 masks (see ops.h)
+  // comparisons: Bool masks (see ops.h)
   [[nodiscard]] Tensor eq(const Tensor& other) const;
   [[nodiscard]] Tensor ne(const Tensor& other) const;
   [[nodiscard]] Tensor lt(const Tensor& other) const;
@@ -154,8 +170,9 @@ class Tensor {
   [[nodiscard]] Tensor norm(double p = 2, std::vector<int64_t> dims = {}, bool keepdim = false) const;
   [[nodiscard]] Tensor var(std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false) const;
   [[nodiscard]] Tensor std(std::vector<int64_t> dims = {}, int64_t correction = 1, bool keepdim = false) const;
-  [[nodiscard]] Tensor all() const;
-  [[nodiscard]] Tensor any() const;
+  /// Bool: every / some element nonzero over dims (empty: all)
+  [[nodiscard]] Tensor all(std::vector<int64_t> dims = {}, bool keepdim = false) const;
+  [[nodiscard]] Tensor any(std::vector<int64_t> dims = {}, bool keepdim = false) const;
   [[nodiscard]] Tensor cumsum(int64_t dim) const;
 
   // ---- views (share storage) ----------------------------------------------
@@ -175,8 +192,13 @@ class Tensor {
   [[nodiscard]] Tensor diagonal(int64_t offset = 0, int64_t d0 = 0, int64_t d1 = 1) const;
   /// x[i] along dim 0 (keeps the graph): x[0], y[j]
   [[nodiscard]] Tensor operator[](int64_t i) const { return select(0, i); }
-  /// Python's x[1, 1:-1] as x.index({1, Slice{1, -1}}); dims not indexed are kept whole
+  /// Python's x[1, 1:-1] as x.index({1, Slice{1, -1}}); dims not indexed are kept whole.
+  /// Integers, slices, None and Ellipsis give a view; index tensors give a copy (see ops.h).
   [[nodiscard]] Tensor index(const std::vector<Index>& indices) const;
+  /// x[indices] = values (broadcast), or += with accumulate; in place (see "in place" below)
+  Tensor& index_put_(const std::vector<Index>& indices, const Tensor& values, bool accumulate = false);
+  Tensor& index_put_(const std::vector<Index>& indices, double value);
+  [[nodiscard]] Tensor index_put(const std::vector<Index>& indices, const Tensor& values, bool accumulate = false) const;
   /// transpose of the last two dims (batched matrices)
   [[nodiscard]] Tensor mT() const;
   /// the slices along dim, each without it
@@ -191,6 +213,22 @@ class Tensor {
   [[nodiscard]] Tensor gather(int64_t dim, const Tensor& index) const;
   [[nodiscard]] Tensor scatter_add(int64_t dim, const Tensor& index, const Tensor& src) const;
   [[nodiscard]] Tensor masked_select(const Tensor& mask) const;
+  [[nodiscard]] Tensor masked_fill(const Tensor& mask, double value) const;
+  [[nodiscard]] Tensor masked_fill(const Tensor& mask, const Tensor& value) const;
+  Tensor& masked_fill_(const Tensor& mask, double value);
+  [[nodiscard]] Tensor masked_scatter(const Tensor& mask, const Tensor& src) const;
+  [[nodiscard]] Tensor index_add(int64_t dim, const Tensor& index, const Tensor& src, double alpha = 1) const;
+  [[nodiscard]] Tensor index_copy(int64_t dim, const Tensor& index, const Tensor& src) const;
+  [[nodiscard]] Tensor index_fill(int64_t dim, const Tensor& index, double value) const;
+  [[nodiscard]] Tensor scatter(int64_t dim, const Tensor& index, const Tensor& src) const;
+  [[nodiscard]] Tensor scatter(int64_t dim, const Tensor& index, double value) const;
+  [[nodiscard]] Tensor scatter(int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) const;
+  [[nodiscard]] Tensor scatter_reduce(int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                                      bool include_self = true) const;
+  [[nodiscard]] Tensor take(const Tensor& index) const;
+  [[nodiscard]] Tensor take_along_dim(const Tensor& indices, std::optional<int64_t> dim = {}) const;
+  [[nodiscard]] Tensor nonzero() const;
+  [[nodiscard]] Tensor argwhere() const;
   [[nodiscard]] Tensor flip(std::vector<int64_t> dims) const;
   [[nodiscard]] Tensor roll(int64_t shifts, int64_t dim) const;
 
@@ -199,7 +237,10 @@ class Tensor {
   [[nodiscard]] Tensor dot(const Tensor& other) const;
   [[nodiscard]] Tensor outer(const Tensor& other) const;
 
-  // ---- in place (tensors outside autograd; each bumps the version) --------
+  // ---- in place (each bumps the version) ---------------------------------
+  // On a tensor that autograd tracks (a non-leaf) the op is recorded and the
+  // tensor's history rewritten, as PyTorch does; on a leaf that requires grad
+  // it is an error outside a NoGradGuard.
   Tensor& add_(const Tensor& other, double alpha = 1);
   Tensor& mul_(const Tensor& other);
   Tensor& mul_(double value);

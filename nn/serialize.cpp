@@ -129,7 +129,7 @@ StateDict load_state_dict(const std::string& path) {
     std::string name(len, '\0');
     r.raw(name.data(), len, "a name");
     uint8_t code = r.get<uint8_t>("a dtype");
-    check(code <= (uint8_t)DType::Int64, "load: '", path, "' is corrupt: entry '", name, "' has dtype code ",
+    check(code <= (uint8_t)DType::Bool, "load: '", path, "' is corrupt: entry '", name, "' has dtype code ",
           (int)code);
     DType dtype = (DType)code;
     uint8_t ndim = r.get<uint8_t>("a dim count");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// dtype names and the default dtype (set_default_dtype).
+// dtype names, the default dtype (set_default_dtype) and the unsupported-dtype error.
 #include "tensor/dtype.h"
 
 namespace fluxion {
@@ -8,16 +8,28 @@ static DType g_default_dtype = Float32;
 
 const char* dtype_name(DType t) {
   switch (t) {
-    case Float32: return "float32";
-    case Float64: return "float64";
-    default: return "int64";
+    case Float32:
+      return "float32";
+    case Float64:
+      return "float64";
+    case Int64:
+      return "int64";
+    case Int32:
+      return "int32";
+    default:
+      return "bool";
   }
+}
+
+void unsupported_dtype(DType t, const char* op) {
+  fail(op, ": dtype ", dtype_name(t),
+       " is not supported here; convert with .to(fluxion::", "Int64) or .to(fluxion::Float32) first");
 }
 
 DType default_dtype() { return g_default_dtype; }
 
 void set_default_dtype(DType t) {
-  check(is_floating(t), "set_default_dtype: the default dtype must be float32 or float64, not int64");
+  check(is_floating(t), "set_default_dtype: the default dtype must be float32 or float64, not ", dtype_name(t));
   g_default_dtype = t;
 }
 

@@ -85,11 +85,11 @@ struct Maximum {
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::maximum(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
-    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    Tensor tie = eq(s.input(0), s.input(1)).to(s.input_dtype(0)) * 0.5;
     return {grad * (gt(s.input(0), s.input(1)) + tie), grad * (lt(s.input(0), s.input(1)) + tie)};
   }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
-    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    Tensor tie = eq(s.input(0), s.input(1)).to(s.input_dtype(0)) * 0.5;
     return add_tangents(da.defined() ? da * (gt(s.input(0), s.input(1)) + tie) : Tensor{},
                         db.defined() ? db * (lt(s.input(0), s.input(1)) + tie) : Tensor{});
   }
@@ -101,11 +101,11 @@ struct Minimum {
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::minimum(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
-    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    Tensor tie = eq(s.input(0), s.input(1)).to(s.input_dtype(0)) * 0.5;
     return {grad * (lt(s.input(0), s.input(1)) + tie), grad * (gt(s.input(0), s.input(1)) + tie)};
   }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
-    Tensor tie = eq(s.input(0), s.input(1)) * 0.5;
+    Tensor tie = eq(s.input(0), s.input(1)).to(s.input_dtype(0)) * 0.5;
     return add_tangents(da.defined() ? da * (lt(s.input(0), s.input(1)) + tie) : Tensor{},
                         db.defined() ? db * (gt(s.input(0), s.input(1)) + tie) : Tensor{});
   }
@@ -176,15 +176,22 @@ Tensor addcmul(const Tensor& input, const Tensor& t1, const Tensor& t2, double v
   return apply_op(Addcmul{value}, {as(input), as(t1), as(t2)})[0];
 }
 
+// Between two Bool tensors, + is logical or and * logical and (as in PyTorch).
+static bool both_bool(const Tensor& a, const Tensor& b) { return a.dtype() == Bool && b.dtype() == Bool; }
+
 Tensor add(const Tensor& a, const Tensor& b) {
+  if (both_bool(a, b)) return logical_or(a, b);
   auto [x, y] = promoted(a, b);
   return apply(Add{}, x, y);
 }
 Tensor sub(const Tensor& a, const Tensor& b) {
+  check(!both_bool(a, b), "sub: subtracting Bool tensors (shapes ", a.shape(), " and ", b.shape(),
+        ") is not supported, as in PyTorch; use logical_xor, or convert with .to(fluxion::Int64)");
   auto [x, y] = promoted(a, b);
   return apply(Sub{}, x, y);
 }
 Tensor mul(const Tensor& a, const Tensor& b) {
+  if (both_bool(a, b)) return logical_and(a, b);
   auto [x, y] = promoted(a, b);
   return apply(Mul{}, x, y);
 }
@@ -212,9 +219,11 @@ Tensor hypot(const Tensor& a, const Tensor& b) {
 
 Tensor scalar_like(const Tensor& t, double value) {
   // A scalar keeps the tensor's dtype (x_f32 * 2.0 stays float32, as in
-  // PyTorch), except that a fractional scalar turns an int64 tensor float.
+  // PyTorch), except that a fractional scalar turns an integer or bool tensor
+  // float, and a whole one turns a bool tensor int64.
   DType d = t.dtype();
-  if (d == Int64 && value != (double)(int64_t)value) d = default_dtype();
+  if (!is_floating(d) && value != (double)(int64_t)value) d = default_dtype();
+  else if (d == Bool) d = Int64;
   return scalar(value, d);
 }
 

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Comparisons, tests and where(). Comparisons and tests give 0/1 masks in
-// the operands' (promoted) dtype, since fluxion has no bool dtype; they are
-// not differentiable, so a mask is a constant to autograd. where() is: its
-// gradient flows to whichever of a, b each element came from.
+// Comparisons, tests, logical ops and where(). Comparisons, tests and logical
+// ops give Bool masks; they are not differentiable, so a mask is a constant to
+// autograd. where() is: its gradient flows to whichever of a, b each element came from.
+#include "tensor/kernels/compare.h"
+
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/elementwise.h"
-#include "tensor/kernels/compare.h"
 
 namespace fluxion {
 
-// eq, ne, lt, le, gt, ge: y = (a op b) ? 1 : 0.   not differentiable
+// eq, ne, lt, le, gt, ge: y = (a op b), Bool.   not differentiable
 struct CompareOp {
   static constexpr const char* name = "Compare";
   static constexpr bool differentiable = false;
@@ -18,16 +18,20 @@ struct CompareOp {
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::compare(a, b, op); }
 };
 
-// isfinite, isnan: y = 1 or 0.   not differentiable
-struct IsFinite {
-  static constexpr const char* name = "IsFinite";
+// isfinite, isnan, isinf, isposinf, isneginf, logical_not: y = test(x), Bool.   not differentiable
+struct Test {
+  static constexpr const char* name = "Test";
   static constexpr bool differentiable = false;
-  TensorData forward(const TensorData& x) const { return kernels::isfinite(x); }
+  TensorData (*kernel)(const TensorData&);
+  TensorData forward(const TensorData& x) const { return kernel(x); }
 };
-struct IsNan {
-  static constexpr const char* name = "IsNan";
+
+// logical_and, logical_or, logical_xor: y = (a != 0) op (b != 0), Bool.   not differentiable
+struct LogicalOp {
+  static constexpr const char* name = "Logical";
   static constexpr bool differentiable = false;
-  TensorData forward(const TensorData& x) const { return kernels::isnan(x); }
+  kernels::Logical op;
+  TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::logical(a, b, op); }
 };
 
 // where: y = cond ? a : b.   dy/da = cond, dy/db = 1 - cond (as 0/1 masks)
@@ -68,6 +72,10 @@ Tensor le(const Tensor& a, double b) { return le(a, scalar_like(a, b)); }
 Tensor gt(const Tensor& a, double b) { return gt(a, scalar_like(a, b)); }
 Tensor ge(const Tensor& a, double b) { return ge(a, scalar_like(a, b)); }
 
+Tensor operator==(const Tensor& a, const Tensor& b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, const Tensor& b) { return ne(a, b); }
+Tensor operator==(const Tensor& a, double b) { return eq(a, b); }
+Tensor operator!=(const Tensor& a, double b) { return ne(a, b); }
 Tensor operator<(const Tensor& a, const Tensor& b) { return lt(a, b); }
 Tensor operator<=(const Tensor& a, const Tensor& b) { return le(a, b); }
 Tensor operator>(const Tensor& a, const Tensor& b) { return gt(a, b); }
@@ -77,8 +85,26 @@ Tensor operator<=(const Tensor& a, double b) { return le(a, b); }
 Tensor operator>(const Tensor& a, double b) { return gt(a, b); }
 Tensor operator>=(const Tensor& a, double b) { return ge(a, b); }
 
-Tensor isfinite(const Tensor& x) { return apply(IsFinite{}, x); }
-Tensor isnan(const Tensor& x) { return apply(IsNan{}, x); }
+Tensor isfinite(const Tensor& x) { return apply(Test{kernels::isfinite}, x); }
+Tensor isnan(const Tensor& x) { return apply(Test{kernels::isnan}, x); }
+Tensor isinf(const Tensor& x) { return apply(Test{kernels::isinf}, x); }
+Tensor isposinf(const Tensor& x) { return apply(Test{kernels::isposinf}, x); }
+Tensor isneginf(const Tensor& x) { return apply(Test{kernels::isneginf}, x); }
+Tensor logical_not(const Tensor& x) { return apply(Test{kernels::logical_not}, x); }
+Tensor logical_and(const Tensor& a, const Tensor& b) { return apply(LogicalOp{kernels::Logical::and_}, a, b); }
+Tensor logical_or(const Tensor& a, const Tensor& b) { return apply(LogicalOp{kernels::Logical::or_}, a, b); }
+Tensor logical_xor(const Tensor& a, const Tensor& b) { return apply(LogicalOp{kernels::Logical::xor_}, a, b); }
+
+// & | ^ ~ are PyTorch's bitwise ops; fluxion has them for Bool tensors only, as logical ops.
+static const Tensor& bool_operand(const Tensor& t, const char* op) {
+  check(t.dtype() == Bool, "operator", op, ": defined for Bool tensors (masks), got ", dtype_name(t.dtype()),
+        " of shape ", t.shape(), "; for truth values of other dtypes use logical_and/or/xor/not");
+  return t;
+}
+Tensor operator&(const Tensor& a, const Tensor& b) { return logical_and(bool_operand(a, "&"), bool_operand(b, "&")); }
+Tensor operator|(const Tensor& a, const Tensor& b) { return logical_or(bool_operand(a, "|"), bool_operand(b, "|")); }
+Tensor operator^(const Tensor& a, const Tensor& b) { return logical_xor(bool_operand(a, "^"), bool_operand(b, "^")); }
+Tensor operator~(const Tensor& x) { return logical_not(bool_operand(x, "~")); }
 
 Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
   auto [x, y] = promoted(a, b);
@@ -95,5 +121,12 @@ Tensor Tensor::gt(const Tensor& other) const { return fluxion::gt(*this, other);
 Tensor Tensor::ge(const Tensor& other) const { return fluxion::ge(*this, other); }
 Tensor Tensor::isfinite() const { return fluxion::isfinite(*this); }
 Tensor Tensor::isnan() const { return fluxion::isnan(*this); }
+Tensor Tensor::isinf() const { return fluxion::isinf(*this); }
+Tensor Tensor::isposinf() const { return fluxion::isposinf(*this); }
+Tensor Tensor::isneginf() const { return fluxion::isneginf(*this); }
+Tensor Tensor::logical_not() const { return fluxion::logical_not(*this); }
+Tensor Tensor::logical_and(const Tensor& other) const { return fluxion::logical_and(*this, other); }
+Tensor Tensor::logical_or(const Tensor& other) const { return fluxion::logical_or(*this, other); }
+Tensor Tensor::logical_xor(const Tensor& other) const { return fluxion::logical_xor(*this, other); }
 
 }  // namespace fluxion

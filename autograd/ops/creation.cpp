@@ -15,7 +15,7 @@ static Tensor from_doubles(const std::vector<double>& values, const Shape& shape
   check((int64_t)values.size() == numel(shape), "tensor: ", values.size(), " values do not fill shape ",
         shape, " (", numel(shape), " elements)");
   TensorData t = TensorData::empty(shape, dtype);
-  dispatch(dtype, [&](auto tag) {
+  dispatch_all(dtype, [&](auto tag) {
     using T = decltype(tag);
     T* p = t.data<T>();
     for (size_t i = 0; i < values.size(); ++i) p[i] = static_cast<T>(values[i]);

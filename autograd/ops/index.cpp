@@ -50,10 +50,13 @@ struct ScatterAdd {
   }
 };
 
-static void check_index_tensor(const Tensor& index, const char* op) {
-  check(index.defined() && index.dtype() == Int64, op, ": index must be an int64 tensor, got ",
+// Int64 index tensors are used as they are; Int32 ones are converted (as PyTorch accepts both).
+static Tensor index_tensor(const Tensor& index, const char* op) {
+  if (index.defined() && index.dtype() == Int32) return index.to(Int64);
+  check(index.defined() && index.dtype() == Int64, op, ": index must be an int64 or int32 tensor, got ",
         index.defined() ? dtype_name(index.dtype()) : "an undefined tensor",
         "; build it with fluxion::tensor(std::vector<int64_t>{...}, shape) or .to(fluxion::Int64)");
+  return index;
 }
 
 // The checks PyTorch makes: same number of dims, and index no larger than
@@ -67,15 +70,15 @@ static void check_index_shape(const Tensor& index, const Tensor& other, int64_t 
           index.shape(), " is larger than ", what, " of shape ", other.shape(), " in dim ", d);
 }
 
-Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_index_tensor(index, "gather");
+Tensor gather(const Tensor& x, int64_t dim, const Tensor& index_in) {
+  Tensor index = index_tensor(index_in, "gather");
   dim = wrap_dim(dim, x.dim(), "gather");
   check_index_shape(index, x, dim, false, "gather", "input");
   return apply(Gather{dim, index.detach()}, x);
 }
 
-Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
-  check_index_tensor(index, "scatter_add");
+Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index_in, const Tensor& src) {
+  Tensor index = index_tensor(index_in, "scatter_add");
   dim = wrap_dim(dim, x.dim(), "scatter_add");
   check(x.dtype() == src.dtype(), "scatter_add: self has dtype ", dtype_name(x.dtype()), " but src has ",
         dtype_name(src.dtype()), "; convert src with .to(self.dtype())");
@@ -85,8 +88,8 @@ Tensor scatter_add(const Tensor& x, int64_t dim, const Tensor& index, const Tens
 }
 
 // index_select = gather with the 1-d index laid along dim and broadcast over the other dims
-Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
-  check_index_tensor(index, "index_select");
+Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index_in) {
+  Tensor index = index_tensor(index_in, "index_select");
   check(x.dim() > 0, "index_select: cannot index a 0-d tensor");
   check(index.dim() <= 1, "index_select: index must be 1-d, got shape ", index.shape());
   dim = wrap_dim(dim, x.dim(), "index_select");

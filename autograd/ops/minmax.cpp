@@ -26,7 +26,8 @@ struct Extreme {
   Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * weights(s)).sum(dims, keepdim); }
   // 1 / (number of ties) at the elements equal to the result, 0 elsewhere
   Tensor weights(const Saved& s) const {
-    Tensor at_max = eq(s.input().detach(), keep_dims(s.output().detach(), s.input_shape(0), dims, keepdim, name));
+    Tensor at_max =
+        eq(s.input().detach(), keep_dims(s.output().detach(), s.input_shape(0), dims, keepdim, name)).to(s.input_dtype(0));
     return at_max / at_max.sum(dims, true);
   }
 };
@@ -71,12 +72,16 @@ struct ArgExtreme {
   }
 };
 
-// all / any: 0-d int64 truth values, no derivative.
+// all / any: bool truth values over dims, no derivative.
 template <bool All>
 struct Truth {
   static constexpr const char* name = All ? "All" : "Any";
   static constexpr bool differentiable = false;
-  TensorData forward(const TensorData& x) const { return All ? kernels::all(x) : kernels::any(x); }
+  std::vector<int64_t> dims;
+  bool keepdim = false;
+  TensorData forward(const TensorData& x) const {
+    return All ? kernels::all(x, dims, keepdim) : kernels::any(x, dims, keepdim);
+  }
 };
 
 template <bool Max>
@@ -110,8 +115,14 @@ std::pair<Tensor, Tensor> max(const Tensor& x, int64_t dim, bool keepdim) { retu
 std::pair<Tensor, Tensor> min(const Tensor& x, int64_t dim, bool keepdim) { return extreme_dim<false>(x, dim, keepdim); }
 Tensor argmax(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extreme<true>(x, dim, keepdim); }
 Tensor argmin(const Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_extreme<false>(x, dim, keepdim); }
-Tensor all(const Tensor& x) { return apply(Truth<true>{}, x); }
-Tensor any(const Tensor& x) { return apply(Truth<false>{}, x); }
+Tensor all(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
+  reduction_dims(dims, x.dim(), "all");
+  return apply(Truth<true>{std::move(dims), keepdim}, x);
+}
+Tensor any(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
+  reduction_dims(dims, x.dim(), "any");
+  return apply(Truth<false>{std::move(dims), keepdim}, x);
+}
 
 Tensor Tensor::amax(std::vector<int64_t> dims, bool keepdim) const { return fluxion::amax(*this, std::move(dims), keepdim); }
 Tensor Tensor::amin(std::vector<int64_t> dims, bool keepdim) const { return fluxion::amin(*this, std::move(dims), keepdim); }
@@ -121,7 +132,7 @@ std::pair<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const { return 
 std::pair<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const { return fluxion::min(*this, dim, keepdim); }
 Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const { return fluxion::argmax(*this, dim, keepdim); }
 Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const { return fluxion::argmin(*this, dim, keepdim); }
-Tensor Tensor::all() const { return fluxion::all(*this); }
-Tensor Tensor::any() const { return fluxion::any(*this); }
+Tensor Tensor::all(std::vector<int64_t> dims, bool keepdim) const { return fluxion::all(*this, std::move(dims), keepdim); }
+Tensor Tensor::any(std::vector<int64_t> dims, bool keepdim) const { return fluxion::any(*this, std::move(dims), keepdim); }
 
 }  // namespace fluxion

@@ -130,6 +130,8 @@ static int64_t count(const Tensor& x, const std::vector<int64_t>& dims, const ch
 
 Tensor sum(const Tensor& x, std::vector<int64_t> dims, bool keepdim) {
   reduction_dims(dims, x.dim(), "sum");  // validate before running
+  // Bool and int32 sum to int64, as in PyTorch (a count of trues does not overflow).
+  if (!is_floating(x.dtype()) && x.dtype() != Int64) return apply(Sum{std::move(dims), keepdim}, x.to(Int64));
   return apply(Sum{std::move(dims), keepdim}, x);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Slicing views that share storage: slice (x[a:b:c] along one dim), select
-// (x[i]), narrow, diagonal, and the composites index (x[i, a:b]), unbind,
+// (x[i]), narrow, diagonal, and the composites unbind,
 // split, chunk. Lessons use them for stencils (u[1:-1] = ...),
 // time steps (y[t]) and traces.
 //
@@ -205,21 +205,6 @@ std::vector<Tensor> chunk(const Tensor& x, int64_t chunks, int64_t dim) {
   check(x.dim() > 0, "chunk: cannot chunk a 0-d tensor");
   int64_t n = x.size(dim);
   return split(x, std::max<int64_t>((n + chunks - 1) / chunks, 1), dim);
-}
-
-Tensor Tensor::index(const std::vector<Index>& indices) const {
-  Tensor y = *this;
-  int64_t d = 0;  // the dim of y the next index applies to (a position removes its dim)
-  for (const Index& i : indices) {
-    check(d < y.dim(), "index: too many indices (", indices.size(), ") for a tensor of shape ", shape());
-    if (const int64_t* pos = std::get_if<int64_t>(&i)) {
-      y = fluxion::select(y, d, *pos);
-    } else {
-      const Slice& s = std::get<Slice>(i);
-      y = fluxion::slice(y, d++, s.start, s.end, s.step);
-    }
-  }
-  return y;
 }
 
 Tensor Tensor::mT() const {

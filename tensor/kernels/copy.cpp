@@ -10,7 +10,7 @@ namespace fluxion::kernels {
 TensorData contiguous(const TensorData& x) { return x.is_contiguous() ? x : clone(x); }
 
 TensorData clone(const TensorData& x) {
-  return dispatch(x.dtype, [&](auto tag) {
+  return dispatch_all(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     return map<T, T>(x, [](T v) { return v; });
   });
@@ -18,9 +18,9 @@ TensorData clone(const TensorData& x) {
 
 TensorData to_dtype(const TensorData& x, DType dtype) {
   if (x.dtype == dtype) return x;
-  return dispatch(dtype, [&](auto out_tag) {
+  return dispatch_all(dtype, [&](auto out_tag) {
     using O = decltype(out_tag);
-    return dispatch(x.dtype, [&](auto in_tag) {
+    return dispatch_all(x.dtype, [&](auto in_tag) {
       using I = decltype(in_tag);
       return map<O, I>(x, [](I v) { return static_cast<O>(v); });
     });
@@ -40,7 +40,7 @@ void copy_(const TensorData& dst, const TensorData& src) {
   // Read src fully first, so an overlapping src/dst (x.copy_(x.flip(0))) is safe.
   TensorData s = to_dtype(src, dst.dtype);
   if (s.storage == dst.storage) s = clone(s);
-  dispatch(dst.dtype, [&](auto tag) {
+  dispatch_all(dst.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* pd = dst.data<T>();
     const T* ps = s.data<T>();
@@ -52,7 +52,7 @@ void copy_(const TensorData& dst, const TensorData& src) {
 }
 
 void fill_(const TensorData& dst, double value) {
-  dispatch(dst.dtype, [&](auto tag) {
+  dispatch_all(dst.dtype, [&](auto tag) {
     using T = decltype(tag);
     T v = static_cast<T>(value);
     T* pd = dst.data<T>();
@@ -71,7 +71,7 @@ void fill_(const TensorData& dst, double value) {
 double item(const TensorData& x, const char* op) {
   check(x.numel() == 1, op, ": expected a tensor with one element but got shape ", x.shape,
         "; reduce it first (e.g. .sum()) or index an element");
-  return dispatch(x.dtype, [&](auto tag) { return static_cast<double>(*x.data<decltype(tag)>()); });
+  return dispatch_all(x.dtype, [&](auto tag) { return static_cast<double>(*x.data<decltype(tag)>()); });
 }
 
 }  // namespace fluxion::kernels

@@ -43,7 +43,7 @@ TensorData gather(const TensorData& x_in, int64_t dim, const TensorData& index_i
   TensorData x = at_least_1d(x_in), index = at_least_1d(index_in);
   check_indices(index, x.shape[dim], "gather", dim);
   TensorData y = TensorData::empty(index.shape, x.dtype);
-  dispatch(x.dtype, [&](auto tag) {
+  dispatch_all(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* py = y.data<T>();
     const T* px = x.data<T>();
@@ -81,7 +81,7 @@ TensorData scatter_add(const TensorData& self, int64_t dim, const TensorData& in
 TensorData nonzero_flat(const TensorData& x_in) {
   TensorData x = contiguous(x_in);
   std::vector<int64_t> positions;
-  dispatch(x.dtype, [&](auto tag) {
+  dispatch_all(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     const T* p = x.data<T>();
     for (int64_t i = 0; i < x.numel(); ++i)

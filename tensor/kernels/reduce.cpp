@@ -94,12 +94,12 @@ struct ExtremeR {
 template <class T, bool All>
 struct TruthR {
   using In = T;
-  using Out = int64_t;
-  using Acc = int64_t;
-  Acc init() const { return All ? 1 : 0; }
-  Acc combine(Acc a, T v) const { return All ? (a & (v != T(0))) : (a | (v != T(0))); }
-  Acc merge(Acc a, Acc b) const { return All ? (a & b) : (a | b); }
-  Out finish(Acc a) const { return a; }
+  using Out = bool;
+  using Acc = uint8_t;  // not bool: the reduction keeps std::vector<Acc> buffers
+  Acc init() const { return All; }
+  Acc combine(Acc a, T v) const { return All ? (a && v != T(0)) : (a || v != T(0)); }
+  Acc merge(Acc a, Acc b) const { return All ? (a && b) : (a || b); }
+  Out finish(Acc a) const { return a != 0; }
 };
 
 // (outer, n, inner): x seen as a 3-d array reduced over its middle dim.
@@ -299,12 +299,12 @@ std::pair<TensorData, TensorData> min_dim(const TensorData& x, int64_t dim, bool
   return arg_reduce<false>(x, dim, keepdim, op);
 }
 
-TensorData all(const TensorData& x) {
-  return dispatch(x.dtype, [&](auto tag) { return reduce(TruthR<decltype(tag), true>{}, x, {}, false, "all"); });
+TensorData all(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim) {
+  return dispatch_all(x.dtype, [&](auto tag) { return reduce(TruthR<decltype(tag), true>{}, x, dims, keepdim, "all"); });
 }
 
-TensorData any(const TensorData& x) {
-  return dispatch(x.dtype, [&](auto tag) { return reduce(TruthR<decltype(tag), false>{}, x, {}, false, "any"); });
+TensorData any(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim) {
+  return dispatch_all(x.dtype, [&](auto tag) { return reduce(TruthR<decltype(tag), false>{}, x, dims, keepdim, "any"); });
 }
 
 TensorData cumsum(const TensorData& x_in, int64_t dim) {

@@ -25,9 +25,10 @@ TensorData logsumexp(const TensorData& x, const std::vector<int64_t>& dims, bool
 /// ties, the first NaN if there is one. `op` names the caller in errors.
 std::pair<TensorData, TensorData> max_dim(const TensorData& x, int64_t dim, bool keepdim, const char* op = "max");
 std::pair<TensorData, TensorData> min_dim(const TensorData& x, int64_t dim, bool keepdim, const char* op = "min");
-/// 0-d int64: 1 when every element (all) / some element (any) is nonzero.
-TensorData all(const TensorData& x);
-TensorData any(const TensorData& x);
+/// bool: true when every element (all) / some element (any) over `dims`
+/// (empty: all dims) is nonzero; x of any dtype.
+TensorData all(const TensorData& x, const std::vector<int64_t>& dims = {}, bool keepdim = false);
+TensorData any(const TensorData& x, const std::vector<int64_t>& dims = {}, bool keepdim = false);
 /// running sum along `dim`: y[i] = x[0] + ... + x[i].
 TensorData cumsum(const TensorData& x, int64_t dim);
 

@@ -140,7 +140,7 @@ TEST(ElementwiseKernels, Int64) {
   EXPECT_EQ(values(k::clamp(x, -1.0, 3.0)), (std::vector<double>{-1, 0, 2, 3}));
   EXPECT_EQ(values(k::pow(x, 3)), (std::vector<double>{-27, 0, 8, 125}));
   EXPECT_EQ(values(k::pow(x, make({2}, {1}, Int64))), (std::vector<double>{9, 0, 4, 25}));
-  EXPECT_EQ(k::isnan(x).dtype, Int64);
+  EXPECT_EQ(k::isnan(x).dtype, Bool);
   EXPECT_EQ(values(k::isfinite(x)), (std::vector<double>{1, 1, 1, 1}));
   EXPECT_EQ(values(k::maximum(x, make({1}, {}, Int64))), (std::vector<double>{1, 1, 2, 5}));
   for (auto f : {k::exp, k::expm1, k::log, k::log1p, k::sqrt, k::sin, k::cos, k::tan, k::tanh, k::sigmoid, k::erf})

@@ -330,7 +330,7 @@ TEST(Reduce, AllAny) {
   EXPECT_EQ(fx::zeros({2, 3}).any().item<int64_t>(), 0);
   EXPECT_EQ(fx::zeros({0}).all().item<int64_t>(), 1);
   EXPECT_EQ(fx::zeros({0}).any().item<int64_t>(), 0);
-  EXPECT_EQ(fx::arange(3, fx::Int64).all().dtype(), fx::Int64);
+  EXPECT_EQ(fx::arange(3, fx::Int64).all().dtype(), fx::Bool);  // as in PyTorch
   EXPECT_EQ(fx::ones({40000, 2}).t().all().item<int64_t>(), 1);
   EXPECT_FALSE(fx::ones({2}, fx::Float64).requires_grad_().any().requires_grad());
 }

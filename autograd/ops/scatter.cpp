@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// scatter (=, or torch.scatter's reduce "add" / "multiply") and scatter_reduce
+// (sum, prod, mean, amax, amin). The positions of x that src[j] goes to are
+// x's positions gathered by index, so every variant is a flat write (indexing.h)
+// or, for prod / amax / amin, a flat kernel plus a differentiable rule.
+#include "tensor/kernels/scatter.h"
+
+#include <algorithm>
+
+#include "autograd/apply.h"
+#include "autograd/ops/indexing.h"
+
+namespace fluxion {
+
+// The flat positions of x that scatter writes: y[j with j[dim] = index[j]],
+// for j over index's shape; and src cut to index's shape, flattened.
+struct Scattered {
+  Tensor pos, src;
+};
+static Scattered scattered(const Tensor& x, int64_t& dim, const Tensor& index, const Tensor& src, const char* op) {
+  dim = wrap_dim(dim, std::max<int64_t>(x.dim(), 1), op);
+  check(index.dim() == std::max<int64_t>(x.dim(), 1) || (x.dim() == 0 && index.dim() <= 1), op, ": index of shape ",
+        index.shape(), " must have as many dims as self (shape ", x.shape(), ")");
+  for (int64_t d = 0; d < index.dim() && x.dim(); ++d)
+    check(d == dim || index.size(d) <= x.size(d), op, ": index of shape ", index.shape(),
+          " is larger than self of shape ", x.shape(), " in dim ", d, "; index may only be larger along dim ", dim);
+  Tensor wrapped = wrap_index(index, x.dim() ? x.size(dim) : 1, op, dim);
+  Tensor xpos = positions_of(x.shape());
+  Tensor pos = x.dim() ? xpos.gather(dim, wrapped) : xpos.reshape({1}).gather(0, wrapped.reshape({-1}));
+  Tensor s = src;
+  if (src.dim() == index.dim()) {
+    for (int64_t d = 0; d < index.dim(); ++d) {
+      check(index.size(d) <= src.size(d), op, ": index of shape ", index.shape(), " is larger than src of shape ",
+            src.shape(), " in dim ", d);
+      s = s.narrow(d, 0, index.size(d));
+    }
+  } else {
+    check(src.dim() == 0, op, ": src of shape ", src.shape(), " must have index's number of dims (index shape ",
+          index.shape(), ") or be a 0-d tensor");
+    s = src.expand(index.shape());
+  }
+  return {pos.reshape({-1}), s.reshape({-1})};
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src) {
+  Scattered w = scattered(x, dim, index, src, "scatter");
+  return index_copy_flat(x.reshape({-1}), w.pos, w.src).reshape(x.shape());
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, double value) {
+  return scatter(x, dim, index, scalar(value, x.dtype()));
+}
+
+Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) {
+  check(reduce == "add" || reduce == "multiply", "scatter: reduce must be \"add\" or \"multiply\", got \"", reduce,
+        "\"; scatter_reduce has sum, prod, mean, amax and amin");
+  return scatter_reduce(x, dim, index, src, reduce == "add" ? "sum" : "prod", true);
+}
+
+// The value each written position takes is the reduction of x there (when
+// include_self) and the src values scattered to it. The rules of prod, amax
+// and amin are written as y = value + (e - e.detach()): the value comes from
+// the flat kernel, the derivative from e, an expression with the right one.
+//   amax / amin: e = mean of the candidates equal to the result (ties share
+//                the gradient evenly, as PyTorch);
+//   prod:        e = sum over candidates c of c * (prod of the others), each
+//                term's coefficient held constant: d/dc = product of the others.
+//                (So prod's second derivative is not given: its gradient is
+//                first-order only, where PyTorch's is twice differentiable.)
+// Positions nothing is written to keep x (and its gradient).
+Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                      bool include_self) {
+  const char* op = "scatter_reduce";
+  check(reduce == "sum" || reduce == "prod" || reduce == "mean" || reduce == "amax" || reduce == "amin", op,
+        ": reduce must be one of \"sum\", \"prod\", \"mean\", \"amax\", \"amin\", got \"", reduce, "\"");
+  check(src.dtype() == x.dtype(), op, ": self has dtype ", dtype_name(x.dtype()), " but src has ",
+        dtype_name(src.dtype()), "; convert src with .to(self.dtype())");
+  Scattered w = scattered(x, dim, index, src, op);
+  Tensor xf = x.reshape({-1});
+  const int64_t n = xf.numel();
+  // self's part: xf where it takes part, 0 at written positions when it does not
+  Tensor base = include_self ? xf : index_copy_flat(xf, w.pos, zeros({w.pos.numel()}, x.dtype()));
+  if (reduce == "sum") return base.scatter_add(0, w.pos, w.src).reshape(x.shape());
+  Tensor ones_src = ones({w.pos.numel()}, x.dtype());
+  Tensor hits = zeros({n}, x.dtype()).scatter_add(0, w.pos, ones_src);  // values written per position
+  Tensor written = hits > 0.0;
+  if (reduce == "mean") {
+    Tensor count = include_self ? hits + 1.0 : hits.clamp(1.0, std::nullopt);
+    return where(written, base.scatter_add(0, w.pos, w.src) / count, xf).reshape(x.shape());
+  }
+  kernels::ScatterReduce kind = reduce == "prod"   ? kernels::ScatterReduce::prod
+                                : reduce == "amax" ? kernels::ScatterReduce::amax
+                                                   : kernels::ScatterReduce::amin;
+  // The reduced values come from a kernel run here, outside apply(): a tracer must not replay them.
+  autograd::on_read(xf.tensor_data(), "scatter_reduce (prod, amax and amin reduce in C++)");
+  Tensor value(
+      kernels::scatter_reduce_flat(xf.tensor_data(), w.pos.tensor_data(), w.src.tensor_data(), kind, include_self));
+  Tensor e;
+  if (reduce == "prod") {
+    // others(c): the product of the other candidates at c's position = (product of the
+    // nonzero candidates) / c for nonzero c; 0 when another candidate is zero. Constants.
+    Tensor src_others, self_others;
+    {
+      NoGradGuard no_grad;
+      Tensor src_c = w.src.detach(), self_c = xf.detach();
+      auto nonzero_or_one = [](const Tensor& c) { return where(c == 0.0, ones_like(c), c); };
+      auto is_zero = [&](const Tensor& c) { return (c == 0.0).to(x.dtype()); };
+      Tensor nz_prod(kernels::scatter_reduce_flat(nonzero_or_one(self_c).tensor_data(), w.pos.tensor_data(),
+                                                  nonzero_or_one(src_c).tensor_data(), kind, include_self));
+      Tensor zero_count = zeros({n}, x.dtype()).scatter_add(0, w.pos, is_zero(src_c));
+      if (include_self) zero_count = zero_count + is_zero(self_c);
+      auto others = [&](const Tensor& c, const Tensor& prod_here, const Tensor& zeros_here) {
+        return where(zeros_here - is_zero(c) > 0.0, zeros_like(c), prod_here / nonzero_or_one(c));
+      };
+      src_others = others(src_c, nz_prod.index_select(0, w.pos), zero_count.index_select(0, w.pos));
+      self_others = include_self ? others(self_c, nz_prod, zero_count) : zeros_like(self_c);
+    }
+    e = zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_others) + xf * self_others;
+  } else {
+    Tensor at_src = value.index_select(0, w.pos);
+    Tensor src_w = (w.src.detach() == at_src).to(x.dtype());
+    Tensor self_w = include_self ? (xf.detach() == value).to(x.dtype()) * written.to(x.dtype()) : zeros({n}, x.dtype());
+    Tensor ties = zeros({n}, x.dtype()).scatter_add(0, w.pos, src_w) + self_w;
+    e = (zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_w) + xf * self_w) / ties.clamp(1.0, std::nullopt);
+  }
+  Tensor y = where(written, value + (e - e.detach()), xf);
+  return y.reshape(x.shape());
+}
+
+Tensor Tensor::scatter(int64_t dim, const Tensor& index, const Tensor& src) const {
+  return fluxion::scatter(*this, dim, index, src);
+}
+Tensor Tensor::scatter(int64_t dim, const Tensor& index, double value) const {
+  return fluxion::scatter(*this, dim, index, value);
+}
+Tensor Tensor::scatter(int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce) const {
+  return fluxion::scatter(*this, dim, index, src, reduce);
+}
+Tensor Tensor::scatter_reduce(int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
+                              bool include_self) const {
+  return fluxion::scatter_reduce(*this, dim, index, src, reduce, include_self);
+}
+
+}  // namespace fluxion
