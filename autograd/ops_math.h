@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// The op catalogue, continued (issue 16's everyday ops): more elementwise
+// math, reductions, shape ops, sorting and selection, scans, contractions and
+// linear algebra. Free functions with PyTorch's names, arguments and defaults;
+// each is differentiable where PyTorch's is, in reverse and forward mode to
+// any order (defined in autograd/ops/*.cpp beside their rules).
+#pragma once
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "autograd/tensor.h"
+
+namespace fluxion {
+
+// ---- elementwise (math_unary.cpp, math_binary.cpp) ----------------------------
+[[nodiscard]] Tensor asin(const Tensor& x);
+[[nodiscard]] Tensor acos(const Tensor& x);
+[[nodiscard]] Tensor atan(const Tensor& x);
+[[nodiscard]] Tensor sinh(const Tensor& x);
+[[nodiscard]] Tensor cosh(const Tensor& x);
+[[nodiscard]] Tensor asinh(const Tensor& x);
+[[nodiscard]] Tensor acosh(const Tensor& x);
+[[nodiscard]] Tensor atanh(const Tensor& x);
+[[nodiscard]] Tensor log2(const Tensor& x);
+[[nodiscard]] Tensor log10(const Tensor& x);
+[[nodiscard]] Tensor exp2(const Tensor& x);
+[[nodiscard]] Tensor erfc(const Tensor& x);
+[[nodiscard]] Tensor erfinv(const Tensor& x);
+/// log|Gamma(x)|
+[[nodiscard]] Tensor lgamma(const Tensor& x);
+/// d/dx lgamma(x); -inf at 0, NaN at negative integers
+[[nodiscard]] Tensor digamma(const Tensor& x);
+/// the n-th derivative of digamma (n >= 0)
+[[nodiscard]] Tensor polygamma(int64_t n, const Tensor& x);
+/// sin(pi x) / (pi x), 1 at 0
+[[nodiscard]] Tensor sinc(const Tensor& x);
+/// The rounding family has derivative 0 (as PyTorch); int64 tensors pass unchanged.
+[[nodiscard]] Tensor floor(const Tensor& x);
+[[nodiscard]] Tensor ceil(const Tensor& x);
+[[nodiscard]] Tensor trunc(const Tensor& x);
+/// half to even, at `decimals` digits after the point (negative: before it)
+[[nodiscard]] Tensor round(const Tensor& x, int64_t decimals = 0);
+/// x - trunc(x), the sign of x
+[[nodiscard]] Tensor frac(const Tensor& x);
+/// NaN -> nan, +inf -> posinf, -inf -> neginf (defaults: 0 and the dtype's largest / lowest finite value)
+[[nodiscard]] Tensor nan_to_num(const Tensor& x, std::optional<double> nan = 0.0, std::optional<double> posinf = {},
+                                std::optional<double> neginf = {});
+/// log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given
+[[nodiscard]] Tensor logit(const Tensor& x, std::optional<double> eps = {});
+/// a - trunc(a / b) b (the sign of a, as C's fmod)
+[[nodiscard]] Tensor fmod(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor fmod(const Tensor& a, double b);
+/// a - floor(a / b) b (the sign of b, as Python's %)
+[[nodiscard]] Tensor remainder(const Tensor& a, const Tensor& b);
+[[nodiscard]] Tensor remainder(const Tensor& a, double b);
+/// |a| with the sign of b; not differentiable in b (derivative 0)
+[[nodiscard]] Tensor copysign(const Tensor& a, const Tensor& b);
+/// a log b, 0 where a == 0 (NaN if b is NaN)
+[[nodiscard]] Tensor xlogy(const Tensor& a, const Tensor& b);
+/// log(e^a + e^b), stably
+[[nodiscard]] Tensor logaddexp(const Tensor& a, const Tensor& b);
+/// 0 where x < 0, values where x == 0, 1 where x > 0. Not differentiable (as PyTorch).
+[[nodiscard]] Tensor heaviside(const Tensor& x, const Tensor& values);
+/// a + weight (b - a)
+[[nodiscard]] Tensor lerp(const Tensor& a, const Tensor& b, const Tensor& weight);
+[[nodiscard]] Tensor lerp(const Tensor& a, const Tensor& b, double weight);
+/// min(max(x, min), max) with tensor bounds (an undefined Tensor leaves that side open), all broadcast;
+/// the gradient goes to x where min <= x <= max and to the bound taken elsewhere
+[[nodiscard]] Tensor clamp(const Tensor& x, const Tensor& min, const Tensor& max);
+[[nodiscard]] Tensor clamp_min(const Tensor& x, double min);
+[[nodiscard]] Tensor clamp_max(const Tensor& x, double max);
+[[nodiscard]] Tensor clamp_min(const Tensor& x, const Tensor& min);
+[[nodiscard]] Tensor clamp_max(const Tensor& x, const Tensor& max);
+
+// ---- reductions (reduce_more.cpp) ----------------------------------------------
+/// sum / mean ignoring NaN (nanmean of no values is NaN)
+[[nodiscard]] Tensor nansum(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+[[nodiscard]] Tensor nanmean(const Tensor& x, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// int64 count of nonzero elements over dims (all when empty)
+[[nodiscard]] Tensor count_nonzero(const Tensor& x, std::vector<int64_t> dims = {});
+struct MinMax {
+  Tensor min, max;
+};
+/// amin and amax together, over one dim or everything
+[[nodiscard]] MinMax aminmax(const Tensor& x, std::optional<int64_t> dim = {}, bool keepdim = false);
+struct VarMean {
+  Tensor var, mean;
+};
+struct StdMean {
+  Tensor std, mean;
+};
+[[nodiscard]] VarMean var_mean(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1,
+                               bool keepdim = false);
+[[nodiscard]] StdMean std_mean(const Tensor& x, std::vector<int64_t> dims = {}, int64_t correction = 1,
+                               bool keepdim = false);
+/// pairwise p-norm distances: x1 [*, P, M], x2 [*, R, M] -> [*, P, R] (batch dims broadcast)
+[[nodiscard]] Tensor cdist(const Tensor& x1, const Tensor& x2, double p = 2);
+
+// ---- shapes (shape_more.cpp) ----------------------------------------------------
+/// x tiled repeats[d] times along each dim (at least x.dim() repeats; x gains leading dims)
+[[nodiscard]] Tensor repeat(const Tensor& x, const std::vector<int64_t>& repeats);
+/// repeat, with reps padded by leading 1s when shorter than x.dim()
+[[nodiscard]] Tensor tile(const Tensor& x, std::vector<int64_t> reps);
+/// each element `repeats` times along dim (of the flattened x when no dim)
+[[nodiscard]] Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t> dim = {});
+/// ... element i repeats[i] times (int64, one per element or a single count)
+[[nodiscard]] Tensor repeat_interleave(const Tensor& x, const Tensor& repeats, std::optional<int64_t> dim = {});
+[[nodiscard]] Tensor movedim(const Tensor& x, int64_t source, int64_t destination);
+[[nodiscard]] Tensor movedim(const Tensor& x, std::vector<int64_t> source, std::vector<int64_t> destination);
+[[nodiscard]] Tensor swapaxes(const Tensor& x, int64_t d0, int64_t d1);
+[[nodiscard]] Tensor swapdims(const Tensor& x, int64_t d0, int64_t d1);
+/// dim split into sizes (one may be -1)
+[[nodiscard]] Tensor unflatten(const Tensor& x, int64_t dim, const std::vector<int64_t>& sizes);
+/// pieces of the given sizes along dim (they add up to its size); split(x, n) for equal pieces is in ops.h
+[[nodiscard]] std::vector<Tensor> split(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim = 0);
+[[nodiscard]] std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim = 0);
+/// sliding windows (Tensor.unfold): dim becomes the window count, a new last dim of `size` the window
+[[nodiscard]] Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step);
+/// the elements of x (row-major, as its storage when contiguous) at offset + sum_k i_k stride_k;
+/// a read-only copy, not a view: writing into it does not change x
+[[nodiscard]] Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride, int64_t storage_offset = 0);
+[[nodiscard]] std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& xs);
+[[nodiscard]] Tensor atleast_1d(const Tensor& x);
+[[nodiscard]] Tensor atleast_2d(const Tensor& x);
+[[nodiscard]] Tensor atleast_3d(const Tensor& x);
+[[nodiscard]] Tensor hstack(const std::vector<Tensor>& xs);
+[[nodiscard]] Tensor vstack(const std::vector<Tensor>& xs);
+[[nodiscard]] Tensor dstack(const std::vector<Tensor>& xs);
+[[nodiscard]] Tensor column_stack(const std::vector<Tensor>& xs);
+
+}  // namespace fluxion
