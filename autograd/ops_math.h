@@ -130,4 +130,46 @@ struct StdMean {
 [[nodiscard]] Tensor dstack(const std::vector<Tensor>& xs);
 [[nodiscard]] Tensor column_stack(const std::vector<Tensor>& xs);
 
+// ---- sorting, selection, scans (sort.cpp) ------------------------------------------
+// Values are differentiable (the gradient flows to the selected positions);
+// int64 indices are not. NaN sorts above every number. Sorting is always stable.
+struct ValuesIndices {
+  Tensor values, indices;
+};
+[[nodiscard]] ValuesIndices sort(const Tensor& x, int64_t dim = -1, bool descending = false, bool stable = false);
+[[nodiscard]] Tensor argsort(const Tensor& x, int64_t dim = -1, bool descending = false, bool stable = false);
+/// sort along dim 0, values only
+[[nodiscard]] Tensor msort(const Tensor& x);
+/// the k largest (smallest) along dim, in sorted order
+[[nodiscard]] ValuesIndices topk(const Tensor& x, int64_t k, int64_t dim = -1, bool largest = true, bool sorted = true);
+/// the k-th smallest along dim (k from 1)
+[[nodiscard]] ValuesIndices kthvalue(const Tensor& x, int64_t k, int64_t dim = -1, bool keepdim = false);
+/// the lower median ((n-1)/2-th smallest) along dim; NaN if the row has one (nanmedian: of the rest)
+[[nodiscard]] ValuesIndices median(const Tensor& x, int64_t dim, bool keepdim = false);
+[[nodiscard]] ValuesIndices nanmedian(const Tensor& x, int64_t dim, bool keepdim = false);
+/// over all elements, value only
+[[nodiscard]] Tensor median(const Tensor& x);
+[[nodiscard]] Tensor nanmedian(const Tensor& x);
+/// the most frequent value along dim (the smallest of equally frequent ones) and its last position
+[[nodiscard]] ValuesIndices mode(const Tensor& x, int64_t dim = -1, bool keepdim = false);
+/// running max / min along dim and where it was (ties: the later position)
+[[nodiscard]] ValuesIndices cummax(const Tensor& x, int64_t dim);
+[[nodiscard]] ValuesIndices cummin(const Tensor& x, int64_t dim);
+/// running product along dim; exact gradients also at zeros (O(n^2) along dim)
+[[nodiscard]] Tensor cumprod(const Tensor& x, int64_t dim);
+/// log(cumsum(exp(x))) along dim without overflow
+[[nodiscard]] Tensor logcumsumexp(const Tensor& x, int64_t dim);
+struct UniqueResult {
+  Tensor values, inverse, counts;  // inverse / counts undefined unless asked for
+};
+/// the sorted distinct values of x (flattened); not differentiable
+[[nodiscard]] UniqueResult unique(const Tensor& x, bool sorted = true, bool return_inverse = false,
+                                  bool return_counts = false);
+/// int64 insertion positions of values in sorted_sequence (ascending along its last dim; 1-d, or with
+/// values' leading dims): the first (right = false) or the last position that keeps it sorted
+[[nodiscard]] Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool right = false);
+[[nodiscard]] Tensor searchsorted(const Tensor& sorted_sequence, double value, bool right = false);
+/// the bucket of each input among 1-d boundaries: i with boundaries[i-1] < x <= boundaries[i] (right: <= x <)
+[[nodiscard]] Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool right = false);
+
 }  // namespace fluxion
