@@ -172,4 +172,69 @@ struct UniqueResult {
 /// the bucket of each input among 1-d boundaries: i with boundaries[i-1] < x <= boundaries[i] (right: <= x <)
 [[nodiscard]] Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool right = false);
 
+// ---- contractions (contract.cpp) -------------------------------------------------
+/// a [B, n, m] @ b [B, m, p] (no broadcasting; matmul broadcasts)
+[[nodiscard]] Tensor bmm(const Tensor& a, const Tensor& b);
+/// beta input + alpha (batch1 @ batch2); input broadcasts, and is ignored when beta = 0
+[[nodiscard]] Tensor baddbmm(const Tensor& input, const Tensor& batch1, const Tensor& batch2, double beta = 1,
+                             double alpha = 1);
+/// beta input + alpha (mat1 @ mat2), mat1 and mat2 2-d
+[[nodiscard]] Tensor addmm(const Tensor& input, const Tensor& mat1, const Tensor& mat2, double beta = 1,
+                           double alpha = 1);
+/// Einstein summation: "ij,jk->ik", "bij,bjk", "ii->i" (diagonal), "ii" (trace), "...ij,...jk->...ik";
+/// without "->" the output is the labels used once, in order (A-Z before a-z), after the ... dims.
+/// Size-1 dims broadcast. Contracted pairwise, left to right, each pair by one batched matmul.
+[[nodiscard]] Tensor einsum(const std::string& equation, const std::vector<Tensor>& operands);
+/// sum over dims_a of a paired with dims_b of b; the free dims of a, then of b
+[[nodiscard]] Tensor tensordot(const Tensor& a, const Tensor& b, const std::vector<int64_t>& dims_a,
+                               const std::vector<int64_t>& dims_b);
+/// ... over the last `dims` dims of a and the first of b
+[[nodiscard]] Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims = 2);
+/// Kronecker product (of any number of dims; the shorter shape gets leading 1s)
+[[nodiscard]] Tensor kron(const Tensor& a, const Tensor& b);
+/// the lower (upper) triangle of the last two dims from `diagonal` (0: main; > 0 above), zeros elsewhere
+[[nodiscard]] Tensor tril(const Tensor& x, int64_t diagonal = 0);
+[[nodiscard]] Tensor triu(const Tensor& x, int64_t diagonal = 0);
+/// the sum of the diagonal of a matrix
+[[nodiscard]] Tensor trace(const Tensor& x);
+/// a x b along dim, of size 3 (as linalg.cross; a and b broadcast)
+[[nodiscard]] Tensor cross(const Tensor& a, const Tensor& b, int64_t dim = -1);
+/// A^n for square A [*, n, n] (n < 0: inverse powers; n = 0: the identity)
+[[nodiscard]] Tensor matrix_power(const Tensor& A, int64_t n);
+struct TriangularSolveResult {
+  Tensor solution, cloned_coefficient;
+};
+/// torch.triangular_solve: X with op(T) X = b, T the upper (lower) triangle of A, op = transpose or not
+[[nodiscard]] TriangularSolveResult triangular_solve(const Tensor& b, const Tensor& A, bool upper = true,
+                                                     bool transpose = false, bool unitriangular = false);
+/// X with A X = B for A = L L^T (upper: U^T U)
+[[nodiscard]] Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper = false);
+
 }  // namespace fluxion
+
+// ---- more of torch.linalg (linalg_more.cpp) ---------------------------------------
+namespace fluxion::linalg {
+/// (sum |x|^ord)^(1/ord) over dims (all when empty); ord 0 counts nonzeros, +-inf: max / min |x|
+[[nodiscard]] Tensor vector_norm(const Tensor& x, double ord = 2, std::vector<int64_t> dims = {}, bool keepdim = false);
+/// ord 1, -1, 2, -2, inf, -inf over two dims (default the last two)
+[[nodiscard]] Tensor matrix_norm(const Tensor& A, double ord, std::vector<int64_t> dims = {-2, -1},
+                                 bool keepdim = false);
+/// ord "fro" or "nuc"
+[[nodiscard]] Tensor matrix_norm(const Tensor& A, const std::string& ord = "fro", std::vector<int64_t> dims = {-2, -1},
+                                 bool keepdim = false);
+/// matrix_norm for an ord and two dims (or a 2-d x without dims), else vector_norm (ord 2 by default)
+[[nodiscard]] Tensor norm(const Tensor& x, std::optional<double> ord = {}, std::vector<int64_t> dims = {},
+                          bool keepdim = false);
+/// Moore-Penrose pseudo-inverse by SVD [*, m, n] -> [*, n, m]; singular values <= max(atol, rtol s_max) are dropped
+[[nodiscard]] Tensor pinv(const Tensor& A, std::optional<double> atol = {}, std::optional<double> rtol = {});
+/// e^A for square A [*, n, n] (scaling and squaring)
+[[nodiscard]] Tensor matrix_exp(const Tensor& A);
+/// the least-squares solution X of A X = B (minimum norm when A is rank-deficient): A [*, m, n], B [*, m, k].
+/// Only the solution (PyTorch also returns residuals, rank and singular values).
+[[nodiscard]] Tensor lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {});
+/// X with T X = B (left) or X T = B, T the upper or lower triangle of A (unit diagonal if unitriangular)
+[[nodiscard]] Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left = true,
+                                      bool unitriangular = false);
+/// X with A X = B for A = L L^T (upper: U^T U)
+[[nodiscard]] Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper = false);
+}  // namespace fluxion::linalg

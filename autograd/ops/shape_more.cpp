@@ -48,8 +48,10 @@ Tensor repeat_interleave(const Tensor& x, int64_t repeats, std::optional<int64_t
 
 // ... with one count per element along dim (repeats: int64 [n] or a single count)
 Tensor repeat_interleave(const Tensor& x, const Tensor& repeats, std::optional<int64_t> dim) {
-  check(repeats.dtype() == Int64 && repeats.dim() <= 1, "repeat_interleave: repeats must be an int64 scalar or 1-d "
-        "tensor, got ", dtype_name(repeats.dtype()), " of shape ", repeats.shape());
+  check(repeats.dtype() == Int64 && repeats.dim() <= 1,
+        "repeat_interleave: repeats must be an int64 scalar or 1-d "
+        "tensor, got ",
+        dtype_name(repeats.dtype()), " of shape ", repeats.shape());
   Tensor v = dim ? x : x.reshape({-1});
   if (v.dim() == 0) v = v.reshape({1});
   int64_t d = wrap_dim(dim.value_or(0), v.dim(), "repeat_interleave");
@@ -86,7 +88,8 @@ Tensor movedim(const Tensor& x, std::vector<int64_t> source, std::vector<int64_t
   }
   return x.permute(perm);
 }
-Tensor movedim(const Tensor& x, int64_t source, int64_t destination) { return movedim(x, std::vector<int64_t>{source}, std::vector<int64_t>{destination});
+Tensor movedim(const Tensor& x, int64_t source, int64_t destination) {
+  return movedim(x, std::vector<int64_t>{source}, std::vector<int64_t>{destination});
 }
 Tensor swapaxes(const Tensor& x, int64_t d0, int64_t d1) { return x.transpose(d0, d1); }
 Tensor swapdims(const Tensor& x, int64_t d0, int64_t d1) { return x.transpose(d0, d1); }
@@ -96,8 +99,10 @@ Tensor unflatten(const Tensor& x, int64_t dim, const std::vector<int64_t>& sizes
   int64_t d = wrap_dim(dim, x.dim(), "unflatten");
   int64_t known = 1, free = 0, n = x.shape()[d];
   for (int64_t s : sizes) s == -1 ? (void)++free : (void)(known *= s);
-  check(free > 1 ? false : free ? known > 0 && n % known == 0 : known == n, "unflatten: sizes ", sizes,
-        " do not multiply to dim ", d, " of size ", n, " (shape ", x.shape(), ")");
+  check(free > 1 ? false
+        : free   ? known > 0 && n % known == 0
+                 : known == n,
+        "unflatten: sizes ", sizes, " do not multiply to dim ", d, " of size ", n, " (shape ", x.shape(), ")");
   // -1 is resolved here, from the dim alone (reshape could not, for a tensor with a 0 elsewhere)
   Shape shape(x.shape().begin(), x.shape().begin() + d);
   for (int64_t s : sizes) shape.push_back(s == -1 ? n / known : s);

@@ -5,12 +5,13 @@
 // kernel (an op without derivative, so a trace replays it on new inputs) and
 // gathers the values along dim (Picked, below): the values' gradient flows to
 // the selected positions; the indices are constants to autograd.
+#include "tensor/kernels/sort.h"
+
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops_math.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/index.h"
-#include "tensor/kernels/sort.h"
 
 namespace fluxion {
 
@@ -21,13 +22,20 @@ struct OrderIndices {
   enum Kind { sort, sort_descending, cummax, cummin, median, nanmedian, mode } kind;
   TensorData forward(const TensorData& x) const {
     switch (kind) {
-      case sort: return kernels::sort_indices(x, false);
-      case sort_descending: return kernels::sort_indices(x, true);
-      case cummax: return kernels::cumextreme_indices(x, true);
-      case cummin: return kernels::cumextreme_indices(x, false);
-      case median: return kernels::median_indices(x, false);
-      case nanmedian: return kernels::median_indices(x, true);
-      default: return kernels::mode_indices(x);
+      case sort:
+        return kernels::sort_indices(x, false);
+      case sort_descending:
+        return kernels::sort_indices(x, true);
+      case cummax:
+        return kernels::cumextreme_indices(x, true);
+      case cummin:
+        return kernels::cumextreme_indices(x, false);
+      case median:
+        return kernels::median_indices(x, false);
+      case nanmedian:
+        return kernels::median_indices(x, true);
+      default:
+        return kernels::mode_indices(x);
     }
   }
 };
@@ -56,7 +64,9 @@ struct Unpicked {
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {apply(Picked{dim}, grad, s.input(1)), Tensor{}};
   }
-  Tensor jvp(const Tensor& dg, const Tensor&, const Saved& s) const { return apply(Unpicked{dim, shape}, dg, s.input(1)); }
+  Tensor jvp(const Tensor& dg, const Tensor&, const Saved& s) const {
+    return apply(Unpicked{dim, shape}, dg, s.input(1));
+  }
 };
 std::array<Tensor, 2> Picked::vjp(const Tensor& grad, const Saved& s) const {
   return {apply(Unpicked{dim, s.input_shape(0)}, grad, s.input(1)), Tensor{}};
@@ -128,12 +138,8 @@ ValuesIndices mode(const Tensor& x, int64_t dim, bool keepdim) {
 Tensor median(const Tensor& x) { return median(x.reshape({-1}), 0).values; }
 Tensor nanmedian(const Tensor& x) { return nanmedian(x.reshape({-1}), 0).values; }
 
-ValuesIndices cummax(const Tensor& x, int64_t dim) {
-  return select_one(x, dim, true, OrderIndices::cummax, "cummax");
-}
-ValuesIndices cummin(const Tensor& x, int64_t dim) {
-  return select_one(x, dim, true, OrderIndices::cummin, "cummin");
-}
+ValuesIndices cummax(const Tensor& x, int64_t dim) { return select_one(x, dim, true, OrderIndices::cummax, "cummax"); }
+ValuesIndices cummin(const Tensor& x, int64_t dim) { return select_one(x, dim, true, OrderIndices::cummin, "cummin"); }
 
 // cumprod: y_i = prod_{j <= i} x_j along dim, as prod over the last dim of
 // M[.., i, j] = x_j for j <= i and 1 above (O(n^2) work and memory along dim):

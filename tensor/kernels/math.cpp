@@ -64,35 +64,70 @@ static void check_no_int_zero(const TensorData& b, const char* op) {
           " has a 0); use a float dtype for inf/NaN results");
 }
 
-TensorData asin(const TensorData& x) { return float_map(x, "asin", [](auto v) { return std::asin(v); }); }
-TensorData acos(const TensorData& x) { return float_map(x, "acos", [](auto v) { return std::acos(v); }); }
-TensorData atan(const TensorData& x) { return float_map(x, "atan", [](auto v) { return std::atan(v); }); }
-TensorData sinh(const TensorData& x) { return float_map(x, "sinh", [](auto v) { return std::sinh(v); }); }
-TensorData cosh(const TensorData& x) { return float_map(x, "cosh", [](auto v) { return std::cosh(v); }); }
-TensorData asinh(const TensorData& x) { return float_map(x, "asinh", [](auto v) { return std::asinh(v); }); }
-TensorData acosh(const TensorData& x) { return float_map(x, "acosh", [](auto v) { return std::acosh(v); }); }
-TensorData atanh(const TensorData& x) { return float_map(x, "atanh", [](auto v) { return std::atanh(v); }); }
-TensorData log2(const TensorData& x) { return float_map(x, "log2", [](auto v) { return std::log2(v); }); }
-TensorData log10(const TensorData& x) { return float_map(x, "log10", [](auto v) { return std::log10(v); }); }
-TensorData exp2(const TensorData& x) { return float_map(x, "exp2", [](auto v) { return std::exp2(v); }); }
-TensorData erfc(const TensorData& x) { return float_map(x, "erfc", [](auto v) { return std::erfc(v); }); }
+TensorData asin(const TensorData& x) {
+  return float_map(x, "asin", [](auto v) { return std::asin(v); });
+}
+TensorData acos(const TensorData& x) {
+  return float_map(x, "acos", [](auto v) { return std::acos(v); });
+}
+TensorData atan(const TensorData& x) {
+  return float_map(x, "atan", [](auto v) { return std::atan(v); });
+}
+TensorData sinh(const TensorData& x) {
+  return float_map(x, "sinh", [](auto v) { return std::sinh(v); });
+}
+TensorData cosh(const TensorData& x) {
+  return float_map(x, "cosh", [](auto v) { return std::cosh(v); });
+}
+TensorData asinh(const TensorData& x) {
+  return float_map(x, "asinh", [](auto v) { return std::asinh(v); });
+}
+TensorData acosh(const TensorData& x) {
+  return float_map(x, "acosh", [](auto v) { return std::acosh(v); });
+}
+TensorData atanh(const TensorData& x) {
+  return float_map(x, "atanh", [](auto v) { return std::atanh(v); });
+}
+TensorData log2(const TensorData& x) {
+  return float_map(x, "log2", [](auto v) { return std::log2(v); });
+}
+TensorData log10(const TensorData& x) {
+  return float_map(x, "log10", [](auto v) { return std::log10(v); });
+}
+TensorData exp2(const TensorData& x) {
+  return float_map(x, "exp2", [](auto v) { return std::exp2(v); });
+}
+TensorData erfc(const TensorData& x) {
+  return float_map(x, "erfc", [](auto v) { return std::erfc(v); });
+}
 TensorData erfinv(const TensorData& x) {
   return float_map(x, "erfinv", [](auto v) { return special::erfinv((double)v); });
 }
-TensorData lgamma(const TensorData& x) { return float_map(x, "lgamma", [](auto v) { return std::lgamma(v); }); }
+TensorData lgamma(const TensorData& x) {
+  return float_map(x, "lgamma", [](auto v) { return std::lgamma(v); });
+}
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
   return float_map(x, n == 0 ? "digamma" : "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }
-TensorData sinc(const TensorData& x) { return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); }); }
+TensorData sinc(const TensorData& x) {
+  return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); });
+}
 
-TensorData floor(const TensorData& x) { return round_map(x, [](auto v) { return std::floor(v); }); }
-TensorData ceil(const TensorData& x) { return round_map(x, [](auto v) { return std::ceil(v); }); }
-TensorData trunc(const TensorData& x) { return round_map(x, [](auto v) { return std::trunc(v); }); }
+TensorData floor(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::floor(v); });
+}
+TensorData ceil(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::ceil(v); });
+}
+TensorData trunc(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::trunc(v); });
+}
 TensorData round(const TensorData& x, int64_t decimals) {
   // nearbyint rounds half to even in the default rounding mode (as torch.round).
   if (decimals == 0) return round_map(x, [](auto v) { return std::nearbyint(v); });
-  check(x.dtype != Int64 || decimals > 0, "round: decimals < 0 needs a float tensor; convert with .to(fluxion::Float32)");
+  check(x.dtype != Int64 || decimals > 0,
+        "round: decimals < 0 needs a float tensor; convert with .to(fluxion::Float32)");
   double scale = std::pow(10.0, (double)std::abs(decimals));
   if (decimals > 0) return round_map(x, [scale](auto v) { return std::nearbyint(v * scale) / scale; });
   return round_map(x, [scale](auto v) { return std::nearbyint(v / scale) * scale; });
@@ -103,23 +138,32 @@ TensorData nan_to_num(const TensorData& x, double nan, double posinf, double neg
   return dispatch_float(x.dtype, "nan_to_num", [&](auto tag) {
     using T = decltype(tag);
     T n = (T)nan, p = (T)posinf, m = (T)neginf;
-    return map<T, T>(x, [n, p, m](T v) { return v != v ? n : v == std::numeric_limits<T>::infinity() ? p : v == -std::numeric_limits<T>::infinity() ? m : v; });
+    return map<T, T>(x, [n, p, m](T v) {
+      return v != v                                     ? n
+             : v == std::numeric_limits<T>::infinity()  ? p
+             : v == -std::numeric_limits<T>::infinity() ? m
+                                                        : v;
+    });
   });
 }
 
 TensorData fmod(const TensorData& a, const TensorData& b) {
   check_no_int_zero(b, "fmod");
   return any_binary(a, b, "fmod", [](auto x, auto y) {
-    if constexpr (std::is_floating_point_v<decltype(x)>) return std::fmod(x, y);
-    else return x % y;
+    if constexpr (std::is_floating_point_v<decltype(x)>)
+      return std::fmod(x, y);
+    else
+      return x % y;
   });
 }
 TensorData remainder(const TensorData& a, const TensorData& b) {
   check_no_int_zero(b, "remainder");
   return any_binary(a, b, "remainder", [](auto x, auto y) {
     auto r = x;
-    if constexpr (std::is_floating_point_v<decltype(x)>) r = std::fmod(x, y);
-    else r = x % y;
+    if constexpr (std::is_floating_point_v<decltype(x)>)
+      r = std::fmod(x, y);
+    else
+      r = x % y;
     return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;  // move to the divisor's sign
   });
 }

@@ -25,8 +25,10 @@ static bool less(T a, T b) {
 
 template <class T>
 static bool is_nan(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
 }
 
 // Runs row(values, n, out) over the rows of x's last dim, x made contiguous.
@@ -52,8 +54,10 @@ TensorData sort_indices(const TensorData& x, bool descending) {
   for_rows(x, [&](const auto* v, int64_t n, int64_t r, std::vector<int64_t>& order) {
     order.resize(n);
     std::iota(order.begin(), order.end(), int64_t{0});
-    if (descending) std::stable_sort(order.begin(), order.end(), [v](int64_t a, int64_t b) { return less(v[b], v[a]); });
-    else std::stable_sort(order.begin(), order.end(), [v](int64_t a, int64_t b) { return less(v[a], v[b]); });
+    if (descending)
+      std::stable_sort(order.begin(), order.end(), [v](int64_t a, int64_t b) { return less(v[b], v[a]); });
+    else
+      std::stable_sort(order.begin(), order.end(), [v](int64_t a, int64_t b) { return less(v[a], v[b]); });
     std::copy(order.begin(), order.end(), out + r * n);
   });
   return y;
@@ -84,8 +88,10 @@ TensorData median_indices(const TensorData& x, bool ignore_nan) {
     std::stable_sort(order.begin(), order.end(), [v](int64_t a, int64_t b) { return less(v[a], v[b]); });
     int64_t numbers = n;  // NaNs sort last
     while (numbers > 0 && is_nan(v[order[numbers - 1]])) --numbers;
-    if (numbers < n && (!ignore_nan || numbers == 0)) out[r] = order[numbers];  // the first NaN
-    else out[r] = order[(numbers - 1) / 2];
+    if (numbers < n && (!ignore_nan || numbers == 0))
+      out[r] = order[numbers];  // the first NaN
+    else
+      out[r] = order[(numbers - 1) / 2];
   });
   return y;
 }
@@ -141,7 +147,8 @@ std::array<TensorData, 3> unique(const TensorData& x) {
 TensorData searchsorted(const TensorData& sorted, const TensorData& values, bool right) {
   check(sorted.dtype == values.dtype, "searchsorted: dtypes ", dtype_name(sorted.dtype), " and ",
         dtype_name(values.dtype), " differ; convert one with .to(dtype)");
-  check(sorted.shape.size() >= 1, "searchsorted: the sorted sequence must have at least 1 dim, got shape ", sorted.shape);
+  check(sorted.shape.size() >= 1, "searchsorted: the sorted sequence must have at least 1 dim, got shape ",
+        sorted.shape);
   bool one = sorted.shape.size() == 1;
   check(one || (values.shape.size() == sorted.shape.size() &&
                 std::equal(sorted.shape.begin(), sorted.shape.end() - 1, values.shape.begin())),
@@ -158,8 +165,8 @@ TensorData searchsorted(const TensorData& sorted, const TensorData& values, bool
       for (int64_t i = b; i < e; ++i) {
         const T* row = ps + (one ? 0 : (i / m) * n);
         T value = pv[i];
-        const T* at = right ? std::upper_bound(row, row + n, value, less<T>)
-                            : std::lower_bound(row, row + n, value, less<T>);
+        const T* at =
+            right ? std::upper_bound(row, row + n, value, less<T>) : std::lower_bound(row, row + n, value, less<T>);
         out[i] = at - row;
       }
     });

@@ -39,7 +39,8 @@ TEST(MathOps, SpecialFunctionsAtKnownValues) {
   std::vector<double> inv = values(fx::erfinv(fx::tensor(ys, {(int64_t)ys.size()}, fx::Float64)));
   for (size_t i = 0; i < ys.size(); ++i) EXPECT_NEAR(std::erf(inv[i]), ys[i], 1e-15) << ys[i];
   EXPECT_TRUE(std::isinf(values(fx::erfinv(fx::tensor({1.0})))[0]));
-  EXPECT_EQ(values(fx::sinc(fx::tensor({0.0, 1.0}, fx::Float64))), (std::vector<double>{1.0, values(fx::sinc(fx::tensor({1.0}, fx::Float64)))[0]}));
+  EXPECT_EQ(values(fx::sinc(fx::tensor({0.0, 1.0}, fx::Float64))),
+            (std::vector<double>{1.0, values(fx::sinc(fx::tensor({1.0}, fx::Float64)))[0]}));
   EXPECT_NEAR(values(fx::sinc(fx::tensor({0.5}, fx::Float64)))[0], 2 / std::numbers::pi, 1e-15);
   // float32 runs through the same double code and rounds once
   EXPECT_NEAR(fx::digamma(fx::tensor({1.0}, fx::Float32)).item(), -euler_gamma, 1e-7);
@@ -76,7 +77,8 @@ TEST(MathOps, NanToNumHeavisideFmodRemainderCopysignXlogy) {
   EXPECT_EQ(fx::fmod(ia, ib).to_vector<int64_t>(), (std::vector<int64_t>{2, -2}));
   EXPECT_THROW((void)fx::fmod(ia, fx::tensor(std::vector<int64_t>{1, 0}, {2})), fx::Error);
   EXPECT_EQ(values(fx::copysign(fx::tensor({2.0, -3.0}), fx::tensor({-1.0, 0.0}))), (std::vector<double>{-2, 3}));
-  std::vector<double> xl = values(fx::xlogy(fx::tensor({0.0, 0.0, 2.0}, fx::Float64), fx::tensor({0.0, NAN, 3.0}, fx::Float64)));
+  std::vector<double> xl =
+      values(fx::xlogy(fx::tensor({0.0, 0.0, 2.0}, fx::Float64), fx::tensor({0.0, NAN, 3.0}, fx::Float64)));
   EXPECT_EQ(xl[0], 0);
   EXPECT_TRUE(std::isnan(xl[1]));
   EXPECT_NEAR(xl[2], 2 * std::log(3.0), 1e-15);
@@ -140,9 +142,12 @@ TEST(MathOps, CdistMatchesALoopForEveryP) {
             std::vector<double> dv = values(d);
             double want = 0;
             for (double e : dv) {
-              if (p == 0) want += e != 0;
-              else if (std::isinf(p)) want = std::max(want, e);
-              else want += std::pow(e, p);
+              if (p == 0)
+                want += e != 0;
+              else if (std::isinf(p))
+                want = std::max(want, e);
+              else
+                want += std::pow(e, p);
             }
             if (p > 0 && !std::isinf(p)) want = std::pow(want, 1 / p);
             EXPECT_NEAR(got[(n * P + i) * 5 + j], want, 1e-10) << "p " << p << " P " << P;

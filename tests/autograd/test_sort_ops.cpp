@@ -143,7 +143,8 @@ TEST(SortOps, SearchsortedAndBucketizeMatchBinarySearch) {
   EXPECT_EQ(fx::bucketize(v, s).to_vector<int64_t>(), (std::vector<int64_t>{0, 1, 3, 4}));
   // one sorted row per row of values
   fx::Tensor rows = fx::tensor({{1.0, 2.0, 3.0}, {10.0, 20.0, 30.0}});
-  EXPECT_EQ(fx::searchsorted(rows, fx::tensor(std::vector<double>{2.5, 25.0}, {2, 1})).to_vector<int64_t>(), (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(fx::searchsorted(rows, fx::tensor(std::vector<double>{2.5, 25.0}, {2, 1})).to_vector<int64_t>(),
+            (std::vector<int64_t>{2, 2}));
 }
 
 TEST(SortOps, BadInputsAreClearErrors) {
