@@ -237,4 +237,17 @@ namespace fluxion::linalg {
                                       bool unitriangular = false);
 /// X with A X = B for A = L L^T (upper: U^T U)
 [[nodiscard]] Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper = false);
+/// LU with partial pivoting of square A [*, n, n]: LU packs U and L's strictly lower part (L has
+/// a unit diagonal); pivots [*, n] int64, 1-based, as LAPACK. Differentiable in A.
+struct LuFactorResult {
+  Tensor LU, pivots;
+};
+[[nodiscard]] LuFactorResult lu_factor(const Tensor& A);
+/// X with A X = B, from lu_factor(A); B [*, n, k]. Differentiable in LU and B.
+[[nodiscard]] Tensor lu_solve(const Tensor& LU, const Tensor& pivots, const Tensor& B);
+/// A = P L U
+struct LuResult {
+  Tensor P, L, U;
+};
+[[nodiscard]] LuResult lu(const Tensor& A);
 }  // namespace fluxion::linalg

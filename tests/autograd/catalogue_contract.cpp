@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Catalogue cases for the contractions (contract.cpp: bmm, baddbmm, addmm,
 // einsum, tensordot, kron, tril/triu, trace, cross, matrix_power) and the
-// linalg composites (linalg_more.cpp). Forward values against plain loops:
+// linalg composites (linalg_more.cpp), LU (lu.cpp) and qr of a wide matrix. Forward values against plain loops:
 // test_contract_ops.cpp.
 #include "catalogue.h"
 
@@ -22,6 +22,13 @@ Tensor well_conditioned(const Shape& shape, size_t index, std::mt19937_64& rng) 
 // Input 1 well-conditioned instead (cholesky_solve's L, triangular_solve's A).
 Tensor second_well_conditioned(const Shape& shape, size_t index, std::mt19937_64& rng) {
   return well_conditioned(shape, index == 1 ? 0 : 1, rng);
+}
+
+// [m, n] with m < n whose first m columns are well-conditioned (qr of a wide matrix)
+Tensor well_conditioned_front(const Shape& shape, size_t, std::mt19937_64& rng) {
+  Tensor u = catalogue::uniform(shape, -1, 1, rng);
+  int64_t m = shape[shape.size() - 2];
+  return (u + fx::eye(m, shape.back(), fx::Float64) * 2.0).contiguous();
 }
 
 const bool registered =
@@ -169,6 +176,38 @@ const bool registered =
          .fn = [](const Args& x) { return fx::triangular_solve(x[0], x[1], true, true).solution; },
          .shapes = {{{3, 2}, {3, 3}}},
          .make_input = second_well_conditioned},
+        {.name = "linalg_qr_wide",
+         .fn =
+             [](const Args& x) {
+               auto [q, r] = la::qr(x[0]);
+               return q.sin().matmul(r);
+             },
+         .shapes = {{{3, 5}}, {{2, 2, 3}}, {{1, 2}}},
+         .make_input = well_conditioned_front},
+        {.name = "lu_factor",
+         .fn = [](const Args& x) { return la::lu_factor(x[0]).LU; },
+         .shapes = {{{3, 3}}, {{2, 2, 2}}, {{1, 1}}},
+         .make_input = well_conditioned},
+        {.name = "lu_factor_pivoted",
+         .fn = [](const Args& x) { return la::lu_factor(x[0].flip({-2})).LU; },
+         .shapes = {{{3, 3}}, {{2, 4, 4}}},
+         .make_input = well_conditioned},
+        {.name = "lu_solve",
+         .fn =
+             [](const Args& x) {
+               la::LuFactorResult f = la::lu_factor(x[0].flip({-2}));
+               return la::lu_solve(f.LU, f.pivots, x[1]);
+             },
+         .shapes = {{{3, 3}, {3, 2}}, {{2, 2, 2}, {2, 2, 1}}},
+         .make_input = well_conditioned},
+        {.name = "lu_plu",
+         .fn =
+             [](const Args& x) {
+               la::LuResult r = la::lu(x[0].flip({-1}));
+               return r.L.matmul(r.U.exp());
+             },
+         .shapes = {{{3, 3}}},
+         .make_input = well_conditioned},
         {.name = "cholesky_solve",
          .fn = [](const Args& x) { return fx::cholesky_solve(x[0], x[1]); },
          .shapes = {{{3, 2}, {3, 3}}, {{2, 2, 1}, {2, 2, 2}}},

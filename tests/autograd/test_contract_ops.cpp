@@ -151,6 +151,18 @@ TEST(ContractOps, LinalgComposites) {
   EXPECT_NEAR(la::matrix_norm(M, "nuc").item(), values(sv)[0] + values(sv)[1], 1e-14);
   EXPECT_NEAR(la::norm(M).item(), std::sqrt(30.0), 1e-14);
   EXPECT_EQ(la::matrix_norm(M, 1.0, {-2, -1}, true).shape(), (fx::Shape{1, 1}));
+  // LU: P L U = A with L unit lower and U upper, and lu_solve solves
+  fx::Tensor G = fx::randn({2, 4, 4}, fx::Float64);
+  la::LuResult plu = la::lu(G);
+  expect_close(plu.P.matmul(plu.L).matmul(plu.U), G, 1e-12);
+  expect_close(fx::triu(plu.U), plu.U);
+  expect_close(fx::tril(plu.L, -1) + fx::eye(4, {}, fx::Float64), plu.L);
+  la::LuFactorResult f = la::lu_factor(G);
+  EXPECT_EQ(f.pivots.dtype(), fx::Int64);
+  fx::Tensor rhs = fx::randn({2, 4, 3}, fx::Float64);
+  expect_close(G.matmul(la::lu_solve(f.LU, f.pivots, rhs)), rhs, 1e-10);
+  EXPECT_THROW((void)la::lu_factor(fx::zeros({2, 3})), fx::Error);
+  EXPECT_THROW((void)la::lu_solve(f.LU, f.pivots, fx::zeros({3, 1})), fx::Error);
   EXPECT_THROW((void)la::matrix_norm(M, 3.0), fx::Error);
   EXPECT_THROW((void)la::matrix_norm(M, "max"), fx::Error);
   EXPECT_THROW((void)la::matrix_exp(fx::zeros({2, 3})), fx::Error);
