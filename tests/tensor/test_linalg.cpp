@@ -107,8 +107,7 @@ TEST(Linalg, DetOfTriangularPermutationAndThreeByThree) {
   // cofactor expansion
   fx::Tensor m = random({3, 3});
   auto v = m.to_vector<double>();
-  double ref =
-      v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
+  double ref = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
   EXPECT_NEAR(la::det(m).item(), ref, 1e-12);
   EXPECT_NEAR(la::det(m.to(fx::Float32)).item(), ref, 1e-5);
   EXPECT_EQ(la::det(random({2, 4, 3, 3})).shape(), (fx::Shape{2, 4}));
@@ -255,8 +254,7 @@ namespace {
 
 void expect_matches_naive(const fx::TensorData& a, const fx::TensorData& b, double tol) {
   fx::TensorData y = fx::kernels::matmul(a, b), r = fx::kernels::matmul_naive(a, b);
-  EXPECT_LT(max_abs_diff(fx::Tensor(y), fx::Tensor(r)), tol)
-      << fx::to_string(a.shape) << " @ " << fx::to_string(b.shape);
+  EXPECT_LT(max_abs_diff(fx::Tensor(y), fx::Tensor(r)), tol) << fx::to_string(a.shape) << " @ " << fx::to_string(b.shape);
 }
 
 }  // namespace
@@ -297,8 +295,7 @@ TEST(Matmul, SmallGemmMatchesNaive) {
           ++seed;
           fx::TensorData a = random({n, k}, dt, seed).tensor_data(), b = random({k, m}, dt, seed + 1000).tensor_data();
           expect_matches_naive(a, b, tol);
-          fx::TensorData at = random({k, n}, dt, seed).tensor_data(),
-                         bt = random({m, k}, dt, seed + 1000).tensor_data();
+          fx::TensorData at = random({k, n}, dt, seed).tensor_data(), bt = random({m, k}, dt, seed + 1000).tensor_data();
           expect_matches_naive(at.as_strided({n, k}, {1, n}, 0), bt.as_strided({k, m}, {1, k}, 0), tol);
           expect_matches_naive(at.as_strided({n, k}, {1, n}, 0), b, tol);  // g^T @ x
           expect_matches_naive(a, bt.as_strided({k, m}, {1, k}, 0), tol);  // x @ w^T
@@ -307,10 +304,8 @@ TEST(Matmul, SmallGemmMatchesNaive) {
         }
   int threads = fx::get_num_threads();
   fx::set_num_threads(2);
-  expect_matches_naive(random({512, 64}, fx::Float32, 1).tensor_data(), random({64, 64}, fx::Float32, 2).tensor_data(),
-                       1e-3);
-  expect_matches_naive(random({37, 129}, fx::Float64, 3).tensor_data(), random({129, 40}, fx::Float64, 4).tensor_data(),
-                       1e-12);
+  expect_matches_naive(random({512, 64}, fx::Float32, 1).tensor_data(), random({64, 64}, fx::Float32, 2).tensor_data(), 1e-3);
+  expect_matches_naive(random({37, 129}, fx::Float64, 3).tensor_data(), random({129, 40}, fx::Float64, 4).tensor_data(), 1e-12);
   fx::set_num_threads(threads);
 }
 
@@ -330,8 +325,7 @@ TEST(Matmul, SmallGemmKernelDirectly) {
     k_::small_gemm<float>(n, m, k, a.data<float>(), k, 1, bp.data<float>(), bp.shape[1], c.data<float>());
     EXPECT_LT(max_abs_diff(fx::Tensor(c), fx::Tensor(k_::matmul_naive(a, b))), 1e-4);
     fx::TensorData a64 = k_::to_dtype(a, fx::Float64), b64 = k_::to_dtype(b, fx::Float64);
-    fx::TensorData at64 =
-        k_::contiguous(a64.as_strided({k, n}, {1, k}, 0));  // a stored transposed: A(i, p) at p * n + i
+    fx::TensorData at64 = k_::contiguous(a64.as_strided({k, n}, {1, k}, 0));  // a stored transposed: A(i, p) at p * n + i
     fx::TensorData bp64 = padded(b64, k_::small_gemm_ldb<double>(m));
     fx::TensorData d = fx::TensorData::empty({n, m}, fx::Float64);
     k_::small_gemm<double>(n, m, k, at64.data<double>(), 1, n, bp64.data<double>(), bp64.shape[1], d.data<double>());
@@ -356,8 +350,7 @@ TEST(Matmul, BatchedBroadcastAndOneDim) {
   EXPECT_LT(max_abs_diff(yb.transpose(0, 1), yt), 1e-12);
   fx::TensorData a0 = a.tensor_data().as_strided({4, 5}, {5, 1}, 20);
   EXPECT_LT(max_abs_diff(fx::Tensor(yb.tensor_data().as_strided({4, 6}, {6, 1}, 24)),
-                         fx::Tensor(fx::kernels::matmul_naive(a0, w.tensor_data()))),
-            1e-12);
+                         fx::Tensor(fx::kernels::matmul_naive(a0, w.tensor_data()))), 1e-12);
   // 1-D operands
   fx::Tensor v = random({5}, fx::Float64, 4), u = random({4}, fx::Float64, 5);
   EXPECT_EQ(a.matmul(v).shape(), (fx::Shape{2, 3, 4}));
