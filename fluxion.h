@@ -25,6 +25,7 @@
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
+#include "autograd/ops_math.h"
 #include "autograd/tensor.h"
 #include "jit/trace.h"
 

@@ -45,7 +45,7 @@ struct SvdResult {
 [[nodiscard]] Tensor svdvals(const Tensor& A);
 
 /// Reduced QR: A [*, m, n] = Q [*, m, k] R [*, k, n], Q with orthonormal columns, R upper-triangular.
-/// Derivatives need m >= n (tall or square A).
+/// Differentiable for any shape (a wide A through its first m columns: R = [R_X | Q^T Y]).
 struct QrResult {
   Tensor Q, R;
 };

@@ -91,13 +91,8 @@ struct Svd {
   }
 };
 
-// qr: A = Q R (reduced). For m >= n, with C = Q^T dA R^-1 and Omega = tril(C, -1) - tril(C, -1)^T
-// (the antisymmetric Q^T dQ): dQ = Q Omega + (I - Q Q^T) dA R^-1,  dR = (C - Omega) R.
-static void check_tall(const Shape& a) {
-  check(a[a.size() - 2] >= a.back(), "linalg.qr: derivatives are implemented for m >= n (tall or square A), got shape ",
-        to_string(a), "; differentiate qr of the transpose, or split A into its first m columns and the rest");
-}
-
+// qr: A = Q R (reduced). For m >= n (qr() below reduces m < n to it), with C = Q^T dA R^-1 and Omega = tril(C, -1) -
+// tril(C, -1)^T (the antisymmetric Q^T dQ): dQ = Q Omega + (I - Q Q^T) dA R^-1,  dR = (C - Omega) R.
 struct Qr {
   static constexpr const char* name = "LinalgQr";
   static constexpr Save save = Save::output;
@@ -107,14 +102,12 @@ struct Qr {
   }
   // dL/dA = (Q N + (I - Q Q^T) gQ) R^-T,  N = gR R^T + tril(M - M^T, -1),  M = Q^T gQ - gR R^T
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
-    check_tall(s.input_shape(0));
     Tensor q = s.output(0), r = s.output(1), gq = grads[0];
     Tensor grt = grads[1].matmul(mT(r)), qtgq = mT(q).matmul(gq), m = qtgq - grt;
     Tensor n = grt + (m - mT(m)) * pattern(r.size(-1), r.dtype(), 1, 0, 0);
     return {mT(solve(r, mT(q.matmul(n) + gq - q.matmul(qtgq))))};
   }
   std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
-    check_tall(s.input_shape(0));
     Tensor q = s.output(0), r = s.output(1);
     Tensor dar = right_solve(dxs[0], r), c = mT(q).matmul(dar);
     Tensor low = c * pattern(r.size(-1), r.dtype(), 1, 0, 0), omega = low - mT(low);
@@ -140,6 +133,14 @@ Tensor svdvals(const Tensor& A) { return svd(A).S; }
 
 QrResult qr(const Tensor& A) {
   check_float(A, "linalg.qr");
+  // A wide A = [X | Y], X its first m columns: Q R_X = qr(X), and R = [R_X | Q^T Y].
+  // Householder QR of A computes exactly this, and the square case's rules
+  // and matmul's then give the derivatives.
+  if (A.dim() >= 2 && A.size(-2) < A.size(-1)) {
+    int64_t m = A.size(-2);
+    QrResult x = qr(A.narrow(-1, 0, m));
+    return {x.Q, cat({x.R, mT(x.Q).matmul(A.narrow(-1, m, A.size(-1) - m))}, -1)};
+  }
   std::vector<Tensor> ys = apply_op(Qr{}, {A});
   return {ys[0], ys[1]};
 }

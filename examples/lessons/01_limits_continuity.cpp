@@ -26,10 +26,11 @@ namespace {
 
 constexpr int kLesson = 1;
 
-// sin(x)/x with the hole at 0 filled by its limit 1. The division never sees
+// sin(x)/x with the hole at 0 filled by its limit 1 (the unnormalised sinc;
+// fx::sinc is sin(pi x)/(pi x), as torch.sinc). The division never sees
 // 0/0: x == 0 is replaced by 1 in the denominator first, then overwritten.
 // page:begin Demo 1
-fx::Tensor sinc(const fx::Tensor& x) {
+fx::Tensor sin_over_x(const fx::Tensor& x) {
   const fx::Tensor at_zero = x.eq(fx::scalar_like(x, 0));
   const fx::Tensor safe_x = fx::where(at_zero, 1.0, x);
   return fx::where(at_zero, 1.0, safe_x.sin() / safe_x);
@@ -65,7 +66,7 @@ void zoom_plot(const fx::Tensor& x, const fx::Tensor& y, const std::string& name
 void demo_zoom() {
   lesson::section("Demo 1: zoom on sin(x)/x near 0");
   const fx::Tensor x = fx::linspace(-0.1, 0.1, 2001, fx::Float64);
-  const fx::Tensor y = sinc(x);
+  const fx::Tensor y = sin_over_x(x);
   std::printf("x[1000] = %g, f(x[1000]) = %.8f\n", x.at({1000}), y.at({1000}));
   std::printf("f(-0.1) = %.8f, f(0.1) = %.8f\n", y.at({0}), y.at({2000}));
   zoom_plot(x, y, "sin(x)/x", "demo_limits.png", true);
@@ -99,7 +100,7 @@ std::optional<double> limit_tester(Fn f, double c, double L, double eps = 1e-4) 
 // passes; the table shows the largest miss for each δ.
 void demo_epsilon_delta() {
   lesson::section("Demo 2: epsilon-delta verifier");
-  const auto delta = limit_tester(sinc, 0.0, 1.0, 1e-5);
+  const auto delta = limit_tester(sin_over_x, 0.0, 1.0, 1e-5);
   if (delta)
     std::printf("Found δ = %g for ε = 1e-5\n", *delta);
   else
@@ -107,7 +108,7 @@ void demo_epsilon_delta() {
   std::printf("largest |sin(x)/x - 1| on 0 < |x| <= delta (about delta^2/6):\n");
   for (int k = 1; k <= 4; ++k) {
     const double d = std::pow(10.0, -k);
-    const double miss = (sinc(punctured(0.0, d)) - 1.0).abs().max().item();
+    const double miss = (sin_over_x(punctured(0.0, d)) - 1.0).abs().max().item();
     std::printf("  miss(delta=1e-%d) = %.4e   delta^2/6 = %.4e\n", k, miss, d * d / 6);
   }
 }

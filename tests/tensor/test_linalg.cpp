@@ -235,9 +235,14 @@ TEST(Linalg, ErrorsNameTheOpAndShape) {
   EXPECT_THROW((void)la::svdvals(ints), fx::Error);
   EXPECT_THROW((void)la::qr(ints), fx::Error);
   EXPECT_THROW((void)la::eigh(fx::full({3, 3}, std::nan(""), fx::Float64)), fx::Error);
-  // qr's derivatives need m >= n: a wide A differentiates to an error, not to a wrong number
+  // a wide A: Q R = A with R upper-triangular, and differentiable (through its first m columns)
   fx::Tensor wide = random({3, 5}).requires_grad_();
-  EXPECT_THROW(la::qr(wide).R.sum().backward(), fx::Error);
+  auto [wq, wr] = la::qr(wide);
+  EXPECT_LT((wq.matmul(wr) - wide).abs().max().item(), 1e-12);
+  EXPECT_EQ(wr.shape(), (fx::Shape{3, 5}));
+  EXPECT_EQ(wr.select(1, 0).select(0, 2).item(), 0.0);
+  wr.sum().backward();
+  EXPECT_EQ(wide.grad().shape(), (fx::Shape{3, 5}));
   fx::Tensor tall = random({5, 3}).requires_grad_();
   la::qr(tall).R.sum().backward();
   EXPECT_EQ(tall.grad().shape(), (fx::Shape{5, 3}));

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// More of torch.linalg, as composites of the differentiable decompositions
+// and solvers of linalg.cpp / linalg_spectral.cpp (so the rules come with
+// them): vector_norm, matrix_norm, norm, pinv, matrix_exp, lstsq,
+// solve_triangular / triangular_solve, cholesky_solve.
+#include <cmath>
+#include <limits>
+
+#include "autograd/linalg.h"
+#include "autograd/ops.h"
+#include "autograd/ops_math.h"
+
+namespace fluxion::linalg {
+
+static void check_matrix(const Tensor& A, const char* op) {
+  check(A.dim() >= 2, op, ": expected a matrix or a batch of matrices [*, m, n], got shape ", A.shape());
+}
+
+// vector_norm: (sum |x|^ord)^(1/ord) over dims (all when empty); ord 0 counts
+// the nonzeros (derivative 0), +-inf is the largest / smallest |x|.
+Tensor vector_norm(const Tensor& x, double ord, std::vector<int64_t> dims, bool keepdim) {
+  check(x.is_floating_point(),
+        "vector_norm: expected a floating tensor, got int64; convert with .to(fluxion::Float32)");
+  if (ord == 0) return ne(x.detach(), 0.0).sum(std::move(dims), keepdim);
+  if (ord > 0 || std::isinf(ord)) return x.norm(ord, std::move(dims), keepdim);
+  return x.abs().pow(ord).sum(std::move(dims), keepdim).pow(1 / ord);
+}
+
+// matrix_norm over the dims pair (default the last two):
+//   1 / -1: the largest / smallest column sum of |A|, inf / -inf: of row sums,
+//   2 / -2: the largest / smallest singular value.
+Tensor matrix_norm(const Tensor& A, double ord, std::vector<int64_t> dims, bool keepdim) {
+  check_matrix(A, "matrix_norm");
+  check(dims.size() == 2, "matrix_norm: dims must name two dims, got ", dims);
+  int64_t d0 = wrap_dim(dims[0], A.dim(), "matrix_norm"), d1 = wrap_dim(dims[1], A.dim(), "matrix_norm");
+  check(d0 != d1, "matrix_norm: dims ", dims, " name the same dim twice");
+  Tensor M = movedim(A, {d0, d1}, {-2, -1}), y;
+  if (std::abs(ord) == 2) {
+    Tensor s = svdvals(M);
+    y = ord > 0 ? s.amax({-1}) : s.amin({-1});
+  } else if (std::abs(ord) == 1 || std::isinf(ord)) {
+    Tensor sums = M.abs().sum({std::isinf(ord) ? -1 : -2});
+    y = ord > 0 ? sums.amax({-1}) : sums.amin({-1});
+  } else {
+    fail("matrix_norm: ord ", ord, " is not one of 1, -1, 2, -2, inf, -inf (or \"fro\", \"nuc\")");
+  }
+  if (!keepdim) return y;
+  return y.unsqueeze(std::min(d0, d1)).unsqueeze(std::max(d0, d1));
+}
+// "fro": sqrt(sum |A|^2); "nuc": the sum of the singular values
+Tensor matrix_norm(const Tensor& A, const std::string& ord, std::vector<int64_t> dims, bool keepdim) {
+  check_matrix(A, "matrix_norm");
+  if (ord == "fro") return A.norm(2, std::move(dims), keepdim);
+  check(ord == "nuc", "matrix_norm: ord \"", ord, "\" is not \"fro\" or \"nuc\"");
+  check(dims.size() == 2, "matrix_norm: dims must name two dims, got ", dims);
+  int64_t d0 = wrap_dim(dims[0], A.dim(), "matrix_norm"), d1 = wrap_dim(dims[1], A.dim(), "matrix_norm");
+  Tensor y = svdvals(movedim(A, {d0, d1}, {-2, -1})).sum({-1});
+  return keepdim ? y.unsqueeze(std::min(d0, d1)).unsqueeze(std::max(d0, d1)) : y;
+}
+
+// norm: a matrix norm when ord is given and dims are two (or x is 2-d and dims are not given), else a vector norm
+Tensor norm(const Tensor& x, std::optional<double> ord, std::vector<int64_t> dims, bool keepdim) {
+  if (ord && (dims.size() == 2 || (dims.empty() && x.dim() == 2)))
+    return matrix_norm(x, *ord, dims.empty() ? std::vector<int64_t>{-2, -1} : dims, keepdim);
+  return vector_norm(x, ord.value_or(2), std::move(dims), keepdim);
+}
+
+// pinv: V diag(1/s) U^T over the singular values s > max(atol, rtol s_max);
+// rtol defaults to max(m, n) eps when neither is given (PyTorch's rule).
+Tensor pinv(const Tensor& A, std::optional<double> atol, std::optional<double> rtol) {
+  check_matrix(A, "pinv");
+  double eps = A.dtype() == Float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
+  double r = rtol.value_or(atol ? 0.0 : eps * (double)std::max(A.size(-1), A.size(-2)));
+  auto [U, S, Vh] = svd(A);
+  if (S.numel() == 0) return zeros_like(A.transpose(-1, -2)).contiguous();
+  Tensor cutoff = maximum(S.detach().amax({-1}, true) * r, scalar_like(S, atol.value_or(0.0)));
+  Tensor kept = gt(S.detach(), cutoff);
+  Tensor inv = where(kept, 1.0 / where(kept, S, 1.0), 0.0);
+  return (Vh.transpose(-1, -2) * inv.unsqueeze(-2)).matmul(U.transpose(-1, -2));
+}
+
+// matrix_exp: scaling and squaring. A / 2^s with |A / 2^s|_1 <= 1/2, a Taylor
+// polynomial of degree 18 there (truncation below 1e-22), squared s times.
+// Matmuls only, so its derivatives to any order come from matmul's.
+Tensor matrix_exp(const Tensor& A) {
+  check(A.dim() >= 2 && A.size(-1) == A.size(-2), "matrix_exp: expected square matrices [*, n, n], got ", A.shape());
+  if (A.numel() == 0) return A.clone();
+  double norm1 = A.detach().abs().sum({-2}).amax().item();  // the largest 1-norm in the batch
+  int squarings = norm1 > 0.5 ? (int)std::ceil(std::log2(norm1 / 0.5)) : 0;
+  Tensor X = A / std::ldexp(1.0, squarings);
+  Tensor I = eye(A.size(-1), {}, A.dtype()).expand(A.shape());
+  Tensor term = I, sum = I;
+  for (int k = 1; k <= 18; ++k) {
+    term = term.matmul(X) / (double)k;
+    sum = sum + term;
+  }
+  for (int k = 0; k < squarings; ++k) sum = sum.matmul(sum);
+  return sum;
+}
+
+// lstsq: the least-squares (minimum-norm, for a rank-deficient A) solution
+// of A X = B, as pinv(A) B. A [*, m, n], B [*, m, k] -> X [*, n, k].
+Tensor lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond) {
+  check_matrix(A, "lstsq");
+  check(B.dim() >= 2 && B.size(-2) == A.size(-2), "lstsq: A ", A.shape(), " and B ", B.shape(),
+        " need the same number of rows (B is [*, m, k])");
+  return pinv(A, {}, rcond).matmul(B);
+}
+
+// solve_triangular: X with T X = B (left) or X T = B, T = the upper (lower)
+// triangle of A, with a unit diagonal when unitriangular. Only that triangle
+// is read, and only it receives a gradient.
+Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left, bool unitriangular) {
+  check(A.dim() >= 2 && A.size(-1) == A.size(-2), "solve_triangular: expected square A [*, n, n], got ", A.shape());
+  Tensor T = upper ? triu(A, unitriangular ? 1 : 0) : tril(A, unitriangular ? -1 : 0);
+  if (unitriangular) T = T + eye(A.size(-1), {}, A.dtype());
+  if (left) return solve(T, B);
+  return solve(T.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2);
+}
+
+// cholesky_solve: X with A X = B for A = L L^T (upper: A = U^T U), L from cholesky
+Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper) {
+  Tensor Y = solve_triangular(upper ? L.transpose(-1, -2) : L, B, false);
+  return solve_triangular(upper ? L : L.transpose(-1, -2), Y, true);
+}
+
+}  // namespace fluxion::linalg
+
+namespace fluxion {
+
+// torch.triangular_solve (deprecated in PyTorch for linalg.solve_triangular, kept for ported code)
+TriangularSolveResult triangular_solve(const Tensor& b, const Tensor& A, bool upper, bool transpose,
+                                       bool unitriangular) {
+  Tensor T = transpose ? A.transpose(-1, -2) : A;
+  return {linalg::solve_triangular(T, b, transpose ? !upper : upper, true, unitriangular), A.clone()};
+}
+Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper) { return linalg::cholesky_solve(B, L, upper); }
+
+}  // namespace fluxion

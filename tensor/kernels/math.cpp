@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// The kernels of math.h: a scalar lambda per op, run by map() / zip() (whose
+// contiguous loops are cloned for AVX-512 / AVX2 / baseline).
+#include "tensor/kernels/math.h"
+
+#include <cmath>
+#include <limits>
+
+#include "tensor/kernels/copy.h"
+#include "tensor/kernels/loops.h"
+#include "tensor/kernels/special.h"
+
+namespace fluxion::kernels {
+
+template <class F>
+static TensorData float_map(const TensorData& x, const char* op, F f) {
+  return dispatch_float(x.dtype, op, [&](auto tag) {
+    using T = decltype(tag);
+    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
+  });
+}
+
+// Rounding: int64 values are already whole.
+template <class F>
+static TensorData round_map(const TensorData& x, F f) {
+  if (x.dtype == Int64) return contiguous(x);
+  return dispatch(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
+  });
+}
+
+static void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
+  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
+        " differ; convert one with .to(dtype)");
+}
+
+// f over a and b (one dtype, any), broadcast, into that dtype
+template <class F>
+static TensorData any_binary(const TensorData& a, const TensorData& b, const char* op, F f) {
+  check_same_dtype(a, b, op);
+  return dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+// ... float dtypes only
+template <class F>
+static TensorData float_binary(const TensorData& a, const TensorData& b, const char* op, F f) {
+  check_same_dtype(a, b, op);
+  return dispatch_float(a.dtype, op, [&](auto tag) {
+    using T = decltype(tag);
+    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+
+// Integer division by zero has no value; PyTorch raises, and so do we.
+static void check_no_int_zero(const TensorData& b, const char* op) {
+  if (b.dtype != Int64) return;
+  TensorData c = contiguous(b);
+  const int64_t* p = c.data<int64_t>();
+  for (int64_t i = 0; i < c.numel(); ++i)
+    check(p[i] != 0, op, ": integer division by zero (the divisor of shape ", b.shape,
+          " has a 0); use a float dtype for inf/NaN results");
+}
+
+TensorData asin(const TensorData& x) {
+  return float_map(x, "asin", [](auto v) { return std::asin(v); });
+}
+TensorData acos(const TensorData& x) {
+  return float_map(x, "acos", [](auto v) { return std::acos(v); });
+}
+TensorData atan(const TensorData& x) {
+  return float_map(x, "atan", [](auto v) { return std::atan(v); });
+}
+TensorData sinh(const TensorData& x) {
+  return float_map(x, "sinh", [](auto v) { return std::sinh(v); });
+}
+TensorData cosh(const TensorData& x) {
+  return float_map(x, "cosh", [](auto v) { return std::cosh(v); });
+}
+TensorData asinh(const TensorData& x) {
+  return float_map(x, "asinh", [](auto v) { return std::asinh(v); });
+}
+TensorData acosh(const TensorData& x) {
+  return float_map(x, "acosh", [](auto v) { return std::acosh(v); });
+}
+TensorData atanh(const TensorData& x) {
+  return float_map(x, "atanh", [](auto v) { return std::atanh(v); });
+}
+TensorData log2(const TensorData& x) {
+  return float_map(x, "log2", [](auto v) { return std::log2(v); });
+}
+TensorData log10(const TensorData& x) {
+  return float_map(x, "log10", [](auto v) { return std::log10(v); });
+}
+TensorData exp2(const TensorData& x) {
+  return float_map(x, "exp2", [](auto v) { return std::exp2(v); });
+}
+TensorData erfc(const TensorData& x) {
+  return float_map(x, "erfc", [](auto v) { return std::erfc(v); });
+}
+TensorData erfinv(const TensorData& x) {
+  return float_map(x, "erfinv", [](auto v) { return special::erfinv((double)v); });
+}
+TensorData lgamma(const TensorData& x) {
+  return float_map(x, "lgamma", [](auto v) { return std::lgamma(v); });
+}
+TensorData polygamma(int n, const TensorData& x) {
+  check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
+  return float_map(x, n == 0 ? "digamma" : "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
+}
+TensorData sinc(const TensorData& x) {
+  return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); });
+}
+
+TensorData floor(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::floor(v); });
+}
+TensorData ceil(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::ceil(v); });
+}
+TensorData trunc(const TensorData& x) {
+  return round_map(x, [](auto v) { return std::trunc(v); });
+}
+TensorData round(const TensorData& x, int64_t decimals) {
+  // nearbyint rounds half to even in the default rounding mode (as torch.round).
+  if (decimals == 0) return round_map(x, [](auto v) { return std::nearbyint(v); });
+  check(x.dtype != Int64 || decimals > 0,
+        "round: decimals < 0 needs a float tensor; convert with .to(fluxion::Float32)");
+  double scale = std::pow(10.0, (double)std::abs(decimals));
+  if (decimals > 0) return round_map(x, [scale](auto v) { return std::nearbyint(v * scale) / scale; });
+  return round_map(x, [scale](auto v) { return std::nearbyint(v / scale) * scale; });
+}
+
+TensorData nan_to_num(const TensorData& x, double nan, double posinf, double neginf) {
+  if (x.dtype == Int64) return contiguous(x);
+  return dispatch_float(x.dtype, "nan_to_num", [&](auto tag) {
+    using T = decltype(tag);
+    T n = (T)nan, p = (T)posinf, m = (T)neginf;
+    return map<T, T>(x, [n, p, m](T v) {
+      return v != v                                     ? n
+             : v == std::numeric_limits<T>::infinity()  ? p
+             : v == -std::numeric_limits<T>::infinity() ? m
+                                                        : v;
+    });
+  });
+}
+
+TensorData fmod(const TensorData& a, const TensorData& b) {
+  check_no_int_zero(b, "fmod");
+  return any_binary(a, b, "fmod", [](auto x, auto y) {
+    if constexpr (std::is_floating_point_v<decltype(x)>)
+      return std::fmod(x, y);
+    else
+      return x % y;
+  });
+}
+TensorData remainder(const TensorData& a, const TensorData& b) {
+  check_no_int_zero(b, "remainder");
+  return any_binary(a, b, "remainder", [](auto x, auto y) {
+    auto r = x;
+    if constexpr (std::is_floating_point_v<decltype(x)>)
+      r = std::fmod(x, y);
+    else
+      r = x % y;
+    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;  // move to the divisor's sign
+  });
+}
+TensorData copysign(const TensorData& a, const TensorData& b) {
+  return float_binary(a, b, "copysign", [](auto x, auto y) { return std::copysign(x, y); });
+}
+TensorData xlogy(const TensorData& a, const TensorData& b) {
+  return float_binary(a, b, "xlogy", [](auto x, auto y) {
+    if (y != y) return y;  // NaN in y wins, even where x == 0
+    return x == 0 ? decltype(x){0} : x * std::log(y);
+  });
+}
+TensorData heaviside(const TensorData& x, const TensorData& values) {
+  return any_binary(x, values, "heaviside", [](auto v, auto at0) {
+    using T = decltype(v);
+    return v == 0 ? at0 : T(v > 0);  // NaN > 0 is false: 0, as PyTorch
+  });
+}
+TensorData logaddexp(const TensorData& a, const TensorData& b) {
+  // max + log1p(e^{-|a - b|}); equal infinities would give inf - inf, so they return themselves.
+  return float_binary(a, b, "logaddexp", [](auto x, auto y) {
+    if (x == y) return x + std::log(decltype(x){2});
+    auto m = x > y ? x : y;
+    if (std::isinf(m)) return m;
+    return m + std::log1p(std::exp(-std::fabs(x - y)));
+  });
+}
+
+}  // namespace fluxion::kernels
