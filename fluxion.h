@@ -34,7 +34,10 @@
 #include "nn/functional.h"
 #include "nn/init.h"
 #include "nn/layers.h"
+#include "nn/loss.h"
 #include "nn/module.h"
+#include "nn/norm.h"
+#include "nn/pooling.h"
 #include "nn/serialize.h"
 #include "nn/utils.h"
 
