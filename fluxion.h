@@ -30,7 +30,12 @@
 
 #include "nn/activation.h"
 #include "nn/container.h"
+#include "nn/atomic_file.h"
 #include "nn/conv.h"
+#include "nn/data/dataset.h"
+#include "nn/data/fashion_mnist.h"
+#include "nn/data/loader.h"
+#include "nn/data/readers.h"
 #include "nn/functional.h"
 #include "nn/init.h"
 #include "nn/layers.h"
