@@ -47,6 +47,7 @@
 #include "nn/utils.h"
 
 #include "optim/adam.h"
+#include "optim/checkpoint.h"
 #include "optim/lbfgs.h"
 #include "optim/lr_scheduler.h"
 #include "optim/minimize.h"
