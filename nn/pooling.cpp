@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Max, average and adaptive pooling as composites: the padded input is cut
-// into one strided slice per kernel offset (each slice holds that offset of
-// every window), and the slices are reduced elementwise.
+// Max, average and adaptive pooling. Max pooling is one op with indices (its
+// rules a scatter and a gather); average pooling is a composite: the padded
+// input is cut into one strided slice per kernel offset (each slice holds that
+// offset of every window), and the slices are summed.
 #include "nn/pooling.h"
 
 #include <cmath>
 #include <limits>
+
+#include "autograd/apply.h"
+#include "tensor/vec.h"
 
 namespace fluxion::nn::functional {
 
@@ -65,6 +69,70 @@ Tensor as_1d(const char* op, const Tensor& x, F f) {
 
 }  // namespace
 
+namespace {
+
+// max_pool2d with indices: y[n, c, i, j] = max over the window of x[n, c], j* its flat
+// position in the (H, W) plane (the first largest, or the last NaN, as PyTorch's kernel).
+// dx = the gradients scattered (added) to j*;  dy = dx gathered at j*.
+// The rules are a scatter_add and a gather, both differentiable, so double backward
+// and forward mode follow; the forward is one pass instead of a window-offset stack.
+struct MaxPool2dWithIndices {
+  static constexpr const char* name = "MaxPool2d";
+  static constexpr Save save = Save::output;
+  Axis h, w;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    TensorData x = vec::contiguous(xs[0]);
+    int64_t planes = x.shape[0] * x.shape[1];
+    TensorData y = TensorData::empty({x.shape[0], x.shape[1], h.out, w.out}, x.dtype);
+    TensorData idx = TensorData::empty({x.shape[0], x.shape[1], h.out, w.out}, Int64);
+    dispatch_float(x.dtype, name, [&](auto tag) {
+      using T = decltype(tag);
+      const T* px = x.data<T>();
+      T* py = y.data<T>();
+      int64_t* pi = idx.data<int64_t>();
+#pragma omp parallel for if (planes * h.out * w.out * h.k * w.k > (1 << 16))
+      for (int64_t p = 0; p < planes; ++p) {
+        const T* plane = px + p * h.in * w.in;
+        for (int64_t i = 0; i < h.out; ++i)
+          for (int64_t j = 0; j < w.out; ++j) {
+            // PyTorch's rule: start at -inf with the window's first in-bounds position,
+            // take a value if it is larger or NaN
+            T best = -std::numeric_limits<T>::infinity();
+            int64_t at = -1;
+            for (int64_t a = 0; a < h.k; ++a) {
+              int64_t r = i * h.s - h.p + a * h.d;
+              if (r < 0 || r >= h.in) continue;  // padding: -inf never wins
+              for (int64_t b = 0; b < w.k; ++b) {
+                int64_t c = j * w.s - w.p + b * w.d;
+                if (c < 0 || c >= w.in) continue;
+                T v = plane[r * w.in + c];
+                if (at < 0) at = r * w.in + c;
+                if (v > best || std::isnan(v)) best = v, at = r * w.in + c;
+              }
+            }
+            int64_t o = (p * h.out + i) * w.out + j;
+            py[o] = best;
+            pi[o] = at;
+          }
+      }
+    });
+    return {y, idx};
+  }
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    const Shape& in = s.input_shape(0);
+    Tensor g = grads[0].reshape({in[0], in[1], -1});
+    Tensor j = s.output(1).reshape({in[0], in[1], -1});
+    return {scatter_add(zeros({in[0], in[1], in[2] * in[3]}, g.dtype()), 2, j, g).reshape(in)};
+  }
+  std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
+    const Shape& in = s.input_shape(0);
+    Tensor j = s.output(1).reshape({in[0], in[1], -1});
+    return {dxs[0].reshape({in[0], in[1], -1}).gather(2, j).reshape({in[0], in[1], h.out, w.out}), Tensor{}};
+  }
+};
+
+}  // namespace
+
 Tensor max_pool2d(const Tensor& x, Int2 kernel_size, const MaxPool2dOptions& opts) {
   return batched("max_pool2d", x, [&](const Tensor& x4) {
     Int2 s = opts.stride.value_or(kernel_size);
@@ -72,13 +140,7 @@ Tensor max_pool2d(const Tensor& x, Int2 kernel_size, const MaxPool2dOptions& opt
                        opts.ceil_mode);
     Axis w = make_axis("max_pool2d", "width", x4.size(3), kernel_size.w, s.w, opts.padding.w, opts.dilation.w,
                        opts.ceil_mode);
-    Tensor xp = pad_for(x4, h, w, -std::numeric_limits<double>::infinity());
-    // windows laid out along a new last dim in row-major kernel order, so max's first
-    // index is PyTorch's: the gradient goes to the first largest element of each window
-    std::vector<Tensor> offsets;
-    for (int64_t i = 0; i < h.k; ++i)
-      for (int64_t j = 0; j < w.k; ++j) offsets.push_back(window_offset(xp, h, w, i, j));
-    return max(stack(offsets, -1), -1).first;
+    return apply_op(MaxPool2dWithIndices{h, w}, {x4})[0];
   });
 }
 

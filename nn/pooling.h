@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Pooling: max and average pooling over 1-d and 2-d windows, and the adaptive
 // pools that pick their windows from the output size (torch.nn.MaxPool2d ...).
-// All are composites of differentiable views (strided slices of the padded
-// input, one per kernel offset) and reductions, so gradients of any order and
-// forward-mode tangents come from those ops.
+// Every rule is made of differentiable ops, so gradients of any order and
+// forward-mode tangents work through them.
 //
 //   x: (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out),
 //   H_out = floor((H + 2 padding - dilation (k - 1) - 1) / stride) + 1   (ceil with ceil_mode,

@@ -211,3 +211,11 @@ TEST(Layers, IdentityUnflattenDropout2d) {
   fx::Tensor x4 = x.reshape({2, 3, 2, 2});
   EXPECT_EQ(drop.forward(x4).impl(), x4.impl());
 }
+
+TEST(Pooling, MaxPoolPropagatesNaNAndWorksInFloat32) {
+  fx::Tensor x = fx::tensor(std::vector<double>{1.0, NAN, 3.0, 2.0}, {1, 1, 2, 2});
+  EXPECT_TRUE(std::isnan(F::max_pool2d(x, 2).item()));
+  fx::Tensor y = F::max_pool2d(X({2, 3, 6, 6}).to(fx::Float32), 2);
+  EXPECT_EQ(y.dtype(), fx::Float32);
+  EXPECT_NEAR(y.sum().item(), F::max_pool2d(X({2, 3, 6, 6}), 2).sum().item(), 1e-5);
+}
