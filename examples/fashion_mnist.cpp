@@ -11,7 +11,9 @@
 // --resume continues exactly; at the end it draws a figure: loss curve,
 // accuracy per epoch, confusion matrix, and test images with their labels.
 //
-//   fashion_mnist [--epochs N] [--limit N] [--test-limit N] [--threads N] [--resume] [--out DIR] [--root DIR]
+//   fashion_mnist                 the short version: 1 epoch on the first 10,000 training images
+//   fashion_mnist --epochs N      the full thing: N epochs on all 60,000
+//   options: [--limit N] [--test-limit N] [--threads N] [--resume] [--out DIR] [--root DIR]
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -28,9 +30,9 @@ namespace F = fluxion::nn::functional;
 namespace {
 
 struct Args {
-  int epochs = 3;
-  int64_t limit = 0, test_limit = 0;  // 0: all images
-  int threads = 0;                    // 0: leave fluxion's default
+  int epochs = 1;
+  int64_t limit = -1, test_limit = 0;  // 0: all images; -1: 10,000 unless --epochs is given
+  int threads = 0;                     // 0: leave fluxion's default
   bool resume = false;
   std::string out = "out/fashion_mnist", root = fx::data::datasets::FashionMNIST::kDefaultRoot;
 };
