@@ -10,9 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 
+# zlib1g-dev: gzip-compressed IDX files; dataset-fashion-mnist: the real-data example.
 # chromium and chromium-driver: the test that loads the lesson pages in a headless browser.
 PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core
-          chromium chromium-driver)
+          zlib1g-dev dataset-fashion-mnist chromium chromium-driver)
 
 install_packages() {
   local missing=()

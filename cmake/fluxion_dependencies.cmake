@@ -3,8 +3,11 @@
 # OpenBLAS (with the LAPACK it ships). The OpenMP build matters: Debian's
 # default pthread build runs its own thread pool beside OpenMP's and
 # oversubscribes the cores (a 50x slowdown for small ops at 2 threads).
+# zlib (Debian: zlib1g-dev) lets nn's data readers open gzip-compressed files
+# such as the Fashion-MNIST IDX files.
 # Included by the top-level CMakeLists.txt and by the installed package config.
 find_package(OpenMP REQUIRED COMPONENTS CXX)
+find_package(ZLIB REQUIRED)
 
 set(_fluxion_blas_hints
     /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/openblas-openmp /usr/lib/x86_64-linux-gnu/openblas-openmp

@@ -1,35 +1,119 @@
 // SPDX-License-Identifier: MIT
-// nn::Conv2d: parameters, PyTorch's default initialisation, forward.
+// nn::Conv2d / Conv1d and functional::conv2d / conv1d: groups as one
+// convolution per channel group, "same" padding (asymmetric when the
+// dilated kernel is even, the extra column on the right as PyTorch),
+// parameters and PyTorch's default initialisation.
 #include "nn/conv.h"
 
 #include <cmath>
+#include <string>
 
 #include "nn/init.h"
 
 namespace fluxion::nn {
 
-Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, Conv2dOptions opts)
-    : in_channels(in_channels), out_channels(out_channels), kernel_size(kernel_size), opts(opts) {
-  check(in_channels > 0 && out_channels > 0 && kernel_size.h > 0 && kernel_size.w > 0,
-        "Conv2d: channels and kernel size must be positive, got in_channels = ", in_channels,
-        ", out_channels = ", out_channels, ", kernel ", kernel_size.h, "x", kernel_size.w);
-  DType dtype = opts.dtype.value_or(default_dtype());
-  weight = register_parameter("weight", empty({out_channels, in_channels, kernel_size.h, kernel_size.w}, dtype));
-  if (opts.bias) bias = register_parameter("bias", empty({out_channels}, dtype));
-  reset_parameters();
+Padding::Padding(std::string_view m, int) {
+  if (m == "same")
+    mode = Mode::same;
+  else if (m == "valid")
+    mode = Mode::valid;
+  else
+    fail("Conv2d: padding must be a size, \"same\" or \"valid\", got \"", std::string(m), "\"");
 }
 
-void Conv2d::reset_parameters() {
-  // as Linear: kaiming_uniform_(a = sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the bias likewise
+namespace functional {
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
+  if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched (C, H, W)
+  check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
+        " must be (N, C, H, W) and (O, C / groups, kh, kw)");
+  int64_t g = opts.groups;
+  check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: groups = ", g,
+        " needs in_channels ", x.size(1), " and out_channels ", w.size(0),
+        " divisible by groups and weight (O, in_channels / groups, kh, kw), got weight ", to_string(w.shape()));
+  Tensor xp = x;
+  fluxion::Conv2dOptions o{.stride = opts.stride, .padding = opts.padding.sizes, .dilation = opts.dilation};
+  if (opts.padding.mode == Padding::Mode::valid) o.padding = 0;
+  if (opts.padding.mode == Padding::Mode::same) {
+    check(opts.stride.h == 1 && opts.stride.w == 1, "conv2d: padding=\"same\" needs stride 1, got stride ",
+          opts.stride.h, "x", opts.stride.w);
+    // total padding dilation (k - 1) per dim, split left = total / 2, right = the rest
+    int64_t th = opts.dilation.h * (w.size(2) - 1), tw = opts.dilation.w * (w.size(3) - 1);
+    o.padding = Int2(th / 2, tw / 2);
+    if (th % 2 || tw % 2) xp = pad(x, {0, tw % 2, 0, th % 2});
+  }
+  if (g == 1) return fluxion::conv2d(xp, w, bias, o);
+  // One convolution per group: input channels [i C/g, (i+1) C/g) meet output channels [i O/g, (i+1) O/g).
+  int64_t cg = x.size(1) / g, og = w.size(0) / g;
+  std::vector<Tensor> ys;
+  for (int64_t i = 0; i < g; ++i)
+    ys.push_back(fluxion::conv2d(xp.narrow(1, i * cg, cg), w.narrow(0, i * og, og),
+                                 bias.defined() ? bias.narrow(0, i * og, og) : Tensor{}, o));
+  return cat(ys, 1);
+}
+
+Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
+  check((x.dim() == 2 || x.dim() == 3) && w.dim() == 3, "conv1d: input ", to_string(x.shape()), " and weight ",
+        to_string(w.shape()), " must be (N, C, L) or (C, L) and (O, C / groups, k)");
+  Conv2dOptions o = opts;
+  o.stride = Int2(1, opts.stride.w);
+  o.dilation = Int2(1, opts.dilation.w);
+  if (o.padding.mode == Padding::Mode::sizes) o.padding = Int2(0, opts.padding.sizes.w);
+  return conv2d(x.unsqueeze(-2), w.unsqueeze(2), bias, o).squeeze(-2);
+}
+
+}  // namespace functional
+
+static void check_conv_sizes(const char* op, int64_t in, int64_t out, int64_t kh, int64_t kw, int64_t groups) {
+  check(in > 0 && out > 0 && kh > 0 && kw > 0, op,
+        ": channels and kernel size must be positive, got in_channels = ", in, ", out_channels = ", out, ", kernel ",
+        kh, "x", kw);
+  check(groups >= 1 && in % groups == 0 && out % groups == 0, op, ": in_channels = ", in, " and out_channels = ", out,
+        " must be divisible by groups = ", groups);
+}
+
+// as Linear: kaiming_uniform_(a = sqrt(5)) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the bias likewise
+static void reset_conv(Tensor& weight, Tensor& bias) {
   init::kaiming_uniform_(weight, {.a = std::sqrt(5.0)});
   if (bias.defined()) {
-    double bound = 1.0 / std::sqrt(double(in_channels * kernel_size.h * kernel_size.w));
+    double bound = 1.0 / std::sqrt(double(init::calculate_fan_in_and_fan_out(weight).first));
     init::uniform_(bias, -bound, bound);
   }
 }
 
+Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, Conv2dOptions opts)
+    : in_channels(in_channels), out_channels(out_channels), kernel_size(kernel_size), opts(opts) {
+  check_conv_sizes("Conv2d", in_channels, out_channels, kernel_size.h, kernel_size.w, opts.groups);
+  DType dtype = opts.dtype.value_or(default_dtype());
+  weight = register_parameter("weight",
+                              empty({out_channels, in_channels / opts.groups, kernel_size.h, kernel_size.w}, dtype));
+  if (opts.bias) bias = register_parameter("bias", empty({out_channels}, dtype));
+  reset_parameters();
+}
+
+void Conv2d::reset_parameters() { reset_conv(weight, bias); }
+
 Tensor Conv2d::forward(const Tensor& x) const {
-  return conv2d(x, weight, bias, {.stride = opts.stride, .padding = opts.padding, .dilation = opts.dilation});
+  check((x.dim() == 3 || x.dim() == 4) && x.size(-3) == in_channels, "Conv2d: input of shape ", to_string(x.shape()),
+        " must be (N, ", in_channels, ", H, W) or (", in_channels, ", H, W)");
+  return functional::conv2d(x, weight, bias, opts);
+}
+
+Conv1d::Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Conv2dOptions opts)
+    : in_channels(in_channels), out_channels(out_channels), kernel_size(kernel_size), opts(opts) {
+  check_conv_sizes("Conv1d", in_channels, out_channels, 1, kernel_size, opts.groups);
+  DType dtype = opts.dtype.value_or(default_dtype());
+  weight = register_parameter("weight", empty({out_channels, in_channels / opts.groups, kernel_size}, dtype));
+  if (opts.bias) bias = register_parameter("bias", empty({out_channels}, dtype));
+  reset_parameters();
+}
+
+void Conv1d::reset_parameters() { reset_conv(weight, bias); }
+
+Tensor Conv1d::forward(const Tensor& x) const {
+  check((x.dim() == 2 || x.dim() == 3) && x.size(-2) == in_channels, "Conv1d: input of shape ", to_string(x.shape()),
+        " must be (N, ", in_channels, ", L) or (", in_channels, ", L)");
+  return functional::conv1d(x, weight, bias, opts);
 }
 
 }  // namespace fluxion::nn

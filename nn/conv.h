@@ -1,24 +1,51 @@
 // SPDX-License-Identifier: MIT
-// nn::Conv2d — a 2-D convolution layer over fluxion::conv2d (groups = 1).
+// nn::Conv2d and nn::Conv1d — convolution layers over fluxion::conv2d, with
+// groups (depthwise when groups = in_channels) and padding given as sizes or
+// as "same" / "valid" (as torch.nn.Conv2d's padding argument).
 // x: (N, C_in, H, W) -> (N, C_out, H_out, W_out),
 // H_out = floor((H + 2 padding - dilation (k - 1) - 1) / stride) + 1.
-// Weights (C_out, C_in, kh, kw) and bias (C_out) start U(-1/sqrt(fan_in),
-// 1/sqrt(fan_in)), fan_in = C_in kh kw, as in PyTorch.
+// Weights (C_out, C_in / groups, kh, kw) and bias (C_out) start
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = C_in / groups kh kw, as in PyTorch.
 #pragma once
 #include <optional>
+#include <string_view>
 
 #include "autograd/ops.h"
 #include "nn/module.h"
 
 namespace fluxion::nn {
 
+/// Padding as sizes (`1`, `{1, 2}`) or as "same" (output size = input size; stride 1)
+/// or "valid" (no padding).
+struct Padding {
+  enum class Mode { sizes, same, valid };
+  Mode mode = Mode::sizes;
+  Int2 sizes = 0;
+  Padding(int64_t v) : sizes(v) {}  // implicit, so `.padding = 1` reads like torch
+  Padding(Int2 v) : sizes(v) {}
+  Padding(int64_t h, int64_t w) : sizes(h, w) {}  // `.padding = {1, 2}`
+  template <size_t N>  // a string literal; an array reference, so that 0 is not taken for a null pointer
+  Padding(const char (&mode)[N]) : Padding(std::string_view(mode), 0) {}
+
+ private:
+  Padding(std::string_view mode, int);  // "same" or "valid"
+};
+
 struct Conv2dOptions {
   Int2 stride = 1;
-  Int2 padding = 0;
+  Padding padding = 0;
   Int2 dilation = 1;
+  int64_t groups = 1;
   bool bias = true;
   std::optional<DType> dtype;
 };
+
+namespace functional {
+/// torch.nn.functional.conv2d: x (N, C, H, W) or (C, H, W), w (O, C / groups, kh, kw), bias (O) or undefined.
+[[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
+/// x (N, C, L) or (C, L), w (O, C / groups, k): conv2d over a (1, k) kernel.
+[[nodiscard]] Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
+}  // namespace functional
 
 class Conv2d : public Module {
  public:
@@ -30,6 +57,19 @@ class Conv2d : public Module {
   Int2 kernel_size;
   Conv2dOptions opts;
   Tensor weight, bias;  // bias undefined when opts.bias is false
+};
+
+/// x: (N, C_in, L) -> (N, C_out, L_out); weight (C_out, C_in / groups, k). Options as Conv2d's
+/// (the w of each Int2 is used).
+class Conv1d : public Module {
+ public:
+  Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Conv2dOptions opts = {});
+  Tensor forward(const Tensor& x) const;
+  void reset_parameters();
+
+  int64_t in_channels, out_channels, kernel_size;
+  Conv2dOptions opts;
+  Tensor weight, bias;
 };
 
 }  // namespace fluxion::nn

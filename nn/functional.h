@@ -30,7 +30,8 @@ enum class GeluApproximate { none, tanh };
 /// x - logsumexp(x, dim)
 [[nodiscard]] Tensor log_softmax(const Tensor& x, int64_t dim);
 
-// ---- losses -------------------------------------------------------------------
+// ---- losses (loss.cpp) ----------------------------------------------------------
+// Every loss takes a reduction: none (per element or sample), mean or sum.
 enum class Reduction { none, mean, sum };
 
 struct LossOptions {
@@ -48,15 +49,38 @@ struct HuberOptions {
 /// 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta); d = input - target
 [[nodiscard]] Tensor huber_loss(const Tensor& input, const Tensor& target, HuberOptions opts = {});
 
+struct SmoothL1Options {
+  Reduction reduction = Reduction::mean;
+  double beta = 1.0;
+};
+/// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (l1_loss when beta = 0)
+[[nodiscard]] Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, SmoothL1Options opts = {});
+
 struct CrossEntropyOptions {
   Reduction reduction = Reduction::mean;
   double label_smoothing = 0.0;  // in [0, 1]: target = (1 - s) one_hot + s / C
+  Tensor weight = {};            // (C) class weights, or undefined
+  int64_t ignore_index = -100;   // samples with this target add nothing (and do not count in the mean)
 };
-/// input: (N, C) logits or (C); target: (N) or () Int64 class indices.
-/// -(1 - s) log_softmax(input)[target] - s/C sum_c log_softmax(input)_c
+/// input: (N, C), (C) or (N, C, d1, ...) logits; target: (N), () or (N, d1, ...) Int64 class indices.
+/// Per sample: -w[y] ((1 - s) log_softmax(input)[y]) - s/C sum_c w[c] log_softmax(input)_c;
+/// mean divides the sum by sum of w[y] over the samples not ignored (as PyTorch).
 [[nodiscard]] Tensor cross_entropy(const Tensor& input, const Tensor& target, CrossEntropyOptions opts = {});
-/// input: (N, C) or (C) log-probabilities; target: Int64 class indices. -input[target]
-[[nodiscard]] Tensor nll_loss(const Tensor& input, const Tensor& target, LossOptions opts = {});
+
+struct NLLLossOptions {
+  Reduction reduction = Reduction::mean;
+  Tensor weight = {};
+  int64_t ignore_index = -100;
+};
+/// input: log-probabilities shaped as cross_entropy's. -w[y] input[y]; mean divides by sum of w[y].
+[[nodiscard]] Tensor nll_loss(const Tensor& input, const Tensor& target, NLLLossOptions opts = {});
+
+struct BCEOptions {
+  Reduction reduction = Reduction::mean;
+  Tensor weight = {};  // broadcast against the input, or undefined
+};
+/// input: probabilities in [0, 1]. -w [y log x + (1 - y) log(1 - x)], each log clamped to >= -100 as PyTorch.
+[[nodiscard]] Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, BCEOptions opts = {});
 
 struct BCEWithLogitsOptions {
   Reduction reduction = Reduction::mean;
@@ -65,5 +89,23 @@ struct BCEWithLogitsOptions {
 /// -[y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))], computed without overflow
 [[nodiscard]] Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
                                                       BCEWithLogitsOptions opts = {});
+
+struct KLDivOptions {
+  Reduction reduction = Reduction::mean;
+  bool batchmean = false;   // with reduction mean: divide the sum by the batch size (the true KL divergence)
+  bool log_target = false;  // target given as log-probabilities
+};
+/// input: log-probabilities. target (log t - input) pointwise, 0 where t = 0.
+[[nodiscard]] Tensor kl_div(const Tensor& input, const Tensor& target, KLDivOptions opts = {});
+
+struct MarginOptions {
+  Reduction reduction = Reduction::mean;
+  double margin = 0.0;
+};
+/// max(0, -y (x1 - x2) + margin), y = 1 or -1
+[[nodiscard]] Tensor margin_ranking_loss(const Tensor& x1, const Tensor& x2, const Tensor& y, MarginOptions opts = {});
+/// x1, x2: (N, D) or (D); y: (N) or (). 1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1
+[[nodiscard]] Tensor cosine_embedding_loss(const Tensor& x1, const Tensor& x2, const Tensor& y,
+                                           MarginOptions opts = {});
 
 }  // namespace fluxion::nn::functional

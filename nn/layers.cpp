@@ -12,8 +12,8 @@ namespace fluxion::nn {
 
 Linear::Linear(int64_t in_features, int64_t out_features, LinearOptions opts)
     : in_features(in_features), out_features(out_features) {
-  check(in_features >= 0 && out_features >= 0, "Linear: sizes must be non-negative, got in_features = ",
-        in_features, ", out_features = ", out_features);
+  check(in_features >= 0 && out_features >= 0, "Linear: sizes must be non-negative, got in_features = ", in_features,
+        ", out_features = ", out_features);
   DType dtype = opts.dtype.value_or(default_dtype());
   weight = register_parameter("weight", empty({out_features, in_features}, dtype));
   if (opts.bias) bias = register_parameter("bias", empty({out_features}, dtype));
@@ -37,15 +37,40 @@ Tensor Linear::forward(const Tensor& x) const {
 
 Tensor Flatten::forward(const Tensor& x) const { return x.flatten(start_dim, end_dim); }
 
-Dropout::Dropout(double p) : p(p) {
-  check(p >= 0 && p <= 1, "Dropout: p must be in [0, 1], got ", p);
+Tensor Unflatten::forward(const Tensor& x) const {
+  check(x.dim() > 0, "Unflatten: input must have at least one dim");
+  int64_t d = dim < 0 ? dim + x.dim() : dim;
+  check(d >= 0 && d < x.dim(), "Unflatten: dim ", dim, " is out of range for input ", to_string(x.shape()));
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  check(n == x.size(d), "Unflatten: sizes ", to_string(sizes), " do not multiply to ", x.size(d), ", the size of dim ",
+        dim, " of input ", to_string(x.shape()));
+  Shape out(x.shape().begin(), x.shape().begin() + d);
+  out.insert(out.end(), sizes.begin(), sizes.end());
+  out.insert(out.end(), x.shape().begin() + d + 1, x.shape().end());
+  return x.reshape(out);
 }
+
+Dropout::Dropout(double p) : p(p) { check(p >= 0 && p <= 1, "Dropout: p must be in [0, 1], got ", p); }
 
 Tensor Dropout::forward(const Tensor& x) const {
   if (!is_training() || p == 0) return x;
   if (p == 1) return x * 0.0;
   // keep mask: 1 / (1 - p) with probability 1 - p, else 0 (a constant of the graph)
   Tensor keep = (rand_like(x) >= p).to(x.dtype()) * (1.0 / (1.0 - p));
+  return x * keep;
+}
+
+Dropout2d::Dropout2d(double p) : p(p) { check(p >= 0 && p <= 1, "Dropout2d: p must be in [0, 1], got ", p); }
+
+Tensor Dropout2d::forward(const Tensor& x) const {
+  check(x.dim() == 3 || x.dim() == 4, "Dropout2d: input must be (N, C, H, W) or (C, H, W), got ", to_string(x.shape()));
+  if (!is_training() || p == 0) return x;
+  if (p == 1) return x * 0.0;
+  // one keep decision per channel plane, broadcast over (H, W)
+  Shape s = x.shape();
+  s[s.size() - 1] = s[s.size() - 2] = 1;
+  Tensor keep = (rand(s, x.dtype()) >= p).to(x.dtype()) * (1.0 / (1.0 - p));
   return x * keep;
 }
 
@@ -85,8 +110,7 @@ Embedding::Embedding(int64_t num_embeddings, int64_t embedding_dim, EmbeddingOpt
 Tensor Embedding::forward(const Tensor& indices) const {
   check(indices.dtype() == Int64, "Embedding: indices must be Int64, got ", dtype_name(indices.dtype()));
   for (int64_t i : indices.to_vector<int64_t>())
-    check(i >= 0 && i < num_embeddings, "Embedding: index ", i, " is out of range for ", num_embeddings,
-          " embeddings");
+    check(i >= 0 && i < num_embeddings, "Embedding: index ", i, " is out of range for ", num_embeddings, " embeddings");
   Shape out = indices.shape();
   out.push_back(embedding_dim);
   return weight.index_select(0, indices.reshape({-1})).reshape(out);  // (*) -> (*, dim)

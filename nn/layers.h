@@ -34,11 +34,35 @@ class Flatten : public Module {
   int64_t start_dim, end_dim;
 };
 
+/// Returns its input: a placeholder that keeps a Sequential's layout.
+class Identity : public Module {
+ public:
+  Tensor forward(const Tensor& x) const { return x; }
+};
+
+/// Splits dim into `sizes`: Unflatten(1, {C, H, W}) turns (N, C*H*W) into (N, C, H, W).
+class Unflatten : public Module {
+ public:
+  Unflatten(int64_t dim, Shape sizes) : dim(dim), sizes(std::move(sizes)) {}
+  Tensor forward(const Tensor& x) const;
+  int64_t dim;
+  Shape sizes;
+};
+
 /// In training, zeroes each element with probability p and scales the rest
 /// by 1 / (1 - p) (so the expectation is unchanged); the identity in eval().
 class Dropout : public Module {
  public:
   explicit Dropout(double p = 0.5);
+  Tensor forward(const Tensor& x) const;
+  double p;
+};
+
+/// In training, zeroes whole channels: each (n, c) plane of (N, C, H, W) (or each c of
+/// (C, H, W)) with probability p, scaling the rest by 1 / (1 - p); the identity in eval().
+class Dropout2d : public Module {
+ public:
+  explicit Dropout2d(double p = 0.5);
   Tensor forward(const Tensor& x) const;
   double p;
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// nn::Module: the registry of parameters and children, dotted names, modes,
-// dtype conversion and state-dict loading.
+// nn::Module: the registry of parameters, buffers and children, dotted names,
+// modes, freezing, dtype conversion and state-dict loading.
 #include "nn/module.h"
 
 #include <unordered_set>
@@ -15,6 +15,7 @@ void Module::check_new_name(const std::string& name, const char* what) const {
   check(!name.empty() && name.find('.') == std::string::npos, what, ": name '", name,
         "' must be non-empty and contain no '.' (dots separate nested modules)");
   for (const auto& [n, p] : params_) check(n != name, what, ": a parameter named '", name, "' already exists");
+  for (const auto& b : buffers_) check(b.name != name, what, ": a buffer named '", name, "' already exists");
   for (const auto& [n, m] : children_) check(n != name, what, ": a submodule named '", name, "' already exists");
 }
 
@@ -27,26 +28,67 @@ Tensor Module::register_parameter(const std::string& name, Tensor t) {
   return t;
 }
 
+Tensor Module::register_buffer(const std::string& name, Tensor t, bool persistent) {
+  check_new_name(name, "register_buffer");
+  if (t.defined() && t.requires_grad()) t = t.detach();  // a buffer is state, not a trained leaf
+  buffers_.push_back({name, t, persistent});
+  return t;
+}
+
 void Module::add_child(const std::string& name, std::shared_ptr<Module> m) {
   check_new_name(name, "register_module");
   check(m != nullptr, "register_module: submodule '", name, "' is null");
   children_.emplace_back(name, std::move(m));
 }
 
-StateDict Module::named_parameters(bool recurse) const {
-  StateDict out;
-  std::unordered_set<const TensorImpl*> seen;
+void Module::walk(const std::function<void(const std::string&, const Module&)>& fn) const {
   // An explicit stack of (prefix, module), visited in registration order.
   std::vector<std::pair<std::string, const Module*>> stack{{"", this}};
   while (!stack.empty()) {
     auto [prefix, m] = stack.back();
     stack.pop_back();
-    for (const auto& [name, p] : m->params_)
-      if (seen.insert(p.impl()).second) out.emplace_back(prefix + name, p);
-    if (!recurse) break;
+    fn(prefix, *m);
     for (auto it = m->children_.rbegin(); it != m->children_.rend(); ++it)
       stack.emplace_back(prefix + it->first + ".", it->second.get());
   }
+}
+
+StateDict Module::named_parameters(bool recurse) const {
+  StateDict out;
+  std::unordered_set<const TensorImpl*> seen;
+  auto visit = [&](const std::string& prefix, const Module& m) {
+    for (const auto& [name, p] : m.params_)
+      if (seen.insert(p.impl()).second) out.emplace_back(prefix + name, p);
+  };
+  if (recurse)
+    walk(visit);
+  else
+    visit("", *this);
+  return out;
+}
+
+StateDict Module::named_buffers(bool recurse) const {
+  StateDict out;
+  auto visit = [&](const std::string& prefix, const Module& m) {
+    for (const auto& b : m.buffers_)
+      if (b.value.defined()) out.emplace_back(prefix + b.name, b.value);
+  };
+  if (recurse)
+    walk(visit);
+  else
+    visit("", *this);
+  return out;
+}
+
+StateDict Module::state_dict() const {
+  StateDict out;
+  std::unordered_set<const TensorImpl*> seen;
+  walk([&](const std::string& prefix, const Module& m) {
+    for (const auto& [name, p] : m.params_)
+      if (seen.insert(p.impl()).second) out.emplace_back(prefix + name, p);
+    for (const auto& b : m.buffers_)
+      if (b.persistent && b.value.defined()) out.emplace_back(prefix + b.name, b.value);
+  });
   return out;
 }
 
@@ -56,10 +98,37 @@ std::vector<Tensor> Module::parameters(bool recurse) const {
   return out;
 }
 
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  std::vector<Tensor> out;
+  for (auto& [name, b] : named_buffers(recurse)) out.push_back(b);
+  return out;
+}
+
+std::vector<std::pair<std::string, Module*>> Module::named_modules() {
+  std::vector<std::pair<std::string, Module*>> out;
+  walk([&](const std::string& prefix, const Module& m) {
+    // walk gives "a.b." prefixes; a module's own name drops the trailing dot
+    out.emplace_back(prefix.empty() ? prefix : prefix.substr(0, prefix.size() - 1), const_cast<Module*>(&m));
+  });
+  return out;
+}
+
 std::vector<std::shared_ptr<Module>> Module::children() const {
   std::vector<std::shared_ptr<Module>> out;
   for (const auto& [name, m] : children_) out.push_back(m);
   return out;
+}
+
+Module& Module::apply(const std::function<void(Module&)>& fn) {
+  // children first, then this module (torch.nn.Module.apply); module trees are shallow, so recursion is fine
+  for (auto& [name, m] : children_) m->apply(fn);
+  fn(*this);
+  return *this;
+}
+
+Module& Module::requires_grad_(bool on) {
+  for (const Tensor& p : parameters()) Tensor(p).requires_grad_(on);
+  return *this;
 }
 
 Module& Module::train(bool on) {
@@ -80,20 +149,22 @@ Module& Module::to(DType dtype) {
     p.impl()->data = p.detach().to(dtype).tensor_data();
     p.zero_grad();
   }
+  for (const Tensor& b : buffers())
+    if (b.is_floating_point() && b.dtype() != dtype) b.impl()->data = b.to(dtype).tensor_data();
   return *this;
 }
 
 void Module::load_state_dict(const StateDict& sd) {
-  StateDict own = named_parameters();
+  StateDict own = state_dict();
   for (size_t i = 0; i < own.size(); ++i) {
     const auto& [name, p] = own[i];
     const Tensor* src = nullptr;
     for (const auto& [n, t] : sd)
       if (n == name) src = &t;
-    check(src != nullptr, "load_state_dict: parameter '", name, "' is missing from the state dict");
-    check(src->shape() == p.shape(), "load_state_dict: parameter '", name, "' has shape ", to_string(p.shape()),
+    check(src != nullptr, "load_state_dict: entry '", name, "' is missing from the state dict");
+    check(src->shape() == p.shape(), "load_state_dict: entry '", name, "' has shape ", to_string(p.shape()),
           " in the module but ", to_string(src->shape()), " in the state dict");
-    check(src->dtype() == p.dtype(), "load_state_dict: parameter '", name, "' has dtype ", dtype_name(p.dtype()),
+    check(src->dtype() == p.dtype(), "load_state_dict: entry '", name, "' has dtype ", dtype_name(p.dtype()),
           " in the module but ", dtype_name(src->dtype()), " in the state dict; convert one with to(dtype)");
   }
   for (const auto& [n, t] : sd) {

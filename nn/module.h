@@ -15,6 +15,7 @@
 // alias the same tensor, so copying a module shares its parameters (as a
 // Python reference would); to(dtype) and load() change them in place.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -43,13 +44,28 @@ class Module {
     return m;
   }
 
+  /// Records a buffer: state saved in state_dict (when persistent) and moved by
+  /// to(dtype), but not a parameter and never trained (BatchNorm's running_mean).
+  /// An undefined tensor reserves the name. Returns `t`.
+  Tensor register_buffer(const std::string& name, Tensor t, bool persistent = true);
+
   /// All parameters of this module and (if recurse) its descendants, each once.
   std::vector<Tensor> parameters(bool recurse = true) const;
   /// (dotted name, parameter): "layers.0.weight". Shared parameters appear once.
   StateDict named_parameters(bool recurse = true) const;
+  /// (dotted name, buffer), in the order of named_parameters; undefined buffers skipped.
+  StateDict named_buffers(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  /// (dotted name, module) for this module ("") and every descendant, depth first.
+  std::vector<std::pair<std::string, Module*>> named_modules();
+  /// fn on every descendant and then on this module (PyTorch's order); returns *this.
+  Module& apply(const std::function<void(Module&)>& fn);
   /// The direct submodules, in registration order.
   std::vector<std::shared_ptr<Module>> children() const;
   const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& named_children() const { return children_; }
+
+  /// Sets requires_grad on every parameter: requires_grad_(false) freezes the module.
+  Module& requires_grad_(bool on = true);
 
   /// Training mode switches layers such as Dropout; applies to all descendants.
   Module& train(bool on = true);
@@ -58,13 +74,14 @@ class Module {
 
   /// Sets every parameter's gradient to undefined (PyTorch's set_to_none=True).
   void zero_grad();
-  /// Converts every floating parameter to `dtype` in place (handles stay valid).
+  /// Converts every parameter and floating buffer to `dtype` in place (handles stay valid).
   Module& to(DType dtype);
 
-  /// The named parameters, for save().
-  StateDict state_dict() const { return named_parameters(); }
-  /// Copies `sd` into the parameters; names, shapes and dtypes must match
-  /// exactly, else an Error names the first mismatch.
+  /// The named parameters and persistent buffers, per module: its parameters, its
+  /// buffers, then each child's (PyTorch's order). For save() and checkpoints.
+  StateDict state_dict() const;
+  /// Copies `sd` into the parameters and persistent buffers; names, shapes and dtypes
+  /// must match exactly, else an Error names the first mismatch.
   void load_state_dict(const StateDict& sd);
 
  private:
@@ -72,7 +89,16 @@ class Module {
   void check_new_name(const std::string& name, const char* what) const;
 
   bool training_ = true;
+  struct Buffer {
+    std::string name;
+    Tensor value;
+    bool persistent;
+  };
+  // visits (prefix, module) depth first in registration order
+  void walk(const std::function<void(const std::string&, const Module&)>& fn) const;
+
   std::vector<std::pair<std::string, Tensor>> params_;
+  std::vector<Buffer> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
 

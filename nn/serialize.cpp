@@ -4,14 +4,13 @@
 #include "nn/serialize.h"
 
 #include <bit>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
 
 #include "autograd/ops.h"
+#include "nn/atomic_file.h"
 
 namespace fluxion::nn {
 
@@ -36,7 +35,10 @@ struct Writer {
     auto b = static_cast<const uint8_t*>(p);
     bytes.insert(bytes.end(), b, b + n);
   }
-  template <class T> void put(T v) { raw(&v, sizeof v); }
+  template <class T>
+  void put(T v) {
+    raw(&v, sizeof v);
+  }
 };
 
 struct Reader {
@@ -50,7 +52,8 @@ struct Reader {
     std::memcpy(out, bytes.data() + pos, n);
     pos += n;
   }
-  template <class T> T get(const char* what) {
+  template <class T>
+  T get(const char* what) {
     T v;
     raw(&v, sizeof v, what);
     return v;
@@ -65,8 +68,8 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
   w.put<uint32_t>(kVersion);
   w.put<uint64_t>(sd.size());
   for (const auto& [name, t] : sd) {
-    check(!name.empty() && name.size() <= kMaxName, "save: entry names must have 1 to ", kMaxName,
-          " characters, got '", name, "'");
+    check(!name.empty() && name.size() <= kMaxName, "save: entry names must have 1 to ", kMaxName, " characters, got '",
+          name, "'");
     check(t.defined(), "save: entry '", name, "' is an undefined tensor");
     check(t.dim() <= kMaxDims, "save: entry '", name, "' has ", t.dim(), " dims; the format allows ", kMaxDims);
     w.put<uint32_t>((uint32_t)name.size());
@@ -81,24 +84,7 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
   }
   w.put<uint64_t>(fnv1a(w.bytes.data(), w.bytes.size()));
 
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    check(out.good(), "save: cannot open '", tmp, "' for writing (does the directory exist?)");
-    out.write(reinterpret_cast<const char*>(w.bytes.data()), (std::streamsize)w.bytes.size());
-    out.flush();
-    if (!out.good()) {
-      out.close();
-      std::remove(tmp.c_str());
-      fail("save: writing '", tmp, "' failed (disk full?); '", path, "' was left unchanged");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    fail("save: cannot rename '", tmp, "' to '", path, "': ", ec.message());
-  }
+  write_file_atomic(path, w.bytes.data(), w.bytes.size());
 }
 
 StateDict load_state_dict(const std::string& path) {

@@ -19,8 +19,8 @@
 //     numel*size   the values, row-major (C order), little-endian
 //   8            uint64 FNV-1a hash of every byte before it
 //
-// Saving writes "<path>.tmp" and renames it over <path>, so a crash mid-save
-// leaves the previous file intact. Loading reads the whole file, checks the
+// Saving is atomic and durable (nn/atomic_file.h): a crash mid-save leaves
+// the previous file intact. Loading reads the whole file, checks the
 // magic, version and hash before parsing, and bounds-checks every field, so
 // a truncated or corrupt file is an Error naming the problem, never a crash.
 #pragma once
@@ -30,7 +30,7 @@
 
 namespace fluxion::nn {
 
-/// Writes the named tensors to `path` (atomically: temp file + rename).
+/// Writes the named tensors to `path` (atomically and durably).
 void save_state_dict(const StateDict& sd, const std::string& path);
 /// Reads a file written by save_state_dict.
 [[nodiscard]] StateDict load_state_dict(const std::string& path);

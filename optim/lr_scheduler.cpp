@@ -25,6 +25,27 @@ std::vector<double> LRScheduler::get_last_lr() const {
   return out;
 }
 
+// The named entry of a scheduler's state dict, which must be there.
+static const Tensor& entry(const nn::StateDict& sd, const std::string& name, const char* who) {
+  for (const auto& [n, t] : sd)
+    if (n == name) return t;
+  fail(who, ".load_state_dict: entry '", name, "' is missing (was the state saved from this scheduler?)");
+}
+
+nn::StateDict LRScheduler::state_dict() const {
+  return {{"last_epoch", scalar(double(last_epoch_), Float64)},
+          {"base_lrs", tensor(base_lrs_, {(int64_t)base_lrs_.size()}, Float64)}};
+}
+
+void LRScheduler::load_state_dict(const nn::StateDict& sd) {
+  const Tensor& base = entry(sd, "base_lrs", "LRScheduler");
+  check(base.numel() == (int64_t)base_lrs_.size(), "LRScheduler.load_state_dict: the state has ", base.numel(),
+        " parameter groups, the optimizer ", base_lrs_.size());
+  base_lrs_ = base.to_vector<double>();
+  last_epoch_ = (int64_t)entry(sd, "last_epoch", "LRScheduler").item();
+  apply(last_epoch_);
+}
+
 StepLR::StepLR(Optimizer& optimizer, StepLROptions opts) : LRScheduler(optimizer), opts(opts) {
   check(opts.step_size > 0, "StepLR: step_size must be positive, got ", opts.step_size);
   apply(0);
@@ -34,8 +55,7 @@ double StepLR::lr_at(size_t g, int64_t epoch) const {
 }
 
 MultiStepLR::MultiStepLR(Optimizer& optimizer, MultiStepLROptions opts) : LRScheduler(optimizer), opts(opts) {
-  check(std::is_sorted(opts.milestones.begin(), opts.milestones.end()),
-        "MultiStepLR: milestones must be increasing");
+  check(std::is_sorted(opts.milestones.begin(), opts.milestones.end()), "MultiStepLR: milestones must be increasing");
   apply(0);
 }
 double MultiStepLR::lr_at(size_t g, int64_t epoch) const {
@@ -59,8 +79,7 @@ double CosineAnnealingLR::lr_at(size_t g, int64_t epoch) const {
 LinearLR::LinearLR(Optimizer& optimizer, LinearLROptions opts) : LRScheduler(optimizer), opts(opts) {
   check(opts.start_factor > 0 && opts.start_factor <= 1, "LinearLR: start_factor must be in (0, 1], got ",
         opts.start_factor);
-  check(opts.end_factor >= 0 && opts.end_factor <= 1, "LinearLR: end_factor must be in [0, 1], got ",
-        opts.end_factor);
+  check(opts.end_factor >= 0 && opts.end_factor <= 1, "LinearLR: end_factor must be in [0, 1], got ", opts.end_factor);
   check(opts.total_iters > 0, "LinearLR: total_iters must be positive, got ", opts.total_iters);
   apply(0);
 }
@@ -72,8 +91,8 @@ double LinearLR::lr_at(size_t g, int64_t epoch) const {
 SequentialLR::SequentialLR(Optimizer& optimizer, std::vector<std::shared_ptr<LRScheduler>> schedulers,
                            std::vector<int64_t> milestones)
     : LRScheduler(optimizer), schedulers_(std::move(schedulers)), milestones_(std::move(milestones)) {
-  check(!schedulers_.empty() && milestones_.size() + 1 == schedulers_.size(), "SequentialLR: got ",
-        schedulers_.size(), " schedulers and ", milestones_.size(), " milestones; need one milestone fewer");
+  check(!schedulers_.empty() && milestones_.size() + 1 == schedulers_.size(), "SequentialLR: got ", schedulers_.size(),
+        " schedulers and ", milestones_.size(), " milestones; need one milestone fewer");
   check(std::is_sorted(milestones_.begin(), milestones_.end()), "SequentialLR: milestones must be increasing");
   for (const auto& s : schedulers_) check(s != nullptr, "SequentialLR: a scheduler is null");
   apply(0);
@@ -122,6 +141,18 @@ std::vector<double> ReduceLROnPlateau::get_last_lr() const {
   std::vector<double> out;
   for (size_t g = 0; g < optimizer_.num_param_groups(); ++g) out.push_back(optimizer_.lr(g));
   return out;
+}
+
+nn::StateDict ReduceLROnPlateau::state_dict() const {
+  return {{"best", scalar(best_, Float64)},
+          {"num_bad_epochs", scalar(double(num_bad_epochs_), Float64)},
+          {"cooldown_counter", scalar(double(cooldown_counter_), Float64)}};
+}
+
+void ReduceLROnPlateau::load_state_dict(const nn::StateDict& sd) {
+  best_ = entry(sd, "best", "ReduceLROnPlateau").item();
+  num_bad_epochs_ = (int64_t)entry(sd, "num_bad_epochs", "ReduceLROnPlateau").item();
+  cooldown_counter_ = (int64_t)entry(sd, "cooldown_counter", "ReduceLROnPlateau").item();
 }
 
 }  // namespace fluxion::optim

@@ -27,6 +27,10 @@ class LRScheduler {
   std::vector<double> get_last_lr() const;
   /// The lr of `group` at `epoch` (the closed form).
   virtual double lr_at(size_t group, int64_t epoch) const = 0;
+  /// {"last_epoch", "base_lrs"}: a schedule is a closed form in the epoch, so these resume it.
+  nn::StateDict state_dict() const;
+  /// Restores state_dict() output and sets every group's lr for the restored epoch.
+  void load_state_dict(const nn::StateDict& sd);
 
  protected:
   void apply(int64_t epoch);  // sets every group's lr to lr_at(g, epoch); derived constructors call apply(0)
@@ -127,6 +131,9 @@ class ReduceLROnPlateau {
   std::vector<double> get_last_lr() const;
   double best() const { return best_; }
   int64_t num_bad_epochs() const { return num_bad_epochs_; }
+  /// {"best", "num_bad_epochs", "cooldown_counter"} (the lrs live in the optimizer's state)
+  nn::StateDict state_dict() const;
+  void load_state_dict(const nn::StateDict& sd);
 
  private:
   bool is_better(double a) const;

@@ -4,6 +4,7 @@
 #include "tensor/random.h"
 
 #include <cmath>
+#include <cstring>
 #include <mutex>
 #include <numbers>
 
@@ -23,6 +24,22 @@ void Generator::manual_seed(uint64_t seed) {
   uint64_t x = seed;
   for (uint64_t& s : s_) s = splitmix64(x);  // never all zero
   has_spare_ = false;
+}
+
+std::vector<uint64_t> Generator::get_state() const {
+  uint64_t spare;
+  std::memcpy(&spare, &spare_, sizeof spare);
+  return {seed_, s_[0], s_[1], s_[2], s_[3], spare, has_spare_ ? 1u : 0u};
+}
+
+void Generator::set_state(const std::vector<uint64_t>& state) {
+  check(state.size() == 7, "Generator::set_state: expected the 7 words of get_state(), got ", state.size());
+  check((state[1] | state[2] | state[3] | state[4]) != 0 && state[6] <= 1,
+        "Generator::set_state: not a state from get_state() (all-zero xoshiro words or a bad flag)");
+  seed_ = state[0];
+  for (int i = 0; i < 4; ++i) s_[i] = state[1 + i];
+  std::memcpy(&spare_, &state[5], sizeof spare_);
+  has_spare_ = state[6] == 1;
 }
 
 uint64_t Generator::next() {  // xoshiro256**

@@ -7,6 +7,7 @@
 // the seed and the sequence of calls, never on the thread count.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "tensor/tensor_data.h"
 
@@ -28,6 +29,10 @@ class Generator {
   double normal();
   /// Uniform integer in [0, n), unbiased (rejection of the 2^64 mod n lowest draws); n > 0.
   uint64_t below(uint64_t n);
+  /// The whole state (seed, xoshiro words, the pending Box-Muller value): 7 words
+  /// that set_state restores exactly, so a checkpoint resumes the same stream.
+  std::vector<uint64_t> get_state() const;
+  void set_state(const std::vector<uint64_t>& state);
 
  private:
   uint64_t s_[4] = {};

@@ -18,3 +18,21 @@ if(NOT FLUXION_SANITIZE)  # the consumer links without the sanitizer runtime
                    -DWORK_DIR=${PROJECT_BINARY_DIR}/consumer_test -P ${CMAKE_CURRENT_SOURCE_DIR}/install_consumer.cmake)
   set_tests_properties(install_consumer PROPERTIES TIMEOUT 300)
 endif()
+
+# The examples run as tests, so CI notices when one breaks (each exits non-zero on failure);
+# fashion_mnist on a small subset of Debian's dataset-fashion-mnist.
+if(FLUXION_BUILD_EXAMPLES)
+  foreach(example train_classifier ode_demo plot_gallery)
+    add_test(NAME example_${example} COMMAND ${example} WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+  endforeach()
+  add_test(NAME example_fashion_mnist
+           COMMAND fashion_mnist --epochs 2 --limit 1280 --test-limit 1000 --out ${PROJECT_BINARY_DIR}/out/fashion_mnist_test
+           WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+  # the second run resumes the first's checkpoint and has nothing left to do
+  add_test(NAME example_fashion_mnist_resume
+           COMMAND fashion_mnist --epochs 2 --limit 1280 --test-limit 1000 --resume --out ${PROJECT_BINARY_DIR}/out/fashion_mnist_test
+           WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+  set_tests_properties(example_fashion_mnist_resume PROPERTIES DEPENDS example_fashion_mnist
+                       PASS_REGULAR_EXPRESSION "resumed from .* after epoch 2")
+  set_tests_properties(example_fashion_mnist example_plot_gallery PROPERTIES TIMEOUT 600)
+endif()

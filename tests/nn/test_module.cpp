@@ -13,7 +13,9 @@ namespace {
 struct Block : nn::Module {
   std::shared_ptr<nn::Linear> fc;
   fx::Tensor scale;
-  Block() : fc(register_module("fc", std::make_shared<nn::Linear>(3, 2))), scale(register_parameter("scale", fx::ones({2}))) {}
+  Block()
+      : fc(register_module("fc", std::make_shared<nn::Linear>(3, 2))),
+        scale(register_parameter("scale", fx::ones({2}))) {}
   fx::Tensor forward(const fx::Tensor& x) const { return fc->forward(x) * scale; }
 };
 
@@ -131,7 +133,8 @@ TEST(Sequential, ChainsModulesAndNamesThemByIndex) {
 TEST(Sequential, NestsInsideSequential) {
   nn::Sequential inner(nn::Linear(2, 2), nn::ReLU());
   nn::Sequential outer(std::move(inner), nn::Linear(2, 1));
-  EXPECT_EQ(names(outer.named_parameters()), (std::vector<std::string>{"0.0.weight", "0.0.bias", "1.weight", "1.bias"}));
+  EXPECT_EQ(names(outer.named_parameters()),
+            (std::vector<std::string>{"0.0.weight", "0.0.bias", "1.weight", "1.bias"}));
   EXPECT_EQ(outer.forward(fx::ones({3, 2})).shape(), (fx::Shape{3, 1}));
 }
 
@@ -166,4 +169,59 @@ TEST(Module, LoadStateDictCopiesValuesAndNamesMismatches) {
   nn::StateDict dtype = a.state_dict();
   dtype[0].second = dtype[0].second.to(fx::Float64);
   EXPECT_THROW(b.load_state_dict(dtype), fx::Error);
+}
+
+namespace {
+struct WithBuffers : nn::Module {
+  std::shared_ptr<nn::Linear> fc = register_module("fc", std::make_shared<nn::Linear>(2, 2));
+  std::shared_ptr<nn::BatchNorm1d> bn = register_module("bn", std::make_shared<nn::BatchNorm1d>(2));
+  fx::Tensor count = register_buffer("count", fx::zeros({1}));
+  fx::Tensor scratch = register_buffer("scratch", fx::zeros({3}), /*persistent=*/false);
+};
+}  // namespace
+
+TEST(Module, BuffersAreStateButNotParameters) {
+  WithBuffers m;
+  EXPECT_EQ(names(m.named_buffers()), (std::vector<std::string>{"count", "scratch", "bn.running_mean", "bn.running_var",
+                                                                "bn.num_batches_tracked"}));
+  EXPECT_EQ(names(m.state_dict()),
+            (std::vector<std::string>{"count", "fc.weight", "fc.bias", "bn.weight", "bn.bias", "bn.running_mean",
+                                      "bn.running_var", "bn.num_batches_tracked"}));
+  EXPECT_EQ(m.parameters().size(), 4u);
+  EXPECT_FALSE(m.count.requires_grad());
+  EXPECT_THROW(m.register_buffer("count", fx::zeros({1})), fx::Error);  // name taken
+  // load_state_dict restores buffers too
+  WithBuffers other;
+  (void)m.bn->forward(fx::tensor({{1.0, 2.0}, {3.0, 5.0}}));
+  other.load_state_dict(m.state_dict());
+  EXPECT_EQ(other.bn->running_mean.to_vector<float>(), m.bn->running_mean.to_vector<float>());
+  EXPECT_EQ(other.bn->num_batches_tracked.item(), 1);
+  // to(dtype) converts floating buffers and keeps the int64 counter
+  m.to(fx::Float64);
+  EXPECT_EQ(m.bn->running_var.dtype(), fx::Float64);
+  EXPECT_EQ(m.bn->num_batches_tracked.dtype(), fx::Int64);
+}
+
+TEST(Module, ModesApplyFreezingAndNamedModules) {
+  WithBuffers m;
+  m.eval();
+  EXPECT_FALSE(m.is_training());
+  EXPECT_FALSE(m.bn->is_training());
+  m.train();
+  EXPECT_TRUE(m.bn->is_training());
+  std::vector<std::string> order;
+  m.apply([&](nn::Module& mod) {
+    for (auto& [name, p] : m.named_modules())
+      if (p == &mod) order.push_back(name.empty() ? "<root>" : name);
+  });
+  EXPECT_EQ(order, (std::vector<std::string>{"fc", "bn", "<root>"}));  // children first, as PyTorch
+  m.requires_grad_(false);
+  for (const fx::Tensor& p : m.parameters()) EXPECT_FALSE(p.requires_grad());
+  fx::Tensor y = m.fc->forward(fx::ones({1, 2}));
+  EXPECT_FALSE(y.requires_grad());  // frozen: no graph
+  m.requires_grad_(true);
+  m.fc->forward(fx::ones({1, 2})).sum().backward();
+  EXPECT_TRUE(m.fc->weight.grad().defined());
+  m.zero_grad();
+  EXPECT_FALSE(m.fc->weight.grad().defined());
 }
