@@ -53,14 +53,24 @@ TensorList AccumulateGrad::backward(TensorList&& grads) {
   // gradient keeps its graph so it can be differentiated again.
   if (!GradMode::is_enabled()) g = g.detach();
   // Out of place: never write into a tensor the caller might still hold.
+  std::lock_guard lock(mutex_);
   leaf_->grad = leaf_->grad.defined() ? leaf_->grad + g : g;
   return {};
+}
+
+// A leaf's accumulator is made on first use, possibly by ops on several
+// threads at once: a lock, one of a few picked by the leaf's address, makes
+// them agree on one.
+static std::mutex& accumulator_mutex(const TensorImpl* impl) {
+  static std::mutex mutexes[16];
+  return mutexes[((uintptr_t)impl >> 6) % 16];
 }
 
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};
+  std::lock_guard lock(accumulator_mutex(impl));
   std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
