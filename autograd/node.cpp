@@ -46,7 +46,11 @@ TensorList AccumulateGrad::backward(TensorList&& grads) {
   Tensor g = grads[0];
   for (const Hook& hook : leaf_->hooks) {
     Tensor r = hook(g);
-    if (r.defined()) g = r;
+    if (!r.defined()) continue;
+    check(r.shape() == leaf_->data.shape && r.dtype() == leaf_->data.dtype, "backward: a hook on a leaf of shape ",
+          to_string(leaf_->data.shape), " (", dtype_name(leaf_->data.dtype), ") returned a gradient of shape ",
+          to_string(r.shape()), " (", dtype_name(r.dtype()), "); a hook must return a gradient like the one it got");
+    g = r;
   }
   if (!g.defined()) return {};
   // Without create_graph the stored gradient is a plain tensor; with it the

@@ -3,12 +3,16 @@
 // memory, and a reader whose every read is bounds-checked.
 #include "nn/serialize.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <bit>
-#include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
+#include <set>
 #include <vector>
 
 #include "autograd/ops.h"
@@ -57,6 +61,76 @@ struct Reader {
   }
 };
 
+// The whole of a regular file; every failure a fluxion::Error naming the path.
+std::vector<uint8_t> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  check(fd >= 0, "load: cannot open '", path, "': ", std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail("load: '", path, "' is not a regular file");
+  }
+  std::vector<uint8_t> bytes((size_t)st.st_size);
+  size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      fail("load: reading '", path, "' failed: ", n == 0 ? "the file shrank while being read" : std::strerror(err));
+    }
+    got += (size_t)n;
+  }
+  ::close(fd);
+  return bytes;
+}
+
+// Writes bytes to path atomically: into a new, uniquely named file in the same
+// folder (O_EXCL | O_NOFOLLOW: never through a planted symlink, never shared
+// with a concurrent save), synced, then renamed over path, and the folder
+// synced. An existing file keeps its permission bits.
+void write_file_atomically(const std::vector<uint8_t>& bytes, const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  struct stat st;
+  bool existed = ::stat(path.c_str(), &st) == 0;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  check(fd >= 0, "save: cannot create '", tmp, "' next to '", path, "': ", std::strerror(errno),
+        " (does the directory exist and is it writable?)");
+  auto give_up = [&](const char* what) {
+    int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    fail("save: ", what, " '", tmp, "' failed: ", std::strerror(err), "; '", path, "' was left unchanged");
+  };
+  if (existed && ::fchmod(fd, st.st_mode & 07777) != 0) give_up("setting the mode of");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) give_up("writing");
+    done += (size_t)n;
+  }
+  if (::fsync(fd) != 0) give_up("syncing");
+  if (::close(fd) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    fail("save: closing '", tmp, "' failed: ", std::strerror(err), "; '", path, "' was left unchanged");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    fail("save: cannot rename '", tmp, "' to '", path, "': ", std::strerror(err));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {  // the rename itself must reach the disk; a folder we cannot open is left to the OS
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
 }  // namespace
 
 void save_state_dict(const StateDict& sd, const std::string& path) {
@@ -68,7 +142,7 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
     check(!name.empty() && name.size() <= kMaxName, "save: entry names must have 1 to ", kMaxName,
           " characters, got '", name, "'");
     check(t.defined(), "save: entry '", name, "' is an undefined tensor");
-    check(t.dim() <= kMaxDims, "save: entry '", name, "' has ", t.dim(), " dims; the format allows ", kMaxDims);
+    check(t.dim() <= kMaxDims, "save: entry '", name, "' has ", t.dim(), " dims; the format allows ", (int)kMaxDims);
     w.put<uint32_t>((uint32_t)name.size());
     w.raw(name.data(), name.size());
     w.put<uint8_t>((uint8_t)t.dtype());
@@ -81,30 +155,11 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
   }
   w.put<uint64_t>(fnv1a(w.bytes.data(), w.bytes.size()));
 
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    check(out.good(), "save: cannot open '", tmp, "' for writing (does the directory exist?)");
-    out.write(reinterpret_cast<const char*>(w.bytes.data()), (std::streamsize)w.bytes.size());
-    out.flush();
-    if (!out.good()) {
-      out.close();
-      std::remove(tmp.c_str());
-      fail("save: writing '", tmp, "' failed (disk full?); '", path, "' was left unchanged");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    fail("save: cannot rename '", tmp, "' to '", path, "': ", ec.message());
-  }
+  write_file_atomically(w.bytes, path);
 }
 
 StateDict load_state_dict(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  check(in.good(), "load: cannot open '", path, "'");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes = read_file(path);
   const size_t header = sizeof kMagic + 4 + 8;
   check(bytes.size() >= header + 8, "load: '", path, "' is truncated: ", bytes.size(),
         " bytes is shorter than the smallest fluxion file");
@@ -123,11 +178,13 @@ StateDict load_state_dict(const std::string& path) {
   Reader r{bytes, sizeof kMagic + 4, path};
   uint64_t n = r.get<uint64_t>("the entry count");
   StateDict sd;
+  std::set<std::string> names;
   for (uint64_t i = 0; i < n; ++i) {
     uint32_t len = r.get<uint32_t>("a name length");
     check(len >= 1 && len <= kMaxName, "load: '", path, "' is corrupt: entry ", i, " has a name of length ", len);
     std::string name(len, '\0');
     r.raw(name.data(), len, "a name");
+    check(names.insert(name).second, "load: '", path, "' is corrupt: the name '", name, "' appears twice");
     uint8_t code = r.get<uint8_t>("a dtype");
     check(code <= (uint8_t)DType::Int64, "load: '", path, "' is corrupt: entry '", name, "' has dtype code ",
           (int)code);

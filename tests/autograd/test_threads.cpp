@@ -4,10 +4,15 @@
 // The tsan preset runs these under ThreadSanitizer.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <thread>
 #include <vector>
 
-#include "fluxion.h"
+// autograd's headers only: the tsan preset links this file with the tensor
+// and autograd layers alone (tests/CMakeLists.txt).
+#include "autograd/engine.h"
+#include "autograd/functional.h"
+#include "autograd/ops.h"
 
 namespace fx = fluxion;
 
