@@ -5,6 +5,8 @@
 #   ./run.sh test          install, build, run the whole suite through CTest
 #   ./run.sh bench [args]  install, build, run fluxion_bench (args go to it: --workload ID --threads N)
 #   ./run.sh asan          build and test under AddressSanitizer + UBSan
+#   ./run.sh tsan          build and run the threading tests under ThreadSanitizer
+#   ./run.sh fuzz [secs]   build the libFuzzer targets (clang) and run each for secs (default 30)
 # Each step is idempotent and quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,10 +16,11 @@ ROOT=$PWD
 # chromium and chromium-driver: the test that loads the lesson pages in a headless browser.
 PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core
           zlib1g-dev dataset-fashion-mnist chromium chromium-driver)
+FUZZ_PACKAGES=(clang libclang-rt-dev libomp-dev)  # libFuzzer and clang's OpenMP runtime
 
 install_packages() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -28,7 +31,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build() {  # build PRESET [extra cmake args]
+build() {  # build PRESET [extra cmake args]; $TARGETS, when set, limits what is built
   local preset=$1; shift
   local args=("$@")
   [ "${CI:-}" = "true" ] && args+=(-DFLUXION_WERROR=ON)
@@ -36,7 +39,8 @@ build() {  # build PRESET [extra cmake args]
   if [ ! -f "build/$preset/CMakeCache.txt" ] || [ ${#args[@]} -gt 0 ]; then
     cmake --preset "$preset" "${args[@]}" >/dev/null
   fi
-  cmake --build "build/$preset" -j "$(nproc)"
+  # shellcheck disable=SC2086
+  cmake --build "build/$preset" -j "$(nproc)" ${TARGETS:+--target $TARGETS}
 }
 
 # Each program's stdout goes to the terminal and to out/logs/NAME.txt; figures
@@ -59,6 +63,17 @@ run_lessons() {
   echo "run.sh: ran $ran program(s); figures and output are under $ROOT/out/, the pages start at out/index.html"
 }
 
+run_fuzz() {  # each target for $1 seconds, from its committed seeds plus what earlier runs found
+  for exe in build/fuzz/fuzz/fuzz_*; do
+    [ -x "$exe" ] || continue
+    local name; name=$(basename "$exe")
+    mkdir -p "build/fuzz/corpus/$name"
+    echo "== $name ($1 s)"
+    "$exe" -max_total_time="$1" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+      -artifact_prefix="build/fuzz/$name-" "build/fuzz/corpus/$name" "fuzz/corpus/$name"
+  done
+}
+
 cmd=${1:-lessons}
 shift || true
 case "$cmd" in
@@ -66,5 +81,7 @@ case "$cmd" in
   test)    install_packages; build release; ctest --test-dir build/release --output-on-failure -j "$(nproc)" ;;
   bench)   install_packages; build release; build/release/bench/fluxion_bench "$@" ;;
   asan)    install_packages; build asan; ctest --test-dir build/asan --output-on-failure -j "$(nproc)" ;;
-  *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan}" >&2; exit 2 ;;
+  tsan)    install_packages; TARGETS=test_threads build tsan; TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure ;;
+  fuzz)    install_packages "${FUZZ_PACKAGES[@]}"; TARGETS="fuzz_load_state_dict fuzz_ops" build fuzz; run_fuzz "${1:-30}" ;;
+  *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan|tsan|fuzz [secs]}" >&2; exit 2 ;;
 esac

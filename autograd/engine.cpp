@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <mutex>
 #include <queue>
 
 #include "autograd/grad_mode.h"
@@ -104,7 +106,12 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
     for (auto& [slot, hook] : node->pre_hooks) {
       if (!grads[slot].defined()) continue;
       Tensor r = hook(grads[slot]);
-      if (r.defined()) grads[slot] = r;
+      if (!r.defined()) continue;
+      check(r.shape() == grads[slot].shape() && r.dtype() == grads[slot].dtype(), "backward: a hook on the output of ",
+            node->name(), " got a gradient of shape ", to_string(grads[slot].shape()), " (",
+            dtype_name(grads[slot].dtype()), ") and returned shape ", to_string(r.shape()), " (", dtype_name(r.dtype()),
+            "); a hook must return a gradient like the one it got");
+      grads[slot] = r;
     }
     for (int c = s.first_capture; c >= 0; c = next_capture[c]) captured[c] = grads[captures[c].slot];
     bool flows_on = s.runs && std::any_of(grads.begin(), grads.end(), [](const Tensor& g) { return g.defined(); });
@@ -133,6 +140,20 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
     }
   }
   return captured;
+}
+
+// As PyTorch: backward(create_graph) stores in .grad a gradient whose graph
+// holds the leaf (a saved input), and the leaf holds .grad: a reference cycle
+// that frees nothing until .grad is reset. Said once per process.
+void warn_create_graph_cycle() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::fprintf(stderr,
+                 "fluxion warning: backward({.create_graph = true}) stores gradients with their graph in .grad(), "
+                 "which refers back to the leaves: a reference cycle that leaks until .grad() is reset "
+                 "(x.zero_grad()). Use autograd::grad(outputs, inputs, {.create_graph = true}) "
+                 "for higher-order derivatives instead.\n");
+  });
 }
 
 Tensor seed_for(const Tensor& out, const Tensor& given, size_t i, const char* op) {
@@ -200,6 +221,7 @@ void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& gra
     keep.push_back(gradient_edge(x));
     captures.push_back({keep.back().node.get(), keep.back().input_nr});
   }
+  if (opts.create_graph) warn_create_graph_cycle();
   run(roots, seeds, opts.retain_graph || opts.create_graph, opts.create_graph, captures, true);
 }
 

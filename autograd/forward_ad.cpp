@@ -4,6 +4,7 @@
 #include "autograd/forward_ad.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "autograd/apply.h"
 #include "autograd/node.h"
@@ -12,9 +13,15 @@
 namespace fluxion::forward_ad {
 
 static thread_local std::vector<uint64_t> g_levels;
-static uint64_t g_next_level = 1;
+static std::atomic<uint64_t> g_next_level{1};  // ids unique across threads
 
-DualLevel::DualLevel() : id_(g_next_level++) { g_levels.push_back(id_); }
+DualLevel::DualLevel() : id_(0) {
+  check(g_levels.size() < kMaxDualLevels, "forward_ad::DualLevel: ", g_levels.size(),
+        " levels are already active on this thread and the limit is ", kMaxDualLevels,
+        " (an op's work grows as 2^depth); nest fewer forward-mode transforms");
+  id_ = g_next_level++;
+  g_levels.push_back(id_);
+}
 
 DualLevel::~DualLevel() {
   // Levels end innermost first; a level id is never reused, so tangents
@@ -70,7 +77,8 @@ struct MakeDual {
 Tensor make_dual(const Tensor& primal, const Tensor& tangent, uint64_t level) {
   if (level == 0) level = current_level();
   check(is_active(level), "make_dual: level ", level, " is not active");
-  check(primal.is_floating_point(), "make_dual: the primal must be a floating tensor, got ", dtype_name(primal.dtype()));
+  check(primal.is_floating_point(), "make_dual: the primal must be a floating tensor, got ",
+        dtype_name(primal.dtype()));
   check(tangent.shape() == primal.shape(), "make_dual: tangent shape ", to_string(tangent.shape()),
         " must equal primal shape ", to_string(primal.shape()));
   Tensor dual = apply(MakeDual{}, primal);

@@ -19,6 +19,12 @@
 
 namespace fluxion::forward_ad {
 
+/// Levels nest at most this deep on one thread. The work of an op grows as
+/// 2^depth (each level differentiates the tangent computations of the levels
+/// inside it), so deeper nesting is refused with an error instead of
+/// exhausting memory; derivatives of order above 8 are rare in practice.
+inline constexpr size_t kMaxDualLevels = 16;
+
 class DualLevel {
  public:
   DualLevel();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
-// One backward pass's bookkeeping: pass ids, restoring the nodes' scratch
-// fields, and summing the gradients that arrive at a node.
+// One backward pass's bookkeeping: the table from nodes to their states, and
+// summing the gradients that arrive at a node.
 #include "autograd/graph_task.h"
+
+#include <algorithm>
+#include <bit>
 
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
@@ -11,12 +14,12 @@
 
 namespace fluxion::autograd::detail {
 
-static thread_local uint64_t g_next_pass = 1;
-
-GraphTask::GraphTask() : id_(g_next_pass++) {}
-
-GraphTask::~GraphTask() {
-  for (auto it = states_.rbegin(); it != states_.rend(); ++it) it->node->scratch = it->saved;
+void GraphTask::grow() {
+  size_t size = std::max<size_t>(64, slots_.size() * 2);
+  slots_.assign(size, Slot{});
+  mask_ = size - 1;
+  shift_ = 64 - std::countr_zero(size);
+  for (uint32_t i = 0; i < states_.size(); ++i) insert(states_[i].node, i);
 }
 
 // When the engine is the only owner of the slot's tensor (it made it by an

@@ -13,7 +13,6 @@ namespace fluxion::autograd::detail {
 // What the engine knows about one node during a pass.
 struct NodeState {
   Node* node;
-  Node::Scratch saved;     // the node's scratch before this pass, restored after
   int dependencies = 0;    // edges from nodes not yet run; -1 once queued
   TensorList buffer;       // summed gradients, one per output slot
   int first_capture = -1;  // head of the list of captures at this node
@@ -27,32 +26,51 @@ struct Capture {
   uint32_t slot;
 };
 
-// The states of the nodes one pass visits. A node finds its state through its
-// own scratch field, in constant time and without hashing (the lookup runs
-// once per edge); the field is saved and restored, so a backward pass run
-// from inside another (odeint_adjoint's) leaves the outer pass's intact.
+// The states of the nodes one pass visits, found through an open-addressing
+// table keyed by the node's address (the lookup runs once per edge). Nothing
+// is written into the nodes: passes on graphs that share nodes may run at the
+// same time on several threads, or one inside another (odeint_adjoint's).
 class GraphTask {
  public:
-  GraphTask();
-  ~GraphTask();  // innermost pass first: restores what the nodes held before
-  GraphTask(const GraphTask&) = delete;
-  GraphTask& operator=(const GraphTask&) = delete;
-
-  NodeState* find(Node* node) { return node->scratch.pass == id_ ? &states_[node->scratch.index] : nullptr; }
+  NodeState* find(const Node* node) {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = hash(node);; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.node == node) return &states_[s.index];
+      if (!s.node) return nullptr;
+    }
+  }
   // The state of node, created on first sight; `fresh` tells which.
   NodeState& get(Node* node, bool* fresh = nullptr) {
     NodeState* s = find(node);
     if (fresh) *fresh = s == nullptr;
     if (s) return *s;
-    states_.push_back({.node = node, .saved = node->scratch});
+    if (2 * (states_.size() + 1) > slots_.size()) grow();
+    insert(node, (uint32_t)states_.size());
+    states_.push_back({.node = node});
     states_.back().buffer.resize(node->outputs.size());
-    node->scratch = {id_, (uint32_t)(states_.size() - 1)};
     return states_.back();
   }
 
  private:
-  uint64_t id_;
+  struct Slot {
+    const Node* node = nullptr;
+    uint32_t index = 0;
+  };
+  size_t hash(const Node* node) const {  // Fibonacci hashing of the address
+    return (size_t)(((uint64_t)(uintptr_t)node * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+  }
+  void insert(const Node* node, uint32_t index) {
+    size_t i = hash(node);
+    while (slots_[i].node) i = (i + 1) & mask_;
+    slots_[i] = {node, index};
+  }
+  void grow();
+
   std::vector<NodeState> states_;
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  size_t mask_ = 0;
+  int shift_ = 64;
 };
 
 // slot += g, in place when nothing else can see slot's tensor.

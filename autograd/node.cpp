@@ -46,21 +46,35 @@ TensorList AccumulateGrad::backward(TensorList&& grads) {
   Tensor g = grads[0];
   for (const Hook& hook : leaf_->hooks) {
     Tensor r = hook(g);
-    if (r.defined()) g = r;
+    if (!r.defined()) continue;
+    check(r.shape() == leaf_->data.shape && r.dtype() == leaf_->data.dtype, "backward: a hook on a leaf of shape ",
+          to_string(leaf_->data.shape), " (", dtype_name(leaf_->data.dtype), ") returned a gradient of shape ",
+          to_string(r.shape()), " (", dtype_name(r.dtype()), "); a hook must return a gradient like the one it got");
+    g = r;
   }
   if (!g.defined()) return {};
   // Without create_graph the stored gradient is a plain tensor; with it the
   // gradient keeps its graph so it can be differentiated again.
   if (!GradMode::is_enabled()) g = g.detach();
   // Out of place: never write into a tensor the caller might still hold.
+  std::lock_guard lock(mutex_);
   leaf_->grad = leaf_->grad.defined() ? leaf_->grad + g : g;
   return {};
+}
+
+// A leaf's accumulator is made on first use, possibly by ops on several
+// threads at once: a lock, one of a few picked by the leaf's address, makes
+// them agree on one.
+static std::mutex& accumulator_mutex(const TensorImpl* impl) {
+  static std::mutex mutexes[16];
+  return mutexes[((uintptr_t)impl >> 6) % 16];
 }
 
 Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};
+  std::lock_guard lock(accumulator_mutex(impl));
   std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>(t.impl_ptr());

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -43,17 +44,11 @@ class Node : public std::enable_shared_from_this<Node> {
   virtual void release_saved() {}
   virtual bool is_accumulate_grad() const { return false; }
 
-  SmallVector<Edge, 2> next_edges;     // one per input; node null: no gradient needed
-  SmallVector<TensorMeta, 2> inputs;   // one per input
-  SmallVector<TensorMeta, 1> outputs;  // one per output
+  SmallVector<Edge, 2> next_edges;                   // one per input; node null: no gradient needed
+  SmallVector<TensorMeta, 2> inputs;                 // one per input
+  SmallVector<TensorMeta, 1> outputs;                // one per output
   std::vector<std::pair<uint32_t, Hook>> pre_hooks;  // (output slot, hook) of non-leaf tensors
-  uint64_t sequence_nr;                // creation order; the engine runs later nodes first
-
-  /// The engine's bookkeeping during a backward pass (engine.cpp).
-  struct Scratch {
-    uint64_t pass = 0;   // the pass that owns `index`
-    uint32_t index = 0;  // this node's state in that pass
-  } scratch;
+  uint64_t sequence_nr;                              // creation order; the engine runs later nodes first
 };
 
 /// The node that adds incoming gradients into a leaf tensor's .grad().
@@ -67,6 +62,7 @@ class AccumulateGrad : public Node {
 
  private:
   std::shared_ptr<TensorImpl> leaf_;
+  std::mutex mutex_;  // backward passes on several threads may sum into one leaf's .grad
 };
 
 /// Where gradients for `t` go: {grad_fn, output_nr}, or the leaf's

@@ -48,6 +48,14 @@ double Tensor::item() const {
   return kernels::item(tensor_data());
 }
 
+int64_t Tensor::item_int64() const {
+  if (dtype() != Int64) return static_cast<int64_t>(item());
+  autograd::on_read(tensor_data(), "item()");
+  check(numel() == 1, "item: expected a tensor with one element but got shape ", to_string(shape()),
+        "; reduce it first (e.g. .sum()) or index an element");
+  return *tensor_data().data<int64_t>();
+}
+
 template <class T>
 std::vector<T> Tensor::to_vector() const {
   autograd::on_read(tensor_data(), "to_vector()");

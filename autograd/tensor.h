@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <ostream>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -34,7 +35,10 @@ struct Edge {
 
 struct BackwardOptions {
   bool retain_graph = false;   // keep saved tensors so backward can run again
-  bool create_graph = false;   // record the backward pass itself (double backward)
+  // Record the backward pass itself (double backward). As in PyTorch, .grad()
+  // then refers back to the leaf (a reference cycle until zero_grad()); prefer
+  // autograd::grad(..., {.create_graph = true}), which returns the gradients.
+  bool create_graph = false;
   std::vector<Tensor> inputs;  // accumulate only into these leaves (empty: all)
 };
 
@@ -71,7 +75,15 @@ class Tensor {
   /// Pointer to the first element; the tensor must be contiguous and of type T.
   template <class T> T* data() const;
   double item() const;
-  template <class T> T item() const { return static_cast<T>(item()); }
+  /// item<int64_t>() of an Int64 tensor is exact (not through double).
+  template <class T>
+  T item() const {
+    if constexpr (std::is_same_v<T, int64_t>)
+      return item_int64();
+    else
+      return static_cast<T>(item());
+  }
+  int64_t item_int64() const;
   template <class T> std::vector<T> to_vector() const;
   /// The element at a multi-index (negative indices count from the end).
   double at(std::initializer_list<int64_t> index) const;

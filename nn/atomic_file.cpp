@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// write_file_atomic: mkstemp in the target's directory, write, fsync, rename, fsync the directory.
+// write_file_atomic: a unique temporary in the target's directory, write, fsync, rename, fsync the directory.
 #include "nn/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
 
 #include <cerrno>
 #include <cstdio>
@@ -27,19 +31,23 @@ std::string directory_of(const std::string& path) {
 void write_file_atomic(const std::string& path, const void* data, size_t n) {
   std::string dir = directory_of(path);
   std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
-  // Unique per writer: two processes saving to the same target never share a temporary.
-  std::string tmpl = dir + "/." + base + ".tmp.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  check(fd >= 0, "save: cannot create a temporary file in '", dir, "' for '", path, "': ", std::strerror(errno));
-  std::string tmp(name.data());
+  // Unique per writer (pid and a counter), created exclusively and never through a
+  // symlink: two saves to one target never share a temporary, and a link planted
+  // at the temporary's name cannot redirect the write.
+  static std::atomic<uint64_t> counter{0};
+  std::string tmp = dir + "/." + base + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  check(fd >= 0, "save: cannot create a temporary file in '", dir, "' for '", path, "': ", std::strerror(errno),
+        " (does the directory exist and is it writable?)");
   auto abandon = [&](const char* step) {
     int err = errno;
     if (fd >= 0) close(fd);
     unlink(tmp.c_str());
     fail("save: ", step, " '", tmp, "' failed (", std::strerror(err), "); '", path, "' was left unchanged");
   };
+  // A file that is replaced keeps its permissions (a 0600 checkpoint stays private).
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && fchmod(fd, st.st_mode & 07777) != 0) abandon("setting the mode of");
   const char* p = static_cast<const char*>(data);
   for (size_t done = 0; done < n;) {
     ssize_t w = write(fd, p + done, n - done);

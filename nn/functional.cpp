@@ -34,12 +34,24 @@ Tensor softplus(const Tensor& x, double beta, double threshold) { return fluxion
 // Both shift x by its max along dim first, so every exponent is <= 0 (no
 // overflow) and the largest term is exactly 1 (no 0/0). The shift cancels
 // in the result, so its derivative is zero: it is detached, not differentiated.
+// softmax and log_softmax check their input themselves, so that an error
+// names them and not the amax or exp they are made of.
+static void check_softmax_input(const Tensor& x, int64_t dim, const char* op) {
+  check(x.is_floating_point(), op, ": expects a floating tensor, got ", dtype_name(x.dtype()),
+        "; convert it with .to(Float32) or .to(Float64)");
+  int64_t d = wrap_dim(dim, x.dim(), op);
+  check(x.dim() == 0 || x.size(d) > 0, op, ": dim ", dim, " of shape ", to_string(x.shape()),
+        " is empty; there is nothing to normalise over");
+}
+
 Tensor softmax(const Tensor& x, int64_t dim) {
+  check_softmax_input(x, dim, "softmax");
   Tensor e = exp(x - x.amax({dim}, true).detach());
   return e / e.sum({dim}, true);
 }
 
 Tensor log_softmax(const Tensor& x, int64_t dim) {
+  check_softmax_input(x, dim, "log_softmax");
   Tensor s = x - x.amax({dim}, true).detach();
   return s - s.exp().sum({dim}, true).log();
 }

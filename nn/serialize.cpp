@@ -4,9 +4,12 @@
 #include "nn/serialize.h"
 
 #include <bit>
+#include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <vector>
 
 #include "autograd/ops.h"
@@ -60,6 +63,31 @@ struct Reader {
   }
 };
 
+// The whole of a regular file; every failure a fluxion::Error naming the path.
+std::vector<uint8_t> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  check(fd >= 0, "load: cannot open '", path, "': ", std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail("load: '", path, "' is not a regular file");
+  }
+  std::vector<uint8_t> bytes((size_t)st.st_size);
+  size_t got = 0;
+  while (got < bytes.size()) {
+    ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      fail("load: reading '", path, "' failed: ", n == 0 ? "the file shrank while being read" : std::strerror(err));
+    }
+    got += (size_t)n;
+  }
+  ::close(fd);
+  return bytes;
+}
+
 }  // namespace
 
 void save_state_dict(const StateDict& sd, const std::string& path) {
@@ -71,7 +99,7 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
     check(!name.empty() && name.size() <= kMaxName, "save: entry names must have 1 to ", kMaxName, " characters, got '",
           name, "'");
     check(t.defined(), "save: entry '", name, "' is an undefined tensor");
-    check(t.dim() <= kMaxDims, "save: entry '", name, "' has ", t.dim(), " dims; the format allows ", kMaxDims);
+    check(t.dim() <= kMaxDims, "save: entry '", name, "' has ", t.dim(), " dims; the format allows ", (int)kMaxDims);
     w.put<uint32_t>((uint32_t)name.size());
     w.raw(name.data(), name.size());
     w.put<uint8_t>((uint8_t)t.dtype());
@@ -88,9 +116,7 @@ void save_state_dict(const StateDict& sd, const std::string& path) {
 }
 
 StateDict load_state_dict(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  check(in.good(), "load: cannot open '", path, "'");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes = read_file(path);
   const size_t header = sizeof kMagic + 4 + 8;
   check(bytes.size() >= header + 8, "load: '", path, "' is truncated: ", bytes.size(),
         " bytes is shorter than the smallest fluxion file");
@@ -109,11 +135,13 @@ StateDict load_state_dict(const std::string& path) {
   Reader r{bytes, sizeof kMagic + 4, path};
   uint64_t n = r.get<uint64_t>("the entry count");
   StateDict sd;
+  std::set<std::string> names;
   for (uint64_t i = 0; i < n; ++i) {
     uint32_t len = r.get<uint32_t>("a name length");
     check(len >= 1 && len <= kMaxName, "load: '", path, "' is corrupt: entry ", i, " has a name of length ", len);
     std::string name(len, '\0');
     r.raw(name.data(), len, "a name");
+    check(names.insert(name).second, "load: '", path, "' is corrupt: the name '", name, "' appears twice");
     uint8_t code = r.get<uint8_t>("a dtype");
     check(code <= (uint8_t)DType::Bool, "load: '", path, "' is corrupt: entry '", name, "' has dtype code ",
           (int)code);

@@ -123,8 +123,14 @@ void check_progress(double t, double h, int64_t steps, const Settings& s, bool n
          "overflow or a singularity there");
   check(std::abs(h) > 16 * 2.220446049250313e-16 * std::max(1.0, std::abs(t)), s.who, ": step size underflow (h = ",
         h, ") at t = ", t, "; the problem may be stiff (try method rosenbrock23) or have a singularity there");
-  check(steps < s.max_num_steps, s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t,
-        "; raise max_num_steps, loosen rtol/atol, or use a stiff method (rosenbrock23)");
+  if (steps >= s.max_num_steps) {
+    if (s.method != Method::rosenbrock23)
+      fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h,
+           "; a step size this small for an explicit method usually means a stiff problem: use "
+           "Method::rosenbrock23, or raise max_num_steps");
+    fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h,
+         "; raise max_num_steps or loosen rtol/atol");
+  }
 }
 
 // Cubic Hermite basis: h00 = (1 + 2s)(1 - s)^2, h10 = s(1 - s)^2, h01 = s^2(3 - 2s), h11 = s^2(s - 1).

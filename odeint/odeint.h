@@ -54,7 +54,12 @@ struct Options {
   Tolerance atol = 1e-9;
   std::optional<double> step_size;    // fixed-grid methods: the grid spacing
   std::optional<double> first_step;   // adaptive methods: skip the automatic first step
-  int64_t max_num_steps = INT32_MAX;  // steps (accepted + rejected) before giving up
+  // Steps (accepted + rejected) before giving up. Finite, so that an explicit
+  // method on a stiff problem (or a span like [0, 1e300]) stops within about a
+  // second with an error instead of running for minutes; 10^5 is ~100 times
+  // what a smooth problem needs at tight tolerances, and allows fixed grids of
+  // up to 10^5 steps. (Diffrax stops at 4096, torchdiffeq never.)
+  int64_t max_num_steps = 100000;
   Stats* stats = nullptr;             // optional out-param: function evaluations, steps
 };
 

@@ -32,7 +32,7 @@ struct Settings {
   std::vector<std::vector<double>> atol;  // per state component: 1 value or numel values
   std::vector<bool> in_norm;              // components counted by the error norm (seminorm)
   std::optional<double> step_size, first_step;
-  int64_t max_num_steps = INT32_MAX;
+  int64_t max_num_steps = 100000;
   std::string who = "odeint";             // names the caller in errors
 };
 

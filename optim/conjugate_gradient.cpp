@@ -26,7 +26,7 @@ double to_boundary(const Vec& z, const Vec& d, double radius) {
 
 // CG from z = 0: r = H z + g, d = -r; each step z += alpha d, r += alpha H d
 // with alpha = r.r / d.Hd, then d = -r + (r'.r' / r.r) d.
-FLUXION_SIMD_CLONES Vec truncated_cg(const Hvp& hvp, const Vec& g, const TruncatedCGOptions& o) {
+Vec truncated_cg(const Hvp& hvp, const Vec& g, const TruncatedCGOptions& o) {
   size_t n = g.size();
   bool l1 = o.residual_norm == 1;
   double gn = l1 ? asum(g) : norm(g), tol = std::min(0.5, std::sqrt(gn)) * gn;
@@ -51,7 +51,7 @@ FLUXION_SIMD_CLONES Vec truncated_cg(const Hvp& hvp, const Vec& g, const Truncat
   return z;
 }
 
-FLUXION_SIMD_CLONES SteihaugResult steihaug_cg(const Hvp& hvp, const Vec& g, double radius, size_t max_iter) {
+SteihaugResult steihaug_cg(const Hvp& hvp, const Vec& g, double radius, size_t max_iter) {
   size_t n = g.size();
   double gn = norm(g), tol = std::min(0.5, std::sqrt(gn)) * gn;
   Vec z(n, 0.0), Hz(n, 0.0), r = g, d = r;

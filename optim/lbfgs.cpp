@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <deque>
+#include <exception>
 
 #include "autograd/ops.h"
 #include "optim/flat_params.h"
@@ -104,6 +105,20 @@ Tensor LBFGS::step(const Closure& closure) {
   check_options(o);
   const int max_eval = o.max_eval.value_or(o.max_iter * 5 / 4);
   ParamState& s = state(params[0]);
+  // A closure that throws (here or in the line search, after the parameters
+  // moved) leaves the memory and the parameters as they were before this step.
+  struct Rollback {
+    ParamState& slot;
+    ParamState before;
+    const std::vector<Tensor>& params;
+    Vec x;
+    int uncaught = std::uncaught_exceptions();
+    ~Rollback() {
+      if (std::uncaught_exceptions() <= uncaught) return;
+      slot = std::move(before);
+      detail::set_params(params, x);
+    }
+  } rollback{s, s, params, detail::param_values(params)};
   double& state_func_evals = s.scalars["func_evals"];
   double& state_n_iter = s.scalars["n_iter"];
 

@@ -50,6 +50,7 @@ class LBFGS : public OptimizerWith<LBFGSOptions> {
   Tensor step(const Closure& closure) override;
   /// Always an Error: LBFGS optimizes one flat vector, one group.
   void add_param_group(ParamGroup<LBFGSOptions> group) override;
+  bool param_shaped_state() const override { return false; }
   int func_evals() const;  // over all steps (state "func_evals")
   int n_iter() const;      // over all steps (state "n_iter")
 };
@@ -70,6 +71,7 @@ class NewtonCG : public OptimizerWith<NewtonCGOptions> {
   Tensor step(const Closure& closure) override;
   /// Always an Error: a Newton step is over one flat vector, one group.
   void add_param_group(ParamGroup<NewtonCGOptions> group) override;
+  bool param_shaped_state() const override { return false; }
   int func_evals() const;  // over all steps (state "func_evals")
   int hvp_evals() const;   // over all steps (state "hvp_evals")
 };

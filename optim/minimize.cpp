@@ -15,6 +15,8 @@ const char* status_name(Status s) {
     case Status::max_iterations: return "stopped: maximum number of iterations reached";
     case Status::max_evaluations: return "stopped: maximum number of function evaluations reached";
     case Status::line_search_failed: return "stopped: the line search found no acceptable step";
+    case Status::trust_region_collapsed:
+      return "stopped: the trust region shrank to nothing without an acceptable step";
     default: return "stopped: f or its gradient is not finite";
   }
 }
@@ -77,6 +79,16 @@ OptimizeResult minimize(const ScalarFunction& f, const Tensor& x0, const Minimiz
         "minimize: x0 must be a non-empty floating tensor (it is worked on in Float64)");
   check(o.gtol >= 0 && o.ftol >= 0 && o.xtol >= 0, "minimize: tolerances must be >= 0");
   check(o.history_size > 0, "minimize: history_size must be positive, got ", o.history_size);
+  check(o.method >= Method::gd && o.method <= Method::newton, "minimize: method ", (int)o.method,
+        " is not a Method (gd, bfgs, lbfgs, newton_cg, trust_ncg, newton)");
+  check(o.max_iter >= 0 && o.max_eval >= 0, "minimize: max_iter (", o.max_iter, ") and max_eval (", o.max_eval,
+        ") must be >= 0 (0: the default bound)");
+  check(o.gtol_norm == 2 || o.gtol_norm == INFINITY, "minimize: gtol_norm must be 2 or INFINITY, got ", o.gtol_norm);
+  // c2 below the sufficient-decrease constant c1 is allowed: it asks for a near-exact line search.
+  check(o.c2 > 0 && o.c2 < 1, "minimize: the curvature constant c2 must lie in (0, 1), got ", o.c2);
+  check(o.initial_trust_radius > 0 && o.max_trust_radius >= o.initial_trust_radius,
+        "minimize: trust radii must satisfy 0 < initial_trust_radius <= max_trust_radius, got ", o.initial_trust_radius,
+        " and ", o.max_trust_radius);
   OptimizeResult r;
   detail::Objective obj(f, x0, o.hvp, o.jit);
   detail::Trace trace(obj, o, r, (size_t)x0.numel());

@@ -29,8 +29,9 @@ enum class Status {
   converged_step,      // |x_k - x_{k+1}|_inf <= xtol
   max_iterations,
   max_evaluations,
-  line_search_failed,  // no step satisfied the line search (the best point is returned)
-  non_finite,          // f or its gradient became NaN or Inf
+  line_search_failed,      // no step satisfied the line search (the best point is returned)
+  trust_region_collapsed,  // trust_ncg: the radius shrank to rounding level without an accepted step
+  non_finite,              // f or its gradient became NaN or Inf
 };
 const char* status_name(Status s);
 

@@ -86,7 +86,7 @@ Status run_trust_ncg(Objective& obj, Trace& trace, Point& cur, double radius, do
       cur = trial;
       if (auto s = trace.after_step(prev, cur)) return *s;
     } else {
-      if (radius < 1e-14 * std::max(1.0, norm(cur.x))) return Status::line_search_failed;  // region collapsed
+      if (radius < 1e-14 * std::max(1.0, norm(cur.x))) return Status::trust_region_collapsed;
       if (auto s = trace.after_rejected()) return *s;
     }
   }

@@ -20,8 +20,8 @@ namespace {
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // Line search from cur along p (Moré-Thuente, strong Wolfe); on success the new point.
-FLUXION_SIMD_CLONES std::optional<Point> line_step(Objective& obj, Trace& trace, const Point& cur, const Vec& p,
-                                                   double alpha0, MoreThuenteOptions ls_opts = {}) {
+std::optional<Point> line_step(Objective& obj, Trace& trace, const Point& cur, const Vec& p, double alpha0,
+                               MoreThuenteOptions ls_opts = {}) {
   ls_opts.c2 = trace.options().c2;
   ls_opts.max_evals = std::min(trace.options().c2 < 0.1 ? 60 : 25, trace.evals_left());
   LineSearchResult ls = more_thuente(trace.phi(cur.x, p), cur.f, dot(cur.g, p), alpha0, ls_opts);
@@ -89,7 +89,7 @@ Status run_bfgs(Objective& obj, Trace& trace, Point& cur) {
 
 // L-BFGS: p = -H g by the two-loop recursion over the last m pairs (s, y)
 // (quasi_newton.h), with H0 = (s^T y / y^T y) I from the newest pair.
-FLUXION_SIMD_CLONES Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
+Status run_lbfgs(Objective& obj, Trace& trace, Point& cur, int m) {
   LbfgsHistory h;
   bool first = true;
   while (true) {

@@ -14,6 +14,10 @@ namespace fluxion::optim::detail {
 
 // Vec's copies are loops (a custom allocator keeps std::vector from memmove):
 // the clones give them wide registers, here and in the methods' copy-heavy functions.
+// The clones (FLUXION_SIMD_CLONES) stay on leaf loops, never on a function
+// that calls f or an HVP: GCC derives "nothrow" for calls to a cloned function
+// from its dispatcher, so their callers get no unwind entries and an
+// exception from f passing through them would call std::terminate.
 FLUXION_SIMD_CLONES Vec minus(const Vec& a, const Vec& b) {
   Vec d = a;
   axpy(-1, b, d);  // a + (-1) b rounds as a - b
@@ -50,9 +54,13 @@ static const Tensor& checked_scalar(const Tensor& y) {
   return y;
 }
 
-// grad f at xt; zeros when f does not depend on x.
+// grad f at xt; zeros when f's graph does not reach x. A value outside any
+// graph (detached, computed under NoGradGuard, from a copy of x) has no
+// gradient at all: reporting "converged" there would be a silent wrong answer.
 static Tensor grad_of(const Tensor& y, const Tensor& xt, bool create_graph) {
-  if (!y.requires_grad()) return zeros_like(xt);
+  check(y.requires_grad(),
+        "minimize: f's value does not depend on x through autograd (it does not require grad), so "
+        "its gradient is missing; compute f from the tensor it is given, without detach(), item() or NoGradGuard");
   return autograd::grad({y}, {xt}, {.create_graph = create_graph, .allow_unused = true, .materialize_grads = true})[0];
 }
 
@@ -89,7 +97,7 @@ std::pair<double, Tensor> Objective::value_and_grad(const Vec& x) {
   return {f, std::isfinite(f) ? fg[1] : Tensor()};
 }
 
-FLUXION_SIMD_CLONES const Point& Objective::eval(const Vec& x) {
+const Point& Objective::eval(const Vec& x) {
   for (const Point& p : memo_)  // the same bits, the same point
     if (p.x.size() == x.size() && std::memcmp(p.x.data(), x.data(), x.size() * sizeof(double)) == 0) return p;
   auto [f, g] = value_and_grad(x);

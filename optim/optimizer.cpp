@@ -3,6 +3,10 @@
 // state dict that lets training resume after save/load.
 #include "optim/optimizer.h"
 
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <typeinfo>
 #include <unordered_set>
 
 #include "autograd/grad_mode.h"
@@ -55,8 +59,20 @@ static size_t parse_index(const std::string& digits, const std::string& name) {
   return std::stoul(digits);
 }
 
+// "fluxion::optim::Adam": saved as an entry "type.<name>", so that a state is
+// loaded only into the optimizer type that wrote it.
+static std::string type_name(const Optimizer& opt) {
+  const char* mangled = typeid(opt).name();
+  int status = 0;
+  char* name = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string out = status == 0 && name ? name : mangled;
+  std::free(name);
+  return out;
+}
+
 nn::StateDict Optimizer::state_dict() const {
   nn::StateDict sd;
+  sd.emplace_back("type." + type_name(*this), tensor(std::vector<int64_t>{0}, {}));
   size_t i = 0;
   for (size_t g = 0; g < num_param_groups(); ++g) {
     std::string prefix = "param_groups." + std::to_string(g) + ".";
@@ -82,6 +98,11 @@ void Optimizer::load_state_dict(const nn::StateDict& sd) {
       if (n == name) return t;
     fail("optimizer.load_state_dict: entry '", name, "' is missing (was the state saved from another optimizer?)");
   };
+  std::string type = type_name(*this);
+  for (const auto& [name, t] : sd)
+    if (name.rfind("type.", 0) == 0)
+      check(name.substr(5) == type, "optimizer.load_state_dict: the state was saved from a ", name.substr(5),
+            ", not a ", type, "; load it into the same kind of optimizer");
   for (size_t g = 0; g < num_param_groups(); ++g) {
     std::string prefix = "param_groups." + std::to_string(g) + ".";
     int64_t n = (int64_t)find(prefix + "num_params").item();
@@ -92,6 +113,7 @@ void Optimizer::load_state_dict(const nn::StateDict& sd) {
   std::vector<double> lrs(num_param_groups());
   for (const auto& [name, t] : sd) {
     auto bad = [&]() { fail("optimizer.load_state_dict: unexpected entry '", name, "'"); };
+    if (name.rfind("type.", 0) == 0) continue;
     if (name.rfind("param_groups.", 0) == 0) {
       size_t dot = name.find('.', 13);
       if (dot == std::string::npos) bad();
@@ -110,8 +132,15 @@ void Optimizer::load_state_dict(const nn::StateDict& sd) {
     check(i < flat.size(), "optimizer.load_state_dict: state for parameter ", i, " but there are only ", flat.size());
     std::string rest = name.substr(dot + 1);
     ParamState& s = state[flat[i].impl()];
-    if (rest.rfind("tensor.", 0) == 0) s.tensors[rest.substr(7)] = t.detach().clone();
-    else if (rest.rfind("scalar.", 0) == 0) s.scalars[rest.substr(7)] = t.item();
+    if (rest.rfind("tensor.", 0) == 0) {
+      const Tensor& p = flat[i];
+      check(!param_shaped_state() || (t.shape() == p.shape() && t.dtype() == p.dtype()),
+            "optimizer.load_state_dict: entry '", name, "' has shape ", to_string(t.shape()), " (",
+            dtype_name(t.dtype()), ") but parameter ", i, " has shape ", to_string(p.shape()), " (",
+            dtype_name(p.dtype()), "); was the state saved for another model?");
+      s.tensors[rest.substr(7)] = t.detach().clone();
+    } else if (rest.rfind("scalar.", 0) == 0)
+      s.scalars[rest.substr(7)] = t.item();
     else bad();
   }
   for (size_t g = 0; g < num_param_groups(); ++g) set_lr(g, lrs[g]);

@@ -63,9 +63,12 @@ class Optimizer {
   /// parameter's state, named "param_groups.<g>.lr", "state.<i>.tensor.<name>",
   /// "state.<i>.scalar.<name>" with i the parameter's index over all groups.
   nn::StateDict state_dict() const;
-  /// Restores state_dict() output into an optimizer built over the same
-  /// parameter groups; an Error names the first mismatch.
+  /// Restores state_dict() output into an optimizer of the same type built
+  /// over the same parameter groups; an Error names the first mismatch.
   void load_state_dict(const nn::StateDict& sd);
+  /// Whether each parameter's state tensors have that parameter's shape and
+  /// dtype (checked at load); false for optimizers over one flat vector.
+  virtual bool param_shaped_state() const { return true; }
 
  protected:
   /// Calls the closure with grad mode on (for step(closure)).

@@ -9,9 +9,13 @@
 
 namespace fluxion {
 
+// Every product of sizes is overflow-checked: a wrapped count would give a
+// tensor backed by a buffer far smaller than its shape says.
 int64_t numel(const Shape& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(n, d, &n))
+      fail("shape ", shape, " has more than 2^63 elements; no tensor can be that large");
   return n;
 }
 
@@ -20,7 +24,8 @@ Shape contiguous_strides(const Shape& shape) {
   int64_t s = 1;
   for (size_t i = shape.size(); i-- > 0;) {
     strides[i] = s;
-    s *= std::max<int64_t>(shape[i], 1);
+    if (__builtin_mul_overflow(s, std::max<int64_t>(shape[i], 1), &s))
+      fail("shape ", shape, ": its strides overflow int64; no tensor can be that large");
   }
   return strides;
 }

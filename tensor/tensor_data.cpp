@@ -24,7 +24,10 @@ Storage::~Storage() {
 TensorData TensorData::empty(const Shape& shape, DType dtype) {
   for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", shape);
   TensorData t;
-  t.storage = std::make_shared<Storage>((size_t)fluxion::numel(shape) * dtype_size(dtype));
+  int64_t bytes;
+  check(!__builtin_mul_overflow(fluxion::numel(shape), (int64_t)dtype_size(dtype), &bytes), "empty: shape ", shape,
+        " of ", dtype_name(dtype), " needs more than 2^63 bytes; no tensor can be that large");
+  t.storage = std::make_shared<Storage>((size_t)bytes);
   t.shape = shape;
   t.strides = contiguous_strides(shape);
   t.dtype = dtype;

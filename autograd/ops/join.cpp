@@ -138,12 +138,15 @@ Tensor pad(const Tensor& x, const std::vector<int64_t>& pads, double value) {
   std::vector<int64_t> grow(pads);
   for (size_t k = 0; k < pads.size() / 2; ++k) {
     int64_t d = x.dim() - 1 - (int64_t)k, left = std::min<int64_t>(pads[2 * k], 0), right = std::min<int64_t>(pads[2 * k + 1], 0);
-    int64_t n = cropped.size(d) + left + right;
-    check(n >= 0, "pad: pads ", pads[2 * k], ", ", pads[2 * k + 1], " would give dim ", d, " of size ", x.size(d),
-          " a negative size");
+    int64_t n = cropped.size(d) + left;
+    check(!__builtin_add_overflow(n, right, &n) && n >= 0, "pad: pads ", pads[2 * k], ", ", pads[2 * k + 1],
+          " would give dim ", d, " of size ", x.size(d), " a negative size");
     if (left < 0 || right < 0) cropped = cropped.narrow(d, -left, n);
     grow[2 * k] -= left;
     grow[2 * k + 1] -= right;
+    int64_t size;
+    check(!__builtin_add_overflow(n, grow[2 * k], &size) && !__builtin_add_overflow(size, grow[2 * k + 1], &size),
+          "pad: pads ", pads[2 * k], ", ", pads[2 * k + 1], " on dim ", d, " of size ", x.size(d), " overflow int64");
   }
   if (std::all_of(grow.begin(), grow.end(), [](int64_t p) { return p == 0; })) return cropped;
   return apply(Pad{std::move(grow), value}, cropped);

@@ -25,6 +25,15 @@ static Tensor inverse_gaps(const Tensor& w) {
   return pattern(n, w.dtype(), 1, 0, 1) / gaps;
 }
 
+// F o t with F as above, reading F o t as 0 wherever t is 0: there w_j = w_i
+// (a repeated eigenvalue, the diagonal) must not give inf * 0 = NaN. So the
+// gradient of the eigenvalues alone is V diag(gw) V^T, finite everywhere (as
+// PyTorch's), and its derivatives are finite too (t / 1 where masked).
+static Tensor times_inverse_gaps(const Tensor& w, const Tensor& t) {
+  Tensor masked = eq(t, 0.0);
+  return where(masked, 0.0, t / where(masked, 1.0, w.unsqueeze(-2) - w.unsqueeze(-1)));
+}
+
 // X R^-1 for square upper-triangular R, as (R^-T X^T)^T.
 static Tensor right_solve(const Tensor& x, const Tensor& r) { return mT(solve(mT(r), mT(x))); }
 
@@ -40,7 +49,7 @@ struct Eigh {
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     Tensor w = s.output(0), v = s.output(1);
     Tensor x = mT(v).matmul(grads[1]);
-    Tensor inner = diag_embed(grads[0]) + inverse_gaps(w) * (x - mT(x)) * 0.5;
+    Tensor inner = diag_embed(grads[0]) + times_inverse_gaps(w, (x - mT(x)) * 0.5);
     return {v.matmul(inner).matmul(mT(v))};
   }
   // M = V^T sym(dA) V:   dw = diag(M),   dV = V (F o M)

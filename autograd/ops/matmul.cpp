@@ -97,6 +97,9 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
 Tensor dot(const Tensor& a, const Tensor& b) {
   check(a.dim() == 1 && b.dim() == 1, "dot: expects two 1-D tensors, got shapes ", a.shape(), " and ",
         b.shape());
+  check(a.size(0) == b.size(0), "dot: the vectors have different lengths ", a.size(0), " and ", b.size(0));
+  check(a.dtype() == b.dtype() || (a.is_floating_point() && b.is_floating_point()), "dot: dtypes ",
+        dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), " cannot be multiplied; convert one with .to()");
   return matmul(a, b);
 }
 

@@ -20,7 +20,7 @@ static Shape infer_shape(Shape shape, int64_t n, const Shape& from, const char* 
       infer = (int64_t)i;
     } else {
       check(shape[i] >= 0, op, ": invalid size ", shape[i], " in ", shape);
-      known *= shape[i];
+      check(!__builtin_mul_overflow(known, shape[i], &known), op, ": shape ", shape, " has more than 2^63 elements");
     }
   }
   if (infer >= 0) {
@@ -122,6 +122,7 @@ Tensor expand(const Tensor& x, Shape shape) {
           " to ", shape, " (dim ", i, " has size ", have, "; only size-1 dims can grow)");
   }
   if (shape == x.shape()) return x;
+  numel(shape);  // an error when the count overflows: every later loop over it would
   return apply(Expand{std::move(shape)}, x);
 }
 

@@ -148,8 +148,8 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   dim = wrap_dim(dim, x.dim(), "slice");
   check(step > 0, "slice: step must be positive, got ", step, "; use flip(dims) to reverse");
   int64_t n = x.size(dim), b = clamp_bound(start, 0, n), e = clamp_bound(end, n, n);
-  int64_t length = e > b ? (e - b + step - 1) / step : 0;
-  return slice_exact(x, dim, b, length, step);
+  int64_t length = e > b ? (e - b - 1) / step + 1 : 0;           // ceil((e - b) / step) without overflow
+  return slice_exact(x, dim, b, length, length > 1 ? step : 1);  // one element: no stride (step may be huge)
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {

@@ -2,6 +2,8 @@
 // Elementwise kernels of two tensors with NumPy broadcasting. Both operands
 // must have the same dtype (the autograd layer promotes before calling).
 #pragma once
+#include <type_traits>
+
 #include "tensor/tensor_data.h"
 
 namespace fluxion::kernels {
@@ -9,14 +11,34 @@ namespace fluxion::kernels {
 // The rules of + - * / on one element, each written once: the kernels below
 // run them over whole tensors, and the autograd ops expose them (Add::elementwise,
 // ...) so that a fused loop runs the very same formula on blocks of values.
+// Int64 wraps around on overflow (two's complement, as PyTorch): the sum is
+// taken in uint64_t, where overflow is defined.
 struct AddRule {
-  template <class T> T operator()(T a, T b) const { return a + b; }
+  template <class T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>)
+      return static_cast<T>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+    else
+      return a + b;
+  }
 };
 struct SubRule {
-  template <class T> T operator()(T a, T b) const { return a - b; }
+  template <class T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>)
+      return static_cast<T>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+    else
+      return a - b;
+  }
 };
 struct MulRule {
-  template <class T> T operator()(T a, T b) const { return a * b; }
+  template <class T>
+  T operator()(T a, T b) const {
+    if constexpr (std::is_integral_v<T>)
+      return static_cast<T>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+    else
+      return a * b;
+  }
 };
 struct DivRule {
   template <class T> T operator()(T a, T b) const { return a / b; }

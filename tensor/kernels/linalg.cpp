@@ -278,6 +278,9 @@ std::array<TensorData, 3> svd(const TensorData& a) {
     std::vector<T> work((size_t)work_size);
     for (int64_t i = 0; i < numel(batch); ++i) {
       std::vector<T> buf = load<T>(a, i);
+      // LAPACK itself would only say "argument 4 rejected".
+      check(std::all_of(buf.begin(), buf.end(), [](T v) { return std::isfinite(v); }), "linalg.svd: matrix ", i,
+            " of shape ", to_string(a.shape), " contains NaN or Inf; the SVD is defined for finite matrices only");
       check_converged(gesdd(mi, ni, buf.data(), s.data<T>() + i * k, ub.data(), vb.data(), work.data(),
                             (int)work.size(), iwork.data()),
                       "linalg.svd", a.shape);

@@ -30,9 +30,22 @@ constexpr int64_t kBlock = 16384;  // values of one row folded by one task
 constexpr int64_t kCols = 256;     // outputs updated by one task when inner > 1
 constexpr int kLanes = 8;
 
-// Float32 sums and products accumulate in double; others in their own type.
+// Float32 sums and products accumulate in double; Int64 in uint64_t, where
+// overflow wraps around (as PyTorch's results do) instead of being undefined.
 template <class T>
-using Wide = std::conditional_t<std::is_same_v<T, float>, double, T>;
+struct WideOf {
+  using type = T;
+};
+template <>
+struct WideOf<float> {
+  using type = double;
+};
+template <>
+struct WideOf<int64_t> {
+  using type = uint64_t;
+};
+template <class T>
+using Wide = typename WideOf<T>::type;
 
 template <class T>
 bool is_nan(T v) {
@@ -323,7 +336,7 @@ TensorData cumsum(const TensorData& x_in, int64_t dim) {
         std::fill(acc.begin(), acc.end(), Wide<T>(0));
         for (int64_t k = 0; k < b.n; ++k) {
           int64_t at = (o * b.n + k) * b.inner;
-          for (int64_t j = 0; j < b.inner; ++j) py[at + j] = static_cast<T>(acc[j] += px[at + j]);
+          for (int64_t j = 0; j < b.inner; ++j) py[at + j] = static_cast<T>(acc[j] += static_cast<Wide<T>>(px[at + j]));
         }
       }
     });

@@ -38,7 +38,8 @@ TensorData neg(const TensorData& x) {
 TensorData abs(const TensorData& x) {
   return any_map(x, [](auto v) {
     if constexpr (std::is_floating_point_v<decltype(v)>) return std::fabs(v);  // |-0| = +0
-    else return v < 0 ? -v : v;
+    else
+      return v < 0 ? NegRule{}(v) : v;  // |INT64_MIN| wraps to INT64_MIN
   });
 }
 TensorData sign(const TensorData& x) {

@@ -5,6 +5,7 @@
 // call the std:: function per element.
 #pragma once
 #include <optional>
+#include <type_traits>
 
 #include "tensor/tensor_data.h"
 
@@ -12,8 +13,14 @@ namespace fluxion::kernels {
 
 /// -x on one element, written once: neg() runs it over a tensor, and the Neg op
 /// exposes it (Neg::elementwise) for fused loops.
-struct NegRule {
-  template <class T> T operator()(T x) const { return -x; }
+struct NegRule {  // -INT64_MIN wraps to INT64_MIN, as in PyTorch
+  template <class T>
+  T operator()(T x) const {
+    if constexpr (std::is_integral_v<T>)
+      return static_cast<T>(0 - static_cast<uint64_t>(x));
+    else
+      return -x;
+  }
 };
 TensorData neg(const TensorData& x);
 TensorData abs(const TensorData& x);

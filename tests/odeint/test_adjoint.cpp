@@ -97,7 +97,7 @@ TEST(Adjoint, ParamGradientAccumulatesIntoLeaves) {
   auto ys2 = ode::odeint_adjoint(f, {W, b}, p.y0, p.t, {.rtol = 1e-8, .atol = 1e-10}, {.seminorm = true, .stats = &semi});
   auto g = fx::autograd::grad({loss(ys2, p)}, {b});
   EXPECT_NEAR(g[0].at({0}), b.grad().at({0}), 1e-6);
-  EXPECT_LE(semi.nfe, bwd.nfe);
+  EXPECT_LT(semi.nfe, bwd.nfe);  // the seminorm must save backward evaluations, not merely cost none
 }
 
 TEST(Adjoint, HessianVectorProductThroughOdeintAndAdjoint) {

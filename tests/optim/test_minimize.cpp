@@ -155,7 +155,8 @@ TEST(Minimize, NaNEverywhereButTheStartStopsCleanly) {
   for (Method m : {Method::bfgs, Method::lbfgs, Method::newton_cg, Method::trust_ncg, Method::gd, Method::newton}) {
     auto res = fx::optim::minimize(f, x0, {.method = m});
     EXPECT_FALSE(res.success());
-    EXPECT_TRUE(res.status == Status::non_finite || res.status == Status::line_search_failed) << res.message;
+    Status stop = m == Method::trust_ncg ? Status::trust_region_collapsed : Status::line_search_failed;
+    EXPECT_TRUE(res.status == Status::non_finite || res.status == stop) << res.message;
     EXPECT_EQ(res.x.to_vector<double>(), x0.to_vector<double>());
     EXPECT_TRUE(std::isfinite(res.fun));
   }

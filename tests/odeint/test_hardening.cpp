@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// Regression tests for issue #23 in odeint: a stiff problem or an absurd span
+// under an explicit method stops quickly with an error that names the stiff
+// method, instead of running for minutes.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "problems.h"
+
+namespace fx = fluxion;
+namespace ode = fluxion::odeint;
+using namespace odeint_test;
+
+namespace {
+
+// y1' = -0.04 y1 + 1e4 y2 y3,  y2' = 0.04 y1 - 1e4 y2 y3 - 3e7 y2^2,  y3' = 3e7 y2^2
+fx::Tensor robertson(const fx::Tensor&, const fx::Tensor& y) {
+  fx::Tensor a = y.select(0, 0), b = y.select(0, 1), c = y.select(0, 2);
+  fx::Tensor r1 = a * 0.04, r2 = b * c * 1e4, r3 = b * b * 3e7;
+  return fx::stack({r2 - r1, r1 - r2 - r3, r3}, 0);
+}
+
+template <class F>
+std::string error_of(F fn) {
+  try {
+    fn();
+  } catch (const fx::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(OdeintHardening, StiffProblemUnderDopri5StopsWithAHint) {
+  auto start = std::chrono::steady_clock::now();
+  std::string msg = error_of([] {
+    (void)ode::odeint(robertson, fx::tensor({1.0, 0.0, 0.0}, fx::Float64), fx::tensor({0.0, 1e5}, fx::Float64));
+  });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(msg.find("max_num_steps (100000) exceeded"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("rosenbrock23"), std::string::npos) << msg;
+  EXPECT_LT(seconds, 60);  // the old default (2^31 steps) ran for many minutes
+}
+
+TEST(OdeintHardening, AnAbsurdSpanStops) {
+  Spiral f;
+  std::string msg = error_of([&] {
+    (void)ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), fx::tensor({0.0, 1e300}, fx::Float64));
+  });
+  EXPECT_NE(msg.find("max_num_steps"), std::string::npos) << msg;
+}
