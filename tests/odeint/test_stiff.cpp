@@ -52,9 +52,3 @@ TEST(Stiff, VanDerPolMu1000) {
                                  {.rtol = 1e-4, .atol = 1e-7, .max_num_steps = 10 * (loose.accepted + loose.rejected)}),
                fx::Error);
 }
-
-TEST(Stiff, BackpropIsRefused) {
-  auto y0 = fx::tensor({1.0, 0.0, 0.0}, fx::Float64).requires_grad_();
-  EXPECT_THROW((void)ode::odeint(robertson, y0, fx::tensor({0.0, 1.0}, fx::Float64), {.method = Method::rosenbrock23}),
-               fx::Error);
-}
