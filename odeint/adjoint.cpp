@@ -63,7 +63,7 @@ struct AdjointOde {
     Stats& stats = forward_stats ? *forward_stats : local;
     const detail::Settings& fs = forward_settings;
     std::vector<State> states =
-        fs.method == Method::rosenbrock23
+        detail::is_stiff(fs.method)
             ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats)
             : detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats);
     std::vector<TensorData> ys;
@@ -139,7 +139,7 @@ struct AdjointOde {
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
       std::vector<State> ends =
-          backward_settings.method == Method::rosenbrock23
+          detail::is_stiff(backward_settings.method)
               ? detail::solve_rosenbrock(timed_aug, state, {ts[i], ts[i - 1]}, backward_settings, stats)
               : detail::solve(aug, state, {ts[i], ts[i - 1]}, backward_settings, stats);
       state = std::move(ends.back());

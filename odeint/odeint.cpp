@@ -16,7 +16,7 @@ Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options
   Stats& stats = opts.stats ? *opts.stats : local;
   stats = {};
   std::vector<detail::State> states =
-      opts.method == Method::rosenbrock23
+      detail::is_stiff(opts.method)
           ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint"), {y0}, ts, s, stats)
           : detail::solve(detail::wrap(func, y0, "odeint"), {y0}, ts, s, stats);
   std::vector<Tensor> ys;

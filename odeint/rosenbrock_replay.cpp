@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Backprop through rosenbrock23: the accepted steps of a solve, replayed with
-// differentiable tensor ops. The step sizes are those the double-precision
-// solve chose (constants, as the step-size controller is not differentiated);
-// everything else - f, the Jacobian, the linear solves - is in the graph:
+// Backprop through the stiff solvers: the accepted steps of a solve, replayed
+// with differentiable tensor ops - the same step code (rosenbrock.h) on a
+// tensor backend. The step sizes are those the double-precision solve chose
+// (constants: the step-size controller is not differentiated); everything
+// else - f, the Jacobian, the linear solves - is in the graph:
 //   J = df/dy, T = df/dt by forward mode (one jvp per column, and one for t),
 //   so the tangents are themselves differentiable in y and in f's captures,
-//   W = I - h d J,  k_i = linalg::solve(W, ...)  (rosenbrock.cpp has the formulas).
+//   M = I / (h gamma) - J,  M^-1 r = linalg::solve(M, r).
 // The forward-mode Jacobian does not walk back through y's history, which a
 // reverse pass w.r.t. the non-leaf y would.
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "autograd/forward_ad.h"
 #include "autograd/linalg.h"
 #include "autograd/ops.h"
+#include "odeint/rosenbrock.h"
 #include "odeint/solver.h"
 
 namespace fluxion::odeint::detail {
@@ -63,29 +65,40 @@ Linearization linearize(const TimedFunc& f, const Tensor& t, const Tensor& y, co
   return lin;
 }
 
+// Tensors as a backend of the steps in rosenbrock.h.
+struct Tensors {
+  using V = Tensor;
+  const TimedFunc& fn;
+  const State& like;
+  Tensor M;  // I / (h gamma) - J
+  V f(double t, const V& y) const { return flat(fn(scalar(t, y.dtype()), unflat(y, like))); }
+  V solve(const V& r) const { return linalg::solve(M, r); }
+  V comb(const std::vector<const V*>& xs, const std::vector<double>& cs) const {
+    std::vector<Tensor> ts;
+    for (const Tensor* x : xs) ts.push_back(*x);
+    return lincomb(ts, cs);
+  }
+};
+
 }  // namespace
 
-std::vector<State> replay_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<StiffStep>& steps) {
-  const double d = 1.0 / (2.0 + std::sqrt(2.0));
+std::vector<State> replay_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<StiffStep>& steps,
+                                     Method method) {
   DType dtype = y0[0].dtype();
+  const double gamma = stiff_gamma(method);
   std::vector<State> out{y0};
   Tensor y = flat(y0);
   Tensor I = eye(y.numel(), {}, dtype);
   for (const StiffStep& st : steps) {
     double h = st.h;
-    Tensor t = scalar(st.t, dtype);
-    Linearization lin = linearize(f, t, y, y0);
-    Tensor W = I - (h * d) * lin.J;
-    Tensor k1 = linalg::solve(W, lin.f + (h * d) * lin.T);
-    Tensor F1 = flat(f(scalar(st.t + 0.5 * h, dtype), unflat(y + (0.5 * h) * k1, y0)));
-    Tensor k2 = linalg::solve(W, F1 - k1) + k1;
-    Tensor y1 = y + h * k2;
-    bool interior = false;
-    for (double theta : st.thetas) interior = interior || theta != 1.0;
-    State s0 = unflat(y, y0), s1 = unflat(y1, y0), f0, f1;
-    if (interior) f0 = unflat(lin.f, y0), f1 = f(scalar(st.t + h, dtype), s1);
-    for (double theta : st.thetas) out.push_back(theta == 1.0 ? s1 : hermite(s0, f0, s1, f1, h, theta));
-    y = y1;
+    Linearization lin = linearize(f, scalar(st.t, dtype), y, y0);
+    Tensors b{f, y0, I * (1.0 / (h * gamma)) - lin.J};
+    RosenbrockStep<Tensor> step =
+        method == Method::rodas5 ? rodas5_step(b, st.t, h, y, lin.f, lin.T) : ros23_step(b, st.t, h, y, lin.f, lin.T);
+    State s0 = unflat(y, y0), s1 = unflat(step.y1, y0);
+    for (double theta : st.thetas)
+      out.push_back(theta == 1.0 ? s1 : hermite(s0, unflat(lin.f, y0), s1, unflat(step.f1, y0), h, theta));
+    y = step.y1;
   }
   return out;
 }

@@ -85,7 +85,7 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
                                const Settings& s, Stats& stats);
 std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
                                   const Settings& s, Stats& stats);
-/// The stiff solver, rosenbrock23, with Jacobians from autograd. Step-size
+/// The stiff solvers, rosenbrock23 and rodas5, with Jacobians from autograd. Step-size
 /// control and the linear algebra run on doubles; when a gradient is wanted
 /// (y0 or a tensor f captures requires grad) the accepted steps are replayed
 /// with differentiable tensor ops (rosenbrock_replay.cpp).
@@ -98,7 +98,11 @@ struct StiffStep {
 };
 /// The states at every output of `steps`, as a differentiable function of y0
 /// and of the tensors f captures (outs[0] is y0).
-std::vector<State> replay_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<StiffStep>& steps);
+std::vector<State> replay_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<StiffStep>& steps,
+                                     Method method);
+/// The stiff methods (rosenbrock23, rodas5) and their gamma (M = I / (h gamma) - J).
+inline bool is_stiff(Method m) { return m == Method::rosenbrock23 || m == Method::rodas5; }
+double stiff_gamma(Method m);
 /// Whether a solve from y0 must record a graph: grad mode is on and y0, or
 /// a tensor f captures, requires grad.
 bool wants_graph(const TimedFunc& f, double t0, const State& y0);
