@@ -61,8 +61,11 @@ struct AdjointOde {
     Tensor y0(xs[0]);
     Stats local;
     Stats& stats = forward_stats ? *forward_stats : local;
-    std::vector<State> states = detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, forward_settings,
-                                              stats);
+    const detail::Settings& fs = forward_settings;
+    std::vector<State> states =
+        detail::is_stiff(fs.method)
+            ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats)
+            : detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats);
     std::vector<TensorData> ys;
     ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
@@ -75,12 +78,14 @@ struct AdjointOde {
   // The partial derivatives are taken at a leaf copy of y (y's own history
   // leads back into this op); with create (a create_graph backward) the
   // results are reattached to the real y so that they stay differentiable.
-  State augmented(double t, const State& s, bool create) const {
+  // t is a tensor so that the stiff solver can take d/dt of this system.
+  State augmented(const Tensor& t, const State& s, bool create) const {
     EnableGradGuard grad_on;
     Tensor y = s[0].detach().requires_grad_();
-    Tensor dy = func(scalar(t, y.dtype()), y);
+    Tensor dy = func(t, y);
     if (!dy.defined() || dy.shape() != y.shape())
-      fail("odeint_adjoint: func returned shape ", dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ", t,
+      fail("odeint_adjoint: func returned shape ", dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ",
+           t.item(),
            " but y has shape ", to_string(y.shape()));
     State out(s.size());
     if (dy.requires_grad()) {  // one reverse pass with cotangent -a gives every -a^T df/dx at once
@@ -110,7 +115,15 @@ struct AdjointOde {
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     bool create = GradMode::is_enabled();
     size_t T = ts.size();
-    detail::StateFunc aug = [this, create](double t, const State& st) { return augmented(t, st, create); };
+    DType dtype = s.output(0).dtype();
+    detail::StateFunc aug = [this, create, dtype](double t, const State& st) {
+      return augmented(scalar(t, dtype), st, create);
+    };
+    // The stiff solver takes this system's Jacobian with grad mode on, so it
+    // is recorded whenever grad mode is on (create_graph, or that Jacobian).
+    detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {
+      return augmented(t, st, GradMode::is_enabled());
+    };
     auto f_at = [&](size_t i) {
       Tensor y = s.output(i);
       Tensor dy = func(scalar(ts[i], y.dtype()), y);
@@ -125,7 +138,10 @@ struct AdjointOde {
     Stats& stats = backward_stats ? *backward_stats : local;
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
-      std::vector<State> ends = detail::solve(aug, state, {ts[i], ts[i - 1]}, backward_settings, stats);
+      std::vector<State> ends =
+          detail::is_stiff(backward_settings.method)
+              ? detail::solve_rosenbrock(timed_aug, state, {ts[i], ts[i - 1]}, backward_settings, stats)
+              : detail::solve(aug, state, {ts[i], ts[i - 1]}, backward_settings, stats);
       state = std::move(ends.back());
       if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
       if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)
@@ -152,8 +168,6 @@ Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const
   const std::string who = "odeint_adjoint";
   check(static_cast<bool>(func), who, ": func is empty");
   check(y0.defined() && y0.is_floating_point(), who, ": y0 must be a floating tensor (float32 or float64)");
-  check(opts.method != Method::rosenbrock23 && adjoint.adjoint_method != Method::rosenbrock23, who,
-        ": rosenbrock23 is not available with the adjoint; use an explicit method");
   for (const Tensor& p : params) check(p.defined(), who, ": params holds an undefined tensor");
   AdjointOde op{func, params, detail::output_times(t, who), detail::settings(opts, y0, who), {}, adjoint.stats};
   op.forward_stats = opts.stats;

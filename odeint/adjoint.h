@@ -12,6 +12,11 @@
 // whose backward is made of differentiable ops: with create_graph the backward
 // records its own graph, so second derivatives (HVPs) through it work.
 // `params` are the tensors func reads besides y (a module's parameters).
+// The stiff methods (rosenbrock23, rodas5) work here too, forwards and
+// backwards, but y is re-solved backwards from each output time, and a stiff
+// problem's fast decaying modes grow when integrated backwards (Robertson's
+// kinetics collapse the step at once): differentiate stiff problems by
+// backprop through odeint instead.
 #pragma once
 #include <concepts>
 #include <memory>

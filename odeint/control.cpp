@@ -140,18 +140,23 @@ State hermite(const State& y0, const State& f0, const State& y1, const State& f1
   return lincomb(std::vector<const State*>{&y0, &f0, &y1, &f1}, {h00, h * h10, h01, h * h11});
 }
 
-StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
+TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who) {
   Shape shape = y0.shape();
   DType dtype = y0.dtype();
-  return [func, shape, dtype, who](double t, const State& y) -> State {
-    Tensor dy = func(scalar(t, dtype), y[0]);
-    check(dy.defined(), who, ": func returned an undefined tensor at t = ", t);
+  return [func, shape, dtype, who](const Tensor& t, const State& y) -> State {
+    Tensor dy = func(t, y[0]);
+    check(dy.defined(), who, ": func returned an undefined tensor at t = ", t.item());
     if (dy.shape() != shape)
-      fail(who, ": func returned shape ", to_string(dy.shape()), " at t = ", t, " but y0 has shape ", to_string(shape),
-           "; dy/dt must have the shape of y");
+      fail(who, ": func returned shape ", to_string(dy.shape()), " at t = ", t.item(), " but y0 has shape ",
+           to_string(shape), "; dy/dt must have the shape of y");
     if (dy.dtype() != dtype) dy = dy.to(dtype);
     return {dy};
   };
+}
+
+StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
+  DType dtype = y0.dtype();
+  return [f = wrap_timed(func, y0, who), dtype](double t, const State& y) { return f(scalar(t, dtype), y); };
 }
 
 std::vector<double> output_times(const Tensor& t, const std::string& who) {

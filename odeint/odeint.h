@@ -27,8 +27,8 @@ enum class Method {
   euler, midpoint, heun, heun3, rk4,
   // adaptive, embedded error estimate
   adaptive_heun, fehlberg2, bosh3, dopri5, tsit5, dopri8,
-  // adaptive, linearly implicit (stiff problems): Rodas-class Rosenbrock
-  rosenbrock23,
+  // adaptive, linearly implicit (stiff problems): Rosenbrock methods of order 2(3) and 5(4)
+  rosenbrock23, rodas5,
 };
 std::string method_name(Method m);
 
@@ -40,12 +40,14 @@ struct Tolerance {
   Tensor per_component;
 };
 
-/// What a solve cost; filled when Options::stats points somewhere.
+/// What one solve cost; filled when Options::stats points somewhere (reset
+/// at the start of every solve, not accumulated across solves).
 struct Stats {
   int64_t nfe = 0;       // evaluations of func
   int64_t accepted = 0;  // steps kept
   int64_t rejected = 0;  // steps retried with a smaller h
-  int64_t njac = 0;      // Jacobians (stiff solver)
+  int64_t njac = 0;      // Jacobians (stiff solvers)
+  int64_t nlu = 0;       // LU factorisations (stiff solvers)
 };
 
 struct Options {

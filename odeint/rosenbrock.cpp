@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-// rosenbrock23: an adaptive, L-stable, linearly implicit solver for stiff
-// problems (Shampine & Reichelt 1997, MATLAB's ode23s). Each step solves three
-// linear systems with W = I - h d J, where J = df/dy and T = df/dt come from
-// fluxion's own autograd (one reverse pass per row of J):
-//   k1 = W^-1 (F0 + h d T)
-//   F1 = f(t + h/2, y + h/2 k1),        k2 = W^-1 (F1 - k1) + k1
-//   y1 = y + h k2,  F2 = f(t + h, y1),  k3 = W^-1 (F2 - e32 (k2 - F1) - 2 (k1 - F0) + h d T)
-//   err = h/6 (k1 - 2 k2 + k3)          d = 1 / (2 + sqrt 2), e32 = 6 + sqrt 2
-// The linear algebra runs on doubles, so no graph is recorded through it.
+// The stiff solvers' step-size loop (rosenbrock23 and Rodas5, their steps in
+// rosenbrock.h). The state (a list of tensors) is flattened into one vector
+// of doubles; J = df/dy and T = df/dt come from fluxion's own autograd (one
+// reverse pass per row, at leaf copies), M = I / (h gamma) - J is factored
+// once per step and reused by every stage, and after a rejection J and T are
+// reused too (same t and y). No graph is recorded here: a gradient comes from
+// replaying the accepted steps with tensor ops (rosenbrock_replay.cpp).
+#include "odeint/rosenbrock.h"
+
 #include <cmath>
 
 #include "autograd/engine.h"
@@ -58,125 +58,188 @@ struct LU {
   }
 };
 
-struct Problem {
-  const Func& func;
-  Shape shape;
+// The state's components laid end to end in one vector of doubles.
+struct Layout {
+  std::vector<Shape> shapes;
   DType dtype;
-  int64_t n;
+  int64_t n = 0;
+
+  explicit Layout(const State& y) : dtype(y[0].dtype()) {
+    for (const Tensor& c : y) shapes.push_back(c.shape()), n += c.numel();
+  }
+  Vec flat(const State& y) const {
+    Vec v;
+    v.reserve(n);
+    for (const Tensor& c : y) {
+      Vec part = c.to_vector<double>();
+      v.insert(v.end(), part.begin(), part.end());
+    }
+    return v;
+  }
+  State state(const Vec& v) const {
+    State y;
+    int64_t off = 0;
+    for (const Shape& sh : shapes) {
+      int64_t m = numel(sh);
+      y.push_back(tensor(Vec(v.begin() + off, v.begin() + off + m), sh, dtype));
+      off += m;
+    }
+    return y;
+  }
+};
+
+struct Problem {
+  const TimedFunc& f;
+  Layout layout;
   Stats& stats;
   const Settings& s;
 
-  Tensor as_tensor(const Vec& v) const { return tensor(v, shape, dtype); }
-  Vec f(double t, const Vec& y) const {
+  Vec eval(double t, const Vec& y) const {
     NoGradGuard no_grad;
     ++stats.nfe;
-    return StateFunc(wrap(func, as_tensor(y), s.who))(t, {as_tensor(y)})[0].to_vector<double>();
+    return layout.flat(f(scalar(t, layout.dtype), layout.state(y)));
   }
-  // f, J = df/dy (row-major) and T = df/dt at (t, y), one reverse pass per row.
+  // f, J = df/dy (row-major) and T = df/dt at (t, y): one reverse pass per row,
+  // at leaf copies, so no graph outlives the call.
   void jacobian(double t, const Vec& y, Vec& f0, Vec& J, Vec& T) const {
     EnableGradGuard grad_on;
-    Tensor tv = scalar(t, dtype).requires_grad_(), yv = as_tensor(y).requires_grad_();
-    Tensor out = func(tv, yv);
-    if (!out.defined() || out.shape() != shape)
-      fail(s.who, ": func returned shape ", out.defined() ? to_string(out.shape()) : "(undefined)", " at t = ", t,
-           " but y0 has shape ", to_string(shape));
+    int64_t n = layout.n;
+    Tensor tv = scalar(t, layout.dtype).requires_grad_();
+    State ys = layout.state(y);
+    for (Tensor& c : ys) c.requires_grad_();
+    std::vector<Tensor> parts;
+    for (const Tensor& c : f(tv, ys)) parts.push_back(c.reshape({-1}));
+    Tensor out = cat(parts, 0);
     ++stats.nfe;
     ++stats.njac;
     f0 = out.to_vector<double>();
     J.assign(n * n, 0.0);
     T.assign(n, 0.0);
-    if (!out.requires_grad()) return;  // f does not depend on t or y
+    if (!out.requires_grad()) return;  // f depends on neither t nor y
+    std::vector<Tensor> wrt = ys;
+    wrt.push_back(tv);
     for (int64_t i = 0; i < n; ++i) {
       Vec e(n, 0.0);
       e[i] = 1.0;
-      auto g = autograd::grad({out}, {yv, tv},
-                              {.grad_outputs = {as_tensor(e)}, .retain_graph = true, .allow_unused = true,
+      auto g = autograd::grad({out}, wrt,
+                              {.grad_outputs = {tensor(e, {n}, layout.dtype)},
+                               .retain_graph = true,
+                               .allow_unused = true,
                                .materialize_grads = true});
-      Vec row = g[0].to_vector<double>();
-      for (int64_t j = 0; j < n; ++j) J[i * n + j] = row[j];
-      T[i] = g[1].item();
+      int64_t j = 0;
+      for (size_t c = 0; c < ys.size(); ++c)
+        for (double v : g[c].to_vector<double>()) J[i * n + j++] = v;
+      T[i] = g.back().item();
     }
   }
 };
 
-State one(const Tensor& t) { return {t}; }
+}  // namespace
+
+bool wants_graph(const TimedFunc& f, double t0, const State& y0) {
+  if (!GradMode::is_enabled()) return false;
+  for (const Tensor& c : y0)
+    if (c.requires_grad()) return true;
+  State probe;
+  for (const Tensor& c : y0) probe.push_back(c.detach());
+  for (const Tensor& c : f(scalar(t0, y0[0].dtype()), probe))
+    if (c.requires_grad()) return true;  // f reads a tensor that requires grad
+  return false;
+}
+
+namespace {
+
+// Vectors of doubles as a backend of the steps in rosenbrock.h.
+struct Doubles {
+  using V = Vec;
+  const Problem& p;
+  LU lu;  // of M = I / (h gamma) - J
+  V f(double t, const V& y) const { return p.eval(t, y); }
+  V solve(const V& r) const { return lu.solve(r); }
+  V comb(const std::vector<const V*>& xs, const std::vector<double>& cs) const {
+    V out(xs[0]->size(), 0.0);
+    for (size_t j = 0; j < xs.size(); ++j)
+      for (size_t i = 0; i < out.size(); ++i) out[i] += cs[j] * (*xs[j])[i];
+    return out;
+  }
+};
 
 }  // namespace
 
-Tensor solve_rosenbrock(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
-                        Stats& stats) {
-  check(!(GradMode::is_enabled() && y0.requires_grad()), s.who,
-        ": backprop through rosenbrock23 is not supported (its linear solves run on doubles); detach y0 or use an "
-        "explicit method");
-  const double d = 1.0 / (2.0 + std::sqrt(2.0)), e32 = 6.0 + std::sqrt(2.0);
-  Problem p{func, y0.shape(), y0.dtype(), y0.numel(), stats, s};
-  int64_t n = p.n;
-  std::vector<Tensor> out{y0.detach()};
+double stiff_gamma(Method m) { return m == Method::rodas5 ? Rodas5::gamma : ros23_gamma(); }
+
+std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<double>& ts,
+                                    const Settings& s, Stats& stats) {
+  Problem p{f, Layout(y0), stats, s};
+  const Layout& L = p.layout;
+  int64_t n = L.n;
+  // rosenbrock23 interpolates outputs (cubic Hermite); Rodas5 steps onto each output time.
+  const bool dense = s.method == Method::rosenbrock23;
+  const double gamma = stiff_gamma(s.method);
+  bool graph = wants_graph(f, ts.front(), y0);
+  std::vector<State> out{y0};
+  std::vector<StiffStep> accepted;
   double dir = ts.size() > 1 && ts.back() < ts.front() ? -1 : 1;
   double t = ts.front();
-  Vec y = y0.to_vector<double>(), F0, J, T;
+  Vec y = L.flat(y0), F0, J, T;
   p.jacobian(t, y, F0, J, T);
   bool fresh_jacobian = true;
-  if (!all_finite(one(p.as_tensor(F0)))) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
-  StateFunc sf = [&](double tt, const State& yy) { return State{p.as_tensor(p.f(tt, yy[0].to_vector<double>()))}; };
+  if (!all_finite(L.state(F0))) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
+  StateFunc sf = [&](double tt, const State& yy) { return L.state(p.eval(tt, L.flat(yy))); };
   double h = 0;
   if (ts.size() > 1) {
     Stats ignored;
-    h = s.first_step ? dir * *s.first_step : initial_step(sf, t, one(y0), one(p.as_tensor(F0)), 3, dir, s, ignored);
+    int order = dense ? 3 : 5;
+    h = s.first_step ? dir * *s.first_step : initial_step(sf, t, L.state(y), L.state(F0), order, dir, s, ignored);
     stats.nfe += ignored.nfe;
   }
-  Controller control(3);
+  Controller control(dense ? 3 : 5);
   int64_t steps = 0;
   bool nonfinite = false;
   for (size_t next = 1; next < ts.size();) {
     check_progress(t, h, steps++, s, nonfinite);
     if (!fresh_jacobian) p.jacobian(t, y, F0, J, T);
     fresh_jacobian = true;
-    Vec W(n * n);
-    for (int64_t i = 0; i < n * n; ++i) W[i] = -h * d * J[i];
-    for (int64_t i = 0; i < n; ++i) W[i * n + i] += 1.0;
-    LU lu(W, n);
+    // Without dense output, a step that would pass the next output time (or
+    // stop within 1% of it) ends on it instead.
+    bool clipped = !dense && dir * (ts[next] - (t + 1.01 * h)) <= 0;
+    double hs = clipped ? ts[next] - t : h;
+    Vec M(n * n);
+    for (int64_t i = 0; i < n * n; ++i) M[i] = -J[i];
+    for (int64_t i = 0; i < n; ++i) M[i * n + i] += 1.0 / (hs * gamma);
+    Doubles b{p, LU(M, n)};
+    ++stats.nlu;
     double ratio = NAN;
-    Vec k1, k2, k3, y1, F1, F2, r(n), ym(n);
-    if (!lu.singular) {
-      for (int64_t i = 0; i < n; ++i) r[i] = F0[i] + h * d * T[i];
-      k1 = lu.solve(r);
-      for (int64_t i = 0; i < n; ++i) ym[i] = y[i] + 0.5 * h * k1[i];
-      F1 = p.f(t + 0.5 * h, ym);
-      for (int64_t i = 0; i < n; ++i) r[i] = F1[i] - k1[i];
-      k2 = lu.solve(r);
-      y1.resize(n);
-      for (int64_t i = 0; i < n; ++i) k2[i] += k1[i], y1[i] = y[i] + h * k2[i];
-      F2 = p.f(t + h, y1);
-      for (int64_t i = 0; i < n; ++i)
-        r[i] = F2[i] - e32 * (k2[i] - F1[i]) - 2.0 * (k1[i] - F0[i]) + h * d * T[i];
-      k3 = lu.solve(r);
-      Vec err(n);
-      for (int64_t i = 0; i < n; ++i) err[i] = h / 6.0 * (k1[i] - 2.0 * k2[i] + k3[i]);
-      ratio = error_ratio({one(p.as_tensor(err))}, {1.0}, one(p.as_tensor(y)), one(p.as_tensor(y1)), s);
+    RosenbrockStep<Vec> st;
+    if (!b.lu.singular) {
+      st = dense ? ros23_step(b, t, hs, y, F0, T) : rodas5_step(b, t, hs, y, F0, T);
+      ratio = error_ratio({L.state(st.err)}, {1.0}, L.state(y), L.state(st.y1), s);
     }
     nonfinite = !std::isfinite(ratio);
     bool accept;
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      h *= fac;
+      h = hs * fac;
       continue;  // same (t, y): J and T stay valid
     }
     ++stats.accepted;
-    double t1 = t + h;
+    double t1 = clipped ? ts[next] : t + hs;
+    StiffStep step{t, hs, {}};
     for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) {
-      double theta = (ts[next] - t) / h;
-      out.push_back(theta == 1.0 ? p.as_tensor(y1)
-                                 : hermite(one(p.as_tensor(y)), one(p.as_tensor(F0)), one(p.as_tensor(y1)),
-                                           one(p.as_tensor(F2)), h, theta)[0]);
+      double theta = ts[next] == t1 ? 1.0 : (ts[next] - t) / hs;
+      step.thetas.push_back(theta);
+      if (!graph)
+        out.push_back(theta == 1.0 ? L.state(st.y1)
+                                   : hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(st.f1), hs, theta));
     }
+    if (graph) accepted.push_back(std::move(step));
     t = t1;
-    y = std::move(y1);
+    y = std::move(st.y1);
     fresh_jacobian = false;
-    h *= fac;
+    h = clipped ? std::max(std::abs(hs * fac), std::abs(h)) * dir : hs * fac;
   }
-  return stack(out, 0);
+  return graph ? replay_rosenbrock(f, y0, accepted, s.method) : out;
 }
 
 }  // namespace fluxion::odeint::detail

@@ -170,7 +170,7 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
 
 std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
                          Stats& stats) {
-  check(s.method != Method::rosenbrock23, s.who, ": rosenbrock23 solves one tensor state with func(t, y); use odeint");
+  check(!is_stiff(s.method), s.who, ": ", method_name(s.method), " needs df/dt; call solve_rosenbrock");
   if (tableau(s.method).adaptive()) return solve_adaptive(f, y0, ts, s, stats);
   return solve_fixed(f, y0, ts, s, stats);
 }

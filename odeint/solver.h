@@ -18,6 +18,9 @@ namespace fluxion::odeint::detail {
 
 using State = std::vector<Tensor>;
 using StateFunc = std::function<State(double t, const State& y)>;
+/// A field with t as a 0-d tensor of the state's dtype, so that the stiff
+/// solver can take df/dt by autograd.
+using TimedFunc = std::function<State(const Tensor& t, const State& y)>;
 
 /// y = sum_j c[j] * xs[j] for tensors of one shape, as one differentiable op
 /// (a stage of dopri5 is one op, not twelve). Zero coefficients are skipped.
@@ -82,11 +85,31 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
                                const Settings& s, Stats& stats);
 std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
                                   const Settings& s, Stats& stats);
-/// The stiff solver: Rosenbrock23 with the Jacobian of func from autograd (no graph through it).
-Tensor solve_rosenbrock(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
-                        Stats& stats);
+/// The stiff solvers, rosenbrock23 and rodas5, with Jacobians from autograd. Step-size
+/// control and the linear algebra run on doubles; when a gradient is wanted
+/// (y0 or a tensor f captures requires grad) the accepted steps are replayed
+/// with differentiable tensor ops (rosenbrock_replay.cpp).
+std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<double>& ts,
+                                    const Settings& s, Stats& stats);
+/// An accepted step of the stiff solver and the outputs inside it (t + theta h).
+struct StiffStep {
+  double t, h;
+  std::vector<double> thetas;
+};
+/// The states at every output of `steps`, as a differentiable function of y0
+/// and of the tensors f captures (outs[0] is y0).
+std::vector<State> replay_rosenbrock(const TimedFunc& f, const State& y0, const std::vector<StiffStep>& steps,
+                                     Method method);
+/// The stiff methods (rosenbrock23, rodas5) and their gamma (M = I / (h gamma) - J).
+inline bool is_stiff(Method m) { return m == Method::rosenbrock23 || m == Method::rodas5; }
+double stiff_gamma(Method m);
+/// Whether a solve from y0 must record a graph: grad mode is on and y0, or
+/// a tensor f captures, requires grad.
+bool wants_graph(const TimedFunc& f, double t0, const State& y0);
 
-/// Wraps a user func: t as a 0-d tensor of y's dtype, checks the shape it returns.
+/// Wraps a user func, checking the shape and dtype it returns.
+TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who);
+/// The same with t as a double.
 StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who);
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
 std::vector<double> output_times(const Tensor& t, const std::string& who);

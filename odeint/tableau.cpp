@@ -154,6 +154,7 @@ std::string method_name(Method m) {
     case Method::tsit5: return "tsit5";
     case Method::dopri8: return "dopri8";
     case Method::rosenbrock23: return "rosenbrock23";
+    case Method::rodas5: return "rodas5";
   }
   return "?";
 }

@@ -87,8 +87,4 @@ TEST(Errors, BadOptions) {
   EXPECT_NE(error_of([] { (void)ode::odeint(gauss, one, t01, {.method = ode::Method::rk4, .step_size = 0}); }), "");
   EXPECT_NE(error_of([] { (void)ode::odeint(gauss, fx::tensor(std::vector<int64_t>{1}, {1}), t01); }), "");
   EXPECT_NE(error_of([] { (void)ode::odeint(ode::Func{}, one, t01); }), "");
-  EXPECT_NE(error_of([] {
-              (void)ode::odeint_adjoint(gauss, {}, one, t01, {.method = ode::Method::rosenbrock23});
-            }),
-            "");
 }
