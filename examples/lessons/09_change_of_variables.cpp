@@ -186,7 +186,9 @@ void exercise_volume_transformation() {
   // page:end
   // Share of points in the outer 5% band of each square: the band is 9.75% of
   // the area, so that is what the uniform z show; after the flow it is far more.
-  const auto band = [](const Tensor& p, double half) { return (p.abs().amax({1}) > 0.95 * half).mean().item(); };
+  const auto band = [](const Tensor& p, double half) {
+    return (p.abs().amax({1}) > 0.95 * half).to(p.dtype()).mean().item();
+  };
   std::printf("max |x|: %.6f (inside (-1, 1)^2)\n", x.abs().max().item());
   std::printf("share in outer 5%% band: before %.4f, after %.4f\n", band(z, 2.0), band(x, 1.0));
 

@@ -132,7 +132,9 @@ TEST(Indexing, MatchesLoopsOnRandomShapes) {
     ASSERT_EQ(w.shape(), (fx::Shape{n0, count}));
     for (int64_t i = 0; i < n0; ++i)
       for (int64_t p = 0, q = 0; p < n1 * n2; ++p)
-        if (mv[(size_t)p]) EXPECT_EQ(w.at({i, q++}), x.at({i, p / n2, p % n2}));
+        if (mv[(size_t)p]) {
+          EXPECT_EQ(w.at({i, q++}), x.at({i, p / n2, p % n2}));
+        }
   }
 }
 
