@@ -61,7 +61,11 @@ Tensor parse_npy(const uint8_t* p, size_t n, const std::string& where) {
     }
     size_t j = i;
     while (j < shape_text.size() && std::isdigit((unsigned char)shape_text[j])) ++j;
+    check(j - i <= 12, "load_npy: '", where, "' has a size of ", j - i, " digits in its shape");
     shape.push_back(std::stoll(shape_text.substr(i, j - i)));
+    // count * size <= the bytes present, tested without overflowing
+    check(shape.back() == 0 || count <= (n - start) / (uint64_t)shape.back(), "load_npy: '", where,
+          "' is truncated: its shape needs more values than the file holds");
     count *= (uint64_t)shape.back();
     i = j;
   }
