@@ -5,9 +5,10 @@
 #include "odeint/adjoint.h"
 
 #include <algorithm>
+#include <unordered_set>
 
-#include "autograd/engine.h"
 #include "autograd/apply.h"
+#include "autograd/engine.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
 #include "tensor/vec.h"
@@ -46,6 +47,26 @@ struct Reattach {
   }
 };
 
+// A tensor that requires grad, captured by func but not passed in params,
+// would silently get no gradient: the adjoint computes gradients for params
+// only. So the VJP's graph (from dy) may reach no leaf but y and params.
+void check_no_captured_leaves(const Tensor& dy, const Tensor& y, const std::vector<Tensor>& params) {
+  std::unordered_set<const Node*> known{gradient_edge(y).node.get()}, seen;
+  for (const Tensor& p : params)
+    if (p.requires_grad()) known.insert(gradient_edge(p).node.get());
+  std::vector<const Node*> stack{dy.grad_fn().get()};
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (!node || known.count(node) || !seen.insert(node).second) continue;
+    if (node->is_accumulate_grad())
+      fail("odeint_adjoint: func uses a tensor of shape ", to_string(node->inputs[0].shape),
+           " that requires grad but is not in params, so it would get no gradient; pass it in params "
+           "(odeint_adjoint(func, {..., tensor}, y0, t)) or detach() it");
+    for (const Edge& e : node->next_edges) stack.push_back(e.node.get());
+  }
+}
+
 struct AdjointOde {
   static constexpr const char* name = "OdeintAdjoint";
   static constexpr Save save = Save::output;
@@ -54,6 +75,7 @@ struct AdjointOde {
   std::vector<double> ts;
   detail::Settings forward_settings, backward_settings;
   Stats* backward_stats;
+  mutable bool captures_checked = false;  // once per solve: the walk costs a graph traversal
 
   // inputs: y0, t, params...   outputs: y(t_0), ..., y(t_{T-1})
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
@@ -89,6 +111,8 @@ struct AdjointOde {
            " but y has shape ", to_string(y.shape()));
     State out(s.size());
     if (dy.requires_grad()) {  // one reverse pass with cotangent -a gives every -a^T df/dx at once
+      if (!captures_checked) check_no_captured_leaves(dy, y, params);
+      captures_checked = true;
       std::vector<Tensor> wrt{y};
       std::vector<size_t> slot{1};
       for (size_t k = 0; k < params.size(); ++k)

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <string>
 
 #include "problems.h"
@@ -51,4 +52,19 @@ TEST(OdeintHardening, AnAbsurdSpanStops) {
     (void)ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), fx::tensor({0.0, 1e300}, fx::Float64));
   });
   EXPECT_NE(msg.find("max_num_steps"), std::string::npos) << msg;
+}
+
+TEST(OdeintHardening, AdjointRefusesACapturedTensorNotInParams) {
+  fx::Tensor k = fx::tensor({0.7}, fx::Float64).requires_grad_();
+  auto f = [&k](const fx::Tensor&, const fx::Tensor& y) { return -k * y; };
+  fx::Tensor y0 = fx::tensor({1.0, 2.0}, fx::Float64).requires_grad_();
+  fx::Tensor t = fx::tensor({0.0, 1.0}, fx::Float64);
+  fx::Tensor ys = ode::odeint_adjoint(f, std::vector<fx::Tensor>{}, y0, t);
+  std::string msg = error_of([&] { ys.sum().backward(); });
+  EXPECT_NE(msg.find("not in params"), std::string::npos) << msg;
+  // In params it gets its gradient: d/dk sum_i y0_i e^{-k} = -(1 + 2) e^{-k}
+  fx::Tensor ys2 = ode::odeint_adjoint(f, std::vector<fx::Tensor>{k}, y0, t);
+  ys2.select(0, 1).sum().backward();
+  ASSERT_TRUE(k.grad().defined());
+  EXPECT_NEAR(k.grad().item(), -3.0 * std::exp(-0.7), 1e-6);
 }
