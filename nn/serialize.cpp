@@ -3,6 +3,10 @@
 // memory, and a reader whose every read is bounds-checked.
 #include "nn/serialize.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <bit>
 #include <cerrno>
 #include <cstring>
