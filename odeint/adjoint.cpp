@@ -49,9 +49,11 @@ struct Reattach {
 
 // A tensor that requires grad, captured by func but not passed in params,
 // would silently get no gradient: the adjoint computes gradients for params
-// only. So the VJP's graph (from dy) may reach no leaf but y and params.
-void check_no_captured_leaves(const Tensor& dy, const Tensor& y, const std::vector<Tensor>& params) {
+// only. So the VJP's graph (from dy) may reach no leaf but y, t (a leaf when the
+// stiff solver differentiates the system in time) and params.
+void check_no_captured_leaves(const Tensor& dy, const Tensor& y, const Tensor& t, const std::vector<Tensor>& params) {
   std::unordered_set<const Node*> known{gradient_edge(y).node.get()}, seen;
+  if (t.requires_grad()) known.insert(gradient_edge(t).node.get());
   for (const Tensor& p : params)
     if (p.requires_grad()) known.insert(gradient_edge(p).node.get());
   std::vector<const Node*> stack{dy.grad_fn().get()};
@@ -111,7 +113,7 @@ struct AdjointOde {
            " but y has shape ", to_string(y.shape()));
     State out(s.size());
     if (dy.requires_grad()) {  // one reverse pass with cotangent -a gives every -a^T df/dx at once
-      if (!captures_checked) check_no_captured_leaves(dy, y, params);
+      if (!captures_checked) check_no_captured_leaves(dy, y, t, params);
       captures_checked = true;
       std::vector<Tensor> wrt{y};
       std::vector<size_t> slot{1};
