@@ -84,7 +84,7 @@ BatchNormBase::BatchNormBase(int64_t num_features, BatchNormOptions opts, const 
     : num_features(num_features), opts(opts), name_(name), input_dims_(std::move(input_dims)) {
   check(num_features > 0, name, ": num_features must be positive, got ", num_features);
   check(!opts.momentum || (*opts.momentum >= 0 && *opts.momentum <= 1), name, ": momentum must be in [0, 1], got ",
-        *opts.momentum);
+        opts.momentum.value_or(0));  // the message's arguments are evaluated even when the check passes
   DType dtype = opts.dtype.value_or(default_dtype());
   if (opts.affine) {
     weight = register_parameter("weight", ones({num_features}, dtype));

@@ -10,31 +10,6 @@
 
 namespace fluxion::kernels {
 
-static void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
-  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
-        " differ; convert one with .to(dtype)");
-}
-
-// Runs f over a and b (same dtype), result in that dtype.
-template <class F>
-static TensorData same_type_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
-  check_same_dtype(a, b, op);
-  return dispatch(a.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
-}
-
-// As same_type_zip, for float dtypes only.
-template <class F>
-static TensorData float_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
-  check_same_dtype(a, b, op);
-  return dispatch_float(a.dtype, op, [&](auto tag) {
-    using T = decltype(tag);
-    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
-}
-
 TensorData add(const TensorData& a, const TensorData& b) {
   return same_type_zip(a, b, "add", AddRule{});
 }

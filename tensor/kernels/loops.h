@@ -256,4 +256,44 @@ TensorData zip3(const TensorData& a, const TensorData& b, const TensorData& c, c
   return y;
 }
 
+/// f over x in x's own dtype: any dtype (same_type_map) or float dtypes only (float_map).
+template <class F>
+TensorData same_type_map(const TensorData& x, F f) {
+  return dispatch(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
+  });
+}
+template <class F>
+TensorData float_map(const TensorData& x, const char* op, F f) {
+  return dispatch_float(x.dtype, op, [&](auto tag) {
+    using T = decltype(tag);
+    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
+  });
+}
+
+inline void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
+  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
+        " differ; convert one with .to(dtype)");
+}
+
+/// f over a and b (one dtype), broadcast, into that dtype: any dtype (same_type_zip)
+/// or float dtypes only (float_zip).
+template <class F>
+TensorData same_type_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
+  check_same_dtype(a, b, op);
+  return dispatch(a.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+template <class F>
+TensorData float_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
+  check_same_dtype(a, b, op);
+  return dispatch_float(a.dtype, op, [&](auto tag) {
+    using T = decltype(tag);
+    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
+  });
+}
+
 }  // namespace fluxion::kernels

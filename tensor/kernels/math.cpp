@@ -12,46 +12,10 @@
 
 namespace fluxion::kernels {
 
-template <class F>
-static TensorData float_map(const TensorData& x, const char* op, F f) {
-  return dispatch_float(x.dtype, op, [&](auto tag) {
-    using T = decltype(tag);
-    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
-}
-
 // Rounding: int64 values are already whole.
 template <class F>
 static TensorData round_map(const TensorData& x, F f) {
-  if (x.dtype == Int64) return contiguous(x);
-  return dispatch(x.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
-}
-
-static void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
-  check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
-        " differ; convert one with .to(dtype)");
-}
-
-// f over a and b (one dtype, any), broadcast, into that dtype
-template <class F>
-static TensorData any_binary(const TensorData& a, const TensorData& b, const char* op, F f) {
-  check_same_dtype(a, b, op);
-  return dispatch(a.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
-}
-// ... float dtypes only
-template <class F>
-static TensorData float_binary(const TensorData& a, const TensorData& b, const char* op, F f) {
-  check_same_dtype(a, b, op);
-  return dispatch_float(a.dtype, op, [&](auto tag) {
-    using T = decltype(tag);
-    return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
-  });
+  return x.dtype == Int64 ? contiguous(x) : same_type_map(x, f);
 }
 
 // Integer division by zero has no value; PyTorch raises, and so do we.
@@ -149,7 +113,7 @@ TensorData nan_to_num(const TensorData& x, double nan, double posinf, double neg
 
 TensorData fmod(const TensorData& a, const TensorData& b) {
   check_no_int_zero(b, "fmod");
-  return any_binary(a, b, "fmod", [](auto x, auto y) {
+  return same_type_zip(a, b, "fmod", [](auto x, auto y) {
     if constexpr (std::is_floating_point_v<decltype(x)>)
       return std::fmod(x, y);
     else
@@ -158,7 +122,7 @@ TensorData fmod(const TensorData& a, const TensorData& b) {
 }
 TensorData remainder(const TensorData& a, const TensorData& b) {
   check_no_int_zero(b, "remainder");
-  return any_binary(a, b, "remainder", [](auto x, auto y) {
+  return same_type_zip(a, b, "remainder", [](auto x, auto y) {
     auto r = x;
     if constexpr (std::is_floating_point_v<decltype(x)>)
       r = std::fmod(x, y);
@@ -168,23 +132,23 @@ TensorData remainder(const TensorData& a, const TensorData& b) {
   });
 }
 TensorData copysign(const TensorData& a, const TensorData& b) {
-  return float_binary(a, b, "copysign", [](auto x, auto y) { return std::copysign(x, y); });
+  return float_zip(a, b, "copysign", [](auto x, auto y) { return std::copysign(x, y); });
 }
 TensorData xlogy(const TensorData& a, const TensorData& b) {
-  return float_binary(a, b, "xlogy", [](auto x, auto y) {
+  return float_zip(a, b, "xlogy", [](auto x, auto y) {
     if (y != y) return y;  // NaN in y wins, even where x == 0
     return x == 0 ? decltype(x){0} : x * std::log(y);
   });
 }
 TensorData heaviside(const TensorData& x, const TensorData& values) {
-  return any_binary(x, values, "heaviside", [](auto v, auto at0) {
+  return same_type_zip(x, values, "heaviside", [](auto v, auto at0) {
     using T = decltype(v);
     return v == 0 ? at0 : T(v > 0);  // NaN > 0 is false: 0, as PyTorch
   });
 }
 TensorData logaddexp(const TensorData& a, const TensorData& b) {
   // max + log1p(e^{-|a - b|}); equal infinities would give inf - inf, so they return themselves.
-  return float_binary(a, b, "logaddexp", [](auto x, auto y) {
+  return float_zip(a, b, "logaddexp", [](auto x, auto y) {
     if (x == y) return x + std::log(decltype(x){2});
     auto m = x > y ? x : y;
     if (std::isinf(m)) return m;

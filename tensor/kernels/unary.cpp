@@ -11,39 +11,21 @@
 
 namespace fluxion::kernels {
 
-// Runs a float-only scalar function over x, keeping x's dtype.
-template <class F>
-static TensorData float_map(const TensorData& x, const char* op, F f) {
-  return dispatch_float(x.dtype, op, [&](auto tag) {
-    using T = decltype(tag);
-    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
-}
-
-// As float_map, for any dtype.
-template <class F>
-static TensorData any_map(const TensorData& x, F f) {
-  return dispatch(x.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
-  });
-}
-
 template <class T>
 constexpr bool is_f32 = std::is_same_v<T, float>;
 
 TensorData neg(const TensorData& x) {
-  return any_map(x, NegRule{});
+  return same_type_map(x, NegRule{});
 }
 TensorData abs(const TensorData& x) {
-  return any_map(x, [](auto v) {
+  return same_type_map(x, [](auto v) {
     if constexpr (std::is_floating_point_v<decltype(v)>) return std::fabs(v);  // |-0| = +0
     else
       return v < 0 ? NegRule{}(v) : v;  // |INT64_MIN| wraps to INT64_MIN
   });
 }
 TensorData sign(const TensorData& x) {
-  return any_map(x, [](auto v) {
+  return same_type_map(x, [](auto v) {
     using T = decltype(v);
     return v != v ? v : (T)((T{0} < v) - (v < T{0}));  // v != v: NaN
   });
@@ -87,7 +69,7 @@ TensorData tan(const TensorData& x) { return float_map(x, "tan", [](auto v) { re
 
 TensorData relu(const TensorData& x) {
   // Written so that NaN > 0 is false and NaN is kept (as PyTorch does).
-  return any_map(x, [](auto v) { return v <= 0 ? decltype(v){0} : v; });
+  return same_type_map(x, [](auto v) { return v <= 0 ? decltype(v){0} : v; });
 }
 
 TensorData softplus(const TensorData& x, double beta, double threshold) {
