@@ -34,7 +34,7 @@ class Flatten : public Module {
   int64_t start_dim, end_dim;
 };
 
-/// Returns its input: a placeholder that keeps a Sequential's layout.
+/// nn.Identity: returns its input unchanged (keeps a Sequential's layout when a layer is switched off).
 class Identity : public Module {
  public:
   Tensor forward(const Tensor& x) const { return x; }

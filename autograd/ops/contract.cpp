@@ -53,7 +53,7 @@ Term parse_term(const std::string& s, const std::string& equation) {
       check(!t.ellipsis && s.compare(i, 3, "...") == 0, "einsum: bad '.' in \"", equation,
             "\"; write ... once per term");
       t.ellipsis = true;
-      t.labels.push_back(-1);  // placeholder, expanded per operand
+      t.labels.push_back(-1);  // the ellipsis' slot; expand_ellipsis gives it its dims per operand
       i += 2;
     } else if (c >= 'A' && c <= 'Z') {
       t.labels.push_back(c - 'A');
