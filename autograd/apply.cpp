@@ -3,6 +3,7 @@
 // thread's recorder (the recording hook, recorder.h).
 #include "autograd/apply.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "autograd/forward_ad.h"
@@ -39,22 +40,69 @@ Tensor Saved::input(size_t i) const {
   return inputs_[i];
 }
 
+// A new handle to y's data, in y's place in the graph, with its own copy of
+// the tangent list. A rule computing a tangent for y reads y through it:
+// attached to y, a tangent computed from y itself (exp's dx * y) would own,
+// through its graph, the tensor that owns it: a reference cycle, leaked.
+static Tensor alias(const Tensor& y) {
+  if (!y.defined()) return y;
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = y.tensor_data();
+  impl->grad_fn = y.impl()->grad_fn;
+  impl->output_nr = y.impl()->output_nr;
+  impl->tangents = y.impl()->tangents;
+  return Tensor(std::move(impl));
+}
+
+// Saved output i re-linked to this node, so a rule that uses it is itself
+// differentiable, without the node having owned its own output.
+Tensor Saved::relinked(size_t i) const {
+  if (!outputs_[i].defined()) return {};
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = outputs_[i].tensor_data();
+  if (is_floating(impl->data.dtype)) {
+    impl->grad_fn = node->shared_from_this();
+    impl->output_nr = (uint32_t)i;
+  }
+  return Tensor(std::move(impl));
+}
+
 Tensor Saved::output(size_t i) const {
   check_live(released_, node);
   check(i < outputs_.size(), "Saved::output: op saved ", outputs_.size(), " outputs (asked for ", i,
         "); declare `static constexpr Save save = Save::output` or Save::both in the op");
   check_version(outputs_[i], output_versions_[i], node, "output", i);
   if (!linked_) return outputs_[i];
-  // Re-link the saved output to this node, so a rule that uses it is itself
-  // differentiable, without the node having owned its own output.
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = outputs_[i].tensor_data();
-  impl->tangents = outputs_[i].impl()->tangents;
-  if (is_floating(impl->data.dtype)) {
-    impl->grad_fn = node->shared_from_this();
-    impl->output_nr = (uint32_t)i;
+  if (levels_.empty()) return relinked(i);
+  if (!GradMode::is_enabled()) {
+    // A backward pass that records nothing (no create_graph): what the rule
+    // computes is never differentiated in reverse mode, so the tangents'
+    // values (and their tangents, for nested levels) are all it needs, and
+    // cost nothing to give.
+    Tensor y = relinked(i);
+    if (y.defined()) y.impl()->tangents = tangent_values_[i];
+    return y;
   }
-  return Tensor(std::move(impl));
+  std::vector<Tensor> ys;
+  for (size_t k = 0; k < outputs_.size(); ++k) ys.push_back(relinked(k));
+  // The outputs' tangents, recomputed by the JVP from the inputs' tangents
+  // exactly as in forward (outermost level first), now as functions of the
+  // re-linked outputs: differentiating the result in reverse or forward mode
+  // again sees how the tangent depends on x, to any order. The node cannot
+  // keep the forward's tangents instead: they were computed from its outputs,
+  // so their graph leads back to the node itself (a reference cycle).
+  const std::vector<uint64_t>& active = forward_ad::active_levels();
+  for (const LevelInputs& l : levels_) {
+    if (std::find(active.begin(), active.end(), l.level) == active.end()) continue;  // ended: never read again
+    for (size_t k = 0; k < l.inputs.size(); ++k) check_version(l.inputs[k], l.versions[k], node, "input", k);
+    Saved s;
+    s.save_inputs(l.inputs);
+    std::vector<Tensor> aliases;
+    for (const Tensor& y : ys) aliases.push_back(alias(y));
+    s.save_outputs(aliases, false);
+    detail::attach_tangents(ys, jvp(*node, l.tangents, s), l.level);
+  }
+  return ys[i];
 }
 
 const Shape& Saved::input_shape(size_t i) const {
@@ -73,10 +121,26 @@ bool Saved::needs_grad(size_t i) const {
   return i < node->next_edges.size() && node->next_edges[i].node != nullptr;
 }
 
+// A leaf that requires grad is saved as a new handle to its data whose
+// grad_fn is the leaf's AccumulateGrad: in the graph just as the leaf, but not
+// owning it. Owning it, a gradient kept with its graph in the leaf's .grad
+// (backward with create_graph) would own the leaf that owns it: a cycle.
+static Tensor held(const Tensor& x) {
+  if (!x.defined() || x.impl()->grad_fn || !x.impl()->requires_grad) return x;
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = x.tensor_data();
+  impl->grad_fn = gradient_edge(x).node;
+  impl->tangents = x.impl()->tangents;
+  return Tensor(std::move(impl));
+}
+
 void Saved::save_inputs(std::span<const Tensor> xs) {
-  inputs_.assign(xs.begin(), xs.end());
+  inputs_.clear();
   input_versions_.clear();
-  for (const Tensor& x : xs) input_versions_.push_back(version_of(x));
+  for (const Tensor& x : xs) {
+    inputs_.push_back(held(x));
+    input_versions_.push_back(version_of(x));
+  }
 }
 
 void Saved::save_outputs(std::span<const Tensor> ys, bool linked) {
@@ -84,25 +148,49 @@ void Saved::save_outputs(std::span<const Tensor> ys, bool linked) {
   outputs_.clear();
   output_versions_.clear();
   for (const Tensor& y : ys) {
-    if (linked && y.defined()) {  // a holder of the data and tangents, with no grad_fn
-      auto impl = std::make_shared<TensorImpl>();
-      impl->data = y.tensor_data();
-      // Tangent values only: a tangent recorded in the graph can lead back to
-      // this very node, and owning it here would close a reference cycle.
-      // (Forward-over-reverse needs the values; only differentiating an HVP
-      // once more through this output's tangent is given up.)
-      for (const auto& [level, tangent] : y.impl()->tangents) impl->tangents.emplace_back(level, tangent.detach());
-      outputs_.emplace_back(std::move(impl));
-    } else {
-      outputs_.push_back(y);
-    }
+    // Linked: a holder of the data with no grad_fn, re-linked by output().
+    outputs_.push_back(linked && y.defined() ? Tensor(y.tensor_data()) : y);
     output_versions_.push_back(version_of(y));
+  }
+}
+
+void Saved::save_tangent_inputs(uint64_t level, std::span<const Tensor> xs, std::vector<Tensor>&& dxs) {
+  // Acyclic: the inputs and their tangents existed before this node.
+  LevelInputs l{.level = level, .inputs = {}, .tangents = std::move(dxs), .versions = {}};
+  for (const Tensor& x : xs) {
+    l.inputs.push_back(x.defined() ? held(forward_ad::strip_level(x, level)) : x);
+    l.versions.push_back(version_of(x));
+  }
+  levels_.push_back(std::move(l));
+}
+
+// The tangent list of a tensor with every tangent, at every depth, cut off
+// from the graph: a tangent of an output was computed from that output, so
+// its graph leads back to the node that keeps it.
+static std::vector<std::pair<uint64_t, Tensor>> values_of(const std::vector<std::pair<uint64_t, Tensor>>& tangents) {
+  std::vector<std::pair<uint64_t, Tensor>> values;
+  for (const auto& [level, t] : tangents) {
+    auto impl = std::make_shared<TensorImpl>();
+    impl->data = t.tensor_data();
+    impl->tangents = values_of(t.impl()->tangents);
+    values.emplace_back(level, Tensor(std::move(impl)));
+  }
+  return values;
+}
+
+void Saved::save_tangent_values(std::span<const Tensor> ys) {
+  tangent_values_.clear();
+  for (const Tensor& y : ys) {
+    tangent_values_.emplace_back();
+    if (y.defined()) tangent_values_.back() = values_of(y.impl()->tangents);
   }
 }
 
 void Saved::release() {
   inputs_.clear();
   outputs_.clear();
+  levels_.clear();
+  tangent_values_.clear();
   released_ = true;
 }
 
@@ -162,24 +250,9 @@ Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint
   stripped.reserve(xs.size());
   for (const Tensor& x : xs) stripped.push_back(x.defined() ? forward_ad::strip_level(x, level) : x);
   s.save_inputs(stripped);
-  // The rule sees each output through an alias: same data and place in the
-  // graph, its own copy of the tangent list. A tangent computed from the real
-  // output (exp's dx * y) would otherwise own, through its graph, the tensor
-  // that owns the tangent: a reference cycle, leaked.
   std::vector<Tensor> aliases;
   aliases.reserve(ys.size());
-  for (const Tensor& y : ys) {
-    if (!y.defined()) {
-      aliases.push_back(y);
-      continue;
-    }
-    auto impl = std::make_shared<TensorImpl>();
-    impl->data = y.tensor_data();
-    impl->grad_fn = y.impl()->grad_fn;
-    impl->output_nr = y.impl()->output_nr;
-    impl->tangents = y.impl()->tangents;
-    aliases.emplace_back(std::move(impl));
-  }
+  for (const Tensor& y : ys) aliases.push_back(alias(y));
   s.save_outputs(aliases, false);
   return s;
 }

@@ -76,14 +76,30 @@ class Saved {
   // Filled by apply(); not for rules.
   void save_inputs(std::span<const Tensor> xs);
   void save_outputs(std::span<const Tensor> ys, bool linked);
+  /// Forward mode under grad mode: what the outputs' tangents at `level` were
+  /// computed from (the inputs without that level's tangent, and the
+  /// tangents), so output() can recompute them inside the graph.
+  void save_tangent_inputs(uint64_t level, std::span<const Tensor> xs, std::vector<Tensor>&& dxs);
+  /// ... and the values of the outputs' tangents, for a backward pass not recorded.
+  void save_tangent_values(std::span<const Tensor> ys);
   void release();
   Node* node = nullptr;
+  /// The op's JVP, run on the node's op (set with save_tangent_inputs).
+  std::vector<Tensor> (*jvp)(const Node& node, const std::vector<Tensor>& dxs, const Saved& s) = nullptr;
 
  private:
+  struct LevelInputs {
+    uint64_t level;
+    std::vector<Tensor> inputs, tangents;
+    std::vector<uint64_t> versions;
+  };
+  Tensor relinked(size_t i) const;
   // Inline room for two: most ops have one or two inputs and one output.
   SmallVector<Tensor, 2> inputs_, outputs_;
   SmallVector<uint64_t, 2> input_versions_, output_versions_;
-  bool linked_ = false;  // outputs_ are detached holders to re-link to `node`
+  std::vector<LevelInputs> levels_;  // outermost level first, as the tangents were computed
+  std::vector<std::vector<std::pair<uint64_t, Tensor>>> tangent_values_;  // per output, no graph at any depth
+  bool linked_ = false;              // outputs_ are detached holders to re-link to `node`
   bool released_ = false;
 };
 
@@ -141,6 +157,10 @@ std::vector<Tensor> run_jvp(const Op& op, const std::vector<Tensor>& dxs, const 
   if constexpr (UnaryOp<Op>) return {op.jvp(dxs[0], s)};
   else if constexpr (BinaryOp<Op>) return {op.jvp(dxs[0], dxs[1], s)};
   else return op.jvp(dxs, s);
+}
+template <class Op>
+std::vector<Tensor> node_jvp(const Node& node, const std::vector<Tensor>& dxs, const Saved& s) {
+  return run_jvp(static_cast<const OpNode<Op>&>(node).op, dxs, s);
 }
 
 // Op::elementwise over a block of n values (b unused by unary ops).
@@ -206,12 +226,18 @@ void record(Op op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
       connect(*node, node->saved, save_of<Op>(), inputs, ys);
     }
     const Op& rules = node ? node->op : op;
+    // A rule that reads a saved output in backward needs its tangents too,
+    // differentiable (third order through forward-over-reverse): the node
+    // keeps what they are computed from and Saved::output() recomputes them.
+    bool keep = node && (save_of<Op>() == Save::output || save_of<Op>() == Save::both);
+    if (keep) node->saved.jvp = &node_jvp<Op>;
     for (uint64_t level : levels) {  // outermost first, so inner tangents see outer ones
       Saved s = saved_for_jvp(inputs, ys, level);
-      attach_tangents(ys, run_jvp(rules, tangents_at(inputs, level), s), level);
+      std::vector<Tensor> dxs = tangents_at(inputs, level);
+      attach_tangents(ys, run_jvp(rules, dxs, s), level);
+      if (keep) node->saved.save_tangent_inputs(level, inputs, std::move(dxs));
     }
-    if (node && !levels.empty() && (save_of<Op>() == Save::output || save_of<Op>() == Save::both))
-      node->saved.save_outputs(ys, true);  // re-save, now with the outputs' tangents
+    if (keep && !levels.empty()) node->saved.save_tangent_values(ys);
   }
 }
 

@@ -12,7 +12,8 @@
 //   forward vs the double reference (ref1/ref2, elementwise with broadcasting),
 //   VJP vs central differences (gradcheck),  JVP vs central differences (jvpcheck),
 //   <u, J v> == <J^T u, v>,  second order (gradgradcheck),
-//   forward-over-reverse HVP == reverse-over-reverse HVP.
+//   forward-over-reverse HVP == reverse-over-reverse HVP,
+//   third order: reverse^3 == central differences of the HVP == the mixed modes.
 #pragma once
 #include <functional>
 #include <random>
@@ -38,6 +39,7 @@ struct OpCase {
   std::function<fx::Tensor(const fx::Shape& shape, size_t index, std::mt19937_64& rng)> make_input;
   std::vector<size_t> constant;                   // inputs not differentiated
   bool second_order = true;                       // run gradgradcheck and the HVP comparison
+  bool third_order = true;                        // compare third derivatives across modes (catalogue test)
   bool strided = true;                            // also test non-contiguous inputs
   double atol = 1e-5, rtol = 1e-3;                // for the finite-difference checks
 };

@@ -181,6 +181,125 @@ TEST_P(Catalogue, HvpForwardOverReverseEqualsReverseOverReverse) {
   }
 }
 
+// Third order, for s(x) = <f(x), u> and directions v, w: the vector
+// T[v, w] = grad_x (v^T H(x) w) by reverse^3 matches central differences of
+// the HVP H(x) v along w, and equals T[v, w] by reverse-over-forward-over-reverse
+// (the gradient of a forward-over-reverse HVP) and by forward-over-reverse-
+// over-reverse (the tangent of a reverse-over-reverse HVP). An op whose rules
+// read its saved output rebuilds that output's tangent in backward; a tangent
+// that were a constant there would make the mixed modes miss a term.
+class ThirdOrder {
+ public:
+  ThirdOrder(const OpCase& op, const Args& xs, std::vector<size_t> idx) : op_(op), xs_(xs), idx_(std::move(idx)) {
+    std::mt19937_64 rng(45);
+    {
+      fx::NoGradGuard no_grad;
+      u_ = catalogue::uniform(op.fn(xs).shape(), -1, 1, rng);
+    }
+    for (size_t i : idx_) {
+      vs_.push_back(catalogue::uniform(xs[i].shape(), -1, 1, rng));
+      ws_.push_back(catalogue::uniform(xs[i].shape(), -1, 1, rng));
+    }
+  }
+  size_t size() const { return idx_.size(); }
+  const Args& ws() const { return ws_; }
+
+  // s at xs with input idx[a] replaced by with[a], when given.
+  fx::Tensor s(const Args& with) const {
+    Args in = xs_;
+    for (size_t a = 0; a < with.size(); ++a) in[idx_[a]] = with[a];
+    return (op_.fn(in) * u_).sum();
+  }
+  Args wrt(const Args& at) const {
+    Args w;
+    for (size_t a = 0; a < idx_.size(); ++a) w.push_back(at.empty() ? xs_[idx_[a]] : at[a]);
+    return w;
+  }
+  // grad of a scalar, zeros for inputs it does not depend on.
+  Args grad(const fx::Tensor& y, const Args& at, bool create_graph) const {
+    Args g = wrt(at);
+    if (!y.requires_grad()) {
+      for (fx::Tensor& t : g) t = fx::zeros_like(t);
+      return g;
+    }
+    return fx::autograd::grad({y}, g, {.create_graph = create_graph, .allow_unused = true, .materialize_grads = true});
+  }
+  static fx::Tensor dot(const Args& a, const Args& b) {
+    fx::Tensor d = fx::scalar(0.0, fx::Float64);
+    for (size_t k = 0; k < a.size(); ++k) d = d + (a[k] * b[k]).sum();
+    return d;
+  }
+  // H v at leaves `at` (the inputs when empty), reverse-over-reverse.
+  Args hvp(const Args& at, bool create_graph) const { return grad(dot(grad(s(at), at, true), vs_), at, create_graph); }
+  Args reverse3() const { return grad(dot(hvp({}, true), ws_), {}, false); }
+  Args reverse_forward_reverse() const {
+    Args hv;
+    {
+      fx::forward_ad::DualLevel level;
+      Args duals;
+      for (size_t a = 0; a < idx_.size(); ++a) duals.push_back(fx::forward_ad::make_dual(xs_[idx_[a]], vs_[a]));
+      for (const fx::Tensor& g : grad(s(duals), {}, true)) {
+        fx::Tensor t = fx::forward_ad::unpack_dual(g).tangent;
+        hv.push_back(t.defined() ? t : fx::zeros_like(g));
+      }
+    }
+    return grad(dot(hv, ws_), {}, false);
+  }
+  Args forward_reverse_reverse() const {
+    fx::forward_ad::DualLevel level;
+    Args duals, t;
+    for (size_t a = 0; a < idx_.size(); ++a) duals.push_back(fx::forward_ad::make_dual(xs_[idx_[a]], ws_[a]));
+    for (const fx::Tensor& h : grad(dot(grad(s(duals), {}, true), vs_), {}, false)) {
+      fx::Tensor d = fx::forward_ad::unpack_dual(h).tangent;
+      t.push_back(d.defined() ? d : fx::zeros_like(h));
+    }
+    return t;
+  }
+  // (H(x + h w) v - H(x - h w) v) / 2h.
+  Args central_difference(double h) const {
+    Args plus, minus;
+    for (size_t a = 0; a < idx_.size(); ++a) {
+      fx::Tensor x = xs_[idx_[a]].detach();
+      plus.push_back((x + ws_[a] * h).detach().requires_grad_());
+      minus.push_back((x - ws_[a] * h).detach().requires_grad_());
+    }
+    Args hp = hvp(plus, false), hm = hvp(minus, false), d;
+    for (size_t a = 0; a < idx_.size(); ++a) d.push_back((hp[a] - hm[a]) / (2 * h));
+    return d;
+  }
+
+ private:
+  const OpCase& op_;
+  Args xs_;
+  std::vector<size_t> idx_;
+  fx::Tensor u_;
+  Args vs_, ws_;
+};
+
+TEST_P(Catalogue, ThirdOrderAgreesAcrossModes) {
+  Args xs = inputs();
+  std::vector<size_t> idx = differentiable(xs);
+  if (!op().second_order || !op().third_order || idx.empty()) GTEST_SKIP();
+  if (!op().fn(xs).requires_grad()) GTEST_SKIP() << "output does not depend on the inputs";
+  ThirdOrder t(op(), xs, idx);
+  Args rrr = t.reverse3(), rfr = t.reverse_forward_reverse(), frr = t.forward_reverse_reverse();
+  Args fd = t.central_difference(1e-4);
+  for (size_t a = 0; a < t.size(); ++a) {
+    std::vector<double> want = rrr[a].to_vector<double>(), d = fd[a].to_vector<double>();
+    std::vector<double> r = rfr[a].to_vector<double>(), f = frr[a].to_vector<double>();
+    ASSERT_EQ(r.size(), want.size());
+    ASSERT_EQ(f.size(), want.size());
+    for (size_t k = 0; k < want.size(); ++k) {
+      double tol = 1e-9 * (1 + std::abs(want[k]));
+      EXPECT_NEAR(d[k], want[k], op().atol + op().rtol * std::abs(want[k])) << op().name << " reverse^3, element " << k;
+      EXPECT_NEAR(r[k], want[k], tol) << op().name << " reverse-over-forward-over-reverse, input " << idx[a]
+                                      << " element " << k;
+      EXPECT_NEAR(f[k], want[k], tol) << op().name << " forward-over-reverse-over-reverse, input " << idx[a]
+                                      << " element " << k;
+    }
+  }
+}
+
 // jit::trace of the op and its VJP, recorded at one input and replayed at
 // another, gives what eager autograd gives there.
 TEST_P(Catalogue, TraceReplayMatchesEager) {
