@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <mutex>
 #include <queue>
 
 #include "autograd/grad_mode.h"
@@ -142,20 +140,6 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   return captured;
 }
 
-// As PyTorch: backward(create_graph) stores in .grad a gradient whose graph
-// holds the leaf (a saved input), and the leaf holds .grad: a reference cycle
-// that frees nothing until .grad is reset. Said once per process.
-void warn_create_graph_cycle() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    std::fprintf(stderr,
-                 "fluxion warning: backward({.create_graph = true}) stores gradients with their graph in .grad(), "
-                 "which refers back to the leaves: a reference cycle that leaks until .grad() is reset "
-                 "(x.zero_grad()). Use autograd::grad(outputs, inputs, {.create_graph = true}) "
-                 "for higher-order derivatives instead.\n");
-  });
-}
-
 Tensor seed_for(const Tensor& out, const Tensor& given, size_t i, const char* op) {
   if (given.defined()) {
     check(given.shape() == out.shape(), op, ": grad_outputs[", i, "] has shape ", to_string(given.shape()),
@@ -221,7 +205,6 @@ void backward(const std::vector<Tensor>& outputs, const std::vector<Tensor>& gra
     keep.push_back(gradient_edge(x));
     captures.push_back({keep.back().node.get(), keep.back().input_nr});
   }
-  if (opts.create_graph) warn_create_graph_cycle();
   run(roots, seeds, opts.retain_graph || opts.create_graph, opts.create_graph, captures, true);
 }
 
@@ -230,4 +213,3 @@ DetectAnomalyGuard::~DetectAnomalyGuard() { g_anomaly = prev_; }
 bool is_anomaly_enabled() { return g_anomaly; }
 
 }  // namespace fluxion::autograd
-

@@ -37,18 +37,20 @@ void release_node(std::shared_ptr<Node>&& node) {
   draining = false;
 }
 
-AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::move(leaf)) {
-  inputs.push_back({leaf_->data.shape, leaf_->data.dtype});
-  outputs.push_back({leaf_->data.shape, leaf_->data.dtype});
+AccumulateGrad::AccumulateGrad(const std::shared_ptr<TensorImpl>& leaf) : leaf_(leaf) {
+  inputs.push_back({leaf->data.shape, leaf->data.dtype});
+  outputs.push_back({leaf->data.shape, leaf->data.dtype});
 }
 
 TensorList AccumulateGrad::backward(TensorList&& grads) {
+  std::shared_ptr<TensorImpl> leaf = leaf_.lock();
+  if (!leaf) return {};  // the leaf is gone: no one can read its gradient
   Tensor g = grads[0];
-  for (const Hook& hook : leaf_->hooks) {
+  for (const Hook& hook : leaf->hooks) {
     Tensor r = hook(g);
     if (!r.defined()) continue;
-    check(r.shape() == leaf_->data.shape && r.dtype() == leaf_->data.dtype, "backward: a hook on a leaf of shape ",
-          to_string(leaf_->data.shape), " (", dtype_name(leaf_->data.dtype), ") returned a gradient of shape ",
+    check(r.shape() == leaf->data.shape && r.dtype() == leaf->data.dtype, "backward: a hook on a leaf of shape ",
+          to_string(leaf->data.shape), " (", dtype_name(leaf->data.dtype), ") returned a gradient of shape ",
           to_string(r.shape()), " (", dtype_name(r.dtype()), "); a hook must return a gradient like the one it got");
     g = r;
   }
@@ -58,13 +60,14 @@ TensorList AccumulateGrad::backward(TensorList&& grads) {
   if (!GradMode::is_enabled()) g = g.detach();
   // Out of place: never write into a tensor the caller might still hold.
   std::lock_guard lock(mutex_);
-  leaf_->grad = leaf_->grad.defined() ? leaf_->grad + g : g;
+  leaf->grad = leaf->grad.defined() ? leaf->grad + g : g;
   return {};
 }
 
 // A leaf's accumulator is made on first use, possibly by ops on several
 // threads at once: a lock, one of a few picked by the leaf's address, makes
-// them agree on one.
+// them agree on one. It is never replaced, so once published (the release
+// store of has_accumulator) every op reads it without the lock.
 static std::mutex& accumulator_mutex(const TensorImpl* impl) {
   static std::mutex mutexes[16];
   return mutexes[((uintptr_t)impl >> 6) % 16];
@@ -74,13 +77,14 @@ Edge gradient_edge(const Tensor& t) {
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};
-  std::lock_guard lock(accumulator_mutex(impl));
-  std::shared_ptr<Node> acc = impl->grad_accumulator.lock();
-  if (!acc) {
-    acc = std::make_shared<AccumulateGrad>(t.impl_ptr());
-    impl->grad_accumulator = acc;
+  if (!impl->has_accumulator.load(std::memory_order_acquire)) {
+    std::lock_guard lock(accumulator_mutex(impl));
+    if (!impl->grad_accumulator) {
+      impl->grad_accumulator = std::make_shared<AccumulateGrad>(t.impl_ptr());
+      impl->has_accumulator.store(true, std::memory_order_release);
+    }
   }
-  return {acc, 0};
+  return {impl->grad_accumulator, 0};
 }
 
 }  // namespace fluxion

@@ -4,8 +4,9 @@
 // inputs, which flow along next_edges to the nodes that made those inputs.
 //
 // Ownership runs one way: a node owns the nodes of its inputs (next_edges) and
-// its saved inputs; it never owns its own outputs (see Saved in apply.h),
-// so there are no reference cycles. Destruction of a long chain is iterative.
+// its saved inputs; it never owns its own outputs (see Saved in apply.h), nor
+// a leaf (a leaf owns its AccumulateGrad), so there are no reference cycles.
+// Destruction of a long chain is iterative.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -54,14 +55,16 @@ class Node : public std::enable_shared_from_this<Node> {
 /// The node that adds incoming gradients into a leaf tensor's .grad().
 class AccumulateGrad : public Node {
  public:
-  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  explicit AccumulateGrad(const std::shared_ptr<TensorImpl>& leaf);
   std::string name() const override { return "AccumulateGrad"; }
   TensorList backward(TensorList&& grads) override;
   bool is_accumulate_grad() const override { return true; }
-  const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 
  private:
-  std::shared_ptr<TensorImpl> leaf_;
+  // Weak: the leaf owns its accumulator, and no graph owns a leaf (Saved
+  // holds a leaf through this node), so a gradient kept in .grad with its
+  // graph (backward with create_graph) closes no cycle back to the leaf.
+  std::weak_ptr<TensorImpl> leaf_;
   std::mutex mutex_;  // backward passes on several threads may sum into one leaf's .grad
 };
 

@@ -6,6 +6,7 @@
 // Every method that computes goes through the op catalogue (autograd/ops/),
 // so there is one path from x.sin() to the kernel, and it records the graph.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -35,9 +36,11 @@ struct Edge {
 
 struct BackwardOptions {
   bool retain_graph = false;   // keep saved tensors so backward can run again
-  // Record the backward pass itself (double backward). As in PyTorch, .grad()
-  // then refers back to the leaf (a reference cycle until zero_grad()); prefer
-  // autograd::grad(..., {.create_graph = true}), which returns the gradients.
+  // Record the backward pass itself (double backward): .grad() keeps its
+  // graph. The graph holds leaves through their accumulators, not owning
+  // them, so unlike PyTorch this closes no reference cycle. For higher
+  // derivatives autograd::grad(..., {.create_graph = true}) is still the
+  // clearer way in: it returns the gradients and leaves .grad() alone.
   bool create_graph = false;
   std::vector<Tensor> inputs;  // accumulate only into these leaves (empty: all)
 };
@@ -275,7 +278,11 @@ struct TensorImpl {
   std::shared_ptr<Node> grad_fn;         // the node that made it (null for leaves)
   uint32_t output_nr = 0;                // which output of grad_fn it is
   Tensor grad;                           // accumulated gradient (leaves, retain_grad)
-  std::weak_ptr<Node> grad_accumulator;  // leaves: the node that adds into `grad`
+  // Leaves: the node that adds into `grad`, made on first use and kept for the
+  // leaf's life (it refers back to the leaf weakly). Written once, under a
+  // lock, before has_accumulator is set; read without a lock once it is.
+  std::shared_ptr<Node> grad_accumulator;
+  std::atomic<bool> has_accumulator{false};
   std::vector<std::pair<uint64_t, Tensor>> tangents;  // forward-mode level -> tangent
   std::vector<Hook> hooks;                             // leaf hooks, run before accumulation
   bool retains_grad = false;
