@@ -44,6 +44,7 @@
 #include "nn/module.h"
 #include "nn/norm.h"
 #include "nn/pooling.h"
+#include "nn/recurrent.h"
 #include "nn/safetensors.h"
 #include "nn/serialize.h"
 #include "nn/utils.h"
