@@ -30,6 +30,7 @@
 #include "jit/trace.h"
 
 #include "nn/activation.h"
+#include "nn/attention.h"
 #include "nn/container.h"
 #include "nn/atomic_file.h"
 #include "nn/conv.h"
@@ -47,6 +48,7 @@
 #include "nn/recurrent.h"
 #include "nn/safetensors.h"
 #include "nn/serialize.h"
+#include "nn/transformer.h"
 #include "nn/utils.h"
 
 #include "optim/adam.h"
