@@ -49,6 +49,7 @@
 #include "nn/safetensors.h"
 #include "nn/serialize.h"
 #include "nn/transformer.h"
+#include "nn/upsampling.h"
 #include "nn/utils.h"
 
 #include "optim/adam.h"
