@@ -63,3 +63,4 @@
 
 #include "odeint/odeint.h"
 #include "odeint/adjoint.h"
+#include "odeint/event.h"

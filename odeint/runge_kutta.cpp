@@ -81,8 +81,8 @@ State quartic_dense(const Tableau& tab, const State& y0, const Step& st, const S
 
 }  // namespace
 
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                               const Settings& s, Stats& stats) {
+std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                               Stats& stats) {
   const Tableau& tab = tableau(s.method);
   std::vector<double> grid = ts;
   double dir = ts.back() >= ts.front() ? 1 : -1;
@@ -106,7 +106,8 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
     ++stats.accepted;
     if (!all_finite(st.y1))
       fail(s.who, ": the state became NaN or Inf in the step from t = ", t, " to t = ", t + h,
-           " (func returned NaN/Inf or the step is too large for ", method_name(s.method), "; try a smaller step_size)");
+           " (func returned NaN/Inf or the step is too large for ", method_name(s.method),
+           "; try a smaller step_size)");
     for (; next < ts.size() && dir * (ts[next] - grid[g + 1]) <= 0; ++next) {
       double theta = (ts[next] - t) / h;  // linear interpolation inside the step, as torchdiffeq
       out.push_back(theta == 1.0 ? st.y1 : lincomb(std::vector<const State*>{&y, &st.y1}, {1 - theta, theta}));
@@ -116,8 +117,8 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
   return out;
 }
 
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                                  const Settings& s, Stats& stats) {
+std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                                  Stats& stats) {
   const Tableau& tab = tableau(s.method);
   std::vector<State> out{y0};
   if (ts.size() == 1) return out;
@@ -153,13 +154,14 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
       f1 = f(t1, st.y1);
       ++stats.nfe;
     }
-    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) {
-      double theta = (ts[next] - t) / h;
-      if (theta == 1.0) out.push_back(st.y1);
-      else if (tab.dense == Dense::dopri5) out.push_back(dopri5_dense(tab, y, st, h, theta));
-      else if (tab.dense == Dense::quartic) out.push_back(quartic_dense(tab, y, st, f1, h, theta));
-      else out.push_back(hermite(y, f0, st.y1, f1, h, theta));
-    }
+    auto dense = [&](double theta) {
+      if (theta == 1.0) return st.y1;
+      if (tab.dense == Dense::dopri5) return dopri5_dense(tab, y, st, h, theta);
+      if (tab.dense == Dense::quartic) return quartic_dense(tab, y, st, f1, h, theta);
+      return hermite(y, f0, st.y1, f1, h, theta);
+    };
+    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) out.push_back(dense((ts[next] - t) / h));
+    if (s.on_step && s.on_step(t, t1, dense)) return out;
     t = t1;
     y = std::move(st.y1);
     f0 = std::move(f1);

@@ -36,7 +36,11 @@ struct Settings {
   std::vector<bool> in_norm;              // components counted by the error norm (seminorm)
   std::optional<double> step_size, first_step;
   int64_t max_num_steps = 100000;
-  std::string who = "odeint";             // names the caller in errors
+  std::string who = "odeint";  // names the caller in errors
+  /// Adaptive explicit methods call this after every accepted step from t0 to t1,
+  /// with the step's dense output (theta in [0, 1]); returning true ends the solve
+  /// there, without the outputs after t1. Events are found this way.
+  std::function<bool(double t0, double t1, const std::function<State(double theta)>& dense)> on_step;
 };
 
 /// Mixed error ratio: the max over counted components of
@@ -75,16 +79,15 @@ class Controller {
 void check_progress(double t, double h, int64_t steps, const Settings& s, bool nonfinite);
 
 /// Cubic Hermite interpolation on [t0, t0 + h] at theta in [0, 1].
-[[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h,
-                            double theta);
+[[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h, double theta);
 
 /// Integrates from ts[0] through every ts[i]; the states at those times.
 std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
                          Stats& stats);
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                               const Settings& s, Stats& stats);
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                                  const Settings& s, Stats& stats);
+std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                               Stats& stats);
+std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                                  Stats& stats);
 /// The stiff solvers, rosenbrock23 and rodas5, with Jacobians from autograd. Step-size
 /// control and the linear algebra run on doubles; when a gradient is wanted
 /// (y0 or a tensor f captures requires grad) the accepted steps are replayed
