@@ -9,40 +9,14 @@
 
 #include "autograd/gradcheck.h"
 #include "fluxion.h"
+#include "nn/reference.h"
 #include "nn/torch_reference_attention.h"
 
 namespace fx = fluxion;
 namespace nn = fluxion::nn;
 namespace F = fluxion::nn::functional;
 
-namespace {
-
-fx::Tensor seq(const fx::Shape& shape, double a, double b, bool use_cos = false) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<double> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = use_cos ? std::cos(a * double(i)) : std::sin(a * double(i) + b);
-  return fx::tensor(v, shape, fx::Float64);
-}
-
-void set_params(nn::Module& m) {
-  fx::NoGradGuard no_grad;
-  int p = 0;
-  for (auto& [name, t] : m.named_parameters()) {
-    std::vector<double> v(t.numel());
-    for (size_t i = 0; i < v.size(); ++i) v[i] = 0.5 * std::sin(0.37 * double(i + 1) + 0.11 * p);
-    t.copy_(fx::tensor(v, t.shape(), fx::Float64));
-    ++p;
-  }
-}
-
-void expect_values(const fx::Tensor& t, const std::vector<double>& want, const std::string& what) {
-  std::vector<double> got = t.to_vector<double>();
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-10) << what << " element " << i;
-}
-
-}  // namespace
+using namespace nn_ref;
 
 TEST(Attention, SDPAIsTheFormula) {
   const fx::Tensor q = seq({2, 3, 4}, 0.7, 0.3), k = seq({2, 5, 4}, 0.45, 0.1), v = seq({2, 5, 2}, 0.8, 0.5);
@@ -163,29 +137,21 @@ TEST(Attention, DropoutOnlyInTrainingAndErrors) {
   layer.eval();
   EXPECT_EQ((layer.forward(x) - layer.forward(x)).abs().max().item(), 0.0);
 
-  auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const fx::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message([] { nn::MultiheadAttention(6, 4); }).find("multiple of num_heads"), std::string::npos);
+  EXPECT_NE(error_message([] { nn::MultiheadAttention(6, 4); }).find("multiple of num_heads"), std::string::npos);
   nn::MultiheadAttention mha(4, 2);
-  EXPECT_NE(message([&] {
+  EXPECT_NE(error_message([&] {
               (void)mha.forward(fx::zeros({3, 2, 4}), fx::zeros({5, 2, 4}), fx::zeros({5, 2, 4}),
                                 {.attn_mask = fx::zeros({3, 3})});
             }).find("attn_mask must be (3, 5)"),
             std::string::npos);
-  EXPECT_NE(message([&] {
+  EXPECT_NE(error_message([&] {
               (void)mha.forward(fx::zeros({3, 2, 5}), fx::zeros({3, 2, 5}), fx::zeros({3, 2, 5}));
             }).find("MultiheadAttention"),
             std::string::npos);
-  EXPECT_NE(message([] {
+  EXPECT_NE(error_message([] {
               (void)F::scaled_dot_product_attention(fx::zeros({2, 3}), fx::zeros({2, 4}), fx::zeros({2, 4}));
             }).find("scaled_dot_product_attention"),
             std::string::npos);
-  EXPECT_NE(message([] { nn::TransformerEncoderLayer(4, 2, {.activation = "tanh"}); }).find("activation"),
+  EXPECT_NE(error_message([] { nn::TransformerEncoderLayer(4, 2, {.activation = "tanh"}); }).find("activation"),
             std::string::npos);
 }

@@ -10,38 +10,15 @@
 
 #include "autograd/gradcheck.h"
 #include "fluxion.h"
+#include "nn/reference.h"
 #include "nn/torch_reference_rnn.h"
 
 namespace fx = fluxion;
 namespace nn = fluxion::nn;
 
+using namespace nn_ref;
+
 namespace {
-
-fx::Tensor seq(const fx::Shape& shape, double a, double b, bool use_cos = false) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<double> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = use_cos ? std::cos(a * double(i)) : std::sin(a * double(i) + b);
-  return fx::tensor(v, shape, fx::Float64);
-}
-
-// Parameter number p (in registration order, PyTorch's) holds 0.5 sin(0.37 (i + 1) + 0.11 p).
-void set_params(nn::Module& m) {
-  fx::NoGradGuard no_grad;
-  int p = 0;
-  for (auto& [name, t] : m.named_parameters()) {
-    std::vector<double> v(t.numel());
-    for (size_t i = 0; i < v.size(); ++i) v[i] = 0.5 * std::sin(0.37 * double(i + 1) + 0.11 * p);
-    t.copy_(fx::tensor(v, t.shape(), fx::Float64));
-    ++p;
-  }
-}
-
-void expect_values(const fx::Tensor& t, const std::vector<double>& want, const std::string& what) {
-  std::vector<double> got = t.to_vector<double>();
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-10) << what << " element " << i;
-}
 
 fx::Tensor param(nn::Module& m, const std::string& name) {
   for (auto& [n, t] : m.named_parameters())
@@ -199,25 +176,20 @@ TEST(Recurrent, DropoutBetweenLayersOnlyInTraining) {
 
 TEST(Recurrent, ErrorsNameTheLayerAndShapes) {
   nn::LSTM lstm(3, 4);
-  auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const fx::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message([&] {
+  EXPECT_NE(error_message([&] {
               (void)lstm.forward(fx::zeros({5, 2, 7}));
             }).find("LSTM: input of shape [5, 2, 7]"),
             std::string::npos);
-  EXPECT_NE(message([&] {
+  EXPECT_NE(error_message([&] {
               (void)lstm.forward(fx::zeros({5, 2, 3}), std::tuple{fx::zeros({1, 3, 4}), fx::Tensor()});
             }).find("h0 must have shape [1, 2, 4]"),
             std::string::npos);
-  EXPECT_NE(message([&] { (void)lstm.forward(fx::zeros({0, 2, 3})); }).find("sequence is empty"), std::string::npos);
-  EXPECT_NE(message([] { nn::RNN(3, 4, {.nonlinearity = "sigmoid"}); }).find("nonlinearity"), std::string::npos);
-  EXPECT_NE(message([] {
+  EXPECT_NE(error_message([&] {
+              (void)lstm.forward(fx::zeros({0, 2, 3}));
+            }).find("sequence is empty"),
+            std::string::npos);
+  EXPECT_NE(error_message([] { nn::RNN(3, 4, {.nonlinearity = "sigmoid"}); }).find("nonlinearity"), std::string::npos);
+  EXPECT_NE(error_message([] {
               nn::GRUCell(3, 4).forward(fx::zeros({2, 3}), fx::zeros({3, 4}));
             }).find("GRUCell"),
             std::string::npos);

@@ -9,55 +9,14 @@
 
 #include "autograd/gradcheck.h"
 #include "fluxion.h"
+#include "nn/reference.h"
 #include "nn/torch_reference_upsampling.h"
 
 namespace fx = fluxion;
 namespace nn = fluxion::nn;
 namespace F = fluxion::nn::functional;
 
-namespace {
-
-fx::Tensor seq(const fx::Shape& shape, double a, double b, bool use_cos = false) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<double> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = use_cos ? std::cos(a * double(i)) : std::sin(a * double(i) + b);
-  return fx::tensor(v, shape, fx::Float64);
-}
-
-void set_params(nn::Module& m) {
-  fx::NoGradGuard no_grad;
-  int p = 0;
-  for (auto& [name, t] : m.named_parameters()) {
-    std::vector<double> v(t.numel());
-    for (size_t i = 0; i < v.size(); ++i) v[i] = 0.5 * std::sin(0.37 * double(i + 1) + 0.11 * p);
-    t.copy_(fx::tensor(v, t.shape(), fx::Float64));
-    ++p;
-  }
-}
-
-void expect_values(const fx::Tensor& t, const std::vector<double>& want, const std::string& what) {
-  std::vector<double> got = t.to_vector<double>();
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-10) << what << " element " << i;
-}
-
-// y = f(x) and d sum(u y) / dx against PyTorch, then gradcheck, jvpcheck and gradgradcheck.
-void expect_like_torch(const std::function<fx::Tensor(const fx::Tensor&)>& f, const fx::Shape& shape,
-                       const std::vector<double>& y, const std::vector<double>& dx, const std::string& what) {
-  fx::Tensor x = seq(shape, 0.7, 0.3).requires_grad_();
-  fx::Tensor out = f(x);
-  (seq(out.shape(), 0.3, 0, true) * out).sum().backward();
-  expect_values(out, y, what);
-  expect_values(x.grad(), dx, what + " dx");
-  fx::autograd::TensorFunction g = [&](const std::vector<fx::Tensor>& xs) { return f(xs[0]); };
-  std::vector<fx::Tensor> x0 = {seq(shape, 0.7, 0.3).requires_grad_()};
-  EXPECT_TRUE(fx::autograd::gradcheck(g, x0)) << what;
-  EXPECT_TRUE(fx::autograd::jvpcheck(g, x0)) << what;
-  EXPECT_TRUE(fx::autograd::gradgradcheck(g, x0)) << what;
-}
-
-}  // namespace
+using namespace nn_ref;
 
 TEST(Upsampling, ConvTranspose2dMatchesTorch) {
   nn::ConvTranspose2d ct(4, 6, {3, 2},
@@ -118,27 +77,20 @@ TEST(Upsampling, PixelShuffleMatchesTorchAndInverts) {
 }
 
 TEST(Upsampling, Errors) {
-  auto message = [](auto&& f) {
-    try {
-      f();
-    } catch (const fx::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   const fx::Tensor x = fx::zeros({1, 2, 3, 4});
-  EXPECT_NE(message([&] { (void)F::interpolate(x, {}); }).find("either size or scale_factor"), std::string::npos);
-  EXPECT_NE(message([&] { (void)F::interpolate(x, {.scale_factor = 2.0, .mode = "linear"}); }).find("3-D"),
+  EXPECT_NE(error_message([&] { (void)F::interpolate(x, {}); }).find("either size or scale_factor"), std::string::npos);
+  EXPECT_NE(error_message([&] { (void)F::interpolate(x, {.scale_factor = 2.0, .mode = "linear"}); }).find("3-D"),
             std::string::npos);
-  EXPECT_NE(
-      message([&] { (void)F::interpolate(x, {.scale_factor = 2.0, .align_corners = true}); }).find("align_corners"),
-      std::string::npos);
-  EXPECT_NE(message([&] { (void)F::pixel_shuffle(x, 2); }).find("pixel_shuffle"), std::string::npos);
-  EXPECT_NE(message([] {
+  EXPECT_NE(error_message([&] {
+              (void)F::interpolate(x, {.scale_factor = 2.0, .align_corners = true});
+            }).find("align_corners"),
+            std::string::npos);
+  EXPECT_NE(error_message([&] { (void)F::pixel_shuffle(x, 2); }).find("pixel_shuffle"), std::string::npos);
+  EXPECT_NE(error_message([] {
               (void)F::conv_transpose2d(fx::zeros({1, 2, 3, 3}), fx::zeros({2, 1, 3, 3}), {},
                                         {.stride = 2, .output_padding = 2});
             }).find("output_padding"),
             std::string::npos);
-  EXPECT_NE(message([] { nn::ConvTranspose2d(4, 6, 3, {.groups = 4}); }).find("divisible by groups"),
+  EXPECT_NE(error_message([] { nn::ConvTranspose2d(4, 6, 3, {.groups = 4}); }).find("divisible by groups"),
             std::string::npos);
 }
