@@ -83,8 +83,8 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
   check(static_cast<bool>(func) && static_cast<bool>(event_fn), kWho, ": func and event_fn must not be empty");
   check(y0.defined() && y0.is_floating_point(), kWho, ": y0 must be a floating tensor (float32 or float64)");
   check(t0.defined() && t0.dim() == 0, kWho, ": t0 must be a number or a 0-d tensor");
-  check(!detail::is_stiff(opts.method) && tableau(opts.method).adaptive(), kWho, ": method ",
-        method_name(opts.method), " has no error control; events need an adaptive explicit method such as dopri5");
+  check(!detail::is_stiff(opts.method) && tableau(opts.method).adaptive(), kWho, ": method ", method_name(opts.method),
+        " has no error control; events need an adaptive explicit method such as dopri5");
   const double ta = t0.item(), tend = opts.t_end.value_or(INFINITY);
   check(tend != ta, kWho, ": t_end equals t0 (", ta, ")");
   const Options o{.method = opts.method, .rtol = opts.rtol, .atol = opts.atol, .max_num_steps = opts.max_num_steps};

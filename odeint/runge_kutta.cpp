@@ -100,10 +100,12 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
   size_t next = 1;
   for (size_t g = 0; g + 1 < grid.size() && next < ts.size(); ++g) {
     double t = grid[g], h = grid[g + 1] - grid[g];
+    if (s.callback_step) s.callback_step(t, y, h);
     State f0 = f(t, y);
     ++stats.nfe;
     Step st = rk_step(f, tab, t, y, f0, h, stats);
     ++stats.accepted;
+    if (s.callback_accept_step) s.callback_accept_step(t, y, h);
     if (!all_finite(st.y1))
       fail(s.who, ": the state became NaN or Inf in the step from t = ", t, " to t = ", t + h,
            " (func returned NaN/Inf or the step is too large for ", method_name(s.method),
@@ -128,12 +130,14 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
   ++stats.nfe;
   if (!all_finite(f0)) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
   double h = s.first_step ? dir * *s.first_step : initial_step(f, t, y, f0, tab.order, dir, s, stats);
+  h = bounded_step(h, s, t, false);
   Controller control(tab.order);
   std::vector<double> we(tab.stages());
   int64_t steps = 0;
   bool nonfinite = false;
   for (size_t next = 1; next < ts.size();) {
     check_progress(t, h, steps++, s, nonfinite);
+    if (s.callback_step) s.callback_step(t, y, h);
     Step st = rk_step(f, tab, t, y, f0, h, stats);
     for (int j = 0; j < tab.stages(); ++j) we[j] = h * tab.e[j];
     double ratio = error_ratio(st.k, we, y, st.y1, s);
@@ -142,10 +146,12 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      h *= fac;
+      if (s.callback_reject_step) s.callback_reject_step(t, y, h);
+      h = bounded_step(h * fac, s, t, true);
       continue;
     }
     ++stats.accepted;
+    if (s.callback_accept_step) s.callback_accept_step(t, y, h);
     double t1 = t + h;
     State f1;
     if (tab.fsal()) {
@@ -165,7 +171,7 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     t = t1;
     y = std::move(st.y1);
     f0 = std::move(f1);
-    h *= fac;
+    h = bounded_step(h * fac, s, t, false);
   }
   return out;
 }

@@ -34,7 +34,9 @@ struct Settings {
   double rtol = 1e-7;
   std::vector<std::vector<double>> atol;  // per state component: 1 value or numel values
   std::vector<bool> in_norm;              // components counted by the error norm (seminorm)
-  std::optional<double> step_size, first_step;
+  std::optional<double> step_size, first_step, min_step, max_step;
+  /// Options' callbacks, on the whole state.
+  std::function<void(double t, const State&y, double h)> callback_step, callback_accept_step, callback_reject_step;
   int64_t max_num_steps = 100000;
   std::string who = "odeint";  // names the caller in errors
   /// Adaptive explicit methods call this after every accepted step from t0 to t1,
@@ -77,6 +79,9 @@ class Controller {
 
 /// Fails with the time reached when h has underflowed or too many steps ran.
 void check_progress(double t, double h, int64_t steps, const Settings& s, bool nonfinite);
+/// h with |h| clamped into [min_step, max_step]; after a rejected step, falling
+/// below min_step is an error naming t instead.
+double bounded_step(double h, const Settings& s, double t, bool after_reject);
 
 /// Cubic Hermite interpolation on [t0, t0 + h] at theta in [0, 1].
 [[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h, double theta);
