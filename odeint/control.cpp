@@ -189,6 +189,13 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
   s.step_size = opts.step_size;
   s.first_step = opts.first_step;
   s.min_step = opts.min_step;
+  s.step_t = opts.step_t;
+  s.jump_t = opts.jump_t;
+  check((opts.step_t.empty() && opts.jump_t.empty()) || (!is_stiff(opts.method) && tableau(opts.method).adaptive()),
+        who, ": step_t and jump_t need an adaptive explicit method (dopri5, tsit5, ...), not ",
+        method_name(opts.method));
+  for (double v : opts.step_t) check(std::isfinite(v), who, ": step_t holds ", v);
+  for (double v : opts.jump_t) check(std::isfinite(v), who, ": jump_t holds ", v);
   s.max_step = opts.max_step;
   auto on_state = [](const std::function<void(double, const Tensor&, double)>& cb) {
     return cb ? [cb](double t, const State& y, double h) { cb(t, y[0], h); }

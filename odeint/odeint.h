@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "autograd/tensor.h"
 
@@ -68,6 +69,10 @@ struct Options {
   std::optional<double> first_step;  // adaptive methods: skip the automatic first step
   std::optional<double> min_step;    // adaptive methods: a step rejected below this is an error
   std::optional<double> max_step;    // adaptive methods: |h| never exceeds this
+  /// Adaptive explicit methods: times the steps must land on (step_t), and discontinuities of
+  /// func they must not step across (jump_t): a step ends on the jump with func evaluated just
+  /// before it, and the next starts with func evaluated just after it (torchdiffeq's perturb).
+  std::vector<double> step_t, jump_t;
   // Steps (accepted + rejected) before giving up. Finite, so that an explicit
   // method on a stiff problem (or a span like [0, 1e300]) stops within about a
   // second with an error instead of running for minutes; 10^5 is ~100 times

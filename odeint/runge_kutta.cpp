@@ -2,6 +2,7 @@
 // The generic explicit Runge-Kutta stepper and the two drivers that use it:
 // fixed grid (euler ... rk4) and adaptive (adaptive_heun ... dopri8), with
 // outputs at the requested times by the method's dense output.
+#include <algorithm>
 #include <cmath>
 
 #include "odeint/solver.h"
@@ -119,6 +120,25 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
   return out;
 }
 
+namespace {
+
+/// The step_t and jump_t points strictly inside (from, to), in the direction of
+/// integration; a point in both lists is a jump.
+std::vector<std::pair<double, bool>> landing_points(const Settings& s, double from, double to, double dir) {
+  std::vector<std::pair<double, bool>> out;
+  for (double v : s.step_t) out.push_back({v, false});
+  for (double v : s.jump_t) out.push_back({v, true});
+  std::erase_if(out, [&](const auto& p) { return dir * (p.first - from) <= 0 || dir * (p.first - to) >= 0; });
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? dir * (a.first - b.first) < 0 : a.second > b.second;
+  });
+  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+            out.end());
+  return out;
+}
+
+}  // namespace
+
 std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
                                   Stats& stats) {
   const Tableau& tab = tableau(s.method);
@@ -135,43 +155,61 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
   std::vector<double> we(tab.stages());
   int64_t steps = 0;
   bool nonfinite = false;
+  const std::vector<std::pair<double, bool>> marks = landing_points(s, t, ts.back(), dir);
+  size_t mark = 0;
   for (size_t next = 1; next < ts.size();) {
     check_progress(t, h, steps++, s, nonfinite);
-    if (s.callback_step) s.callback_step(t, y, h);
-    Step st = rk_step(f, tab, t, y, f0, h, stats);
-    for (int j = 0; j < tab.stages(); ++j) we[j] = h * tab.e[j];
+    // A step that would reach the next landing point ends on it instead (hs, not h, is taken).
+    while (mark < marks.size() && dir * (marks[mark].first - t) <= 0) ++mark;
+    const bool landing = mark < marks.size() && dir * (t + h - marks[mark].first) >= 0;
+    const bool to_jump = landing && marks[mark].second;
+    const double hs = landing ? marks[mark].first - t : h, t_end = t + hs;
+    // Before a jump, stages at or past it see func just before it.
+    const StateFunc before = [&](double tt, const State& yy) {
+      return f(dir * (tt - t_end) >= 0 ? std::nextafter(t_end, t) : tt, yy);
+    };
+    if (s.callback_step) s.callback_step(t, y, hs);
+    Step st = rk_step(to_jump ? before : f, tab, t, y, f0, hs, stats);
+    for (int j = 0; j < tab.stages(); ++j) we[j] = hs * tab.e[j];
     double ratio = error_ratio(st.k, we, y, st.y1, s);
     nonfinite = !std::isfinite(ratio);
     bool accept;
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      if (s.callback_reject_step) s.callback_reject_step(t, y, h);
-      h = bounded_step(h * fac, s, t, true);
+      if (s.callback_reject_step) s.callback_reject_step(t, y, hs);
+      h = bounded_step(hs * fac, s, t, true);
       continue;
     }
     ++stats.accepted;
-    if (s.callback_accept_step) s.callback_accept_step(t, y, h);
-    double t1 = t + h;
+    if (s.callback_accept_step) s.callback_accept_step(t, y, hs);
+    const double t1 = landing ? marks[mark].first : t_end;
     State f1;
     if (tab.fsal()) {
       f1 = st.k.back();
     } else {
-      f1 = f(t1, st.y1);
+      f1 = (to_jump ? before : f)(t1, st.y1);
       ++stats.nfe;
     }
     auto dense = [&](double theta) {
       if (theta == 1.0) return st.y1;
-      if (tab.dense == Dense::dopri5) return dopri5_dense(tab, y, st, h, theta);
-      if (tab.dense == Dense::quartic) return quartic_dense(tab, y, st, f1, h, theta);
-      return hermite(y, f0, st.y1, f1, h, theta);
+      if (tab.dense == Dense::dopri5) return dopri5_dense(tab, y, st, hs, theta);
+      if (tab.dense == Dense::quartic) return quartic_dense(tab, y, st, f1, hs, theta);
+      return hermite(y, f0, st.y1, f1, hs, theta);
     };
-    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) out.push_back(dense((ts[next] - t) / h));
+    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next)
+      out.push_back(dense(ts[next] == t1 ? 1.0 : (ts[next] - t) / hs));
     if (s.on_step && s.on_step(t, t1, dense)) return out;
     t = t1;
     y = std::move(st.y1);
-    f0 = std::move(f1);
-    h = bounded_step(h * fac, s, t, false);
+    if (to_jump) {  // past the jump func is another function: start it afresh, just after the jump
+      f0 = f(std::nextafter(t, t + dir), y);
+      ++stats.nfe;
+    } else {
+      f0 = std::move(f1);
+    }
+    // a step shortened to land keeps the size the controller would have allowed
+    h = bounded_step(landing ? dir * std::max(std::abs(hs * fac), std::abs(h)) : hs * fac, s, t, false);
   }
   return out;
 }

@@ -35,6 +35,7 @@ struct Settings {
   std::vector<std::vector<double>> atol;  // per state component: 1 value or numel values
   std::vector<bool> in_norm;              // components counted by the error norm (seminorm)
   std::optional<double> step_size, first_step, min_step, max_step;
+  std::vector<double> step_t, jump_t;
   /// Options' callbacks, on the whole state.
   std::function<void(double t, const State&y, double h)> callback_step, callback_accept_step, callback_reject_step;
   int64_t max_num_steps = 100000;

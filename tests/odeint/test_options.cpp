@@ -4,6 +4,7 @@
 // (the steps it forces) and min_step (a clear error where the steps collapse).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "fluxion.h"
@@ -73,4 +74,28 @@ TEST(Options, MaxStepBoundsEveryStepAndMinStepStopsACollapse) {
   }
   EXPECT_THROW((void)ode::odeint(decay, y0, t, {.min_step = 0.2, .max_step = 0.1}), fx::Error);
   EXPECT_THROW((void)ode::odeint(decay, y0, t, {.max_step = 0.0}), fx::Error);
+}
+
+TEST(Options, StepTIsLandedOnAndJumpTIsNotSteppedAcross) {
+  auto decay = [](const fx::Tensor&, const fx::Tensor& y) { return -y; };
+  std::vector<double> starts;
+  ode::Options o{.step_t = {0.3, 0.7}};
+  o.callback_accept_step = [&](double t, const fx::Tensor&, double) { starts.push_back(t); };
+  (void)ode::odeint(decay, fx::tensor({1.0}, fx::Float64), fx::tensor({0.0, 2.0}, fx::Float64), o);
+  EXPECT_NE(std::find(starts.begin(), starts.end(), 0.3), starts.end());
+  EXPECT_NE(std::find(starts.begin(), starts.end(), 0.7), starts.end());
+
+  // dy/dt = 1 before t = 1 and -1 after: y(2) = 0, the kink at t = 1
+  auto kink = [](const fx::Tensor& t, const fx::Tensor& y) { return fx::ones_like(y) * (t.item() < 1.0 ? 1.0 : -1.0); };
+  const fx::Tensor y0 = fx::tensor({0.0}, fx::Float64), ts = fx::tensor({0.0, 1.0, 2.0}, fx::Float64);
+  ode::Stats across, stopped;
+  const fx::Tensor blind = ode::odeint(kink, y0, ts, {.stats = &across});
+  const fx::Tensor told = ode::odeint(kink, y0, ts, {.jump_t = {1.0}, .stats = &stopped});
+  EXPECT_NEAR(told.at({1, 0}), 1.0, 1e-13);
+  EXPECT_NEAR(told.at({2, 0}), 0.0, 1e-13);
+  EXPECT_EQ(stopped.rejected, 0);
+  EXPECT_GT(across.rejected, 0);  // without jump_t the solver has to find the kink by failing
+  EXPECT_LT(stopped.nfe, across.nfe);
+  EXPECT_NEAR(blind.at({2, 0}), 0.0, 1e-6);
+  EXPECT_THROW((void)ode::odeint(kink, y0, ts, {.method = ode::Method::rk4, .jump_t = {1.0}}), fx::Error);
 }
