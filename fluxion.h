@@ -30,6 +30,7 @@
 #include "jit/trace.h"
 
 #include "nn/activation.h"
+#include "nn/attention.h"
 #include "nn/container.h"
 #include "nn/atomic_file.h"
 #include "nn/conv.h"
@@ -44,8 +45,11 @@
 #include "nn/module.h"
 #include "nn/norm.h"
 #include "nn/pooling.h"
+#include "nn/recurrent.h"
 #include "nn/safetensors.h"
 #include "nn/serialize.h"
+#include "nn/transformer.h"
+#include "nn/upsampling.h"
 #include "nn/utils.h"
 
 #include "optim/adam.h"
@@ -59,3 +63,4 @@
 
 #include "odeint/odeint.h"
 #include "odeint/adjoint.h"
+#include "odeint/event.h"

@@ -27,8 +27,14 @@ concept UnaryModule = std::derived_from<M, Module> && requires(M& m, const Tenso
 };
 
 namespace detail {
-template <class T> struct shared_ptr_element { using type = void; };
-template <class T> struct shared_ptr_element<std::shared_ptr<T>> { using type = T; };
+template <class T>
+struct shared_ptr_element {
+  using type = void;
+};
+template <class T>
+struct shared_ptr_element<std::shared_ptr<T>> {
+  using type = T;
+};
 /// A module passed by value is moved into a new shared_ptr; a shared_ptr is kept.
 template <class M>
 auto as_shared(M&& m) {
@@ -46,8 +52,8 @@ class Sequential : public Module {
   Sequential() = default;
   /// Each argument is a module (copied into a shared_ptr) or a shared_ptr to one.
   template <class... Ms>
-    requires(sizeof...(Ms) > 1 || (sizeof...(Ms) == 1 && !(std::is_same_v<std::remove_cvref_t<Ms>, Sequential> && ...)))
-  explicit Sequential(Ms&&... modules) {
+  requires(sizeof...(Ms) > 1 || (sizeof...(Ms) == 1 && !(std::is_same_v<std::remove_cvref_t<Ms>, Sequential> &&
+                                                         ...))) explicit Sequential(Ms&&... modules) {
     (push_back(detail::as_shared(std::forward<Ms>(modules))), ...);
   }
 
@@ -59,16 +65,19 @@ class Sequential : public Module {
     steps_.push_back({m, [raw](const Tensor& x) { return Tensor(raw->forward(x)); }});
   }
   template <UnaryModule M>
-    requires(!std::is_lvalue_reference_v<M>)
-  void push_back(M&& m) {
-    push_back(std::make_shared<M>(std::move(m)));
-  }
+  requires(!std::is_lvalue_reference_v<M>) void push_back(M&& m) { push_back(std::make_shared<M>(std::move(m))); }
 
   /// x through every module in order.
   Tensor forward(const Tensor& x) const {
     Tensor y = x;
     for (const Step& s : steps_) y = s.forward(y);
     return y;
+  }
+  /// The output of every step on x, in order (what utils::summary prints the shapes of).
+  std::vector<Tensor> forward_each(const Tensor& x) const {
+    std::vector<Tensor> ys;
+    for (const Step& s : steps_) ys.push_back(s.forward(ys.empty() ? x : ys.back()));
+    return ys;
   }
   size_t size() const { return steps_.size(); }
   /// The i-th module (type-erased); ptr<M>(i) casts it back.

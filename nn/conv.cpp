@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nn::Conv2d / Conv1d and functional::conv2d / conv1d: groups as one
+// nn::Conv2d / Conv1d / ConvTranspose2d and their functional forms: groups as one
 // convolution per channel group, "same" padding (asymmetric when the
 // dilated kernel is even, the extra column on the right as PyTorch),
 // parameters and PyTorch's default initialisation.
@@ -62,6 +62,30 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   return conv2d(x.unsqueeze(-2), w.unsqueeze(2), bias, o).squeeze(-2);
 }
 
+Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, const ConvTranspose2dOptions& opts) {
+  if (x.dim() == 3) return conv_transpose2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched (C, H, W)
+  const int64_t g = opts.groups;
+  check(x.dim() == 4 && w.dim() == 4 && g >= 1 && x.size(1) == w.size(0) && w.size(0) % g == 0,
+        "conv_transpose2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
+        " must be (N, C_in, H, W) and (C_in, C_out / groups, kh, kw) with C_in divisible by groups = ", g);
+  const Int2 s = opts.stride, p = opts.padding, op = opts.output_padding, d = opts.dilation;
+  check((op.h < s.h || op.h < d.h) && (op.w < s.w || op.w < d.w) && op.h >= 0 && op.w >= 0,
+        "conv_transpose2d: output_padding (", op.h, ", ", op.w, ") must be smaller than stride (", s.h, ", ", s.w,
+        ") or dilation (", d.h, ", ", d.w, ")");
+  const int64_t ho = (x.size(2) - 1) * s.h - 2 * p.h + d.h * (w.size(2) - 1) + op.h + 1;
+  const int64_t wo = (x.size(3) - 1) * s.w - 2 * p.w + d.w * (w.size(3) - 1) + op.w + 1;
+  check(ho > 0 && wo > 0, "conv_transpose2d: the output would be ", ho, "x", wo, " for input ", to_string(x.shape()),
+        "; lower padding or raise output_padding");
+  // Per group, the adjoint of conv2d with weight w_i read as (O = C_in / g, C = C_out / g, kh, kw).
+  const fluxion::Conv2dOptions o{.stride = s, .padding = p, .dilation = d};
+  const int64_t cin = x.size(1) / g, cout = w.size(1);
+  std::vector<Tensor> ys;
+  for (int64_t i = 0; i < g; ++i)
+    ys.push_back(conv2d_input_grad(x.narrow(1, i * cin, cin), w.narrow(0, i * cin, cin), {x.size(0), cout, ho, wo}, o));
+  Tensor y = g == 1 ? ys[0] : cat(ys, 1);
+  return bias.defined() ? y + bias.reshape({1, -1, 1, 1}) : y;
+}
+
 }  // namespace functional
 
 static void check_conv_sizes(const char* op, int64_t in, int64_t out, int64_t kh, int64_t kw, int64_t groups) {
@@ -114,6 +138,25 @@ Tensor Conv1d::forward(const Tensor& x) const {
   check((x.dim() == 2 || x.dim() == 3) && x.size(-2) == in_channels, "Conv1d: input of shape ", to_string(x.shape()),
         " must be (N, ", in_channels, ", L) or (", in_channels, ", L)");
   return functional::conv1d(x, weight, bias, opts);
+}
+
+ConvTranspose2d::ConvTranspose2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size,
+                                 ConvTranspose2dOptions opts)
+    : in_channels(in_channels), out_channels(out_channels), kernel_size(kernel_size), opts(opts) {
+  check_conv_sizes("ConvTranspose2d", in_channels, out_channels, kernel_size.h, kernel_size.w, opts.groups);
+  DType dtype = opts.dtype.value_or(default_dtype());
+  weight = register_parameter("weight",
+                              empty({in_channels, out_channels / opts.groups, kernel_size.h, kernel_size.w}, dtype));
+  if (opts.bias) bias = register_parameter("bias", empty({out_channels}, dtype));
+  reset_parameters();
+}
+
+void ConvTranspose2d::reset_parameters() { reset_conv(weight, bias); }
+
+Tensor ConvTranspose2d::forward(const Tensor& x) const {
+  check((x.dim() == 3 || x.dim() == 4) && x.size(-3) == in_channels, "ConvTranspose2d: input of shape ",
+        to_string(x.shape()), " must be (N, ", in_channels, ", H, W) or (", in_channels, ", H, W)");
+  return functional::conv_transpose2d(x, weight, bias, opts);
 }
 
 }  // namespace fluxion::nn

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// nn::Conv2d and nn::Conv1d — convolution layers over fluxion::conv2d, with
+// nn::Conv2d, Conv1d and ConvTranspose2d — convolution layers over fluxion::conv2d, with
 // groups (depthwise when groups = in_channels) and padding given as sizes or
 // as "same" / "valid" (as torch.nn.Conv2d's padding argument).
 // x: (N, C_in, H, W) -> (N, C_out, H_out, W_out),
@@ -69,6 +69,38 @@ class Conv1d : public Module {
 
   int64_t in_channels, out_channels, kernel_size;
   Conv2dOptions opts;
+  Tensor weight, bias;
+};
+
+struct ConvTranspose2dOptions {
+  Int2 stride = 1;
+  Int2 padding = 0;         // removed from each side of the full output
+  Int2 output_padding = 0;  // added to one side, to pick among the sizes a strided conv2d maps to one size
+  int64_t groups = 1;
+  bool bias = true;
+  Int2 dilation = 1;
+  std::optional<DType> dtype;
+};
+
+namespace functional {
+/// torch.nn.functional.conv_transpose2d, the adjoint of conv2d: x (N, C_in, H, W) or (C_in, H, W),
+/// w (C_in, C_out / groups, kh, kw) -> (N, C_out, H_out, W_out),
+/// H_out = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1.
+[[nodiscard]] Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias = {},
+                                      const ConvTranspose2dOptions& opts = {});
+}  // namespace functional
+
+/// Weight (C_in, C_out / groups, kh, kw) and bias (C_out), initialised as Conv2d's
+/// with fan_in = C_out / groups kh kw (PyTorch reads fan_in from the weight's dim 1).
+class ConvTranspose2d : public Module {
+ public:
+  ConvTranspose2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, ConvTranspose2dOptions opts = {});
+  Tensor forward(const Tensor& x) const;
+  void reset_parameters();
+
+  int64_t in_channels, out_channels;
+  Int2 kernel_size;
+  ConvTranspose2dOptions opts;
   Tensor weight, bias;
 };
 

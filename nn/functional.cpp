@@ -56,4 +56,13 @@ Tensor log_softmax(const Tensor& x, int64_t dim) {
   return s - s.exp().sum({dim}, true).log();
 }
 
+Tensor dropout(const Tensor& x, double p, bool training) {
+  check(p >= 0 && p <= 1, "dropout: p must be in [0, 1], got ", p);
+  if (!training || p == 0) return x;
+  if (p == 1) return x * 0.0;
+  // keep mask: 1 / (1 - p) with probability 1 - p, else 0 (a constant of the graph)
+  Tensor keep = (rand_like(x) >= p).to(x.dtype()) * (1.0 / (1.0 - p));
+  return x * keep;
+}
+
 }  // namespace fluxion::nn::functional

@@ -29,6 +29,9 @@ enum class GeluApproximate { none, tanh };
 [[nodiscard]] Tensor softmax(const Tensor& x, int64_t dim);
 /// x - logsumexp(x, dim)
 [[nodiscard]] Tensor log_softmax(const Tensor& x, int64_t dim);
+/// In training, zeroes each element with probability p and scales the rest by
+/// 1 / (1 - p), so the expectation is unchanged; x itself when not training.
+[[nodiscard]] Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
 
 // ---- losses (loss.cpp) ----------------------------------------------------------
 // Every loss takes a reduction: none (per element or sample), mean or sum.

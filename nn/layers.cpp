@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "autograd/ops.h"
+#include "nn/functional.h"
 #include "nn/init.h"
 
 namespace fluxion::nn {
@@ -53,13 +54,7 @@ Tensor Unflatten::forward(const Tensor& x) const {
 
 Dropout::Dropout(double p) : p(p) { check(p >= 0 && p <= 1, "Dropout: p must be in [0, 1], got ", p); }
 
-Tensor Dropout::forward(const Tensor& x) const {
-  if (!is_training() || p == 0) return x;
-  if (p == 1) return x * 0.0;
-  // keep mask: 1 / (1 - p) with probability 1 - p, else 0 (a constant of the graph)
-  Tensor keep = (rand_like(x) >= p).to(x.dtype()) * (1.0 / (1.0 - p));
-  return x * keep;
-}
+Tensor Dropout::forward(const Tensor& x) const { return functional::dropout(x, p, is_training()); }
 
 Dropout2d::Dropout2d(double p) : p(p) { check(p >= 0 && p <= 1, "Dropout2d: p must be in [0, 1], got ", p); }
 

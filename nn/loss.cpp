@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "autograd/ops.h"
+#include "autograd/ops_math.h"
 #include "nn/functional.h"
 
 namespace fluxion::nn::functional {
@@ -133,8 +134,11 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, BCEOption
   check(outside.item() == 0,
         "binary_cross_entropy: all elements of input must be probabilities in [0, 1]; "
         "for logits use binary_cross_entropy_with_logits");
-  // PyTorch clamps each log at -100 so that x = 0 or 1 gives a finite loss
-  Tensor loss = -(target * clamp(log(input), -100.0, {}) + (1.0 - target) * clamp(log(1.0 - input), -100.0, {}));
+  // PyTorch clamps each log at -100 so that x = 0 or 1 gives a finite loss. log(max(x, e^-100))
+  // is the same value, and its gradient is 0 rather than NaN (0 * 1/0) where a log saturates;
+  // PyTorch's hand-written backward gives (x - y) / 1e-12 there instead.
+  const double min_prob = std::exp(-100.0);
+  Tensor loss = -(target * log(clamp_min(input, min_prob)) + (1.0 - target) * log(clamp_min(1.0 - input, min_prob)));
   if (opts.weight.defined()) loss = loss * opts.weight;
   return reduce(loss, opts.reduction);
 }

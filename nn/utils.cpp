@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
-// nn::utils: clip_grad_norm_, parameters_to_vector, vector_to_parameters.
+// nn::utils: clip_grad_norm_, clip_grad_value_, summary, parameters_to_vector,
+// vector_to_parameters.
 #include "nn/utils.h"
 
+#include <cxxabi.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <typeinfo>
 
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
@@ -51,6 +57,79 @@ void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& paramete
     p.copy_(vec.narrow(0, offset, p.numel()).reshape(p.shape()));
     offset += p.numel();
   }
+}
+
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
+  check(clip_value >= 0, "clip_grad_value_: clip_value must be non-negative, got ", clip_value);
+  NoGradGuard no_grad;
+  for (const Tensor& p : parameters)
+    if (p.grad().defined()) p.grad().copy_(p.grad().clamp(-clip_value, clip_value));
+}
+
+namespace {
+
+/// "Conv2d" for a fluxion::nn::Conv2d: the dynamic type, demangled, without its namespaces.
+std::string type_name(const Module& m) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> full(abi::__cxa_demangle(typeid(m).name(), nullptr, nullptr, &status),
+                                              std::free);
+  std::string name = status == 0 ? full.get() : typeid(m).name();
+  const size_t colon = name.rfind("::");
+  return colon == std::string::npos ? name : name.substr(colon + 2);
+}
+
+/// 1234567 -> "1,234,567"
+std::string grouped(int64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string row(const std::string& layer, const std::string& shape, const std::string& params) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%-36s %-22s %12s\n", layer.c_str(), shape.c_str(), params.c_str());
+  return line;
+}
+
+int64_t own_parameters(Module& m) {
+  int64_t n = 0;
+  for (const auto& [name, p] : m.named_parameters(false)) n += p.numel();
+  return n;
+}
+
+std::string totals(Module& m) {
+  int64_t all = 0, trainable = 0;
+  for (const auto& [name, p] : m.named_parameters()) {
+    all += p.numel();
+    if (p.requires_grad()) trainable += p.numel();
+  }
+  return "Total params: " + grouped(all) + "\nTrainable params: " + grouped(trainable) + "\n";
+}
+
+}  // namespace
+
+std::string summary(Module& m) {
+  std::string out = row("Layer (type)", "", "Param #");
+  for (auto& [name, sub] : m.named_modules())
+    out += row((name.empty() ? "(root)" : name) + " (" + type_name(*sub) + ")", "", grouped(own_parameters(*sub)));
+  return out + totals(m);
+}
+
+std::string summary(Sequential& net, const Tensor& example) {
+  NoGradGuard no_grad;
+  const std::vector<Tensor> outputs = net.forward_each(example);
+  std::string out = row("Layer (type)", "Output shape", "Param #") + row("input", to_string(example.shape()), "");
+  for (size_t i = 0; i < net.size(); ++i) {
+    Module& step = *net[i];
+    int64_t params = 0;
+    for (const auto& [name, p] : step.named_parameters()) params += p.numel();
+    out += row(std::to_string(i) + " (" + type_name(step) + ")", to_string(outputs[i].shape()), grouped(params));
+  }
+  return out + totals(net);
 }
 
 }  // namespace fluxion::nn::utils

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
-// nn::utils — gradient clipping and the flat-vector view of parameters that
-// second-order optimizers, line searches and the lessons use.
+// nn::utils — gradient clipping, model summaries, and the flat-vector view of
+// parameters that second-order optimizers, line searches and the lessons use.
 //
 //   double norm = fx::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
 //   fx::Tensor theta = fx::nn::utils::parameters_to_vector(net->parameters());  // (P)
 //   fx::nn::utils::vector_to_parameters(theta - 0.1 * g, net->parameters());
 #pragma once
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "autograd/tensor.h"
+#include "nn/container.h"
 
 namespace fluxion::nn::utils {
 
@@ -19,6 +21,16 @@ namespace fluxion::nn::utils {
 /// when error_if_nonfinite.
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type = 2,
                        bool error_if_nonfinite = false);
+
+/// Clamps every gradient into [-clip_value, clip_value], in place (torch.nn.utils.clip_grad_value_).
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value);
+
+/// A table of every module under m (dotted name, type, its own parameter count),
+/// then the total and trainable parameter counts.
+[[nodiscard]] std::string summary(Module& m);
+/// The same for a Sequential run on `example` (without recording a graph), with
+/// each step's output shape, as torchinfo's summary(model, input_size) prints.
+[[nodiscard]] std::string summary(Sequential& net, const Tensor& example);
 
 /// Every parameter flattened and concatenated, in order: (sum of numels).
 /// Differentiable (views + cat), like torch.nn.utils.parameters_to_vector.

@@ -38,8 +38,11 @@ struct Reattach {
       if (outs[j].requires_grad()) os.push_back(outs[j]), gs.push_back(grads[j]);
     if (!os.empty())
       dxs[0] = autograd::grad(os, {y_leaf},
-                              {.grad_outputs = gs, .retain_graph = true, .create_graph = GradMode::is_enabled(),
-                               .allow_unused = true, .materialize_grads = true})[0];
+                              {.grad_outputs = gs,
+                               .retain_graph = true,
+                               .create_graph = GradMode::is_enabled(),
+                               .allow_unused = true,
+                               .materialize_grads = true})[0];
     return dxs;
   }
   std::vector<Tensor> jvp(const std::vector<Tensor>&, const Saved&) const {
@@ -108,9 +111,8 @@ struct AdjointOde {
     Tensor y = s[0].detach().requires_grad_();
     Tensor dy = func(t, y);
     if (!dy.defined() || dy.shape() != y.shape())
-      fail("odeint_adjoint: func returned shape ", dy.defined() ? to_string(dy.shape()) : "(undefined)", " at t = ",
-           t.item(),
-           " but y has shape ", to_string(y.shape()));
+      fail("odeint_adjoint: func returned shape ", dy.defined() ? to_string(dy.shape()) : "(undefined)",
+           " at t = ", t.item(), " but y has shape ", to_string(y.shape()));
     State out(s.size());
     if (dy.requires_grad()) {  // one reverse pass with cotangent -a gives every -a^T df/dx at once
       if (!captures_checked) check_no_captured_leaves(dy, y, t, params);
@@ -119,9 +121,9 @@ struct AdjointOde {
       std::vector<size_t> slot{1};
       for (size_t k = 0; k < params.size(); ++k)
         if (params[k].requires_grad()) wrt.push_back(params[k]), slot.push_back(k + 2);
-      std::vector<Tensor> g = autograd::grad({dy}, wrt,
-                                             {.grad_outputs = {-s[1]}, .create_graph = create, .allow_unused = true,
-                                              .materialize_grads = true});
+      std::vector<Tensor> g = autograd::grad(
+          {dy}, wrt,
+          {.grad_outputs = {-s[1]}, .create_graph = create, .allow_unused = true, .materialize_grads = true});
       for (size_t k = 0; k < g.size(); ++k) out[slot[k]] = g[k];
     }
     for (size_t k = 1; k < s.size(); ++k)
@@ -182,8 +184,9 @@ struct AdjointOde {
   }
 
   std::vector<Tensor> jvp(const std::vector<Tensor>&, const Saved&) const {
-    fail("odeint_adjoint: forward-mode differentiation (JVP) is not supported; use odeint for forward mode, or take "
-         "Hessian-vector products reverse-over-reverse (autograd::grad with create_graph = true)");
+    fail(
+        "odeint_adjoint: forward-mode differentiation (JVP) is not supported; use odeint for forward mode, or take "
+        "Hessian-vector products reverse-over-reverse (autograd::grad with create_graph = true)");
   }
 };
 
@@ -210,6 +213,7 @@ Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const
   b.atol[0] = op.forward_settings.atol[0];
   b.in_norm.assign(2 + params.size(), !adjoint.seminorm);
   b.in_norm[0] = b.in_norm[1] = true;
+  b.callback_step = b.callback_accept_step = b.callback_reject_step = nullptr;  // the user's callbacks see y only
   std::vector<Tensor> inputs{y0, t};
   inputs.insert(inputs.end(), params.begin(), params.end());
   return stack(apply_op(std::move(op), inputs), 0);

@@ -28,11 +28,11 @@
 namespace fluxion::odeint {
 
 struct AdjointOptions {
-  std::optional<double> adjoint_rtol;     // default: the forward rtol
-  std::optional<double> adjoint_atol;     // default: the forward atol (its largest entry)
-  std::optional<Method> adjoint_method;   // default: the forward method
-  bool seminorm = false;                  // leave a_theta out of the error norm (Kidger et al. 2021)
-  Stats* stats = nullptr;                 // optional out-param: the backward solves' cost
+  std::optional<double> adjoint_rtol;    // default: the forward rtol
+  std::optional<double> adjoint_atol;    // default: the forward atol (its largest entry)
+  std::optional<Method> adjoint_method;  // default: the forward method
+  bool seminorm = false;                 // leave a_theta out of the error norm (Kidger et al. 2021)
+  Stats* stats = nullptr;                // optional out-param: the backward solves' cost
 };
 
 /// The solution at every t, shape [len(t), y0.shape...], differentiable w.r.t.

@@ -94,8 +94,7 @@ double initial_step(const StateFunc& f, double t0, const State& y0, const State&
   ++stats.nfe;
   State df = lincomb(std::vector<const State*>{&f1, &f0}, {1.0, -1.0});
   double d2 = scaled_norm(df, y0, s) / h0;
-  double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3)
-                                            : std::pow(0.01 / std::max(d1, d2), 1.0 / order);
+  double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / std::max(d1, d2), 1.0 / order);
   double h = std::min(100 * h0, h1);
   return direction * (std::isfinite(h) && h > 0 ? h : 1e-6);
 }
@@ -121,8 +120,8 @@ void check_progress(double t, double h, int64_t steps, const Settings& s, bool n
   if (nonfinite && std::abs(h) <= 1e-12 * std::max(1.0, std::abs(t)))
     fail(s.who, ": func returned NaN or Inf near t = ", t, " (every smaller step failed too); check func for ",
          "overflow or a singularity there");
-  check(std::abs(h) > 16 * 2.220446049250313e-16 * std::max(1.0, std::abs(t)), s.who, ": step size underflow (h = ",
-        h, ") at t = ", t, "; the problem may be stiff (try method rosenbrock23) or have a singularity there");
+  check(std::abs(h) > 16 * 2.220446049250313e-16 * std::max(1.0, std::abs(t)), s.who, ": step size underflow (h = ", h,
+        ") at t = ", t, "; the problem may be stiff (try method rosenbrock23) or have a singularity there");
   if (steps >= s.max_num_steps) {
     if (s.method != Method::rosenbrock23)
       fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h,
@@ -171,12 +170,40 @@ std::vector<double> output_times(const Tensor& t, const std::string& who) {
   return ts;
 }
 
+double bounded_step(double h, const Settings& s, double t, bool after_reject) {
+  double a = std::abs(h);
+  if (s.max_step) a = std::min(a, *s.max_step);
+  if (s.min_step && a < *s.min_step) {
+    if (after_reject)
+      fail(s.who, ": a step of ", *s.min_step, " (min_step) from t = ", t,
+           " missed the tolerances; the problem may be stiff there (try rosenbrock23), or lower min_step");
+    a = *s.min_step;
+  }
+  return std::copysign(a, h);
+}
+
 Settings settings(const Options& opts, const Tensor& y0, const std::string& who) {
   Settings s;
   s.method = opts.method;
   s.rtol = opts.rtol;
   s.step_size = opts.step_size;
   s.first_step = opts.first_step;
+  s.min_step = opts.min_step;
+  s.step_t = opts.step_t;
+  s.jump_t = opts.jump_t;
+  check((opts.step_t.empty() && opts.jump_t.empty()) || (!is_stiff(opts.method) && tableau(opts.method).adaptive()),
+        who, ": step_t and jump_t need an adaptive explicit method (dopri5, tsit5, ...), not ",
+        method_name(opts.method));
+  for (double v : opts.step_t) check(std::isfinite(v), who, ": step_t holds ", v);
+  for (double v : opts.jump_t) check(std::isfinite(v), who, ": jump_t holds ", v);
+  s.max_step = opts.max_step;
+  auto on_state = [](const std::function<void(double, const Tensor&, double)>& cb) {
+    return cb ? [cb](double t, const State& y, double h) { cb(t, y[0], h); }
+              : std::function<void(double, const State&, double)>();
+  };
+  s.callback_step = on_state(opts.callback_step);
+  s.callback_accept_step = on_state(opts.callback_accept_step);
+  s.callback_reject_step = on_state(opts.callback_reject_step);
   s.max_num_steps = opts.max_num_steps;
   s.who = who;
   check(opts.rtol >= 0, who, ": rtol must be >= 0, got ", opts.rtol);
@@ -190,6 +217,11 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
         ": rtol and atol cannot both be zero");
   if (opts.step_size) check(*opts.step_size > 0, who, ": step_size must be > 0, got ", *opts.step_size);
   if (opts.first_step) check(*opts.first_step > 0, who, ": first_step must be > 0, got ", *opts.first_step);
+  if (opts.min_step) check(*opts.min_step > 0, who, ": min_step must be > 0, got ", *opts.min_step);
+  if (opts.max_step) check(*opts.max_step > 0, who, ": max_step must be > 0, got ", *opts.max_step);
+  if (opts.min_step && opts.max_step)
+    check(*opts.min_step <= *opts.max_step, who, ": min_step (", *opts.min_step, ") exceeds max_step (", *opts.max_step,
+          ")");
   check(opts.max_num_steps > 0, who, ": max_num_steps must be > 0, got ", opts.max_num_steps);
   s.in_norm = {true};
   return s;

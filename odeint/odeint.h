@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "autograd/tensor.h"
 
@@ -24,17 +25,27 @@ using Func = std::function<Tensor(const Tensor& t, const Tensor& y)>;
 
 enum class Method {
   // fixed grid (one step per output interval, or .step_size)
-  euler, midpoint, heun, heun3, rk4,
+  euler,
+  midpoint,
+  heun,
+  heun3,
+  rk4,
   // adaptive, embedded error estimate
-  adaptive_heun, fehlberg2, bosh3, dopri5, tsit5, dopri8,
+  adaptive_heun,
+  fehlberg2,
+  bosh3,
+  dopri5,
+  tsit5,
+  dopri8,
   // adaptive, linearly implicit (stiff problems): Rosenbrock methods of order 2(3) and 5(4)
-  rosenbrock23, rodas5,
+  rosenbrock23,
+  rodas5,
 };
 std::string method_name(Method m);
 
 /// A tolerance: one number, or a tensor broadcastable to y0 (per component).
 struct Tolerance {
-  Tolerance(double v) : value(v) {}  // NOLINT: implicit, so `.atol = 1e-9` reads naturally
+  Tolerance(double v) : value(v) {}                     // NOLINT: implicit, so `.atol = 1e-9` reads naturally
   Tolerance(Tensor t) : per_component(std::move(t)) {}  // NOLINT
   double value = 0;
   Tensor per_component;
@@ -54,15 +65,24 @@ struct Options {
   Method method = Method::dopri5;
   double rtol = 1e-7;
   Tolerance atol = 1e-9;
-  std::optional<double> step_size;    // fixed-grid methods: the grid spacing
-  std::optional<double> first_step;   // adaptive methods: skip the automatic first step
+  std::optional<double> step_size;   // fixed-grid methods: the grid spacing
+  std::optional<double> first_step;  // adaptive methods: skip the automatic first step
+  std::optional<double> min_step;    // adaptive methods: a step rejected below this is an error
+  std::optional<double> max_step;    // adaptive methods: |h| never exceeds this
+  /// Adaptive explicit methods: times the steps must land on (step_t), and discontinuities of
+  /// func they must not step across (jump_t): a step ends on the jump with func evaluated just
+  /// before it, and the next starts with func evaluated just after it (torchdiffeq's perturb).
+  std::vector<double> step_t, jump_t;
   // Steps (accepted + rejected) before giving up. Finite, so that an explicit
   // method on a stiff problem (or a span like [0, 1e300]) stops within about a
   // second with an error instead of running for minutes; 10^5 is ~100 times
   // what a smooth problem needs at tight tolerances, and allows fixed grids of
   // up to 10^5 steps. (Diffrax stops at 4096, torchdiffeq never.)
   int64_t max_num_steps = 100000;
-  Stats* stats = nullptr;             // optional out-param: function evaluations, steps
+  Stats* stats = nullptr;  // optional out-param: function evaluations, steps
+  /// torchdiffeq's callbacks, called with the step's start (t, y) and its size h: before
+  /// every attempted step, after each accepted one, after each rejected one.
+  std::function<void(double t, const Tensor&y, double h)> callback_step, callback_accept_step, callback_reject_step;
 };
 
 /// The solution at every time in t (1-D, strictly increasing or decreasing):

@@ -191,6 +191,7 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     Stats ignored;
     int order = dense ? 3 : 5;
     h = s.first_step ? dir * *s.first_step : initial_step(sf, t, L.state(y), L.state(F0), order, dir, s, ignored);
+    h = bounded_step(h, s, t, false);
     stats.nfe += ignored.nfe;
   }
   Controller control(dense ? 3 : 5);
@@ -204,6 +205,7 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     // stop within 1% of it) ends on it instead.
     bool clipped = !dense && dir * (ts[next] - (t + 1.01 * h)) <= 0;
     double hs = clipped ? ts[next] - t : h;
+    if (s.callback_step) s.callback_step(t, L.state(y), hs);
     Vec M(n * n);
     for (int64_t i = 0; i < n * n; ++i) M[i] = -J[i];
     for (int64_t i = 0; i < n; ++i) M[i * n + i] += 1.0 / (hs * gamma);
@@ -220,10 +222,12 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      h = hs * fac;
+      if (s.callback_reject_step) s.callback_reject_step(t, L.state(y), hs);
+      h = bounded_step(hs * fac, s, t, true);
       continue;  // same (t, y): J and T stay valid
     }
     ++stats.accepted;
+    if (s.callback_accept_step) s.callback_accept_step(t, L.state(y), hs);
     double t1 = clipped ? ts[next] : t + hs;
     StiffStep step{t, hs, {}};
     for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) {
@@ -237,7 +241,7 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     t = t1;
     y = std::move(st.y1);
     fresh_jacobian = false;
-    h = clipped ? std::max(std::abs(hs * fac), std::abs(h)) * dir : hs * fac;
+    h = bounded_step(clipped ? std::max(std::abs(hs * fac), std::abs(h)) * dir : hs * fac, s, t, false);
   }
   return graph ? replay_rosenbrock(f, y0, accepted, s.method) : out;
 }

@@ -2,6 +2,7 @@
 // The generic explicit Runge-Kutta stepper and the two drivers that use it:
 // fixed grid (euler ... rk4) and adaptive (adaptive_heun ... dopri8), with
 // outputs at the requested times by the method's dense output.
+#include <algorithm>
 #include <cmath>
 
 #include "odeint/solver.h"
@@ -81,8 +82,8 @@ State quartic_dense(const Tableau& tab, const State& y0, const Step& st, const S
 
 }  // namespace
 
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                               const Settings& s, Stats& stats) {
+std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                               Stats& stats) {
   const Tableau& tab = tableau(s.method);
   std::vector<double> grid = ts;
   double dir = ts.back() >= ts.front() ? 1 : -1;
@@ -100,13 +101,16 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
   size_t next = 1;
   for (size_t g = 0; g + 1 < grid.size() && next < ts.size(); ++g) {
     double t = grid[g], h = grid[g + 1] - grid[g];
+    if (s.callback_step) s.callback_step(t, y, h);
     State f0 = f(t, y);
     ++stats.nfe;
     Step st = rk_step(f, tab, t, y, f0, h, stats);
     ++stats.accepted;
+    if (s.callback_accept_step) s.callback_accept_step(t, y, h);
     if (!all_finite(st.y1))
       fail(s.who, ": the state became NaN or Inf in the step from t = ", t, " to t = ", t + h,
-           " (func returned NaN/Inf or the step is too large for ", method_name(s.method), "; try a smaller step_size)");
+           " (func returned NaN/Inf or the step is too large for ", method_name(s.method),
+           "; try a smaller step_size)");
     for (; next < ts.size() && dir * (ts[next] - grid[g + 1]) <= 0; ++next) {
       double theta = (ts[next] - t) / h;  // linear interpolation inside the step, as torchdiffeq
       out.push_back(theta == 1.0 ? st.y1 : lincomb(std::vector<const State*>{&y, &st.y1}, {1 - theta, theta}));
@@ -116,8 +120,27 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
   return out;
 }
 
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                                  const Settings& s, Stats& stats) {
+namespace {
+
+/// The step_t and jump_t points strictly inside (from, to), in the direction of
+/// integration; a point in both lists is a jump.
+std::vector<std::pair<double, bool>> landing_points(const Settings& s, double from, double to, double dir) {
+  std::vector<std::pair<double, bool>> out;
+  for (double v : s.step_t) out.push_back({v, false});
+  for (double v : s.jump_t) out.push_back({v, true});
+  std::erase_if(out, [&](const auto& p) { return dir * (p.first - from) <= 0 || dir * (p.first - to) >= 0; });
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? dir * (a.first - b.first) < 0 : a.second > b.second;
+  });
+  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+            out.end());
+  return out;
+}
+
+}  // namespace
+
+std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                                  Stats& stats) {
   const Tableau& tab = tableau(s.method);
   std::vector<State> out{y0};
   if (ts.size() == 1) return out;
@@ -127,43 +150,66 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
   ++stats.nfe;
   if (!all_finite(f0)) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
   double h = s.first_step ? dir * *s.first_step : initial_step(f, t, y, f0, tab.order, dir, s, stats);
+  h = bounded_step(h, s, t, false);
   Controller control(tab.order);
   std::vector<double> we(tab.stages());
   int64_t steps = 0;
   bool nonfinite = false;
+  const std::vector<std::pair<double, bool>> marks = landing_points(s, t, ts.back(), dir);
+  size_t mark = 0;
   for (size_t next = 1; next < ts.size();) {
     check_progress(t, h, steps++, s, nonfinite);
-    Step st = rk_step(f, tab, t, y, f0, h, stats);
-    for (int j = 0; j < tab.stages(); ++j) we[j] = h * tab.e[j];
+    // A step that would reach the next landing point ends on it instead (hs, not h, is taken).
+    while (mark < marks.size() && dir * (marks[mark].first - t) <= 0) ++mark;
+    const bool landing = mark < marks.size() && dir * (t + h - marks[mark].first) >= 0;
+    const bool to_jump = landing && marks[mark].second;
+    const double hs = landing ? marks[mark].first - t : h, t_end = t + hs;
+    // Before a jump, stages at or past it see func just before it.
+    const StateFunc before = [&](double tt, const State& yy) {
+      return f(dir * (tt - t_end) >= 0 ? std::nextafter(t_end, t) : tt, yy);
+    };
+    if (s.callback_step) s.callback_step(t, y, hs);
+    Step st = rk_step(to_jump ? before : f, tab, t, y, f0, hs, stats);
+    for (int j = 0; j < tab.stages(); ++j) we[j] = hs * tab.e[j];
     double ratio = error_ratio(st.k, we, y, st.y1, s);
     nonfinite = !std::isfinite(ratio);
     bool accept;
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      h *= fac;
+      if (s.callback_reject_step) s.callback_reject_step(t, y, hs);
+      h = bounded_step(hs * fac, s, t, true);
       continue;
     }
     ++stats.accepted;
-    double t1 = t + h;
+    if (s.callback_accept_step) s.callback_accept_step(t, y, hs);
+    const double t1 = landing ? marks[mark].first : t_end;
     State f1;
     if (tab.fsal()) {
       f1 = st.k.back();
     } else {
-      f1 = f(t1, st.y1);
+      f1 = (to_jump ? before : f)(t1, st.y1);
       ++stats.nfe;
     }
-    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next) {
-      double theta = (ts[next] - t) / h;
-      if (theta == 1.0) out.push_back(st.y1);
-      else if (tab.dense == Dense::dopri5) out.push_back(dopri5_dense(tab, y, st, h, theta));
-      else if (tab.dense == Dense::quartic) out.push_back(quartic_dense(tab, y, st, f1, h, theta));
-      else out.push_back(hermite(y, f0, st.y1, f1, h, theta));
-    }
+    auto dense = [&](double theta) {
+      if (theta == 1.0) return st.y1;
+      if (tab.dense == Dense::dopri5) return dopri5_dense(tab, y, st, hs, theta);
+      if (tab.dense == Dense::quartic) return quartic_dense(tab, y, st, f1, hs, theta);
+      return hermite(y, f0, st.y1, f1, hs, theta);
+    };
+    for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next)
+      out.push_back(dense(ts[next] == t1 ? 1.0 : (ts[next] - t) / hs));
+    if (s.on_step && s.on_step(t, t1, dense)) return out;
     t = t1;
     y = std::move(st.y1);
-    f0 = std::move(f1);
-    h *= fac;
+    if (to_jump) {  // past the jump func is another function: start it afresh, just after the jump
+      f0 = f(std::nextafter(t, t + dir), y);
+      ++stats.nfe;
+    } else {
+      f0 = std::move(f1);
+    }
+    // a step shortened to land keeps the size the controller would have allowed
+    h = bounded_step(landing ? dir * std::max(std::abs(hs * fac), std::abs(h)) : hs * fac, s, t, false);
   }
   return out;
 }

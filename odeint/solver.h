@@ -34,9 +34,16 @@ struct Settings {
   double rtol = 1e-7;
   std::vector<std::vector<double>> atol;  // per state component: 1 value or numel values
   std::vector<bool> in_norm;              // components counted by the error norm (seminorm)
-  std::optional<double> step_size, first_step;
+  std::optional<double> step_size, first_step, min_step, max_step;
+  std::vector<double> step_t, jump_t;
+  /// Options' callbacks, on the whole state.
+  std::function<void(double t, const State&y, double h)> callback_step, callback_accept_step, callback_reject_step;
   int64_t max_num_steps = 100000;
-  std::string who = "odeint";             // names the caller in errors
+  std::string who = "odeint";  // names the caller in errors
+  /// Adaptive explicit methods call this after every accepted step from t0 to t1,
+  /// with the step's dense output (theta in [0, 1]); returning true ends the solve
+  /// there, without the outputs after t1. Events are found this way.
+  std::function<bool(double t0, double t1, const std::function<State(double theta)>& dense)> on_step;
 };
 
 /// Mixed error ratio: the max over counted components of
@@ -73,18 +80,20 @@ class Controller {
 
 /// Fails with the time reached when h has underflowed or too many steps ran.
 void check_progress(double t, double h, int64_t steps, const Settings& s, bool nonfinite);
+/// h with |h| clamped into [min_step, max_step]; after a rejected step, falling
+/// below min_step is an error naming t instead.
+double bounded_step(double h, const Settings& s, double t, bool after_reject);
 
 /// Cubic Hermite interpolation on [t0, t0 + h] at theta in [0, 1].
-[[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h,
-                            double theta);
+[[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h, double theta);
 
 /// Integrates from ts[0] through every ts[i]; the states at those times.
 std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
                          Stats& stats);
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                               const Settings& s, Stats& stats);
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts,
-                                  const Settings& s, Stats& stats);
+std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                               Stats& stats);
+std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
+                                  Stats& stats);
 /// The stiff solvers, rosenbrock23 and rodas5, with Jacobians from autograd. Step-size
 /// control and the linear algebra run on doubles; when a gradient is wanted
 /// (y0 or a tensor f captures requires grad) the accepted steps are replayed

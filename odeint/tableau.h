@@ -26,8 +26,8 @@ struct Tableau {
   std::vector<double> b;               // solution weights
   std::vector<double> e;               // b - b_hat; empty for fixed-grid methods
   Dense dense = Dense::hermite;
-  std::vector<double> d = {};          // dopri5's dense-output coefficients d_1 ... d_7
-  std::vector<double> mid = {};        // quartic: y(h/2) ~ y0 + h sum_i mid_i k_i
+  std::vector<double> d = {};    // dopri5's dense-output coefficients d_1 ... d_7
+  std::vector<double> mid = {};  // quartic: y(h/2) ~ y0 + h sum_i mid_i k_i
 
   int stages() const { return (int)c.size(); }
   bool adaptive() const { return !e.empty(); }

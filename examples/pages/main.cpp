@@ -77,7 +77,7 @@ Page lesson_page(int nn, const fs::path& lessons_dir, const fs::path& text_dir, 
   std::string source_name;
   for (const auto& e : fs::directory_iterator(lessons_dir)) {
     if (e.path().filename().string().rfind(id + "_", 0) != 0) continue;
-    source_name = e.path().filename().string();
+    source_name = e.path().filename().string() + (e.is_directory() ? "/" : "");
     if (e.is_directory()) {
       for (const auto& f : fs::directory_iterator(e.path()))
         if (f.path().extension() == ".cpp") sources.push_back(f.path());

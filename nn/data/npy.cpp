@@ -97,6 +97,8 @@ Tensor parse_npy(const uint8_t* p, size_t n, const std::string& where) {
         x[i] = v[i];
     }
     t = tensor(x, stored);
+    if (kind == "b1") t = t.to(Bool);
+    if (kind == "i4") t = t.to(Int32);
   }
   if (fortran && shape.size() > 1) {
     std::vector<int64_t> rev;
@@ -108,7 +110,10 @@ Tensor parse_npy(const uint8_t* p, size_t n, const std::string& where) {
 
 std::vector<uint8_t> npy_bytes(const Tensor& t, bool fortran_order) {
   check(t.defined(), "save_npy: the tensor is undefined");
-  const char* descr = t.dtype() == Float32 ? "<f4" : t.dtype() == Float64 ? "<f8" : "<i8";
+  const DType dt = t.dtype();
+  const char* descr = dt == Float32 ? "<f4" : dt == Float64 ? "<f8" : dt == Int64 ? "<i8" : dt == Int32 ? "<i4" : "|b1";
+  check(dt == Float32 || dt == Float64 || dt == Int64 || dt == Int32 || dt == Bool, "save_npy: dtype ", dtype_name(dt),
+        " has no .npy form here");
   std::string shape = "(";
   for (int64_t s : t.shape()) shape += std::to_string(s) + ", ";
   if (t.dim() > 1) shape.resize(shape.size() - 2);

@@ -34,9 +34,10 @@ struct CsvOptions {
 [[nodiscard]] Tensor read_csv(const std::string& path, const CsvOptions& opts = {});
 
 /// A .npy file (format 1.0 to 3.0; little-endian f4, f8, i8, i4, u1, b1; C or Fortran
-/// order) as a C-contiguous tensor: floats keep their dtype, integers and bools become Int64.
+/// order) as a C-contiguous tensor of the same dtype (Float32, Float64, Int64, Int32, Bool;
+/// uint8 becomes Int64).
 [[nodiscard]] Tensor load_npy(const std::string& path);
-/// Writes t as .npy (format 1.0): Float32 as <f4, Float64 as <f8, Int64 as <i8;
+/// Writes t as .npy (format 1.0): Float32 as <f4, Float64 as <f8, Int64 as <i8, Int32 as <i4, Bool as |b1;
 /// fortran_order writes the values column-major and says so in the header.
 void save_npy(const Tensor& t, const std::string& path, bool fortran_order = false);
 

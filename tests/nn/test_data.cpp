@@ -195,16 +195,19 @@ TEST(Readers, NpyAndNpzAgainstNumPyBytesAndRoundTrips) {
   fx::Tensor f = data::load_npy(p);
   EXPECT_EQ(f.shape(), (fx::Shape{2, 3}));
   EXPECT_EQ(f.to_vector<double>(), (std::vector<double>{0, 1, 2, 3, 4, 5}));
-  // np.save(b, np.array([True, False, True])): bools read as Int64 0/1
+  // np.save(b, np.array([True, False, True])): bools read as Bool
   write_bytes(p,
               from_hex("934e554d5059010076007b276465736372273a20277c6231272c2027666f727472616e5f6f72646572273a2046"
                        "616c73652c20277368617065273a2028332c292c207d20202020202020202020202020202020202020202020202020"
                        "20202020202020202020202020202020202020202020202020202020202020202020200a010001"));
-  EXPECT_EQ(data::load_npy(p).to_vector<int64_t>(), (std::vector<int64_t>{1, 0, 1}));
+  const fx::Tensor bools = data::load_npy(p);
+  EXPECT_EQ(bools.dtype(), fx::Bool);
+  EXPECT_EQ(bools.to_vector<int64_t>(), (std::vector<int64_t>{1, 0, 1}));
   // round trips of every dtype, C and Fortran order
   fx::Tensor x = fx::randn({3, 4, 2}), d = fx::randn({5}, fx::Float64), i = fx::arange(6.0, fx::Int64).reshape({2, 3});
+  fx::Tensor b = fx::randn({2, 5}) > 0.0, i32 = (fx::arange(6.0, fx::Int64) - 3).to(fx::Int32).reshape({3, 2});
   for (bool fortran : {false, true})
-    for (const fx::Tensor& t : {x, d, i, fx::scalar(2.5, fx::Float64)}) {
+    for (const fx::Tensor& t : {x, d, i, b, i32, fx::scalar(2.5, fx::Float64)}) {
       data::save_npy(t, p, fortran);
       fx::Tensor back = data::load_npy(p);
       EXPECT_EQ(back.shape(), t.shape());

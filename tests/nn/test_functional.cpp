@@ -87,8 +87,7 @@ TEST(Functional, CrossEntropyMatchesHandComputation) {
   // huge logits stay finite
   fx::Tensor big = fx::tensor({{1e4, 0.0}}, fx::Float64);
   EXPECT_NEAR(F::cross_entropy(big, labels({1})).item(), 1e4, 1e-9);
-  EXPECT_TRUE(gradcheck([&](const fx::Tensor& t) { return F::cross_entropy(t, y, {.label_smoothing = 0.1}); },
-                        logits));
+  EXPECT_TRUE(gradcheck([&](const fx::Tensor& t) { return F::cross_entropy(t, y, {.label_smoothing = 0.1}); }, logits));
 }
 
 TEST(Functional, CrossEntropyErrors) {

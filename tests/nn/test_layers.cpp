@@ -183,8 +183,10 @@ TEST(Dropout, ZeroesAndRescalesInTrainingOnly) {
   auto y = drop.forward(x).to_vector<double>();
   size_t zeros = 0;
   for (double v : y) {
-    if (v == 0) ++zeros;
-    else ASSERT_DOUBLE_EQ(v, 1 / 0.75);
+    if (v == 0)
+      ++zeros;
+    else
+      ASSERT_DOUBLE_EQ(v, 1 / 0.75);
   }
   EXPECT_NEAR(double(zeros) / double(y.size()), 0.25, 0.01);
   drop.eval();

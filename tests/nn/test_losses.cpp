@@ -74,6 +74,13 @@ TEST(Losses, BinaryKLSmoothL1MarginCosineMatchTorch) {
               10.545296289333972, 1e-12);
   EXPECT_THROW((void)F::binary_cross_entropy(p * 2.0, t), fx::Error);  // not probabilities
   EXPECT_TRUE(std::isfinite(F::binary_cross_entropy(fx::tensor({0.0, 1.0}), fx::tensor({1.0, 0.0})).item()));
+  // probabilities of exactly 0 and 1: the loss is PyTorch's (each log clamped at -100), the gradient finite
+  fx::Tensor edge = fx::tensor({0.0, 1.0, 0.0, 1.0}, fx::Float64).requires_grad_();
+  fx::Tensor bce =
+      F::binary_cross_entropy(edge, fx::tensor({1.0, 0.0, 0.0, 1.0}, fx::Float64), {.reduction = F::Reduction::sum});
+  EXPECT_NEAR(bce.item(), 200.0, 1e-9);
+  bce.backward();
+  for (double g : edge.grad().to_vector<double>()) EXPECT_TRUE(std::isfinite(g)) << g;
 
   fx::Tensor lp = F::log_softmax(logits(), 1);
   fx::Tensor q = F::softmax(logits().flip({0}), 1);

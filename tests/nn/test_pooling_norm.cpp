@@ -10,46 +10,14 @@
 
 #include "autograd/gradcheck.h"
 #include "fluxion.h"
+#include "nn/reference.h"
 #include "nn/torch_reference.h"
 
 namespace fx = fluxion;
 namespace nn = fluxion::nn;
 namespace F = fluxion::nn::functional;
 
-namespace {
-
-fx::Tensor seq(const fx::Shape& shape, double a, double b, bool use_cos = false) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<double> v(n);
-  for (int64_t i = 0; i < n; ++i) v[i] = use_cos ? std::cos(a * double(i)) : std::sin(a * double(i) + b);
-  return fx::tensor(v, shape, fx::Float64);
-}
-fx::Tensor X(const fx::Shape& shape) { return seq(shape, 0.7, 0.3); }
-fx::Tensor U(const fx::Shape& shape) { return seq(shape, 0.3, 0, true); }
-
-void expect_values(const fx::Tensor& t, const std::vector<double>& want, const char* what) {
-  std::vector<double> got = t.to_vector<double>();
-  ASSERT_EQ(got.size(), want.size()) << what;
-  for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 1e-9) << what << " element " << i;
-}
-
-// y = f(x) and dx of sum(u * y) against PyTorch's values, then every derivative check.
-void expect_like_torch(const std::function<fx::Tensor(const fx::Tensor&)>& f, const fx::Shape& shape,
-                       const std::vector<double>& y, const std::vector<double>& dx, const char* what) {
-  fx::Tensor x = X(shape).requires_grad_();
-  fx::Tensor out = f(x);
-  (out * U(out.shape())).sum().backward();
-  expect_values(out, y, what);
-  expect_values(x.grad(), dx, what);
-  fx::autograd::TensorFunction g = [&](const std::vector<fx::Tensor>& xs) { return f(xs[0]); };
-  fx::Tensor x0 = X(shape).requires_grad_();
-  EXPECT_TRUE(fx::autograd::gradcheck(g, {x0})) << what;
-  EXPECT_TRUE(fx::autograd::jvpcheck(g, {x0})) << what;
-  EXPECT_TRUE(fx::autograd::gradgradcheck(g, {x0})) << what;
-}
-
-}  // namespace
+using namespace nn_ref;
 
 TEST(Pooling, MaxPool2dMatchesTorch) {
   expect_like_torch(

@@ -12,6 +12,8 @@
 // Why ML cares: this loop is training. A learning rate that is too small, just
 // right, or too large gives exactly the slow / fast / diverging loss curves of
 // deep learning, and the optimizers sketched here are torch.optim's.
+//
+// The loss, the descent loop and the shared printing helpers are in descent.h.
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -19,106 +21,13 @@
 #include <string>
 #include <vector>
 
-#include "examples/lessons/lesson.h"
+#include "examples/lessons/04_gradient_descent_1d/descent.h"
 
 namespace fx = fluxion;
 namespace plot = fluxion::plot;
+using namespace descent;
 
 namespace {
-
-constexpr int kLesson = 4;
-const double kXStar = std::sqrt(1.5);  // the minima are at ±√1.5
-constexpr double kFMin = -0.25;
-
-// ---- the loss and its gradient ------------------------------------------------
-
-// f(x) = x⁴ − 3x² + 2, on tensors (0-d in the training loops).
-fx::Tensor f(const fx::Tensor& x) { return x.pow(4) - 3 * x.square() + 2; }
-// f′(x) = 4x³ − 6x, written out as the post does.
-fx::Tensor grad_f(const fx::Tensor& x) { return 4 * x.pow(3) - 6 * x; }
-// f′(x) from autograd instead: a detached copy that requires grad, f(x).backward(), read .grad().
-// page:begin Demo 2
-fx::Tensor grad_f_autograd(const fx::Tensor& x) {
-  fx::Tensor xg = x.detach().clone().requires_grad_();
-  f(xg).backward();
-  return xg.grad();
-}
-// page:end
-// The same loss on plain doubles, for the exercises the post writes with NumPy floats.
-double f_double(double x) { return x * x * x * x - 3 * x * x + 2; }
-double grad_f_double(double x) { return 4 * x * x * x - 6 * x; }
-
-using GradFn = std::function<fx::Tensor(const fx::Tensor&)>;
-
-// The points a run visits: (x_k, f(x_k)), recorded before each update.
-struct Path {
-  std::vector<double> xs, fs;
-};
-
-// Plain gradient descent for `steps` steps from x0 with step size eta.
-// page:begin Demo 1 (post)
-Path run_gd(double x0, double eta, int steps, const GradFn& grad = grad_f) {
-  fx::Tensor x = fx::scalar(x0, fx::Float64);
-  Path p;
-  for (int k = 0; k < steps; ++k) {
-    p.xs.push_back(x.item());
-    p.fs.push_back(f(x).item());
-    x = x - eta * grad(x);
-  }
-  return p;
-}
-// page:end
-
-// The first iteration whose f is within tol of f_min, if any.
-std::optional<int> first_close(const std::vector<double>& fs, double tol = 1e-3) {
-  for (size_t i = 0; i < fs.size(); ++i)
-    if (std::abs(fs[i] - kFMin) < tol) return static_cast<int>(i);
-  return std::nullopt;
-}
-std::string steps_or_none(std::optional<int> i) { return i ? std::to_string(*i) : "None"; }
-
-// printf's %.Nf, but "nan" for every NaN (glibc prints "-nan" for some).
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string eta_label(double eta) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "η=%g", eta);
-  return buf;
-}
-
-// The paths figure of demo 1: (x_k, f(x_k)) joined with circle markers, one
-// line per step size. Non-finite points are left out (the library skips them).
-plot::Figure paths_figure(const std::vector<double>& etas, const std::vector<Path>& paths) {
-  plot::Figure fig(6, 4, 80);
-  auto& ax = fig.ax();
-  for (size_t i = 0; i < etas.size(); ++i) ax.plot(paths[i].xs, paths[i].fs, {.marker = "o", .label = eta_label(etas[i])});
-  ax.set_xlabel("x");
-  ax.set_ylabel("f(x)");
-  ax.set_title("Gradient‑descent paths for different step sizes");
-  ax.legend();
-  return fig;
-}
-
-void print_finals(const std::vector<double>& etas, const std::vector<Path>& paths) {
-  for (size_t i = 0; i < etas.size(); ++i)
-    std::printf("η=%-5g →  final x=%s, f=%s\n", etas[i], fixed(paths[i].xs.back(), 4).c_str(),
-                fixed(paths[i].fs.back(), 6).c_str());
-}
-
-void print_path(const char* name, const Path& p, int n, const char* format) {
-  std::printf("%s path:", name);
-  for (int k = 0; k < n; ++k) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, p.xs[k]);
-    std::printf("%s %s", k ? " →" : "", std::isfinite(p.xs[k]) ? buf : "inf/nan");
-  }
-  std::printf("\n");
-}
 
 // ---- demos ---------------------------------------------------------------------
 
@@ -175,37 +84,12 @@ void demo_autograd_gradient(const std::vector<Path>& analytic) {
   double worst = 0;
   for (size_t i = 0; i < etas.size(); ++i) {
     paths.push_back(run_gd(-2.5, etas[i], 200, grad_f_autograd));
-    for (size_t k = 0; k < paths[i].xs.size(); ++k) worst = std::max(worst, std::abs(paths[i].xs[k] - analytic[i].xs[k]));
+    for (size_t k = 0; k < paths[i].xs.size(); ++k)
+      worst = std::max(worst, std::abs(paths[i].xs[k] - analytic[i].xs[k]));
   }
   print_finals(etas, paths);
   std::printf("max |x_autograd - x_formula| over all paths = %.1e\n", worst);
   lesson::save(paths_figure(etas, paths), kLesson, "gradient_descent_1d_2.png");
-}
-
-// ---- exercises -------------------------------------------------------------------
-
-// Runs a torch.optim-style optimizer on a one-element parameter (gradient by
-// autograd) and records the path; used to check the hand-written updates.
-template <class Opt, class Options>
-Path run_optimizer(double x0, int steps, const Options& opts) {
-  fx::Tensor x = fx::tensor({x0}, fx::Float64).requires_grad_();
-  Opt opt({x}, opts);
-  Path p;
-  for (int k = 0; k < steps; ++k) {
-    opt.zero_grad();
-    const fx::Tensor loss = f(x).sum();
-    p.xs.push_back(x.item());
-    p.fs.push_back(loss.item());
-    loss.backward();
-    opt.step();
-  }
-  return p;
-}
-
-double max_gap(const Path& a, const Path& b) {
-  double worst = 0;
-  for (size_t k = 0; k < a.xs.size(); ++k) worst = std::max(worst, std::abs(a.xs[k] - b.xs[k]));
-  return worst;
 }
 
 // Exercise 1: heavy-ball momentum, v ← βv + f′(x), x ← x − ηv, with η = 0.01

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// odeint_event against the bouncing ball, whose event times and their
+// derivatives are known in closed form: a ball dropped from h with gravity g
+// lands at t1 = sqrt(2h/g) with speed sqrt(2gh); bouncing with restitution r
+// it lands again at t2 = t1 (1 + 2r). Also: several events (the first terminal
+// one wins, the others are recorded), an event that never fires, an event at t0.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "fluxion.h"
+#include "odeint/event.h"
+
+namespace fx = fluxion;
+namespace ode = fluxion::odeint;
+
+namespace {
+
+const ode::EventOptions kTight{.rtol = 1e-11, .atol = 1e-12, .direction = {-1}};
+
+// y = (height, velocity); the field captures g (a tensor that may require grad).
+ode::Func falling(const fx::Tensor& g) {
+  return [g](const fx::Tensor&, const fx::Tensor& y) { return fx::stack({y[1], -g * fx::ones_like(y[1])}); };
+}
+fx::Tensor height(const fx::Tensor&, const fx::Tensor& y) { return y[0]; }
+
+}  // namespace
+
+TEST(Event, BouncingBallTimesAndDerivatives) {
+  const double h = 2.0, gv = 9.81, r = 0.7;
+  fx::Tensor g = fx::scalar(gv, fx::Float64).requires_grad_();
+  fx::Tensor y0 = fx::tensor({h, 0.0}, fx::Float64).requires_grad_();
+  ode::Stats stats;
+  ode::EventOptions opts = kTight;
+  opts.stats = &stats;
+  ode::EventSolution first = ode::odeint_event(falling(g), y0, 0.0, height, opts);
+  const double t1 = std::sqrt(2 * h / gv);
+  ASSERT_EQ(first.index, 0);
+  EXPECT_NEAR(first.t.item(), t1, 1e-9);
+  EXPECT_NEAR(first.y.at({0}), 0.0, 1e-9);
+  EXPECT_NEAR(first.y.at({1}), -std::sqrt(2 * gv * h), 1e-8);
+  EXPECT_GT(stats.accepted, 0);
+  // t1 = (v0 + sqrt(v0^2 + 2 g h)) / g at v0 = 0: d/dh = 1/sqrt(2gh), d/dv0 = 1/g, d/dg = -t1 / (2g)
+  auto d = fx::autograd::grad({first.t}, {y0, g}, {.retain_graph = true});
+  EXPECT_NEAR(d[0].at({0}), 1 / std::sqrt(2 * gv * h), 1e-7);
+  EXPECT_NEAR(d[0].at({1}), 1 / gv, 1e-7);
+  EXPECT_NEAR(d[1].item(), -t1 / (2 * gv), 1e-7);
+  // the height at the event is 0 whatever h is: its derivative vanishes too
+  EXPECT_NEAR(fx::autograd::grad({first.y[0]}, {y0}, {.retain_graph = true})[0].at({0}), 0.0, 1e-7);
+
+  // bounce: start again from the first event's time and state, the velocity reversed and scaled
+  fx::Tensor bounced = fx::stack({first.y[0], -r * first.y[1]});
+  ode::EventSolution second = ode::odeint_event(falling(g), bounced, first.t, height, kTight);
+  ASSERT_EQ(second.index, 0);  // not at its start, where the height is 0 but rising
+  EXPECT_NEAR(second.t.item(), t1 * (1 + 2 * r), 1e-8);
+  EXPECT_NEAR(fx::autograd::grad({second.t}, {y0})[0].at({0}), (1 + 2 * r) / std::sqrt(2 * gv * h), 1e-6);
+}
+
+TEST(Event, SeveralEventsFirstTerminalWinsOthersRecorded) {
+  const double h = 2.0, gv = 9.81;
+  fx::Tensor g = fx::scalar(gv, fx::Float64);
+  auto levels = [](const fx::Tensor&, const fx::Tensor& y) { return fx::stack({y[0] - 1.5, y[0] - 0.5, y[0] - 1.0}); };
+  ode::EventOptions opts = kTight;
+  opts.terminal = {false, true, false};
+  ode::EventSolution e = ode::odeint_event(falling(g), fx::tensor({h, 0.0}, fx::Float64), 0.0, levels, opts);
+  ASSERT_EQ(e.index, 1);
+  ASSERT_EQ(e.times.size(), 3u);
+  EXPECT_EQ(e.indices, (std::vector<int64_t>{0, 2, 1}));
+  for (size_t i = 0; i < 3; ++i) {
+    const double level = e.indices[i] == 0 ? 1.5 : e.indices[i] == 1 ? 0.5 : 1.0;
+    EXPECT_NEAR(e.times[i], std::sqrt(2 * (h - level) / gv), 1e-9) << i;
+  }
+  EXPECT_NEAR(e.t.item(), e.times.back(), 0.0);
+  // a rising-only event never fires on the way down
+  ode::EventOptions rising = kTight;
+  rising.direction = {1};
+  rising.t_end = 0.5;
+  EXPECT_EQ(ode::odeint_event(falling(g), fx::tensor({h, 0.0}, fx::Float64), 0.0, height, rising).index, -1);
+}
+
+TEST(Event, NeverFiresEndsAtTEndOrFailsClearly) {
+  fx::Tensor g = fx::scalar(9.81, fx::Float64);
+  fx::Tensor y0 = fx::tensor({2.0, 30.0}, fx::Float64).requires_grad_();  // thrown up: not down before t = 1
+  ode::EventOptions opts = kTight;
+  opts.t_end = 1.0;
+  ode::EventSolution e = ode::odeint_event(falling(g), y0, 0.0, height, opts);
+  EXPECT_EQ(e.index, -1);
+  EXPECT_TRUE(e.times.empty());
+  EXPECT_EQ(e.t.item(), 1.0);
+  EXPECT_NEAR(e.y.at({0}), 2.0 + 30.0 - 9.81 / 2, 1e-8);
+  e.y[0].backward();  // still differentiable: d height(1) / d v0 = 1
+  EXPECT_NEAR(y0.grad().at({1}), 1.0, 1e-8);
+
+  ode::EventOptions endless{.max_num_steps = 50};
+  auto never = [](const fx::Tensor&, const fx::Tensor& y) { return y[0] * 0.0 + 1.0; };
+  try {
+    (void)ode::odeint_event(falling(g), fx::tensor({2.0, 0.0}, fx::Float64), 0.0, never, endless);
+    FAIL() << "an event that never fires, without t_end, must end in an error";
+  } catch (const fx::Error& err) {
+    EXPECT_NE(std::string(err.what()).find("max_num_steps"), std::string::npos) << err.what();
+  }
+}
+
+TEST(Event, AtTheInitialTimeAndErrors) {
+  fx::Tensor g = fx::scalar(9.81, fx::Float64);
+  auto at_two = [](const fx::Tensor&, const fx::Tensor& y) { return y[0] - 2.0; };
+  ode::EventSolution e = ode::odeint_event(falling(g), fx::tensor({2.0, 0.0}, fx::Float64), 0.5, at_two);
+  EXPECT_EQ(e.index, 0);
+  EXPECT_EQ(e.t.item(), 0.5);
+  EXPECT_EQ(e.y.at({0}), 2.0);
+
+  auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const fx::Error& err) {
+      return std::string(err.what());
+    }
+    return std::string("no error");
+  };
+  const fx::Tensor y0 = fx::tensor({2.0, 0.0}, fx::Float64);
+  EXPECT_NE(message([&] {
+              (void)ode::odeint_event(falling(g), y0, 0.0, height, {.method = ode::Method::rk4});
+            }).find("adaptive"),
+            std::string::npos);
+  EXPECT_NE(message([&] {
+              (void)ode::odeint_event(falling(g), y0, 0.0, height, {.direction = {1, -1}});
+            }).find("direction and terminal"),
+            std::string::npos);
+  auto matrix = [](const fx::Tensor&, const fx::Tensor& y) { return y.reshape({1, 2}); };
+  EXPECT_NE(message([&] { (void)ode::odeint_event(falling(g), y0, 0.0, matrix); }).find("event_fn must return"),
+            std::string::npos);
+}
