@@ -56,14 +56,24 @@ bool poll_until(MPI_Request& request, std::chrono::steady_clock::time_point dead
   }
 }
 
+// Collectives are issued by one thread at a time (the training loop, or
+// backward's hooks on the thread that called backward()).
+void init_mpi(int* argc, char*** argv) {
+  check(!mpi_running(), "distributed::InitGuard: MPI is already initialised; make one InitGuard per process");
+  int provided = 0;
+  MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+}
+
 }  // namespace
 
 InitGuard::InitGuard(int& argc, char**& argv, InitOptions opts) {
-  check(!mpi_running(), "distributed::InitGuard: MPI is already initialised; make one InitGuard per process");
-  int provided = 0;
-  // Collectives are issued by one thread at a time (the training loop, or
-  // backward's hooks on the thread that called backward()).
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+  init_mpi(&argc, &argv);
+  g_world = std::make_unique<ProcessGroup>(MPI_COMM_WORLD, opts.timeout);
+  std::set_terminate(on_terminate);
+}
+
+InitGuard::InitGuard(InitOptions opts) {
+  init_mpi(nullptr, nullptr);
   g_world = std::make_unique<ProcessGroup>(MPI_COMM_WORLD, opts.timeout);
   std::set_terminate(on_terminate);
 }

@@ -34,6 +34,8 @@ struct InitOptions {
 class InitGuard {
  public:
   InitGuard(int& argc, char**& argv, InitOptions opts = {});
+  /// Without the command line (MPI_Init_thread(NULL, NULL, ...)), for code that has no main.
+  explicit InitGuard(InitOptions opts = {});
   ~InitGuard();
   InitGuard(const InitGuard&) = delete;
   InitGuard& operator=(const InitGuard&) = delete;

@@ -26,3 +26,12 @@ add_test(NAME distributed_throwing_rank
 set_tests_properties(distributed_throwing_rank PROPERTIES LABELS distributed TIMEOUT 70 RESOURCE_LOCK mpi
                      ENVIRONMENT "OMP_NUM_THREADS=1;FLUXION_TEST_THROW=1"
                      PASS_REGULAR_EXPRESSION "rank 1 of 2: boom from rank 1; aborting the job")
+
+# The DDP example on a small subset of Fashion-MNIST, on 2 ranks.
+if(TARGET ddp_fashion_mnist)
+  add_test(NAME example_ddp_fashion_mnist
+           COMMAND timeout 600 ${FLUXION_MPIRUN} -np 2 $<TARGET_FILE:ddp_fashion_mnist> --epochs 1 --limit 1280
+                   --test-limit 1000)
+  set_tests_properties(example_ddp_fashion_mnist PROPERTIES LABELS distributed TIMEOUT 620 RESOURCE_LOCK mpi
+                       ENVIRONMENT "OMP_NUM_THREADS=1" PASS_REGULAR_EXPRESSION "epoch 1 .* test accuracy")
+endif()
