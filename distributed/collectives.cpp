@@ -36,10 +36,14 @@ struct Work::State {
 
 const char* reduce_op_name(ReduceOp op) {
   switch (op) {
-    case ReduceOp::sum: return "sum";
-    case ReduceOp::avg: return "avg";
-    case ReduceOp::max: return "max";
-    case ReduceOp::min: return "min";
+    case ReduceOp::sum:
+      return "sum";
+    case ReduceOp::avg:
+      return "avg";
+    case ReduceOp::max:
+      return "max";
+    case ReduceOp::min:
+      return "min";
   }
   return "?";
 }
@@ -48,20 +52,27 @@ namespace {
 
 MPI_Datatype mpi_type(DType t, const char* op) {
   switch (t) {
-    case DType::Float32: return MPI_FLOAT;
-    case DType::Float64: return MPI_DOUBLE;
-    case DType::Int64: return MPI_INT64_T;
+    case DType::Float32:
+      return MPI_FLOAT;
+    case DType::Float64:
+      return MPI_DOUBLE;
+    case DType::Int64:
+      return MPI_INT64_T;
     default:
       fail(op, ": dtype ", dtype_name(t), " is not supported; collectives take Float32, Float64 and Int64 (use .to())");
   }
 }
 
 MPI_Op mpi_op(ReduceOp op, DType t, const char* name) {
-  check(op != ReduceOp::avg || t != DType::Int64, name, ": avg of an Int64 tensor would round; use sum, or .to(Float64)");
+  check(op != ReduceOp::avg || t != DType::Int64, name,
+        ": avg of an Int64 tensor would round; use sum, or .to(Float64)");
   switch (op) {
-    case ReduceOp::max: return MPI_MAX;
-    case ReduceOp::min: return MPI_MIN;
-    default: return MPI_SUM;
+    case ReduceOp::max:
+      return MPI_MAX;
+    case ReduceOp::min:
+      return MPI_MIN;
+    default:
+      return MPI_SUM;
   }
 }
 
@@ -195,8 +206,7 @@ Work all_reduce_async(const Tensor& x, ReduceOp op, ProcessGroup& group) {
   MPI_Op reduce = mpi_op(op, x.dtype(), s->op);
   s->out = TensorData::empty(x.shape(), x.dtype());
   s->average = op == ReduceOp::avg;
-  mpi_check(MPI_Iallreduce(bytes(s->send), bytes(s->out), (int)x.numel(), t, reduce, group.comm(),
-                           &s->request), s->op);
+  mpi_check(MPI_Iallreduce(bytes(s->send), bytes(s->out), (int)x.numel(), t, reduce, group.comm(), &s->request), s->op);
   return Work(s);
 }
 
@@ -217,15 +227,14 @@ Work all_gather_async(const Tensor& x, ProcessGroup& group) {
   MPI_Datatype t = mpi_type(x.dtype(), s->op);
   s->out = TensorData::empty(gathered_shape(x.shape(), group.world_size()), x.dtype());
   int count = (int)x.numel();
-  mpi_check(MPI_Iallgather(bytes(s->send), count, t, bytes(s->out), count, t, group.comm(), &s->request),
-            s->op);
+  mpi_check(MPI_Iallgather(bytes(s->send), count, t, bytes(s->out), count, t, group.comm(), &s->request), s->op);
   return Work(s);
 }
 
 Work reduce_scatter_async(const Tensor& x, ReduceOp op, ProcessGroup& group) {
   int n = group.world_size();
-  check(x.dim() >= 1 && x.size(0) % n == 0, "reduce_scatter: the input's dim 0 must be a multiple of the ",
-        "group's ", n, " ranks, got shape ", to_string(x.shape()), "; pad it or gather into (n * k, ...)");
+  check(x.dim() >= 1 && x.size(0) % n == 0, "reduce_scatter: the input's dim 0 must be a multiple of the ", "group's ",
+        n, " ranks, got shape ", to_string(x.shape()), "; pad it or gather into (n * k, ...)");
   auto s = begin(x, group, "reduce_scatter");
   MPI_Datatype t = mpi_type(x.dtype(), s->op);
   MPI_Op reduce = mpi_op(op, x.dtype(), s->op);
@@ -233,8 +242,9 @@ Work reduce_scatter_async(const Tensor& x, ReduceOp op, ProcessGroup& group) {
   y[0] /= n;
   s->out = TensorData::empty(y, x.dtype());
   s->average = op == ReduceOp::avg;
-  mpi_check(MPI_Ireduce_scatter_block(bytes(s->send), bytes(s->out), (int)s->out.numel(), t, reduce,
-                                      group.comm(), &s->request), s->op);
+  mpi_check(MPI_Ireduce_scatter_block(bytes(s->send), bytes(s->out), (int)s->out.numel(), t, reduce, group.comm(),
+                                      &s->request),
+            s->op);
   return Work(s);
 }
 

@@ -16,8 +16,11 @@ namespace fluxion::nn::detail {
 namespace dist = fluxion::distributed;
 
 Reducer::Reducer(StateDict params, StateDict buffers, const DistributedDataParallelOptions& opts)
-    : params_(std::move(params)), buffers_(std::move(buffers)), group_(opts.group ? opts.group : &dist::world()),
-      broadcast_buffers_(opts.broadcast_buffers), alive_(std::make_shared<bool>(true)) {
+    : params_(std::move(params)),
+      buffers_(std::move(buffers)),
+      group_(opts.group ? opts.group : &dist::world()),
+      broadcast_buffers_(opts.broadcast_buffers),
+      alive_(std::make_shared<bool>(true)) {
   check(opts.bucket_cap_mb > 0, "DistributedDataParallel: bucket_cap_mb must be positive, got ", opts.bucket_cap_mb);
   verify_same_model();
   broadcast_state();
@@ -25,9 +28,8 @@ Reducer::Reducer(StateDict params, StateDict buffers, const DistributedDataParal
   std::weak_ptr<bool> alive = alive_;
   for (size_t i = 0; i < params_.size(); ++i) {
     if (!params_[i].second.requires_grad()) continue;
-    params_[i].second.register_hook([this, alive, i](const Tensor& g) {
-      return alive.expired() ? Tensor() : on_grad(i, g);
-    });
+    params_[i].second.register_hook(
+        [this, alive, i](const Tensor& g) { return alive.expired() ? Tensor() : on_grad(i, g); });
   }
 }
 
@@ -54,7 +56,8 @@ void Reducer::verify_same_model() {
   size_t a = 0;
   for (size_t i = 0; i < params_.size() && bad < 0; ++i) {
     size_t n = (size_t)params_[i].second.dim() + 2;
-    if (a + n > ref.size() || !std::equal(sig.begin() + (int64_t)a, sig.begin() + (int64_t)(a + n), ref.begin() + (int64_t)a))
+    if (a + n > ref.size() ||
+        !std::equal(sig.begin() + (int64_t)a, sig.begin() + (int64_t)(a + n), ref.begin() + (int64_t)a))
       bad = (int64_t)i;
     a += n;
   }
@@ -108,13 +111,17 @@ void Reducer::prepare_forward() {
   if (arrived_ > 0) {  // the last backward stopped before every gradient had arrived
     std::ostringstream os;
     for (size_t i = 0; i < params_.size(); ++i)
-      if (params_[i].second.requires_grad() && !ready_[i]) os << (os.tellp() > 0 ? ", " : "") << "'" << params_[i].first << "'";
+      if (params_[i].second.requires_grad() && !ready_[i])
+        os << (os.tellp() > 0 ? ", " : "") << "'" << params_[i].first << "'";
     arrived_ = 0;
     for (Bucket& b : buckets_) b.work.reset();
-    fail("DistributedDataParallel: expected to have finished reduction in the prior iteration before starting a new "
-         "one: parameters ", os.str(), " received no gradient in the last backward, so their buckets were never "
-         "all-reduced; make every parameter take part in the loss on every rank, or call requires_grad_(false) on "
-         "the unused ones before wrapping the module");
+    fail(
+        "DistributedDataParallel: expected to have finished reduction in the prior iteration before starting a new "
+        "one: parameters ",
+        os.str(),
+        " received no gradient in the last backward, so their buckets were never "
+        "all-reduced; make every parameter take part in the loss on every rank, or call requires_grad_(false) on "
+        "the unused ones before wrapping the module");
   }
   if (!broadcast_buffers_ || buffers_.empty()) return;
   NoGradGuard no_grad;

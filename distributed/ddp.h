@@ -33,8 +33,8 @@
 namespace fluxion::nn {
 
 struct DistributedDataParallelOptions {
-  double bucket_cap_mb = 25;     // PyTorch's default bucket size
-  bool broadcast_buffers = true;  // rank 0's buffers (BatchNorm's running stats) at every forward
+  double bucket_cap_mb = 25;                   // PyTorch's default bucket size
+  bool broadcast_buffers = true;               // rank 0's buffers (BatchNorm's running stats) at every forward
   distributed::ProcessGroup* group = nullptr;  // null: distributed::world()
 };
 
@@ -55,12 +55,12 @@ class Reducer {
 
  private:
   struct Bucket {
-    std::vector<size_t> params;       // indices into params_
-    std::vector<int64_t> offsets;     // of each parameter in the flat buffer
-    Tensor flat;                      // this step's local gradients, (numel)
-    size_t pending = 0;               // gradients still to arrive
+    std::vector<size_t> params;    // indices into params_
+    std::vector<int64_t> offsets;  // of each parameter in the flat buffer
+    Tensor flat;                   // this step's local gradients, (numel)
+    size_t pending = 0;            // gradients still to arrive
     std::optional<distributed::Work> work;
-    Tensor reduced;                   // the averaged buffer after wait()
+    Tensor reduced;  // the averaged buffer after wait()
   };
   void verify_same_model();
   void broadcast_state();

@@ -51,8 +51,10 @@ bool poll_until(MPI_Request& request, std::chrono::steady_clock::time_point dead
     if (done) return true;
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return false;
-    if (now < spin_end) std::this_thread::yield();
-    else std::this_thread::sleep_for(std::chrono::microseconds(50));
+    if (now < spin_end)
+      std::this_thread::yield();
+    else
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
   }
 }
 
@@ -111,7 +113,8 @@ void ProcessGroup::enter(const char* op) {
 void ProcessGroup::wait(MPI_Request& request, const char* op, std::chrono::milliseconds timeout) const {
   if (poll_until(request, std::chrono::steady_clock::now() + timeout)) return;
   fail(op, ": timed out after ", timeout.count(), " ms on rank ", rank_, " of ", size_, " waiting for ",
-       missing_ranks(*collectives_), "; find why that rank is late (an exception, a different number of collectives "
+       missing_ranks(*collectives_),
+       "; find why that rank is late (an exception, a different number of collectives "
        "or a slow step), or raise the timeout (InitOptions::timeout, ProcessGroup::set_timeout)");
 }
 
@@ -130,8 +133,10 @@ std::string ProcessGroup::missing_ranks(int64_t collective) const {
     bool answered = poll_until(req, std::chrono::steady_clock::now() + std::chrono::seconds(1));
     if (answered && *values.back() >= collective) continue;
     os << (found++ ? ", " : "rank ") << q;
-    if (answered) os << " (it has entered " << *values.back() << " collectives on this group, this is number " << collective << ")";
-    else os << " (it does not answer: busy outside MPI or gone)";
+    if (answered)
+      os << " (it has entered " << *values.back() << " collectives on this group, this is number " << collective << ")";
+    else
+      os << " (it does not answer: busy outside MPI or gone)";
   }
   return found ? os.str() : "a rank that arrived meanwhile";
 }

@@ -42,9 +42,12 @@ Tensor reduce_all(int n, const fx::Shape& shape, fx::DType dtype, dist::ReduceOp
   Tensor acc = input(0, shape, dtype, transposed).contiguous();
   for (int q = 1; q < n; ++q) {
     Tensor x = input(q, shape, dtype, transposed);
-    if (op == dist::ReduceOp::max) acc = fx::where(x > acc, x, acc);
-    else if (op == dist::ReduceOp::min) acc = fx::where(x < acc, x, acc);
-    else acc = acc + x;
+    if (op == dist::ReduceOp::max)
+      acc = fx::where(x > acc, x, acc);
+    else if (op == dist::ReduceOp::min)
+      acc = fx::where(x < acc, x, acc);
+    else
+      acc = acc + x;
   }
   return op == dist::ReduceOp::avg ? acc / (double)n : acc;
 }
@@ -59,7 +62,8 @@ TEST(Collectives, AllReduceMatchesItsDefinition) {
         if (transposed && shape.size() < 2) continue;
         for (dist::ReduceOp op : {dist::ReduceOp::sum, dist::ReduceOp::avg, dist::ReduceOp::max, dist::ReduceOp::min}) {
           if (op == dist::ReduceOp::avg && dtype == fx::Int64) continue;
-          SCOPED_TRACE(std::string(fx::dtype_name(dtype)) + " " + dist::reduce_op_name(op) + " " + fx::to_string(shape));
+          SCOPED_TRACE(std::string(fx::dtype_name(dtype)) + " " + dist::reduce_op_name(op) + " " +
+                       fx::to_string(shape));
           Tensor x = input(r, shape, dtype, transposed);
           expect_equal(dist::all_reduce(x, op), reduce_all(n, shape, dtype, op, transposed));
           expect_equal(dist::all_reduce_async(x, op).wait(), reduce_all(n, shape, dtype, op, transposed));

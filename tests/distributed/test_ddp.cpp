@@ -133,7 +133,8 @@ TEST(DistributedDataParallel, BatchNormBuffersComeFromRankZero) {
   if (r == 0) {
     auto want = reference->named_buffers(), got = local->named_buffers();
     for (size_t i = 0; i < want.size(); ++i) {
-      auto x = want[i].second.to(fx::Float64).to_vector<double>(), y = got[i].second.to(fx::Float64).to_vector<double>();
+      auto x = want[i].second.to(fx::Float64).to_vector<double>(),
+           y = got[i].second.to(fx::Float64).to_vector<double>();
       for (size_t k = 0; k < x.size(); ++k) EXPECT_NEAR(x[k], y[k], 1e-12) << want[i].first;
     }
   }

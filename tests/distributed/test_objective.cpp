@@ -45,7 +45,8 @@ void expect_identical_on_every_rank(const fx::optim::OptimizeResult& res) {
 void compare(fx::optim::MinimizeOptions opts) {
   int r = dist::get_rank(), n = dist::get_world_size();
   auto [x, y] = data(n);
-  Tensor xr = x.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank), yr = y.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank);
+  Tensor xr = x.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank),
+         yr = y.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank);
   auto f = dist::sum_over_ranks([&](const Tensor& w) { return logistic(w, xr, yr, 1.0 / n); });
   Tensor w0 = fx::zeros({kDim}, fx::Float64);
   opts.gtol = 1e-7;  // well above the rounding of a sum over 40 R rows
@@ -74,7 +75,8 @@ TEST(SumOverRanks, TrustNcgMatchesOneProcess) { compare({.method = fx::optim::Me
 TEST(SumOverRanks, GradientAndHvpAreSumsOverRanks) {
   int r = dist::get_rank(), n = dist::get_world_size();
   auto [x, y] = data(n);
-  Tensor xr = x.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank), yr = y.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank);
+  Tensor xr = x.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank),
+         yr = y.slice(0, r * kRowsPerRank, (r + 1) * kRowsPerRank);
   auto f = dist::sum_over_ranks([&](const Tensor& w) { return logistic(w, xr, yr, 1.0 / n); });
   auto full = [&](const Tensor& w) { return logistic(w, x, y, 1.0); };
   Tensor w = fx::linspace(-1, 1, kDim, fx::Float64), v = fx::linspace(2, -1, kDim, fx::Float64);

@@ -21,11 +21,12 @@ std::shared_ptr<fx::data::TensorDataset> dataset(int64_t n) {
 }
 
 // Every rank's indices for the epoch, computed here for ranks 0 .. replicas - 1.
-std::vector<std::vector<int64_t>> all_shards(int64_t n, int replicas, bool drop_last, int64_t epoch, bool shuffle = true) {
+std::vector<std::vector<int64_t>> all_shards(int64_t n, int replicas, bool drop_last, int64_t epoch,
+                                             bool shuffle = true) {
   std::vector<std::vector<int64_t>> out;
   for (int r = 0; r < replicas; ++r) {
-    fx::data::DistributedSampler s(dataset(n), {.num_replicas = replicas, .rank = r, .shuffle = shuffle, .seed = 5,
-                                                .drop_last = drop_last});
+    fx::data::DistributedSampler s(
+        dataset(n), {.num_replicas = replicas, .rank = r, .shuffle = shuffle, .seed = 5, .drop_last = drop_last});
     s.set_epoch(epoch);
     out.push_back(s.indices());
   }
