@@ -172,3 +172,37 @@ TEST(DistributedDataParallel, ModelsThatDifferBetweenRanksAreAnError) {
   }
   dist::barrier();
 }
+
+// torch.optim.LBFGS's step(closure) under DDP: the closure returns the loss
+// averaged over the ranks (the gradients already are), so every rank's L-BFGS
+// sees the one-process numbers on the concatenated batch and takes its steps.
+TEST(DistributedDataParallel, LbfgsStepWithClosureEqualsOneProcess) {
+  DefaultDtype dd(fx::Float64);
+  int r = dist::get_rank(), n = dist::get_world_size();
+  const int64_t b = 4;
+  fx::manual_seed(9);
+  auto reference = std::make_shared<Net>(6, false);
+  auto local = std::make_shared<Net>(6, false);
+  local->load_state_dict(reference->state_dict());  // the same start (on every rank, from the same seed)
+  fx::nn::DistributedDataParallel ddp(local);
+  fx::optim::LBFGS opt_ref(reference->parameters(),
+                           {.max_iter = 5, .line_search = fx::optim::LineSearch::strong_wolfe});
+  fx::optim::LBFGS opt(local->parameters(), {.max_iter = 5, .line_search = fx::optim::LineSearch::strong_wolfe});
+  for (int step = 0; step < 3; ++step) {
+    auto [x, t] = batch(step, b * n);
+    opt_ref.step([&, &x = x, &t = t] {
+      opt_ref.zero_grad();
+      Tensor loss = mse(reference->forward(x), t);
+      loss.backward();
+      return loss;
+    });
+    Tensor xr = rows(x, r, b), tr = rows(t, r, b);
+    opt.step([&] {
+      opt.zero_grad();
+      Tensor loss = mse(ddp.forward(xr), tr);
+      loss.backward();
+      return dist::all_reduce(loss.detach(), dist::ReduceOp::avg);
+    });
+  }
+  expect_same(*reference, *local, 1e-10);
+}
