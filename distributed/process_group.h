@@ -48,6 +48,7 @@ class ProcessGroup {
  public:
   /// The group of `comm` (duplicated, so its traffic never meets the caller's).
   ProcessGroup(MPI_Comm comm, std::chrono::milliseconds timeout);
+  /// Collective over the members, like the constructor (it frees the group's MPI window).
   ~ProcessGroup();
   ProcessGroup(const ProcessGroup&) = delete;
   ProcessGroup& operator=(const ProcessGroup&) = delete;
