@@ -14,8 +14,9 @@ ROOT=$PWD
 
 # zlib1g-dev: gzip-compressed IDX files; dataset-fashion-mnist: the real-data example.
 # chromium and chromium-driver: the test that loads the lesson pages in a headless browser.
+# libopenmpi-dev, openmpi-bin: the distributed layer and its tests under mpirun.
 PACKAGES=(cmake ninja-build g++ pkg-config libopenblas-openmp-dev libgtest-dev libstb-dev fonts-dejavu-core
-          zlib1g-dev dataset-fashion-mnist chromium chromium-driver)
+          zlib1g-dev dataset-fashion-mnist chromium chromium-driver libopenmpi-dev openmpi-bin)
 FUZZ_PACKAGES=(clang libclang-rt-dev libomp-dev)  # libFuzzer and clang's OpenMP runtime
 
 install_packages() {

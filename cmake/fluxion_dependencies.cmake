@@ -32,3 +32,11 @@ if(NOT TARGET fluxion::blas)
     INTERFACE_LINK_LIBRARIES "${FLUXION_OPENBLAS_LIBRARY};OpenMP::OpenMP_CXX"
     INTERFACE_INCLUDE_DIRECTORIES "${FLUXION_CBLAS_INCLUDE_DIR}")
 endif()
+
+# MPI (Debian: libopenmpi-dev) for the optional distributed layer: FLUXION_MPI
+# ON requires it, AUTO (the default) builds the layer when it is found, OFF skips it.
+if(FLUXION_MPI STREQUAL "ON")
+  find_package(MPI REQUIRED COMPONENTS CXX)
+elseif(NOT FLUXION_MPI STREQUAL "OFF")
+  find_package(MPI QUIET COMPONENTS CXX)
+endif()

@@ -14,6 +14,11 @@ install(TARGETS ${_fluxion_export_targets} EXPORT fluxionTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/fluxion.h DESTINATION include/fluxion)
 install(EXPORT fluxionTargets NAMESPACE fluxion:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fluxion)
+if(TARGET fluxion_distributed)
+  set(_fluxion_mpi ON)
+else()
+  set(_fluxion_mpi OFF)
+endif()
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/fluxionConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/fluxionConfig.cmake
                               INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fluxion)
