@@ -70,6 +70,7 @@ class Sequential : public Module {
     for (const Step& s : steps_) y = s.forward(y);
     return y;
   }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   size_t size() const { return steps_.size(); }
   /// The i-th module (type-erased); ptr<M>(i) casts it back.
   std::shared_ptr<Module> operator[](size_t i) const { return at(i); }

@@ -30,6 +30,10 @@ enum class GeluApproximate { none, tanh };
 /// x - logsumexp(x, dim)
 [[nodiscard]] Tensor log_softmax(const Tensor& x, int64_t dim);
 
+/// Int64 (*, num_classes): 1 at each label's position, 0 elsewhere; x: Int64 labels in
+/// [0, num_classes). num_classes = -1 takes max(x) + 1, as PyTorch does.
+[[nodiscard]] Tensor one_hot(const Tensor& x, int64_t num_classes = -1);
+
 // ---- losses (loss.cpp) ----------------------------------------------------------
 // Every loss takes a reduction: none (per element or sample), mean or sum.
 enum class Reduction { none, mean, sum };
