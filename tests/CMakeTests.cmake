@@ -63,3 +63,5 @@ if(TARGET fluxion_plot)
 endif()
 fluxion_warnings(public_headers)
 add_test(NAME public_headers COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target public_headers)
+
+include(${CMAKE_CURRENT_SOURCE_DIR}/guide.cmake)  # every C++ block of docs/guide.md, built and run
