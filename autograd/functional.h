@@ -33,10 +33,14 @@ namespace fluxion::func {
 /// Callables of one tensor returning a tensor.
 template <class F>
 concept TensorFunction = std::invocable<const F&, const Tensor&> &&
-                         std::convertible_to<std::invoke_result_t<const F&, const Tensor&>, Tensor>;
-/// Callables of several tensors (a vector) returning a tensor.
+    std::convertible_to<std::invoke_result_t<const F&, const Tensor&>, Tensor>;
+/// Callables of several tensors (a vector) returning a tensor. A callable of one
+/// Tensor is never tried with a vector: the check would instantiate a generic
+/// lambda ([](const auto& x) {...}) with a vector and fail inside its body.
+/// So a generic lambda is taken as a function of one Tensor; for several inputs
+/// write the parameter type: [](const std::vector<Tensor>& xs) {...}.
 template <class F>
-concept TensorsFunction = std::invocable<const F&, const std::vector<Tensor>&> &&
+concept TensorsFunction = !TensorFunction<F> && std::invocable<const F&, const std::vector<Tensor>&> &&
                           std::convertible_to<std::invoke_result_t<const F&, const std::vector<Tensor>&>, Tensor>;
 
 enum class HvpMethod {

@@ -3,14 +3,14 @@
 // ops and for users' custom ones (like torch.autograd.gradcheck):
 //
 //   auto f = [](const std::vector<Tensor>& x) { return (x[0] * x[1].sin()).sum(); };
+//   a.requires_grad_(); b.requires_grad_();  // only inputs that require grad are checked
 //   autograd::gradcheck(f, {a, b});       // reverse mode  vs (f(x+eps) - f(x-eps)) / 2eps
 //   autograd::jvpcheck(f, {a, b});        // forward mode  vs the same
 //   autograd::gradgradcheck(f, {a, b});   // second order: the VJP's own gradient
 //
-// Use Float64 inputs: in Float32 the differences drown in rounding.
-// Each returns true, or throws fluxion::Error naming the first mismatch
-// (input, element, analytical vs numerical) — or returns false when
-// raise_exception is off.
+// Use Float64 inputs: in Float32 the differences drown in rounding. Each
+// returns true, or throws fluxion::Error naming the first mismatch (input,
+// element, analytical vs numerical) — or returns false when raise_exception is off.
 #pragma once
 #include <functional>
 #include <vector>

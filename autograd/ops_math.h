@@ -73,6 +73,9 @@ namespace fluxion {
 [[nodiscard]] Tensor clamp_max(const Tensor& x, double max);
 [[nodiscard]] Tensor clamp_min(const Tensor& x, const Tensor& min);
 [[nodiscard]] Tensor clamp_max(const Tensor& x, const Tensor& max);
+/// exp(x) / sum exp(x) along dim and its log, shifted by the max for stability (activation.cpp)
+[[nodiscard]] Tensor softmax(const Tensor& x, int64_t dim);
+[[nodiscard]] Tensor log_softmax(const Tensor& x, int64_t dim);
 
 // ---- reductions (reduce_more.cpp) ----------------------------------------------
 /// sum / mean ignoring NaN (nanmean of no values is NaN)

@@ -7,6 +7,7 @@
 // so there is one path from x.sin() to the kernel, and it records the graph.
 #pragma once
 #include <atomic>
+#include <concepts>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -59,6 +60,11 @@ inline constexpr NoneIndex None{};
 inline constexpr EllipsisIndex Ellipsis{};
 using Index = std::variant<int64_t, Slice, NoneIndex, EllipsisIndex, Tensor>;
 
+/// An integer dim argument (not bool): enables PyTorch's x.sum(1) beside x.sum({0, 1}).
+/// A template, so a braced list such as sum({1}) or sum({}) still picks the dims overload.
+template <class I>
+concept IntegerDim = std::integral<I> && !std::same_as<I, bool>;
+
 class Tensor {
  public:
   Tensor() = default;  // undefined: a "no tensor" value (e.g. no gradient)
@@ -73,6 +79,7 @@ class Tensor {
   int64_t dim() const { return tensor_data().dim(); }
   int64_t numel() const { return tensor_data().numel(); }
   int64_t size(int64_t d) const { return tensor_data().size(d); }
+  const Shape& sizes() const { return shape(); }  // libtorch's name for shape()
   bool is_contiguous() const { return tensor_data().is_contiguous(); }
   bool is_floating_point() const { return is_floating(dtype()); }
   /// Pointer to the first element; the tensor must be contiguous and of type T.
@@ -140,6 +147,8 @@ class Tensor {
   [[nodiscard]] Tensor pow(double exponent) const;
   [[nodiscard]] Tensor pow(const Tensor& exponent) const;
   [[nodiscard]] Tensor clamp(std::optional<double> min, std::optional<double> max) const;
+  [[nodiscard]] Tensor clamp_min(double min) const { return clamp(min, std::nullopt); }
+  [[nodiscard]] Tensor clamp_max(double max) const { return clamp(std::nullopt, max); }
   // tests and logical ops: Bool results (see ops.h)
   [[nodiscard]] Tensor isfinite() const;
   [[nodiscard]] Tensor isnan() const;
@@ -189,6 +198,32 @@ class Tensor {
   [[nodiscard]] Tensor all(std::vector<int64_t> dims = {}, bool keepdim = false) const;
   [[nodiscard]] Tensor any(std::vector<int64_t> dims = {}, bool keepdim = false) const;
   [[nodiscard]] Tensor cumsum(int64_t dim) const;
+  // one dim as an integer, as PyTorch writes it: x.sum(1), x.mean(-1, true)
+  template <IntegerDim I>
+  [[nodiscard]] Tensor sum(I dim, bool keepdim = false) const { return sum(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor mean(I dim, bool keepdim = false) const { return mean(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor amax(I dim, bool keepdim = false) const { return amax(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor amin(I dim, bool keepdim = false) const { return amin(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor logsumexp(I dim, bool keepdim = false) const { return logsumexp(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor var(I dim, int64_t correction = 1, bool keepdim = false) const {
+    return var(dims_of(dim), correction, keepdim);
+  }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor std(I dim, int64_t correction = 1, bool keepdim = false) const {
+    return std(dims_of(dim), correction, keepdim);
+  }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor all(I dim, bool keepdim = false) const { return all(dims_of(dim), keepdim); }
+  template <IntegerDim I>
+  [[nodiscard]] Tensor any(I dim, bool keepdim = false) const { return any(dims_of(dim), keepdim); }
+  /// exp(x) / sum exp(x) along dim, shifted by the max for stability (see ops_math.h)
+  [[nodiscard]] Tensor softmax(int64_t dim) const;
+  [[nodiscard]] Tensor log_softmax(int64_t dim) const;
 
   // ---- views (share storage) ----------------------------------------------
   [[nodiscard]] Tensor reshape(Shape shape) const;  // one dim may be -1
@@ -268,6 +303,10 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
  private:
+  template <IntegerDim I>
+  static std::vector<int64_t> dims_of(I dim) {
+    return {static_cast<int64_t>(dim)};
+  }
   std::shared_ptr<TensorImpl> impl_;
 };
 

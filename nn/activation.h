@@ -9,36 +9,43 @@ namespace fluxion::nn {
 
 struct ReLU : Module {
   Tensor forward(const Tensor& x) const { return functional::relu(x); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 };
 
 struct LeakyReLU : Module {
   explicit LeakyReLU(double negative_slope = 0.01) : negative_slope(negative_slope) {}
   Tensor forward(const Tensor& x) const { return functional::leaky_relu(x, negative_slope); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   double negative_slope;
 };
 
 struct Tanh : Module {
   Tensor forward(const Tensor& x) const { return functional::tanh(x); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 };
 
 struct Sigmoid : Module {
   Tensor forward(const Tensor& x) const { return functional::sigmoid(x); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 };
 
 struct GELU : Module {
   explicit GELU(functional::GeluApproximate approximate = functional::GeluApproximate::none)
       : approximate(approximate) {}
   Tensor forward(const Tensor& x) const { return functional::gelu(x, approximate); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   functional::GeluApproximate approximate;
 };
 
 struct SiLU : Module {
   Tensor forward(const Tensor& x) const { return functional::silu(x); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 };
 
 struct Softplus : Module {
   explicit Softplus(double beta = 1, double threshold = 20) : beta(beta), threshold(threshold) {}
   Tensor forward(const Tensor& x) const { return functional::softplus(x, beta, threshold); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   double beta, threshold;
 };
 
@@ -46,12 +53,14 @@ struct Softplus : Module {
 struct Softmax : Module {
   explicit Softmax(int64_t dim) : dim(dim) {}
   Tensor forward(const Tensor& x) const { return functional::softmax(x, dim); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t dim;
 };
 
 struct LogSoftmax : Module {
   explicit LogSoftmax(int64_t dim) : dim(dim) {}
   Tensor forward(const Tensor& x) const { return functional::log_softmax(x, dim); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t dim;
 };
 

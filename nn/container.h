@@ -73,6 +73,7 @@ class Sequential : public Module {
     for (const Step& s : steps_) y = s.forward(y);
     return y;
   }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   /// The output of every step on x, in order (what utils::summary prints the shapes of).
   std::vector<Tensor> forward_each(const Tensor& x) const {
     std::vector<Tensor> ys;

@@ -51,6 +51,7 @@ class Conv2d : public Module {
  public:
   Conv2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, Conv2dOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   void reset_parameters();
 
   int64_t in_channels, out_channels;
@@ -65,6 +66,7 @@ class Conv1d : public Module {
  public:
   Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Conv2dOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   void reset_parameters();
 
   int64_t in_channels, out_channels, kernel_size;

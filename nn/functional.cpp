@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "autograd/ops.h"
+#include "autograd/ops_math.h"
 
 namespace fluxion::nn::functional {
 
@@ -31,29 +32,20 @@ Tensor silu(const Tensor& x) { return x * fluxion::sigmoid(x); }
 
 Tensor softplus(const Tensor& x, double beta, double threshold) { return fluxion::softplus(x, beta, threshold); }
 
-// Both shift x by its max along dim first, so every exponent is <= 0 (no
-// overflow) and the largest term is exactly 1 (no 0/0). The shift cancels
-// in the result, so its derivative is zero: it is detached, not differentiated.
-// softmax and log_softmax check their input themselves, so that an error
-// names them and not the amax or exp they are made of.
-static void check_softmax_input(const Tensor& x, int64_t dim, const char* op) {
-  check(x.is_floating_point(), op, ": expects a floating tensor, got ", dtype_name(x.dtype()),
-        "; convert it with .to(Float32) or .to(Float64)");
-  int64_t d = wrap_dim(dim, x.dim(), op);
-  check(x.dim() == 0 || x.size(d) > 0, op, ": dim ", dim, " of shape ", to_string(x.shape()),
-        " is empty; there is nothing to normalise over");
-}
+Tensor softmax(const Tensor& x, int64_t dim) { return fluxion::softmax(x, dim); }
 
-Tensor softmax(const Tensor& x, int64_t dim) {
-  check_softmax_input(x, dim, "softmax");
-  Tensor e = exp(x - x.amax({dim}, true).detach());
-  return e / e.sum({dim}, true);
-}
+Tensor log_softmax(const Tensor& x, int64_t dim) { return fluxion::log_softmax(x, dim); }
 
-Tensor log_softmax(const Tensor& x, int64_t dim) {
-  check_softmax_input(x, dim, "log_softmax");
-  Tensor s = x - x.amax({dim}, true).detach();
-  return s - s.exp().sum({dim}, true).log();
+Tensor one_hot(const Tensor& x, int64_t num_classes) {
+  check(x.dtype() == Int64, "one_hot: expects Int64 class labels, got ", dtype_name(x.dtype()),
+        "; convert them with .to(Int64)");
+  if (num_classes < 0) num_classes = x.numel() == 0 ? 0 : x.max().item_int64() + 1;
+  check(x.numel() == 0 || (x.min().item_int64() >= 0 && x.max().item_int64() < num_classes),
+        "one_hot: labels must lie in [0, ", num_classes, "), got values in [", x.numel() ? x.min().item_int64() : 0,
+        ", ", x.numel() ? x.max().item_int64() : 0, "]");
+  Shape shape = x.shape();
+  shape.push_back(num_classes);
+  return zeros(shape, Int64).scatter(-1, x.unsqueeze(-1), 1.0);  // out[..., x[...]] = 1
 }
 
 Tensor dropout(const Tensor& x, double p, bool training) {

@@ -33,6 +33,10 @@ enum class GeluApproximate { none, tanh };
 /// 1 / (1 - p), so the expectation is unchanged; x itself when not training.
 [[nodiscard]] Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
 
+/// Int64 (*, num_classes): 1 at each label's position, 0 elsewhere; x: Int64 labels in
+/// [0, num_classes). num_classes = -1 takes max(x) + 1, as PyTorch does.
+[[nodiscard]] Tensor one_hot(const Tensor& x, int64_t num_classes = -1);
+
 // ---- losses (loss.cpp) ----------------------------------------------------------
 // Every loss takes a reduction: none (per element or sample), mean or sum.
 enum class Reduction { none, mean, sum };

@@ -30,6 +30,11 @@ void Linear::reset_parameters() {
   }
 }
 
+std::string Linear::extra_repr() const {
+  return "in_features=" + std::to_string(in_features) + ", out_features=" + std::to_string(out_features) +
+         ", bias=" + (bias.defined() ? "True" : "False");
+}
+
 Tensor Linear::forward(const Tensor& x) const {
   check(x.dim() >= 1 && x.size(-1) == in_features, "Linear: input of shape ", to_string(x.shape()),
         " must end in in_features = ", in_features);

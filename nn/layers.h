@@ -20,6 +20,8 @@ class Linear : public Module {
  public:
   Linear(int64_t in_features, int64_t out_features, LinearOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  std::string extra_repr() const override;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   void reset_parameters();
 
   int64_t in_features, out_features;
@@ -31,6 +33,7 @@ class Flatten : public Module {
  public:
   explicit Flatten(int64_t start_dim = 1, int64_t end_dim = -1) : start_dim(start_dim), end_dim(end_dim) {}
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t start_dim, end_dim;
 };
 
@@ -38,6 +41,7 @@ class Flatten : public Module {
 class Identity : public Module {
  public:
   Tensor forward(const Tensor& x) const { return x; }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 };
 
 /// Splits dim into `sizes`: Unflatten(1, {C, H, W}) turns (N, C*H*W) into (N, C, H, W).
@@ -45,6 +49,7 @@ class Unflatten : public Module {
  public:
   Unflatten(int64_t dim, Shape sizes) : dim(dim), sizes(std::move(sizes)) {}
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t dim;
   Shape sizes;
 };
@@ -55,6 +60,7 @@ class Dropout : public Module {
  public:
   explicit Dropout(double p = 0.5);
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   double p;
 };
 
@@ -64,6 +70,7 @@ class Dropout2d : public Module {
  public:
   explicit Dropout2d(double p = 0.5);
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   double p;
 };
 
@@ -80,6 +87,7 @@ class LayerNorm : public Module {
  public:
   explicit LayerNorm(Shape normalized_shape, LayerNormOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
 
   Shape normalized_shape;
   double eps;
@@ -96,6 +104,7 @@ class Embedding : public Module {
  public:
   Embedding(int64_t num_embeddings, int64_t embedding_dim, EmbeddingOptions opts = {});
   Tensor forward(const Tensor& indices) const;
+  Tensor operator()(const Tensor& indices) const { return forward(indices); }
 
   int64_t num_embeddings, embedding_dim;
   Tensor weight;

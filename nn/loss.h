@@ -3,7 +3,7 @@
 // the function of the same name in nn::functional (nn/functional.h).
 //
 //   fx::nn::CrossEntropyLoss criterion({.label_smoothing = 0.1});
-//   fx::Tensor loss = criterion.forward(logits, labels);   // (N, C), (N) -> ()
+//   fx::Tensor loss = criterion(logits, labels);   // (N, C), (N) -> ()
 #pragma once
 #include "nn/functional.h"
 #include "nn/module.h"
@@ -16,6 +16,7 @@ class Loss2 : public Module {
  public:
   explicit Loss2(O opts = {}) : opts(std::move(opts)) {}
   Tensor forward(const Tensor& input, const Tensor& target) const { return F(input, target, opts); }
+  Tensor operator()(const Tensor& input, const Tensor& target) const { return forward(input, target); }
   O opts;
 };
 
@@ -25,6 +26,7 @@ class Loss3 : public Module {
  public:
   explicit Loss3(O opts = {}) : opts(std::move(opts)) {}
   Tensor forward(const Tensor& x1, const Tensor& x2, const Tensor& y) const { return F(x1, x2, y, opts); }
+  Tensor operator()(const Tensor& x1, const Tensor& x2, const Tensor& y) const { return forward(x1, x2, y); }
   O opts;
 };
 

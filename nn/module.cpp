@@ -3,6 +3,10 @@
 // modes, freezing, dtype conversion and state-dict loading.
 #include "nn/module.h"
 
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <typeinfo>
 #include <unordered_set>
 
 #include "autograd/grad_mode.h"
@@ -113,6 +117,12 @@ std::vector<std::pair<std::string, Module*>> Module::named_modules() {
   return out;
 }
 
+std::vector<Module*> Module::modules() {
+  std::vector<Module*> out;
+  for (const auto& [name, m] : named_modules()) out.push_back(m);
+  return out;
+}
+
 std::vector<std::shared_ptr<Module>> Module::children() const {
   std::vector<std::shared_ptr<Module>> out;
   for (const auto& [name, m] : children_) out.push_back(m);
@@ -176,6 +186,36 @@ void Module::load_state_dict(const StateDict& sd) {
   for (const auto& [name, p] : own)
     for (const auto& [n, t] : sd)
       if (n == name) Tensor(p).copy_(t);
+}
+
+// The dynamic class name without namespaces: "fluxion::nn::Linear" -> "Linear".
+static std::string class_name(const Module& m) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> full(abi::__cxa_demangle(typeid(m).name(), nullptr, nullptr, &status),
+                                              std::free);
+  std::string name = status == 0 ? full.get() : typeid(m).name();
+  name = name.substr(0, name.find('<'));  // Loss2<...> -> Loss2
+  size_t colon = name.rfind("::");
+  return colon == std::string::npos ? name : name.substr(colon + 2);
+}
+
+static void print_module(std::ostream& os, const Module& m, const std::string& indent) {
+  os << class_name(m) << "(" << m.extra_repr();
+  if (!m.named_children().empty()) {
+    os << "\n";
+    for (const auto& [name, child] : m.named_children()) {
+      os << indent << "  (" << name << "): ";
+      print_module(os, *child, indent + "  ");
+      os << "\n";
+    }
+    os << indent;
+  }
+  os << ")";
+}
+
+std::ostream& operator<<(std::ostream& os, const Module& m) {
+  print_module(os, m, "");
+  return os;
 }
 
 }  // namespace fluxion::nn

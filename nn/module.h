@@ -12,11 +12,18 @@
 //   };
 //
 // Parameters are Tensor handles: the member (`weight`) and the registry entry
-// alias the same tensor, so copying a module shares its parameters (as a
-// Python reference would); to(dtype) and load() change them in place.
+// alias the same tensor, so copying a module (or its shared_ptr) shares its
+// parameters, as a Python reference would; to(dtype) and load() change them in
+// place. For an independent copy build a new module and copy the weights:
+// fresh->load_state_dict(net->state_dict()) (load copies the data).
+//
+// Built-in layers are callable, fc(x) == fc.forward(x); `std::cout << net`
+// prints the module tree as PyTorch's repr does.
 #pragma once
+#include <concepts>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +65,8 @@ class Module {
   std::vector<Tensor> buffers(bool recurse = true) const;
   /// (dotted name, module) for this module ("") and every descendant, depth first.
   std::vector<std::pair<std::string, Module*>> named_modules();
+  /// This module and every descendant, depth first (named_modules without the names).
+  std::vector<Module*> modules();
   /// fn on every descendant and then on this module (PyTorch's order); returns *this.
   Module& apply(const std::function<void(Module&)>& fn);
   /// The direct submodules, in registration order.
@@ -84,6 +93,9 @@ class Module {
   /// must match exactly, else an Error names the first mismatch.
   void load_state_dict(const StateDict& sd);
 
+  /// The text inside a layer's parentheses in its repr ("in_features=2, ..."); layers override it.
+  virtual std::string extra_repr() const { return ""; }
+
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> m);
   void check_new_name(const std::string& name, const char* what) const;
@@ -101,5 +113,13 @@ class Module {
   std::vector<Buffer> buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
+
+/// PyTorch's repr: the class name, extra_repr(), then each child indented as "(name): ...".
+std::ostream& operator<<(std::ostream& os, const Module& m);
+/// std::cout << net for a std::shared_ptr<Net> prints the tree too (not the pointer).
+template <class M>
+requires std::derived_from<M, Module> std::ostream& operator<<(std::ostream& os, const std::shared_ptr<M>& m) {
+  return os << static_cast<const Module&>(*m);
+}
 
 }  // namespace fluxion::nn

@@ -40,6 +40,7 @@ class BatchNormBase : public Module {
  public:
   BatchNormBase(int64_t num_features, BatchNormOptions opts, const char* name, std::vector<int64_t> input_dims);
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   /// running_mean = 0, running_var = 1, num_batches_tracked = 0
   void reset_running_stats();
 
@@ -78,6 +79,7 @@ class GroupNorm : public Module {
  public:
   GroupNorm(int64_t num_groups, int64_t num_channels, GroupNormOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t num_groups, num_channels;
   double eps;
   Tensor weight, bias;
@@ -96,6 +98,7 @@ class InstanceNorm2d : public Module {
  public:
   explicit InstanceNorm2d(int64_t num_features, InstanceNormOptions opts = {});
   Tensor forward(const Tensor& x) const;
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t num_features;
   InstanceNormOptions opts;
   Tensor weight, bias, running_mean, running_var;

@@ -50,6 +50,7 @@ class MaxPool2d : public Module {
  public:
   explicit MaxPool2d(Int2 kernel_size, MaxPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::max_pool2d(x, kernel_size, opts); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   Int2 kernel_size;
   MaxPool2dOptions opts;
 };
@@ -58,6 +59,7 @@ class MaxPool1d : public Module {
  public:
   explicit MaxPool1d(int64_t kernel_size, MaxPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::max_pool1d(x, kernel_size, opts); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t kernel_size;
   MaxPool2dOptions opts;
 };
@@ -66,6 +68,7 @@ class AvgPool2d : public Module {
  public:
   explicit AvgPool2d(Int2 kernel_size, AvgPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::avg_pool2d(x, kernel_size, opts); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   Int2 kernel_size;
   AvgPool2dOptions opts;
 };
@@ -74,6 +77,7 @@ class AvgPool1d : public Module {
  public:
   explicit AvgPool1d(int64_t kernel_size, AvgPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::avg_pool1d(x, kernel_size, opts); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t kernel_size;
   AvgPool2dOptions opts;
 };
@@ -82,6 +86,7 @@ class AdaptiveAvgPool2d : public Module {
  public:
   explicit AdaptiveAvgPool2d(Int2 output_size) : output_size(output_size) {}
   Tensor forward(const Tensor& x) const { return functional::adaptive_avg_pool2d(x, output_size); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   Int2 output_size;
 };
 
@@ -89,6 +94,7 @@ class AdaptiveMaxPool2d : public Module {
  public:
   explicit AdaptiveMaxPool2d(Int2 output_size) : output_size(output_size) {}
   Tensor forward(const Tensor& x) const { return functional::adaptive_max_pool2d(x, output_size); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   Int2 output_size;
 };
 

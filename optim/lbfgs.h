@@ -8,7 +8,7 @@
 //   for (int epoch = 0; epoch < 20; ++epoch)
 //     opt.step([&] { opt.zero_grad(); auto loss = mse(net->forward(x), y); loss.backward(); return loss; });
 //
-// LBFGS follows torch.optim.LBFGS step for step: max_iter inner iterations per
+// LBFGS follows torch.optim.LBFGS (see docs/guide.md for strong Wolfe): max_iter per
 // step(), max_eval = 1.25 max_iter by default, first step scaled by
 // min(1, 1/|g|_1) * lr, history of `history_size` pairs, no line search
 // (fixed step lr) or strong Wolfe; stops on tolerance_grad (max |g|) or

@@ -22,7 +22,7 @@ endif()
 # The examples run as tests, so CI notices when one breaks (each exits non-zero on failure);
 # fashion_mnist on a small subset of Debian's dataset-fashion-mnist.
 if(FLUXION_BUILD_EXAMPLES)
-  foreach(example train_classifier ode_demo plot_gallery)
+  foreach(example train_classifier ode_demo plot_gallery custom_op)
     add_test(NAME example_${example} COMMAND ${example} WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
   endforeach()
   add_test(NAME example_fashion_mnist
@@ -36,3 +36,32 @@ if(FLUXION_BUILD_EXAMPLES)
                        PASS_REGULAR_EXPRESSION "resumed from .* after epoch 2")
   set_tests_properties(example_fashion_mnist example_plot_gallery PROPERTIES TIMEOUT 600)
 endif()
+
+# Every public header compiles on its own (and twice, for #pragma once): one
+# generated translation unit per header that fluxion.h includes, plus the
+# umbrella and <fluxion/plot.h>. Built with everything; the test rebuilds it.
+file(STRINGS ${PROJECT_SOURCE_DIR}/fluxion.h _umbrella REGEX "^#include \"")
+set(_public_headers fluxion.h)
+foreach(line ${_umbrella})
+  string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" header "${line}")
+  list(APPEND _public_headers ${header})
+endforeach()
+if(TARGET fluxion_plot)
+  list(APPEND _public_headers fluxion/plot.h)
+endif()
+set(_header_tus "")
+foreach(header ${_public_headers})
+  string(MAKE_C_IDENTIFIER ${header} id)
+  set(tu ${CMAKE_CURRENT_BINARY_DIR}/public_headers/${id}.cpp)
+  file(CONFIGURE OUTPUT ${tu} CONTENT "#include <${header}>\n#include <${header}>\n")
+  list(APPEND _header_tus ${tu})
+endforeach()
+add_library(public_headers OBJECT ${_header_tus})
+target_link_libraries(public_headers PRIVATE fluxion::fluxion)
+if(TARGET fluxion_plot)
+  target_link_libraries(public_headers PRIVATE fluxion::plot)
+endif()
+fluxion_warnings(public_headers)
+add_test(NAME public_headers COMMAND ${CMAKE_COMMAND} --build ${PROJECT_BINARY_DIR} --target public_headers)
+
+include(${CMAKE_CURRENT_SOURCE_DIR}/guide.cmake)  # every C++ block of docs/guide.md, built and run

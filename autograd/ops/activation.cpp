@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Piecewise and saturating functions: sigmoid, relu, softplus, abs, sign,
-// clamp. The neural-network lessons use them as activations; the rules
+// clamp, and the composites softmax / log_softmax. The neural-network lessons use them as activations; the rules
 // spell out the subgradient chosen at each kink (PyTorch's choices).
 #include "autograd/apply.h"
 #include "autograd/ops.h"
+#include "autograd/ops_math.h"
 #include "tensor/kernels/unary.h"
 
 namespace fluxion {
@@ -99,6 +100,33 @@ Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> m
   return apply(Clamp{min, max}, x);
 }
 
+// Both shift x by its max along dim first, so every exponent is <= 0 (no
+// overflow) and the largest term is exactly 1 (no 0/0). The shift cancels
+// in the result, so its derivative is zero: it is detached, not differentiated.
+// Composites: they check their input themselves, so that an error names them
+// and not the amax or exp they are made of.
+static void check_softmax_input(const Tensor& x, int64_t dim, const char* op) {
+  check(x.is_floating_point(), op, ": expects a floating tensor, got ", dtype_name(x.dtype()),
+        "; convert it with .to(Float32) or .to(Float64)");
+  int64_t d = wrap_dim(dim, x.dim(), op);
+  check(x.dim() == 0 || x.size(d) > 0, op, ": dim ", dim, " of shape ", to_string(x.shape()),
+        " is empty; there is nothing to normalise over");
+}
+
+// softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m),  m = max_j x_j
+Tensor softmax(const Tensor& x, int64_t dim) {
+  check_softmax_input(x, dim, "softmax");
+  Tensor e = exp(x - x.amax({dim}, true).detach());
+  return e / e.sum({dim}, true);
+}
+
+// log_softmax(x)_i = (x_i - m) - log sum_j e^(x_j - m)
+Tensor log_softmax(const Tensor& x, int64_t dim) {
+  check_softmax_input(x, dim, "log_softmax");
+  Tensor s = x - x.amax({dim}, true).detach();
+  return s - s.exp().sum({dim}, true).log();
+}
+
 Tensor Tensor::sigmoid() const { return fluxion::sigmoid(*this); }
 Tensor Tensor::relu() const { return fluxion::relu(*this); }
 Tensor Tensor::softplus(double beta, double threshold) const { return fluxion::softplus(*this, beta, threshold); }
@@ -107,5 +135,7 @@ Tensor Tensor::sign() const { return fluxion::sign(*this); }
 Tensor Tensor::clamp(std::optional<double> min, std::optional<double> max) const {
   return fluxion::clamp(*this, min, max);
 }
+Tensor Tensor::softmax(int64_t dim) const { return fluxion::softmax(*this, dim); }
+Tensor Tensor::log_softmax(int64_t dim) const { return fluxion::log_softmax(*this, dim); }
 
 }  // namespace fluxion
