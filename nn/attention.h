@@ -55,6 +55,10 @@ class MultiheadAttention : public Module {
   /// without averaging, undefined without need_weights).
   std::tuple<Tensor, Tensor> forward(const Tensor& query, const Tensor& key, const Tensor& value,
                                      const MultiheadAttentionForwardOptions& opts = {}) const;
+  std::tuple<Tensor, Tensor> operator()(const Tensor& query, const Tensor& key, const Tensor& value,
+                                        const MultiheadAttentionForwardOptions& opts = {}) const {
+    return forward(query, key, value, opts);
+  }
 
   int64_t embed_dim, num_heads, head_dim;
   double dropout;

@@ -188,8 +188,7 @@ void Module::load_state_dict(const StateDict& sd) {
       if (n == name) Tensor(p).copy_(t);
 }
 
-// The dynamic class name without namespaces: "fluxion::nn::Linear" -> "Linear".
-static std::string class_name(const Module& m) {
+std::string class_name(const Module& m) {
   int status = 0;
   std::unique_ptr<char, void (*)(void*)> full(abi::__cxa_demangle(typeid(m).name(), nullptr, nullptr, &status),
                                               std::free);

@@ -114,6 +114,8 @@ class Module {
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
 };
 
+/// The dynamic class name without namespaces or template arguments: "fluxion::nn::Linear" -> "Linear".
+std::string class_name(const Module& m);
 /// PyTorch's repr: the class name, extra_repr(), then each child indented as "(name): ...".
 std::ostream& operator<<(std::ostream& os, const Module& m);
 /// std::cout << net for a std::shared_ptr<Net> prints the tree too (not the pointer).

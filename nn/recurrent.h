@@ -67,6 +67,7 @@ class RNN : public RNNBase {
   /// input (L, N, H_in), (N, L, H_in) with batch_first, or unbatched (L, H_in);
   /// h0 (num_layers*D, N, H) or (num_layers*D, H), zeros when undefined. Returns (output, h_n).
   std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& h0 = {}) const;
+  std::tuple<Tensor, Tensor> operator()(const Tensor& input, const Tensor& h0 = {}) const { return forward(input, h0); }
 };
 
 /// Gates i, f, g, o = chunks of x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh (in that order);
@@ -77,6 +78,10 @@ class LSTM : public RNNBase {
   /// Returns (output, (h_n, c_n)); hx = (h0, c0), zeros when absent.
   std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(const Tensor& input,
                                                          std::optional<std::tuple<Tensor, Tensor>> hx = {}) const;
+  std::tuple<Tensor, std::tuple<Tensor, Tensor>> operator()(const Tensor& input,
+                                                            std::optional<std::tuple<Tensor, Tensor>> hx = {}) const {
+    return forward(input, hx);
+  }
 };
 
 /// r, z = sigmoid of the first two chunks of x W_ih^T + b_ih + h W_hh^T + b_hh;
@@ -85,6 +90,7 @@ class GRU : public RNNBase {
  public:
   GRU(int64_t input_size, int64_t hidden_size, GRUOptions opts = {});
   std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& h0 = {}) const;
+  std::tuple<Tensor, Tensor> operator()(const Tensor& input, const Tensor& h0 = {}) const { return forward(input, h0); }
 };
 
 // ---- cells: one time step, input (N, H_in) or (H_in) ------------------------------
@@ -119,6 +125,7 @@ class RNNCell : public RNNCellBase {
  public:
   RNNCell(int64_t input_size, int64_t hidden_size, RNNCellOptions opts = {});
   Tensor forward(const Tensor& x, const Tensor& h = {}) const;
+  Tensor operator()(const Tensor& x, const Tensor& h = {}) const { return forward(x, h); }
   std::string nonlinearity;
 };
 
@@ -127,12 +134,16 @@ class LSTMCell : public RNNCellBase {
   LSTMCell(int64_t input_size, int64_t hidden_size, LSTMCellOptions opts = {});
   /// Returns (h', c').
   std::tuple<Tensor, Tensor> forward(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx = {}) const;
+  std::tuple<Tensor, Tensor> operator()(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx = {}) const {
+    return forward(x, hx);
+  }
 };
 
 class GRUCell : public RNNCellBase {
  public:
   GRUCell(int64_t input_size, int64_t hidden_size, GRUCellOptions opts = {});
   Tensor forward(const Tensor& x, const Tensor& h = {}) const;
+  Tensor operator()(const Tensor& x, const Tensor& h = {}) const { return forward(x, h); }
 };
 
 }  // namespace fluxion::nn

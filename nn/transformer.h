@@ -38,6 +38,7 @@ class TransformerEncoderLayer : public Module {
   TransformerEncoderLayer(int64_t d_model, int64_t nhead, TransformerEncoderLayerOptions opts = {});
   /// src (L, N, d_model), (N, L, d_model) with batch_first, or unbatched (L, d_model).
   Tensor forward(const Tensor& src, const TransformerForwardOptions& o = {}) const;
+  Tensor operator()(const Tensor& src, const TransformerForwardOptions& o = {}) const { return forward(src, o); }
 
   int64_t d_model, nhead;
   TransformerEncoderLayerOptions options;
@@ -58,6 +59,7 @@ class TransformerEncoder : public Module {
   TransformerEncoder(const TransformerEncoderLayer& encoder_layer, int64_t num_layers,
                      std::shared_ptr<LayerNorm> norm = nullptr);
   Tensor forward(const Tensor& src, const TransformerForwardOptions& o = {}) const;
+  Tensor operator()(const Tensor& src, const TransformerForwardOptions& o = {}) const { return forward(src, o); }
 
   std::vector<std::shared_ptr<TransformerEncoderLayer>> layers;
   std::shared_ptr<LayerNorm> norm;

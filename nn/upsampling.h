@@ -38,6 +38,7 @@ class Upsample : public Module {
  public:
   explicit Upsample(UpsampleOptions opts);
   Tensor forward(const Tensor& x) const { return functional::interpolate(x, opts); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   UpsampleOptions opts;
 };
 
@@ -45,6 +46,7 @@ class PixelShuffle : public Module {
  public:
   explicit PixelShuffle(int64_t upscale_factor) : upscale_factor(upscale_factor) {}
   Tensor forward(const Tensor& x) const { return functional::pixel_shuffle(x, upscale_factor); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t upscale_factor;
 };
 
@@ -52,6 +54,7 @@ class PixelUnshuffle : public Module {
  public:
   explicit PixelUnshuffle(int64_t downscale_factor) : downscale_factor(downscale_factor) {}
   Tensor forward(const Tensor& x) const { return functional::pixel_unshuffle(x, downscale_factor); }
+  Tensor operator()(const Tensor& x) const { return forward(x); }
   int64_t downscale_factor;
 };
 

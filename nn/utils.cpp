@@ -3,12 +3,8 @@
 // vector_to_parameters.
 #include "nn/utils.h"
 
-#include <cxxabi.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <memory>
-#include <typeinfo>
 
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
@@ -68,16 +64,6 @@ void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) 
 
 namespace {
 
-/// "Conv2d" for a fluxion::nn::Conv2d: the dynamic type, demangled, without its namespaces.
-std::string type_name(const Module& m) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> full(abi::__cxa_demangle(typeid(m).name(), nullptr, nullptr, &status),
-                                              std::free);
-  std::string name = status == 0 ? full.get() : typeid(m).name();
-  const size_t colon = name.rfind("::");
-  return colon == std::string::npos ? name : name.substr(colon + 2);
-}
-
 /// 1234567 -> "1,234,567"
 std::string grouped(int64_t n) {
   const std::string digits = std::to_string(n);
@@ -115,7 +101,7 @@ std::string totals(Module& m) {
 std::string summary(Module& m) {
   std::string out = row("Layer (type)", "", "Param #");
   for (auto& [name, sub] : m.named_modules())
-    out += row((name.empty() ? "(root)" : name) + " (" + type_name(*sub) + ")", "", grouped(own_parameters(*sub)));
+    out += row((name.empty() ? "(root)" : name) + " (" + class_name(*sub) + ")", "", grouped(own_parameters(*sub)));
   return out + totals(m);
 }
 
@@ -127,7 +113,7 @@ std::string summary(Sequential& net, const Tensor& example) {
     Module& step = *net[i];
     int64_t params = 0;
     for (const auto& [name, p] : step.named_parameters()) params += p.numel();
-    out += row(std::to_string(i) + " (" + type_name(step) + ")", to_string(outputs[i].shape()), grouped(params));
+    out += row(std::to_string(i) + " (" + class_name(step) + ")", to_string(outputs[i].shape()), grouped(params));
   }
   return out + totals(net);
 }
