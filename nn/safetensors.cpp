@@ -4,6 +4,7 @@
 #include "nn/safetensors.h"
 
 #include <algorithm>
+#include <cctype>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -66,8 +67,12 @@ struct Parser {
         char e = s[i++];
         if (e == 'u') {
           if (i + 4 > s.size()) bad("an unfinished \\u escape");
-          unsigned v = (unsigned)std::stoul(s.substr(i, 4), nullptr, 16);
-          i += 4;
+          unsigned v = 0;  // exactly 4 hex digits, else an Error
+          for (int k = 0; k < 4; ++k, ++i) {
+            const unsigned char c = s[i];
+            if (!std::isxdigit(c)) bad("a \\u escape without 4 hex digits");
+            v = v * 16 + unsigned(std::isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+          }
           if (v < 0x80)
             out += char(v);
           else if (v < 0x800)
