@@ -40,7 +40,12 @@ struct Json {
   std::string str;
   uint64_t num = 0;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  struct Member;  // not std::pair<std::string, Json>: pair needs Json complete here (clang rejects it)
+  std::vector<Member> members;
+};
+struct Json::Member {
+  std::string key;
+  Json value;
 };
 
 struct Parser {
@@ -111,7 +116,7 @@ struct Parser {
         if (obj) {
           std::string key = string_value();
           expect(':', "expected ':'");
-          v.members.emplace_back(key, value(depth + 1));
+          v.members.push_back({key, value(depth + 1)});
         } else {
           v.items.push_back(value(depth + 1));
         }
@@ -202,7 +207,9 @@ StateDict load_safetensors(const std::string& path) {
     uint64_t begin, end;
   };
   std::vector<Entry> entries;
-  for (const auto& [name, v] : root.members) {
+  for (const Json::Member& m : root.members) {
+    const std::string& name = m.key;  // a reference, not a structured binding: clang 14 cannot capture those
+    const Json& v = m.value;
     if (name == "__metadata__") continue;
     auto bad = [&](const char* what) { fail("load_safetensors: '", path, "' entry '", name, "': ", what); };
     for (const Entry& e : entries)
