@@ -83,6 +83,6 @@ case "$cmd" in
   bench)   install_packages; build release; build/release/bench/fluxion_bench "$@" ;;
   asan)    install_packages; build asan; ctest --test-dir build/asan --output-on-failure -j "$(nproc)" ;;
   tsan)    install_packages; TARGETS=test_threads build tsan; TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure ;;
-  fuzz)    install_packages "${FUZZ_PACKAGES[@]}"; TARGETS="fuzz_load_state_dict fuzz_ops" build fuzz; run_fuzz "${1:-30}" ;;
+  fuzz)    install_packages "${FUZZ_PACKAGES[@]}"; TARGETS="fuzz_load_state_dict fuzz_load_safetensors fuzz_load_numpy fuzz_ops" build fuzz; run_fuzz "${1:-30}" ;;
   *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan|tsan|fuzz [secs]}" >&2; exit 2 ;;
 esac

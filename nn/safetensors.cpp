@@ -4,6 +4,7 @@
 #include "nn/safetensors.h"
 
 #include <algorithm>
+#include <cctype>
 #include <bit>
 #include <cstring>
 #include <fstream>
@@ -39,7 +40,12 @@ struct Json {
   std::string str;
   uint64_t num = 0;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  struct Member;  // not std::pair<std::string, Json>: pair needs Json complete here (clang rejects it)
+  std::vector<Member> members;
+};
+struct Json::Member {
+  std::string key;
+  Json value;
 };
 
 struct Parser {
@@ -66,8 +72,12 @@ struct Parser {
         char e = s[i++];
         if (e == 'u') {
           if (i + 4 > s.size()) bad("an unfinished \\u escape");
-          unsigned v = (unsigned)std::stoul(s.substr(i, 4), nullptr, 16);
-          i += 4;
+          unsigned v = 0;  // exactly 4 hex digits, else an Error
+          for (int k = 0; k < 4; ++k, ++i) {
+            const unsigned char c = s[i];
+            if (!std::isxdigit(c)) bad("a \\u escape without 4 hex digits");
+            v = v * 16 + unsigned(std::isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+          }
           if (v < 0x80)
             out += char(v);
           else if (v < 0x800)
@@ -106,7 +116,7 @@ struct Parser {
         if (obj) {
           std::string key = string_value();
           expect(':', "expected ':'");
-          v.members.emplace_back(key, value(depth + 1));
+          v.members.push_back({key, value(depth + 1)});
         } else {
           v.items.push_back(value(depth + 1));
         }
@@ -197,7 +207,9 @@ StateDict load_safetensors(const std::string& path) {
     uint64_t begin, end;
   };
   std::vector<Entry> entries;
-  for (const auto& [name, v] : root.members) {
+  for (const Json::Member& m : root.members) {
+    const std::string& name = m.key;  // a reference, not a structured binding: clang 14 cannot capture those
+    const Json& v = m.value;
     if (name == "__metadata__") continue;
     auto bad = [&](const char* what) { fail("load_safetensors: '", path, "' entry '", name, "': ", what); };
     for (const Entry& e : entries)

@@ -208,7 +208,14 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
   s.who = who;
   check(opts.rtol >= 0, who, ": rtol must be >= 0, got ", opts.rtol);
   if (opts.atol.per_component.defined()) {
-    s.atol = {opts.atol.per_component.expand(y0.shape()).to_vector<double>()};
+    // expand's rule (trailing dims equal or 1, no more dims than y0), checked here to name the option.
+    const Shape &a = opts.atol.per_component.shape(), &y = y0.shape();
+    bool fits = a.size() <= y.size();
+    for (size_t i = 1; fits && i <= a.size(); ++i) fits = a[a.size() - i] == 1 || a[a.size() - i] == y[y.size() - i];
+    check(fits, who, ": atol of shape ", a, " does not broadcast to y0's shape ", y,
+          "; pass one number, or a tensor of y0's shape (or one that broadcasts to it, e.g. [",
+          y.empty() ? 1 : y.back(), "] for a per-column tolerance)");
+    s.atol = {opts.atol.per_component.expand(y).to_vector<double>()};
   } else {
     s.atol = {{opts.atol.value}};
   }

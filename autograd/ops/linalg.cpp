@@ -3,8 +3,10 @@
 // (kernels in tensor/kernels/linalg). Each rule is written with solve, inv
 // and matmul, so they differentiate again (Hessians of log-determinants, of
 // Gaussian log-likelihoods through cholesky, ...).
-#include "autograd/apply.h"
 #include "autograd/linalg.h"
+
+#include "autograd/apply.h"
+#include "autograd/grad_mode.h"
 #include "autograd/ops/linalg_util.h"
 #include "tensor/kernels/linalg.h"
 
@@ -23,9 +25,9 @@ Tensor pattern(int64_t n, DType dtype, double lower, double diag, double upper) 
 
 }  // namespace detail
 
+using detail::check_float;
 using detail::mT;
 using detail::sym;
-using detail::check_float;
 
 static Tensor solve_matrix(const Tensor& a, const Tensor& b);
 
@@ -60,19 +62,52 @@ struct Inv {
   Tensor jvp(const Tensor& da, const Saved& s) const { return -s.output().matmul(da).matmul(s.output()); }
 };
 
+// The cofactor matrix d(det A)/dA = det(A) A^-T, which stays finite where A is
+// singular. Through inv, unless LU finds A singular; then through the SVD
+// A = U diag(s) Vh:
+//   cof(A) = det(U) det(Vh) U diag(p) Vh,   p_i = prod_{j != i} s_j,
+// which is 0 when rank A <= n - 2. det(U) det(Vh) = +-1 is piecewise constant;
+// the singular path's own derivative is svd's (finite while s has no repeats).
+// The choice reads no tensor value, so a jit trace records the inv path.
+static Tensor cofactor(const Tensor& a, const Tensor& det_a) {
+  try {
+    return det_a.unsqueeze(-1).unsqueeze(-1) * mT(inv(a));
+  } catch (const Error&) {
+  }
+  SvdResult usv = svd(a);
+  int64_t n = a.size(-1);
+  std::vector<Tensor> p;
+  for (int64_t i = 0; i < n; ++i) p.push_back(cat({usv.S.slice(-1, 0, i), usv.S.slice(-1, i + 1, n)}, -1).prod(-1));
+  Tensor sign;
+  {
+    NoGradGuard no_grad;
+    sign = det(usv.U.detach()) * det(usv.Vh.detach());
+  }
+  return sign.unsqueeze(-1).unsqueeze(-1) * (usv.U * stack(p, -1).unsqueeze(-2)).matmul(usv.Vh);
+}
+
 // det: y = det A.
 struct Det {
   static constexpr const char* name = "LinalgDet";
   TensorData forward(const TensorData& a) const { return kernels::det(a); }
-  // dL/dA = G det(A) A^-T
+  // dL/dA = G cof(A)
   Tensor vjp(const Tensor& grad, const Saved& s) const {
-    return (grad * s.output()).unsqueeze(-1).unsqueeze(-1) * mT(inv(s.input()));
+    return grad.unsqueeze(-1).unsqueeze(-1) * cofactor(s.input(), s.output());
   }
-  // dy = det(A) tr(A^-1 dA) = det(A) sum(A^-T * dA)
-  Tensor jvp(const Tensor& da, const Saved& s) const {
-    return s.output() * (mT(inv(s.input())) * da).sum({-2, -1});
-  }
+  // dy = tr(adj(A) dA) = sum(cof(A) * dA)
+  Tensor jvp(const Tensor& da, const Saved& s) const { return (cofactor(s.input(), s.output()) * da).sum({-2, -1}); }
 };
+
+// A^-T for slogdet's rules. At a singular A, log|det A| = -inf and this is infinite.
+static Tensor inv_transpose_for_slogdet(const Tensor& a) {
+  try {
+    return mT(inv(a));
+  } catch (const Error&) {
+    fail("linalg.slogdet: cannot differentiate at a singular matrix of shape ", a.shape(),
+         " (log|det A| = -inf, its gradient A^-T is infinite); differentiate linalg.det instead, whose gradient "
+         "there is the finite cofactor matrix, or regularise A (A + eps I)");
+  }
+}
 
 // slogdet: (sign, log|det A|). Only log|det A| has a derivative (sign is
 // piecewise constant; its gradient is ignored and its tangent is zero).
@@ -85,11 +120,11 @@ struct Slogdet {
   }
   // dL/dA = G A^-T
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
-    return {grads[1].unsqueeze(-1).unsqueeze(-1) * mT(inv(s.input()))};
+    return {grads[1].unsqueeze(-1).unsqueeze(-1) * inv_transpose_for_slogdet(s.input())};
   }
   // d log|det A| = tr(A^-1 dA)
   std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
-    return {Tensor{}, (mT(inv(s.input())) * dxs[0]).sum({-2, -1})};
+    return {Tensor{}, (inv_transpose_for_slogdet(s.input()) * dxs[0]).sum({-2, -1})};
   }
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <string>
 
 #include "lesson_test.h"
@@ -58,6 +59,19 @@ TEST(Lesson08, Exercise4EveryEstimateWithinFiveSigma) {
   EXPECT_EQ(lines, 20);
   EXPECT_EQ(first, 100);
   EXPECT_EQ(last, 1000000);
+}
+
+TEST(Lesson08, Exercise4FittedSlopeIsMinusOneHalf) {
+  // error_i = sigma |Z_i| / sqrt(N_i) with independent Z_i ~ N(0, 1), so
+  // log10 error_i = -0.5 log10 N_i + noise of standard deviation
+  // sqrt(Var ln|Z|) / ln 10 = sqrt(pi^2 / 8) / ln 10. Least squares over the 20
+  // values x_i = log10 N_i evenly spaced on [2, 6] gives the slope a standard
+  // deviation of that over sqrt(sum (x_i - 4)^2); the test allows 4 of them.
+  double sxx = 0;
+  for (int i = 0; i < 20; ++i) sxx += std::pow(4.0 * i / 19 - 2, 2);
+  const double sd = std::sqrt(std::numbers::pi * std::numbers::pi / 8) / std::log(10.0) / std::sqrt(sxx);
+  EXPECT_NEAR(sd, 0.089, 0.001);
+  EXPECT_NEAR(number_after(out(), "fitted slope of log10(error) vs log10(N):"), -0.5, 4 * sd);
 }
 
 TEST(Lesson08, Figures) {

@@ -203,6 +203,9 @@ TEST(Safetensors, ReadsAFileAssembledFromTheSpecification) {
   rejects(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", std::vector<uint8_t>(8), "span");
   rejects(R"({"a":{"dtype":"BF16","shape":[4],"data_offsets":[0,8]}})", std::vector<uint8_t>(8), "BF16");
   rejects(R"({"a":{"dtype":"F32","shape":[2]}})", {}, "needs");
+  // \u escapes need 4 hex digits (these threw std::invalid_argument, or read "\u12zz" as U+0012)
+  rejects(R"({"\uzzzz":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", data, "hex digits");
+  rejects(R"({"\u12zz":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", data, "hex digits");
   std::vector<uint8_t> huge(8, 0xff);  // a header length past the end of the file
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(huge.data()), 8);
   EXPECT_THROW((void)nn::load_safetensors(path), fx::Error);

@@ -68,3 +68,15 @@ TEST(OdeintHardening, AdjointRefusesACapturedTensorNotInParams) {
   ASSERT_TRUE(k.grad().defined());
   EXPECT_NEAR(k.grad().item(), -3.0 * std::exp(-0.7), 1e-6);
 }
+
+TEST(OdeintHardening, AtolOfTheWrongShapeNamesOdeintAndBothShapes) {
+  fx::Tensor y0 = fx::zeros({2, 3}, fx::Float64);
+  fx::Tensor t = fx::tensor({0.0, 1.0}, fx::Float64);
+  auto f = [](const fx::Tensor&, const fx::Tensor& y) { return -y; };
+  std::string msg = error_of([&] { (void)ode::odeint(f, y0, t, {.atol = fx::full({4}, 1e-9, fx::Float64)}); });
+  EXPECT_NE(msg.find("odeint: atol of shape [4]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[2, 3]"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("expand"), std::string::npos) << msg;
+  // A tolerance per column broadcasts and is accepted.
+  EXPECT_EQ(error_of([&] { (void)ode::odeint(f, y0, t, {.atol = fx::full({3}, 1e-9, fx::Float64)}); }), "");
+}
