@@ -41,7 +41,7 @@ Tensor functional::scaled_dot_product_attention(const Tensor& q, const Tensor& k
   Tensor scores = matmul(q, k.transpose(-2, -1)) * scale;  // (..., L, S)
   if (opts.is_causal) scores = apply_mask(scores, future(q.size(-2), k.size(-2)), true);
   scores = apply_mask(scores, opts.attn_mask, false);
-  Tensor attn = dropout(softmax(scores, -1), opts.dropout_p, opts.dropout_p > 0);
+  Tensor attn = dropout(scores.softmax(-1), opts.dropout_p, opts.dropout_p > 0);
   return matmul(attn, v);
 }
 
@@ -101,8 +101,8 @@ std::tuple<Tensor, Tensor> MultiheadAttention::forward(const Tensor& query, cons
           batched ? std::to_string(N) + ", " : "", S, "), got ", to_string(p.shape()));
     scores = apply_mask(scores, p.reshape({N, 1, 1, S}), true);
   }
-  Tensor attn = functional::dropout(functional::softmax(scores, -1), dropout, is_training());  // (N, h, L, S)
-  Tensor out = matmul(attn, heads(v, 2)).transpose(1, 2).reshape({N, L, embed_dim});           // heads side by side
+  Tensor attn = functional::dropout(scores.softmax(-1), dropout, is_training());      // (N, h, L, S)
+  Tensor out = matmul(attn, heads(v, 2)).transpose(1, 2).reshape({N, L, embed_dim});  // heads side by side
   out = out_proj->forward(out);
 
   Tensor weights;

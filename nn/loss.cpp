@@ -69,7 +69,7 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
     check(t[n] >= 0 && t[n] < c, op, ": target class ", t[n], " is out of range for ", c, " classes");
     safe[n] = t[n], wy[n] = w[t[n]];
   }
-  Tensor logp = from_logits ? log_softmax(x, 1) : x;
+  Tensor logp = from_logits ? x.log_softmax(1) : x;
   auto m = (int64_t)t.size();
   Tensor loss = -logp.gather(1, tensor(safe, {m, 1})).squeeze(1);  // (M): -log p[y]
   Tensor wyt = tensor(wy, {m}, x.dtype());
