@@ -69,6 +69,13 @@ class FunctionCtx {
   }
 };
 
+/// Drops the resolved tensors when a rule returns: they are linked to the
+/// graph, so kept in the ctx they would close a cycle node -> op -> ctx -> node.
+struct Unresolve {
+  ~Unresolve() { ctx.resolved_.clear(); }
+  FunctionCtx& ctx;
+};
+
 /// Uninstalls this thread's Recorder for a scope, then puts it back.
 struct PauseRecorder {
   PauseRecorder() : outer(set_recorder(nullptr)) {}
@@ -106,6 +113,7 @@ class Function {
     }
     std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
       ctx->resolve(s);
+      Unresolve done{*ctx};
       if constexpr (N == 1) {
         return {Tensor(Derived::backward(*ctx, grads[0]))};
       } else {
@@ -118,6 +126,7 @@ class Function {
     std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
       if constexpr (requires { &Derived::jvp; }) {
         ctx->resolve(s);
+        Unresolve done{*ctx};
         return {call_jvp(dxs, std::make_index_sequence<N>{})};
       } else {
         throw Error(
