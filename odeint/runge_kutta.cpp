@@ -164,12 +164,16 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     const bool landing = mark < marks.size() && dir * (t + h - marks[mark].first) >= 0;
     const bool to_jump = landing && marks[mark].second;
     const double hs = landing ? marks[mark].first - t : h, t_end = t + hs;
-    // Before a jump, stages at or past it see func just before it.
-    const StateFunc before = [&](double tt, const State& yy) {
-      return f(dir * (tt - t_end) >= 0 ? std::nextafter(t_end, t) : tt, yy);
-    };
+    // Before a jump, stages at or past it see func just before it. Built only for
+    // such a step: a std::function with these captures allocates.
+    StateFunc before;
+    if (to_jump)
+      before = [&](double tt, const State& yy) {
+        return f(dir * (tt - t_end) >= 0 ? std::nextafter(t_end, t) : tt, yy);
+      };
+    const StateFunc& field = to_jump ? before : f;
     if (s.callback_step) s.callback_step(t, y, hs);
-    Step st = rk_step(to_jump ? before : f, tab, t, y, f0, hs, stats);
+    Step st = rk_step(field, tab, t, y, f0, hs, stats);
     for (int j = 0; j < tab.stages(); ++j) we[j] = hs * tab.e[j];
     double ratio = error_ratio(st.k, we, y, st.y1, s);
     nonfinite = !std::isfinite(ratio);
@@ -188,7 +192,7 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     if (tab.fsal()) {
       f1 = st.k.back();
     } else {
-      f1 = (to_jump ? before : f)(t1, st.y1);
+      f1 = field(t1, st.y1);
       ++stats.nfe;
     }
     auto dense = [&](double theta) {
