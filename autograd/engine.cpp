@@ -22,6 +22,7 @@ thread_local bool g_anomaly = false;
 using detail::accumulate;
 using detail::Capture;
 using detail::GraphTask;
+using detail::NodeState;
 
 void check_finite(const Tensor& g, const Node& node, size_t input) {
   if (!g.defined() || !g.is_floating_point()) return;
@@ -37,26 +38,28 @@ void check_finite(const Tensor& g, const Node& node, size_t input) {
 std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor>& root_grads, bool keep_graph,
                         bool create_graph, const std::vector<Capture>& captures, bool accumulate_into_leaves) {
   GraphTask pass;
-  std::vector<Node*> post_order;  // children before parents
-  // 1. Discover the graph with an explicit stack, counting dependencies.
+  std::vector<uint32_t> post_order;  // children before parents
+  // 1. Discover the graph depth first with an explicit stack; expanding a
+  //    node counts the dependencies of its children.
   {
-    std::vector<std::pair<Node*, size_t>> stack;
+    std::vector<std::pair<uint32_t, size_t>> stack;  // (state, next edge)
     for (const Edge& r : roots) {
-      bool fresh = false;
       if (!r.node) continue;
-      pass.get(r.node.get(), &fresh);
-      if (!fresh) continue;
-      stack.emplace_back(r.node.get(), 0);
+      uint32_t root = pass.index(r.node.get());
+      if (pass.state(root).expanded()) continue;
+      pass.expand(root);
+      stack.emplace_back(root, 0);
       while (!stack.empty()) {
-        auto& [node, next] = stack.back();
-        if (next < node->next_edges.size()) {
-          Node* child = node->next_edges[next++].node.get();
-          if (!child) continue;
-          detail::NodeState& c = pass.get(child, &fresh);
-          c.dependencies++;
-          if (fresh) stack.emplace_back(child, 0);
+        auto [i, next] = stack.back();
+        const NodeState& s = pass.state(i);
+        if (next < s.node->next_edges.size()) {
+          stack.back().second++;
+          uint32_t c = pass.child(s, next);
+          if (c == GraphTask::kNoChild || pass.state(c).expanded()) continue;
+          pass.expand(c);
+          stack.emplace_back(c, 0);
         } else {
-          post_order.push_back(node);
+          post_order.push_back(i);
           stack.pop_back();
         }
       }
@@ -67,39 +70,41 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
   //    grad(): only paths to the captures, and AccumulateGrad never runs.
   std::vector<int> next_capture(captures.size(), -1);  // captures at one node, as a linked list
   for (size_t c = 0; c < captures.size(); ++c) {
-    detail::NodeState* s = pass.find(captures[c].node);
+    NodeState* s = pass.find(captures[c].node);
     if (!s) continue;  // not reachable from the outputs: its gradient stays undefined
     next_capture[c] = s->first_capture;
     s->first_capture = (int)c;
   }
   bool everything = accumulate_into_leaves && captures.empty();
-  for (Node* node : post_order) {
-    detail::NodeState& s = *pass.find(node);
+  for (uint32_t i : post_order) {
+    NodeState& s = pass.state(i);
     bool target = s.first_capture >= 0;
     bool child_flows = false;
-    for (const Edge& e : node->next_edges) child_flows = child_flows || (e.node && pass.find(e.node.get())->flows);
+    for (size_t e = 0; e < s.node->next_edges.size() && !child_flows; ++e) {
+      uint32_t c = pass.child(s, e);
+      child_flows = c != GraphTask::kNoChild && pass.state(c).flows;
+    }
     s.flows = everything || target || child_flows;
-    s.runs = node->is_accumulate_grad() ? accumulate_into_leaves && (everything || target) : everything || child_flows;
+    s.runs = s.node->is_accumulate_grad() ? accumulate_into_leaves && (everything || target) : everything || child_flows;
   }
   // 3. Seed the roots.
   for (size_t i = 0; i < roots.size(); ++i)
     if (roots[i].node) accumulate(pass.find(roots[i].node.get())->buffer[roots[i].input_nr], root_grads[i]);
   // 4. Kahn's algorithm; among ready nodes, the most recently created runs first.
-  auto later = [](Node* a, Node* b) { return a->sequence_nr < b->sequence_nr; };
-  std::priority_queue<Node*, std::vector<Node*>, decltype(later)> ready(later);
+  std::priority_queue<std::pair<uint64_t, uint32_t>> ready;  // (sequence_nr, state): the latest on top
   for (const Edge& r : roots) {
-    detail::NodeState* s = r.node ? pass.find(r.node.get()) : nullptr;
+    NodeState* s = r.node ? pass.find(r.node.get()) : nullptr;
     if (s && s->dependencies == 0) {
       s->dependencies = -1;  // queued
-      ready.push(r.node.get());
+      ready.emplace(s->node->sequence_nr, pass.index(r.node.get()));
     }
   }
   std::vector<Tensor> captured(captures.size());
   EnableGradGuard grad_mode(create_graph);
   while (!ready.empty()) {
-    Node* node = ready.top();
+    NodeState& s = pass.state(ready.top().second);  // states no longer move: they grow only in step 1
     ready.pop();
-    detail::NodeState& s = *pass.find(node);
+    Node* node = s.node;
     TensorList grads = std::move(s.buffer);
     for (auto& [slot, hook] : node->pre_hooks) {
       if (!grads[slot].defined()) continue;
@@ -123,18 +128,18 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
       if (!keep_graph) node->release_saved();
     }
     for (size_t i = 0; i < node->next_edges.size(); ++i) {
-      const Edge& e = node->next_edges[i];
-      if (!e.node) continue;
-      detail::NodeState& child = *pass.find(e.node.get());  // `s` may move: states grow only in step 1
+      uint32_t c = pass.child(s, i);
+      if (c == GraphTask::kNoChild) continue;
+      NodeState& child = pass.state(c);
       if (i < out.size() && out[i].defined() && child.flows) {
         Tensor g = out[i];
         const TensorMeta& meta = node->inputs[i];
         if (g.shape() != meta.shape) g = sum_to(g, meta.shape);  // un-broadcast, the one place
         if (g.dtype() != meta.dtype) g = g.to(meta.dtype);
         if (g_anomaly) check_finite(g, *node, i);
-        accumulate(child.buffer[e.input_nr], g);
+        accumulate(child.buffer[node->next_edges[i].input_nr], g);
       }
-      if (--child.dependencies == 0) ready.push(e.node.get());
+      if (--child.dependencies == 0) ready.emplace(child.node->sequence_nr, c);
     }
   }
   return captured;

@@ -6,21 +6,6 @@ namespace fluxion {
 
 static DType g_default_dtype = Float32;
 
-const char* dtype_name(DType t) {
-  switch (t) {
-    case Float32:
-      return "float32";
-    case Float64:
-      return "float64";
-    case Int64:
-      return "int64";
-    case Int32:
-      return "int32";
-    default:
-      return "bool";
-  }
-}
-
 void unsupported_dtype(DType t, const char* op) {
   fail(op, ": dtype ", dtype_name(t),
        " is not supported here; convert with .to(fluxion::", "Int64) or .to(fluxion::Float32) first");

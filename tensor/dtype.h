@@ -24,7 +24,22 @@ constexpr size_t dtype_size(DType t) {
 }
 constexpr bool is_floating(DType t) { return t == Float32 || t == Float64; }
 constexpr bool is_integral(DType t) { return t == Int64 || t == Int32; }
-const char* dtype_name(DType t);  // "float32", "float64", "int64", "int32", "bool"
+// Inline and pure, so a check() that names a dtype in its message costs
+// nothing when it passes: the compiler moves the call into the failing branch.
+constexpr const char* dtype_name(DType t) {  // "float32", "float64", "int64", "int32", "bool"
+  switch (t) {
+    case Float32:
+      return "float32";
+    case Float64:
+      return "float64";
+    case Int64:
+      return "int64";
+    case Int32:
+      return "int32";
+    default:
+      return "bool";
+  }
+}
 
 /// The dtype that `tensor({...})`, `zeros`, `randn` ... use when none is given.
 DType default_dtype();

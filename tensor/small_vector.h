@@ -79,6 +79,12 @@ class SmallVector {
   void clear() { resize(0); }
   void reserve(size_t) {}
   void resize(size_t n, const T& value = T()) {
+    if (n <= N && !on_heap()) {  // stays inline: no copy of the kept elements
+      for (size_t i = n; i < size_; ++i) inline_[i] = T();  // release what is dropped
+      for (size_t i = size_; i < n; ++i) inline_[i] = value;
+      size_ = n;
+      return;
+    }
     SmallVector tmp;
     for (size_t i = 0; i < n; ++i) tmp.push_back(i < size_ ? (*this)[i] : value);
     *this = std::move(tmp);
