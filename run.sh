@@ -6,7 +6,8 @@
 #   ./run.sh bench [args]  install, build, run fluxion_bench (args go to it: --workload ID --threads N)
 #   ./run.sh asan          build and test under AddressSanitizer + UBSan
 #   ./run.sh tsan          build and run the threading tests under ThreadSanitizer
-#   ./run.sh fuzz [secs]   build the libFuzzer targets (clang) and run each for secs (default 30)
+#   ./run.sh fuzz [secs] [seed]  build the libFuzzer targets (clang, ASan + UBSan) and run each for
+#                          secs (default 30); a seed > 0 makes the run repeat (CI passes 1), 0 is random
 # Each step is idempotent and quick when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,13 +65,13 @@ run_lessons() {
   echo "run.sh: ran $ran program(s); figures and output are under $ROOT/out/, the pages start at out/index.html"
 }
 
-run_fuzz() {  # each target for $1 seconds, from its committed seeds plus what earlier runs found
+run_fuzz() {  # each target for $1 seconds with seed $2, from its committed seeds plus what earlier runs found
   for exe in build/fuzz/fuzz/fuzz_*; do
     [ -x "$exe" ] || continue
     local name; name=$(basename "$exe")
     mkdir -p "build/fuzz/corpus/$name"
     echo "== $name ($1 s)"
-    "$exe" -max_total_time="$1" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
+    "$exe" -max_total_time="$1" -seed="$2" -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 \
       -artifact_prefix="build/fuzz/$name-" "build/fuzz/corpus/$name" "fuzz/corpus/$name"
   done
 }
@@ -83,6 +84,6 @@ case "$cmd" in
   bench)   install_packages; build release; build/release/bench/fluxion_bench "$@" ;;
   asan)    install_packages; build asan; ctest --test-dir build/asan --output-on-failure -j "$(nproc)" ;;
   tsan)    install_packages; TARGETS=test_threads build tsan; TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure ;;
-  fuzz)    install_packages "${FUZZ_PACKAGES[@]}"; TARGETS="fuzz_load_state_dict fuzz_load_safetensors fuzz_load_numpy fuzz_ops" build fuzz; run_fuzz "${1:-30}" ;;
-  *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan|tsan|fuzz [secs]}" >&2; exit 2 ;;
+  fuzz)    install_packages "${FUZZ_PACKAGES[@]}"; TARGETS="fuzz_load_state_dict fuzz_load_safetensors fuzz_load_numpy fuzz_ops" build fuzz; run_fuzz "${1:-30}" "${2:-0}" ;;
+  *) echo "usage: ./run.sh {lessons [N]|test|bench [args]|asan|tsan|fuzz [secs] [seed]}" >&2; exit 2 ;;
 esac
