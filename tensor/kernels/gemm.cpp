@@ -72,7 +72,10 @@ int64_t cache_bytes(int name, int64_t fallback) {
 //  kc: the A sliver, reused by every B sliver of the block in the innermost
 //      loop, stays in L1, filling a little over half of it (the rest streams B);
 //      a long kc also means C is read and written only k / kc times;
-//  nc: the kc x nc block of B, reused by every A sliver, fills half of L2;
+//  nc: the kc x nc block of B, reused by every A sliver, fills three quarters
+//      of L2 (BLIS's Zen 4 blocks use nearly all of it); the rest holds the A
+//      sliver on its way from L3 to L1 and the C tiles. A longer block of B
+//      means each A sliver, fetched from L3, is reused by more micro-kernel calls;
 //  mc: the mc x kc block of A fills a quarter of L3, left for the other cores.
 struct Blocking {
   int64_t mc, kc, nc;
@@ -85,7 +88,7 @@ Blocking blocking(const MicroKernel<T>& uk) {
   static const int64_t l3 = cache_bytes(_SC_LEVEL3_CACHE_SIZE, 8 << 20);
   const int64_t size = sizeof(T);
   int64_t kc = std::clamp<int64_t>(l1 * 9 / 16 / (uk.mr * size) / 32 * 32, 64, 512);
-  int64_t nc = std::clamp<int64_t>(l2 / 2 / (kc * size) / uk.nr * uk.nr, uk.nr, 4096);
+  int64_t nc = std::clamp<int64_t>(l2 * 3 / 4 / (kc * size) / uk.nr * uk.nr, uk.nr, 4096);
   int64_t mc = std::clamp<int64_t>(l3 / 4 / (kc * size) / uk.mr * uk.mr, uk.mr, 8192);
   return {mc, kc, nc};
 }
@@ -131,9 +134,13 @@ void gemm_serial(const GemmArgs<T>& g, const MicroKernel<T>& uk) {
   T* bp = scratch<T>(1, bk.kc * ((std::min(bk.nc, g.n) + uk.nr - 1) / uk.nr * uk.nr));
   for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
     const int64_t mc = std::min(bk.mc, g.m - ic);
-    for (int64_t pc = 0; pc < g.k; pc += bk.kc) {
-      const int64_t kc = std::min(bk.kc, g.k - pc);
-      const T beta = pc == 0 ? g.beta : T(1);  // later blocks of the sum add to C
+    // The sum in blocks of equal length (k = 1024 with kc = 480: 3 x 342, not
+    // 480 + 480 + 64): each block ends by reading and writing C and costs a
+    // packing pass, which a short last block amortises over few steps.
+    const int64_t kblocks = (g.k + bk.kc - 1) / bk.kc;
+    for (int64_t kb = 0; kb < kblocks; ++kb) {
+      const int64_t pc = g.k * kb / kblocks, kc = g.k * (kb + 1) / kblocks - pc;
+      const T beta = kb == 0 ? g.beta : T(1);  // later blocks of the sum add to C
       const Slivers sa{mc, uk.mr, true};
       gemm_detail::pack_slivers(sa, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, ap);
       for (int64_t jc = 0; jc < g.n; jc += bk.nc) {

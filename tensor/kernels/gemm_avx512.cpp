@@ -7,6 +7,12 @@
 // live. Per step of k: 28 FMAs (14 cycles on two FMA pipes) against 2 vector
 // loads and 14 broadcasts, within two loads per cycle; 28 independent chains
 // hide the FMA latency (4 cycles x 2 pipes needs at least 8).
+// The A sliver is reused across calls; the B sliver streams from L2 (the
+// driver sizes B's block to it), one 128-byte row per step: the loop
+// prefetches the row kPrefetch steps ahead into L1, so the loads of B hit L1
+// instead of waiting on L2 whenever the hardware prefetcher falls behind (as
+// BLIS's Skylake-X kernels do for their streamed operand). Past the sliver's
+// end this fetches the start of the next one, which the next call reads.
 // Compiled with target attributes, so the rest of the library stays baseline
 // x86-64; gemm.cpp calls it only when the CPU has AVX-512F.
 #include <immintrin.h>
@@ -19,6 +25,7 @@ namespace {
 #define FLUXION_AVX512 __attribute__((target("avx512f,fma"), always_inline)) inline
 
 constexpr int kMR = 14;
+constexpr int kPrefetch = 8;  // steps: ~110 cycles ahead, a few L2 latencies
 
 // The few vector operations the kernel needs, per dtype.
 template <class T>
@@ -68,6 +75,8 @@ __attribute__((target("avx512f,fma"))) void kernel(int64_t kc, const T* a, const
 #pragma GCC unroll 14
   for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = Z::zero();
   for (int64_t p = 0; p < kc; ++p, a += kMR, b += 2 * L) {
+    _mm_prefetch((const char*)(b + kPrefetch * 2 * L), _MM_HINT_T0);
+    _mm_prefetch((const char*)(b + kPrefetch * 2 * L + L), _MM_HINT_T0);
     V b0 = Z::load(b), b1 = Z::load(b + L);
 #pragma GCC unroll 14
     for (int r = 0; r < R; ++r) {

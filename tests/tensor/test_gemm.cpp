@@ -119,7 +119,9 @@ void ragged_shapes(k_::GemmIsa isa) {
       if (m * n * k > 3'000'000) k = 7;  // keep the naive reference fast
       check_gemm<T>(isa, 1, m, n, k, 0, 0, 0, T(1), T(0), rng);
     }
-  for (int64_t k : {1, 2, 191, 192, 193, 300, 401})  // k across the kc block boundary
+  // k across the kc block boundary, and over several blocks (kc <= 512), which
+  // the driver splits into equal parts whose ends fall anywhere
+  for (int64_t k : {1, 2, 191, 192, 193, 300, 401, 481, 1025})
     check_gemm<T>(isa, 1, 29, 45, k, 0, 0, 0, T(1), T(0), rng);
 }
 
