@@ -158,16 +158,17 @@ struct ValuesIndices {
 /// running max / min along dim and where it was (ties: the later position)
 [[nodiscard]] ValuesIndices cummax(const Tensor& x, int64_t dim);
 [[nodiscard]] ValuesIndices cummin(const Tensor& x, int64_t dim);
-/// running product along dim; exact gradients also at zeros (O(n^2) along dim)
+/// running product along dim, O(n) along dim; gradients exact at zeros, to every order
 [[nodiscard]] Tensor cumprod(const Tensor& x, int64_t dim);
 /// log(cumsum(exp(x))) along dim without overflow
 [[nodiscard]] Tensor logcumsumexp(const Tensor& x, int64_t dim);
 struct UniqueResult {
   Tensor values, inverse, counts;  // inverse / counts undefined unless asked for
 };
-/// the sorted distinct values of x (flattened); not differentiable
+/// the sorted distinct values of x (flattened; inverse has x's shape); not differentiable.
+/// With dim: the distinct slices along dim in lexicographic order (inverse and counts [n] index them)
 [[nodiscard]] UniqueResult unique(const Tensor& x, bool sorted = true, bool return_inverse = false,
-                                  bool return_counts = false);
+                                  bool return_counts = false, std::optional<int64_t> dim = {});
 /// int64 insertion positions of values in sorted_sequence (ascending along its last dim; 1-d, or with
 /// values' leading dims): the first (right = false) or the last position that keeps it sorted
 [[nodiscard]] Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool right = false);
