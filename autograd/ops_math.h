@@ -121,9 +121,11 @@ struct StdMean {
 [[nodiscard]] std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim = 0);
 /// sliding windows (Tensor.unfold): dim becomes the window count, a new last dim of `size` the window
 [[nodiscard]] Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step);
-/// the elements of x (row-major, as its storage when contiguous) at offset + sum_k i_k stride_k;
-/// a read-only copy, not a view: writing into it does not change x
-[[nodiscard]] Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride, int64_t storage_offset = 0);
+/// a view of x's storage: y[i0, i1, ..] = storage[storage_offset + sum_k i_k stride_k] (offset: x's own
+/// by default), as torch.as_strided. Differentiable in x (its elements that y's positions meet); read-only
+/// for autograd (an in-place op on it while x needs a gradient is an error naming the shared memory)
+[[nodiscard]] Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride,
+                                std::optional<int64_t> storage_offset = {});
 [[nodiscard]] std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& xs);
 [[nodiscard]] Tensor atleast_1d(const Tensor& x);
 [[nodiscard]] Tensor atleast_2d(const Tensor& x);
