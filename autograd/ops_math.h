@@ -235,23 +235,43 @@ namespace fluxion::linalg {
 [[nodiscard]] Tensor pinv(const Tensor& A, std::optional<double> atol = {}, std::optional<double> rtol = {});
 /// e^A for square A [*, n, n] (scaling and squaring)
 [[nodiscard]] Tensor matrix_exp(const Tensor& A);
-/// the least-squares solution X of A X = B (minimum norm when A is rank-deficient): A [*, m, n], B [*, m, k].
-/// Only the solution (PyTorch also returns residuals, rank and singular values).
-[[nodiscard]] Tensor lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {});
+/// torch.linalg.lstsq: the least-squares solution X of A X = B (minimum norm when A is rank-deficient),
+/// A [*, m, n], B [*, m, k]; rcond defaults to eps max(m, n). residuals [*, k], rank [*] and
+/// singular_values [*, min(m, n)] are filled as PyTorch's CPU driver would ("gelsy": rank only;
+/// "gelsd", "gelss": all three, residuals when m > n and every A has rank n; "gels": residuals
+/// when m > n), else empty [0]. Differentiable in the solution and residuals.
+struct LstsqResult {
+  Tensor solution, residuals, rank, singular_values;
+};
+[[nodiscard]] LstsqResult lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {},
+                                const std::string& driver = "gelsy");
 /// X with T X = B (left) or X T = B, T the upper or lower triangle of A (unit diagonal if unitriangular)
 [[nodiscard]] Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left = true,
                                       bool unitriangular = false);
 /// X with A X = B for A = L L^T (upper: U^T U)
 [[nodiscard]] Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper = false);
-/// LU with partial pivoting of square A [*, n, n]: LU packs U and L's strictly lower part (L has
-/// a unit diagonal); pivots [*, n] int64, 1-based, as LAPACK. Differentiable in A.
+/// LU with partial pivoting of A [*, m, n], k = min(m, n): LU [*, m, n] packs U [*, k, n] and L's
+/// [*, m, k] strictly lower part (L has a unit diagonal); pivots [*, k] int64, 1-based, as LAPACK.
+/// Differentiable in A (PyTorch's rules, also for m != n).
 struct LuFactorResult {
   Tensor LU, pivots;
 };
 [[nodiscard]] LuFactorResult lu_factor(const Tensor& A);
-/// X with A X = B, from lu_factor(A); B [*, n, k]. Differentiable in LU and B.
+/// X with A X = B, from lu_factor(A) of a square A; B [*, n, k]. Differentiable in LU and B.
 [[nodiscard]] Tensor lu_solve(const Tensor& LU, const Tensor& pivots, const Tensor& B);
-/// A = P L U
+/// Eigen-decomposition of a general (non-symmetric) square A [*, n, n] = V diag(eigenvalues) V^-1,
+/// through LAPACK's geev, in LAPACK's order, each eigenvector (a column of V) of unit norm, as
+/// torch.linalg.eig. fluxion has no complex dtype, so only matrices whose eigenvalues are all real
+/// are supported: a complex pair is an error naming the fix (linalg::eigh for a symmetric A).
+/// Differentiable (PyTorch's rules) while the eigenvalues are distinct; a loss of the eigenvectors
+/// should not depend on their signs, which LAPACK picks.
+struct EigResult {
+  Tensor eigenvalues, eigenvectors;
+};
+[[nodiscard]] EigResult eig(const Tensor& A);
+/// The eigenvalues of eig [*, n] (real, or an error)
+[[nodiscard]] Tensor eigvals(const Tensor& A);
+/// A = P L U: P [*, m, m], L [*, m, k], U [*, k, n]
 struct LuResult {
   Tensor P, L, U;
 };
