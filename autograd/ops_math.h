@@ -121,9 +121,11 @@ struct StdMean {
 [[nodiscard]] std::vector<Tensor> split_with_sizes(const Tensor& x, const std::vector<int64_t>& sizes, int64_t dim = 0);
 /// sliding windows (Tensor.unfold): dim becomes the window count, a new last dim of `size` the window
 [[nodiscard]] Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step);
-/// the elements of x (row-major, as its storage when contiguous) at offset + sum_k i_k stride_k;
-/// a read-only copy, not a view: writing into it does not change x
-[[nodiscard]] Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride, int64_t storage_offset = 0);
+/// a view of x's storage: y[i0, i1, ..] = storage[storage_offset + sum_k i_k stride_k] (offset: x's own
+/// by default), as torch.as_strided. Differentiable in x (its elements that y's positions meet); read-only
+/// for autograd (an in-place op on it while x needs a gradient is an error naming the shared memory)
+[[nodiscard]] Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride,
+                                std::optional<int64_t> storage_offset = {});
 [[nodiscard]] std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& xs);
 [[nodiscard]] Tensor atleast_1d(const Tensor& x);
 [[nodiscard]] Tensor atleast_2d(const Tensor& x);
@@ -158,16 +160,17 @@ struct ValuesIndices {
 /// running max / min along dim and where it was (ties: the later position)
 [[nodiscard]] ValuesIndices cummax(const Tensor& x, int64_t dim);
 [[nodiscard]] ValuesIndices cummin(const Tensor& x, int64_t dim);
-/// running product along dim; exact gradients also at zeros (O(n^2) along dim)
+/// running product along dim, O(n) along dim; gradients exact at zeros, to every order
 [[nodiscard]] Tensor cumprod(const Tensor& x, int64_t dim);
 /// log(cumsum(exp(x))) along dim without overflow
 [[nodiscard]] Tensor logcumsumexp(const Tensor& x, int64_t dim);
 struct UniqueResult {
   Tensor values, inverse, counts;  // inverse / counts undefined unless asked for
 };
-/// the sorted distinct values of x (flattened); not differentiable
+/// the sorted distinct values of x (flattened; inverse has x's shape); not differentiable.
+/// With dim: the distinct slices along dim in lexicographic order (inverse and counts [n] index them)
 [[nodiscard]] UniqueResult unique(const Tensor& x, bool sorted = true, bool return_inverse = false,
-                                  bool return_counts = false);
+                                  bool return_counts = false, std::optional<int64_t> dim = {});
 /// int64 insertion positions of values in sorted_sequence (ascending along its last dim; 1-d, or with
 /// values' leading dims): the first (right = false) or the last position that keeps it sorted
 [[nodiscard]] Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool right = false);
@@ -232,23 +235,43 @@ namespace fluxion::linalg {
 [[nodiscard]] Tensor pinv(const Tensor& A, std::optional<double> atol = {}, std::optional<double> rtol = {});
 /// e^A for square A [*, n, n] (scaling and squaring)
 [[nodiscard]] Tensor matrix_exp(const Tensor& A);
-/// the least-squares solution X of A X = B (minimum norm when A is rank-deficient): A [*, m, n], B [*, m, k].
-/// Only the solution (PyTorch also returns residuals, rank and singular values).
-[[nodiscard]] Tensor lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {});
+/// torch.linalg.lstsq: the least-squares solution X of A X = B (minimum norm when A is rank-deficient),
+/// A [*, m, n], B [*, m, k]; rcond defaults to eps max(m, n). residuals [*, k], rank [*] and
+/// singular_values [*, min(m, n)] are filled as PyTorch's CPU driver would ("gelsy": rank only;
+/// "gelsd", "gelss": all three, residuals when m > n and every A has rank n; "gels": residuals
+/// when m > n), else empty [0]. Differentiable in the solution and residuals.
+struct LstsqResult {
+  Tensor solution, residuals, rank, singular_values;
+};
+[[nodiscard]] LstsqResult lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond = {},
+                                const std::string& driver = "gelsy");
 /// X with T X = B (left) or X T = B, T the upper or lower triangle of A (unit diagonal if unitriangular)
 [[nodiscard]] Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left = true,
                                       bool unitriangular = false);
 /// X with A X = B for A = L L^T (upper: U^T U)
 [[nodiscard]] Tensor cholesky_solve(const Tensor& B, const Tensor& L, bool upper = false);
-/// LU with partial pivoting of square A [*, n, n]: LU packs U and L's strictly lower part (L has
-/// a unit diagonal); pivots [*, n] int64, 1-based, as LAPACK. Differentiable in A.
+/// LU with partial pivoting of A [*, m, n], k = min(m, n): LU [*, m, n] packs U [*, k, n] and L's
+/// [*, m, k] strictly lower part (L has a unit diagonal); pivots [*, k] int64, 1-based, as LAPACK.
+/// Differentiable in A (PyTorch's rules, also for m != n).
 struct LuFactorResult {
   Tensor LU, pivots;
 };
 [[nodiscard]] LuFactorResult lu_factor(const Tensor& A);
-/// X with A X = B, from lu_factor(A); B [*, n, k]. Differentiable in LU and B.
+/// X with A X = B, from lu_factor(A) of a square A; B [*, n, k]. Differentiable in LU and B.
 [[nodiscard]] Tensor lu_solve(const Tensor& LU, const Tensor& pivots, const Tensor& B);
-/// A = P L U
+/// Eigen-decomposition of a general (non-symmetric) square A [*, n, n] = V diag(eigenvalues) V^-1,
+/// through LAPACK's geev, in LAPACK's order, each eigenvector (a column of V) of unit norm, as
+/// torch.linalg.eig. fluxion has no complex dtype, so only matrices whose eigenvalues are all real
+/// are supported: a complex pair is an error naming the fix (linalg::eigh for a symmetric A).
+/// Differentiable (PyTorch's rules) while the eigenvalues are distinct; a loss of the eigenvectors
+/// should not depend on their signs, which LAPACK picks.
+struct EigResult {
+  Tensor eigenvalues, eigenvectors;
+};
+[[nodiscard]] EigResult eig(const Tensor& A);
+/// The eigenvalues of eig [*, n] (real, or an error)
+[[nodiscard]] Tensor eigvals(const Tensor& A);
+/// A = P L U: P [*, m, m], L [*, m, k], U [*, k, n]
 struct LuResult {
   Tensor P, L, U;
 };

@@ -2,13 +2,16 @@
 // More of torch.linalg, as composites of the differentiable decompositions
 // and solvers of linalg.cpp / linalg_spectral.cpp (so the rules come with
 // them): vector_norm, matrix_norm, norm, pinv, matrix_exp, lstsq,
-// solve_triangular / triangular_solve, cholesky_solve.
+// cholesky_solve; and solve_triangular / triangular_solve (BLAS trsm, its own rules).
 #include <cmath>
 #include <limits>
 
+#include "autograd/apply.h"
 #include "autograd/linalg.h"
 #include "autograd/ops.h"
+#include "autograd/ops/linalg_util.h"
 #include "autograd/ops_math.h"
+#include "tensor/kernels/triangular.h"
 
 namespace fluxion::linalg {
 
@@ -98,24 +101,71 @@ Tensor matrix_exp(const Tensor& A) {
   return sum;
 }
 
-// lstsq: the least-squares (minimum-norm, for a rank-deficient A) solution
-// of A X = B, as pinv(A) B. A [*, m, n], B [*, m, k] -> X [*, n, k].
-Tensor lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond) {
+// lstsq: the least-squares (minimum-norm, for a rank-deficient A) solution of
+// A X = B, as pinv(A) B (singular values <= rcond s_max dropped; gels keeps all
+// but exact zeros). A [*, m, n], B [*, m, k] -> X [*, n, k]. What else is
+// filled follows PyTorch on CPU, per driver:
+//   rank [*] int64:          gelsy, gelsd, gelss (the singular values > rcond s_max)
+//   singular_values [*, min(m, n)]: gelsd, gelss
+//   residuals [*, k] = |A X - B|^2 per column: m > n, driver not gelsy, and (gelsd,
+//   gelss) every A of full rank n.
+// The others are empty [0]. Solution and residuals are differentiable (PyTorch: the solution only).
+LstsqResult lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond, const std::string& driver) {
   check_matrix(A, "lstsq");
   check(B.dim() >= 2 && B.size(-2) == A.size(-2), "lstsq: A ", A.shape(), " and B ", B.shape(),
         " need the same number of rows (B is [*, m, k])");
-  return pinv(A, {}, rcond).matmul(B);
+  check(driver == "gelsy" || driver == "gelsd" || driver == "gelss" || driver == "gels", "lstsq: unknown driver \"",
+        driver, "\"; use \"gelsy\" (the default), \"gelsd\", \"gelss\" or \"gels\"");
+  int64_t m = A.size(-2), n = A.size(-1);
+  double eps = A.dtype() == Float32 ? std::numeric_limits<float>::epsilon() : std::numeric_limits<double>::epsilon();
+  double r = driver == "gels" ? 0.0 : rcond.value_or(eps * (double)std::max(m, n));
+  LstsqResult res{pinv(A, {}, r).matmul(B), zeros({0}, A.dtype()), zeros({0}, Int64), zeros({0}, A.dtype())};
+  if (driver == "gels" && m > n) res.residuals = (A.matmul(res.solution) - B).pow(2.0).sum({-2});
+  if (driver == "gels") return res;
+  Shape batch(A.shape().begin(), A.shape().end() - 2), sv_shape = batch;
+  sv_shape.push_back(std::min(m, n));
+  Tensor s = std::min(m, n) ? svdvals(A.detach()) : zeros(sv_shape, A.dtype());
+  res.rank = std::min(m, n) ? gt(s, s.amax({-1}, true) * r).sum({-1}) : zeros(batch, Int64);
+  if (driver == "gelsy") return res;
+  res.singular_values = s;
+  if (m > n && eq(res.rank, (double)n).all().item<bool>())
+    res.residuals = (A.matmul(res.solution) - B).pow(2.0).sum({-2});
+  return res;
 }
 
-// solve_triangular: X with T X = B (left) or X T = B, T = the upper (lower)
-// triangle of A, with a unit diagonal when unitriangular. Only that triangle
-// is read, and only it receives a gradient.
+// solve_triangular: X = T^-1 B (left) or B T^-1 (right), T the upper (lower)
+// triangle of A with a unit diagonal when unitriangular, by BLAS trsm. Only
+// that triangle is read, and only it receives a gradient.
+//   vjp (left):  gB = T^-T G,  gA = -gB X^T   (right: gB = G T^-T, gA = -X^T gB), on T's triangle
+//   jvp (left):  dX = T^-1 (dB - dT X)        (right: dX = (dB - X dT) T^-1), dT = dA on T's triangle
+struct SolveTriangular {
+  static constexpr const char* name = "LinalgSolveTriangular";
+  bool upper, left, unit;
+  TensorData forward(const TensorData& a, const TensorData& b) const {
+    return kernels::solve_triangular(a, b, upper, left, unit);
+  }
+  Tensor triangle(const Tensor& m) const { return upper ? triu(m, unit ? 1 : 0) : tril(m, unit ? -1 : 0); }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    Tensor gb = apply(SolveTriangular{!upper, left, unit}, s.input(0).mT(), grad);  // T^T is (!upper)-triangular
+    if (!s.needs_grad(0)) return {Tensor{}, gb};
+    Tensor x = s.output();
+    return {triangle(left ? -gb.matmul(x.mT()) : -x.mT().matmul(gb)), gb};
+  }
+  Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
+    Tensor rhs = db;
+    if (da.defined()) {
+      Tensor dT = triangle(da), x = s.output();
+      Tensor t = left ? dT.matmul(x) : x.matmul(dT);
+      rhs = rhs.defined() ? rhs - t : -t;
+    }
+    return apply(*this, s.input(0), rhs);
+  }
+};
+
 Tensor solve_triangular(const Tensor& A, const Tensor& B, bool upper, bool left, bool unitriangular) {
-  check(A.dim() >= 2 && A.size(-1) == A.size(-2), "solve_triangular: expected square A [*, n, n], got ", A.shape());
-  Tensor T = upper ? triu(A, unitriangular ? 1 : 0) : tril(A, unitriangular ? -1 : 0);
-  if (unitriangular) T = T + eye(A.size(-1), {}, A.dtype());
-  if (left) return solve(T, B);
-  return solve(T.transpose(-1, -2), B.transpose(-1, -2)).transpose(-1, -2);
+  detail::check_float(A, "linalg.solve_triangular");
+  detail::check_float(B, "linalg.solve_triangular");
+  return apply(SolveTriangular{upper, left, unitriangular}, A, B);
 }
 
 // cholesky_solve: X with A X = B for A = L L^T (upper: A = U^T U), L from cholesky

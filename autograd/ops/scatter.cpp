@@ -2,13 +2,15 @@
 // scatter (=, or torch.scatter's reduce "add" / "multiply") and scatter_reduce
 // (sum, prod, mean, amax, amin). The positions of x that src[j] goes to are
 // x's positions gathered by index, so every variant is a flat write (indexing.h)
-// or, for prod / amax / amin, a flat kernel plus a differentiable rule.
+// or, for prod / amax / amin, a flat kernel with differentiable rules.
 #include "tensor/kernels/scatter.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "autograd/apply.h"
 #include "autograd/ops/indexing.h"
+#include "tensor/kernels/copy.h"
 
 namespace fluxion {
 
@@ -57,16 +59,73 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
   return scatter_reduce(x, dim, index, src, reduce == "add" ? "sum" : "prod", true);
 }
 
+// ScatterProd: y_p = prod of the candidates c_k with pos_k = p (1 where there are none), y [n].
+//   dy_p/dc_k = the product of the other candidates at p.
+// As cumprod's rule (sort.cpp): at a position without zeros, vjp g_p y_p / c_k and
+// jvp y_p sum_k dc_k / c_k. At a position with zeros, z its first zero (in candidate
+// order), c' = c with c_z set to 1 and y' = ScatterProd(c'):
+//   vjp: k = z: g_p y'_p;   k != z: c_z vjp(c')_k  (0, but its derivative in c_z is kept)
+//   jvp: dy_p = dc_z y'_p + c_z jvp(c', dc with dc_z = 0)_p
+// so the rule is exact at every order; each recursion removes one zero per position.
+struct ScatterProd {
+  static constexpr const char* name = "ScatterProd";
+  int64_t n;
+  TensorData forward(const TensorData& c, const TensorData& pos) const {
+    return kernels::scatter_reduce_flat(kernels::full({n}, 1, c.dtype), pos, c, kernels::ScatterReduce::prod, true);
+  }
+  std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
+    return {backward(s.input(0), s.input(1), s.output(), grad), Tensor{}};
+  }
+  Tensor jvp(const Tensor& dc, const Tensor&, const Saved& s) const {
+    return forward_rule(s.input(0), s.input(1), s.output(), dc);
+  }
+
+  struct Zeros {
+    Tensor at_zero, at_zero_n;  // bool: the candidate's position has a zero [m]; each position has one [n]
+    Tensor first;               // bool [m]: the first zero of its position
+    Tensor c_first, c1;         // c_z per position [n] (0, in the graph); c with c_z = 1
+  };
+  std::optional<Zeros> zeros_of(const Tensor& c, const Tensor& pos) const {
+    Tensor zero = eq(c.detach(), 0.0);
+    if (!zero.any().item<bool>()) return std::nullopt;
+    int64_t m = c.numel();
+    Tensor k = arange((double)m, Int64);
+    Tensor first_k(kernels::scatter_reduce_flat(kernels::full({n}, (double)m, Int64), pos.tensor_data(),
+                                                where(zero, k, (double)m).tensor_data(), kernels::ScatterReduce::amin,
+                                                true));  // the first zero's k per position (m: none)
+    Tensor first = logical_and(zero, eq(k, first_k.index_select(0, pos)));
+    Tensor at_zero_n = lt(first_k, (double)m);
+    return Zeros{at_zero_n.index_select(0, pos), at_zero_n, first,
+                 zeros({n}, c.dtype()).index_add(0, pos, where(first, c, 0.0)), where(first, 1.0, c)};
+  }
+  Tensor backward(const Tensor& c, const Tensor& pos, const Tensor& y, const Tensor& grad) const {
+    Tensor g = grad.index_select(0, pos), yc = y.index_select(0, pos);
+    std::optional<Zeros> z = zeros_of(c, pos);
+    if (!z) return g * yc / c;
+    Tensor y1 = apply(ScatterProd{n}, z->c1, pos);
+    Tensor plain = g * yc / where(z->at_zero, 1.0, c);
+    Tensor rest =
+        where(z->first, g * y1.index_select(0, pos), z->c_first.index_select(0, pos) * backward(z->c1, pos, y1, grad));
+    return where(z->at_zero, rest, plain);
+  }
+  Tensor forward_rule(const Tensor& c, const Tensor& pos, const Tensor& y, const Tensor& dc) const {
+    auto sum_at = [&](const Tensor& v) { return zeros({n}, v.dtype()).index_add(0, pos, v); };
+    std::optional<Zeros> z = zeros_of(c, pos);
+    if (!z) return y * sum_at(dc / c);
+    Tensor y1 = apply(ScatterProd{n}, z->c1, pos);
+    Tensor plain = y * sum_at(where(z->at_zero, 0.0, dc / where(z->at_zero, 1.0, c)));
+    Tensor rest =
+        sum_at(where(z->first, dc, 0.0)) * y1 + z->c_first * forward_rule(z->c1, pos, y1, where(z->first, 0.0, dc));
+    return where(z->at_zero_n, rest, plain);
+  }
+};
+
 // The value each written position takes is the reduction of x there (when
-// include_self) and the src values scattered to it. The rules of prod, amax
-// and amin are written as y = value + (e - e.detach()): the value comes from
-// the flat kernel, the derivative from e, an expression with the right one.
-//   amax / amin: e = mean of the candidates equal to the result (ties share
-//                the gradient evenly, as PyTorch);
-//   prod:        e = sum over candidates c of c * (prod of the others), each
-//                term's coefficient held constant: d/dc = product of the others.
-//                (So prod's second derivative is not given: its gradient is
-//                first-order only, where PyTorch's is twice differentiable.)
+// include_self) and the src values scattered to it. prod is ScatterProd over
+// those candidates (differentiable to any order). The rules of amax and amin
+// are written as y = value + (e - e.detach()): the value comes from the flat
+// kernel, the derivative from e = the mean of the candidates equal to the
+// result (ties share the gradient evenly, as PyTorch).
 // Positions nothing is written to keep x (and its gradient).
 Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& src, const std::string& reduce,
                       bool include_self) {
@@ -88,41 +147,21 @@ Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const T
     Tensor count = include_self ? hits + 1.0 : hits.clamp(1.0, std::nullopt);
     return where(written, base.scatter_add(0, w.pos, w.src) / count, xf).reshape(x.shape());
   }
-  kernels::ScatterReduce kind = reduce == "prod"   ? kernels::ScatterReduce::prod
-                                : reduce == "amax" ? kernels::ScatterReduce::amax
-                                                   : kernels::ScatterReduce::amin;
+  if (reduce == "prod") {
+    Tensor c = include_self ? cat({xf, w.src}) : w.src;
+    Tensor pos = include_self ? cat({arange((double)n, Int64), w.pos}) : w.pos;
+    return where(written, apply(ScatterProd{n}, c, pos), xf).reshape(x.shape());
+  }
+  kernels::ScatterReduce kind = reduce == "amax" ? kernels::ScatterReduce::amax : kernels::ScatterReduce::amin;
   // The reduced values come from a kernel run here, outside apply(): a tracer must not replay them.
-  autograd::on_read(xf.tensor_data(), "scatter_reduce (prod, amax and amin reduce in C++)");
+  autograd::on_read(xf.tensor_data(), "scatter_reduce (amax and amin reduce in C++)");
   Tensor value(
       kernels::scatter_reduce_flat(xf.tensor_data(), w.pos.tensor_data(), w.src.tensor_data(), kind, include_self));
-  Tensor e;
-  if (reduce == "prod") {
-    // others(c): the product of the other candidates at c's position = (product of the
-    // nonzero candidates) / c for nonzero c; 0 when another candidate is zero. Constants.
-    Tensor src_others, self_others;
-    {
-      NoGradGuard no_grad;
-      Tensor src_c = w.src.detach(), self_c = xf.detach();
-      auto nonzero_or_one = [](const Tensor& c) { return where(c == 0.0, ones_like(c), c); };
-      auto is_zero = [&](const Tensor& c) { return (c == 0.0).to(x.dtype()); };
-      Tensor nz_prod(kernels::scatter_reduce_flat(nonzero_or_one(self_c).tensor_data(), w.pos.tensor_data(),
-                                                  nonzero_or_one(src_c).tensor_data(), kind, include_self));
-      Tensor zero_count = zeros({n}, x.dtype()).scatter_add(0, w.pos, is_zero(src_c));
-      if (include_self) zero_count = zero_count + is_zero(self_c);
-      auto others = [&](const Tensor& c, const Tensor& prod_here, const Tensor& zeros_here) {
-        return where(zeros_here - is_zero(c) > 0.0, zeros_like(c), prod_here / nonzero_or_one(c));
-      };
-      src_others = others(src_c, nz_prod.index_select(0, w.pos), zero_count.index_select(0, w.pos));
-      self_others = include_self ? others(self_c, nz_prod, zero_count) : zeros_like(self_c);
-    }
-    e = zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_others) + xf * self_others;
-  } else {
-    Tensor at_src = value.index_select(0, w.pos);
-    Tensor src_w = (w.src.detach() == at_src).to(x.dtype());
-    Tensor self_w = include_self ? (xf.detach() == value).to(x.dtype()) * written.to(x.dtype()) : zeros({n}, x.dtype());
-    Tensor ties = zeros({n}, x.dtype()).scatter_add(0, w.pos, src_w) + self_w;
-    e = (zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_w) + xf * self_w) / ties.clamp(1.0, std::nullopt);
-  }
+  Tensor at_src = value.index_select(0, w.pos);
+  Tensor src_w = (w.src.detach() == at_src).to(x.dtype());
+  Tensor self_w = include_self ? (xf.detach() == value).to(x.dtype()) * written.to(x.dtype()) : zeros({n}, x.dtype());
+  Tensor ties = zeros({n}, x.dtype()).scatter_add(0, w.pos, src_w) + self_w;
+  Tensor e = (zeros({n}, x.dtype()).scatter_add(0, w.pos, w.src * src_w) + xf * self_w) / ties.clamp(1.0, std::nullopt);
   Tensor y = where(written, value + (e - e.detach()), xf);
   return y.reshape(x.shape());
 }

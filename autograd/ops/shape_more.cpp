@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops_math.h"
 
@@ -146,29 +147,76 @@ Tensor unfold(const Tensor& x, int64_t dim, int64_t size, int64_t step) {
   return x.dim() ? y : y.squeeze(0);
 }
 
-// as_strided: y[i0, i1, ..] = x.flatten()[offset + sum_k i_k stride_k], read
-// from x's elements in row-major order (x's storage, when x is contiguous).
-// A gather of those positions (a copy, so writes into y do not reach x);
-// overlapping positions add their gradients.
-Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride, int64_t storage_offset) {
+// as_strided: a view of x's storage, y[i0, i1, ..] = storage[offset + sum_k i_k stride_k].
+// As a function of x it reads x's elements where y's positions meet x's
+// (other positions of the storage are constants). With P the storage
+// positions of y's elements and Q those of x's (PyTorch's as_strided_backward):
+//   vjp: gx = (zeros of the storage).index_add(P, grad)[Q] / (how many of x's elements share each position)
+//   jvp: dy = (the storage with dx placed at Q)[P]
+struct AsStrided {
+  static constexpr const char* name = "AsStrided";
+  static constexpr Save save = Save::nothing;
+  Shape size, stride;
+  int64_t offset;
+  Shape x_shape, x_strides;
+  int64_t x_offset;
+  TensorData forward(const TensorData& x) const { return x.as_strided(size, stride, offset); }
+
+  // Storage positions (from the lowest either geometry touches) as a flat int64 tensor.
+  struct Positions {
+    Tensor y, x, x_count;  // x_count: x's elements at each storage position (at least 1)
+    int64_t span;
+  };
+  static std::vector<int64_t> positions(const Shape& shape, const Shape& strides, int64_t start) {
+    std::vector<int64_t> p((size_t)numel(shape));
+    for (size_t i = 0; i < p.size(); ++i) {
+      int64_t rest = (int64_t)i, at = start;
+      for (int64_t d = (int64_t)shape.size() - 1; d >= 0; --d) {
+        at += (rest % shape[d]) * strides[d];
+        rest /= shape[d];
+      }
+      p[i] = at;
+    }
+    return p;
+  }
+  Positions geometry(DType dtype) const {
+    std::vector<int64_t> py = positions(size, stride, offset), px = positions(x_shape, x_strides, x_offset);
+    int64_t lo = std::min(offset, x_offset), hi = lo;
+    for (int64_t v : py) hi = std::max(hi, v + 1);
+    for (int64_t v : px) hi = std::max(hi, v + 1);
+    for (int64_t& v : py) v -= lo;
+    for (int64_t& v : px) v -= lo;
+    Tensor ty = tensor(py, {(int64_t)py.size()}), tx = tensor(px, {(int64_t)px.size()});
+    Tensor count = zeros({hi - lo}, dtype).index_add(0, tx, ones({(int64_t)px.size()}, dtype)).clamp_min(1.0);
+    return {ty, tx, count, hi - lo};
+  }
+  Tensor vjp(const Tensor& grad, const Saved&) const {
+    Positions g = geometry(grad.dtype());
+    Tensor storage = zeros({g.span}, grad.dtype()).index_add(0, g.y, grad.reshape({-1})) / g.x_count;
+    return storage.index_select(0, g.x).reshape(x_shape);
+  }
+  Tensor jvp(const Tensor& dx, const Saved&) const {
+    Positions g = geometry(dx.dtype());
+    Tensor storage = zeros({g.span}, dx.dtype()).index_add(0, g.x, dx.reshape({-1})) / g.x_count;
+    return storage.index_select(0, g.y).reshape(size);
+  }
+};
+
+Tensor as_strided(const Tensor& x, const Shape& size, const Shape& stride, std::optional<int64_t> storage_offset) {
+  const TensorData& xd = x.tensor_data();
+  int64_t offset = storage_offset.value_or(xd.offset);
   check(size.size() == stride.size(), "as_strided: size ", size, " and stride ", stride, " differ in length");
-  int64_t last = storage_offset;
+  int64_t last = offset;
   for (size_t d = 0; d < size.size(); ++d) {
-    check(size[d] >= 0 && stride[d] >= 0, "as_strided: negative size or stride in ", size, ", ", stride);
+    check(size[d] >= 0 && stride[d] >= 0, "as_strided: negative size or stride in size ", size, ", stride ", stride,
+          "; use flip for a reversed view");
     if (size[d] > 0) last += (size[d] - 1) * stride[d];
   }
-  check(storage_offset >= 0 && (numel(size) == 0 || last < x.numel()), "as_strided: size ", size, " stride ", stride,
-        " offset ", storage_offset, " reach element ", last, " of a tensor with ", x.numel(), " elements");
-  std::vector<int64_t> index((size_t)numel(size));
-  for (size_t i = 0; i < index.size(); ++i) {
-    int64_t rest = (int64_t)i, at = storage_offset;
-    for (int64_t d = (int64_t)size.size() - 1; d >= 0; --d) {
-      at += (rest % size[d]) * stride[d];
-      rest /= size[d];
-    }
-    index[i] = at;
-  }
-  return x.reshape({-1}).index_select(0, tensor(index, {(int64_t)index.size()})).reshape(size);
+  int64_t elements = (int64_t)(xd.storage->nbytes / dtype_size(xd.dtype));
+  check(offset >= 0 && (numel(size) == 0 || last < elements), "as_strided: size ", size, ", stride ", stride,
+        " and storage offset ", offset, " reach storage element ", last, ", but the storage of x (shape ", x.shape(),
+        ") holds ", elements, "; shrink the size or the strides");
+  return apply(AsStrided{size, stride, offset, x.shape(), xd.strides, xd.offset}, x);
 }
 
 std::vector<Tensor> broadcast_tensors(const std::vector<Tensor>& xs) {

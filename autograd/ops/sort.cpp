@@ -12,6 +12,7 @@
 #include "autograd/ops_math.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/index.h"
+#include "tensor/kernels/reduce.h"
 
 namespace fluxion {
 
@@ -141,19 +142,59 @@ Tensor nanmedian(const Tensor& x) { return nanmedian(x.reshape({-1}), 0).values;
 ValuesIndices cummax(const Tensor& x, int64_t dim) { return select_one(x, dim, true, OrderIndices::cummax, "cummax"); }
 ValuesIndices cummin(const Tensor& x, int64_t dim) { return select_one(x, dim, true, OrderIndices::cummin, "cummin"); }
 
-// cumprod: y_i = prod_{j <= i} x_j along dim, as prod over the last dim of
-// M[.., i, j] = x_j for j <= i and 1 above (O(n^2) work and memory along dim):
-// prod's rule is exact at zeros, which the shortcut grad * y / x is not.
+// cumprod: y_i = prod_{k <= i} x_k along dim, one pass (kernels::cumprod).
+//   dy_i/dx_k = prod_{l <= i, l != k} x_l for k <= i, else 0.
+// Rows without zeros: vjp dx = revcumsum(grad y) / x, jvp dy = y cumsum(dx / x).
+// At zeros that division fails; with z the first zero of a row, x' = x with
+// x_z set to 1 and y' = cumprod(x'):
+//   k < z: dx_k = revcumsum(grad y)_k / x_k  (y_i = 0 for i >= z drops those terms)
+//   k = z: dx_z = revcumsum(grad y')_z        (prod_{l <= i, l != z} x_l = y'_i)
+//   k > z: dx_k = x_z vjp(x')_k               (every product holds x_z)
+// The last case is 0, but its derivative in x_z is not: written this way
+// (recursing on x', one zero fewer per level) the rule is exact at every order.
+struct Cumprod {
+  static constexpr const char* name = "Cumprod";
+  int64_t dim;
+  TensorData forward(const TensorData& x) const { return kernels::cumprod(x, dim); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const { return backward(s.input(), s.output(), grad); }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return forward_rule(s.input(), s.output(), dx); }
+
+  // Where each row's first zero is, or nothing when x has no zeros.
+  struct Zeros {
+    Tensor before, first;  // bool: k < z, k == z
+    Tensor x_first, x1;    // x_z (0) kept in the graph, [.., 1 at dim, ..]; x with x_z = 1
+  };
+  std::optional<Zeros> zeros_of(const Tensor& x) const {
+    Tensor zero = eq(x.detach(), 0.0);
+    if (!zero.any().item<bool>()) return std::nullopt;
+    Tensor seen = zero.to(Int64).cumsum(dim);
+    Tensor first = logical_and(zero, eq(seen, 1.0));
+    return Zeros{eq(seen, 0.0), first, where(first, x, 0.0).sum({dim}, true), where(first, 1.0, x)};
+  }
+  Tensor backward(const Tensor& x, const Tensor& y, const Tensor& grad) const {
+    auto revcumsum = [&](const Tensor& v) { return v.flip({dim}).cumsum(dim).flip({dim}); };
+    std::optional<Zeros> z = zeros_of(x);
+    if (!z) return revcumsum(grad * y) / x;
+    Tensor y1 = apply(Cumprod{dim}, z->x1);
+    Tensor before = revcumsum(grad * y) / where(z->before, x, 1.0);
+    Tensor after = z->x_first * backward(z->x1, y1, grad);
+    return where(z->before, before, where(z->first, revcumsum(grad * y1), after));
+  }
+  // i < z: dy_i = y_i cumsum(dx / x)_i;  i >= z: dy_i = dx_z y'_i + x_z jvp(x', dx with dx_z = 0)_i
+  Tensor forward_rule(const Tensor& x, const Tensor& y, const Tensor& dx) const {
+    std::optional<Zeros> z = zeros_of(x);
+    if (!z) return y * (dx / x).cumsum(dim);
+    Tensor y1 = apply(Cumprod{dim}, z->x1);
+    Tensor before = y * (dx / where(z->before, x, 1.0)).cumsum(dim);
+    Tensor dx_first = where(z->first, dx, 0.0).sum({dim}, true);
+    Tensor after = dx_first * y1 + z->x_first * forward_rule(z->x1, y1, where(z->first, 0.0, dx));
+    return where(z->before, before, after);
+  }
+};
+
 Tensor cumprod(const Tensor& x, int64_t dim) {
   Tensor v = as_1d(x);
-  int64_t d = wrap_dim(dim, v.dim(), "cumprod"), n = v.shape()[d];
-  Tensor last = movedim(v, d, -1);  // [.., n]
-  Tensor j = arange((double)n, Int64);
-  Tensor upper = gt(j.unsqueeze(0), j.unsqueeze(1));  // [n, n]: j > i
-  Shape shape = last.shape();
-  shape.insert(shape.end() - 1, n);  // [.., n (i), n (j)]
-  Tensor m = where(upper, 1.0, last.unsqueeze(-2).expand(shape));
-  Tensor y = movedim(m.prod(-1), -1, d);
+  Tensor y = apply(Cumprod{wrap_dim(dim, v.dim(), "cumprod")}, v);
   return x.dim() ? y : y.reshape({});
 }
 
@@ -179,6 +220,14 @@ struct Unique {
     return {values, inverse, counts};
   }
 };
+struct UniqueRows {
+  static constexpr const char* name = "UniqueRows";
+  static constexpr bool differentiable = false;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    auto [first, inverse, counts] = kernels::unique_rows(xs[0]);
+    return {first, inverse, counts};
+  }
+};
 struct SearchSorted {
   static constexpr const char* name = "SearchSorted";
   static constexpr bool differentiable = false;
@@ -188,9 +237,22 @@ struct SearchSorted {
   }
 };
 
-UniqueResult unique(const Tensor& x, bool /*sorted: always*/, bool return_inverse, bool return_counts) {
-  std::vector<Tensor> r = apply_op(Unique{}, {x.detach()});
-  return {r[0], return_inverse ? r[1] : Tensor{}, return_counts ? r[2] : Tensor{}};
+// unique over dim: the distinct slices x.select(dim, i), sorted lexicographically
+// (as rows of x moved to [n, rest]); inverse [n] and counts index those slices.
+UniqueResult unique(const Tensor& x, bool /*sorted: always*/, bool return_inverse, bool return_counts,
+                    std::optional<int64_t> dim) {
+  if (!dim) {
+    std::vector<Tensor> r = apply_op(Unique{}, {x.detach()});
+    return {r[0], return_inverse ? r[1] : Tensor{}, return_counts ? r[2] : Tensor{}};
+  }
+  check(x.dim() > 0, "unique: dim ", *dim, " is out of range for a 0-d tensor; call unique without dim");
+  int64_t d = wrap_dim(*dim, x.dim(), "unique"), n = x.size(d), rest = 1;
+  for (int64_t k = 0; k < x.dim(); ++k)
+    if (k != d) rest *= x.size(k);
+  check(n == 0 || rest > 0, "unique: shape ", x.shape(), " has a size-0 dim other than dim ", d,
+        ", so its slices are empty and cannot be compared; drop that dim or pick it as dim");
+  std::vector<Tensor> r = apply_op(UniqueRows{}, {movedim(x.detach(), d, 0).reshape({n, rest})});
+  return {x.detach().index_select(d, r[0]), return_inverse ? r[1] : Tensor{}, return_counts ? r[2] : Tensor{}};
 }
 
 Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool right) {

@@ -256,10 +256,18 @@ TensorData zip3(const TensorData& a, const TensorData& b, const TensorData& c, c
   return y;
 }
 
+/// As dispatch, with T = int32_t for Int32 too: the kernels of same_type_map and
+/// same_type_zip, whose integer rules wrap (two's complement, as PyTorch).
+template <class F>
+decltype(auto) dispatch_with_int32(DType t, const char* op, F&& f) {
+  if (t == Int32) return f(int32_t{});
+  return dispatch(t, f, op);
+}
+
 /// f over x in x's own dtype: any dtype (same_type_map) or float dtypes only (float_map).
 template <class F>
 TensorData same_type_map(const TensorData& x, F f) {
-  return dispatch(x.dtype, [&](auto tag) {
+  return dispatch_with_int32(x.dtype, "this op", [&](auto tag) {
     using T = decltype(tag);
     return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
   });
@@ -282,7 +290,7 @@ inline void check_same_dtype(const TensorData& a, const TensorData& b, const cha
 template <class F>
 TensorData same_type_zip(const TensorData& a, const TensorData& b, const char* op, F f) {
   check_same_dtype(a, b, op);
-  return dispatch(a.dtype, [&](auto tag) {
+  return dispatch_with_int32(a.dtype, op, [&](auto tag) {
     using T = decltype(tag);
     return zip<T, T, T>(a, b, op, [f](T x, T y) { return static_cast<T>(f(x, y)); });
   });

@@ -320,8 +320,10 @@ TensorData any(const TensorData& x, const std::vector<int64_t>& dims, bool keepd
   return dispatch_all(x.dtype, [&](auto tag) { return reduce(TruthR<decltype(tag), false>{}, x, dims, keepdim, "any"); });
 }
 
-TensorData cumsum(const TensorData& x_in, int64_t dim) {
-  std::vector<int64_t> dims = reduction_dims({dim}, x_in.dim(), "cumsum");
+// A running sum (product) along dim: one pass per row, accumulated in Wide<T>.
+template <bool product>
+static TensorData scan(const TensorData& x_in, int64_t dim, const char* op) {
+  std::vector<int64_t> dims = reduction_dims({dim}, x_in.dim(), op);
   TensorData x = contiguous(x_in);
   Block b;
   as_block(x, dims, b);
@@ -333,15 +335,24 @@ TensorData cumsum(const TensorData& x_in, int64_t dim) {
     parallel_for(b.outer, kParallelGrain / std::max<int64_t>(b.n * b.inner, 1) + 1, [&](int64_t lo, int64_t hi) {
       std::vector<Wide<T>> acc((size_t)b.inner);
       for (int64_t o = lo; o < hi; ++o) {
-        std::fill(acc.begin(), acc.end(), Wide<T>(0));
+        std::fill(acc.begin(), acc.end(), Wide<T>(product ? 1 : 0));
         for (int64_t k = 0; k < b.n; ++k) {
           int64_t at = (o * b.n + k) * b.inner;
-          for (int64_t j = 0; j < b.inner; ++j) py[at + j] = static_cast<T>(acc[j] += static_cast<Wide<T>>(px[at + j]));
+          for (int64_t j = 0; j < b.inner; ++j) {
+            if constexpr (product)
+              acc[j] *= static_cast<Wide<T>>(px[at + j]);
+            else
+              acc[j] += static_cast<Wide<T>>(px[at + j]);
+            py[at + j] = static_cast<T>(acc[j]);
+          }
         }
       }
     });
   });
   return y;
 }
+
+TensorData cumsum(const TensorData& x, int64_t dim) { return scan<false>(x, dim, "cumsum"); }
+TensorData cumprod(const TensorData& x, int64_t dim) { return scan<true>(x, dim, "cumprod"); }
 
 }  // namespace fluxion::kernels

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reductions over all dims (dims empty) or over the given dims, with keepdim,
-// and the scan cumsum. Float32 sums and products accumulate in double; the
+// and the scans cumsum and cumprod. Float32 sums and products accumulate in double; the
 // result of a reduction does not depend on the number of threads.
 #pragma once
 #include <utility>
@@ -31,5 +31,7 @@ TensorData all(const TensorData& x, const std::vector<int64_t>& dims = {}, bool 
 TensorData any(const TensorData& x, const std::vector<int64_t>& dims = {}, bool keepdim = false);
 /// running sum along `dim`: y[i] = x[0] + ... + x[i].
 TensorData cumsum(const TensorData& x, int64_t dim);
+/// running product along `dim`: y[i] = x[0] * ... * x[i].
+TensorData cumprod(const TensorData& x, int64_t dim);
 
 }  // namespace fluxion::kernels

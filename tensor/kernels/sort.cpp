@@ -144,6 +144,34 @@ std::array<TensorData, 3> unique(const TensorData& x) {
   return {values, inverse, count};
 }
 
+std::array<TensorData, 3> unique_rows(const TensorData& x) {
+  TensorData c = contiguous(x);
+  int64_t n = x.shape[0], r = x.shape[1];
+  std::vector<int64_t> order((size_t)n), firsts, counts;
+  std::iota(order.begin(), order.end(), int64_t{0});
+  TensorData inverse = TensorData::empty({n}, Int64);
+  dispatch(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* v = c.data<T>();
+    auto row_less = [&](int64_t a, int64_t b) {
+      return std::lexicographical_compare(v + a * r, v + (a + 1) * r, v + b * r, v + (b + 1) * r, less<T>);
+    };
+    auto row_equal = [&](int64_t a, int64_t b) { return std::equal(v + a * r, v + (a + 1) * r, v + b * r); };
+    std::stable_sort(order.begin(), order.end(), row_less);  // O(n log n) row comparisons
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t o = order[(size_t)i];
+      if (i == 0 || !row_equal(o, order[(size_t)i - 1])) firsts.push_back(o), counts.push_back(0);
+      ++counts.back();
+      inverse.data<int64_t>()[o] = (int64_t)firsts.size() - 1;
+    }
+  });
+  auto k = (int64_t)firsts.size();
+  TensorData first = TensorData::empty({k}, Int64), count = TensorData::empty({k}, Int64);
+  std::copy(firsts.begin(), firsts.end(), first.data<int64_t>());
+  std::copy(counts.begin(), counts.end(), count.data<int64_t>());
+  return {first, inverse, count};
+}
+
 TensorData searchsorted(const TensorData& sorted, const TensorData& values, bool right) {
   check(sorted.dtype == values.dtype, "searchsorted: dtypes ", dtype_name(sorted.dtype), " and ",
         dtype_name(values.dtype), " differ; convert one with .to(dtype)");

@@ -27,6 +27,11 @@ TensorData mode_indices(const TensorData& x);
 /// Sorted distinct values of x (flattened), the position of each element of x
 /// among them (x's shape) and how often each occurs.
 std::array<TensorData, 3> unique(const TensorData& x);
+/// Distinct rows of x [n, r] (any layout), in lexicographic order (NaN above
+/// every number; rows holding NaN are all distinct, as PyTorch compares with
+/// ==): {the first position of each among x's rows [k], the position of each
+/// row among them [n], how often each occurs [k]}, all int64.
+std::array<TensorData, 3> unique_rows(const TensorData& x);
 /// For each value, the position in its row of `sorted` (ascending along the
 /// last dim) at which it would be inserted: the first such (right = false) or
 /// the last. sorted [*, n] with the leading dims of values [*, m], or 1-d [n]

@@ -31,6 +31,13 @@ Tensor well_conditioned_front(const Shape& shape, size_t, std::mt19937_64& rng) 
   return (u + fx::eye(m, shape.back(), fx::Float64) * 2.0).contiguous();
 }
 
+// [m, n] with m > n whose first n rows are well-conditioned (LU of a tall matrix)
+Tensor well_conditioned_top(const Shape& shape, size_t index, std::mt19937_64& rng) {
+  Shape t = shape;
+  std::swap(t[t.size() - 1], t[t.size() - 2]);
+  return well_conditioned_front(t, index, rng).mT().contiguous();
+}
+
 const bool registered =
     catalogue::add({
         {.name = "bmm",
@@ -162,8 +169,15 @@ const bool registered =
          .fn = [](const Args& x) { return la::matrix_exp(x[0] * 4.0); },
          .shapes = {{{3, 3}}}},
         {.name = "lstsq",
-         .fn = [](const Args& x) { return la::lstsq(x[0], x[1]); },
+         .fn = [](const Args& x) { return la::lstsq(x[0], x[1]).solution; },
          .shapes = {{{5, 3}, {5, 2}}, {{2, 4, 2}, {2, 4, 1}}}},
+        {.name = "lstsq_gelsd_residuals",
+         .fn =
+             [](const Args& x) {
+               la::LstsqResult r = la::lstsq(x[0], x[1], {}, "gelsd");
+               return fx::cat({r.solution, r.residuals.unsqueeze(-2)}, -2);
+             },
+         .shapes = {{{5, 3}, {5, 2}}, {{2, 4, 2}, {2, 4, 1}}, {{3, 1}, {3, 0}}}},
         {.name = "solve_triangular",
          .fn = [](const Args& x) { return la::solve_triangular(x[0], x[1], true); },
          .shapes = {{{3, 3}, {3, 2}}, {{2, 2, 2}, {2, 2, 3}}},
@@ -171,6 +185,20 @@ const bool registered =
         {.name = "solve_triangular_right_unit",
          .fn = [](const Args& x) { return la::solve_triangular(x[0], x[1], false, false, true); },
          .shapes = {{{3, 3}, {2, 3}}},
+         .make_input = well_conditioned},
+        // batch dims broadcast (A over B and B over A), size-0 n and k, n = 1
+        {.name = "solve_triangular_lower_broadcast",
+         .fn = [](const Args& x) { return la::solve_triangular(x[0], x[1], false); },
+         .shapes =
+             {{{3, 3}, {2, 3, 2}}, {{2, 1, 3, 3}, {4, 3, 1}}, {{0, 0}, {0, 2}}, {{3, 3}, {3, 0}}, {{1, 1}, {1, 2}}},
+         .make_input = well_conditioned},
+        {.name = "solve_triangular_upper_right",
+         .fn = [](const Args& x) { return la::solve_triangular(x[0], x[1], true, false); },
+         .shapes = {{{3, 3}, {4, 3}}, {{2, 3, 3}, {1, 2, 3}}},
+         .make_input = well_conditioned},
+        {.name = "solve_triangular_upper_left_unit",
+         .fn = [](const Args& x) { return la::solve_triangular(x[0], x[1], true, true, true); },
+         .shapes = {{{3, 3}, {3, 2}}, {{2, 2, 2}, {2, 2, 1}}},
          .make_input = well_conditioned},
         {.name = "triangular_solve",
          .fn = [](const Args& x) { return fx::triangular_solve(x[0], x[1], true, true).solution; },
@@ -192,6 +220,23 @@ const bool registered =
          .fn = [](const Args& x) { return la::lu_factor(x[0].flip({-2})).LU; },
          .shapes = {{{3, 3}}, {{2, 4, 4}}},
          .make_input = well_conditioned},
+        // m != n: PyTorch's wide and tall rules; pivoting comes from the flip
+        {.name = "lu_factor_wide",
+         .fn = [](const Args& x) { return la::lu_factor(x[0].flip({-2})).LU; },
+         .shapes = {{{3, 5}}, {{2, 2, 3}}, {{1, 4}}, {{0, 3}}},
+         .make_input = well_conditioned_front},
+        {.name = "lu_factor_tall",
+         .fn = [](const Args& x) { return la::lu_factor(x[0].flip({-2})).LU; },
+         .shapes = {{{5, 3}}, {{2, 3, 2}}, {{4, 1}}, {{3, 0}}},
+         .make_input = well_conditioned_top},
+        {.name = "lu_plu_tall",
+         .fn =
+             [](const Args& x) {
+               la::LuResult r = la::lu(x[0]);
+               return fx::cat({r.L.reshape({-1}), r.U.reshape({-1})});
+             },
+         .shapes = {{{4, 2}}, {{3, 3}}},
+         .make_input = well_conditioned_top},
         {.name = "lu_solve",
          .fn =
              [](const Args& x) {

@@ -28,6 +28,13 @@ Tensor repeating(const Shape& shape, int64_t n, bool negative = false) {
   return fluxion::tensor(v, shape);
 }
 
+// Uniform values in [-2, 2] with every third element exactly 0 (scatter_reduce prod at zeros).
+Tensor every_third_zero(const Shape& shape, size_t index, std::mt19937_64& rng) {
+  std::vector<double> v = catalogue::uniform(shape, -2, 2, rng).to_vector<double>();
+  for (size_t k = index; k < v.size(); k += 3) v[k] = 0;
+  return fluxion::tensor(v, shape, fluxion::Float64);
+}
+
 // Int64 [k]: k distinct positions of [0, n) in a scrambled order (k <= n).
 Tensor distinct(int64_t k, int64_t n) {
   std::vector<int64_t> v((size_t)k);
@@ -157,8 +164,17 @@ const bool registered = catalogue::add({
            Tensor i = repeating({5, x[0].size(1)}, x[0].size(0));
            return x[0].scatter_reduce(0, i, x[1], "prod") + x[0].scatter_reduce(0, i, x[1], "prod", false);
          },
-     .shapes = {{{3, 2}, {5, 2}}, {{7, 1}, {5, 1}}},
-     .second_order = false},
+     .shapes = {{{3, 2}, {5, 2}}, {{7, 1}, {5, 1}}}},
+    // zeros among a position's candidates (one, two, in self and in src): exact to every order
+    {.name = "scatter_reduce_prod_zeros",
+     .fn =
+         [](const Args& x) {
+           Tensor i = repeating({6, x[0].size(1)}, x[0].size(0));
+           return (x[0].scatter_reduce(0, i, x[1], "prod") * 2.0).sin() +
+                  x[0].scatter_reduce(0, i, x[1], "prod", false);
+         },
+     .shapes = {{{3, 2}, {6, 2}}, {{2, 1}, {6, 1}}},
+     .make_input = every_third_zero},
     {.name = "take",
      .fn =
          [](const Args& x) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Catalogue cases for fluxion::linalg: solve, inv, det, slogdet, cholesky,
-// eigh/eigvalsh, svd/svdvals, qr. Inputs come from generators that keep each
+// eigh/eigvalsh, eig/eigvals (non-symmetric, real eigenvalues), svd/svdvals,
+// qr. Inputs come from generators that keep each
 // op on its smooth domain (well-conditioned, SPD, separated eigenvalues), and
 // the functions under test symmetrise where the op reads A as symmetric and
 // combine eigen/singular vectors sign-invariantly (V o V), since their signs
@@ -56,6 +57,15 @@ Tensor separated_singular(const Shape& shape, size_t, std::mt19937_64& rng) {
   return (catalogue::uniform(shape, -0.3, 0.3, rng) + fluxion::tensor(v, {m, n}, fluxion::Float64)).contiguous();
 }
 
+// Non-symmetric with real eigenvalues near 0, 3, 6, ...: upper-triangular
+// diag(0, 3, 6, ..) + uniform, plus a small lower part (general eig).
+Tensor separated_nonsymmetric(const Shape& shape, size_t, std::mt19937_64& rng) {
+  std::vector<double> d((size_t)shape.back());
+  for (size_t i = 0; i < d.size(); ++i) d[i] = 3.0 * (double)i;
+  Tensor u = catalogue::uniform(shape, -1, 1, rng);
+  return (fluxion::triu(u) + fluxion::tril(u, -1) * 0.2 + diagonal_matrix(d)).contiguous();
+}
+
 const std::vector<std::vector<Shape>> kSquare = {{{3, 3}}, {{2, 4, 4}}, {{1, 1}}, {{0, 3, 3}}};
 
 const bool registered = catalogue::add({
@@ -84,6 +94,16 @@ const bool registered = catalogue::add({
        return v * v * w.unsqueeze(-2);
      },
      .shapes = kSquare, .make_input = separated_symmetric},
+    {.name = "linalg_eigvals",
+     .fn = [](const Args& x) { return la::eigvals(x[0]); },
+     .shapes = kSquare, .make_input = separated_nonsymmetric},
+    // the eigenvectors' signs are LAPACK's: combined sign-invariantly
+    {.name = "linalg_eig",
+     .fn = [](const Args& x) {
+       auto [w, v] = la::eig(x[0]);
+       return v * v * w.unsqueeze(-2);
+     },
+     .shapes = kSquare, .make_input = separated_nonsymmetric},
     {.name = "linalg_svdvals", .fn = [](const Args& x) { return la::svdvals(x[0]); },
      .shapes = {{{4, 3}}, {{3, 5}}, {{2, 3, 3}}}, .make_input = separated_singular},
     {.name = "linalg_svd",

@@ -68,12 +68,44 @@ const bool
                 {.name = "unfold_dim0",
                  .fn = [](const Args& x) { return fx::unfold(x[0], 0, 2, 1).square(); },
                  .shapes = {{{4, 3}}, {{2, 2, 2}}}},
+                // as_strided reads storage, so its input layout is part of the function: the
+                // catalogue's strided copies (re-made contiguous by the finite differences) are
+                // replaced by layouts made inside fn (a transpose, an expand).
                 {.name = "as_strided",
                  .fn =
                      [](const Args& x) {
                        return fx::as_strided(x[0], {3, 2}, {1, 2}, 1);
                      },
-                 .shapes = {{{3, 4}}, {{7}}}},
+                 .shapes = {{{3, 4}}, {{7}}},
+                 .strided = false},
+                {.name = "as_strided_overlapping_windows",
+                 .fn =
+                     [](const Args& x) {
+                       return fx::as_strided(x[0], {4, 3}, {1, 1}).square();
+                     },
+                 .shapes = {{{6}}, {{2, 3}}},
+                 .strided = false},
+                {.name = "as_strided_of_transpose",
+                 .fn =
+                     [](const Args& x) {
+                       return fx::as_strided(x[0].mT(), {2, 3}, {1, 2}, 1) * x[0].mT().narrow(0, 0, 2);
+                     },
+                 .shapes = {{{3, 3}}},
+                 .strided = false},
+                {.name = "as_strided_of_expand",
+                 .fn =
+                     [](const Args& x) {
+                       return fx::as_strided(x[0].expand({3, 4}), {2, 2}, {2, 1}).exp();
+                     },
+                 .shapes = {{{4}}},
+                 .strided = false},
+                {.name = "as_strided_empty_and_one",
+                 .fn =
+                     [](const Args& x) {
+                       return fx::as_strided(x[0], {x[0].numel() ? 1 : 0, 1}, {0, 1});
+                     },
+                 .shapes = {{{1}}, {{0}}, {{2, 1}}},
+                 .strided = false},
                 {.name = "broadcast_tensors",
                  .fn =
                      [](const Args& x) {

@@ -164,3 +164,32 @@ TEST(ElementwiseOps, ModifyingASavedTensorIsReported) {
   x.mul_(2.0);
   EXPECT_THROW(y.backward(), fx::Error);
 }
+
+// Int32 arithmetic runs in int32 kernels and wraps as PyTorch's; with int64 it
+// promotes to int64, with a float tensor to that float, and true division of
+// integers gives the default float dtype.
+TEST(ElementwiseOps, Int32ArithmeticWrapsAndPromotesAsPyTorch) {
+  auto i32 = [](std::vector<int32_t> v) {
+    return fluxion::tensor(std::vector<int64_t>(v.begin(), v.end()), {(int64_t)v.size()}).to(fluxion::Int32);
+  };
+  fluxion::Tensor a = i32({7, -3, 2147483647}), b = i32({2, 5, 1});
+  EXPECT_EQ((a + b).dtype(), fluxion::Int32);
+  EXPECT_EQ((a + b).to_vector<int32_t>(), (std::vector<int32_t>{9, 2, -2147483647 - 1}));  // wraps
+  EXPECT_EQ((a - b).to_vector<int32_t>(), (std::vector<int32_t>{5, -8, 2147483646}));
+  EXPECT_EQ((a * b).to_vector<int32_t>(), (std::vector<int32_t>{14, -15, 2147483647}));
+  EXPECT_EQ((a * 2.0).dtype(), fluxion::Int32);
+  EXPECT_EQ((a * 2.0).to_vector<int32_t>(), (std::vector<int32_t>{14, -6, -2}));
+  EXPECT_EQ((-a).to_vector<int32_t>(), (std::vector<int32_t>{-7, 3, -2147483647}));
+  EXPECT_EQ(fluxion::maximum(a, b).to_vector<int32_t>(), (std::vector<int32_t>{7, 5, 2147483647}));
+  EXPECT_EQ(a.abs().to_vector<int32_t>(), (std::vector<int32_t>{7, 3, 2147483647}));
+  fluxion::Tensor q = a / b;
+  EXPECT_EQ(q.dtype(), fluxion::default_dtype());
+  EXPECT_NEAR(q.to_vector<double>()[0], 3.5, 1e-7);
+  fluxion::Tensor wide = a + fluxion::tensor(std::vector<int64_t>{1, 1, 1}, {3});
+  EXPECT_EQ(wide.dtype(), fluxion::Int64);
+  EXPECT_EQ(wide.to_vector<int64_t>(), (std::vector<int64_t>{8, -2, 2147483648}));  // no wrap in int64
+  EXPECT_EQ((a + fluxion::ones({3}, fluxion::Float64)).dtype(), fluxion::Float64);
+  EXPECT_EQ((a * 0.5).dtype(), fluxion::default_dtype());
+  EXPECT_EQ(a.sum().dtype(), fluxion::Int64);
+  EXPECT_EQ(a.sum().item<int64_t>(), 2147483651);
+}

@@ -34,6 +34,25 @@ std::string error_of(F f) {
   return "(no error)";
 }
 
+// scatter_reduce "prod" is differentiable to any order, also at zeros: with self 1
+// and src (2, 0, 3, 0) all at position 0, every first derivative vanishes, but
+// d^2 y / d src_1 d src_3 = 1 * 2 * 3.
+TEST(Indexing, ScatterReduceProdSecondDerivativeAtTwoZeros) {
+  fx::Tensor in = fx::ones({1}, fx::Float64).requires_grad_();
+  fx::Tensor src = fx::tensor({2.0, 0.0, 3.0, 0.0}, fx::Float64).requires_grad_();
+  fx::Tensor y = in.scatter_reduce(0, ints({0, 0, 0, 0}, {4}), src, "prod").sum();
+  std::vector<fx::Tensor> g = fx::autograd::grad({y}, {in, src}, {.create_graph = true});
+  EXPECT_EQ(values(g[1].detach()), (std::vector<double>{0, 0, 0, 0}));
+  fx::Tensor h = fx::autograd::grad({g[1].select(0, 1)}, {src})[0];
+  EXPECT_EQ(values(h), (std::vector<double>{0, 0, 0, 6}));
+  // one zero: its derivative is the product of the others, and the second derivative through it too
+  fx::Tensor s1 = fx::tensor({2.0, 0.0, 3.0}, fx::Float64).requires_grad_();
+  fx::Tensor y1 = in.scatter_reduce(0, ints({0, 0, 0}, {3}), s1, "prod").sum();
+  fx::Tensor g1 = fx::autograd::grad({y1}, {s1}, {.create_graph = true})[0];
+  EXPECT_EQ(values(g1.detach()), (std::vector<double>{0, 6, 0}));
+  EXPECT_EQ(values(fx::autograd::grad({g1.select(0, 1)}, {s1})[0]), (std::vector<double>{3, 0, 2}));
+}
+
 }  // namespace
 
 TEST(BoolDtype, PromotionFollowsPyTorch) {

@@ -207,4 +207,33 @@ TEST(MathOps, ShapeOpsMatchPlainLoops) {
   EXPECT_THROW((void)fx::movedim(x, {0, 0}, {0, 1}), fx::Error);
 }
 
+// as_strided is a view of the storage (PyTorch's geometry: strides and offset
+// count storage elements, whatever x's layout), and its gradient scatter-adds
+// into that storage and reads x's elements back.
+TEST(MathOps, AsStridedIsAStorageViewWithPyTorchsGradient) {
+  fx::Tensor x = fx::arange(6.0, fx::Float64);
+  fx::Tensor y = fx::as_strided(x, {2, 2}, {1, 2}, 1);
+  x.mul_(10.0);  // the view sees writes into x
+  EXPECT_EQ(values(y), (std::vector<double>{10, 30, 20, 40}));
+  // a transposed x: positions count in storage, not in x's row-major order
+  fx::Tensor base = fx::arange(6.0, fx::Float64).reshape({2, 3});
+  EXPECT_EQ(values(fx::as_strided(base.mT(), {3}, {1})), (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(values(fx::as_strided(base.narrow(0, 1, 1), {2}, {1})), (std::vector<double>{3, 4}));  // x's offset
+  // overlapping windows: each element's gradient counts the windows that hold it
+  fx::Tensor a = fx::arange(4.0, fx::Float64).requires_grad_();
+  fx::as_strided(a, {3, 2}, {1, 1}).sum().backward();
+  EXPECT_EQ(values(a.grad()), (std::vector<double>{1, 2, 2, 1}));
+  // through a transpose of a tensor in the graph: storage positions 1, 2 are b[0][1], b[0][2]
+  fx::Tensor b = fx::arange(6.0, fx::Float64).reshape({2, 3}).requires_grad_();
+  fx::Tensor bt = b * 1.0;
+  fx::as_strided(bt.mT(), {2}, {1}, 1).sum().backward();
+  EXPECT_EQ(values(b.grad()), (std::vector<double>{0, 1, 1, 0, 0, 0}));
+  // an expanded x: its 3 rows share each position, which passes 1/3 to each; expand sums them back
+  fx::Tensor c = fx::tensor({1.0, 2.0}, fx::Float64).requires_grad_();
+  fx::as_strided(c.expand({3, 2}), {2}, {1}).sum().backward();
+  for (double g : values(c.grad())) EXPECT_NEAR(g, 1.0, 1e-15);
+  EXPECT_THROW((void)fx::as_strided(x, {2, 2}, {1, 3}, 3), fx::Error);  // past the storage
+  EXPECT_THROW((void)fx::as_strided(x, {2}, {1, 1}), fx::Error);
+}
+
 }  // namespace

@@ -123,6 +123,51 @@ TEST(SortOps, CumprodAndLogcumsumexpMatchLoops) {
               1000 + std::log(2.0), 1e-9);
 }
 
+// cumprod is one pass along dim: a row of 200000 (n^2 = 4e10 products for a
+// quadratic scan) runs forward and backward, with zeros, against loops.
+TEST(SortOps, CumprodIsLinearAlongDimForwardAndBackward) {
+  const int64_t n = 200000;
+  std::vector<double> xv(n);
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0.999, 1.001);
+  for (double& v : xv) v = u(rng);
+  xv[70000] = 0;
+  xv[150000] = 0;
+  fx::Tensor x = fx::tensor(xv, {n}, fx::Float64).requires_grad_();
+  fx::Tensor y = fx::cumprod(x, 0);
+  std::vector<double> yv = y.to_vector<double>();
+  double prod = 1;
+  for (int64_t i = 0; i < n; i += 997) {
+    prod = 1;
+    for (int64_t k = 0; k <= i; ++k) prod *= xv[k];
+    ASSERT_NEAR(yv[i], prod, 1e-12 * (1 + std::abs(prod))) << i;
+  }
+  y.sum().backward();
+  // d/dx_k sum_i y_i = sum_{i >= k} prod_{l <= i, l != k} x_l: nonzero only up to the first
+  // zero (70000) and at it; after it every product holds x_70000 = 0
+  std::vector<double> g = x.grad().to_vector<double>();
+  for (int64_t k : {int64_t{0}, int64_t{69999}, int64_t{70000}, int64_t{70001}, int64_t{150000}, n - 1}) {
+    double p = 1, want = 0;  // p: prod_{l <= i, l != k} x_l for i = k, k + 1, ...
+    for (int64_t l = 0; l < k; ++l) p *= xv[l];
+    for (int64_t i = k; i < n && p != 0; ++i) {
+      if (i > k) p *= xv[i];
+      want += p;
+    }
+    EXPECT_NEAR(g[k], want, 1e-9 * (1 + std::abs(want))) << k;
+  }
+}
+
+// With two zeros, the second derivative d^2 y_4 / dx_1 dx_3 = x_0 x_2 x_4 survives
+// although both first derivatives vanish there (the rule stays exact at zeros).
+TEST(SortOps, CumprodSecondDerivativeAtTwoZeros) {
+  fx::Tensor x = fx::tensor({2.0, 0.0, 3.0, 0.0, 5.0}, fx::Float64).requires_grad_();
+  fx::Tensor y4 = fx::cumprod(x, 0).select(0, 4);
+  fx::Tensor g = fx::autograd::grad({y4}, {x}, {.create_graph = true})[0];
+  EXPECT_EQ(g.detach().to_vector<double>(), (std::vector<double>{0, 0, 0, 0, 0}));
+  fx::Tensor h1 = fx::autograd::grad({g.select(0, 1)}, {x})[0];
+  EXPECT_EQ(h1.to_vector<double>(), (std::vector<double>{0, 0, 0, 30, 0}));
+}
+
 TEST(SortOps, UniqueSortedWithInverseAndCounts) {
   fx::Tensor x = fx::tensor({{3.0, 1.0}, {3.0, 2.0}, {1.0, 3.0}});
   auto u = fx::unique(x, true, true, true);
@@ -132,6 +177,42 @@ TEST(SortOps, UniqueSortedWithInverseAndCounts) {
   EXPECT_EQ(u.counts.to_vector<int64_t>(), (std::vector<int64_t>{2, 1, 3}));
   EXPECT_FALSE(fx::unique(x).inverse.defined());
   EXPECT_EQ(fx::unique(fx::zeros({0})).values.numel(), 0);
+}
+
+// Reference values printed by tests/autograd/torch_reference_ops_more.py (torch 1.13).
+TEST(SortOps, UniqueAlongDimMatchesPyTorch) {
+  fx::Tensor x = fx::tensor(std::vector<int64_t>{1, 2, 0, 5, 1, 2, 0, 1}, {4, 2});
+  auto r0 = fx::unique(x, true, true, true, 0);
+  EXPECT_EQ(r0.values.shape(), (fx::Shape{3, 2}));
+  EXPECT_EQ(r0.values.to_vector<int64_t>(), (std::vector<int64_t>{0, 1, 0, 5, 1, 2}));
+  EXPECT_EQ(r0.inverse.to_vector<int64_t>(), (std::vector<int64_t>{2, 1, 2, 0}));
+  EXPECT_EQ(r0.counts.to_vector<int64_t>(), (std::vector<int64_t>{1, 1, 2}));
+  auto r1 = fx::unique(x, true, true, true, -1);  // columns [1 0 1 0] and [2 5 2 1]
+  EXPECT_EQ(r1.values.shape(), (fx::Shape{4, 2}));
+  EXPECT_EQ(r1.values.to_vector<int64_t>(), x.to_vector<int64_t>());
+  EXPECT_EQ(r1.inverse.to_vector<int64_t>(), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(r1.counts.to_vector<int64_t>(), (std::vector<int64_t>{1, 1}));
+  fx::Tensor f = fx::tensor({{2.0, 1.0}, {1.0, 3.0}, {2.0, 0.0}}, fx::Float64);
+  auto rf = fx::unique(f, true, true, true, 0);
+  EXPECT_EQ(rf.values.to_vector<double>(), (std::vector<double>{1, 3, 2, 0, 2, 1}));
+  EXPECT_EQ(rf.inverse.to_vector<int64_t>(), (std::vector<int64_t>{2, 0, 1}));
+  // rows with NaN never equal each other
+  auto rn = fx::unique(fx::tensor({{NAN, 1.0}, {NAN, 1.0}}, fx::Float64), true, true, true, 0);
+  EXPECT_EQ(rn.counts.to_vector<int64_t>(), (std::vector<int64_t>{1, 1}));
+  // no slices: empty answers of the right shapes; a 3-d x along its middle dim
+  auto re = fx::unique(fx::zeros({0, 2}), true, true, true, 0);
+  EXPECT_EQ(re.values.shape(), (fx::Shape{0, 2}));
+  EXPECT_EQ(re.inverse.numel() + re.counts.numel(), 0);
+  fx::Tensor t = fx::tensor(std::vector<int64_t>{1, 9, 1, 2, 1, 9}, {1, 3, 2}).transpose(1, 2);  // [1, 2, 3]
+  auto rt = fx::unique(t, true, true, true, 2);  // slices (1, 9) (1, 2) (1, 9), non-contiguous
+  EXPECT_EQ(rt.values.shape(), (fx::Shape{1, 2, 2}));
+  EXPECT_EQ(rt.values.to_vector<int64_t>(), (std::vector<int64_t>{1, 1, 2, 9}));
+  EXPECT_EQ(rt.inverse.to_vector<int64_t>(), (std::vector<int64_t>{1, 0, 1}));
+  EXPECT_EQ(rt.counts.to_vector<int64_t>(), (std::vector<int64_t>{1, 2}));
+  EXPECT_FALSE(fx::unique(x, true, false, false, 0).inverse.defined());
+  EXPECT_THROW((void)fx::unique(fx::scalar(3.0), true, false, false, 0), fx::Error);
+  EXPECT_THROW((void)fx::unique(fx::zeros({3, 0}), true, false, false, 0), fx::Error);
+  EXPECT_THROW((void)fx::unique(x, true, false, false, 2), fx::Error);
 }
 
 TEST(SortOps, SearchsortedAndBucketizeMatchBinarySearch) {
