@@ -5,6 +5,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -17,7 +18,8 @@ namespace fluxion {
 /// A 0-d tensor.
 [[nodiscard]] Tensor scalar(double value, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(std::initializer_list<double> values, std::optional<DType> dtype = {});
-[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<double>> values, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<double>> values,
+                            std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
                             std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(const std::vector<double>& values, const Shape& shape, std::optional<DType> dtype = {});
@@ -36,7 +38,8 @@ namespace fluxion {
 [[nodiscard]] Tensor arange(double start, double end, double step = 1, std::optional<DType> dtype = {});
 /// n points from start to end, both included; the midpoint of an odd count is exact.
 [[nodiscard]] Tensor linspace(double start, double end, int64_t steps, std::optional<DType> dtype = {});
-[[nodiscard]] Tensor logspace(double start, double end, int64_t steps, double base = 10, std::optional<DType> dtype = {});
+[[nodiscard]] Tensor logspace(double start, double end, int64_t steps, double base = 10,
+                              std::optional<DType> dtype = {});
 [[nodiscard]] Tensor eye(int64_t n, std::optional<int64_t> m = {}, std::optional<DType> dtype = {});
 enum class Indexing { xy, ij };
 /// Coordinate grids; xy (NumPy's default, torch's "xy") gives shape [len(y), len(x)].
@@ -46,7 +49,7 @@ enum class Indexing { xy, ij };
 void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor rand(const Shape& shape, std::optional<DType> dtype = {});   // U[0, 1)
 [[nodiscard]] Tensor randn(const Shape& shape, std::optional<DType> dtype = {});  // N(0, 1)
-[[nodiscard]] Tensor randint(int64_t low, int64_t high, const Shape& shape);       // [low, high), int64
+[[nodiscard]] Tensor randint(int64_t low, int64_t high, const Shape& shape);      // [low, high), int64
 [[nodiscard]] Tensor uniform(const Shape& shape, double low, double high, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor normal(const Shape& shape, double mean, double stddev, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor randperm(int64_t n);
@@ -160,7 +163,7 @@ void manual_seed(uint64_t seed);
 /// n-th forward difference along dim: x[i + 1] - x[i], applied n times.
 [[nodiscard]] Tensor diff(const Tensor& x, int64_t n = 1, int64_t dim = -1);
 struct GradientOptions {
-  double spacing = 1;                   // uniform sample spacing (when no coordinates)
+  double spacing = 1;                    // uniform sample spacing (when no coordinates)
   std::vector<Tensor> coordinates = {};  // or the sample points, one 1-d tensor per dim
   std::vector<int64_t> dims = {};        // the dims to differentiate along (empty: all)
 };
@@ -264,16 +267,38 @@ struct Int2 {
   Int2(int64_t v) : h(v), w(v) {}  // implicit, so `.stride = 2` reads like torch
   Int2(int64_t h_, int64_t w_) : h(h_), w(w_) {}
 };
+/// Padding as sizes (`1`, `{1, 2}`) or as "same" (output size = input size; stride 1)
+/// or "valid" (no padding).
+struct Padding {
+  enum class Mode { sizes, same, valid };
+  Mode mode = Mode::sizes;
+  Int2 sizes = 0;
+  Padding(int64_t v) : sizes(v) {}  // implicit, so `.padding = 1` reads like torch
+  Padding(Int2 v) : sizes(v) {}
+  Padding(int64_t h, int64_t w) : sizes(h, w) {}  // `.padding = {1, 2}`
+  template <size_t N>  // a string literal; an array reference, so that 0 is not taken for a null pointer
+  Padding(const char (&mode)[N]) : Padding(std::string_view(mode), 0) {}
+
+ private:
+  Padding(std::string_view mode, int);  // "same" or "valid"
+};
+/// The one options struct of conv2d, conv1d (fluxion::conv2d, nn::functional::conv*d) and
+/// nn::Conv2d / nn::Conv1d, fields in torch.nn.Conv2d's argument order. bias and dtype are
+/// the layer's (whether it has a bias, its parameters' dtype); the functions ignore them.
 struct Conv2dOptions {
   Int2 stride = 1;
-  Int2 padding = 0;
+  Padding padding = 0;
   Int2 dilation = 1;
+  int64_t groups = 1;
+  bool bias = true;
+  std::optional<DType> dtype;
 };
-/// 2-D convolution (torch's conv2d, groups = 1): x [N, C, H, W] (or [C, H, W]), w [O, C, kh, kw],
-/// bias [O] or undefined -> [N, O, Ho, Wo].
+/// torch.nn.functional.conv2d: x [N, C, H, W] (or [C, H, W]), w [O, C / groups, kh, kw], bias [O]
+/// or undefined -> [N, O, Ho, Wo], Ho = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1.
 [[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
 /// The adjoint of conv2d w.r.t. its input (torch.nn.grad.conv2d_input): grad [N, O, Ho, Wo] -> [N, C, H, W]
 /// for `input_shape` [N, C, H, W]. Differentiable, like conv2d_weight_grad: conv2d's VJP uses both.
+/// Both adjoints take groups = 1 and padding as sizes.
 [[nodiscard]] Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape,
                                        const Conv2dOptions& opts = {});
 /// The adjoint of conv2d w.r.t. its weight (torch.nn.grad.conv2d_weight): -> [O, C, kh, kw] for `weight_shape`.

@@ -48,12 +48,12 @@ TEST(Fixed, OneStepPerOutputIntervalWithoutStepSize) {
 }
 
 TEST(Adaptive, EveryMethodWithinToleranceOnGauss) {
-  for (Method m : {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5,
-                   Method::dopri8}) {
+  for (Method m :
+       {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5, Method::dopri8}) {
     auto t = grid(0, 2, 9);
     ode::Stats stats;
     auto ys = ode::odeint(gauss, fx::tensor({1.0}, fx::Float64), t,
-                          {.method = m, .rtol = 1e-6, .atol = 1e-8, .stats = &stats});
+                          {.rtol = 1e-6, .atol = 1e-8, .method = m, .stats = &stats});
     for (int i = 0; i < 9; ++i) {
       double ti = 0.25 * i;
       double tol = m == Method::fehlberg2 ? 1e-4 : 2e-5;  // a 2nd-order result controlled by a 1st-order estimate
@@ -66,13 +66,13 @@ TEST(Adaptive, EveryMethodWithinToleranceOnGauss) {
 
 TEST(Adaptive, EveryMethodWithinToleranceOnSpiral) {
   Spiral f;
-  for (Method m : {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5,
-                   Method::dopri8}) {
+  for (Method m :
+       {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5, Method::dopri8}) {
     auto t = grid(0, 8, 17);
     bool low = m == Method::adaptive_heun || m == Method::fehlberg2;  // 2nd order: keep the step count small
     // fehlberg2's estimate measures its 1st-order companion, so its global error runs ~100x rtol
     double rtol = low ? 1e-5 : 1e-7, tol = m == Method::fehlberg2 ? 3e-3 : low ? 5e-4 : 2e-5;
-    auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.method = m, .rtol = rtol, .atol = rtol * 1e-2});
+    auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.rtol = rtol, .atol = rtol * 1e-2, .method = m});
     for (int i = 0; i < 17; ++i) {
       auto ex = f.exact(0.5 * i, 2.0, 0.5);
       EXPECT_NEAR(ys.at({i, 0}), ex[0], tol) << ode::method_name(m) << " t=" << 0.5 * i;
@@ -88,7 +88,7 @@ TEST(Adaptive, Dopri5DenseOutputIsFourthOrderAccurate) {
   ode::Stats dense, sparse;
   auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.rtol = 1e-8, .atol = 1e-10, .stats = &dense});
   (void)ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), fx::tensor({0.0, 8.0}, fx::Float64),
-              {.rtol = 1e-8, .atol = 1e-10, .stats = &sparse});
+                    {.rtol = 1e-8, .atol = 1e-10, .stats = &sparse});
   EXPECT_EQ(dense.nfe, sparse.nfe);
   for (int i = 0; i <= 400; i += 7) {
     auto ex = f.exact(0.02 * i, 2.0, 0.5);
@@ -114,8 +114,7 @@ TEST(Adaptive, VanDerPolAgainstTightReference) {
 TEST(Adaptive, BackwardInTime) {
   auto t = fx::tensor({1.0, 0.5, 0.0}, fx::Float64);
   for (Method m : {Method::dopri5, Method::tsit5, Method::rk4}) {
-    auto ys = ode::odeint(gauss, fx::tensor({std::exp(-1.0)}, fx::Float64), t,
-                          {.method = m, .step_size = 0.01});
+    auto ys = ode::odeint(gauss, fx::tensor({std::exp(-1.0)}, fx::Float64), t, {.method = m, .step_size = 0.01});
     EXPECT_NEAR(ys.at({1, 0}), std::exp(-0.25), 1e-6) << ode::method_name(m);
     EXPECT_NEAR(ys.at({2, 0}), 1.0, 1e-6) << ode::method_name(m);
   }
