@@ -18,8 +18,7 @@ namespace fluxion {
 /// A 0-d tensor.
 [[nodiscard]] Tensor scalar(double value, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(std::initializer_list<double> values, std::optional<DType> dtype = {});
-[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<double>> values,
-                            std::optional<DType> dtype = {});
+[[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<double>> values, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(std::initializer_list<std::initializer_list<std::initializer_list<double>>> values,
                             std::optional<DType> dtype = {});
 [[nodiscard]] Tensor tensor(const std::vector<double>& values, const Shape& shape, std::optional<DType> dtype = {});
@@ -38,8 +37,7 @@ namespace fluxion {
 [[nodiscard]] Tensor arange(double start, double end, double step = 1, std::optional<DType> dtype = {});
 /// n points from start to end, both included; the midpoint of an odd count is exact.
 [[nodiscard]] Tensor linspace(double start, double end, int64_t steps, std::optional<DType> dtype = {});
-[[nodiscard]] Tensor logspace(double start, double end, int64_t steps, double base = 10,
-                              std::optional<DType> dtype = {});
+[[nodiscard]] Tensor logspace(double start, double end, int64_t steps, double base = 10, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor eye(int64_t n, std::optional<int64_t> m = {}, std::optional<DType> dtype = {});
 enum class Indexing { xy, ij };
 /// Coordinate grids; xy (NumPy's default, torch's "xy") gives shape [len(y), len(x)].
@@ -49,7 +47,7 @@ enum class Indexing { xy, ij };
 void manual_seed(uint64_t seed);
 [[nodiscard]] Tensor rand(const Shape& shape, std::optional<DType> dtype = {});   // U[0, 1)
 [[nodiscard]] Tensor randn(const Shape& shape, std::optional<DType> dtype = {});  // N(0, 1)
-[[nodiscard]] Tensor randint(int64_t low, int64_t high, const Shape& shape);      // [low, high), int64
+[[nodiscard]] Tensor randint(int64_t low, int64_t high, const Shape& shape);       // [low, high), int64
 [[nodiscard]] Tensor uniform(const Shape& shape, double low, double high, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor normal(const Shape& shape, double mean, double stddev, std::optional<DType> dtype = {});
 [[nodiscard]] Tensor randperm(int64_t n);
@@ -163,7 +161,7 @@ void manual_seed(uint64_t seed);
 /// n-th forward difference along dim: x[i + 1] - x[i], applied n times.
 [[nodiscard]] Tensor diff(const Tensor& x, int64_t n = 1, int64_t dim = -1);
 struct GradientOptions {
-  double spacing = 1;                    // uniform sample spacing (when no coordinates)
+  double spacing = 1;                   // uniform sample spacing (when no coordinates)
   std::vector<Tensor> coordinates = {};  // or the sample points, one 1-d tensor per dim
   std::vector<int64_t> dims = {};        // the dims to differentiate along (empty: all)
 };

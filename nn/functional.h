@@ -63,9 +63,10 @@ struct SmoothL1Options {
 /// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (l1_loss when beta = 0)
 [[nodiscard]] Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, SmoothL1Options opts = {});
 
+// Loss options: fields in the order of the torch.nn.functional signature.
 struct CrossEntropyOptions {
-  Tensor weight = {};           // (C) class weights, or undefined
-  int64_t ignore_index = -100;  // samples with this target add nothing (and do not count in the mean)
+  Tensor weight = {};            // (C) class weights, or undefined
+  int64_t ignore_index = -100;   // samples with this target add nothing (and do not count in the mean)
   Reduction reduction = Reduction::mean;
   double label_smoothing = 0.0;  // in [0, 1]: target = (1 - s) one_hot + s / C
 };

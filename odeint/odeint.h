@@ -61,6 +61,7 @@ struct Stats {
   int64_t nlu = 0;       // LU factorisations (stiff solvers)
 };
 
+/// Fields in torchdiffeq's keyword order (rtol, atol, method, then its options).
 struct Options {
   double rtol = 1e-7;
   Tolerance atol = 1e-9;

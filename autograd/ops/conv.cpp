@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 // conv2d and its two adjoints as differentiable ops (kernels in
-// tensor/kernels/conv), and conv2d's groups and "same" padding. conv2d is bilinear in (x, w), so each derivative of
-// one of the three ops is one of the other two: conv2d's VJP runs the
-// adjoint ops, whose VJPs run conv2d and each other, and double backward
-// (and any order) through a convolution needs no further code.
-#include "tensor/kernels/conv.h"
-
+// tensor/kernels/conv), and conv2d's groups and "same" padding. conv2d is
+// bilinear in (x, w), so each derivative of one of the three ops is one of the
+// other two: conv2d's VJP runs the adjoint ops, whose VJPs run conv2d and each
+// other, and double backward (and any order) through a convolution needs no
+// further code.
 #include <string>
 #include <vector>
 
 #include "autograd/apply.h"
 #include "autograd/ops.h"
+#include "tensor/kernels/conv.h"
 
 namespace fluxion {
 
@@ -25,9 +25,7 @@ struct Conv2d {
   static constexpr const char* name = "Conv2d";
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
-  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
-    return {kernels::conv2d(xs[0], xs[1], xs[2], p)};
-  }
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const { return {kernels::conv2d(xs[0], xs[1], xs[2], p)}; }
   // dL/dx = conv2d_input_grad(G, w),  dL/dw = conv2d_weight_grad(x, G),  dL/db = G summed over (n, h, w)
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     const Tensor& g = grads[0];
@@ -51,9 +49,7 @@ struct Conv2dInputGrad {
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
   int64_t h, w;
-  TensorData forward(const TensorData& g, const TensorData& wt) const {
-    return kernels::conv2d_input_grad(g, wt, h, w, p);
-  }
+  TensorData forward(const TensorData& g, const TensorData& wt) const { return kernels::conv2d_input_grad(g, wt, h, w, p); }
   // dL/dg = conv2d(R, w),  dL/dw = conv2d_weight_grad(R, g)
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? conv(grad, s.input(1), {}, p) : Tensor{},
@@ -74,9 +70,7 @@ struct Conv2dWeightGrad {
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
   int64_t kh, kw;
-  TensorData forward(const TensorData& x, const TensorData& g) const {
-    return kernels::conv2d_weight_grad(x, g, kh, kw, p);
-  }
+  TensorData forward(const TensorData& x, const TensorData& g) const { return kernels::conv2d_weight_grad(x, g, kh, kw, p); }
   // dL/dx = conv2d_input_grad(g, S),  dL/dg = conv2d(x, S)
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? input_grad(s.input(1), grad, s.input_shape(0), p) : Tensor{},

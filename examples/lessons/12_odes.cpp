@@ -17,9 +17,9 @@
 // continuous normalizing flows, latent ODE/SDE models of irregular time
 // series, and learned dynamics for control.
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,8 +78,7 @@ void demo_spiral() {
   std::printf("Solver: dopri5, rtol 1e-3, atol 1e-6 (SciPy RK45 defaults), 400 output times\n");
   std::printf("Endpoint h(8) numeric: (%.5f, %.5f)\n", x8, y8);
   std::printf("Endpoint h(8) exact:   (%.5f, %.5f)\n", xe, ye);
-  std::printf("Endpoint error: %.2e   (function evaluations: %lld)\n", std::hypot(x8 - xe, y8 - ye),
-              (long long)stats.nfe);
+  std::printf("Endpoint error: %.2e   (function evaluations: %lld)\n", std::hypot(x8 - xe, y8 - ye), (long long)stats.nfe);
   std::printf("Radius: %.4f -> %.4f (ratio %.5f = e^{-2.4} = %.5f)\n", std::hypot(2.0, 0.5), std::hypot(x8, y8),
               std::hypot(x8, y8) / std::hypot(2.0, 0.5), std::exp(alpha * T));
   std::printf("Turns (counter-clockwise): %.2f\n", turns(xy));
@@ -102,9 +101,9 @@ void demo_spiral() {
 struct ODEFunc : nn::Module {
   explicit ODEFunc(bool time_input = false)
       : time_input(time_input),
-        net(register_module("net",
-                            std::make_shared<nn::Sequential>(nn::Linear(time_input ? 3 : 2, 32, {.dtype = fx::Float32}),
-                                                             nn::Tanh(), nn::Linear(32, 2, {.dtype = fx::Float32})))) {}
+        net(register_module("net", std::make_shared<nn::Sequential>(
+                                 nn::Linear(time_input ? 3 : 2, 32, {.dtype = fx::Float32}), nn::Tanh(),
+                                 nn::Linear(32, 2, {.dtype = fx::Float32})))) {}
   fx::Tensor forward(const fx::Tensor& t, const fx::Tensor& h) const {
     if (!time_input) return net->forward(h);
     fx::Tensor t_ = t * fx::ones_like(h.narrow(-1, 0, 1));  // t broadcast to h[..., :1]
@@ -130,7 +129,7 @@ struct SpiralData {
 enum class Gradient { backprop, adjoint };
 
 struct Fit {
-  fx::Tensor pred;  // the last epoch's prediction [160, 2], detached
+  fx::Tensor pred;      // the last epoch's prediction [160, 2], detached
   double first_loss = 0, last_loss = 0;
   double seconds = 0;      // wall clock
   double cpu_seconds = 0;  // this process's CPU time (what a busy machine does not inflate)
@@ -142,7 +141,8 @@ struct Fit {
 // LESSONS.md 12.3 verifies it gives torchdiffeq's dopri5 losses to 4 digits.
 // Gradient::backprop back-propagates through every RK4 stage (the post);
 // Gradient::adjoint uses odeint_adjoint (the method the post's text names).
-Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int epochs, int print_every, Gradient how) {
+Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int epochs, int print_every,
+          Gradient how) {
   const ode::Options opts{.method = ode::Method::rk4};
   fx::optim::Adam optimizer(model.parameters(), {.lr = 0.01});
   ode::Func f = [&model](const fx::Tensor& t, const fx::Tensor& h) { return model.forward(t, h); };
@@ -157,7 +157,7 @@ Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int 
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
-    // page:end
+  // page:end
     const double value = loss.item();
     if (epoch == 0) fit.first_loss = value;
     fit.last_loss = value;
@@ -177,16 +177,15 @@ void demo_neural_ode() {
   SpiralData data;
   const fx::Tensor target = data.target(data.h0);  // [160, 2]
   const std::vector<double> xy = target.to_vector<double>();
-  std::printf("Target endpoint: (%.4f, %.4f)  radius %.4f -> %.4f  turns %.2f  mean square %.3f\n", xy[xy.size() - 2],
-              xy.back(), std::hypot(xy[0], xy[1]), std::hypot(xy[xy.size() - 2], xy.back()), turns(xy),
-              target.square().mean().item());
+  std::printf("Target endpoint: (%.4f, %.4f)  radius %.4f -> %.4f  turns %.2f  mean square %.3f\n",
+              xy[xy.size() - 2], xy.back(), std::hypot(xy[0], xy[1]), std::hypot(xy[xy.size() - 2], xy.back()),
+              turns(xy), target.square().mean().item());
 
   std::printf("-- backprop through odeint (rk4, dt = 7/159) --\n");
   fx::manual_seed(42);
   ODEFunc model;
   const Fit bp = train(model, data, target, 250, 40, Gradient::backprop);
-  std::printf("Backprop: final loss %.5f, 250 epochs in %.2f s (CPU %.2f s)\n", bp.last_loss, bp.seconds,
-              bp.cpu_seconds);
+  std::printf("Backprop: final loss %.5f, 250 epochs in %.2f s (CPU %.2f s)\n", bp.last_loss, bp.seconds, bp.cpu_seconds);
 
   std::printf("-- odeint_adjoint (same initial weights) --\n");
   fx::manual_seed(42);
@@ -256,8 +255,8 @@ void exercise_2() {
     {
       fx::NoGradGuard no_grad;
       // page:begin Exercise 2
-      learned =
-          ode::odeint([&model](const fx::Tensor& t, const fx::Tensor& h) { return model.forward(t, h); }, h0, data.t);
+      learned = ode::odeint([&model](const fx::Tensor& t, const fx::Tensor& h) { return model.forward(t, h); }, h0,
+                            data.t);
       // page:end
     }
     std::printf("h0 = (%4.1f, %4.1f): RMS gap true vs Neural ODE %.4f\n", x0, y0,
@@ -290,8 +289,7 @@ void exercise_3() {
   plot::Figure fig(6.4, 4.8, 80);
   auto& ax = fig.ax();
   ax.plot(column(target, 0), column(target, 1), {.linewidth = 3, .label = "True Spiral"});
-  ax.plot(column(fit.pred, 0), column(fit.pred, 1),
-          {.linewidth = 2, .linestyle = "--", .label = "Neural ODE (with t)"});
+  ax.plot(column(fit.pred, 0), column(fit.pred, 1), {.linewidth = 2, .linestyle = "--", .label = "Neural ODE (with t)"});
   ax.set_xlabel("x");
   ax.set_ylabel("y");
   ax.set_title("Neural ODE with Time-Varying Field (input t)");

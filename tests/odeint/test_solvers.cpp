@@ -48,8 +48,8 @@ TEST(Fixed, OneStepPerOutputIntervalWithoutStepSize) {
 }
 
 TEST(Adaptive, EveryMethodWithinToleranceOnGauss) {
-  for (Method m :
-       {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5, Method::dopri8}) {
+  for (Method m : {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5,
+                   Method::dopri8}) {
     auto t = grid(0, 2, 9);
     ode::Stats stats;
     auto ys = ode::odeint(gauss, fx::tensor({1.0}, fx::Float64), t,
@@ -66,8 +66,8 @@ TEST(Adaptive, EveryMethodWithinToleranceOnGauss) {
 
 TEST(Adaptive, EveryMethodWithinToleranceOnSpiral) {
   Spiral f;
-  for (Method m :
-       {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5, Method::dopri8}) {
+  for (Method m : {Method::adaptive_heun, Method::fehlberg2, Method::bosh3, Method::dopri5, Method::tsit5,
+                   Method::dopri8}) {
     auto t = grid(0, 8, 17);
     bool low = m == Method::adaptive_heun || m == Method::fehlberg2;  // 2nd order: keep the step count small
     // fehlberg2's estimate measures its 1st-order companion, so its global error runs ~100x rtol
@@ -88,7 +88,7 @@ TEST(Adaptive, Dopri5DenseOutputIsFourthOrderAccurate) {
   ode::Stats dense, sparse;
   auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.rtol = 1e-8, .atol = 1e-10, .stats = &dense});
   (void)ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), fx::tensor({0.0, 8.0}, fx::Float64),
-                    {.rtol = 1e-8, .atol = 1e-10, .stats = &sparse});
+              {.rtol = 1e-8, .atol = 1e-10, .stats = &sparse});
   EXPECT_EQ(dense.nfe, sparse.nfe);
   for (int i = 0; i <= 400; i += 7) {
     auto ex = f.exact(0.02 * i, 2.0, 0.5);
@@ -114,7 +114,8 @@ TEST(Adaptive, VanDerPolAgainstTightReference) {
 TEST(Adaptive, BackwardInTime) {
   auto t = fx::tensor({1.0, 0.5, 0.0}, fx::Float64);
   for (Method m : {Method::dopri5, Method::tsit5, Method::rk4}) {
-    auto ys = ode::odeint(gauss, fx::tensor({std::exp(-1.0)}, fx::Float64), t, {.method = m, .step_size = 0.01});
+    auto ys = ode::odeint(gauss, fx::tensor({std::exp(-1.0)}, fx::Float64), t,
+                          {.method = m, .step_size = 0.01});
     EXPECT_NEAR(ys.at({1, 0}), std::exp(-0.25), 1e-6) << ode::method_name(m);
     EXPECT_NEAR(ys.at({2, 0}), 1.0, 1e-6) << ode::method_name(m);
   }
