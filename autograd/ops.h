@@ -275,10 +275,10 @@ struct Padding {
   Padding(Int2 v) : sizes(v) {}
   Padding(int64_t h, int64_t w) : sizes(h, w) {}  // `.padding = {1, 2}`
   template <size_t N>  // a string literal; an array reference, so that 0 is not taken for a null pointer
-  Padding(const char (&mode)[N]) : Padding(std::string_view(mode), 0) {}
+  Padding(const char (&name)[N]) : mode(parse(std::string_view(name))) {}
 
  private:
-  Padding(std::string_view mode, int);  // "same" or "valid"
+  static Mode parse(std::string_view name);  // "same" or "valid"; no (string, int) constructor, so {0, 1} is sizes
 };
 /// The one options struct of conv2d, conv1d (fluxion::conv2d, nn::functional::conv*d) and
 /// nn::Conv2d / nn::Conv1d, fields in torch.nn.Conv2d's argument order. bias and dtype are

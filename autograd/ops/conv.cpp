@@ -94,13 +94,10 @@ static Tensor weight_grad(const Tensor& x, const Tensor& grad, const Shape& w_sh
   return apply(Conv2dWeightGrad{p, w_shape[2], w_shape[3]}, x, grad);
 }
 
-Padding::Padding(std::string_view m, int) {
-  if (m == "same")
-    mode = Mode::same;
-  else if (m == "valid")
-    mode = Mode::valid;
-  else
-    fail("Conv2d: padding must be a size, \"same\" or \"valid\", got \"", std::string(m), "\"");
+Padding::Mode Padding::parse(std::string_view name) {
+  if (name == "same") return Mode::same;
+  if (name == "valid") return Mode::valid;
+  fail("Conv2d: padding must be a size, \"same\" or \"valid\", got \"", std::string(name), "\"");
 }
 
 static Conv2dParams params(const Conv2dOptions& o, const char* op) {
