@@ -42,6 +42,7 @@
 #include "nn/data/loader.h"
 #include "nn/data/readers.h"
 #include "nn/functional.h"
+#include "nn/holder.h"
 #include "nn/init.h"
 #include "nn/layers.h"
 #include "nn/loss.h"

@@ -5,6 +5,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -264,16 +265,38 @@ struct Int2 {
   Int2(int64_t v) : h(v), w(v) {}  // implicit, so `.stride = 2` reads like torch
   Int2(int64_t h_, int64_t w_) : h(h_), w(w_) {}
 };
+/// Padding as sizes (`1`, `{1, 2}`) or as "same" (output size = input size; stride 1)
+/// or "valid" (no padding).
+struct Padding {
+  enum class Mode { sizes, same, valid };
+  Mode mode = Mode::sizes;
+  Int2 sizes = 0;
+  Padding(int64_t v) : sizes(v) {}  // implicit, so `.padding = 1` reads like torch
+  Padding(Int2 v) : sizes(v) {}
+  Padding(int64_t h, int64_t w) : sizes(h, w) {}  // `.padding = {1, 2}`
+  template <size_t N>  // a string literal; an array reference, so that 0 is not taken for a null pointer
+  Padding(const char (&name)[N]) : mode(parse(std::string_view(name))) {}
+
+ private:
+  static Mode parse(std::string_view name);  // "same" or "valid"; no (string, int) constructor, so {0, 1} is sizes
+};
+/// The one options struct of conv2d, conv1d (fluxion::conv2d, nn::functional::conv*d) and
+/// nn::Conv2d / nn::Conv1d, fields in torch.nn.Conv2d's argument order. bias and dtype are
+/// the layer's (whether it has a bias, its parameters' dtype); the functions ignore them.
 struct Conv2dOptions {
   Int2 stride = 1;
-  Int2 padding = 0;
+  Padding padding = 0;
   Int2 dilation = 1;
+  int64_t groups = 1;
+  bool bias = true;
+  std::optional<DType> dtype;
 };
-/// 2-D convolution (torch's conv2d, groups = 1): x [N, C, H, W] (or [C, H, W]), w [O, C, kh, kw],
-/// bias [O] or undefined -> [N, O, Ho, Wo].
+/// torch.nn.functional.conv2d: x [N, C, H, W] (or [C, H, W]), w [O, C / groups, kh, kw], bias [O]
+/// or undefined -> [N, O, Ho, Wo], Ho = floor((H + 2 padding - dilation (kh - 1) - 1) / stride) + 1.
 [[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
 /// The adjoint of conv2d w.r.t. its input (torch.nn.grad.conv2d_input): grad [N, O, Ho, Wo] -> [N, C, H, W]
 /// for `input_shape` [N, C, H, W]. Differentiable, like conv2d_weight_grad: conv2d's VJP uses both.
+/// Both adjoints take groups = 1 and padding as sizes.
 [[nodiscard]] Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape,
                                        const Conv2dOptions& opts = {});
 /// The adjoint of conv2d w.r.t. its weight (torch.nn.grad.conv2d_weight): -> [O, C, kh, kw] for `weight_shape`.

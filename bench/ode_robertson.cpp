@@ -21,12 +21,12 @@ Tensor robertson(const Tensor&, const Tensor& y) {
 void run(const Context& ctx) {
   Tensor y0 = tensor({1.0, 0.0, 0.0}, Float64), t = tensor({0.0, 1e-2, 1.0, 1e2, 1e4, 4e5}, Float64);
   // a tight reference (SciPy takes Radau at rtol 1e-12, atol 1e-16)
-  Tensor ref = odeint::odeint(robertson, y0, t, {.method = odeint::Method::rodas5, .rtol = 1e-10, .atol = 1e-16});
+  Tensor ref = odeint::odeint(robertson, y0, t, {.rtol = 1e-10, .atol = 1e-16, .method = odeint::Method::rodas5});
   odeint::Stats stats;
   Tensor ys;
   Timing timing = time_it([&] {
     ys = odeint::odeint(robertson, y0, t,
-                        {.method = odeint::Method::rodas5, .rtol = 1e-6, .atol = 1e-10, .stats = &stats});
+                        {.rtol = 1e-6, .atol = 1e-10, .method = odeint::Method::rodas5, .stats = &stats});
   });
   double err = 0;
   for (int64_t i = 1; i < 6; ++i)

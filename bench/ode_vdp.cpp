@@ -22,7 +22,7 @@ void run(const Context& ctx) {
   odeint::Stats stats;
   Tensor ys;
   Timing timing = time_it([&] {
-    ys = odeint::odeint(van_der_pol, y0, t, {.method = odeint::Method::dopri5, .rtol = 1e-6, .atol = 1e-9,
+    ys = odeint::odeint(van_der_pol, y0, t, {.rtol = 1e-6, .atol = 1e-9, .method = odeint::Method::dopri5,
                                              .stats = &stats});
   });
   double err = std::max(std::abs(ys.at({1, 0}) - reference[0]), std::abs(ys.at({1, 1}) - reference[1]));

@@ -47,7 +47,7 @@ struct MultiheadAttentionForwardOptions {
 /// the projections Q = q W_q^T + b_q, K, V; the heads are joined and projected
 /// by out_proj. W_q, W_k, W_v are the three row blocks of in_proj_weight (3E, E),
 /// xavier_uniform_ as in PyTorch; in_proj_bias and out_proj.bias start at zero.
-class MultiheadAttention : public Module {
+class MultiheadAttention : public Cloneable<MultiheadAttention> {
  public:
   MultiheadAttention(int64_t embed_dim, int64_t num_heads, MultiheadAttentionOptions opts = {});
   /// query (L, N, E), key and value (S, N, E), or batch_first / unbatched forms.
@@ -65,6 +65,9 @@ class MultiheadAttention : public Module {
   bool batch_first;
   Tensor in_proj_weight, in_proj_bias;
   std::shared_ptr<Linear> out_proj;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(in_proj_weight, in_proj_bias, out_proj); }
 };
 
 }  // namespace fluxion::nn

@@ -2,7 +2,8 @@
 // Containers: Sequential (a chain of one-input modules) and ModuleList (an
 // indexable list of any modules). Modules have no virtual forward, so
 // Sequential type-erases each member's `Tensor forward(const Tensor&)` into a
-// std::function when it is added.
+// function pointer when it is added (one that casts the module back to its type,
+// so a clone() only re-points the modules).
 //
 //   auto net = std::make_shared<fx::nn::Sequential>(
 //       fx::nn::Linear(2, 64), fx::nn::ReLU(), fx::nn::Linear(64, 3));
@@ -10,7 +11,6 @@
 //   net->named_parameters();                        // "0.weight", "0.bias", "2.weight", ...
 #pragma once
 #include <concepts>
-#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -47,7 +47,7 @@ auto as_shared(M&& m) {
 }
 }  // namespace detail
 
-class Sequential : public Module {
+class Sequential : public Cloneable<Sequential> {
  public:
   Sequential() = default;
   /// Each argument is a module (copied into a shared_ptr) or a shared_ptr to one.
@@ -61,8 +61,7 @@ class Sequential : public Module {
   template <UnaryModule M>
   void push_back(std::shared_ptr<M> m) {
     register_module(std::to_string(steps_.size()), m);
-    M* raw = m.get();  // kept alive by the registry
-    steps_.push_back({m, [raw](const Tensor& x) { return Tensor(raw->forward(x)); }});
+    steps_.push_back({m, [](Module& mod, const Tensor& x) { return Tensor(static_cast<M&>(mod).forward(x)); }});
   }
   template <UnaryModule M>
   requires(!std::is_lvalue_reference_v<M>) void push_back(M&& m) { push_back(std::make_shared<M>(std::move(m))); }
@@ -70,14 +69,14 @@ class Sequential : public Module {
   /// x through every module in order.
   Tensor forward(const Tensor& x) const {
     Tensor y = x;
-    for (const Step& s : steps_) y = s.forward(y);
+    for (const Step& s : steps_) y = s.forward(*s.module, y);
     return y;
   }
   Tensor operator()(const Tensor& x) const { return forward(x); }
   /// The output of every step on x, in order (what utils::summary prints the shapes of).
   std::vector<Tensor> forward_each(const Tensor& x) const {
     std::vector<Tensor> ys;
-    for (const Step& s : steps_) ys.push_back(s.forward(ys.empty() ? x : ys.back()));
+    for (const Step& s : steps_) ys.push_back(s.forward(*s.module, ys.empty() ? x : ys.back()));
     return ys;
   }
   size_t size() const { return steps_.size(); }
@@ -90,10 +89,15 @@ class Sequential : public Module {
     return m;
   }
 
+ protected:
+  void rebind(const CloneMap& map) override {
+    for (Step& s : steps_) map(s.module);
+  }
+
  private:
   struct Step {
     std::shared_ptr<Module> module;
-    std::function<Tensor(const Tensor&)> forward;
+    Tensor (*forward)(Module&, const Tensor&);  // module's forward, cast back to its type
   };
   std::shared_ptr<Module> at(size_t i) const {
     check(i < steps_.size(), "Sequential: index ", i, " is out of range for ", steps_.size(), " modules");
@@ -103,7 +107,7 @@ class Sequential : public Module {
 };
 
 /// Any modules, registered as "0", "1", ...; call their forwards yourself.
-class ModuleList : public Module {
+class ModuleList : public Cloneable<ModuleList> {
  public:
   ModuleList() = default;
   template <class M>
@@ -125,6 +129,9 @@ class ModuleList : public Module {
   }
   auto begin() const { return items_.begin(); }
   auto end() const { return items_.end(); }
+
+ protected:
+  void rebind(const CloneMap& map) override { map(items_); }
 
  private:
   std::vector<std::shared_ptr<Module>> items_;

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
-// nn::Conv2d / Conv1d / ConvTranspose2d and their functional forms: groups as one
-// convolution per channel group, "same" padding (asymmetric when the
-// dilated kernel is even, the extra column on the right as PyTorch),
-// parameters and PyTorch's default initialisation.
+// nn::Conv2d / Conv1d / ConvTranspose2d, conv1d and conv_transpose2d (conv2d itself,
+// with groups and "same" padding, is fluxion::conv2d): groups as one convolution per
+// channel group, parameters and PyTorch's default initialisation.
 #include "nn/conv.h"
 
 #include <cmath>
@@ -12,45 +11,7 @@
 
 namespace fluxion::nn {
 
-Padding::Padding(std::string_view m, int) {
-  if (m == "same")
-    mode = Mode::same;
-  else if (m == "valid")
-    mode = Mode::valid;
-  else
-    fail("Conv2d: padding must be a size, \"same\" or \"valid\", got \"", std::string(m), "\"");
-}
-
 namespace functional {
-
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
-  if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched (C, H, W)
-  check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
-        " must be (N, C, H, W) and (O, C / groups, kh, kw)");
-  int64_t g = opts.groups;
-  check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: groups = ", g,
-        " needs in_channels ", x.size(1), " and out_channels ", w.size(0),
-        " divisible by groups and weight (O, in_channels / groups, kh, kw), got weight ", to_string(w.shape()));
-  Tensor xp = x;
-  fluxion::Conv2dOptions o{.stride = opts.stride, .padding = opts.padding.sizes, .dilation = opts.dilation};
-  if (opts.padding.mode == Padding::Mode::valid) o.padding = 0;
-  if (opts.padding.mode == Padding::Mode::same) {
-    check(opts.stride.h == 1 && opts.stride.w == 1, "conv2d: padding=\"same\" needs stride 1, got stride ",
-          opts.stride.h, "x", opts.stride.w);
-    // total padding dilation (k - 1) per dim, split left = total / 2, right = the rest
-    int64_t th = opts.dilation.h * (w.size(2) - 1), tw = opts.dilation.w * (w.size(3) - 1);
-    o.padding = Int2(th / 2, tw / 2);
-    if (th % 2 || tw % 2) xp = pad(x, {0, tw % 2, 0, th % 2});
-  }
-  if (g == 1) return fluxion::conv2d(xp, w, bias, o);
-  // One convolution per group: input channels [i C/g, (i+1) C/g) meet output channels [i O/g, (i+1) O/g).
-  int64_t cg = x.size(1) / g, og = w.size(0) / g;
-  std::vector<Tensor> ys;
-  for (int64_t i = 0; i < g; ++i)
-    ys.push_back(fluxion::conv2d(xp.narrow(1, i * cg, cg), w.narrow(0, i * og, og),
-                                 bias.defined() ? bias.narrow(0, i * og, og) : Tensor{}, o));
-  return cat(ys, 1);
-}
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
   check((x.dim() == 2 || x.dim() == 3) && w.dim() == 3, "conv1d: input ", to_string(x.shape()), " and weight ",

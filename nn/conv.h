@@ -8,46 +8,24 @@
 // U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = C_in / groups kh kw, as in PyTorch.
 #pragma once
 #include <optional>
-#include <string_view>
 
 #include "autograd/ops.h"
 #include "nn/module.h"
 
 namespace fluxion::nn {
 
-/// Padding as sizes (`1`, `{1, 2}`) or as "same" (output size = input size; stride 1)
-/// or "valid" (no padding).
-struct Padding {
-  enum class Mode { sizes, same, valid };
-  Mode mode = Mode::sizes;
-  Int2 sizes = 0;
-  Padding(int64_t v) : sizes(v) {}  // implicit, so `.padding = 1` reads like torch
-  Padding(Int2 v) : sizes(v) {}
-  Padding(int64_t h, int64_t w) : sizes(h, w) {}  // `.padding = {1, 2}`
-  template <size_t N>  // a string literal; an array reference, so that 0 is not taken for a null pointer
-  Padding(const char (&mode)[N]) : Padding(std::string_view(mode), 0) {}
-
- private:
-  Padding(std::string_view mode, int);  // "same" or "valid"
-};
-
-struct Conv2dOptions {
-  Int2 stride = 1;
-  Padding padding = 0;
-  Int2 dilation = 1;
-  int64_t groups = 1;
-  bool bias = true;
-  std::optional<DType> dtype;
-};
+// One options struct for the functions and the layers: fluxion::Conv2dOptions (autograd/ops.h).
+using fluxion::Conv2dOptions;
+using fluxion::Padding;
 
 namespace functional {
 /// torch.nn.functional.conv2d: x (N, C, H, W) or (C, H, W), w (O, C / groups, kh, kw), bias (O) or undefined.
-[[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
+using fluxion::conv2d;
 /// x (N, C, L) or (C, L), w (O, C / groups, k): conv2d over a (1, k) kernel.
 [[nodiscard]] Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
 }  // namespace functional
 
-class Conv2d : public Module {
+class Conv2d : public Cloneable<Conv2d> {
  public:
   Conv2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, Conv2dOptions opts = {});
   Tensor forward(const Tensor& x) const;
@@ -58,11 +36,14 @@ class Conv2d : public Module {
   Int2 kernel_size;
   Conv2dOptions opts;
   Tensor weight, bias;  // bias undefined when opts.bias is false
+
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias); }
 };
 
 /// x: (N, C_in, L) -> (N, C_out, L_out); weight (C_out, C_in / groups, k). Options as Conv2d's
 /// (the w of each Int2 is used).
-class Conv1d : public Module {
+class Conv1d : public Cloneable<Conv1d> {
  public:
   Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, Conv2dOptions opts = {});
   Tensor forward(const Tensor& x) const;
@@ -72,6 +53,9 @@ class Conv1d : public Module {
   int64_t in_channels, out_channels, kernel_size;
   Conv2dOptions opts;
   Tensor weight, bias;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias); }
 };
 
 struct ConvTranspose2dOptions {
@@ -94,7 +78,7 @@ namespace functional {
 
 /// Weight (C_in, C_out / groups, kh, kw) and bias (C_out), initialised as Conv2d's
 /// with fan_in = C_out / groups kh kw (PyTorch reads fan_in from the weight's dim 1).
-class ConvTranspose2d : public Module {
+class ConvTranspose2d : public Cloneable<ConvTranspose2d> {
  public:
   ConvTranspose2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, ConvTranspose2dOptions opts = {});
   Tensor forward(const Tensor& x) const;
@@ -105,6 +89,9 @@ class ConvTranspose2d : public Module {
   Int2 kernel_size;
   ConvTranspose2dOptions opts;
   Tensor weight, bias;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias); }
 };
 
 }  // namespace fluxion::nn

@@ -63,11 +63,12 @@ struct SmoothL1Options {
 /// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (l1_loss when beta = 0)
 [[nodiscard]] Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, SmoothL1Options opts = {});
 
+// Loss options: fields in the order of the torch.nn.functional signature.
 struct CrossEntropyOptions {
-  Reduction reduction = Reduction::mean;
-  double label_smoothing = 0.0;  // in [0, 1]: target = (1 - s) one_hot + s / C
   Tensor weight = {};            // (C) class weights, or undefined
   int64_t ignore_index = -100;   // samples with this target add nothing (and do not count in the mean)
+  Reduction reduction = Reduction::mean;
+  double label_smoothing = 0.0;  // in [0, 1]: target = (1 - s) one_hot + s / C
 };
 /// input: (N, C), (C) or (N, C, d1, ...) logits; target: (N), () or (N, d1, ...) Int64 class indices.
 /// Per sample: -w[y] ((1 - s) log_softmax(input)[y]) - s/C sum_c w[c] log_softmax(input)_c;
@@ -75,16 +76,16 @@ struct CrossEntropyOptions {
 [[nodiscard]] Tensor cross_entropy(const Tensor& input, const Tensor& target, CrossEntropyOptions opts = {});
 
 struct NLLLossOptions {
-  Reduction reduction = Reduction::mean;
   Tensor weight = {};
   int64_t ignore_index = -100;
+  Reduction reduction = Reduction::mean;
 };
 /// input: log-probabilities shaped as cross_entropy's. -w[y] input[y]; mean divides by sum of w[y].
 [[nodiscard]] Tensor nll_loss(const Tensor& input, const Tensor& target, NLLLossOptions opts = {});
 
 struct BCEOptions {
-  Reduction reduction = Reduction::mean;
   Tensor weight = {};  // broadcast against the input, or undefined
+  Reduction reduction = Reduction::mean;
 };
 /// input: probabilities in [0, 1]. -w [y log x + (1 - y) log(1 - x)], each log clamped to >= -100 as PyTorch.
 [[nodiscard]] Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, BCEOptions opts = {});
@@ -106,8 +107,8 @@ struct KLDivOptions {
 [[nodiscard]] Tensor kl_div(const Tensor& input, const Tensor& target, KLDivOptions opts = {});
 
 struct MarginOptions {
-  Reduction reduction = Reduction::mean;
   double margin = 0.0;
+  Reduction reduction = Reduction::mean;
 };
 /// max(0, -y (x1 - x2) + margin), y = 1 or -1
 [[nodiscard]] Tensor margin_ranking_loss(const Tensor& x1, const Tensor& x2, const Tensor& y, MarginOptions opts = {});

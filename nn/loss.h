@@ -12,7 +12,7 @@ namespace fluxion::nn {
 
 /// A module around a two-argument loss function with options O.
 template <class O, Tensor (*F)(const Tensor&, const Tensor&, O)>
-class Loss2 : public Module {
+class Loss2 : public Cloneable<Loss2<O, F>> {
  public:
   explicit Loss2(O opts = {}) : opts(std::move(opts)) {}
   Tensor forward(const Tensor& input, const Tensor& target) const { return F(input, target, opts); }
@@ -22,7 +22,7 @@ class Loss2 : public Module {
 
 /// A module around a three-argument loss (x1, x2, y).
 template <class O, Tensor (*F)(const Tensor&, const Tensor&, const Tensor&, O)>
-class Loss3 : public Module {
+class Loss3 : public Cloneable<Loss3<O, F>> {
  public:
   explicit Loss3(O opts = {}) : opts(std::move(opts)) {}
   Tensor forward(const Tensor& x1, const Tensor& x2, const Tensor& y) const { return F(x1, x2, y, opts); }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // nn::Module: the registry of parameters, buffers and children, dotted names,
-// modes, freezing, dtype conversion and state-dict loading.
+// modes, freezing, dtype conversion, state-dict loading and deep copies.
 #include "nn/module.h"
 
 #include <cxxabi.h>
@@ -186,6 +186,70 @@ void Module::load_state_dict(const StateDict& sd) {
   for (const auto& [name, p] : own)
     for (const auto& [n, t] : sd)
       if (n == name) Tensor(p).copy_(t);
+}
+
+void CloneMap::repoint(Tensor& t) const {
+  if (!t.defined()) return;
+  if (auto it = tensors_.find(t.impl()); it != tensors_.end()) t = it->second;
+}
+
+Tensor CloneMap::copy(const Tensor& t) {
+  if (!t.defined()) return t;
+  auto [it, fresh] = tensors_.try_emplace(t.impl());
+  if (fresh) {
+    NoGradGuard no_grad;
+    Tensor c = t.detach().clone();
+    if (t.requires_grad()) c.requires_grad_(true);
+    if (t.grad().defined()) c.set_grad(t.grad().detach().clone());
+    it->second = c;
+  }
+  return it->second;
+}
+
+std::shared_ptr<Module> Module::copy_self() const {
+  fail("clone: ", class_name(*this), " is not cloneable; derive it from nn::Cloneable<", class_name(*this),
+       "> instead of nn::Module (and re-point its member handles in rebind, see nn/module.h)");
+}
+
+std::shared_ptr<Module> Module::clone_into(CloneMap& map) const {
+  if (auto it = map.modules_.find(this); it != map.modules_.end()) return it->second;  // shared child: copy once
+  std::shared_ptr<Module> c = copy_self();
+  map.modules_[this] = c;
+  for (auto& [name, p] : c->params_) p = map.copy(p);
+  for (auto& b : c->buffers_) b.value = map.copy(b.value);
+  for (auto& [name, child] : c->children_) child = child->clone_into(map);
+  c->rebind(map);
+  return c;
+}
+
+std::shared_ptr<Module> Module::clone() const {
+  // How many handles each registered tensor and child of the original has: a
+  // member of the copy that rebind() missed still points at the original and
+  // shows up as one more.
+  struct Use {
+    std::string name;
+    const void* handle;  // the registry's std::shared_ptr, of TensorImpl or Module
+    bool module;
+    long count;
+  };
+  auto count = [](const Use& u) {
+    return u.module ? static_cast<const std::shared_ptr<Module>*>(u.handle)->use_count()
+                    : static_cast<const std::shared_ptr<TensorImpl>*>(u.handle)->use_count();
+  };
+  std::vector<Use> uses;
+  walk([&](const std::string& prefix, const Module& m) {
+    for (const auto& [name, p] : m.params_) uses.push_back({prefix + name, &p.impl_ptr(), false, 0});
+    for (const auto& b : m.buffers_)
+      if (b.value.defined()) uses.push_back({prefix + b.name, &b.value.impl_ptr(), false, 0});
+    for (const auto& [name, child] : m.children_) uses.push_back({prefix + name, &child, true, 0});
+  });
+  for (Use& u : uses) u.count = count(u);
+  CloneMap map;
+  std::shared_ptr<Module> copy = clone_into(map);
+  for (const Use& u : uses)
+    check(count(u) == u.count, "clone: the copy of ", class_name(*this), " still shares '", u.name,
+          "' with the original; pass the member that holds it to map(...) in the rebind() of its module");
+  return copy;
 }
 
 std::string class_name(const Module& m) {

@@ -11,11 +11,30 @@
 //     fx::Tensor forward(const fx::Tensor& x) { return fc2->forward(fc1->forward(x).relu()); }
 //   };
 //
-// Parameters are Tensor handles: the member (`weight`) and the registry entry
-// alias the same tensor, so copying a module (or its shared_ptr) shares its
-// parameters, as a Python reference would; to(dtype) and load() change them in
-// place. For an independent copy build a new module and copy the weights:
-// fresh->load_state_dict(net->state_dict()) (load copies the data).
+// Copy semantics. Parameters are Tensor handles: the member (`weight`) and the
+// registry entry alias the same tensor, so copying a module's shared_ptr (or the
+// module itself) shares its parameters, as a Python reference would; to(dtype)
+// and load() change them in place. clone() is copy.deepcopy (libtorch's
+// Cloneable): new parameters and buffers with the same values, dtype,
+// requires_grad and grad, children cloned recursively (a child or tensor shared
+// twice stays shared once in the copy). Every built-in layer is cloneable; a
+// user module derives from nn::Cloneable<Net> instead of nn::Module:
+//
+//   struct Net : fx::nn::Cloneable<Net> {
+//     std::shared_ptr<fx::nn::Linear> fc;  fx::Tensor scale;   // members as usual
+//     Net() { ... register_module / register_parameter ... }
+//     void rebind(const fx::nn::CloneMap& map) override { map(fc, scale); }
+//   };
+//   auto copy = net->clone();          // std::shared_ptr<Net>, trains on its own
+//
+// The rule: clone() copy-constructs the module (members still alias the
+// original's), replaces every registered parameter, buffer and child by its
+// copy, then calls rebind(map) on the copy; rebind must pass every member that
+// holds a registered tensor or child (Tensor, shared_ptr<M>, vectors of them)
+// to map(...), which re-points each to its copy. A class deriving from a module
+// with its own rebind calls Base::rebind(map) too. A member forgotten there
+// would share the original's tensor: clone() detects that (the original's
+// handle gains a user) and throws an Error naming the entry.
 //
 // Built-in layers are callable, fc(x) == fc.forward(x); `std::cout << net`
 // prints the module tree as PyTorch's repr does.
@@ -25,6 +44,8 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <typeinfo>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,6 +55,36 @@ namespace fluxion::nn {
 
 /// Named tensors in registration order: what save/load and optimizers exchange.
 using StateDict = std::vector<std::pair<std::string, Tensor>>;
+
+class Module;
+
+/// What clone() hands to rebind(): the copy of every registered tensor and child of
+/// the original. map(a, b, ...) re-points each member to its copy; members that
+/// hold nothing registered (an undefined tensor, a constant) are left as they are.
+class CloneMap {
+ public:
+  template <class... Ts>
+  void operator()(Ts&... members) const {
+    (repoint(members), ...);
+  }
+
+ private:
+  friend class Module;
+  void repoint(Tensor& t) const;
+  template <class M>
+  requires std::derived_from<M, Module>
+  void repoint(std::shared_ptr<M>& m) const {
+    if (auto it = modules_.find(static_cast<const Module*>(m.get())); it != modules_.end())
+      m = std::static_pointer_cast<M>(it->second);
+  }
+  template <class T>
+  void repoint(std::vector<T>& v) const {
+    for (T& x : v) repoint(x);
+  }
+  Tensor copy(const Tensor& t);  // the deep copy of t, made once per tensor
+  std::unordered_map<const TensorImpl*, Tensor> tensors_;
+  std::unordered_map<const Module*, std::shared_ptr<Module>> modules_;
+};
 
 class Module {
  public:
@@ -93,10 +144,22 @@ class Module {
   /// must match exactly, else an Error names the first mismatch.
   void load_state_dict(const StateDict& sd);
 
+  /// A deep copy of this module and its descendants (see "Copy semantics" above);
+  /// an Error for a module that does not derive from nn::Cloneable.
+  std::shared_ptr<Module> clone() const;
+
   /// The text inside a layer's parentheses in its repr ("in_features=2, ..."); layers override it.
   virtual std::string extra_repr() const { return ""; }
 
+ protected:
+  /// Called by clone() on the copy once its registry holds the copies: pass every
+  /// member holding a registered tensor or child to map(...). Nothing by default.
+  virtual void rebind(const CloneMap& map) { (void)map; }
+
  private:
+  /// A new D copy-constructed from *this: what nn::Cloneable<D> provides.
+  virtual std::shared_ptr<Module> copy_self() const;
+  std::shared_ptr<Module> clone_into(CloneMap& map) const;
   void add_child(const std::string& name, std::shared_ptr<Module> m);
   void check_new_name(const std::string& name, const char* what) const;
 
@@ -116,6 +179,24 @@ class Module {
 
 /// The dynamic class name without namespaces or template arguments: "fluxion::nn::Linear" -> "Linear".
 std::string class_name(const Module& m);
+
+/// The base of a cloneable module D (CRTP, as libtorch's): it supplies D's copy
+/// for clone(), which then returns std::shared_ptr<D>. Base is Module or a
+/// module class that D extends (BatchNorm1d extends BatchNormBase).
+template <class D, class Base = Module>
+class Cloneable : public Base {
+ public:
+  using Base::Base;
+  std::shared_ptr<D> clone() const { return std::static_pointer_cast<D>(Module::clone()); }
+
+ private:
+  std::shared_ptr<Module> copy_self() const override {
+    check(typeid(*this) == typeid(D), "clone: ", class_name(*this), " extends a cloneable module but is not itself ",
+          "cloneable; derive it from nn::Cloneable<", class_name(*this), ", Base> so that the copy has its type");
+    return std::make_shared<D>(static_cast<const D&>(*this));
+  }
+};
+
 /// PyTorch's repr: the class name, extra_repr(), then each child indented as "(name): ...".
 std::ostream& operator<<(std::ostream& os, const Module& m);
 /// std::cout << net for a std::shared_ptr<Net> prints the tree too (not the pointer).

@@ -49,23 +49,26 @@ class BatchNormBase : public Module {
   Tensor weight, bias;                                    // ones, zeros (undefined without affine)
   Tensor running_mean, running_var, num_batches_tracked;  // buffers (undefined without tracking)
 
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias, running_mean, running_var, num_batches_tracked); }
+
  private:
   const char* name_;
   std::vector<int64_t> input_dims_;
 };
 
 /// x: (N, C) or (N, C, L)
-class BatchNorm1d : public BatchNormBase {
+class BatchNorm1d : public Cloneable<BatchNorm1d, BatchNormBase> {
  public:
   explicit BatchNorm1d(int64_t num_features, BatchNormOptions opts = {})
-      : BatchNormBase(num_features, opts, "BatchNorm1d", {2, 3}) {}
+      : Cloneable(num_features, opts, "BatchNorm1d", {2, 3}) {}
 };
 
 /// x: (N, C, H, W)
-class BatchNorm2d : public BatchNormBase {
+class BatchNorm2d : public Cloneable<BatchNorm2d, BatchNormBase> {
  public:
   explicit BatchNorm2d(int64_t num_features, BatchNormOptions opts = {})
-      : BatchNormBase(num_features, opts, "BatchNorm2d", {4}) {}
+      : Cloneable(num_features, opts, "BatchNorm2d", {4}) {}
 };
 
 struct GroupNormOptions {
@@ -75,7 +78,7 @@ struct GroupNormOptions {
 };
 
 /// x: (N, C, *), C divisible by num_groups; per-channel weight (ones) and bias (zeros).
-class GroupNorm : public Module {
+class GroupNorm : public Cloneable<GroupNorm> {
  public:
   GroupNorm(int64_t num_groups, int64_t num_channels, GroupNormOptions opts = {});
   Tensor forward(const Tensor& x) const;
@@ -83,6 +86,9 @@ class GroupNorm : public Module {
   int64_t num_groups, num_channels;
   double eps;
   Tensor weight, bias;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias); }
 };
 
 struct InstanceNormOptions {
@@ -94,7 +100,7 @@ struct InstanceNormOptions {
 };
 
 /// x: (N, C, H, W) or (C, H, W): each (sample, channel) plane normalised on its own.
-class InstanceNorm2d : public Module {
+class InstanceNorm2d : public Cloneable<InstanceNorm2d> {
  public:
   explicit InstanceNorm2d(int64_t num_features, InstanceNormOptions opts = {});
   Tensor forward(const Tensor& x) const;
@@ -102,6 +108,9 @@ class InstanceNorm2d : public Module {
   int64_t num_features;
   InstanceNormOptions opts;
   Tensor weight, bias, running_mean, running_var;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(weight, bias, running_mean, running_var); }
 };
 
 }  // namespace fluxion::nn

@@ -46,7 +46,7 @@ namespace functional {
 [[nodiscard]] Tensor adaptive_max_pool2d(const Tensor& x, Int2 output_size);
 }  // namespace functional
 
-class MaxPool2d : public Module {
+class MaxPool2d : public Cloneable<MaxPool2d> {
  public:
   explicit MaxPool2d(Int2 kernel_size, MaxPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::max_pool2d(x, kernel_size, opts); }
@@ -55,7 +55,7 @@ class MaxPool2d : public Module {
   MaxPool2dOptions opts;
 };
 
-class MaxPool1d : public Module {
+class MaxPool1d : public Cloneable<MaxPool1d> {
  public:
   explicit MaxPool1d(int64_t kernel_size, MaxPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::max_pool1d(x, kernel_size, opts); }
@@ -64,7 +64,7 @@ class MaxPool1d : public Module {
   MaxPool2dOptions opts;
 };
 
-class AvgPool2d : public Module {
+class AvgPool2d : public Cloneable<AvgPool2d> {
  public:
   explicit AvgPool2d(Int2 kernel_size, AvgPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::avg_pool2d(x, kernel_size, opts); }
@@ -73,7 +73,7 @@ class AvgPool2d : public Module {
   AvgPool2dOptions opts;
 };
 
-class AvgPool1d : public Module {
+class AvgPool1d : public Cloneable<AvgPool1d> {
  public:
   explicit AvgPool1d(int64_t kernel_size, AvgPool2dOptions opts = {}) : kernel_size(kernel_size), opts(opts) {}
   Tensor forward(const Tensor& x) const { return functional::avg_pool1d(x, kernel_size, opts); }
@@ -82,7 +82,7 @@ class AvgPool1d : public Module {
   AvgPool2dOptions opts;
 };
 
-class AdaptiveAvgPool2d : public Module {
+class AdaptiveAvgPool2d : public Cloneable<AdaptiveAvgPool2d> {
  public:
   explicit AdaptiveAvgPool2d(Int2 output_size) : output_size(output_size) {}
   Tensor forward(const Tensor& x) const { return functional::adaptive_avg_pool2d(x, output_size); }
@@ -90,7 +90,7 @@ class AdaptiveAvgPool2d : public Module {
   Int2 output_size;
 };
 
-class AdaptiveMaxPool2d : public Module {
+class AdaptiveMaxPool2d : public Cloneable<AdaptiveMaxPool2d> {
  public:
   explicit AdaptiveMaxPool2d(Int2 output_size) : output_size(output_size) {}
   Tensor forward(const Tensor& x) const { return functional::adaptive_max_pool2d(x, output_size); }

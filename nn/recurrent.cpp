@@ -140,7 +140,7 @@ static LSTMOptions without_nonlinearity(const RNNOptions& o) {
 }
 
 RNN::RNN(int64_t input_size, int64_t hidden_size, RNNOptions opts)
-    : RNNBase(rnn_mode(opts.nonlinearity, "RNN"), input_size, hidden_size, without_nonlinearity(opts), "RNN") {}
+    : Cloneable(rnn_mode(opts.nonlinearity, "RNN"), input_size, hidden_size, without_nonlinearity(opts), "RNN") {}
 
 std::tuple<Tensor, Tensor> RNN::forward(const Tensor& input, const Tensor& h0) const {
   auto [out, h, c] = run(input, h0, {});
@@ -148,7 +148,7 @@ std::tuple<Tensor, Tensor> RNN::forward(const Tensor& input, const Tensor& h0) c
 }
 
 LSTM::LSTM(int64_t input_size, int64_t hidden_size, LSTMOptions opts)
-    : RNNBase(Mode::lstm, input_size, hidden_size, opts, "LSTM") {}
+    : Cloneable(Mode::lstm, input_size, hidden_size, opts, "LSTM") {}
 
 std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTM::forward(const Tensor& input,
                                                              std::optional<std::tuple<Tensor, Tensor>> hx) const {
@@ -158,7 +158,7 @@ std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTM::forward(const Tensor& input
 }
 
 GRU::GRU(int64_t input_size, int64_t hidden_size, GRUOptions opts)
-    : RNNBase(Mode::gru, input_size, hidden_size, opts, "GRU") {}
+    : Cloneable(Mode::gru, input_size, hidden_size, opts, "GRU") {}
 
 std::tuple<Tensor, Tensor> GRU::forward(const Tensor& input, const Tensor& h0) const {
   auto [out, h, c] = run(input, h0, {});
@@ -195,7 +195,7 @@ std::pair<Tensor, Tensor> RNNCellBase::batched(const Tensor& x, const Tensor& h)
 }
 
 RNNCell::RNNCell(int64_t input_size, int64_t hidden_size, RNNCellOptions opts)
-    : RNNCellBase(input_size, hidden_size, 1, opts.bias, opts.dtype, "RNNCell"), nonlinearity(opts.nonlinearity) {
+    : Cloneable(input_size, hidden_size, 1, opts.bias, opts.dtype, "RNNCell"), nonlinearity(opts.nonlinearity) {
   rnn_mode(nonlinearity, "RNNCell");
 }
 
@@ -206,7 +206,7 @@ Tensor RNNCell::forward(const Tensor& x, const Tensor& h) const {
 }
 
 LSTMCell::LSTMCell(int64_t input_size, int64_t hidden_size, LSTMCellOptions opts)
-    : RNNCellBase(input_size, hidden_size, 4, opts.bias, opts.dtype, "LSTMCell") {}
+    : Cloneable(input_size, hidden_size, 4, opts.bias, opts.dtype, "LSTMCell") {}
 
 std::tuple<Tensor, Tensor> LSTMCell::forward(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx) const {
   auto [h0, c0] = hx.value_or(std::tuple<Tensor, Tensor>{});
@@ -218,7 +218,7 @@ std::tuple<Tensor, Tensor> LSTMCell::forward(const Tensor& x, std::optional<std:
 }
 
 GRUCell::GRUCell(int64_t input_size, int64_t hidden_size, GRUCellOptions opts)
-    : RNNCellBase(input_size, hidden_size, 3, opts.bias, opts.dtype, "GRUCell") {}
+    : Cloneable(input_size, hidden_size, 3, opts.bias, opts.dtype, "GRUCell") {}
 
 Tensor GRUCell::forward(const Tensor& x, const Tensor& h) const {
   auto [xb, hb] = batched(x, h);

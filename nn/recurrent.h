@@ -58,10 +58,15 @@ class RNNBase : public Module {
   Mode mode_;
   const char* name_;
   std::vector<Weights> weights_;  // layer-major: [layer * D + direction]
+
+ protected:
+  void rebind(const CloneMap& map) override {
+    for (Weights& w : weights_) map(w.w_ih, w.w_hh, w.b_ih, w.b_hh);
+  }
 };
 
 /// h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)   (relu with nonlinearity = "relu")
-class RNN : public RNNBase {
+class RNN : public Cloneable<RNN, RNNBase> {
  public:
   RNN(int64_t input_size, int64_t hidden_size, RNNOptions opts = {});
   /// input (L, N, H_in), (N, L, H_in) with batch_first, or unbatched (L, H_in);
@@ -72,7 +77,7 @@ class RNN : public RNNBase {
 
 /// Gates i, f, g, o = chunks of x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh (in that order);
 /// c_t = sigmoid(f) c_{t-1} + sigmoid(i) tanh(g),  h_t = sigmoid(o) tanh(c_t).
-class LSTM : public RNNBase {
+class LSTM : public Cloneable<LSTM, RNNBase> {
  public:
   LSTM(int64_t input_size, int64_t hidden_size, LSTMOptions opts = {});
   /// Returns (output, (h_n, c_n)); hx = (h0, c0), zeros when absent.
@@ -86,7 +91,7 @@ class LSTM : public RNNBase {
 
 /// r, z = sigmoid of the first two chunks of x W_ih^T + b_ih + h W_hh^T + b_hh;
 /// n = tanh(x W_in^T + b_in + r (h W_hn^T + b_hn));  h_t = (1 - z) n + z h_{t-1}.
-class GRU : public RNNBase {
+class GRU : public Cloneable<GRU, RNNBase> {
  public:
   GRU(int64_t input_size, int64_t hidden_size, GRUOptions opts = {});
   std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& h0 = {}) const;
@@ -118,10 +123,11 @@ class RNNCellBase : public Module {
               const char* name);
   /// x as (N, H_in) (unbatched input gets N = 1) and a state of (N, H), zeros when undefined.
   std::pair<Tensor, Tensor> batched(const Tensor& x, const Tensor& h) const;
+  void rebind(const CloneMap& map) override { map(weight_ih, weight_hh, bias_ih, bias_hh); }
   const char* name_;
 };
 
-class RNNCell : public RNNCellBase {
+class RNNCell : public Cloneable<RNNCell, RNNCellBase> {
  public:
   RNNCell(int64_t input_size, int64_t hidden_size, RNNCellOptions opts = {});
   Tensor forward(const Tensor& x, const Tensor& h = {}) const;
@@ -129,7 +135,7 @@ class RNNCell : public RNNCellBase {
   std::string nonlinearity;
 };
 
-class LSTMCell : public RNNCellBase {
+class LSTMCell : public Cloneable<LSTMCell, RNNCellBase> {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size, LSTMCellOptions opts = {});
   /// Returns (h', c').
@@ -139,7 +145,7 @@ class LSTMCell : public RNNCellBase {
   }
 };
 
-class GRUCell : public RNNCellBase {
+class GRUCell : public Cloneable<GRUCell, RNNCellBase> {
  public:
   GRUCell(int64_t input_size, int64_t hidden_size, GRUCellOptions opts = {});
   Tensor forward(const Tensor& x, const Tensor& h = {}) const;

@@ -3,7 +3,6 @@
 // transformer.h assembled from MultiheadAttention, Linear, Dropout and LayerNorm.
 #include "nn/transformer.h"
 
-#include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "nn/container.h"
 #include "nn/functional.h"
@@ -64,14 +63,8 @@ TransformerEncoder::TransformerEncoder(const TransformerEncoderLayer& encoder_la
                                        std::shared_ptr<LayerNorm> norm_layer) {
   check(num_layers >= 1, "TransformerEncoder: num_layers must be at least 1, got ", num_layers);
   auto list = register_module("layers", std::make_shared<ModuleList>());
-  const StateDict start = encoder_layer.named_parameters();
   for (int64_t i = 0; i < num_layers; ++i) {
-    auto layer =
-        std::make_shared<TransformerEncoderLayer>(encoder_layer.d_model, encoder_layer.nhead, encoder_layer.options);
-    NoGradGuard no_grad;  // a copy of encoder_layer's parameters, as PyTorch's deepcopy
-    StateDict mine = layer->named_parameters();
-    for (size_t p = 0; p < mine.size(); ++p) mine[p].second.copy_(start[p].second);
-    if (!encoder_layer.is_training()) layer->eval();
+    auto layer = encoder_layer.clone();  // PyTorch's deepcopy
     list->push_back(layer);
     layers.push_back(layer);
   }

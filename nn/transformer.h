@@ -33,7 +33,7 @@ struct TransformerForwardOptions {
 /// post-norm: x = norm1(x + sa(x)); x = norm2(x + ff(x))
 /// norm_first: x = x + sa(norm1(x)); x = x + ff(norm2(x))
 /// with sa(x) = dropout1(self_attn(x, x, x)) and ff(x) = dropout2(linear2(dropout(act(linear1(x))))).
-class TransformerEncoderLayer : public Module {
+class TransformerEncoderLayer : public Cloneable<TransformerEncoderLayer> {
  public:
   TransformerEncoderLayer(int64_t d_model, int64_t nhead, TransformerEncoderLayerOptions opts = {});
   /// src (L, N, d_model), (N, L, d_model) with batch_first, or unbatched (L, d_model).
@@ -47,6 +47,11 @@ class TransformerEncoderLayer : public Module {
   std::shared_ptr<Dropout> dropout, dropout1, dropout2;
   std::shared_ptr<LayerNorm> norm1, norm2;
 
+ protected:
+  void rebind(const CloneMap& map) override {
+    map(self_attn, linear1, linear2, dropout, dropout1, dropout2, norm1, norm2);
+  }
+
  private:
   Tensor self_attention(const Tensor& x, const TransformerForwardOptions& o) const;
   Tensor feed_forward(const Tensor& x) const;
@@ -54,7 +59,7 @@ class TransformerEncoderLayer : public Module {
 
 /// num_layers copies of encoder_layer (same options, same starting parameters,
 /// as PyTorch's deep copies), applied in turn, then `norm` if given.
-class TransformerEncoder : public Module {
+class TransformerEncoder : public Cloneable<TransformerEncoder> {
  public:
   TransformerEncoder(const TransformerEncoderLayer& encoder_layer, int64_t num_layers,
                      std::shared_ptr<LayerNorm> norm = nullptr);
@@ -63,6 +68,9 @@ class TransformerEncoder : public Module {
 
   std::vector<std::shared_ptr<TransformerEncoderLayer>> layers;
   std::shared_ptr<LayerNorm> norm;
+
+ protected:
+  void rebind(const CloneMap& map) override { map(layers, norm); }
 };
 
 }  // namespace fluxion::nn

@@ -34,7 +34,7 @@ namespace functional {
 [[nodiscard]] Tensor pixel_unshuffle(const Tensor& x, int64_t downscale_factor);
 }  // namespace functional
 
-class Upsample : public Module {
+class Upsample : public Cloneable<Upsample> {
  public:
   explicit Upsample(UpsampleOptions opts);
   Tensor forward(const Tensor& x) const { return functional::interpolate(x, opts); }
@@ -42,7 +42,7 @@ class Upsample : public Module {
   UpsampleOptions opts;
 };
 
-class PixelShuffle : public Module {
+class PixelShuffle : public Cloneable<PixelShuffle> {
  public:
   explicit PixelShuffle(int64_t upscale_factor) : upscale_factor(upscale_factor) {}
   Tensor forward(const Tensor& x) const { return functional::pixel_shuffle(x, upscale_factor); }
@@ -50,7 +50,7 @@ class PixelShuffle : public Module {
   int64_t upscale_factor;
 };
 
-class PixelUnshuffle : public Module {
+class PixelUnshuffle : public Cloneable<PixelUnshuffle> {
  public:
   explicit PixelUnshuffle(int64_t downscale_factor) : downscale_factor(downscale_factor) {}
   Tensor forward(const Tensor& x) const { return functional::pixel_unshuffle(x, downscale_factor); }

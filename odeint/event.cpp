@@ -87,7 +87,7 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
         " has no error control; events need an adaptive explicit method such as dopri5");
   const double ta = t0.item(), tend = opts.t_end.value_or(INFINITY);
   check(tend != ta, kWho, ": t_end equals t0 (", ta, ")");
-  const Options o{.method = opts.method, .rtol = opts.rtol, .atol = opts.atol, .max_num_steps = opts.max_num_steps};
+  const Options o{.rtol = opts.rtol, .atol = opts.atol, .method = opts.method, .max_num_steps = opts.max_num_steps};
   detail::Settings s = detail::settings(o, y0, kWho);
   const detail::TimedFunc timed = detail::wrap_timed(func, y0, kWho);
   const bool graph = detail::wants_graph(timed, ta, {y0}) || (GradMode::is_enabled() && t0.requires_grad());

@@ -2,7 +2,7 @@
 // odeint: solve dy/dt = func(t, y) at a list of output times, differentiably.
 //
 //   auto f = [](const Tensor& t, const Tensor& y) { return -2 * t * y; };
-//   Tensor ys = odeint::odeint(f, y0, t, {.method = Method::dopri5, .rtol = 1e-7, .atol = 1e-9});
+//   Tensor ys = odeint::odeint(f, y0, t, {.rtol = 1e-7, .atol = 1e-9, .method = Method::dopri5});
 //   // ys: [len(t), y0.shape...], ys[0] == y0
 //
 // Every stage is made of differentiable tensor ops, so backward through the
@@ -61,10 +61,11 @@ struct Stats {
   int64_t nlu = 0;       // LU factorisations (stiff solvers)
 };
 
+/// Fields in torchdiffeq's keyword order (rtol, atol, method, then its options).
 struct Options {
-  Method method = Method::dopri5;
   double rtol = 1e-7;
   Tolerance atol = 1e-9;
+  Method method = Method::dopri5;
   std::optional<double> step_size;   // fixed-grid methods: the grid spacing
   std::optional<double> first_step;  // adaptive methods: skip the automatic first step
   std::optional<double> min_step;    // adaptive methods: a step rejected below this is an error

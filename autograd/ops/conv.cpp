@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 // conv2d and its two adjoints as differentiable ops (kernels in
-// tensor/kernels/conv). conv2d is bilinear in (x, w), so each derivative of
-// one of the three ops is one of the other two: conv2d's VJP runs the
-// adjoint ops, whose VJPs run conv2d and each other, and double backward
-// (and any order) through a convolution needs no further code.
+// tensor/kernels/conv), and conv2d's groups and "same" padding. conv2d is
+// bilinear in (x, w), so each derivative of one of the three ops is one of the
+// other two: conv2d's VJP runs the adjoint ops, whose VJPs run conv2d and each
+// other, and double backward (and any order) through a convolution needs no
+// further code.
+#include <string>
+#include <vector>
+
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/conv.h"
@@ -90,8 +94,17 @@ static Tensor weight_grad(const Tensor& x, const Tensor& grad, const Shape& w_sh
   return apply(Conv2dWeightGrad{p, w_shape[2], w_shape[3]}, x, grad);
 }
 
-static Conv2dParams params(const Conv2dOptions& o) {
-  return {{o.stride.h, o.stride.w}, {o.padding.h, o.padding.w}, {o.dilation.h, o.dilation.w}};
+Padding::Mode Padding::parse(std::string_view name) {
+  if (name == "same") return Mode::same;
+  if (name == "valid") return Mode::valid;
+  fail("Conv2d: padding must be a size, \"same\" or \"valid\", got \"", std::string(name), "\"");
+}
+
+static Conv2dParams params(const Conv2dOptions& o, const char* op) {
+  check(o.groups == 1 && o.padding.mode == Padding::Mode::sizes, op, ": takes groups = 1 and padding as sizes, got ",
+        "groups = ", o.groups, (o.padding.mode == Padding::Mode::sizes ? "" : " and padding \"same\"/\"valid\""));
+  const Int2 pad = o.padding.sizes;
+  return {{o.stride.h, o.stride.w}, {pad.h, pad.w}, {o.dilation.h, o.dilation.w}};
 }
 
 static Tensor as(const Tensor& t, DType dtype) { return !t.defined() || t.dtype() == dtype ? t : t.to(dtype); }
@@ -102,9 +115,9 @@ static void check_float(const Tensor& t, const char* op, const char* what) {
         " is int64, but convolution needs float32 or float64; convert with .to(fluxion::Float32)");
 }
 
-Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
-  if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched [C, H, W]
-  Conv2dParams p = params(opts);
+// One group, padding as sizes: the op itself.
+static Tensor conv2d_one(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
+  Conv2dParams p = params(opts, "conv2d");
   kernels::conv2d_shape(x.shape(), w.shape(), p);  // shape errors first
   check_float(x, "conv2d", "input");
   check_float(w, "conv2d", "weight");
@@ -112,6 +125,37 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   DType t = promote(x.dtype(), w.dtype());
   if (bias.defined()) t = promote(t, bias.dtype());
   return conv(as(x, t), as(w, t), as(bias, t), p);
+}
+
+// "same" padding (asymmetric when the dilated kernel is even, the extra column on the
+// right as PyTorch) and groups as one convolution per channel group.
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
+  if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched [C, H, W]
+  check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
+        " must be (N, C, H, W) and (O, C / groups, kh, kw)");
+  const int64_t g = opts.groups;
+  check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: groups = ", g,
+        " needs in_channels ", x.size(1), " and out_channels ", w.size(0),
+        " divisible by groups and weight (O, in_channels / groups, kh, kw), got weight ", to_string(w.shape()));
+  Tensor xp = x;
+  Conv2dOptions o{.stride = opts.stride, .padding = opts.padding.sizes, .dilation = opts.dilation};
+  if (opts.padding.mode == Padding::Mode::valid) o.padding = 0;
+  if (opts.padding.mode == Padding::Mode::same) {
+    check(opts.stride.h == 1 && opts.stride.w == 1, "conv2d: padding=\"same\" needs stride 1, got stride ",
+          opts.stride.h, "x", opts.stride.w);
+    // total padding dilation (k - 1) per dim, split left = total / 2, right = the rest
+    const int64_t th = opts.dilation.h * (w.size(2) - 1), tw = opts.dilation.w * (w.size(3) - 1);
+    o.padding = Int2(th / 2, tw / 2);
+    if (th % 2 || tw % 2) xp = pad(x, {0, tw % 2, 0, th % 2});
+  }
+  if (g == 1) return conv2d_one(xp, w, bias, o);
+  // One convolution per group: input channels [i C/g, (i+1) C/g) meet output channels [i O/g, (i+1) O/g).
+  const int64_t cg = x.size(1) / g, og = w.size(0) / g;
+  std::vector<Tensor> ys;
+  for (int64_t i = 0; i < g; ++i)
+    ys.push_back(conv2d_one(xp.narrow(1, i * cg, cg), w.narrow(0, i * og, og),
+                            bias.defined() ? bias.narrow(0, i * og, og) : Tensor{}, o));
+  return cat(ys, 1);
 }
 
 Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape, const Conv2dOptions& opts) {
@@ -122,7 +166,7 @@ Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input
   check_float(grad, "conv2d_input_grad", "grad");
   check_float(w, "conv2d_input_grad", "weight");
   DType t = promote(grad.dtype(), w.dtype());
-  return input_grad(as(grad, t), as(w, t), input_shape, params(opts));
+  return input_grad(as(grad, t), as(w, t), input_shape, params(opts, "conv2d_input_grad"));
 }
 
 Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weight_shape, const Conv2dOptions& opts) {
@@ -133,7 +177,7 @@ Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weig
   check_float(x, "conv2d_weight_grad", "input");
   check_float(grad, "conv2d_weight_grad", "grad");
   DType t = promote(x.dtype(), grad.dtype());
-  return weight_grad(as(x, t), as(grad, t), weight_shape, params(opts));
+  return weight_grad(as(x, t), as(grad, t), weight_shape, params(opts, "conv2d_weight_grad"));
 }
 
 }  // namespace fluxion

@@ -69,7 +69,7 @@ void demo_spiral() {
   ode::Stats stats;
   // page:begin Demo 1
   fx::Tensor sol = ode::odeint(spiral_field(alpha, beta), h0, t,
-                               {.method = ode::Method::dopri5, .rtol = 1e-3, .atol = 1e-6, .stats = &stats});
+                               {.rtol = 1e-3, .atol = 1e-6, .method = ode::Method::dopri5, .stats = &stats});
   // page:end
   const std::vector<double> xy = sol.to_vector<double>();
   const double xe = std::exp(alpha * T) * (2.0 * std::cos(beta * T) - 0.5 * std::sin(beta * T));

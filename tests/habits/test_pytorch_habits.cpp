@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A program written as a PyTorch / libtorch user writes it, from habit: integer
-// dims, comparison operators, clamp_min, sizes(), callable modules, printing a
-// module, named_modules / modules / apply, loss modules, one_hot, and generic
-// lambdas with every func:: transform. Each habit compiles and means what it
+// dims, comparison operators, clamp_min, sizes(), callable modules (model(x) on
+// a user module too), clone() as copy.deepcopy, printing a module, named_modules /
+// modules / apply, loss modules, one_hot, option fields in PyTorch's keyword order,
+// and generic lambdas with every func:: transform. Each habit compiles and means what it
 // means in PyTorch.
 #include <fluxion.h>
 #include <gtest/gtest.h>
@@ -97,13 +98,52 @@ TEST(Habits, CopyingAModuleSharesItsParameters) {
     b.weight.fill_(7.0);
   }
   EXPECT_EQ(a.weight.sum().item(), 28.0);
-  nn::Linear c(2, 2);  // an independent copy: a new module, then load the weights
-  c.load_state_dict(a.state_dict());
+  auto c = a.clone();  // copy.deepcopy: new tensors with the same values
+  EXPECT_EQ(c->weight.sum().item(), 28.0);
   {
     fx::NoGradGuard no_grad;
-    c.weight.fill_(1.0);
+    c->weight.fill_(1.0);
   }
   EXPECT_EQ(a.weight.sum().item(), 28.0);
+}
+
+// A user module as libtorch users write one: NetImpl plus a holder, called as model(x).
+struct ClassifierImpl : nn::Cloneable<ClassifierImpl> {
+  std::shared_ptr<nn::Linear> fc1, fc2;
+  ClassifierImpl(int64_t in, int64_t classes)
+      : fc1(register_module("fc1", std::make_shared<nn::Linear>(in, 8))),
+        fc2(register_module("fc2", std::make_shared<nn::Linear>(8, classes))) {}
+  fx::Tensor forward(const fx::Tensor& x) const { return (*fc2)((*fc1)(x).relu()); }
+  void rebind(const nn::CloneMap& map) override { map(fc1, fc2); }
+};
+FLUXION_MODULE(Classifier);
+
+TEST(Habits, UserModulesAreCallableAndClone) {
+  fx::manual_seed(1);
+  Classifier model(2, 3);
+  fx::Tensor x = fx::randn({6, 2});
+  fx::Tensor labels = fx::tensor(std::vector<int64_t>{0, 1, 2, 0, 1, 2}, {6});
+  fx::Tensor before = model(x);
+  EXPECT_EQ(before.sizes(), (fx::Shape{6, 3}));
+
+  Classifier deep = model.clone();  // copy.deepcopy(model)
+  EXPECT_EQ((deep(x) - before).abs().max().item(), 0.0);
+  nn::CrossEntropyLoss criterion({.weight = fx::ones({3}), .ignore_index = -1, .label_smoothing = 0.1});
+  fx::optim::Adam opt(deep->parameters(), {.lr = 1e-2, .betas = {0.9, 0.99}, .eps = 1e-8, .amsgrad = true});
+  for (int i = 0; i < 3; ++i) {
+    opt.zero_grad();
+    criterion(deep(x), labels).backward();
+    opt.step();
+  }
+  EXPECT_GT((deep(x) - before).abs().max().item(), 0.0);   // the copy trained
+  EXPECT_EQ((model(x) - before).abs().max().item(), 0.0);  // the original did not
+  EXPECT_NE(deep->fc1.get(), model->fc1.get());
+
+  std::ostringstream os;
+  os << model;
+  EXPECT_EQ(os.str(),
+            "ClassifierImpl(\n  (fc1): Linear(in_features=2, out_features=8, bias=True)\n"
+            "  (fc2): Linear(in_features=8, out_features=3, bias=True)\n)");
 }
 
 TEST(Habits, LossModulesAndOneHot) {

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <functional>
+#include <type_traits>
 
 #include "autograd/gradcheck.h"
 #include "fluxion.h"
@@ -167,6 +168,25 @@ TEST(Conv2d, ShapesInitAndGradients) {
   nn::Conv2d rect(1, 1, {1, 2}, {.bias = false});
   EXPECT_EQ(rect.forward(fx::ones({1, 1, 3, 3})).shape(), (fx::Shape{1, 1, 3, 2}));
   EXPECT_THROW(nn::Conv2d(0, 1, 3), fx::Error);
+}
+
+TEST(Conv2d, OneOptionsStructForFunctionsAndLayers) {
+  static_assert(std::is_same_v<nn::Conv2dOptions, fx::Conv2dOptions>);
+  fx::manual_seed(3);
+  fx::Tensor x = fx::randn({2, 4, 5, 5}, fx::Float64), w = fx::randn({6, 2, 2, 3}, fx::Float64);
+  const fx::Conv2dOptions o{.padding = "same", .dilation = {1, 2}, .groups = 2};
+  fx::Tensor y = fx::conv2d(x, w, {}, o);  // groups and "same" padding in the autograd op itself
+  EXPECT_EQ(y.shape(), (fx::Shape{2, 6, 5, 5}));
+  EXPECT_EQ((y - nn::functional::conv2d(x, w, {}, o)).abs().max().item(), 0.0);
+  // group 1 alone: input channels 2..3 meet output channels 3..5
+  fx::Tensor y1 = fx::conv2d(fx::pad(x.narrow(1, 2, 2), {2, 2, 0, 1}), w.narrow(0, 3, 3), {}, {.dilation = {1, 2}});
+  EXPECT_NEAR((y.narrow(1, 3, 3) - y1).abs().max().item(), 0.0, 1e-12);
+  nn::Conv2d layer(4, 6, {2, 3}, o);  // the layer takes the same struct
+  EXPECT_EQ(layer(x.to(fx::Float32)).shape(), y.shape());
+  // the adjoint ops take only what the kernel does: one group, padding as sizes
+  const fx::Tensor g = fx::randn({2, 3, 5, 5}, fx::Float64), w1 = fx::randn({3, 4, 3, 3}, fx::Float64);
+  EXPECT_EQ(fx::conv2d_input_grad(g, w1, x.shape(), {.padding = 1}).shape(), x.shape());
+  EXPECT_THROW((void)fx::conv2d_input_grad(g, w1, x.shape(), {.padding = "same"}), fx::Error);
 }
 
 TEST(Flatten, Shapes) {

@@ -30,7 +30,7 @@ void expect_vec(const fx::Tensor& t, const std::vector<double>& want) {
 }  // namespace
 
 TEST(Losses, CrossEntropyWeightsIgnoreIndexSmoothingMatchTorch) {
-  F::CrossEntropyOptions o{.label_smoothing = 0.2, .weight = class_weight()};
+  F::CrossEntropyOptions o{.weight = class_weight(), .label_smoothing = 0.2};
   EXPECT_NEAR(F::cross_entropy(logits(), targets(), o).item(), 0.6187943561445802, 1e-12);
   o.reduction = F::Reduction::sum;
   EXPECT_NEAR(F::cross_entropy(logits(), targets(), o).item(), 2.598936295807237, 1e-12);
@@ -49,7 +49,7 @@ TEST(Losses, CrossEntropyWeightsIgnoreIndexSmoothingMatchTorch) {
   fx::Tensor x = logits().requires_grad_();
   EXPECT_TRUE(fx::autograd::gradcheck(
       [&](const std::vector<fx::Tensor>& xs) {
-        return F::cross_entropy(xs[0], targets(), {.label_smoothing = 0.2, .weight = class_weight()});
+        return F::cross_entropy(xs[0], targets(), {.weight = class_weight(), .label_smoothing = 0.2});
       },
       {x}));
   EXPECT_TRUE(fx::autograd::gradgradcheck(
@@ -59,9 +59,9 @@ TEST(Losses, CrossEntropyWeightsIgnoreIndexSmoothingMatchTorch) {
 TEST(Losses, NLLLossMatchesTorch) {
   nn::NLLLoss mean({.weight = class_weight()});
   EXPECT_NEAR(mean.forward(logits(), targets()).item(), -1.5238095238095237, 1e-12);
-  EXPECT_NEAR(F::nll_loss(logits(), targets(), {.reduction = F::Reduction::sum, .weight = class_weight()}).item(), -6.4,
+  EXPECT_NEAR(F::nll_loss(logits(), targets(), {.weight = class_weight(), .reduction = F::Reduction::sum}).item(), -6.4,
               1e-12);
-  expect_vec(F::nll_loss(logits(), targets(), {.reduction = F::Reduction::none, .weight = class_weight()}),
+  expect_vec(F::nll_loss(logits(), targets(), {.weight = class_weight(), .reduction = F::Reduction::none}),
              {-0.2, -6.0, -0.2, 0.0});
   EXPECT_THROW((void)F::nll_loss(logits(), labels({0, 1, 2, 3}, {4})), fx::Error);  // class 3 of 3
   EXPECT_THROW((void)F::nll_loss(logits(), targets(), {.weight = fx::ones({2}, fx::Float64)}), fx::Error);
@@ -70,7 +70,7 @@ TEST(Losses, NLLLossMatchesTorch) {
 TEST(Losses, BinaryKLSmoothL1MarginCosineMatchTorch) {
   fx::Tensor p = fx::tensor({0.2, 0.9, 0.5, 0.01}, fx::Float64), t = fx::tensor({0.0, 1.0, 0.3, 1.0}, fx::Float64);
   EXPECT_NEAR(nn::BCELoss().forward(p, t).item(), 1.406705358380018, 1e-12);
-  EXPECT_NEAR(F::binary_cross_entropy(p, t, {.reduction = F::Reduction::sum, .weight = t + 1.0}).item(),
+  EXPECT_NEAR(F::binary_cross_entropy(p, t, {.weight = t + 1.0, .reduction = F::Reduction::sum}).item(),
               10.545296289333972, 1e-12);
   EXPECT_THROW((void)F::binary_cross_entropy(p * 2.0, t), fx::Error);  // not probabilities
   EXPECT_TRUE(std::isfinite(F::binary_cross_entropy(fx::tensor({0.0, 1.0}), fx::tensor({1.0, 0.0})).item()));
@@ -97,7 +97,7 @@ TEST(Losses, BinaryKLSmoothL1MarginCosineMatchTorch) {
 
   fx::Tensor s = fx::tensor({1.0, -1.0, 1.0, -1.0}, fx::Float64);
   EXPECT_NEAR(nn::MarginRankingLoss({.margin = 0.5}).forward(a, b, s).item(), 0.175, 1e-12);
-  expect_vec(nn::CosineEmbeddingLoss({.reduction = F::Reduction::none, .margin = 0.1})
+  expect_vec(nn::CosineEmbeddingLoss({.margin = 0.1, .reduction = F::Reduction::none})
                  .forward(logits(), logits().flip({1}), s),
              {0.04761904761922908, 0.17944111776441526, 0.28571428571938784, 0.0});
   fx::Tensor x1 = logits().requires_grad_();

@@ -26,7 +26,7 @@ TEST(Options, CallbacksSeeEveryStep) {
     int64_t attempted = 0, accepted = 0, rejected = 0;
     double last_t = -1, first_t = NAN;
     ode::Stats stats;
-    ode::Options o{.method = m, .rtol = 1e-6, .atol = 1e-8, .step_size = 0.01, .stats = &stats};
+    ode::Options o{.rtol = 1e-6, .atol = 1e-8, .method = m, .step_size = 0.01, .stats = &stats};
     if (m != ode::Method::rk4) o.step_size.reset();
     o.callback_step = [&](double t, const fx::Tensor& y, double h) {
       ++attempted;

@@ -53,7 +53,7 @@ TEST(Adaptive, EveryMethodWithinToleranceOnGauss) {
     auto t = grid(0, 2, 9);
     ode::Stats stats;
     auto ys = ode::odeint(gauss, fx::tensor({1.0}, fx::Float64), t,
-                          {.method = m, .rtol = 1e-6, .atol = 1e-8, .stats = &stats});
+                          {.rtol = 1e-6, .atol = 1e-8, .method = m, .stats = &stats});
     for (int i = 0; i < 9; ++i) {
       double ti = 0.25 * i;
       double tol = m == Method::fehlberg2 ? 1e-4 : 2e-5;  // a 2nd-order result controlled by a 1st-order estimate
@@ -72,7 +72,7 @@ TEST(Adaptive, EveryMethodWithinToleranceOnSpiral) {
     bool low = m == Method::adaptive_heun || m == Method::fehlberg2;  // 2nd order: keep the step count small
     // fehlberg2's estimate measures its 1st-order companion, so its global error runs ~100x rtol
     double rtol = low ? 1e-5 : 1e-7, tol = m == Method::fehlberg2 ? 3e-3 : low ? 5e-4 : 2e-5;
-    auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.method = m, .rtol = rtol, .atol = rtol * 1e-2});
+    auto ys = ode::odeint(f, fx::tensor({2.0, 0.5}, fx::Float64), t, {.rtol = rtol, .atol = rtol * 1e-2, .method = m});
     for (int i = 0; i < 17; ++i) {
       auto ex = f.exact(0.5 * i, 2.0, 0.5);
       EXPECT_NEAR(ys.at({i, 0}), ex[0], tol) << ode::method_name(m) << " t=" << 0.5 * i;

@@ -26,9 +26,9 @@ TEST(Stiff, RobertsonAgainstReference) {
   auto t = fx::tensor({0.0, 40.0}, fx::Float64);
   ode::Stats stats;
   auto ys = ode::odeint(robertson, y0, t,
-                        {.method = Method::rosenbrock23,
-                         .rtol = 1e-4,
+                        {.rtol = 1e-4,
                          .atol = fx::tensor({1e-8, 1e-12, 1e-8}, fx::Float64),
+                         .method = Method::rosenbrock23,
                          .stats = &stats});
   // Hairer & Wanner's reference values at t = 40
   EXPECT_NEAR(ys.at({1, 0}), 0.7158270687, 2e-4);
@@ -46,8 +46,8 @@ TEST(Stiff, VanDerPolMu1000) {
   auto y0 = fx::tensor({2.0, 0.0}, fx::Float64);
   auto t = fx::tensor({0.0, 200.0}, fx::Float64);
   ode::Stats loose, tight;
-  auto a = ode::odeint(f, y0, t, {.method = Method::rosenbrock23, .rtol = 1e-4, .atol = 1e-7, .stats = &loose});
-  auto b = ode::odeint(f, y0, t, {.method = Method::rosenbrock23, .rtol = 1e-6, .atol = 1e-9, .stats = &tight});
+  auto a = ode::odeint(f, y0, t, {.rtol = 1e-4, .atol = 1e-7, .method = Method::rosenbrock23, .stats = &loose});
+  auto b = ode::odeint(f, y0, t, {.rtol = 1e-6, .atol = 1e-9, .method = Method::rosenbrock23, .stats = &tight});
   EXPECT_NEAR(a.at({1, 0}), b.at({1, 0}), 1e-2);
   EXPECT_LT(loose.accepted + loose.rejected, 300);
   EXPECT_THROW((void)ode::odeint(f, y0, t,
@@ -61,9 +61,9 @@ TEST(Stiff, Rodas5RobertsonOutputsWithinTolerance) {
   auto y0 = fx::tensor({1.0, 0.0, 0.0}, fx::Float64);
   auto t = fx::tensor({0.0, 1e-2, 1.0, 1e2, 1e4, 4e5}, fx::Float64);
   ode::Stats stats, ref_stats;
-  auto ys = ode::odeint(robertson, y0, t, {.method = Method::rodas5, .rtol = 1e-6, .atol = 1e-10, .stats = &stats});
+  auto ys = ode::odeint(robertson, y0, t, {.rtol = 1e-6, .atol = 1e-10, .method = Method::rodas5, .stats = &stats});
   auto ref =
-      ode::odeint(robertson, y0, t, {.method = Method::rodas5, .rtol = 1e-10, .atol = 1e-16, .stats = &ref_stats});
+      ode::odeint(robertson, y0, t, {.rtol = 1e-10, .atol = 1e-16, .method = Method::rodas5, .stats = &ref_stats});
   for (int64_t i = 1; i < 6; ++i)
     for (int64_t j = 0; j < 3; ++j)
       EXPECT_NEAR(ys.at({i, j}), ref.at({i, j}), 1e-5 * std::abs(ref.at({i, j}))) << "t index " << i << " y" << j;

@@ -48,7 +48,7 @@ fx::Tensor sensitivities(double T) {
   std::vector<double> z0(12, 0.0);
   z0[0] = 1.0;
   auto zs = ode::odeint(f, fx::tensor(z0, {12}, fx::Float64), fx::tensor({0.0, T}, fx::Float64),
-                        {.method = Method::rodas5, .rtol = 1e-9, .atol = 1e-14});
+                        {.rtol = 1e-9, .atol = 1e-14, .method = Method::rodas5});
   return zs.select(0, 1).narrow(0, 3, 9).reshape({3, 3});
 }
 
@@ -77,7 +77,7 @@ fx::Tensor central_differences(double T, double eps = 1e-3) {
       k[j] *= std::exp(s);
       Robertson f{fx::scalar(k[0], fx::Float64), fx::scalar(k[1], fx::Float64), fx::scalar(k[2], fx::Float64)};
       return ode::odeint(f, fx::tensor({1.0, 0.0, 0.0}, fx::Float64), fx::tensor({0.0, T}, fx::Float64),
-                         {.method = Method::rodas5, .rtol = 1e-10, .atol = 1e-16})
+                         {.rtol = 1e-10, .atol = 1e-16, .method = Method::rodas5})
           .select(0, 1);
     };
     cols.push_back((y_at(eps) - y_at(-eps)) / (2 * eps));
@@ -85,7 +85,7 @@ fx::Tensor central_differences(double T, double eps = 1e-3) {
   return fx::stack(cols, 1);
 }
 
-const ode::Options robertson_opts{.method = Method::rodas5, .rtol = 1e-6, .atol = 1e-10};
+const ode::Options robertson_opts{.rtol = 1e-6, .atol = 1e-10, .method = Method::rodas5};
 
 void expect_close(const fx::Tensor& got, const fx::Tensor& want, double rel) {
   for (int64_t i = 0; i < 3; ++i) {
@@ -134,7 +134,7 @@ TEST(StiffGrad, NeuralFieldGradientsMatchDopri5) {
   auto weights = fx::tensor({{0.0, 0.0}, {1.0, -2.0}, {0.5, 3.0}}, fx::Float64);
   NeuralField f{W, b};
   auto grads = [&](const fx::Tensor& ys) { return fx::autograd::grad({(weights * ys * ys).sum()}, {y0, W, b}); };
-  auto ref = grads(ode::odeint(f, y0, t, {.method = Method::dopri5, .rtol = 1e-11, .atol = 1e-13}));
+  auto ref = grads(ode::odeint(f, y0, t, {.rtol = 1e-11, .atol = 1e-13, .method = Method::dopri5}));
   struct Case {
     Method method;
     bool adjoint;
@@ -142,7 +142,7 @@ TEST(StiffGrad, NeuralFieldGradientsMatchDopri5) {
   };
   for (Case c :
        {Case{Method::rosenbrock23, false, 1e-4}, Case{Method::rodas5, false, 1e-6}, Case{Method::rodas5, true, 1e-6}}) {
-    ode::Options opts{.method = c.method, .rtol = 1e-8, .atol = 1e-10};
+    ode::Options opts{.rtol = 1e-8, .atol = 1e-10, .method = c.method};
     auto g = grads(c.adjoint ? ode::odeint_adjoint(f, {W, b}, y0, t, opts) : ode::odeint(f, y0, t, opts));
     for (size_t i = 0; i < g.size(); ++i) {
       std::vector<double> got = g[i].to_vector<double>(), want = ref[i].to_vector<double>();
