@@ -10,7 +10,6 @@
 
 #include "autograd/apply.h"
 #include "autograd/ops.h"
-#include "tensor/kernels/conv.h"
 
 namespace fluxion {
 
@@ -20,18 +19,25 @@ static Tensor input_grad(const Tensor& grad, const Tensor& w, const Shape& x_sha
 static Tensor weight_grad(const Tensor& x, const Tensor& grad, const Shape& w_shape, const Conv2dParams& p);
 static Tensor conv(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dParams& p);
 
+// db[o] = sum over (n, h, w) of g[n, o, h, w], as two reductions over adjacent dims
+// ((h, w), then n): the reduction kernels have a contiguous fast path for those,
+// where a reduction over the non-adjacent (0, 2, 3) walks every element by strides.
+static Tensor bias_grad(const Tensor& g) { return g.sum({2, 3}).sum(0); }
+
 // conv2d: y[n, o] = sum_c x[n, c] (*) w[o, c] + b[o]   (x [N, C, H, W], w [O, C, kh, kw], b [O] or none)
 struct Conv2d {
   static constexpr const char* name = "Conv2d";
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
-  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const { return {kernels::conv2d(xs[0], xs[1], xs[2], p)}; }
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    return {kernels::conv2d(xs[0], xs[1], xs[2], p)};
+  }
   // dL/dx = conv2d_input_grad(G, w),  dL/dw = conv2d_weight_grad(x, G),  dL/db = G summed over (n, h, w)
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     const Tensor& g = grads[0];
     return {s.needs_grad(0) ? input_grad(g, s.input(1), s.input_shape(0), p) : Tensor{},
             s.needs_grad(1) ? weight_grad(s.input(0), g, s.input_shape(1), p) : Tensor{},
-            s.needs_grad(2) ? g.sum({0, 2, 3}) : Tensor{}};
+            s.needs_grad(2) ? bias_grad(g) : Tensor{}};
   }
   // dy = conv2d(dx, w) + conv2d(x, dw) + db
   std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
@@ -49,7 +55,9 @@ struct Conv2dInputGrad {
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
   int64_t h, w;
-  TensorData forward(const TensorData& g, const TensorData& wt) const { return kernels::conv2d_input_grad(g, wt, h, w, p); }
+  TensorData forward(const TensorData& g, const TensorData& wt) const {
+    return kernels::conv2d_input_grad(g, wt, h, w, p);
+  }
   // dL/dg = conv2d(R, w),  dL/dw = conv2d_weight_grad(R, g)
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? conv(grad, s.input(1), {}, p) : Tensor{},
@@ -70,7 +78,9 @@ struct Conv2dWeightGrad {
   static constexpr Save save = Save::inputs;
   Conv2dParams p;
   int64_t kh, kw;
-  TensorData forward(const TensorData& x, const TensorData& g) const { return kernels::conv2d_weight_grad(x, g, kh, kw, p); }
+  TensorData forward(const TensorData& x, const TensorData& g) const {
+    return kernels::conv2d_weight_grad(x, g, kh, kw, p);
+  }
   // dL/dx = conv2d_input_grad(g, S),  dL/dg = conv2d(x, S)
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? input_grad(s.input(1), grad, s.input_shape(0), p) : Tensor{},
