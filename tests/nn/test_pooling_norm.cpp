@@ -187,3 +187,29 @@ TEST(Pooling, MaxPoolPropagatesNaNAndWorksInFloat32) {
   EXPECT_EQ(y.dtype(), fx::Float32);
   EXPECT_NEAR(y.sum().item(), F::max_pool2d(X({2, 3, 6, 6}), 2).sum().item(), 1e-5);
 }
+
+// Windows inside the plane take a branch-free path, 16 windows of a row at a time;
+// the padded path checks bounds. On an input padded by hand with -inf, the first
+// must give what the second gives on the unpadded one: values (NaN included) and
+// the gradient, whose routing follows the chosen indices (first max of a tie).
+TEST(Pooling, MaxPoolInsideWindowsAgreeWithThePaddedPath) {
+  std::vector<double> v(2 * 3 * 9 * 40);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = double((i * 7919) % 13);  // many ties
+  v[100] = NAN;
+  for (fx::DType dt : {fx::Float64, fx::Float32}) {
+    fx::Tensor x = fx::tensor(v, {2, 3, 9, 40}).to(dt).requires_grad_();
+    fx::Tensor a = F::max_pool2d(x, 3, {.stride = 2, .padding = 1});
+    fx::Tensor xp = fx::pad(x, {1, 1, 1, 1}, -INFINITY);
+    fx::Tensor b = F::max_pool2d(xp, 3, {.stride = 2});
+    ASSERT_EQ(a.shape(), b.shape());
+    auto av = a.detach().to_vector<double>(), bv = b.detach().to_vector<double>();
+    for (size_t i = 0; i < av.size(); ++i)
+      if (std::isnan(av[i]))
+        EXPECT_TRUE(std::isnan(bv[i])) << i;
+      else
+        EXPECT_EQ(av[i], bv[i]) << i;
+    fx::Tensor u = fx::arange(0, a.numel(), 1, dt).reshape(a.shape());
+    fx::Tensor ga = fx::autograd::grad({(a * u).sum()}, {x})[0], gb = fx::autograd::grad({(b * u).sum()}, {x})[0];
+    EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
+  }
+}
