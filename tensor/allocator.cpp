@@ -21,8 +21,9 @@
 namespace fluxion {
 namespace {
 
-constexpr size_t kBudget = size_t(512) << 20;  // at most 512 MiB cached per thread
-constexpr size_t kLargest = size_t(256) << 20;  // blocks above 256 MiB go straight back
+// (Unused under ASan, which sees every block: there nothing is cached.)
+[[maybe_unused]] constexpr size_t kBudget = size_t(512) << 20;   // at most 512 MiB cached per thread
+[[maybe_unused]] constexpr size_t kLargest = size_t(256) << 20;  // blocks above 256 MiB go straight back
 
 // Set once this thread's cache is destroyed: tensors freed later (statics at
 // exit) go straight back to malloc.

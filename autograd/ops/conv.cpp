@@ -10,6 +10,7 @@
 
 #include "autograd/apply.h"
 #include "autograd/ops.h"
+#include "tensor/kernels/conv.h"
 
 namespace fluxion {
 
@@ -144,9 +145,10 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
   check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
         " must be (N, C, H, W) and (O, C / groups, kh, kw)");
   const int64_t g = opts.groups;
-  check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: groups = ", g,
-        " needs in_channels ", x.size(1), " and out_channels ", w.size(0),
-        " divisible by groups and weight (O, in_channels / groups, kh, kw), got weight ", to_string(w.shape()));
+  check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: input ",
+        to_string(x.shape()), " and weight ", to_string(w.shape()), " with groups = ", g,
+        ": in_channels (", x.size(1), ") and out_channels (", w.size(0),
+        ") must be divisible by groups, and the weight must be (out_channels, in_channels / groups, kh, kw)");
   Tensor xp = x;
   Conv2dOptions o{.stride = opts.stride, .padding = opts.padding.sizes, .dilation = opts.dilation};
   if (opts.padding.mode == Padding::Mode::valid) o.padding = 0;
