@@ -30,6 +30,7 @@
 #include "autograd/ops.h"
 #include "autograd/ops_math.h"
 #include "autograd/tensor.h"
+#include "autograd/vmap.h"
 #include "jit/trace.h"
 
 #include "nn/activation.h"

@@ -16,7 +16,7 @@ constinit thread_local Recorder* detail::t_recorder = nullptr;
 Recorder* set_recorder(Recorder* r) { return std::exchange(detail::t_recorder, r); }
 }  // namespace autograd
 
-static uint64_t version_of(const Tensor& t) { return t.defined() ? t.tensor_data().storage->version : 0; }
+static uint64_t version_of(const Tensor& t) { return t.defined() ? t.version() : 0; }
 
 static void check_version(const Tensor& t, uint64_t saved, const Node* node, const char* what, size_t i) {
   if (t.defined() && version_of(t) != saved)
@@ -46,8 +46,7 @@ Tensor Saved::input(size_t i) const {
 // through its graph, the tensor that owns it: a reference cycle, leaked.
 static Tensor alias(const Tensor& y) {
   if (!y.defined()) return y;
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = y.tensor_data();
+  auto impl = same_values(y);
   impl->grad_fn = y.impl()->grad_fn;
   impl->output_nr = y.impl()->output_nr;
   impl->tangents = y.impl()->tangents;
@@ -58,8 +57,7 @@ static Tensor alias(const Tensor& y) {
 // differentiable, without the node having owned its own output.
 Tensor Saved::relinked(size_t i) const {
   if (!outputs_[i].defined()) return {};
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = outputs_[i].tensor_data();
+  auto impl = same_values(outputs_[i]);
   if (is_floating(impl->data.dtype)) {
     impl->grad_fn = node->shared_from_this();
     impl->output_nr = (uint32_t)i;
@@ -127,8 +125,7 @@ bool Saved::needs_grad(size_t i) const {
 // (backward with create_graph) would own the leaf that owns it: a cycle.
 static Tensor held(const Tensor& x) {
   if (!x.defined() || x.impl()->grad_fn || !x.impl()->requires_grad) return x;
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = x.tensor_data();
+  auto impl = same_values(x);
   impl->grad_fn = gradient_edge(x).node;
   impl->tangents = x.impl()->tangents;
   return Tensor(std::move(impl));
@@ -149,7 +146,7 @@ void Saved::save_outputs(std::span<const Tensor> ys, bool linked) {
   output_versions_.clear();
   for (const Tensor& y : ys) {
     // Linked: a holder of the data with no grad_fn, re-linked by output().
-    outputs_.push_back(linked && y.defined() ? Tensor(y.tensor_data()) : y);
+    outputs_.push_back(linked && y.defined() ? Tensor(same_values(y)) : y);
     output_versions_.push_back(version_of(y));
   }
 }
@@ -170,8 +167,7 @@ void Saved::save_tangent_inputs(uint64_t level, std::span<const Tensor> xs, std:
 static std::vector<std::pair<uint64_t, Tensor>> values_of(const std::vector<std::pair<uint64_t, Tensor>>& tangents) {
   std::vector<std::pair<uint64_t, Tensor>> values;
   for (const auto& [level, t] : tangents) {
-    auto impl = std::make_shared<TensorImpl>();
-    impl->data = t.tensor_data();
+    auto impl = same_values(t);
     impl->tangents = values_of(t.impl()->tangents);
     values.emplace_back(level, Tensor(std::move(impl)));
   }

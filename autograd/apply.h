@@ -43,7 +43,9 @@
 // itself (forward-over-reverse Hessian-vector products come for free).
 // And because every kernel call of forward, backward and tangent passes
 // happens here, a Recorder installed on the thread (recorder.h; jit::trace
-// installs one) sees all of them.
+// installs one) sees all of them. When an input is batched by vmap, the op
+// runs its batching rule instead of its forward (batching.h), and is recorded
+// on the batched tensors.
 #pragma once
 #include <array>
 #include <concepts>
@@ -52,6 +54,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "autograd/batched.h"
 #include "autograd/grad_mode.h"
 #include "autograd/node.h"
 #include "autograd/recorder.h"
@@ -213,6 +216,10 @@ Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint
 std::vector<Tensor> tangents_at(std::span<const Tensor> xs, uint64_t level);
 void attach_tangents(std::span<const Tensor> ys, std::vector<Tensor>&& dys, uint64_t level);
 
+// The batching hook (batching.h): runs op on inputs of which some are batched by vmap.
+template <class Op>
+std::vector<Tensor> apply_batched(Op op, const std::vector<Tensor>& inputs);
+
 // After forward: records the node and computes tangents, when needed.
 template <class Op>
 void record(Op op, std::span<const Tensor> inputs, std::span<const Tensor> ys) {
@@ -254,6 +261,7 @@ Tensor add_tangents(const Tensor& a, const Tensor& b);
 /// Runs `op` on `inputs` (undefined Tensors allowed for optional inputs).
 template <class Op>
 std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
+  if (batching::any_batched(inputs)) return detail::apply_batched(std::move(op), inputs);
   std::vector<TensorData> xs(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
@@ -270,6 +278,7 @@ Tensor apply(Op op, const Tensor& x) {
   if constexpr (!detail::UnaryOp<Op>) {
     return apply_op(std::move(op), {x})[0];
   } else {
+    if (x.defined() && x.impl()->batched) return detail::apply_batched(std::move(op), {x})[0];
     Tensor y(op.forward(x.tensor_data()));
     detail::report(op, std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
@@ -281,7 +290,7 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
   if constexpr (!detail::BinaryOp<Op>) {
     return apply_op(std::move(op), {a, b})[0];
   } else {
-    if (!a.defined() || !b.defined()) return apply_op(std::move(op), {a, b})[0];
+    if (!a.defined() || !b.defined() || a.impl()->batched || b.impl()->batched) return apply_op(std::move(op), {a, b})[0];
     Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
     const Tensor inputs[2] = {a, b};
     detail::report(op, inputs, std::span<const Tensor>(&y, 1));
@@ -291,3 +300,5 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
 }
 
 }  // namespace fluxion
+
+#include "autograd/batching.h"  // IWYU pragma: keep (the definition of apply_batched)

@@ -55,8 +55,7 @@ Tensor strip_level(const Tensor& t, uint64_t level) {
   if (!tangent_of(t, level).defined()) return t;
   // A new handle to the same data, in the same place in the graph (same
   // grad_fn, or for a leaf its AccumulateGrad), minus the level's tangent.
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = t.tensor_data();
+  auto impl = same_values(t);
   Edge e = gradient_edge(t);
   impl->grad_fn = std::move(e.node);
   impl->output_nr = e.input_nr;

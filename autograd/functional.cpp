@@ -35,8 +35,7 @@ bool watched(const std::vector<Tensor>& xs) {
 
 // The same data and forward-mode tangents as t, without t's graph.
 Tensor without_graph(const Tensor& t, bool requires_grad) {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->data = t.tensor_data();
+  auto impl = same_values(t);
   impl->tangents = t.impl()->tangents;
   impl->requires_grad = requires_grad;
   return Tensor(std::move(impl));

@@ -33,6 +33,10 @@ void accumulate(Tensor& slot, const Tensor& g) {
     slot = g;
     return;
   }
+  if (slot.impl()->batched || g.impl()->batched) {  // under vmap: the batch is in the batch record
+    slot = slot + g;
+    return;
+  }
   const TensorData& s = slot.tensor_data();
   bool owned = slot.impl_ptr().use_count() == 1 && s.storage.use_count() == 1 && !slot.requires_grad() &&
                slot.impl()->tangents.empty();

@@ -3,6 +3,7 @@
 // (x.sin(), x.sum() ...) are defined beside their op in autograd/ops/.
 #include "autograd/tensor.h"
 
+#include "autograd/batched.h"
 #include "autograd/engine.h"
 #include "autograd/node.h"
 #include "autograd/ops.h"
@@ -23,9 +24,26 @@ static void check_defined(const TensorImpl* impl) {
   if (!impl) fail("Tensor: this tensor is undefined (default-constructed, or a gradient that was never computed)");
 }
 
-const TensorData& Tensor::tensor_data() const {
+const TensorData& Tensor::meta() const {
   check_defined(impl_.get());
   return impl_->data;
+}
+
+const TensorData& Tensor::tensor_data() const {
+  check_defined(impl_.get());
+  if (impl_->batched)
+    fail("vmap: a batched tensor of per-example shape ", to_string(impl_->data.shape),
+         " had its values read outside an op (item(), to_vector(), a data-dependent shape as in nonzero, "
+         "unique or masked_select, or a branch on values); vmap cannot split such a read by example: "
+         "compute it outside vmap, or write it with ops such as where()");
+  return impl_->data;
+}
+
+std::shared_ptr<TensorImpl> same_values(const Tensor& t) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = t.impl()->data;
+  impl->batched = t.impl()->batched;
+  return impl;
 }
 
 template <class T>
@@ -135,7 +153,12 @@ void Tensor::backward(const Tensor& grad, const BackwardOptions& opts) const {
   autograd::backward({*this}, grad.defined() ? std::vector<Tensor>{grad} : std::vector<Tensor>{}, opts);
 }
 
-Tensor Tensor::detach() const { return Tensor(tensor_data()); }
+Tensor Tensor::detach() const {
+  check_defined(impl_.get());
+  // A batched tensor detaches its batch, else an outer grad would see through.
+  if (const Batched* b = impl_->batched.get()) return batching::make_batched(b->value.detach(), b->dim, b->level);
+  return Tensor(impl_->data);
+}
 
 void Tensor::register_hook(Hook hook) const {
   check(requires_grad(), "register_hook: the tensor does not require grad, so no gradient will reach the hook");
@@ -157,6 +180,6 @@ void Tensor::retain_grad() const {
   });
 }
 
-uint64_t Tensor::version() const { return tensor_data().storage->version; }
+uint64_t Tensor::version() const { return meta().storage->version; }
 
 }  // namespace fluxion

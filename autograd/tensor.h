@@ -26,6 +26,7 @@ namespace fluxion {
 class Node;
 class Tensor;
 struct TensorImpl;
+struct Batched;  // vmap's batch record (autograd/batched.h)
 using Hook = std::function<Tensor(const Tensor&)>;
 
 /// An input slot of a node: gradients for some tensor flow into `node`'s
@@ -72,15 +73,18 @@ class Tensor {
 
   // ---- data and metadata -------------------------------------------------
   bool defined() const { return impl_ != nullptr; }
-  const TensorData& tensor_data() const;  // the raw strided array
-  DType dtype() const { return tensor_data().dtype; }
-  const Shape& shape() const { return tensor_data().shape; }
-  const Shape& strides() const { return tensor_data().strides; }
-  int64_t dim() const { return tensor_data().dim(); }
-  int64_t numel() const { return tensor_data().numel(); }
-  int64_t size(int64_t d) const { return tensor_data().size(d); }
+  /// The raw strided array; an error for a tensor batched by vmap, whose
+  /// values live in its batch record (autograd/batched.h), not here.
+  const TensorData& tensor_data() const;
+  // Shape and dtype: under vmap, the logical (per-example) ones.
+  DType dtype() const { return meta().dtype; }
+  const Shape& shape() const { return meta().shape; }
+  const Shape& strides() const { return meta().strides; }
+  int64_t dim() const { return meta().dim(); }
+  int64_t numel() const { return meta().numel(); }
+  int64_t size(int64_t d) const { return meta().size(d); }
   const Shape& sizes() const { return shape(); }  // libtorch's name for shape()
-  bool is_contiguous() const { return tensor_data().is_contiguous(); }
+  bool is_contiguous() const { return meta().is_contiguous(); }
   bool is_floating_point() const { return is_floating(dtype()); }
   /// Pointer to the first element; the tensor must be contiguous and of type T.
   template <class T> T* data() const;
@@ -303,6 +307,7 @@ class Tensor {
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
 
  private:
+  const TensorData& meta() const;  // impl_->data, without tensor_data()'s vmap check
   template <IntegerDim I>
   static std::vector<int64_t> dims_of(I dim) {
     return {static_cast<int64_t>(dim)};
@@ -312,7 +317,11 @@ class Tensor {
 
 /// What a Tensor handle points to. Users never touch it; the engine does.
 struct TensorImpl {
+  // For a tensor batched by vmap, `data` describes one example (shape,
+  // strides and dtype with the batch dim removed) and `batched` holds the
+  // whole batch; apply() runs ops on that (see autograd/batched.h).
   TensorData data;
+  std::shared_ptr<const Batched> batched;
   bool requires_grad = false;            // set by the user on leaves
   std::shared_ptr<Node> grad_fn;         // the node that made it (null for leaves)
   uint32_t output_nr = 0;                // which output of grad_fn it is
@@ -329,5 +338,9 @@ struct TensorImpl {
 };
 
 std::ostream& operator<<(std::ostream& os, const Tensor& t);
+
+/// A new impl holding t's values (its data, or its batch record) and
+/// nothing of its autograd fields: the start of every internal re-handle.
+std::shared_ptr<TensorImpl> same_values(const Tensor& t);
 
 }  // namespace fluxion

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// Batched tensors (batched.h): vmap levels, wrapping and unwrapping, the
+// moves of the batch dim that batching rules share, random numbers under vmap.
+#include "autograd/batched.h"
+
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "autograd/ops.h"
+
+namespace fluxion::batching {
+
+namespace {
+struct Level {
+  uint64_t id;
+  int64_t size;
+  func::Randomness randomness;
+};
+thread_local std::vector<Level> t_levels;
+thread_local std::vector<uint64_t> t_ids;  // t_levels' ids, for active_levels()
+std::atomic<uint64_t> g_next_id{1};
+}  // namespace
+
+const std::vector<uint64_t>& active_levels() { return t_ids; }
+
+VmapLevel::VmapLevel(int64_t size, func::Randomness randomness) : id_(g_next_id++) {
+  t_levels.push_back({id_, size, randomness});
+  t_ids.push_back(id_);
+}
+
+VmapLevel::~VmapLevel() {
+  t_levels.pop_back();
+  t_ids.pop_back();
+}
+
+Tensor make_batched(const Tensor& value, int64_t dim, uint64_t level) {
+  auto impl = std::make_shared<TensorImpl>();
+  // The logical data: one example's shape and strides (the batch dim
+  // removed), on the value's storage so that the version counter is shared.
+  impl->data = value.impl()->data;
+  impl->data.shape.erase(impl->data.shape.begin() + dim);
+  impl->data.strides.erase(impl->data.strides.begin() + dim);
+  impl->batched = std::make_shared<const Batched>(Batched{value, dim, level});
+  return Tensor(std::move(impl));
+}
+
+Unwrapped unwrap(const Tensor& t, uint64_t level) {
+  const Batched* b = t.impl()->batched.get();
+  if (b && b->level == level) return {b->value, b->dim};
+  return {t, std::nullopt};
+}
+
+uint64_t innermost_level(std::span<const Tensor> xs) {
+  uint64_t level = 0;
+  for (const Tensor& x : xs) {
+    if (!x.defined() || !x.impl()->batched) continue;
+    uint64_t l = x.impl()->batched->level;
+    check(std::find(t_ids.begin(), t_ids.end(), l) != t_ids.end(), "vmap: a batched tensor of per-example shape ",
+          to_string(x.shape()),
+          " is used after its vmap returned (it escaped f, e.g. kept in a variable outside); "
+          "return it from f instead, and vmap will give it back with its batch dim");
+    level = std::max(level, l);
+  }
+  return level;
+}
+
+Tensor to_front(const Tensor& value, std::optional<int64_t> dim, int64_t size) {
+  if (!dim) {
+    Shape shape = value.shape();
+    shape.insert(shape.begin(), size);
+    return value.unsqueeze(0).expand(shape);  // a view: no copy per example
+  }
+  if (*dim == 0) return value;
+  std::vector<int64_t> order{*dim};
+  for (int64_t d = 0; d < value.dim(); ++d)
+    if (d != *dim) order.push_back(d);
+  return value.permute(order);
+}
+
+Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to) {
+  if (rank >= to) return value;
+  Shape shape = value.shape();
+  shape.insert(shape.begin() + 1, to - rank, 1);
+  return value.reshape(shape);
+}
+
+int64_t BatchFront::dim(int64_t d) const { return wrap_dim(d, rank, "vmap") + 1; }
+
+std::vector<int64_t> BatchFront::dims(const std::vector<int64_t>& ds) const {
+  std::vector<int64_t> out;
+  for (int64_t d : ds) out.push_back(dim(d));
+  return out;
+}
+
+std::vector<int64_t> BatchFront::reduce_dims(const std::vector<int64_t>& ds) const {
+  if (!ds.empty()) return dims(ds);
+  std::vector<int64_t> all;
+  for (int64_t d = 1; d <= rank; ++d) all.push_back(d);
+  return all;
+}
+
+Shape BatchFront::shape(const Shape& s) const {
+  Shape out{size};
+  out.insert(out.end(), s.begin(), s.end());
+  return out;
+}
+
+Tensor draw_random(const Shape& shape, const char* op, const std::function<Tensor(const Shape&)>& draw) {
+  if (t_levels.empty()) return draw(shape);
+  // Outermost first: the physical tensor is [B_outer, ..., B_inner, shape...],
+  // with one batch dim per level whose examples draw their own numbers.
+  Shape physical;
+  for (const Level& l : t_levels) {
+    check(l.randomness != func::Randomness::error, op,
+          ": random numbers inside vmap, where randomness = error "
+          "(the default); pass {.randomness = func::Randomness::different} to give each example its own, or "
+          "Randomness::same to share one draw");
+    if (l.randomness == func::Randomness::different) physical.push_back(l.size);
+  }
+  physical.insert(physical.end(), shape.begin(), shape.end());
+  Tensor t = draw(physical);
+  for (const Level& l : t_levels)
+    if (l.randomness == func::Randomness::different) t = make_batched(t, 0, l.id);
+  return t;
+}
+
+void warn_fallback(const char* op) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!warned.insert(op).second) return;
+  std::cerr << "fluxion: vmap: " << op << " has no batching rule yet, so vmap runs it once per example and "
+            << "stacks the results (correct, but slow); this warning is shown once per op\n";
+}
+
+void check_same_shape(const char* op, const Tensor& y0, const Tensor& yb, int64_t b) {
+  check(y0.defined() == yb.defined() && (!y0.defined() || y0.shape() == yb.shape()), "vmap: ", op,
+        " gave example 0 a result of shape ", y0.defined() ? to_string(y0.shape()) : "undefined", " and example ", b,
+        " one of shape ", yb.defined() ? to_string(yb.shape()) : "undefined",
+        "; an op whose result shape depends on its values cannot be vmapped: call it outside vmap");
+}
+
+}  // namespace fluxion::batching
