@@ -84,7 +84,7 @@ Tensor to_front(const Tensor& value, std::optional<int64_t> dim, int64_t size) {
 Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to) {
   if (rank >= to) return value;
   Shape shape = value.shape();
-  shape.insert(shape.begin() + 1, to - rank, 1);
+  shape.insert(shape.begin() + 1, (size_t)(to - rank), int64_t{1});
   return value.reshape(shape);
 }
 
@@ -128,13 +128,21 @@ Tensor draw_random(const Shape& shape, const char* op, const std::function<Tenso
   return t;
 }
 
+namespace {
+std::mutex g_warned_mutex;
+std::set<std::string> g_warned;  // guarded by g_warned_mutex
+}  // namespace
+
 void warn_fallback(const char* op) {
-  static std::mutex mutex;
-  static std::set<std::string> warned;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (!warned.insert(op).second) return;
+  std::lock_guard<std::mutex> lock(g_warned_mutex);
+  if (!g_warned.insert(op).second) return;
   std::cerr << "fluxion: vmap: " << op << " has no batching rule yet, so vmap runs it once per example and "
             << "stacks the results (correct, but slow); this warning is shown once per op\n";
+}
+
+std::vector<std::string> fallback_ops() {
+  std::lock_guard<std::mutex> lock(g_warned_mutex);
+  return {g_warned.begin(), g_warned.end()};
 }
 
 void check_same_shape(const char* op, const Tensor& y0, const Tensor& yb, int64_t b) {

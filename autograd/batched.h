@@ -116,6 +116,9 @@ Tensor draw_random(const Shape& shape, const char* op, const std::function<Tenso
 
 /// The one-time warning of the fallback loop, naming the op (once per op).
 void warn_fallback(const char* op);
+/// The ops that have run through the fallback loop in this process, sorted:
+/// the ones still waiting for a batching rule.
+std::vector<std::string> fallback_ops();
 /// Outputs of example b of an op under the fallback loop, checked against
 /// example 0's: a data-dependent shape (unique, nonzero) cannot be stacked.
 void check_same_shape(const char* op, const Tensor& y0, const Tensor& yb, int64_t b);

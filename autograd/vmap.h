@@ -38,6 +38,7 @@ struct Dims {
   Dims(int64_t d) : dims{d} {}                  // NOLINT(google-explicit-constructor): written as a bare 0
   Dims(std::nullopt_t) : dims{std::nullopt} {}  // NOLINT(google-explicit-constructor)
   Dims(std::initializer_list<std::optional<int64_t>> ds) : dims(ds), per_tensor(true) {}
+  Dims(std::vector<std::optional<int64_t>> ds) : dims(std::move(ds)), per_tensor(true) {}  // NOLINT
   std::vector<std::optional<int64_t>> dims;
   bool per_tensor = false;
 };

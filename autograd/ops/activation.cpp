@@ -14,6 +14,7 @@ namespace fluxion {
 // while the composite 1 / (1 + exp(-x)) overflows e^-x for x < -88 in float32.
 struct Sigmoid {
   static constexpr const char* name = "Sigmoid";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::sigmoid(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
@@ -30,6 +31,7 @@ struct Sigmoid {
 // y > 0 exactly where x > 0, so the rule reads the output.
 struct Relu {
   static constexpr const char* name = "Relu";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::relu(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (s.output() > 0.0); }
@@ -41,6 +43,7 @@ struct Relu {
 // A primitive for stability: the kernel evaluates max(z, 0) + log1p(e^-|z|).
 struct Softplus {
   static constexpr const char* name = "Softplus";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   double beta, threshold;
   Tensor derivative(const Tensor& x) const {
@@ -55,6 +58,7 @@ struct Softplus {
 // abs: y = |x|.   dy/dx = sign(x) (0 at 0, as in PyTorch)
 struct Abs {
   static constexpr const char* name = "Abs";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::abs(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * s.input().sign(); }
@@ -66,6 +70,7 @@ struct Abs {
 // uses sign(x) still backpropagates (as in PyTorch).
 struct Sign {
   static constexpr const char* name = "Sign";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::nothing;
   TensorData forward(const TensorData& x) const { return kernels::sign(x); }
   Tensor vjp(const Tensor& grad, const Saved&) const { return zeros_like(grad); }
@@ -76,6 +81,7 @@ struct Sign {
 // (the gradient passes at the bounds themselves, as in PyTorch)
 struct Clamp {
   static constexpr const char* name = "Clamp";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   std::optional<double> min, max;
   Tensor inside(const Tensor& x) const {

@@ -82,6 +82,7 @@ struct Neg {
 // (ties split the gradient evenly, as in PyTorch)
 struct Maximum {
   static constexpr const char* name = "Maximum";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::maximum(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -98,6 +99,7 @@ struct Maximum {
 // minimum: y = min(a, b).   dy/da = 1 where a < b, 1/2 where a = b, else 0; dy/db likewise
 struct Minimum {
   static constexpr const char* name = "Minimum";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::minimum(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -114,6 +116,7 @@ struct Minimum {
 // atan2: z = atan2(y, x), the angle of (x, y).   dz/dy = x / (x^2 + y^2), dz/dx = -y / (x^2 + y^2)
 struct Atan2 {
   static constexpr const char* name = "Atan2";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& y, const TensorData& x) const { return kernels::atan2(y, x); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -130,6 +133,7 @@ struct Atan2 {
 // hypot: y = sqrt(a^2 + b^2), without overflow.   dy/da = a / y, dy/db = b / y
 struct Hypot {
   static constexpr const char* name = "Hypot";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::both;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::hypot(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -152,6 +156,7 @@ std::pair<Tensor, Tensor> promoted(const Tensor& a, const Tensor& b) {
 //   dy/dx = 1, dy/da = v b, dy/db = v a;  dy = dx + v (da b + a db).
 struct Addcmul {
   static constexpr const char* name = "Addcmul";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   double value;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {

@@ -13,6 +13,7 @@ namespace fluxion {
 // eq, ne, lt, le, gt, ge: y = (a op b), Bool.   not differentiable
 struct CompareOp {
   static constexpr const char* name = "Compare";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr bool differentiable = false;
   kernels::Compare op;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::compare(a, b, op); }
@@ -21,6 +22,7 @@ struct CompareOp {
 // isfinite, isnan, isinf, isposinf, isneginf, logical_not: y = test(x), Bool.   not differentiable
 struct Test {
   static constexpr const char* name = "Test";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr bool differentiable = false;
   TensorData (*kernel)(const TensorData&);
   TensorData forward(const TensorData& x) const { return kernel(x); }
@@ -29,6 +31,7 @@ struct Test {
 // logical_and, logical_or, logical_xor: y = (a != 0) op (b != 0), Bool.   not differentiable
 struct LogicalOp {
   static constexpr const char* name = "Logical";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr bool differentiable = false;
   kernels::Logical op;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::logical(a, b, op); }
@@ -39,6 +42,7 @@ struct LogicalOp {
 // gradient: everything the op reads reaches apply() as a tensor.
 struct Where {
   static constexpr const char* name = "Where";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     return {kernels::where(xs[0], xs[1], xs[2])};

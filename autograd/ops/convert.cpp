@@ -10,6 +10,7 @@ namespace fluxion {
 // to: y = x in another dtype.   rules: identity (the engine casts back)
 struct To {
   static constexpr const char* name = "To";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::nothing;
   DType dtype;
   TensorData forward(const TensorData& x) const { return kernels::to_dtype(x, dtype); }
@@ -20,6 +21,7 @@ struct To {
 // clone / contiguous: y = x in fresh (or contiguous) memory.   rules: identity
 struct Clone {
   static constexpr const char* name = "Clone";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::nothing;
   bool only_if_needed;  // contiguous(): keep the storage when already contiguous
   TensorData forward(const TensorData& x) const { return only_if_needed ? kernels::contiguous(x) : kernels::clone(x); }

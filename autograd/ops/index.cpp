@@ -16,6 +16,8 @@ struct Gather {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   Tensor index;  // int64, never requires grad
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Gather batched(const batching::BatchFront& b) const { return {b.dim(dim)}; }
   TensorData forward(const TensorData& x) const { return kernels::gather(x, dim, index.tensor_data()); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return zeros(s.input_shape(0), grad.dtype()).scatter_add(dim, index, grad);

@@ -19,6 +19,8 @@ struct Cat {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   std::vector<int64_t> sizes;  // each input's size along dim
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Cat batched(const batching::BatchFront& b) const { return {b.dim(dim), sizes}; }
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     Shape shape = xs[0].shape;
     shape[dim] = 0;
@@ -88,6 +90,8 @@ struct Flip {
   static constexpr const char* name = "Flip";
   static constexpr Save save = Save::nothing;
   std::vector<int64_t> dims;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Flip batched(const batching::BatchFront& b) const { return {b.dims(dims)}; }
   TensorData forward(const TensorData& x) const { return kernels::flip(x, dims); }
   Tensor vjp(const Tensor& grad, const Saved&) const { return grad.flip(dims); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.flip(dims); }

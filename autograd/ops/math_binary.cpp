@@ -16,6 +16,7 @@ namespace fluxion {
 template <class F>
 struct Binary {
   static constexpr const char* name = F::name;
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = F::save;
   TensorData forward(const TensorData& a, const TensorData& b) const { return F::forward(a, b); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -76,6 +77,7 @@ struct LogaddexpFn {
 // heaviside: a step; PyTorch defines no derivative, and neither do we.
 struct Heaviside {
   static constexpr const char* name = "Heaviside";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr bool differentiable = false;
   TensorData forward(const TensorData& x, const TensorData& values) const { return kernels::heaviside(x, values); }
 };

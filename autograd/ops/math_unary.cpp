@@ -20,6 +20,7 @@ namespace fluxion {
 template <class F>
 struct Unary {
   static constexpr const char* name = F::name;
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = F::save;
   F f;
   TensorData forward(const TensorData& x) const { return f.forward(x); }

@@ -7,6 +7,30 @@
 
 namespace fluxion {
 
+// vmap's matmul on physical operands a, b with batch dims da, db (nullopt:
+// shared by all examples); the result has the batch in front. One BLAS call
+// on the folded batch when only a is batched and b is a matrix or vector
+// (a layer's weights): [B, .., m, k] @ [k, n]. Otherwise each 1-D example
+// becomes a row (a) or a column (b) matrix, the batched operands get size-1
+// dims after B up to the wider example's rank, and matmul's broadcasting
+// batch dims do the rest: [B, .., m, k] @ [B, .., k, n] -> [B, .., m, n].
+static Tensor batched_matmul(Tensor a, std::optional<int64_t> da, Tensor b, std::optional<int64_t> db, int64_t size) {
+  if (!db && b.dim() <= 2) return batching::to_front(a, da, size).matmul(b);
+  int64_t ra = a.dim() - (da ? 1 : 0), rb = b.dim() - (db ? 1 : 0);
+  if (da) a = batching::to_front(a, da, size);
+  if (db) b = batching::to_front(b, db, size);
+  bool row = ra == 1, col = rb == 1;
+  if (row) a = a.unsqueeze(da ? 1 : 0), ra = 2;
+  if (col) b = b.unsqueeze(-1), rb = 2;
+  int64_t r = std::max(ra, rb);
+  if (da) a = batching::pad_rank(a, ra, r);
+  if (db) b = batching::pad_rank(b, rb, r);
+  Tensor y = a.matmul(b);
+  if (col) y = y.squeeze(-1);
+  if (row) y = y.squeeze(col ? -1 : -2);
+  return y;
+}
+
 // matmul: Y = A B.   dL/dA = G B^T,  dL/dB = A^T G;   dY = dA B + A dB.
 // 1-D operands are treated as a row (A) or a column (B) and squeezed back;
 // batch dims broadcast, and the engine sums the batch back down.
@@ -32,6 +56,9 @@ struct Matmul {
   }
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
     return add_tangents(da.defined() ? da.matmul(s.input(1)) : Tensor{}, db.defined() ? s.input(0).matmul(db) : Tensor{});
+  }
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+    return {batched_matmul(xs[0], dims[0], xs[1], dims[1], size)};
   }
 };
 
@@ -78,6 +105,23 @@ struct Linear {
     if (has_bias && dxs[2].defined())
       dy = dy.defined() ? dy + dxs[2] : dxs[2].expand(kernels::matmul_shape(x.shape(), w.mT().shape()));
     return {dy};
+  }
+  // vmap: with shared weights, the batch folds into linear's own batch dims
+  // (x [B, *, in] -> [B, *, out], one call); per-example weights go through
+  // the batched matmul, and the bias is added with the batch in front.
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+    bool shared = !dims[1] && (!has_bias || !dims[2]);
+    if (shared) {
+      std::vector<Tensor> args = xs;
+      args[0] = batching::to_front(xs[0], dims[0], size);
+      return apply_op(Linear{has_bias}, args);
+    }
+    Tensor w = dims[1] ? batching::to_front(xs[1], dims[1], size) : xs[1];
+    std::optional<int64_t> dw = dims[1] ? std::optional<int64_t>(0) : std::nullopt;
+    Tensor y = batched_matmul(xs[0], dims[0], w.transpose(-1, -2), dw, size);  // [B, *, out]
+    if (!has_bias) return {y};
+    if (!dims[2]) return {y + xs[2]};
+    return {y + batching::pad_rank(batching::to_front(xs[2], dims[2], size), 1, y.dim() - 1)};
   }
 };
 

@@ -17,6 +17,8 @@ struct Extreme {
   static constexpr Save save = Save::both;
   std::vector<int64_t> dims;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Extreme batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const {
     return Max ? kernels::amax(x, dims, keepdim) : kernels::amin(x, dims, keepdim);
   }
@@ -39,6 +41,8 @@ struct ExtremeDim {
   static constexpr Save save = Save::output;
   int64_t dim;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  ExtremeDim batched(const batching::BatchFront& b) const { return {b.dim(dim), keepdim}; }
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [values, indices] = Max ? kernels::max_dim(xs[0], dim, keepdim) : kernels::min_dim(xs[0], dim, keepdim);
     return {values, indices};
@@ -67,6 +71,8 @@ struct ArgExtreme {
   static constexpr bool differentiable = false;
   int64_t dim;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  ArgExtreme batched(const batching::BatchFront& b) const { return {b.dim(dim), keepdim}; }
   TensorData forward(const TensorData& x) const {
     return (Max ? kernels::max_dim(x, dim, keepdim, name) : kernels::min_dim(x, dim, keepdim, name)).second;
   }
@@ -79,6 +85,8 @@ struct Truth {
   static constexpr bool differentiable = false;
   std::vector<int64_t> dims;
   bool keepdim = false;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Truth batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const {
     return All ? kernels::all(x, dims, keepdim) : kernels::any(x, dims, keepdim);
   }

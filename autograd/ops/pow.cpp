@@ -15,6 +15,7 @@ namespace fluxion {
 // pow: y = x^p, p a number.   dy/dx = p x^(p-1)   (0 for p = 0, also at x = 0)
 struct PowScalar {
   static constexpr const char* name = "Pow";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   double p;
   Tensor derivative(const Tensor& x) const { return x.pow(p - 1) * p; }
@@ -30,6 +31,7 @@ struct PowScalar {
 //   dy/db = y ln a      (0 where a = 0 and b >= 0, where ln a = -inf meets y = 0)
 struct Pow {
   static constexpr const char* name = "Pow";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::both;
   static Tensor d_base(const Tensor& a, const Tensor& b) { return where(eq(b, 0.0), 0.0, b * a.pow(b - 1.0)); }
   static Tensor d_exponent(const Tensor& a, const Tensor& b, const Tensor& y) {

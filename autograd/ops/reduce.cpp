@@ -19,6 +19,8 @@ struct Sum {
   static constexpr Save save = Save::nothing;
   std::vector<int64_t> dims;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Sum batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::sum(x, dims, keepdim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return unreduce(grad, s.input_shape(0), dims, keepdim, "sum"); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.sum(dims, keepdim); }
@@ -41,6 +43,15 @@ struct SumTo {
   }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad.expand(s.input_shape(0)); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return sum_to(dx, shape); }
+  // vmap: x [B, *x] summed to [B, 1.., *shape] (the leading dims each example
+  // sums away kept as 1, so B is never summed), then viewed as [B, *shape].
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+    Tensor x = batching::to_front(xs[0], dims[0], size);
+    batching::BatchFront b{.size = size, .rank = 0};
+    Shape kept = b.shape(Shape((size_t)(x.dim() - 1 - (int64_t)shape.size()), 1));
+    kept.insert(kept.end(), shape.begin(), shape.end());
+    return {sum_to(x, kept).reshape(b.shape(shape))};
+  }
 };
 
 // prod along one dim: y = prod_k x_k.   dy/dx_i = prod_{k != i} x_k
@@ -49,6 +60,8 @@ struct Prod {
   static constexpr Save save = Save::both;
   int64_t dim;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Prod batched(const batching::BatchFront& b) const { return {b.dim(dim), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::prod(x, {dim}, keepdim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return keep_dims(grad, s.input_shape(0), {dim}, keepdim, "prod") * others(s);
@@ -79,6 +92,8 @@ struct LogSumExp {
   static constexpr Save save = Save::both;
   std::vector<int64_t> dims;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  LogSumExp batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::logsumexp(x, dims, keepdim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return keep_dims(grad, s.input_shape(0), dims, keepdim, "logsumexp") * softmax(s);
@@ -96,6 +111,8 @@ struct Norm2 {
   static constexpr Save save = Save::both;
   std::vector<int64_t> dims;
   bool keepdim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Norm2 batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::norm2(x, dims, keepdim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     Tensor y = keep_dims(s.output(), s.input_shape(0), dims, keepdim, "norm");
@@ -110,6 +127,8 @@ struct Cumsum {
   static constexpr const char* name = "Cumsum";
   static constexpr Save save = Save::nothing;
   int64_t dim;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Cumsum batched(const batching::BatchFront& b) const { return {b.dim(dim)}; }
   TensorData forward(const TensorData& x) const { return kernels::cumsum(x, dim); }
   // dx_k = sum_{i >= k} grad_i, the cumsum from the other end
   Tensor vjp(const Tensor& grad, const Saved&) const { return grad.flip({dim}).cumsum(dim).flip({dim}); }

@@ -65,6 +65,8 @@ struct Reshape {
   static constexpr const char* name = "Reshape";
   static constexpr Save save = Save::nothing;
   Shape shape;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Reshape batched(const batching::BatchFront& b) const { return {b.shape(shape)}; }
   TensorData forward(const TensorData& x) const {
     if (std::optional<Shape> strides = view_strides(x, shape)) return x.as_strided(shape, *strides, x.offset);
     TensorData c = kernels::clone(x);
@@ -88,6 +90,12 @@ struct Expand {
   }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return sum_to(grad, s.input_shape(0)); }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.expand(shape); }
+  // vmap: x [B, *x] gets size-1 dims after B up to the new rank (expand's new
+  // dims are leading ones of each example), then expands to [B, *shape].
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+    Tensor x = batching::pad_rank(batching::to_front(xs[0], dims[0], size), xs[0].dim() - 1, (int64_t)shape.size());
+    return {x.expand(batching::BatchFront{.size = size, .rank = 0}.shape(shape))};
+  }
 };
 
 // transpose: swap two dims.   rules: swap them back
@@ -95,6 +103,8 @@ struct Transpose {
   static constexpr const char* name = "Transpose";
   static constexpr Save save = Save::nothing;
   int64_t d0, d1;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Transpose batched(const batching::BatchFront& b) const { return {b.dim(d0), b.dim(d1)}; }
   TensorData forward(const TensorData& x) const {
     Shape shape = x.shape, strides = x.strides;
     std::swap(shape[d0], shape[d1]);
@@ -131,6 +141,12 @@ struct Permute {
   static constexpr const char* name = "Permute";
   static constexpr Save save = Save::nothing;
   std::vector<int64_t> dims;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Permute batched(const batching::BatchFront& b) const {
+    std::vector<int64_t> front{0};
+    for (int64_t d : dims) front.push_back(b.dim(d));
+    return {front};
+  }
   TensorData forward(const TensorData& x) const {
     Shape shape(dims.size()), strides(dims.size());
     for (size_t i = 0; i < dims.size(); ++i) {

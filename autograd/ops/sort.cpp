@@ -214,6 +214,7 @@ Tensor logcumsumexp(const Tensor& x, int64_t dim) {
 // unique, searchsorted: integer answers about order, not differentiable.
 struct Unique {
   static constexpr const char* name = "Unique";
+  static constexpr bool data_dependent_shape = true;  // vmap: an error (batching.h)
   static constexpr bool differentiable = false;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [values, inverse, counts] = kernels::unique(xs[0]);
@@ -222,6 +223,7 @@ struct Unique {
 };
 struct UniqueRows {
   static constexpr const char* name = "UniqueRows";
+  static constexpr bool data_dependent_shape = true;  // vmap: an error (batching.h)
   static constexpr bool differentiable = false;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [first, inverse, counts] = kernels::unique_rows(xs[0]);

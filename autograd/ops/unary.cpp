@@ -14,6 +14,7 @@ namespace fluxion {
 // exp: y = e^x.   dy/dx = e^x = y
 struct Exp {
   static constexpr const char* name = "Exp";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::exp(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * s.output(); }
@@ -23,6 +24,7 @@ struct Exp {
 // expm1: y = e^x - 1, accurate near 0.   dy/dx = e^x = y + 1
 struct Expm1 {
   static constexpr const char* name = "Expm1";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::expm1(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (s.output() + 1.0); }
@@ -32,6 +34,7 @@ struct Expm1 {
 // log: y = ln x.   dy/dx = 1/x
 struct Log {
   static constexpr const char* name = "Log";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::log(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad / s.input(); }
@@ -41,6 +44,7 @@ struct Log {
 // log1p: y = ln(1 + x), accurate near 0.   dy/dx = 1/(1 + x)
 struct Log1p {
   static constexpr const char* name = "Log1p";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::log1p(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad / (s.input() + 1.0); }
@@ -52,6 +56,7 @@ struct Log1p {
 // instruction and the rule reuses y (one division, no second pow).
 struct Sqrt {
   static constexpr const char* name = "Sqrt";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::sqrt(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad / (s.output() * 2.0); }
@@ -61,6 +66,7 @@ struct Sqrt {
 // sin: dy/dx = cos x
 struct Sin {
   static constexpr const char* name = "Sin";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::sin(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * s.input().cos(); }
@@ -70,6 +76,7 @@ struct Sin {
 // cos: dy/dx = -sin x
 struct Cos {
   static constexpr const char* name = "Cos";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::cos(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return -grad * s.input().sin(); }
@@ -79,6 +86,7 @@ struct Cos {
 // tan: dy/dx = 1 + tan^2 x = 1 + y^2
 struct Tan {
   static constexpr const char* name = "Tan";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::tan(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (s.output().square() + 1.0); }
@@ -89,6 +97,7 @@ struct Tan {
 // A primitive (not (e^2x - 1)/(e^2x + 1)): one vectorised kernel, no overflow.
 struct Tanh {
   static constexpr const char* name = "Tanh";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::tanh(x); }
   Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (1.0 - s.output().square()); }
@@ -98,6 +107,7 @@ struct Tanh {
 // erf: y = 2/sqrt(pi) int_0^x e^{-t^2} dt.   dy/dx = 2/sqrt(pi) e^{-x^2}
 struct Erf {
   static constexpr const char* name = "Erf";
+  static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   static Tensor derivative(const Tensor& x) { return (-x.square()).exp() * (2.0 * std::numbers::inv_sqrtpi); }
   TensorData forward(const TensorData& x) const { return kernels::erf(x); }

@@ -27,6 +27,8 @@ struct SliceView {
   static constexpr const char* name = "Slice";
   static constexpr Save save = Save::nothing;
   int64_t dim, start, length, step;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  SliceView batched(const batching::BatchFront& b) const { return {b.dim(dim), start, length, step}; }
   TensorData forward(const TensorData& x) const { return kernels::narrow_view(x, dim, start, length, step); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return slice_backward(grad, s.input_shape(0), dim, start, step);
@@ -45,6 +47,8 @@ struct SliceBackward {
   TensorData into(const TensorData& y, const TensorData& g) const {
     return kernels::narrow_view(y, dim, start, g.shape[dim], step);
   }
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  SliceBackward batched(const batching::BatchFront& b) const { return {b.shape(shape), b.dim(dim), start, step}; }
   TensorData forward(const TensorData& g) const {
     TensorData y = kernels::full(shape, 0, g.dtype);
     kernels::copy_(into(y, g), g);
@@ -62,6 +66,8 @@ struct Select {
   static constexpr const char* name = "Select";
   static constexpr Save save = Save::nothing;
   int64_t dim, index;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Select batched(const batching::BatchFront& b) const { return {b.dim(dim), index}; }
   TensorData forward(const TensorData& x) const {
     Shape shape = x.shape, strides = x.strides;
     shape.erase(shape.begin() + dim);
@@ -97,6 +103,8 @@ struct Diagonal {
   static constexpr const char* name = "Diagonal";
   static constexpr Save save = Save::nothing;
   int64_t offset, d0, d1;
+  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
+  Diagonal batched(const batching::BatchFront& b) const { return {offset, b.dim(d0), b.dim(d1)}; }
   TensorData forward(const TensorData& x) const { return diagonal_view(x, offset, d0, d1); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return diagonal_backward(grad, s.input_shape(0), offset, d0, d1);
