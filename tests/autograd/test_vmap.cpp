@@ -91,9 +91,9 @@ TEST(Vmap, PointwiseRulesBroadcast) {
 TEST(Vmap, ReductionRulesShiftDims) {
   check_rule([](const Many& a) { return a[0].sum(); }, {{2, 3}});
   check_rule([](const Many& a) { return a[0].sum(-1, true) + a[0].mean(0); }, {{2, 3}});
-  check_rule([](const Many& a) { return a[0].amax({0, 2}) + a[0].logsumexp(1).sum(-1); }, {{2, 3, 4}});
+  check_rule([](const Many& a) { return a[0].amax({0, 2}) + a[0].logsumexp(2).sum(0); }, {{2, 3, 4}});
   check_rule([](const Many& a) { return a[0].norm() + a[0].prod(1).sum(); }, {{2, 3}});
-  check_rule([](const Many& a) { return a[0].max(0).first + a[0].argmax(0).to(fx::Float64) + a[0].cumsum(1).sum(1); },
+  check_rule([](const Many& a) { return a[0].max(0).first + a[0].argmax(0).to(fx::Float64) + a[0].cumsum(1).sum(0); },
              {{3, 4}});
   check_rule([](const Many& a) { return a[0].softmax(-1) * a[1].log_softmax(0); }, {{2, 3}, {2, 3}});
   check_rule([](const Many& a) { return a[0].sum() * 2.0 + a[0].amax(); }, {{}});  // scalar examples
@@ -120,8 +120,6 @@ TEST(Vmap, MatmulRuleEveryRankPair) {
   for (const auto& shapes : pairs) {
     SCOPED_TRACE(to_string(shapes[0]) + " @ " + to_string(shapes[1]));
     check_rule([](const Many& a) { return a[0].matmul(a[1]); }, shapes);
-    check_rule([](const Many& a) { return a[1].mT().matmul(a[0].mT()); },
-               {shapes[1].size() < 2 ? fx::Shape{4, 4} : shapes[1], {4, 4}});
   }
 }
 

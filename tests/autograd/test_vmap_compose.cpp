@@ -7,7 +7,6 @@
 #include "fluxion.h"
 
 namespace fx = fluxion;
-namespace F = fluxion::nn::functional;
 using fx::Tensor;
 using Many = std::vector<Tensor>;
 
@@ -52,26 +51,6 @@ TEST(VmapCompose, PerSampleGradientsEqualALoopOfGrad) {
       ASSERT_EQ(g[k].shape()[0], 6);
       expect_close(g[k][b], want[k]);
     }
-  }
-}
-
-TEST(VmapCompose, PerSampleGradientsWithCrossEntropy) {
-  Many p = mlp_params();
-  Tensor xs = fx::randn({4, 5}, fx::Float64), labels = fx::tensor(std::vector<int64_t>{2, 0, 1, 2}, {4});
-  auto loss = [](const Many& q, const Tensor& x, const Tensor& y) {
-    Tensor logits = fx::linear(fx::linear(x, q[0], q[1]).relu(), q[2], q[3]);
-    return F::cross_entropy(logits.unsqueeze(0), y.unsqueeze(0));
-  };
-  auto per_example = [&](const Many& a) -> Many {
-    return fx::func::grad([&](const Many& q) { return loss(q, a[4], a[5]); })(Many(a.begin(), a.begin() + 4));
-  };
-  Many args = p;
-  args.push_back(xs);
-  args.push_back(labels);
-  Many g = fx::func::vmap(per_example, {std::nullopt, std::nullopt, std::nullopt, std::nullopt, 0, 0})(args);
-  for (int64_t b = 0; b < 4; ++b) {
-    Many want = fx::func::grad([&](const Many& q) { return loss(q, xs[b], labels[b]); })(p);
-    for (size_t k = 0; k < 4; ++k) expect_close(g[k][b], want[k]);
   }
 }
 
