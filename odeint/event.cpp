@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// odeint_event: the search (each accepted step's dense output, root finding by
-// the Illinois method, on plain numbers) and the differentiable answer (a
-// re-solve to the event with the graph, and the implicit-function rule for
-// the event time, see event.h).
+// odeint_event: the search (each accepted step's dense output, or for the
+// stiff methods its cubic Hermite interpolant; root finding by the Illinois
+// method, on plain numbers) and the differentiable answer (a re-solve to the
+// event with the graph, and the implicit-function rule for the event time,
+// see event.h).
 #include "odeint/event.h"
 
 #include <algorithm>
@@ -83,8 +84,9 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
   check(static_cast<bool>(func) && static_cast<bool>(event_fn), kWho, ": func and event_fn must not be empty");
   check(y0.defined() && y0.is_floating_point(), kWho, ": y0 must be a floating tensor (float32 or float64)");
   check(t0.defined() && t0.dim() == 0, kWho, ": t0 must be a number or a 0-d tensor");
-  check(!detail::is_stiff(opts.method) && tableau(opts.method).adaptive(), kWho, ": method ", method_name(opts.method),
-        " has no error control; events need an adaptive explicit method such as dopri5");
+  const bool stiff = detail::is_stiff(opts.method);
+  check(stiff || tableau(opts.method).adaptive(), kWho, ": method ", method_name(opts.method),
+        " has no error control; events need an adaptive method such as dopri5 or rodas5");
   const double ta = t0.item(), tend = opts.t_end.value_or(INFINITY);
   check(tend != ta, kWho, ": t_end equals t0 (", ta, ")");
   const Options o{.rtol = opts.rtol, .atol = opts.atol, .method = opts.method, .max_num_steps = opts.max_num_steps};
@@ -136,7 +138,8 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
     Stats& stats = opts.stats ? *opts.stats : local;
     stats = {};
     std::vector<detail::State> ends =
-        detail::solve_adaptive(detail::wrap(func, y0d, kWho), {y0d}, {ta, tend}, s, stats);
+        stiff ? detail::solve_rosenbrock(timed, {y0d}, {ta, tend}, s, stats)
+              : detail::solve_adaptive(detail::wrap(func, y0d, kWho), {y0d}, {ta, tend}, s, stats);
     if (fired < 0) y_found = ends.back()[0];  // no terminal event: the state at t_end
   }
 
