@@ -13,6 +13,7 @@
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "odeint/adjoint.h"
 #include "odeint/solver.h"
 
 namespace fluxion::odeint {
@@ -150,7 +151,10 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
   // y(t; t0, y0) moves with its start time as dy/dt0 = -Φ f(t0, y0): shift y0 to carry that.
   Tensor y0e = y0;
   if (t0.requires_grad()) y0e = y0 - timed(t0.detach(), {y0.detach()})[0].detach() * (t0 - t0.detach());
-  const Tensor y_event = te == ta ? y0e : odeint(func, y0e, tensor({ta, te}, y0.dtype()), o)[1];
+  const Tensor span = tensor({ta, te}, y0.dtype());
+  const Tensor y_event = te == ta              ? y0e
+                         : opts.adjoint_params ? odeint_adjoint(func, *opts.adjoint_params, y0e, span, o)[1]
+                                               : odeint(func, y0e, span, o)[1];
   out.y = y_event;
   if (fired < 0) return out;
   // D = ∂g/∂t + ∂g/∂y · f, the rate at which the event value crosses zero, on values.

@@ -42,6 +42,10 @@ struct EventOptions {
   std::optional<double> t_end;
   int64_t max_num_steps = 100000;
   Stats* stats = nullptr;  // evaluations and steps of the search (the re-solve is not counted)
+  /// Set: the re-solve to the event runs odeint_adjoint with these params (the tensors
+  /// func reads besides y), so backward solves the adjoint system instead of going
+  /// through the steps (torchdiffeq's odeint_interface=odeint_adjoint).
+  std::optional<std::vector<Tensor>> adjoint_params;
 };
 
 struct EventSolution {
