@@ -9,11 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "fluxion.h"
+#include "problems.h"
 
 namespace fx = fluxion;
 namespace ode = fluxion::odeint;
 using TensorList = std::vector<fx::Tensor>;
+using odeint_test::error_of;
 
 namespace {
 
@@ -21,16 +22,6 @@ namespace {
 TensorList oscillator(const fx::Tensor& k, const TensorList& s) { return {s[1], -k * s[0]}; }
 
 double max_diff(const fx::Tensor& a, const fx::Tensor& b) { return (a - b).abs().max().item(); }
-
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 
