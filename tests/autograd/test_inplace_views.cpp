@@ -199,3 +199,22 @@ TEST(InPlaceViews, ErrorsNameTheOpTheShapesAndTheFix) {
   e = error_of([&] { b.narrow(0, 0, 1).expand({4}).add_(fx::ones({4}, fx::Float64)); });
   EXPECT_NE(e.find("expanded view"), std::string::npos) << e;
 }
+
+// No reference cycles: a node that saved a view is held without the view's
+// base, so when the base's history comes to lead to that node (v.mul_(v.sin()))
+// the graph is still freed with the tensors.
+TEST(InPlaceViews, TheGraphIsFreedWithTheTensors) {
+  fx::Tensor w = f64({0.3, -0.7, 1.1}, {3});
+  std::weak_ptr<fx::Node> copy_slices, replay;
+  {
+    fx::Tensor y = w * 2.0;
+    fx::Tensor v = y.narrow(0, 0, 2);
+    v.mul_(v.sin());  // SinBackward saves v
+    copy_slices = y.grad_fn();
+    replay = v.grad_fn();
+    EXPECT_EQ(copy_slices.lock()->name(), "CopySlicesBackward");
+    EXPECT_EQ(replay.lock()->name(), "AsStridedBackward");
+  }
+  EXPECT_TRUE(copy_slices.expired());
+  EXPECT_TRUE(replay.expired());
+}
