@@ -218,3 +218,34 @@ TEST(InPlaceViews, TheGraphIsFreedWithTheTensors) {
   EXPECT_TRUE(copy_slices.expired());
   EXPECT_TRUE(replay.expired());
 }
+
+// Other view geometries: a diagonal, a transposed base, unbind's pieces, and an
+// expanded read view (repeated positions) regenerated after a write to its base.
+TEST(InPlaceViews, DiagonalTransposedUnbindAndExpandedViews) {
+  auto f = [](const Inputs& in) {
+    fx::Tensor y = in[0].reshape({3, 3}).sin();                    // sin saves its input, not y
+    fx::Tensor wide = y.select(0, 0).unsqueeze(0).expand({2, 3});  // reads row 0 twice
+    y.diagonal().add_(in[1]);
+    fx::Tensor t = y.t();
+    t.select(0, 2).mul_(in[1]);  // column 2 of y
+    std::vector<fx::Tensor> rows = y.unbind(0);
+    rows[1].add_(rows[2].exp());  // exp saves its output, not the view it reads
+    return fx::cat({y.reshape({-1}), wide.reshape({-1}), rows[0]});
+  };
+  Inputs xs = {f64({0.1, -0.4, 0.9, 1.2, -0.3, 0.6, 0.2, 0.8, -0.6}, {9}), f64({1.5, -0.5, 0.25}, {3})};
+  check_all_orders(f, xs);
+}
+
+// Writes in a loop, each reading what the last wrote (a stencil u[1:-1] = ...).
+TEST(InPlaceViews, RepeatedWritesInALoop) {
+  auto f = [](const Inputs& in) {
+    fx::Tensor u = in[0] * 1.0;
+    for (int step = 0; step < 3; ++step) {
+      fx::Tensor inner = u.narrow(0, 1, 4);
+      inner.copy_(inner + 0.25 * (u.narrow(0, 0, 4) - 2.0 * inner + u.narrow(0, 2, 4)) * in[1]);
+    }
+    return u;
+  };
+  Inputs xs = {f64({0.1, -0.4, 0.9, 1.2, -0.3, 0.6}, {6}), f64({0.8}, {1})};
+  check_all_orders(f, xs);
+}
