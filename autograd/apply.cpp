@@ -125,11 +125,15 @@ bool Saved::needs_grad(size_t i) const {
 // grad_fn is the leaf's AccumulateGrad: in the graph just as the leaf, but not
 // owning it. Owning it, a gradient kept with its graph in the leaf's .grad
 // (backward with create_graph) would own the leaf that owns it: a cycle.
+// A view is saved without its base likewise: an in-place op may yet make
+// this node part of the base's history (CopySlices).
 static Tensor held(const Tensor& x) {
-  if (!x.defined() || x.impl()->grad_fn || !x.impl()->requires_grad) return x;
+  if (!x.defined() || ((x.impl()->grad_fn || !x.impl()->requires_grad) && !x.impl()->view_base.defined())) return x;
   auto impl = std::make_shared<TensorImpl>();
   impl->data = x.tensor_data();
-  impl->grad_fn = gradient_edge(x).node;
+  Edge e = gradient_edge(x);
+  impl->grad_fn = std::move(e.node);
+  impl->output_nr = e.input_nr;
   impl->tangents = x.impl()->tangents;
   return Tensor(std::move(impl));
 }
