@@ -115,12 +115,12 @@ class CheckpointBackward final : public Node {
   void release_saved() override { saved_.release(); }
 
   // What forward records: the inputs, which of fn's outputs the node's outputs
-  // are, and the boundary edges. boundary_ stays as forward found it, even if
+  // are, and the boundary edges. `boundary` stays as forward found it, even if
   // a checkpoint around this one redirects next_edges to its own sinks: it
   // names the tensors that fn's recomputed graph leads to.
-  void save(const std::vector<Tensor>& inputs) {
-    num_inputs_ = inputs.size();
-    saved_.save_inputs(inputs);
+  void save(const std::vector<Tensor>& xs) {
+    num_inputs_ = xs.size();
+    saved_.save_inputs(xs);
   }
   std::vector<size_t> output_index;
   std::vector<Edge> boundary;
