@@ -19,6 +19,7 @@
 #include "tensor/util/progress_bar.h"
 
 #include "autograd/apply.h"
+#include "autograd/checkpoint.h"
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
 #include "autograd/function.h"
@@ -35,6 +36,7 @@
 
 #include "nn/activation.h"
 #include "nn/attention.h"
+#include "nn/checkpoint_sequential.h"
 #include "nn/container.h"
 #include "nn/atomic_file.h"
 #include "nn/conv.h"

@@ -21,8 +21,8 @@ static uint64_t version_of(const Tensor& t) { return t.defined() ? t.version() :
 static void check_version(const Tensor& t, uint64_t saved, const Node* node, const char* what, size_t i) {
   if (t.defined() && version_of(t) != saved)
     fail("backward: ", what, " ", i, " of ", node ? node->name() : std::string("an op"), " (shape ",
-         to_string(t.shape()), ") was modified by an in-place operation after it was saved (version ", saved,
-         ", now ", version_of(t), "); use an out-of-place op (x = x + y instead of x.add_(y)) or clone() it first");
+         to_string(t.shape()), ") was modified by an in-place operation after it was saved (version ", saved, ", now ",
+         version_of(t), "); use an out-of-place op (x = x + y instead of x.add_(y)) or clone() it first");
 }
 
 static void check_live(bool released, const Node* node) {
@@ -123,10 +123,14 @@ bool Saved::needs_grad(size_t i) const {
 // grad_fn is the leaf's AccumulateGrad: in the graph just as the leaf, but not
 // owning it. Owning it, a gradient kept with its graph in the leaf's .grad
 // (backward with create_graph) would own the leaf that owns it: a cycle.
+// A view is saved without its base likewise: an in-place op may yet make
+// this node part of the base's history (CopySlices).
 static Tensor held(const Tensor& x) {
-  if (!x.defined() || x.impl()->grad_fn || !x.impl()->requires_grad) return x;
+  if (!x.defined() || ((x.impl()->grad_fn || !x.impl()->requires_grad) && !x.impl()->view_base.defined())) return x;
   auto impl = same_values(x);
-  impl->grad_fn = gradient_edge(x).node;
+  Edge e = gradient_edge(x);
+  impl->grad_fn = std::move(e.node);
+  impl->output_nr = e.input_nr;
   impl->tangents = x.impl()->tangents;
   return Tensor(std::move(impl));
 }

@@ -34,7 +34,9 @@
 // (kernels::AddRule, ...), which lets a recorder fuse a run of such ops into
 // one loop; and `into`, for scatter ops, the view of y that g fills.
 //
-// apply() runs forward on the raw data; if grad mode is on and an input
+// apply() runs forward on the raw data; an output sharing an input's memory
+// is marked a view of it (for in-place ops, see autograd/ops/inplace.cpp);
+// if grad mode is on and an input
 // requires grad it records an OpNode<Op> holding the op and what it saved;
 // for each forward-mode level at which an input carries a tangent it computes
 // the output's tangent with jvp. Because the rules are made of ops that go
@@ -215,6 +217,8 @@ void connect(Node& node, Saved& saved, Save what, std::span<const Tensor> xs, st
 Saved saved_for_jvp(std::span<const Tensor> xs, std::span<const Tensor> ys, uint64_t level);
 std::vector<Tensor> tangents_at(std::span<const Tensor> xs, uint64_t level);
 void attach_tangents(std::span<const Tensor> ys, std::vector<Tensor>&& dys, uint64_t level);
+/// An output that shares an input's memory is a view of it (TensorImpl::view_base).
+void mark_views(std::span<const Tensor> xs, std::span<const Tensor> ys);
 
 // The batching hook (batching.h): runs op on inputs of which some are batched by vmap.
 template <class Op>
@@ -266,6 +270,7 @@ std::vector<Tensor> apply_op(Op op, const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i)
     if (inputs[i].defined()) xs[i] = inputs[i].tensor_data();
   std::vector<Tensor> ys = detail::wrap_outputs(detail::run_forward(op, xs));
+  detail::mark_views(inputs, ys);
   detail::report(op, inputs, ys);
   detail::record(std::move(op), inputs, ys);
   return ys;
@@ -280,6 +285,7 @@ Tensor apply(Op op, const Tensor& x) {
   } else {
     if (x.defined() && x.impl()->batched) return detail::apply_batched(std::move(op), {x})[0];
     Tensor y(op.forward(x.tensor_data()));
+    detail::mark_views(std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     detail::report(op, std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), std::span<const Tensor>(&x, 1), std::span<const Tensor>(&y, 1));
     return y;
@@ -293,6 +299,7 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
     if (!a.defined() || !b.defined() || a.impl()->batched || b.impl()->batched) return apply_op(std::move(op), {a, b})[0];
     Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
     const Tensor inputs[2] = {a, b};
+    detail::mark_views(inputs, std::span<const Tensor>(&y, 1));
     detail::report(op, inputs, std::span<const Tensor>(&y, 1));
     detail::record(std::move(op), inputs, std::span<const Tensor>(&y, 1));
     return y;

@@ -40,6 +40,7 @@ uint64_t current_level() {
 static bool is_active(uint64_t level) { return std::find(g_levels.begin(), g_levels.end(), level) != g_levels.end(); }
 
 Tensor tangent_of(const Tensor& t, uint64_t level) {
+  refresh_view(t);
   for (const auto& [l, tangent] : t.impl()->tangents)
     if (l == level) return is_active(level) ? tangent : Tensor{};
   return {};
@@ -81,6 +82,8 @@ Tensor make_dual(const Tensor& primal, const Tensor& tangent, uint64_t level) {
   check(tangent.shape() == primal.shape(), "make_dual: tangent shape ", to_string(tangent.shape()),
         " must equal primal shape ", to_string(primal.shape()));
   Tensor dual = apply(MakeDual{}, primal);
+  // Not a view of the primal: its tangent is its own, never regenerated from the primal's.
+  dual.impl()->view_base = Tensor();
   set_tangent(dual, tangent.dtype() == primal.dtype() ? tangent : tangent.to(primal.dtype()), level);
   return dual;
 }

@@ -74,6 +74,7 @@ static std::mutex& accumulator_mutex(const TensorImpl* impl) {
 }
 
 Edge gradient_edge(const Tensor& t) {
+  refresh_view(t);
   TensorImpl* impl = t.impl();
   if (impl->grad_fn) return {impl->grad_fn, impl->output_nr};
   if (!impl->requires_grad) return {};

@@ -72,6 +72,11 @@ class AccumulateGrad : public Node {
 /// AccumulateGrad, or {null} when t does not require grad.
 Edge gradient_edge(const Tensor& t);
 
+/// A view whose memory was written in place since its grad_fn and tangents
+/// were set gets them regenerated from its base (PyTorch's view + in-place
+/// rule); a no-op for other tensors. Run wherever a tensor's history is read.
+void refresh_view(const Tensor& t);
+
 /// Drops a reference to a node without recursing down its chain (a 10^6-node
 /// graph would overflow the stack): releases are queued and run in a loop.
 void release_node(std::shared_ptr<Node>&& node);

@@ -104,6 +104,7 @@ double Tensor::at(std::initializer_list<int64_t> index) const {
 
 bool Tensor::requires_grad() const {
   check_defined(impl_.get());
+  refresh_view(*this);
   return impl_->requires_grad || impl_->grad_fn != nullptr;
 }
 
@@ -119,6 +120,7 @@ Tensor& Tensor::requires_grad_(bool on) {
 
 bool Tensor::is_leaf() const {
   check_defined(impl_.get());
+  refresh_view(*this);
   return impl_->grad_fn == nullptr;
 }
 
@@ -141,11 +143,13 @@ void Tensor::zero_grad() const {
 
 const std::shared_ptr<Node>& Tensor::grad_fn() const {
   check_defined(impl_.get());
+  refresh_view(*this);
   return impl_->grad_fn;
 }
 
 uint32_t Tensor::output_nr() const {
   check_defined(impl_.get());
+  refresh_view(*this);
   return impl_->output_nr;
 }
 
@@ -175,7 +179,8 @@ void Tensor::retain_grad() const {
   // A weak pointer: the hook lives in the node, which must not own the tensor.
   std::weak_ptr<TensorImpl> weak = impl_;
   impl_->grad_fn->pre_hooks.emplace_back(impl_->output_nr, [weak](const Tensor& g) {
-    if (auto impl = weak.lock()) impl->grad = impl->grad.defined() ? Tensor(impl->grad.tensor_data()) + g.detach() : g.detach();
+    if (auto impl = weak.lock())
+      impl->grad = impl->grad.defined() ? Tensor(impl->grad.tensor_data()) + g.detach() : g.detach();
     return Tensor();
   });
 }

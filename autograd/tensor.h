@@ -334,6 +334,14 @@ struct TensorImpl {
   std::vector<std::pair<uint64_t, Tensor>> tangents;  // forward-mode level -> tangent
   std::vector<Hook> hooks;                             // leaf hooks, run before accumulation
   bool retains_grad = false;
+  // A view (an op's output that shares its input's memory: slice, select,
+  // transpose, reshape ...) keeps the tensor that owns that memory, never
+  // itself a view, and the memory's version when its grad_fn and tangents
+  // were last set. An in-place op on a view rewrites the base's history
+  // (CopySlices); after any write to the memory a view's history is
+  // regenerated from its base (refresh_view, autograd/ops/inplace.cpp).
+  Tensor view_base;
+  std::atomic<uint64_t> view_version{0};
   ~TensorImpl();
 };
 

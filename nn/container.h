@@ -73,6 +73,14 @@ class Sequential : public Cloneable<Sequential> {
     return y;
   }
   Tensor operator()(const Tensor& x) const { return forward(x); }
+  /// x through modules start .. end - 1 only (PyTorch's seq[start:end](x)).
+  Tensor forward(const Tensor& x, size_t start, size_t end) const {
+    check(start <= end && end <= steps_.size(), "Sequential::forward: modules [", start, ", ", end,
+          ") are out of range for ", steps_.size(), " modules");
+    Tensor y = x;
+    for (size_t i = start; i < end; ++i) y = steps_[i].forward(*steps_[i].module, y);
+    return y;
+  }
   /// The output of every step on x, in order (what utils::summary prints the shapes of).
   std::vector<Tensor> forward_each(const Tensor& x) const {
     std::vector<Tensor> ys;

@@ -150,8 +150,8 @@ std::tuple<Tensor, Tensor> RNN::forward(const Tensor& input, const Tensor& h0) c
 LSTM::LSTM(int64_t input_size, int64_t hidden_size, LSTMOptions opts)
     : Cloneable(Mode::lstm, input_size, hidden_size, opts, "LSTM") {}
 
-std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTM::forward(const Tensor& input,
-                                                             std::optional<std::tuple<Tensor, Tensor>> hx) const {
+std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTM::forward(
+    const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx) const {
   auto [h0, c0] = hx.value_or(std::tuple<Tensor, Tensor>{});
   auto [out, h, c] = run(input, h0, c0);
   return {out, {h, c}};
@@ -208,7 +208,8 @@ Tensor RNNCell::forward(const Tensor& x, const Tensor& h) const {
 LSTMCell::LSTMCell(int64_t input_size, int64_t hidden_size, LSTMCellOptions opts)
     : Cloneable(input_size, hidden_size, 4, opts.bias, opts.dtype, "LSTMCell") {}
 
-std::tuple<Tensor, Tensor> LSTMCell::forward(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx) const {
+std::tuple<Tensor, Tensor> LSTMCell::forward(const Tensor& x,
+                                             const std::optional<std::tuple<Tensor, Tensor>>& hx) const {
   auto [h0, c0] = hx.value_or(std::tuple<Tensor, Tensor>{});
   auto [xb, hb] = batched(x, h0);
   Tensor cb = batched(x, c0).second;

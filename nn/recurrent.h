@@ -81,10 +81,10 @@ class LSTM : public Cloneable<LSTM, RNNBase> {
  public:
   LSTM(int64_t input_size, int64_t hidden_size, LSTMOptions opts = {});
   /// Returns (output, (h_n, c_n)); hx = (h0, c0), zeros when absent.
-  std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(const Tensor& input,
-                                                         std::optional<std::tuple<Tensor, Tensor>> hx = {}) const;
-  std::tuple<Tensor, std::tuple<Tensor, Tensor>> operator()(const Tensor& input,
-                                                            std::optional<std::tuple<Tensor, Tensor>> hx = {}) const {
+  std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(
+      const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt) const;
+  std::tuple<Tensor, std::tuple<Tensor, Tensor>> operator()(
+      const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt) const {
     return forward(input, hx);
   }
 };
@@ -139,8 +139,10 @@ class LSTMCell : public Cloneable<LSTMCell, RNNCellBase> {
  public:
   LSTMCell(int64_t input_size, int64_t hidden_size, LSTMCellOptions opts = {});
   /// Returns (h', c').
-  std::tuple<Tensor, Tensor> forward(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx = {}) const;
-  std::tuple<Tensor, Tensor> operator()(const Tensor& x, std::optional<std::tuple<Tensor, Tensor>> hx = {}) const {
+  std::tuple<Tensor, Tensor> forward(const Tensor& x,
+                                     const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt) const;
+  std::tuple<Tensor, Tensor> operator()(const Tensor& x,
+                                        const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt) const {
     return forward(x, hx);
   }
 };

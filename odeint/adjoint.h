@@ -41,6 +41,11 @@ struct AdjointOptions {
 [[nodiscard]] Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const Tensor& y0,
                                     const Tensor& t, const Options& opts = {}, const AdjointOptions& adjoint = {});
 
+/// A state of several tensors (see odeint's TupleFunc overload), by the adjoint method.
+[[nodiscard]] std::vector<Tensor> odeint_adjoint(const TupleFunc& func, const std::vector<Tensor>& params,
+                                                 const std::vector<Tensor>& y0, const Tensor& t,
+                                                 const Options& opts = {}, const AdjointOptions& adjoint = {});
+
 /// A module whose forward(t, y) is the vector field: an nn::Module subclass,
 /// or anything with forward(t, y) and parameters().
 template <class M>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// odeint_event: the search (each accepted step's dense output, root finding by
-// the Illinois method, on plain numbers) and the differentiable answer (a
-// re-solve to the event with the graph, and the implicit-function rule for
-// the event time, see event.h).
+// odeint_event: the search (each accepted step's dense output, or for the
+// stiff methods its cubic Hermite interpolant; root finding by the Illinois
+// method, on plain numbers) and the differentiable answer (a re-solve to the
+// event with the graph, and the implicit-function rule for the event time,
+// see event.h).
 #include "odeint/event.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "odeint/adjoint.h"
 #include "odeint/solver.h"
 
 namespace fluxion::odeint {
@@ -83,8 +85,9 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
   check(static_cast<bool>(func) && static_cast<bool>(event_fn), kWho, ": func and event_fn must not be empty");
   check(y0.defined() && y0.is_floating_point(), kWho, ": y0 must be a floating tensor (float32 or float64)");
   check(t0.defined() && t0.dim() == 0, kWho, ": t0 must be a number or a 0-d tensor");
-  check(!detail::is_stiff(opts.method) && tableau(opts.method).adaptive(), kWho, ": method ", method_name(opts.method),
-        " has no error control; events need an adaptive explicit method such as dopri5");
+  const bool stiff = detail::is_stiff(opts.method);
+  check(stiff || tableau(opts.method).adaptive(), kWho, ": method ", method_name(opts.method),
+        " has no error control; events need an adaptive method such as dopri5 or rodas5");
   const double ta = t0.item(), tend = opts.t_end.value_or(INFINITY);
   check(tend != ta, kWho, ": t_end equals t0 (", ta, ")");
   const Options o{.rtol = opts.rtol, .atol = opts.atol, .method = opts.method, .max_num_steps = opts.max_num_steps};
@@ -136,7 +139,8 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
     Stats& stats = opts.stats ? *opts.stats : local;
     stats = {};
     std::vector<detail::State> ends =
-        detail::solve_adaptive(detail::wrap(func, y0d, kWho), {y0d}, {ta, tend}, s, stats);
+        stiff ? detail::solve_rosenbrock(timed, {y0d}, {ta, tend}, s, stats)
+              : detail::solve_adaptive(detail::wrap(func, y0d, kWho), {y0d}, {ta, tend}, s, stats);
     if (fired < 0) y_found = ends.back()[0];  // no terminal event: the state at t_end
   }
 
@@ -147,7 +151,10 @@ EventSolution odeint_event(const Func& func, const Tensor& y0, const Tensor& t0,
   // y(t; t0, y0) moves with its start time as dy/dt0 = -Φ f(t0, y0): shift y0 to carry that.
   Tensor y0e = y0;
   if (t0.requires_grad()) y0e = y0 - timed(t0.detach(), {y0.detach()})[0].detach() * (t0 - t0.detach());
-  const Tensor y_event = te == ta ? y0e : odeint(func, y0e, tensor({ta, te}, y0.dtype()), o)[1];
+  const Tensor span = tensor({ta, te}, y0.dtype());
+  const Tensor y_event = te == ta              ? y0e
+                         : opts.adjoint_params ? odeint_adjoint(func, *opts.adjoint_params, y0e, span, o)[1]
+                                               : odeint(func, y0e, span, o)[1];
   out.y = y_event;
   if (fired < 0) return out;
   // D = ∂g/∂t + ∂g/∂y · f, the rate at which the event value crosses zero, on values.

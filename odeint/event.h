@@ -28,7 +28,9 @@ using EventFunc = std::function<Tensor(const Tensor& t, const Tensor& y)>;
 struct EventOptions {
   double rtol = 1e-7;
   Tolerance atol = 1e-9;
-  Method method = Method::dopri5;  // an adaptive explicit method (events read its dense output)
+  /// An adaptive method: an explicit one is searched on its dense output, a stiff one
+  /// (rosenbrock23, rodas5) on each accepted step's cubic Hermite interpolant.
+  Method method = Method::dopri5;
   /// Per event (one value applies to all): +1 fires only on a rising crossing, -1 only on a
   /// falling one, 0 on both. As SciPy, a value that reaches zero counts as a crossing.
   std::vector<int> direction = {0};
@@ -40,6 +42,10 @@ struct EventOptions {
   std::optional<double> t_end;
   int64_t max_num_steps = 100000;
   Stats* stats = nullptr;  // evaluations and steps of the search (the re-solve is not counted)
+  /// Set: the re-solve to the event runs odeint_adjoint with these params (the tensors
+  /// func reads besides y), so backward solves the adjoint system instead of going
+  /// through the steps (torchdiffeq's odeint_interface=odeint_adjoint).
+  std::optional<std::vector<Tensor>> adjoint_params;
 };
 
 struct EventSolution {

@@ -91,4 +91,15 @@ struct Options {
 /// on bad input, NaN/Inf from func, step underflow or too many steps.
 [[nodiscard]] Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options& opts = {});
 
+/// A state made of several tensors of one dtype, each with its own shape
+/// (torchdiffeq's tuple state): func(t, {y_1, ..., y_n}) returns {dy_1/dt, ..., dy_n/dt}.
+///   auto f = [](const Tensor& t, const std::vector<Tensor>& s) { return std::vector{s[1], -s[0]}; };
+///   std::vector<Tensor> xv = odeint::odeint(f, {x0, v0}, t);   // xv[i]: [len(t), y0[i].shape...]
+/// The state is solved as the tensors' elements concatenated in order (what
+/// the step callbacks see), so the error norm is the RMS over all of them, as
+/// in torchdiffeq; atol is one number.
+using TupleFunc = std::function<std::vector<Tensor>(const Tensor& t, const std::vector<Tensor>& y)>;
+[[nodiscard]] std::vector<Tensor> odeint(const TupleFunc& func, const std::vector<Tensor>& y0, const Tensor& t,
+                                         const Options& opts = {});
+
 }  // namespace fluxion::odeint

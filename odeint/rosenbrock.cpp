@@ -238,6 +238,13 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
                                    : hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(st.f1), hs, theta));
     }
     if (graph) accepted.push_back(std::move(step));
+    if (s.on_step) {  // event search: each accepted step's cubic Hermite interpolant
+      Vec f1 = dense ? st.f1 : p.eval(t1, st.y1);
+      auto interpolant = [&](double theta) {
+        return theta == 1.0 ? L.state(st.y1) : hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(f1), hs, theta);
+      };
+      if (s.on_step(t, t1, interpolant)) break;
+    }
     t = t1;
     y = std::move(st.y1);
     fresh_jacobian = false;

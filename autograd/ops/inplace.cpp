@@ -1,15 +1,31 @@
 // SPDX-License-Identifier: MIT
-// In-place ops: add_, mul_, copy_, fill_, zero_, index_put_, masked_fill_.
+// In-place ops: add_, mul_, copy_, fill_, zero_, index_put_, masked_fill_,
+// and the views they write through.
+//
 // Outside autograd (no grad mode, or no operand tracked) they run the kernel
 // on the tensor's memory. On a tensor in the graph they are recorded as
 // PyTorch records them: the out-of-place op runs on a copy of the old values,
 // its result is written into the tensor's memory, and the tensor's history
 // becomes that op's node (its grad_fn is rebased). Each write bumps the
 // storage's version, so a backward that saved the old values reports it.
+//
+// Views share their base's memory, so a write through one changes the base
+// and every other view of it. As in PyTorch:
+//   - an in-place op on a view v of base b rebases b's history onto
+//     b' = CopySlices(b, f(v)): b with v's elements replaced by the result;
+//   - a view's history is a function of its base's: after any write to the
+//     memory, a view's grad_fn (and tangents) are regenerated on their next
+//     read as v = as_strided(b) (refresh_view), so gradients through the base
+//     and through every view, made before or after the write, stay right.
 #include "tensor/kernels/inplace.h"
 
+#include <mutex>
+
+#include "autograd/apply.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "autograd/ops/indexing.h"
+#include "autograd/ops_math.h"
 #include "autograd/recorder.h"
 #include "tensor/kernels/copy.h"
 
@@ -29,34 +45,128 @@ static void check_writable(const Tensor& self, const char* op) {
         ": a leaf tensor that requires grad (shape ", self.shape(),
         ") cannot be modified in place; update it inside a fluxion::NoGradGuard (as optimizers do), or "
         "modify a .clone() of it");
+  const Tensor& base = self.impl()->view_base;
+  if (GradMode::is_enabled() && base.defined()) {
+    check(!(base.is_leaf() && base.requires_grad()), op, ": the tensor written to (shape ", self.shape(),
+          ") is a view of a leaf tensor that requires grad (shape ", base.shape(),
+          "); update the leaf inside a fluxion::NoGradGuard (as optimizers do), or take the view of a .clone() of it");
+    check(!base.requires_grad() || self.requires_grad(), op, ": the tensor written to (shape ", self.shape(),
+          ") is a view made under NoGradGuard of a tensor that requires grad (shape ", base.shape(),
+          "), so the write cannot be recorded in the base's history; write inside the NoGradGuard too, or take "
+          "the view outside it");
+  }
   for (int64_t d = 0; d < self.dim(); ++d)
     check(self.strides()[d] != 0 || self.shape()[d] <= 1, op, ": the tensor written to (shape ", self.shape(),
           ") is an expanded view whose elements share memory; write into a .clone() instead");
 }
 
+// Where each element of the view v sits in its base, as the base's flat
+// (row-major) index: an Int64 tensor of v's shape. Both are geometries over
+// one memory: a scratch copy of that memory holds, at each base element, its
+// flat index; read through v's geometry it gives the positions.
+static Tensor positions_in_base(const TensorData& base, const TensorData& v, const char* op) {
+  TensorData memory = kernels::full({(int64_t)(base.storage->nbytes / dtype_size(base.dtype))}, -1, Int64);
+  kernels::copy_(memory.as_strided(base.shape, base.strides, base.offset), positions_of(base.shape).tensor_data());
+  Tensor pos(kernels::contiguous(memory.as_strided(v.shape, v.strides, v.offset)));
+  check(pos.numel() == 0 || pos.min().item() >= 0, op, ": the view written to (shape ", v.shape, ", strides ",
+        v.strides, ", offset ", v.offset, ") reaches memory outside its base (shape ", base.shape,
+        "); write into the base, or into a .clone() of the view");
+  return pos;
+}
+
+// CopySlices: y = base with y[v] = src, the history an in-place op on a view v
+// gives v's base (PyTorch's CopySlices). pos: v's elements' flat indices in
+// base, without repeats (an expanded view cannot be written to).
+//   vjp: dbase = grad with v's positions zeroed;  dsrc = grad.flatten()[pos]
+//   jvp: dy = dbase with dy[v] = dsrc
+// No forward: the in-place op has already written src into the memory, so
+// only the node is recorded (through apply's record, in the general op shape).
+struct CopySlices {
+  static constexpr const char* name = "CopySlices";
+  static constexpr Save save = Save::nothing;
+  Tensor pos;  // Int64, v's shape
+  std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
+    Tensor g = grads[0].reshape({-1}), p = pos.reshape({-1});
+    return {s.needs_grad(0) ? index_copy_flat(g, p, zeros({p.numel()}, g.dtype())).reshape(grads[0].shape()) : Tensor{},
+            s.needs_grad(1) ? g.index_select(0, p).reshape(pos.shape()) : Tensor{}};
+  }
+  std::vector<Tensor> jvp(const std::vector<Tensor>& dxs, const Saved& s) const {
+    DType t = dxs[0].defined() ? dxs[0].dtype() : dxs[1].dtype();
+    Tensor dbase = dxs[0].defined() ? dxs[0] : zeros(s.input_shape(0), t);
+    Tensor dsrc = dxs[1].defined() ? dxs[1] : zeros(pos.shape(), t);
+    return {index_copy_flat(dbase.reshape({-1}), pos.reshape({-1}), dsrc.reshape({-1})).reshape(dbase.shape())};
+  }
+};
+
 // Writes `result` (computed from a copy of self's old values) into self's
-// memory and makes its history self's. Only self's history can be rewritten:
-// fluxion does not model PyTorch's CopySlices, which also rewrites the history
-// of the other views of the same memory. So when another tensor shares self's
-// memory (a view of it or its base, or an output saved for backward) the op
-// is refused rather than leave that tensor's gradient silently wrong.
+// memory and rewrites the history: self's own, or for a view its base's
+// (self's is then regenerated from the base, as any view's after a write).
 static Tensor& rebase(Tensor& self, const Tensor& result, const char* op) {
   // The write below happens outside apply(), so a tracer (jit::trace) could not replay it.
   autograd::on_read(self.tensor_data(), "an in-place op on a tensor in the graph (a write no trace records)");
-  check(self.tensor_data().storage.use_count() == 1, op, ": the tensor written to (shape ", self.shape(),
-        ") shares its memory with another tensor (a view of it, the tensor it is a view of, or a value saved for "
-        "backward), whose history an in-place op in the graph cannot rewrite; use the out-of-place op "
-        "(index_put instead of index_put_, x + y instead of x.add_(y)) or write into the base tensor before taking "
-        "views");
   check(result.shape() == self.shape(), op, ": the result has shape ", result.shape(),
         " but the tensor written to has shape ", self.shape(), "; in-place ops cannot change a tensor's shape");
-  kernels::copy_(self.tensor_data(), result.tensor_data());
   TensorImpl* impl = self.impl();
-  impl->grad_fn = result.grad_fn();
-  impl->output_nr = result.output_nr();
-  impl->tangents = result.impl()->tangents;
+  if (!impl->view_base.defined()) {
+    kernels::copy_(self.tensor_data(), result.tensor_data());
+    impl->grad_fn = result.grad_fn();
+    impl->output_nr = result.output_nr();
+    impl->tangents = result.impl()->tangents;
+    return self;
+  }
+  const Tensor& base = impl->view_base;
+  Tensor pos = positions_in_base(base.tensor_data(), self.tensor_data(), op);
+  // The base before the write: its data, history and tangents (the inputs of CopySlices).
+  auto before = std::make_shared<TensorImpl>();
+  before->data = base.tensor_data();
+  before->grad_fn = base.impl()->grad_fn;
+  before->output_nr = base.impl()->output_nr;
+  before->tangents = base.impl()->tangents;
+  kernels::copy_(self.tensor_data(), result.tensor_data());
+  const Tensor inputs[2] = {Tensor(std::move(before)), result};
+  detail::record(CopySlices{pos}, inputs, std::span<const Tensor>(&base, 1));
   return self;
 }
+
+// Regenerates a stale view's grad_fn and tangents as those of as_strided(base)
+// (PyTorch's AsStridedBackward), under a lock: concurrent readers of one view
+// would otherwise both write it. Grad mode is on for the replay, as the view
+// was made in the graph whatever mode it is now read in.
+void refresh_view(const Tensor& t) {
+  TensorImpl* v = t.impl();
+  if (!v || !v->view_base.defined()) return;
+  uint64_t version = v->data.storage->version;
+  if (v->view_version.load(std::memory_order_acquire) == version) return;
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  if (v->view_version.load(std::memory_order_relaxed) == version) return;
+  const Tensor& base = v->view_base;  // never a view, so never refreshed: no recursion
+  if (v->grad_fn || !v->tangents.empty() || base.requires_grad() || !base.impl()->tangents.empty()) {
+    EnableGradGuard grad_mode;
+    Tensor replay = as_strided(base, v->data.shape, v->data.strides, v->data.offset);
+    v->grad_fn = replay.impl()->grad_fn;
+    v->output_nr = replay.impl()->output_nr;
+    v->tangents = replay.impl()->tangents;
+  }
+  v->view_version.store(version, std::memory_order_release);
+}
+
+namespace detail {
+void mark_views(std::span<const Tensor> xs, std::span<const Tensor> ys) {
+  for (const Tensor& y : ys) {
+    const Storage* memory =
+        y.defined() ? y.impl()->data.storage.get() : nullptr;  // impl's: a batched tensor's data is readable here
+    if (!memory) continue;
+    for (const Tensor& x : xs)
+      if (x.defined() && x.impl()->data.storage.get() == memory) {
+        TensorImpl* v = y.impl();
+        v->view_base = x.impl()->view_base.defined() ? x.impl()->view_base : x;
+        v->view_version.store(memory->version, std::memory_order_relaxed);
+        break;
+      }
+  }
+}
+}  // namespace detail
 
 // Runs `f(old values of self)` recorded, or `kernel()` untracked.
 template <class F, class K>

@@ -6,10 +6,10 @@
 #include "tensor/kernels/scatter.h"
 
 #include <algorithm>
-#include <optional>
 
 #include "autograd/apply.h"
 #include "autograd/ops/indexing.h"
+#include "autograd/ops/scan.h"
 #include "tensor/kernels/copy.h"
 
 namespace fluxion {
@@ -60,63 +60,24 @@ Tensor scatter(const Tensor& x, int64_t dim, const Tensor& index, const Tensor& 
 }
 
 // ScatterProd: y_p = prod of the candidates c_k with pos_k = p (1 where there are none), y [n].
-//   dy_p/dc_k = the product of the other candidates at p.
-// As cumprod's rule (sort.cpp): at a position without zeros, vjp g_p y_p / c_k and
-// jvp y_p sum_k dc_k / c_k. At a position with zeros, z its first zero (in candidate
-// order), c' = c with c_z set to 1 and y' = ScatterProd(c'):
-//   vjp: k = z: g_p y'_p;   k != z: c_z vjp(c')_k  (0, but its derivative in c_z is kept)
-//   jvp: dy_p = dc_z y'_p + c_z jvp(c', dc with dc_z = 0)_p
-// so the rule is exact at every order; each recursion removes one zero per position.
+//   dy_p/dc_k = o_k = prod_{j != k, pos_j = p} c_j  (product_of_others, scan.h)
+//   vjp: dc_k = grad_{pos_k} o_k;   jvp: dy_p = sum_{pos_k = p} o_k dc_k
+// o is a product, never a quotient: exact at zeros, to every order, and with no
+// branch on the values (a jit::trace replays it).
 struct ScatterProd {
   static constexpr const char* name = "ScatterProd";
+  static constexpr Save save = Save::inputs;
   int64_t n;
   TensorData forward(const TensorData& c, const TensorData& pos) const {
     return kernels::scatter_reduce_flat(kernels::full({n}, 1, c.dtype), pos, c, kernels::ScatterReduce::prod, true);
   }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
-    return {backward(s.input(0), s.input(1), s.output(), grad), Tensor{}};
+    Tensor pos = s.input(1);
+    return {grad.index_select(0, pos) * product_of_others(s.input(0), pos), Tensor{}};
   }
   Tensor jvp(const Tensor& dc, const Tensor&, const Saved& s) const {
-    return forward_rule(s.input(0), s.input(1), s.output(), dc);
-  }
-
-  struct Zeros {
-    Tensor at_zero, at_zero_n;  // bool: the candidate's position has a zero [m]; each position has one [n]
-    Tensor first;               // bool [m]: the first zero of its position
-    Tensor c_first, c1;         // c_z per position [n] (0, in the graph); c with c_z = 1
-  };
-  std::optional<Zeros> zeros_of(const Tensor& c, const Tensor& pos) const {
-    Tensor zero = eq(c.detach(), 0.0);
-    if (!zero.any().item<bool>()) return std::nullopt;
-    int64_t m = c.numel();
-    Tensor k = arange((double)m, Int64);
-    Tensor first_k(kernels::scatter_reduce_flat(kernels::full({n}, (double)m, Int64), pos.tensor_data(),
-                                                where(zero, k, (double)m).tensor_data(), kernels::ScatterReduce::amin,
-                                                true));  // the first zero's k per position (m: none)
-    Tensor first = logical_and(zero, eq(k, first_k.index_select(0, pos)));
-    Tensor at_zero_n = lt(first_k, (double)m);
-    return Zeros{at_zero_n.index_select(0, pos), at_zero_n, first,
-                 zeros({n}, c.dtype()).index_add(0, pos, where(first, c, 0.0)), where(first, 1.0, c)};
-  }
-  Tensor backward(const Tensor& c, const Tensor& pos, const Tensor& y, const Tensor& grad) const {
-    Tensor g = grad.index_select(0, pos), yc = y.index_select(0, pos);
-    std::optional<Zeros> z = zeros_of(c, pos);
-    if (!z) return g * yc / c;
-    Tensor y1 = apply(ScatterProd{n}, z->c1, pos);
-    Tensor plain = g * yc / where(z->at_zero, 1.0, c);
-    Tensor rest =
-        where(z->first, g * y1.index_select(0, pos), z->c_first.index_select(0, pos) * backward(z->c1, pos, y1, grad));
-    return where(z->at_zero, rest, plain);
-  }
-  Tensor forward_rule(const Tensor& c, const Tensor& pos, const Tensor& y, const Tensor& dc) const {
-    auto sum_at = [&](const Tensor& v) { return zeros({n}, v.dtype()).index_add(0, pos, v); };
-    std::optional<Zeros> z = zeros_of(c, pos);
-    if (!z) return y * sum_at(dc / c);
-    Tensor y1 = apply(ScatterProd{n}, z->c1, pos);
-    Tensor plain = y * sum_at(where(z->at_zero, 0.0, dc / where(z->at_zero, 1.0, c)));
-    Tensor rest =
-        sum_at(where(z->first, dc, 0.0)) * y1 + z->c_first * forward_rule(z->c1, pos, y1, where(z->first, 0.0, dc));
-    return where(z->at_zero_n, rest, plain);
+    Tensor pos = s.input(1);
+    return zeros({n}, dc.dtype()).index_add(0, pos, dc * product_of_others(s.input(0), pos));
   }
 };
 

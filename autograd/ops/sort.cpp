@@ -9,6 +9,7 @@
 
 #include "autograd/apply.h"
 #include "autograd/ops.h"
+#include "autograd/ops/scan.h"
 #include "autograd/ops_math.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/index.h"
@@ -143,52 +144,22 @@ ValuesIndices cummax(const Tensor& x, int64_t dim) { return select_one(x, dim, t
 ValuesIndices cummin(const Tensor& x, int64_t dim) { return select_one(x, dim, true, OrderIndices::cummin, "cummin"); }
 
 // cumprod: y_i = prod_{k <= i} x_k along dim, one pass (kernels::cumprod).
-//   dy_i/dx_k = prod_{l <= i, l != k} x_l for k <= i, else 0.
-// Rows without zeros: vjp dx = revcumsum(grad y) / x, jvp dy = y cumsum(dx / x).
-// At zeros that division fails; with z the first zero of a row, x' = x with
-// x_z set to 1 and y' = cumprod(x'):
-//   k < z: dx_k = revcumsum(grad y)_k / x_k  (y_i = 0 for i >= z drops those terms)
-//   k = z: dx_z = revcumsum(grad y')_z        (prod_{l <= i, l != z} x_l = y'_i)
-//   k > z: dx_k = x_z vjp(x')_k               (every product holds x_z)
-// The last case is 0, but its derivative in x_z is not: written this way
-// (recursing on x', one zero fewer per level) the rule is exact at every order.
+//   dy_i/dx_k = prod_{l <= i, l != k} x_l = e_k x_{k+1}..x_i for k <= i, else 0,
+// with e_k = prod_{l < k} x_l = y_{k-1} (y shifted up, 1 coming in). So, with
+// L(x) the matrix of linear_scan (scan.h):
+//   vjp: dx_k = e_k sum_{i >= k} grad_i x_{k+1}..x_i = e (L(x)^T grad)
+//   jvp: dy_i = sum_{k <= i} x_{k+1}..x_i e_k dx_k  = L(x) (e dx)
+// No division by x: exact at zeros, to every order (linear_scan's rules are
+// scans again), with no branch on the values for a trace to miss.
 struct Cumprod {
   static constexpr const char* name = "Cumprod";
   int64_t dim;
   TensorData forward(const TensorData& x) const { return kernels::cumprod(x, dim); }
-  Tensor vjp(const Tensor& grad, const Saved& s) const { return backward(s.input(), s.output(), grad); }
-  Tensor jvp(const Tensor& dx, const Saved& s) const { return forward_rule(s.input(), s.output(), dx); }
-
-  // Where each row's first zero is, or nothing when x has no zeros.
-  struct Zeros {
-    Tensor before, first;  // bool: k < z, k == z
-    Tensor x_first, x1;    // x_z (0) kept in the graph, [.., 1 at dim, ..]; x with x_z = 1
-  };
-  std::optional<Zeros> zeros_of(const Tensor& x) const {
-    Tensor zero = eq(x.detach(), 0.0);
-    if (!zero.any().item<bool>()) return std::nullopt;
-    Tensor seen = zero.to(Int64).cumsum(dim);
-    Tensor first = logical_and(zero, eq(seen, 1.0));
-    return Zeros{eq(seen, 0.0), first, where(first, x, 0.0).sum({dim}, true), where(first, 1.0, x)};
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return shift(s.output(), dim, true, 1) * linear_scan(s.input(), grad, dim, true);
   }
-  Tensor backward(const Tensor& x, const Tensor& y, const Tensor& grad) const {
-    auto revcumsum = [&](const Tensor& v) { return v.flip({dim}).cumsum(dim).flip({dim}); };
-    std::optional<Zeros> z = zeros_of(x);
-    if (!z) return revcumsum(grad * y) / x;
-    Tensor y1 = apply(Cumprod{dim}, z->x1);
-    Tensor before = revcumsum(grad * y) / where(z->before, x, 1.0);
-    Tensor after = z->x_first * backward(z->x1, y1, grad);
-    return where(z->before, before, where(z->first, revcumsum(grad * y1), after));
-  }
-  // i < z: dy_i = y_i cumsum(dx / x)_i;  i >= z: dy_i = dx_z y'_i + x_z jvp(x', dx with dx_z = 0)_i
-  Tensor forward_rule(const Tensor& x, const Tensor& y, const Tensor& dx) const {
-    std::optional<Zeros> z = zeros_of(x);
-    if (!z) return y * (dx / x).cumsum(dim);
-    Tensor y1 = apply(Cumprod{dim}, z->x1);
-    Tensor before = y * (dx / where(z->before, x, 1.0)).cumsum(dim);
-    Tensor dx_first = where(z->first, dx, 0.0).sum({dim}, true);
-    Tensor after = dx_first * y1 + z->x_first * forward_rule(z->x1, y1, where(z->first, 0.0, dx));
-    return where(z->before, before, after);
+  Tensor jvp(const Tensor& dx, const Saved& s) const {
+    return linear_scan(s.input(), shift(s.output(), dim, true, 1) * dx, dim, false);
   }
 };
 

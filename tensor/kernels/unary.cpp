@@ -8,6 +8,7 @@
 
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/vmath.h"
+#include "tensor/kernels/vmath_f32.h"
 
 namespace fluxion::kernels {
 
@@ -60,8 +61,18 @@ TensorData erf(const TensorData& x) {
   });
 }
 
-TensorData expm1(const TensorData& x) { return float_map(x, "expm1", [](auto v) { return std::expm1(v); }); }
-TensorData log1p(const TensorData& x) { return float_map(x, "log1p", [](auto v) { return std::log1p(v); }); }
+TensorData expm1(const TensorData& x) {
+  return float_map(x, "expm1", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return (float)vmath::f32::expm1(v);
+    else return std::expm1(v);
+  });
+}
+TensorData log1p(const TensorData& x) {
+  return float_map(x, "log1p", [](auto v) {
+    if constexpr (is_f32<decltype(v)>) return (float)vmath::f32::log1p(v);
+    else return std::log1p(v);
+  });
+}
 TensorData sqrt(const TensorData& x) { return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); }); }
 TensorData sin(const TensorData& x) { return float_map(x, "sin", [](auto v) { return std::sin(v); }); }
 TensorData cos(const TensorData& x) { return float_map(x, "cos", [](auto v) { return std::cos(v); }); }

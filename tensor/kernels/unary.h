@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Elementwise kernels of one tensor. Each returns a new contiguous tensor of
 // the input's dtype; float-only kernels reject int64 with a fluxion::Error.
-// Float32 exp, log, tanh, sigmoid and erf run vectorised (vmath.h); the rest
-// call the std:: function per element.
+// Float32 exp, log, tanh, sigmoid, erf (vmath.h), expm1 and log1p
+// (vmath_f32.h) run vectorised; the rest call the std:: function per element.
 #pragma once
 #include <optional>
 #include <type_traits>

@@ -125,13 +125,13 @@ TEST(Clone, RecurrentLayers) {
   check_clone<nn::RNN>(std::make_shared<nn::RNN>(3, 4, nn::RNNOptions{.num_layers = 2, .dtype = fx::Float64}),
                        [&](nn::RNN& m) { return std::get<0>(m(seq)); });
   check_clone<nn::LSTM>(std::make_shared<nn::LSTM>(3, 4, nn::LSTMOptions{.bidirectional = true, .dtype = fx::Float64}),
-                        [&](nn::LSTM& m) { return std::get<0>(m.forward(seq)); });
+                        [&](nn::LSTM& m) { return std::get<0>(m(seq)); });
   check_clone<nn::GRU>(std::make_shared<nn::GRU>(3, 4, nn::GRUOptions{.dtype = fx::Float64}),
                        [&](nn::GRU& m) { return std::get<0>(m(seq)); });
   check_clone<nn::RNNCell>(std::make_shared<nn::RNNCell>(3, 4, nn::RNNCellOptions{.dtype = fx::Float64}),
                            [&](nn::RNNCell& m) { return m(x); });
   check_clone<nn::LSTMCell>(std::make_shared<nn::LSTMCell>(3, 4, nn::LSTMCellOptions{.dtype = fx::Float64}),
-                            [&](nn::LSTMCell& m) { return std::get<0>(m.forward(x)); });
+                            [&](nn::LSTMCell& m) { return std::get<0>(m(x)); });
   check_clone<nn::GRUCell>(std::make_shared<nn::GRUCell>(3, 4, nn::GRUCellOptions{.dtype = fx::Float64}),
                            [&](nn::GRUCell& m) { return m(x); });
 }

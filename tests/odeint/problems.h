@@ -2,12 +2,24 @@
 // Test problems with known solutions, written with the core ops only.
 #pragma once
 #include <cmath>
+#include <string>
 
 #include "fluxion.h"
 
 namespace odeint_test {
 
 namespace fx = fluxion;
+
+/// The message of the fluxion::Error that `fn` throws ("" when it does not throw).
+template <class F>
+std::string error_of(F fn) {
+  try {
+    fn();
+  } catch (const fx::Error& e) {
+    return e.what();
+  }
+  return "";
+}
 
 /// n evenly spaced float64 times from a to b (both included).
 inline fx::Tensor grid(double a, double b, int64_t n) {

@@ -14,17 +14,6 @@ using namespace odeint_test;
 
 namespace {
 
-// The message of the fluxion::Error that `fn` throws ("" when it does not throw).
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 const fx::Tensor one = fx::tensor({1.0}, fx::Float64);
 const fx::Tensor t01 = fx::tensor({0.0, 1.0}, fx::Float64);
 

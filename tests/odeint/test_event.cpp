@@ -120,7 +120,7 @@ TEST(Event, AtTheInitialTimeAndErrors) {
   const fx::Tensor y0 = fx::tensor({2.0, 0.0}, fx::Float64);
   EXPECT_NE(message([&] {
               (void)ode::odeint_event(falling(g), y0, 0.0, height, {.method = ode::Method::rk4});
-            }).find("adaptive"),
+            }).find("adaptive method such as dopri5 or rodas5"),
             std::string::npos);
   EXPECT_NE(message([&] {
               (void)ode::odeint_event(falling(g), y0, 0.0, height, {.direction = {1, -1}});
@@ -129,4 +129,87 @@ TEST(Event, AtTheInitialTimeAndErrors) {
   auto matrix = [](const fx::Tensor&, const fx::Tensor& y) { return y.reshape({1, 2}); };
   EXPECT_NE(message([&] { (void)ode::odeint_event(falling(g), y0, 0.0, matrix); }).find("event_fn must return"),
             std::string::npos);
+}
+
+// The stiff methods search each step's cubic Hermite interpolant, which is
+// exact on the ball's quadratic path: the closed forms hold as for dopri5.
+TEST(Event, StiffMethodsOnTheBall) {
+  const double h = 2.0, gv = 9.81;
+  for (ode::Method m : {ode::Method::rosenbrock23, ode::Method::rodas5}) {
+    fx::Tensor g = fx::scalar(gv, fx::Float64).requires_grad_();
+    fx::Tensor y0 = fx::tensor({h, 0.0}, fx::Float64).requires_grad_();
+    ode::Stats stats;
+    ode::EventSolution e = ode::odeint_event(
+        falling(g), y0, 0.0, height, {.rtol = 1e-9, .atol = 1e-11, .method = m, .direction = {-1}, .stats = &stats});
+    const double t1 = std::sqrt(2 * h / gv);
+    ASSERT_EQ(e.index, 0) << ode::method_name(m);
+    EXPECT_NEAR(e.t.item(), t1, 1e-9) << ode::method_name(m);
+    EXPECT_GT(stats.njac, 0) << ode::method_name(m);
+    auto d = fx::autograd::grad({e.t}, {y0, g});
+    EXPECT_NEAR(d[0].at({0}), 1 / std::sqrt(2 * gv * h), 1e-7) << ode::method_name(m);
+    EXPECT_NEAR(d[1].item(), -t1 / (2 * gv), 1e-7) << ode::method_name(m);
+  }
+}
+
+// A stiff relaxation y' = -k (y - cos t), k = 1e4, from y0 = 2: y follows
+// cos(t - 1/k) once the start has decayed, so it falls through 0 at
+// t* = pi/2 + 1/k, with dt*/dk = -1/k^2. rodas5 finds the crossing with a
+// fraction of the evaluations dopri5 needs, whose steps stability limits.
+// (Backprop through those dopri5 steps is no reference for dt*/dk: they sit
+// at the edge of its stability region, where the frozen steps' sensitivities
+// grow by about |R(h lambda)| >= 1 a step.)
+TEST(Event, StiffRelaxation) {
+  const double kv = 1e4;
+  auto crossing = [](const fx::Tensor&, const fx::Tensor& y) { return y[0]; };
+  fx::Tensor k = fx::scalar(kv, fx::Float64).requires_grad_();
+  ode::Func relax = [k](const fx::Tensor& t, const fx::Tensor& y) { return -k * (y - t.cos()); };
+  const fx::Tensor y0 = fx::tensor({2.0}, fx::Float64);
+  ode::Stats explicit_stats, stiff_stats;
+  double t_ref = 0;
+  {
+    fx::NoGradGuard values_only;
+    t_ref =
+        ode::odeint_event(relax, y0, 0.0, crossing, {.rtol = 1e-6, .atol = 1e-12, .stats = &explicit_stats}).t.item();
+  }
+  ode::EventSolution e = ode::odeint_event(
+      relax, y0, 0.0, crossing, {.rtol = 1e-6, .atol = 1e-12, .method = ode::Method::rodas5, .stats = &stiff_stats});
+  ASSERT_EQ(e.index, 0);
+  EXPECT_NEAR(t_ref, M_PI / 2 + 1 / kv, 1e-8);
+  EXPECT_NEAR(e.t.item(), t_ref, 1e-6);  // searched on the Hermite interpolant of steps at rtol 1e-6
+  EXPECT_NEAR(fx::autograd::grad({e.t}, {k})[0].item(), -1 / (kv * kv), 1e-3 / (kv * kv));
+  EXPECT_LT(stiff_stats.nfe * 10, explicit_stats.nfe);
+}
+
+// With adjoint_params the re-solve to the event is odeint_adjoint's: the same
+// closed-form derivatives, through the adjoint system.
+TEST(Event, ThroughTheAdjoint) {
+  const double h = 2.0, gv = 9.81, r = 0.7;
+  fx::Tensor g = fx::scalar(gv, fx::Float64).requires_grad_();
+  fx::Tensor y0 = fx::tensor({h, 0.0}, fx::Float64).requires_grad_();
+  ode::EventOptions opts = kTight;
+  opts.adjoint_params = std::vector<fx::Tensor>{g};
+  ode::EventSolution first = ode::odeint_event(falling(g), y0, 0.0, height, opts);
+  const double t1 = std::sqrt(2 * h / gv);
+  EXPECT_NEAR(first.t.item(), t1, 1e-9);
+  auto d = fx::autograd::grad({first.t}, {y0, g}, {.retain_graph = true});
+  EXPECT_NEAR(d[0].at({0}), 1 / std::sqrt(2 * gv * h), 1e-7);
+  EXPECT_NEAR(d[0].at({1}), 1 / gv, 1e-7);
+  EXPECT_NEAR(d[1].item(), -t1 / (2 * gv), 1e-7);
+  // the landing speed sqrt(2 g h): d/dh = g / sqrt(2 g h), d/dg = h / sqrt(2 g h)
+  auto dv = fx::autograd::grad({first.y[1]}, {y0, g}, {.retain_graph = true});
+  EXPECT_NEAR(dv[0].at({0}), -gv / std::sqrt(2 * gv * h), 1e-6);
+  EXPECT_NEAR(dv[1].item(), -h / std::sqrt(2 * gv * h), 1e-6);
+  fx::Tensor bounced = fx::stack({first.y[0], -r * first.y[1]});
+  ode::EventSolution second = ode::odeint_event(falling(g), bounced, first.t, height, opts);
+  EXPECT_NEAR(second.t.item(), t1 * (1 + 2 * r), 1e-8);
+  EXPECT_NEAR(fx::autograd::grad({second.t}, {y0})[0].at({0}), (1 + 2 * r) / std::sqrt(2 * gv * h), 1e-6);
+
+  opts.adjoint_params = std::vector<fx::Tensor>{};  // g captured but not passed: the adjoint refuses it
+  ode::EventSolution unlisted = ode::odeint_event(falling(g), y0, 0.0, height, opts);
+  try {
+    (void)fx::autograd::grad({unlisted.t}, {y0});
+    FAIL() << "a captured tensor that requires grad, missing from adjoint_params, must be an error";
+  } catch (const fx::Error& err) {
+    EXPECT_NE(std::string(err.what()).find("not in params"), std::string::npos) << err.what();
+  }
 }

@@ -23,16 +23,6 @@ fx::Tensor robertson(const fx::Tensor&, const fx::Tensor& y) {
   return fx::stack({r2 - r1, r1 - r2 - r3, r3}, 0);
 }
 
-template <class F>
-std::string error_of(F fn) {
-  try {
-    fn();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST(OdeintHardening, StiffProblemUnderDopri5StopsWithAHint) {

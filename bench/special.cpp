@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// special: float32 elementwise special functions over n elements, forward
+// only, against the same work done by calling std:: per element (a plain loop
+// into a new tensor, split over the same threads). Reports the paired time
+// ratio fluxion / std:: (timed back to back per repetition) and fluxion's
+// gelems_per_s = n / median_s.
+#include <cmath>
+#include <functional>
+
+#include "bench/bench.h"
+#include "fluxion.h"
+
+namespace fluxion::bench {
+namespace {
+
+struct Fn {
+  const char* name;
+  double lo, hi;  // inputs drawn uniformly from [lo, hi)
+  Tensor (*op)(const Tensor&);
+  float (*ref)(float);
+};
+
+const Fn kFns[] = {
+    {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](float v) { return std::erf(v); }},
+    {"erfc", -4, 9, [](const Tensor& x) { return erfc(x); }, [](float v) { return std::erfc(v); }},
+    {"expm1", -10, 10, [](const Tensor& x) { return x.expm1(); }, [](float v) { return std::expm1(v); }},
+    {"log1p", -0.9, 100, [](const Tensor& x) { return x.log1p(); }, [](float v) { return std::log1p(v); }},
+    {"atan", -10, 10, [](const Tensor& x) { return atan(x); }, [](float v) { return std::atan(v); }},
+    {"asin", -1, 1, [](const Tensor& x) { return asin(x); }, [](float v) { return std::asin(v); }},
+    {"acos", -1, 1, [](const Tensor& x) { return acos(x); }, [](float v) { return std::acos(v); }},
+    {"sinh", -10, 10, [](const Tensor& x) { return sinh(x); }, [](float v) { return std::sinh(v); }},
+    {"cosh", -10, 10, [](const Tensor& x) { return cosh(x); }, [](float v) { return std::cosh(v); }},
+    {"asinh", -100, 100, [](const Tensor& x) { return asinh(x); }, [](float v) { return std::asinh(v); }},
+    {"acosh", 1, 100, [](const Tensor& x) { return acosh(x); }, [](float v) { return std::acosh(v); }},
+    {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](float v) { return std::atanh(v); }},
+    {"log2", 0, 100, [](const Tensor& x) { return log2(x); }, [](float v) { return std::log2(v); }},
+    {"log10", 0, 100, [](const Tensor& x) { return log10(x); }, [](float v) { return std::log10(v); }},
+    {"exp2", -20, 20, [](const Tensor& x) { return exp2(x); }, [](float v) { return std::exp2(v); }},
+};
+
+void run(const Context& ctx) {
+  const int64_t n = 1000000;
+  for (const Fn& f : kFns) {
+    manual_seed(0);
+    Tensor x = uniform({n}, f.lo, f.hi, Float32);
+    auto fast = [&] { Tensor y = f.op(x); };
+    auto scalar = [&] {
+      Tensor y = empty({n}, Float32);
+      const float* px = x.data<float>();
+      float* py = y.data<float>();
+#pragma omp parallel for num_threads(ctx.threads) schedule(static)
+      for (int64_t i = 0; i < n; ++i) py[i] = f.ref(px[i]);
+    };
+    double ratio = paired_ratio(fast, scalar);
+    Timing t = time_it(fast);
+    Line("special", ctx)
+        .add("dtype", "f32")
+        .add("n", n)
+        .add("fn", f.name)
+        .add("time_ratio_vs_std", ratio)
+        .add("gelems_per_s", (double)n / t.median_s / 1e9)
+        .timing(t)
+        .print();
+  }
+}
+
+const bool registered = add_workload("special", run);
+
+}  // namespace
+}  // namespace fluxion::bench
