@@ -279,6 +279,18 @@ TensorData float_map(const TensorData& x, const char* op, F f) {
     return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
   });
 }
+/// float_map with a form per precision: Float32 values go through `f32` in
+/// double, rounded once (vmath_f32.h's vectorised functions), Float64 values
+/// through `f64` (std::, whose precision those do not reach).
+template <class F32, class F64>
+TensorData float_map_split(const TensorData& x, const char* op, F32 f32, F64 f64) {
+  return float_map(x, op, [f32, f64](auto v) {
+    if constexpr (std::is_same_v<decltype(v), float>)
+      return (float)f32((double)v);
+    else
+      return f64(v);
+  });
+}
 
 inline void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {
   check(a.dtype == b.dtype, op, ": dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),

@@ -29,64 +29,52 @@ static void check_no_int_zero(const TensorData& b, const char* op) {
           " has a 0); use a float dtype for inf/NaN results");
 }
 
-// Float32 through the vectorised double-evaluated forms of vmath_f32.h
-// (within 1 ulp); Float64 through std::, whose precision those do not reach.
-template <class Fast, class Exact>
-static TensorData special_map(const TensorData& x, const char* op, Fast fast, Exact exact) {
-  return float_map(x, op, [fast, exact](auto v) {
-    if constexpr (std::is_same_v<decltype(v), float>)
-      return (float)fast((double)v);
-    else
-      return exact(v);
-  });
-}
-
 TensorData asin(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "asin", [](double v) { return vmath::f32::asin(v); }, [](double v) { return std::asin(v); });
 }
 TensorData acos(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "acos", [](double v) { return vmath::f32::acos(v); }, [](double v) { return std::acos(v); });
 }
 TensorData atan(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "atan", [](double v) { return vmath::f32::atan(v); }, [](double v) { return std::atan(v); });
 }
 TensorData sinh(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "sinh", [](double v) { return vmath::f32::sinh(v); }, [](double v) { return std::sinh(v); });
 }
 TensorData cosh(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "cosh", [](double v) { return vmath::f32::cosh(v); }, [](double v) { return std::cosh(v); });
 }
 TensorData asinh(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "asinh", [](double v) { return vmath::f32::asinh(v); }, [](double v) { return std::asinh(v); });
 }
 TensorData acosh(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "acosh", [](double v) { return vmath::f32::acosh(v); }, [](double v) { return std::acosh(v); });
 }
 TensorData atanh(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "atanh", [](double v) { return vmath::f32::atanh(v); }, [](double v) { return std::atanh(v); });
 }
 TensorData log2(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "log2", [](double v) { return vmath::f32::log2(v); }, [](double v) { return std::log2(v); });
 }
 TensorData log10(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "log10", [](double v) { return vmath::f32::log10(v); }, [](double v) { return std::log10(v); });
 }
 TensorData exp2(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "exp2", [](double v) { return vmath::f32::exp2(v); }, [](double v) { return std::exp2(v); });
 }
 TensorData erfc(const TensorData& x) {
-  return special_map(
+  return float_map_split(
       x, "erfc", [](double v) { return vmath::f32::erfc(v); }, [](double v) { return std::erfc(v); });
 }
 TensorData erfinv(const TensorData& x) {

@@ -62,16 +62,12 @@ TensorData erf(const TensorData& x) {
 }
 
 TensorData expm1(const TensorData& x) {
-  return float_map(x, "expm1", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return (float)vmath::f32::expm1(v);
-    else return std::expm1(v);
-  });
+  return float_map_split(
+      x, "expm1", [](double v) { return vmath::f32::expm1(v); }, [](double v) { return std::expm1(v); });
 }
 TensorData log1p(const TensorData& x) {
-  return float_map(x, "log1p", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return (float)vmath::f32::log1p(v);
-    else return std::log1p(v);
-  });
+  return float_map_split(
+      x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) { return std::log1p(v); });
 }
 TensorData sqrt(const TensorData& x) { return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); }); }
 TensorData sin(const TensorData& x) { return float_map(x, "sin", [](auto v) { return std::sin(v); }); }

@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "error_of.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -23,16 +24,6 @@ fx::Tensor bools(std::vector<double> v, fx::Shape shape) { return fx::tensor(v, 
 std::vector<double> values(const fx::Tensor& t) { return t.to_vector<double>(); }
 // 0, 1, 2, ... in `shape`, float64
 fx::Tensor iota(fx::Shape shape) { return fx::arange((double)fx::numel(shape), fx::Float64).reshape(shape); }
-
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // scatter_reduce "prod" is differentiable to any order, also at zeros: with self 1
 // and src (2, 0, 3, 0) all at position 0, every first derivative vanishes, but

@@ -6,6 +6,7 @@
 // example against torch; and the writes that stay errors.
 #include <gtest/gtest.h>
 
+#include "error_of.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -17,16 +18,6 @@ namespace {
 std::vector<double> values(const fx::Tensor& t) { return t.to_vector<double>(); }
 
 fx::Tensor f64(std::vector<double> v, fx::Shape shape) { return fx::tensor(v, shape, fx::Float64).requires_grad_(); }
-
-template <class F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // gradcheck, jvpcheck and gradgradcheck of f at xs (each throws, naming the mismatch)
 void check_all_orders(const fx::autograd::TensorFunction& f, const Inputs& xs) {

@@ -12,6 +12,7 @@
 #include <limits>
 #include <random>
 
+#include "float_samples.h"
 #include "tensor/kernels/binary.h"
 #include "tensor/kernels/compare.h"
 #include "tensor/kernels/copy.h"
@@ -300,13 +301,7 @@ double ulp_error(float got, double want) {
 // Runs the float32 kernel (the vectorised path) over a sample of every bit
 // pattern, plus the special values, and returns the worst error in ulps.
 double worst_ulps(TensorData (*kernel)(const TensorData&), double (*ref)(double)) {
-  std::vector<float> xs;
-  for (uint64_t u = 0; u < (1ull << 32); u += 16411) {  // a prime stride: all exponents, both signs
-    uint32_t bits = (uint32_t)u;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    xs.push_back(f);
-  }
+  std::vector<float> xs = float_bit_patterns(16411);
   for (float f : {0.0f, -0.0f, 1.0f, -1.0f, std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::min(),
                   std::numeric_limits<float>::max(), -std::numeric_limits<float>::max(), INFINITY, -INFINITY, NAN,
                   88.72f, 88.73f, -87.33f, -103.9f, -104.5f, 0.625f, -0.625f, 0.921875f, 3.9f, 4.1f})

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <limits>
 
+#include "float_samples.h"
 #include "tensor/kernels/math.h"
 #include "tensor/kernels/unary.h"
 
@@ -36,13 +37,7 @@ double ulp_error(float got, long double want) {
 }
 
 std::vector<float> samples(std::initializer_list<std::pair<float, float>> dense) {
-  std::vector<float> xs;
-  for (uint64_t u = 0; u < (1ull << 32); u += 4099) {  // a prime stride: all exponents, both signs
-    uint32_t bits = (uint32_t)u;
-    float f;
-    std::memcpy(&f, &bits, 4);
-    xs.push_back(f);
-  }
+  std::vector<float> xs = float_bit_patterns(4099);
   for (auto [lo, hi] : dense)
     for (int i = 0; i <= 20000; ++i) xs.push_back(lo + (hi - lo) * (float)i / 20000);
   const float tiny = std::numeric_limits<float>::denorm_min(), small = std::numeric_limits<float>::min(),
