@@ -296,7 +296,8 @@ Tensor apply(Op op, const Tensor& a, const Tensor& b) {
   if constexpr (!detail::BinaryOp<Op>) {
     return apply_op(std::move(op), {a, b})[0];
   } else {
-    if (!a.defined() || !b.defined() || a.impl()->batched || b.impl()->batched) return apply_op(std::move(op), {a, b})[0];
+    if (!a.defined() || !b.defined() || a.impl()->batched || b.impl()->batched)
+      return apply_op(std::move(op), {a, b})[0];
     Tensor y(op.forward(a.tensor_data(), b.tensor_data()));
     const Tensor inputs[2] = {a, b};
     detail::mark_views(inputs, std::span<const Tensor>(&y, 1));

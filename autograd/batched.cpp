@@ -20,22 +20,15 @@ struct Level {
   int64_t size;
   func::Randomness randomness;
 };
-thread_local std::vector<Level> t_levels;
-thread_local std::vector<uint64_t> t_ids;  // t_levels' ids, for active_levels()
-std::atomic<uint64_t> g_next_id{1};
+thread_local std::vector<Level> t_levels;  // active vmap levels on this thread, outermost first
+std::atomic<uint64_t> g_next_id{1};        // never reused: a tensor that escaped its vmap is recognised
 }  // namespace
-
-const std::vector<uint64_t>& active_levels() { return t_ids; }
 
 VmapLevel::VmapLevel(int64_t size, func::Randomness randomness) : id_(g_next_id++) {
   t_levels.push_back({id_, size, randomness});
-  t_ids.push_back(id_);
 }
 
-VmapLevel::~VmapLevel() {
-  t_levels.pop_back();
-  t_ids.pop_back();
-}
+VmapLevel::~VmapLevel() { t_levels.pop_back(); }
 
 Tensor make_batched(const Tensor& value, int64_t dim, uint64_t level) {
   auto impl = std::make_shared<TensorImpl>();
@@ -59,8 +52,8 @@ uint64_t innermost_level(std::span<const Tensor> xs) {
   for (const Tensor& x : xs) {
     if (!x.defined() || !x.impl()->batched) continue;
     uint64_t l = x.impl()->batched->level;
-    check(std::find(t_ids.begin(), t_ids.end(), l) != t_ids.end(), "vmap: a batched tensor of per-example shape ",
-          to_string(x.shape()),
+    check(std::any_of(t_levels.begin(), t_levels.end(), [l](const Level& a) { return a.id == l; }),
+          "vmap: a batched tensor of per-example shape ", to_string(x.shape()),
           " is used after its vmap returned (it escaped f, e.g. kept in a variable outside); "
           "return it from f instead, and vmap will give it back with its batch dim");
     level = std::max(level, l);

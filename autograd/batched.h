@@ -51,9 +51,6 @@ struct Batched {
 
 namespace batching {
 
-/// Active vmap levels on this thread, outermost first (ids never reused).
-const std::vector<uint64_t>& active_levels();
-
 /// Enters a vmap level of `size` examples for its lifetime (func::vmap makes one per call).
 class VmapLevel {
  public:

@@ -234,8 +234,7 @@ std::vector<Tensor> detail::checkpoint(CheckpointFn fn, const std::vector<Tensor
   for (size_t j = 0; j < ys.size(); ++j) {
     const std::shared_ptr<Node>& f = ys[j].grad_fn();
     if (!f || !made_inside(f.get(), start)) continue;
-    auto impl = std::make_shared<TensorImpl>();
-    impl->data = ys[j].tensor_data();
+    auto impl = same_values(ys[j]);  // keeps the batch record of an output batched by vmap
     impl->grad_fn = node;
     impl->output_nr = (uint32_t)node->outputs.size();
     impl->tangents = ys[j].impl()->tangents;

@@ -16,8 +16,14 @@ struct Gather {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   Tensor index;  // int64, never requires grad
-  // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
-  Gather batched(const batching::BatchFront& b) const { return {b.dim(dim)}; }
+  // vmap: x [B, *x] gathered along dim + 1 with the index shared by every
+  // example, expanded to [B, *index] (a view, no copy).
+  Gather batched(const batching::BatchFront& b) const {
+    check(!index.impl()->batched, "vmap: gather with an index of shape ", to_string(index.shape()),
+          " computed inside vmap (different for each example) is not supported yet; compute the index outside "
+          "vmap, or pass it as an input with in_dims none");
+    return {b.dim(dim), index.unsqueeze(0).expand(b.shape(index.shape()))};
+  }
   TensorData forward(const TensorData& x) const { return kernels::gather(x, dim, index.tensor_data()); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return zeros(s.input_shape(0), grad.dtype()).scatter_add(dim, index, grad);

@@ -60,6 +60,17 @@ static void check_writable(const Tensor& self, const char* op) {
           ") is an expanded view whose elements share memory; write into a .clone() instead");
 }
 
+// Inside vmap, an in-place op would write a whole batch through a tensor that
+// shows one example, or write per-example values into a tensor captured from
+// outside (one memory for all examples); both are refused, as torch.func
+// refuses the second.
+static void check_not_batched(const Tensor& self, const Tensor& other, const char* op) {
+  bool batched = (self.defined() && self.impl()->batched) || (other.defined() && other.impl()->batched);
+  check(!batched, "vmap: ", op, " on a tensor of per-example shape ", self.shape(),
+        " inside vmap: in-place ops on batched tensors, or with batched values written into a tensor captured "
+        "from outside vmap, are not supported; use the out-of-place op (x = x + y instead of x.add_(y))");
+}
+
 // Where each element of the view v sits in its base, as the base's flat
 // (row-major) index: an Int64 tensor of v's shape. Both are geometries over
 // one memory: a scratch copy of that memory holds, at each base element, its
@@ -154,8 +165,9 @@ void refresh_view(const Tensor& t) {
 namespace detail {
 void mark_views(std::span<const Tensor> xs, std::span<const Tensor> ys) {
   for (const Tensor& y : ys) {
-    const Storage* memory =
-        y.defined() ? y.impl()->data.storage.get() : nullptr;  // impl's: a batched tensor's data is readable here
+    // impl()->data rather than tensor_data(): only the storage is compared,
+    // and a tensor batched by vmap refuses tensor_data() but has a storage.
+    const Storage* memory = y.defined() ? y.impl()->data.storage.get() : nullptr;
     if (!memory) continue;
     for (const Tensor& x : xs)
       if (x.defined() && x.impl()->data.storage.get() == memory) {
@@ -171,6 +183,7 @@ void mark_views(std::span<const Tensor> xs, std::span<const Tensor> ys) {
 // Runs `f(old values of self)` recorded, or `kernel()` untracked.
 template <class F, class K>
 static Tensor& in_place(Tensor& self, const Tensor& other, const char* op, F f, K kernel) {
+  check_not_batched(self, other, op);
   check_writable(self, op);
   if (!tracked(self, other)) {
     kernel();
@@ -221,6 +234,7 @@ Tensor& Tensor::zero_() { return fill_(0); }
 // index_put_ and masked_fill_ always go through the out-of-place op (there is
 // no separate kernel path): untracked, the result is simply copied back.
 Tensor& Tensor::index_put_(const std::vector<Index>& indices, const Tensor& values, bool accumulate) {
+  check_not_batched(*this, values, "index_put_");
   check_writable(*this, "index_put_");
   if (!tracked(*this, values)) {
     NoGradGuard no_grad;
@@ -235,6 +249,7 @@ Tensor& Tensor::index_put_(const std::vector<Index>& indices, double value) {
 }
 
 Tensor& Tensor::masked_fill_(const Tensor& mask, double value) {
+  check_not_batched(*this, mask, "masked_fill_");
   check_writable(*this, "masked_fill_");
   if (!tracked(*this, Tensor{})) {
     NoGradGuard no_grad;

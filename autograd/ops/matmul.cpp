@@ -57,7 +57,8 @@ struct Matmul {
   Tensor jvp(const Tensor& da, const Tensor& db, const Saved& s) const {
     return add_tangents(da.defined() ? da.matmul(s.input(1)) : Tensor{}, db.defined() ? s.input(0).matmul(db) : Tensor{});
   }
-  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
     return {batched_matmul(xs[0], dims[0], xs[1], dims[1], size)};
   }
 };
@@ -109,7 +110,8 @@ struct Linear {
   // vmap: with shared weights, the batch folds into linear's own batch dims
   // (x [B, *, in] -> [B, *, out], one call); per-example weights go through
   // the batched matmul, and the bias is added with the batch in front.
-  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
     bool shared = !dims[1] && (!has_bias || !dims[2]);
     if (shared) {
       std::vector<Tensor> args = xs;

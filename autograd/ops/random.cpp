@@ -24,9 +24,8 @@ Tensor uniform(const Shape& shape, double low, double high, std::optional<DType>
   check_shape(shape, "uniform");
   check(low <= high, "uniform: expected low <= high, got low = ", low, ", high = ", high);
   DType t = float_dtype(dtype, "uniform");
-  return batching::draw_random(shape, "uniform", [&](const Shape& s) {
-    return Tensor(kernels::uniform(s, low, high, t, default_generator()));
-  });
+  return batching::draw_random(
+      shape, "uniform", [&](const Shape& s) { return Tensor(kernels::uniform(s, low, high, t, default_generator())); });
 }
 
 Tensor normal(const Shape& shape, double mean, double stddev, std::optional<DType> dtype) {
@@ -46,9 +45,8 @@ Tensor randn_like(const Tensor& t) { return randn(t.shape(), t.dtype()); }
 Tensor randint(int64_t low, int64_t high, const Shape& shape) {
   check_shape(shape, "randint");
   check(low < high, "randint: expected low < high, got low = ", low, ", high = ", high, " (the range is [low, high))");
-  return batching::draw_random(shape, "randint", [&](const Shape& s) {
-    return Tensor(kernels::randint(low, high, s, default_generator()));
-  });
+  return batching::draw_random(
+      shape, "randint", [&](const Shape& s) { return Tensor(kernels::randint(low, high, s, default_generator())); });
 }
 
 Tensor randperm(int64_t n) {

@@ -45,7 +45,8 @@ struct SumTo {
   Tensor jvp(const Tensor& dx, const Saved&) const { return sum_to(dx, shape); }
   // vmap: x [B, *x] summed to [B, 1.., *shape] (the leading dims each example
   // sums away kept as 1, so B is never summed), then viewed as [B, *shape].
-  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
     Tensor x = batching::to_front(xs[0], dims[0], size);
     batching::BatchFront b{.size = size, .rank = 0};
     Shape kept = b.shape(Shape((size_t)(x.dim() - 1 - (int64_t)shape.size()), 1));

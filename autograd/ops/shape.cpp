@@ -92,7 +92,8 @@ struct Expand {
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.expand(shape); }
   // vmap: x [B, *x] gets size-1 dims after B up to the new rank (expand's new
   // dims are leading ones of each example), then expands to [B, *shape].
-  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims, int64_t size) const {
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
     Tensor x = batching::pad_rank(batching::to_front(xs[0], dims[0], size), xs[0].dim() - 1, (int64_t)shape.size());
     return {x.expand(batching::BatchFront{.size = size, .rank = 0}.shape(shape))};
   }

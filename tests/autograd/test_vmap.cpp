@@ -211,6 +211,19 @@ TEST(Vmap, ErrorsNameInputsSizesAndFix) {
   expect_error([&] { (void)fx::func::vmap([](const Tensor& x) { return fx::nonzero(x); })(a); }, {"vmap", "nonzero"});
   expect_error([&] { (void)fx::func::vmap([](const Tensor& x) { return fx::unique(x).values; })(a); },
                {"vmap: Unique", "depends on the values"});
+  // In place: on a batched tensor, and into a tensor captured from outside.
+  expect_error(
+      [&] {
+        (void)fx::func::vmap([](const Tensor& x) {
+          Tensor y = x * 2.0;
+          return y.add_(x);
+        })(a);
+      },
+      {"vmap: add_", "per-example shape [3]", "out-of-place"});
+  Tensor captured = fx::zeros({3}, fx::Float64);
+  expect_error([&] { (void)fx::func::vmap([&](const Tensor& x) { return captured.copy_(x); })(a); },
+               {"vmap: copy_", "captured"});
+  expect_close(captured, fx::zeros({3}, fx::Float64));  // refused before any write
   Tensor escaped;
   (void)fx::func::vmap([&](const Tensor& x) {
     escaped = x;
