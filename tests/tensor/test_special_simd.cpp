@@ -79,8 +79,8 @@ std::vector<float> samples(std::initializer_list<std::pair<float, float>> dense)
   return xs;
 }
 
-double worst_ulps(const char* name, Kernel kernel, Ref ref) {
-  std::vector<float> xs = samples({{-2, 2}, {-30, 30}, {0.99f, 1.01f}, {-1.01f, -0.99f}});
+double worst_ulps(const char* name, Kernel kernel, Ref ref, std::vector<float> xs = {}) {
+  if (xs.empty()) xs = samples({{-2, 2}, {-30, 30}, {0.99f, 1.01f}, {-1.01f, -0.99f}});
   TensorData x = TensorData::empty({(int64_t)xs.size()}, Float32);
   std::memcpy(x.data<float>(), xs.data(), xs.size() * 4);
   TensorData y = kernel(x);
@@ -117,6 +117,49 @@ TEST(SpecialSimd, Float32WithinOneUlp) {
     EXPECT_LE(worst, 0.5 + 1e-3) << c.name << ": beyond half an ulp plus the rounding of a double result";
     RecordProperty(c.name, std::to_string(worst));
   }
+}
+
+// sin, cos, tan: the general sweep plus the floats nearest each multiple of
+// pi/2 up to the 2^20 bound of the vectorised reduction (and their
+// neighbours, where the reduced argument is smallest), arguments on both sides
+// of that bound, and huge ones (the scalar pass).
+std::vector<float> trig_samples() {
+  std::vector<float> xs = samples({{-2, 2}, {-30, 30}, {1048000.0f, 1049000.0f}, {-1049000.0f, -1048000.0f}});
+  const long double pio2 = 1.570796326794896619231321691639751442L;
+  for (int64_t k = 1; k < 667700; ++k) {  // 667544 pi/2 ~ 2^20
+    float f = (float)(k * pio2);
+    for (float g : {f, std::nextafter(f, 0.0f), std::nextafter(f, INFINITY)}) {
+      xs.push_back(g);
+      if (k % 7 == 0) xs.push_back(-g);
+    }
+  }
+  for (float f : {1048575.9f, 1048576.0f, -1048576.0f, 16367173.0f * 0x1p72f, 1e30f, -3.4e38f, 8388607.5f})
+    xs.push_back(f);
+  return xs;
+}
+
+TEST(SpecialSimd, TrigFloat32WithinOneUlp) {
+  std::vector<float> xs = trig_samples();
+  struct Case {
+    const char* name;
+    Kernel kernel;
+    Ref ref;
+  };
+  for (Case c : {Case{"sin", k::sin, [](long double x) { return std::sin(x); }},
+                 Case{"cos", k::cos, [](long double x) { return std::cos(x); }},
+                 Case{"tan", k::tan, [](long double x) { return std::tan(x); }}}) {
+    double worst = worst_ulps(c.name, c.kernel, c.ref, xs);
+    EXPECT_LE(worst, 0.5 + 1e-3) << c.name << ": beyond half an ulp plus the rounding of a double result";
+    RecordProperty(c.name, std::to_string(worst));
+  }
+  // Signed zeros are kept by the odd functions.
+  TensorData z = TensorData::empty({2}, Float32);
+  z.data<float>()[0] = -0.0f;
+  z.data<float>()[1] = 0.0f;
+  EXPECT_TRUE(std::signbit(k::sin(z).data<float>()[0]));
+  EXPECT_TRUE(std::signbit(k::tan(z).data<float>()[0]));
+  EXPECT_FALSE(std::signbit(k::sin(z).data<float>()[1]));
+  EXPECT_EQ(k::cos(z).data<float>()[0], 1.0f);
 }
 
 // Float64 keeps the std:: functions: bit for bit.
