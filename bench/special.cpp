@@ -36,6 +36,11 @@ const Fn kFns[] = {
     {"log2", 0, 100, [](const Tensor& x) { return log2(x); }, [](float v) { return std::log2(v); }},
     {"log10", 0, 100, [](const Tensor& x) { return log10(x); }, [](float v) { return std::log10(v); }},
     {"exp2", -20, 20, [](const Tensor& x) { return exp2(x); }, [](float v) { return std::exp2(v); }},
+    {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](float v) { return std::sin(v); }},
+    {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](float v) { return std::cos(v); }},
+    {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](float v) { return std::tan(v); }},
+    {"softplus", -30, 30, [](const Tensor& x) { return softplus(x); },
+     [](float v) { return v > 20 ? v : std::log1p(std::exp(v)); }},
 };
 
 void run(const Context& ctx) {

@@ -162,6 +162,19 @@ TEST(SpecialSimd, TrigFloat32WithinOneUlp) {
   EXPECT_EQ(k::cos(z).data<float>()[0], 1.0f);
 }
 
+// softplus (beta 1 and 0.5, threshold 20), whose Float32 form goes through
+// vmath_f32's exp and log1p: log1p(e^{beta x}) / beta, or x past the threshold.
+TEST(SpecialSimd, SoftplusFloat32WithinOneUlp) {
+  double w1 = worst_ulps(
+      "softplus", [](const TensorData& x) { return k::softplus(x, 1, 20); },
+      [](long double x) { return x > 20 ? x : std::log1p(std::exp(x)); });
+  double w2 = worst_ulps(
+      "softplus beta 0.5", [](const TensorData& x) { return k::softplus(x, 0.5, 20); },
+      [](long double x) { return 0.5L * x > 20 ? x : 2 * std::log1p(std::exp(0.5L * x)); });
+  EXPECT_LE(std::max(w1, w2), 0.5 + 1e-3);
+  RecordProperty("softplus", std::to_string(std::max(w1, w2)));
+}
+
 // Float64 keeps the std:: functions: bit for bit.
 TEST(SpecialSimd, Float64IsStd) {
   std::vector<double> xs = {-0.75, -1e-300, 0.0, 0.3, 0.999, 1.5, 7.0, 700.0};
