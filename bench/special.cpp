@@ -4,6 +4,8 @@
 // into a new tensor, split over the same threads). Reports the paired time
 // ratio fluxion / std:: (timed back to back per repetition) and fluxion's
 // gelems_per_s = n / median_s.
+#include "tensor/kernels/special.h"
+
 #include <cmath>
 #include <functional>
 
@@ -39,6 +41,8 @@ const Fn kFns[] = {
     {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](float v) { return std::sin(v); }},
     {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](float v) { return std::cos(v); }},
     {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](float v) { return std::tan(v); }},
+    {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
+     [](float v) { return (float)kernels::special::digamma(v); }},
     {"softplus", -30, 30, [](const Tensor& x) { return softplus(x); },
      [](float v) { return v > 20 ? v : std::log1p(std::exp(v)); }},
 };

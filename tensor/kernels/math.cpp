@@ -9,7 +9,9 @@
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/special.h"
+#include "tensor/kernels/split_map.h"
 #include "tensor/kernels/vmath_f32.h"
+#include "tensor/kernels/vmath_f32_gamma.h"
 
 namespace fluxion::kernels {
 
@@ -85,7 +87,11 @@ TensorData lgamma(const TensorData& x) {
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
-  return float_map(x, n == 0 ? "digamma" : "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
+  if (n == 0)  // Float32 digamma vectorised for finite x > 0, the scalar special::digamma elsewhere
+    return float_map_ranged(
+        x, "digamma", [](double v) { return vmath::f32::digamma_positive(v); },
+        [](double v) { return special::digamma(v); }, [](float v) { return v > 0 && v < INFINITY; });
+  return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }
 TensorData sinc(const TensorData& x) {
   return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); });
