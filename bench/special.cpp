@@ -43,6 +43,9 @@ const Fn kFns[] = {
     {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](float v) { return std::tan(v); }},
     {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
      [](float v) { return (float)kernels::special::digamma(v); }},
+    {"lgamma", 0, 20, [](const Tensor& x) { return lgamma(x); }, [](float v) { return std::lgamma(v); }},
+    {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); },
+     [](float v) { return (float)kernels::special::erfinv(v); }},
     {"softplus", -30, 30, [](const Tensor& x) { return softplus(x); },
      [](float v) { return v > 20 ? v : std::log1p(std::exp(v)); }},
 };

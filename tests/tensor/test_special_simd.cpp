@@ -14,6 +14,7 @@
 
 #include "float_samples.h"
 #include "tensor/kernels/math.h"
+#include "tensor/kernels/special.h"
 #include "tensor/kernels/unary.h"
 
 namespace {
@@ -202,6 +203,32 @@ TEST(SpecialSimd, DigammaFloat32WithinOneUlp) {
       "digamma", [](const TensorData& x) { return k::polygamma(0, x); }, digamma_ref, xs);
   EXPECT_LE(worst, 0.5 + 1e-3);
   RecordProperty("digamma", std::to_string(worst));
+}
+
+// erfinv in long double: fluxion's double erfinv refined by a Newton step on
+// erfl (erfcl past 1/2, where 1 - |y| is exact).
+long double erfinv_ref(long double y) {
+  long double x = k::special::erfinv((double)y);
+  if (!(std::fabs(y) < 1)) return x;
+  long double a = std::fabs(y), xa = std::fabs(x);
+  long double res = a < 0.5L ? std::erf(xa) - a : (1 - a) - std::erfc(xa);
+  xa -= res * 0.886226925452758013649083741671L * std::exp(xa * xa);
+  return std::copysign(xa, y);
+}
+
+TEST(SpecialSimd, ErfinvFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{-1, 1}, {0.99f, 1}, {-1, -0.99f}, {0.49f, 0.51f}});
+  double worst = worst_ulps("erfinv", k::erfinv, erfinv_ref, xs);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("erfinv", std::to_string(worst));
+}
+
+TEST(SpecialSimd, LgammaFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{0.001f, 4}, {0.9f, 1.1f}, {1.9f, 2.1f}, {0.999f, 1.001f}, {1.999f, 2.001f}});
+  double worst = worst_ulps(
+      "lgamma", k::lgamma, [](long double x) { return std::lgamma(x); }, xs);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("lgamma", std::to_string(worst));
 }
 
 // Float64 keeps the std:: functions: bit for bit.
