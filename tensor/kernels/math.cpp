@@ -81,19 +81,21 @@ TensorData erfc(const TensorData& x) {
 }
 TensorData erfinv(const TensorData& x) {
   return float_map_ranged(
-      x, "erfinv", [](double v) { return vmath::f32::erfinv(v); }, [](double v) { return special::erfinv(v); },
+      x, "erfinv", [](double v) __attribute__((always_inline)) { return vmath::f32::erfinv(v); },
+      [](double v) { return special::erfinv(v); },
       [](float v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
 }
 TensorData lgamma(const TensorData& x) {
   return float_map_ranged(
-      x, "lgamma", [](double v) { return vmath::f32::lgamma_positive(v); }, [](double v) { return std::lgamma(v); },
+      x, "lgamma", [](double v) __attribute__((always_inline)) { return vmath::f32::lgamma_positive(v); },
+      [](double v) { return std::lgamma(v); },
       [](float v) { return v > 0 && v < INFINITY; });  // x <= 0 (the poles and sign changes), inf, NaN: std::
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
   if (n == 0)  // Float32 digamma vectorised for finite x > 0, the scalar special::digamma elsewhere
     return float_map_ranged(
-        x, "digamma", [](double v) { return vmath::f32::digamma_positive(v); },
+        x, "digamma", [](double v) __attribute__((always_inline)) { return vmath::f32::digamma_positive(v); },
         [](double v) { return special::digamma(v); }, [](float v) { return v > 0 && v < INFINITY; });
   return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }

@@ -82,15 +82,18 @@ TensorData sqrt(const TensorData& x) {
 static bool trig_in_range(float v) { return std::fabs(v) < vmath::f32::kTrigBound; }
 TensorData sin(const TensorData& x) {
   return float_map_ranged(
-      x, "sin", [](double v) { return vmath::f32::sin(v); }, [](double v) { return std::sin(v); }, trig_in_range);
+      x, "sin", [](double v) __attribute__((always_inline)) { return vmath::f32::sin(v); },
+      [](double v) { return std::sin(v); }, trig_in_range);
 }
 TensorData cos(const TensorData& x) {
   return float_map_ranged(
-      x, "cos", [](double v) { return vmath::f32::cos(v); }, [](double v) { return std::cos(v); }, trig_in_range);
+      x, "cos", [](double v) __attribute__((always_inline)) { return vmath::f32::cos(v); },
+      [](double v) { return std::cos(v); }, trig_in_range);
 }
 TensorData tan(const TensorData& x) {
   return float_map_ranged(
-      x, "tan", [](double v) { return vmath::f32::tan(v); }, [](double v) { return std::tan(v); }, trig_in_range);
+      x, "tan", [](double v) __attribute__((always_inline)) { return vmath::f32::tan(v); },
+      [](double v) { return std::tan(v); }, trig_in_range);
 }
 
 TensorData relu(const TensorData& x) {

@@ -59,6 +59,12 @@ FLUXION_VMATH double digamma_positive(double x) {
   return blend(fabs(d) < 0.0625, near, far);
 }
 
+/// One Newton step on erf x - a from x (erfinv below).
+FLUXION_VMATH double erfinv_newton(double x, double a, bool small) {
+  double res = blend(small, erf_series(x) - a, (1 - a) - erfc(x));
+  return x - res * 0.88622692545275801 * exp(x * x);  // sqrt(pi) / 2
+}
+
 /// erf^-1(y) for |y| < 1: Giles' single-precision approximation of x = erfinv|y|
 /// (w = -ln((1 - a)(1 + a)), its two branches as a blend; relative error ~4e-7),
 /// then Newton steps on erf x - a, erf'(x) = 2/sqrt(pi) e^{-x^2}. Each squares
@@ -66,17 +72,15 @@ FLUXION_VMATH double digamma_positive(double x) {
 /// a < 1/2 (no cancellation for small a), else (1 - a) - erfc x (1 - a is exact)
 /// with erfc's 2e-11 relative error, a relative error in x below 2e-11.
 FLUXION_VMATH double erfinv(double y) {
-  double a = fabs(y), w = -log((1 - a) * (1 + a));
+  double a = fabs(y), w = -log((1 - a) * (1 + a));  // >= 0: sqrt of fabs(w) lets GCC drop sqrt's errno branch
   double pc = poly(w - 2.5, 2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
                    -0.00125372503, -0.00417768164, 0.246640727, 1.50140941);
-  double pt = poly(__builtin_sqrt(w) - 3, -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-                   -0.0076224613, 0.00943887047, 1.00167406, 2.83297682);
+  double pt = poly(__builtin_sqrt(fabs(w)) - 3, -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
+                   0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682);
   double x = blend(w < 5, pc, pt) * a;
   bool small = a < 0.5;
-  for (int i = 0; i < 2; ++i) {
-    double res = blend(small, erf_series(x) - a, (1 - a) - erfc(x));
-    x -= res * 0.88622692545275801 * exp(x * x);  // sqrt(pi) / 2
-  }
+  x = erfinv_newton(x, a, small);  // written out twice: a loop here would stop the vectoriser
+  x = erfinv_newton(x, a, small);
   return with_sign(x, y);
 }
 
