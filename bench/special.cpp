@@ -4,6 +4,8 @@
 // into a new tensor, split over the same threads). Reports the paired time
 // ratio fluxion / std:: (timed back to back per repetition) and fluxion's
 // gelems_per_s = n / median_s.
+#include "tensor/kernels/special.h"
+
 #include <cmath>
 #include <functional>
 
@@ -36,6 +38,16 @@ const Fn kFns[] = {
     {"log2", 0, 100, [](const Tensor& x) { return log2(x); }, [](float v) { return std::log2(v); }},
     {"log10", 0, 100, [](const Tensor& x) { return log10(x); }, [](float v) { return std::log10(v); }},
     {"exp2", -20, 20, [](const Tensor& x) { return exp2(x); }, [](float v) { return std::exp2(v); }},
+    {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](float v) { return std::sin(v); }},
+    {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](float v) { return std::cos(v); }},
+    {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](float v) { return std::tan(v); }},
+    {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
+     [](float v) { return (float)kernels::special::digamma(v); }},
+    {"lgamma", 0, 20, [](const Tensor& x) { return lgamma(x); }, [](float v) { return std::lgamma(v); }},
+    {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); },
+     [](float v) { return (float)kernels::special::erfinv(v); }},
+    {"softplus", -30, 30, [](const Tensor& x) { return softplus(x); },
+     [](float v) { return v > 20 ? v : std::log1p(std::exp(v)); }},
 };
 
 void run(const Context& ctx) {

@@ -3,13 +3,15 @@
 // prod, logsumexp (promoted for stability), the 2-norm (for its gradient at 0)
 // and cumsum. Composites: mean, var, std and the other p-norms.
 // (max, min, arg*, all, any: minmax.cpp.)
+#include "tensor/kernels/reduce.h"
+
 #include <cmath>
 
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "autograd/ops/reduction.h"
+#include "autograd/ops/scan.h"
 #include "tensor/kernels/copy.h"
-#include "tensor/kernels/reduce.h"
 
 namespace fluxion {
 
@@ -22,7 +24,9 @@ struct Sum {
   // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
   Sum batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::sum(x, dims, keepdim); }
-  Tensor vjp(const Tensor& grad, const Saved& s) const { return unreduce(grad, s.input_shape(0), dims, keepdim, "sum"); }
+  Tensor vjp(const Tensor& grad, const Saved& s) const {
+    return unreduce(grad, s.input_shape(0), dims, keepdim, "sum");
+  }
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx.sum(dims, keepdim); }
 };
 
@@ -55,35 +59,33 @@ struct SumTo {
   }
 };
 
-// prod along one dim: y = prod_k x_k.   dy/dx_i = prod_{k != i} x_k
+// prod along one dim: y = prod_k x_k.   dy/dx_i = o_i = prod_{k != i} x_k
+//   vjp: dx_i = grad o_i          jvp: dy = sum_i o_i dx_i
+// o_i = e_i f_i with the exclusive products from either end, both linear_scan's
+// (scan.h) recurrences along dim:
+//   e_i = x_{i-1} e_{i-1}, e_0 = 1        = L(shift(x, up)) [1, 0, ..., 0]
+//   f_i = x_{i+1} f_{i+1}, f_{n-1} = 1    = L(x)^T [0, ..., 0, 1]
+// No division by x and no branch on its values: exact at zeros to every order,
+// and a jit::trace replays the rule at any input.
 struct Prod {
   static constexpr const char* name = "Prod";
-  static constexpr Save save = Save::both;
+  static constexpr Save save = Save::inputs;
   int64_t dim;
   bool keepdim;
   // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
   Prod batched(const batching::BatchFront& b) const { return {b.dim(dim), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::prod(x, {dim}, keepdim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
-    return keep_dims(grad, s.input_shape(0), {dim}, keepdim, "prod") * others(s);
+    return keep_dims(grad, s.input_shape(0), {dim}, keepdim, "prod") * others(s.input());
   }
-  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * others(s)).sum({dim}, keepdim); }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * others(s.input())).sum({dim}, keepdim); }
 
-  // prod_{k != i} x_k for every i along dim. It is y / x_i when no x is 0;
-  // with zeros, row i of an n x n grid holding x with x_i replaced by 1 gives
-  // it exactly (and stays differentiable), at O(n^2) cost.
-  Tensor others(const Saved& s) const {
-    Tensor x = s.input();
-    autograd::on_read(x.tensor_data(), "prod's rule (which branches on zeros in x)");
-    if (kernels::item(kernels::all(x.tensor_data())) != 0)
-      return keep_dims(s.output(), x.shape(), {dim}, keepdim, "prod") / x;
-    int64_t n = x.size(dim);
-    Tensor xt = x.transpose(dim, -1);  // [..., n]
-    Shape grid = xt.shape();
-    grid.insert(grid.end() - 1, n);  // [..., n, n]
-    Tensor id = eye(n, n, x.dtype());
-    Tensor rows = xt.unsqueeze(-2).expand(grid) * (1.0 - id) + id;
-    return rows.prod(-1).transpose(dim, -1);
+  Tensor others(const Tensor& x) const {
+    if (x.size(dim) == 0) return x;
+    Tensor zero = zeros_like(x);
+    Tensor e = linear_scan(shift(x, dim, true, 0), shift(zero, dim, true, 1), dim, false);
+    Tensor f = linear_scan(x, shift(zero, dim, false, 1), dim, true);
+    return e * f;
   }
 };
 
@@ -119,7 +121,9 @@ struct Norm2 {
     Tensor y = keep_dims(s.output(), s.input_shape(0), dims, keepdim, "norm");
     return keep_dims(grad, s.input_shape(0), dims, keepdim, "norm") * s.input() / nonzero(y);
   }
-  Tensor jvp(const Tensor& dx, const Saved& s) const { return (dx * s.input()).sum(dims, keepdim) / nonzero(s.output()); }
+  Tensor jvp(const Tensor& dx, const Saved& s) const {
+    return (dx * s.input()).sum(dims, keepdim) / nonzero(s.output());
+  }
   static Tensor nonzero(const Tensor& y) { return y + eq(y, 0.0); }  // y, with 1 where y = 0
 };
 
@@ -137,8 +141,8 @@ struct Cumsum {
 };
 
 static void check_float(const Tensor& x, const char* op) {
-  check(x.is_floating_point(), op, ": expected a floating tensor (float32 or float64), got int64 of shape ",
-        x.shape(), "; convert with .to(fluxion::Float32)");
+  check(x.is_floating_point(), op, ": expected a floating tensor (float32 or float64), got int64 of shape ", x.shape(),
+        "; convert with .to(fluxion::Float32)");
 }
 
 // The number of elements each output of a reduction over `dims` combines.
@@ -209,8 +213,12 @@ Tensor std(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool 
 
 Tensor cumsum(const Tensor& x, int64_t dim) { return apply(Cumsum{wrap_dim(dim, x.dim(), "cumsum")}, x); }
 
-Tensor Tensor::sum(std::vector<int64_t> dims, bool keepdim) const { return fluxion::sum(*this, std::move(dims), keepdim); }
-Tensor Tensor::mean(std::vector<int64_t> dims, bool keepdim) const { return fluxion::mean(*this, std::move(dims), keepdim); }
+Tensor Tensor::sum(std::vector<int64_t> dims, bool keepdim) const {
+  return fluxion::sum(*this, std::move(dims), keepdim);
+}
+Tensor Tensor::mean(std::vector<int64_t> dims, bool keepdim) const {
+  return fluxion::mean(*this, std::move(dims), keepdim);
+}
 Tensor Tensor::prod(std::optional<int64_t> dim, bool keepdim) const { return fluxion::prod(*this, dim, keepdim); }
 Tensor Tensor::logsumexp(std::vector<int64_t> dims, bool keepdim) const {
   return fluxion::logsumexp(*this, std::move(dims), keepdim);

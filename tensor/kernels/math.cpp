@@ -9,7 +9,9 @@
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/special.h"
+#include "tensor/kernels/split_map.h"
 #include "tensor/kernels/vmath_f32.h"
+#include "tensor/kernels/vmath_f32_special.h"
 
 namespace fluxion::kernels {
 
@@ -78,14 +80,24 @@ TensorData erfc(const TensorData& x) {
       x, "erfc", [](double v) { return vmath::f32::erfc(v); }, [](double v) { return std::erfc(v); });
 }
 TensorData erfinv(const TensorData& x) {
-  return float_map(x, "erfinv", [](auto v) { return special::erfinv((double)v); });
+  return float_map_ranged(
+      x, "erfinv", [](double v) __attribute__((always_inline)) { return vmath::f32::erfinv(v); },
+      [](double v) { return special::erfinv(v); },
+      [](float v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
 }
 TensorData lgamma(const TensorData& x) {
-  return float_map(x, "lgamma", [](auto v) { return std::lgamma(v); });
+  return float_map_ranged(
+      x, "lgamma", [](double v) __attribute__((always_inline)) { return vmath::f32::lgamma_positive(v); },
+      [](double v) { return std::lgamma(v); },
+      [](float v) { return v > 0 && v < INFINITY; });  // x <= 0 (the poles and sign changes), inf, NaN: std::
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
-  return float_map(x, n == 0 ? "digamma" : "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
+  if (n == 0)  // Float32 digamma vectorised for finite x > 0, the scalar special::digamma elsewhere
+    return float_map_ranged(
+        x, "digamma", [](double v) __attribute__((always_inline)) { return vmath::f32::digamma_positive(v); },
+        [](double v) { return special::digamma(v); }, [](float v) { return v > 0 && v < INFINITY; });
+  return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }
 TensorData sinc(const TensorData& x) {
   return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); });

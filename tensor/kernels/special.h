@@ -4,6 +4,7 @@
 // loops; the float32 kernels call them and round the result.
 #pragma once
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <numbers>
 

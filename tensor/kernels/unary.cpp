@@ -7,20 +7,21 @@
 #include <type_traits>
 
 #include "tensor/kernels/loops.h"
+#include "tensor/kernels/split_map.h"
 #include "tensor/kernels/vmath.h"
 #include "tensor/kernels/vmath_f32.h"
+#include "tensor/kernels/vmath_f32_trig.h"
 
 namespace fluxion::kernels {
 
 template <class T>
 constexpr bool is_f32 = std::is_same_v<T, float>;
 
-TensorData neg(const TensorData& x) {
-  return same_type_map(x, NegRule{});
-}
+TensorData neg(const TensorData& x) { return same_type_map(x, NegRule{}); }
 TensorData abs(const TensorData& x) {
   return same_type_map(x, [](auto v) {
-    if constexpr (std::is_floating_point_v<decltype(v)>) return std::fabs(v);  // |-0| = +0
+    if constexpr (std::is_floating_point_v<decltype(v)>)
+      return std::fabs(v);  // |-0| = +0
     else
       return v < 0 ? NegRule{}(v) : v;  // |INT64_MIN| wraps to INT64_MIN
   });
@@ -37,8 +38,10 @@ TensorData exp(const TensorData& x) {
 }
 TensorData log(const TensorData& x) {
   return float_map(x, "log", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return vmath::log(v);
-    else return std::log(v);
+    if constexpr (is_f32<decltype(v)>)
+      return vmath::log(v);
+    else
+      return std::log(v);
   });
 }
 TensorData tanh(const TensorData& x) {
@@ -56,8 +59,10 @@ TensorData sigmoid(const TensorData& x) {
 }
 TensorData erf(const TensorData& x) {
   return float_map(x, "erf", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) return vmath::erf(v);
-    else return std::erf(v);
+    if constexpr (is_f32<decltype(v)>)
+      return vmath::erf(v);
+    else
+      return std::erf(v);
   });
 }
 
@@ -69,10 +74,27 @@ TensorData log1p(const TensorData& x) {
   return float_map_split(
       x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) { return std::log1p(v); });
 }
-TensorData sqrt(const TensorData& x) { return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); }); }
-TensorData sin(const TensorData& x) { return float_map(x, "sin", [](auto v) { return std::sin(v); }); }
-TensorData cos(const TensorData& x) { return float_map(x, "cos", [](auto v) { return std::cos(v); }); }
-TensorData tan(const TensorData& x) { return float_map(x, "tan", [](auto v) { return std::tan(v); }); }
+TensorData sqrt(const TensorData& x) {
+  return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });
+}
+
+// Float32 sin, cos, tan: vectorised below 2^20 in magnitude, std:: in double past it and for inf / NaN.
+static bool trig_in_range(float v) { return std::fabs(v) < vmath::f32::kTrigBound; }
+TensorData sin(const TensorData& x) {
+  return float_map_ranged(
+      x, "sin", [](double v) __attribute__((always_inline)) { return vmath::f32::sin(v); },
+      [](double v) { return std::sin(v); }, trig_in_range);
+}
+TensorData cos(const TensorData& x) {
+  return float_map_ranged(
+      x, "cos", [](double v) __attribute__((always_inline)) { return vmath::f32::cos(v); },
+      [](double v) { return std::cos(v); }, trig_in_range);
+}
+TensorData tan(const TensorData& x) {
+  return float_map_ranged(
+      x, "tan", [](double v) __attribute__((always_inline)) { return vmath::f32::tan(v); },
+      [](double v) { return std::tan(v); }, trig_in_range);
+}
 
 TensorData relu(const TensorData& x) {
   // Written so that NaN > 0 is false and NaN is kept (as PyTorch does).
@@ -85,6 +107,15 @@ TensorData softplus(const TensorData& x, double beta, double threshold) {
     using T = decltype(tag);
     T b = (T)beta, th = (T)threshold;
     // log(1 + e^z) = max(z, 0) + log1p(e^{-|z|}): e^{-|z|} <= 1 never overflows.
+    // Float32 evaluates that in double with vmath_f32's exp / log1p (vectorised,
+    // rounded once); Float64 keeps std::log1p, which no vectorised form here matches.
+    if constexpr (is_f32<T>) {
+      return map<T, T>(x, [b, th](T v) {
+        double z = (double)b * v;
+        double soft = (vmath::f32::blend(z > 0, z, 0.0) + vmath::f32::log1p(vmath::f32::exp(-vmath::fabs(z)))) / b;
+        return (T)vmath::f32::blend(b * v > th, v, soft);
+      });
+    }
     return map<T, T>(x, [b, th](T v) {
       T z = b * v;
       T soft = ((z > 0 ? z : T{0}) + std::log1p(std::exp(-std::fabs(z)))) / b;

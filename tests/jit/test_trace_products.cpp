@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// jit::trace of the first and second derivatives of cumprod and
+// jit::trace of the first and second derivatives of cumprod, prod and
 // scatter_reduce "prod": their rules have no branch on the values, so a trace
 // recorded where the input has no zeros replays exactly where it has some (and
 // the other way round). Checked against eager autograd and a plain loop.
@@ -92,6 +92,65 @@ TEST(TraceProducts, CumprodAlongRowsOfAMatrix) {
     g.insert(g.end(), gr.begin(), gr.end());
     h.insert(h.end(), hr.begin(), hr.end());
   }
+  expect_close(got[1], g, "gradient vs loop");
+  expect_close(got[2], h, "hvp vs loop");
+}
+
+// y = prod_l x_l over a row:  g_k = u prod_{l != k} x_l,  h_m = sum_{k != m} v_k u prod_{l != k, m} x_l.
+void prod_reference(const std::vector<double>& x, double u, const std::vector<double>& v, std::vector<double>& g,
+                    std::vector<double>& h) {
+  std::vector<size_t> all;
+  for (size_t l = 0; l < x.size(); ++l) all.push_back(l);
+  g.assign(x.size(), 0);
+  h.assign(x.size(), 0);
+  for (size_t k = 0; k < x.size(); ++k) {
+    g[k] = u * prod_except(x, all, k, k);
+    for (size_t m = 0; m < x.size(); ++m)
+      if (m != k) h[m] += v[k] * u * prod_except(x, all, k, m);
+  }
+}
+
+TEST(TraceProducts, ProdGradientsReplayAtZeros) {
+  auto run = [](const Args& in) { return grad_and_hvp([](const fx::Tensor& x) { return x.prod(); }, in); };
+  double u = 0.7;
+  std::vector<double> v = {1.5, 0.2, -0.9, 0.6, 1.1};
+  fx::Tensor ut = fx::tensor(std::vector<double>{u}, {}, fx::Float64);
+  fx::jit::Trace t = fx::jit::trace(run, {vec({1.2, -0.8, 0.5, 2.0, -1.5}).requires_grad_(), ut, vec(v)});
+  for (std::vector<double> x : {std::vector<double>{0.7, 0.0, 1.3, -2.0, 0.9},  // one zero
+                                {0.0, 1.1, 0.0, 2.5, -0.6},                     // two zeros
+                                {0.0, 1.5, -2.0, 0.5, 3.0},                     // a leading zero
+                                {0.0, 0.0, 0.0, 1.0, 2.0},
+                                {0.4, 1.6, -0.3, 2.2, 1.0}}) {
+    Args got = t({vec(x), ut, vec(v)}), want = run({vec(x), ut, vec(v)});
+    std::vector<double> g, h;
+    prod_reference(x, u, v, g, h);
+    for (size_t k = 0; k < 3; ++k) expect_close(got[k], want[k].to_vector<double>(), "trace vs eager");
+    expect_close(got[0], {prod_except(x, {0, 1, 2, 3, 4}, 9, 9)}, "value vs loop");
+    expect_close(got[1], g, "gradient vs loop");
+    expect_close(got[2], h, "hvp vs loop");
+  }
+}
+
+TEST(TraceProducts, ProdAlongRowsOfAMatrix) {
+  // dim 1 of a [2, 3], traced without zeros, replayed with a leading zero in one row and two in the other
+  auto run = [](const Args& in) { return grad_and_hvp([](const fx::Tensor& x) { return x.prod(1); }, in); };
+  auto mat = [](std::vector<double> v) { return fx::tensor(v, {2, 3}, fx::Float64); };
+  std::vector<double> u = {0.5, -2}, v = {0.5, -1, 2, 1, 1, -2};
+  fx::jit::Trace t = fx::jit::trace(run, {mat({1, 2, 3, 4, 5, 6}).requires_grad_(), vec(u), mat(v)});
+  std::vector<double> x = {0, 2, 3, 4, 0, 0};
+  Args got = t({mat(x), vec(u), mat(v)}), want = run({mat(x), vec(u), mat(v)});
+  std::vector<double> y, g, h, gr, hr;
+  for (size_t r = 0; r < 2; ++r) {
+    auto row = [&](const std::vector<double>& a) {
+      return std::vector<double>(a.begin() + 3 * r, a.begin() + 3 * r + 3);
+    };
+    prod_reference(row(x), u[r], row(v), gr, hr);
+    y.push_back(prod_except(row(x), {0, 1, 2}, 9, 9));
+    g.insert(g.end(), gr.begin(), gr.end());
+    h.insert(h.end(), hr.begin(), hr.end());
+  }
+  for (size_t k = 0; k < 3; ++k) expect_close(got[k], want[k].to_vector<double>(), "trace vs eager");
+  expect_close(got[0], y, "value vs loop");
   expect_close(got[1], g, "gradient vs loop");
   expect_close(got[2], h, "hvp vs loop");
 }

@@ -14,6 +14,7 @@
 
 #include "float_samples.h"
 #include "tensor/kernels/math.h"
+#include "tensor/kernels/special.h"
 #include "tensor/kernels/unary.h"
 
 namespace {
@@ -79,8 +80,8 @@ std::vector<float> samples(std::initializer_list<std::pair<float, float>> dense)
   return xs;
 }
 
-double worst_ulps(const char* name, Kernel kernel, Ref ref) {
-  std::vector<float> xs = samples({{-2, 2}, {-30, 30}, {0.99f, 1.01f}, {-1.01f, -0.99f}});
+double worst_ulps(const char* name, Kernel kernel, Ref ref, std::vector<float> xs = {}) {
+  if (xs.empty()) xs = samples({{-2, 2}, {-30, 30}, {0.99f, 1.01f}, {-1.01f, -0.99f}});
   TensorData x = TensorData::empty({(int64_t)xs.size()}, Float32);
   std::memcpy(x.data<float>(), xs.data(), xs.size() * 4);
   TensorData y = kernel(x);
@@ -117,6 +118,117 @@ TEST(SpecialSimd, Float32WithinOneUlp) {
     EXPECT_LE(worst, 0.5 + 1e-3) << c.name << ": beyond half an ulp plus the rounding of a double result";
     RecordProperty(c.name, std::to_string(worst));
   }
+}
+
+// sin, cos, tan: the general sweep plus the floats nearest each multiple of
+// pi/2 up to the 2^20 bound of the vectorised reduction (and their
+// neighbours, where the reduced argument is smallest), arguments on both sides
+// of that bound, and huge ones (the scalar pass).
+std::vector<float> trig_samples() {
+  std::vector<float> xs = samples({{-2, 2}, {-30, 30}, {1048000.0f, 1049000.0f}, {-1049000.0f, -1048000.0f}});
+  const long double pio2 = 1.570796326794896619231321691639751442L;
+  for (int64_t k = 1; k < 667700; ++k) {  // 667544 pi/2 ~ 2^20
+    float f = (float)(k * pio2);
+    for (float g : {f, std::nextafter(f, 0.0f), std::nextafter(f, INFINITY)}) {
+      xs.push_back(g);
+      if (k % 7 == 0) xs.push_back(-g);
+    }
+  }
+  for (float f : {1048575.9f, 1048576.0f, -1048576.0f, 16367173.0f * 0x1p72f, 1e30f, -3.4e38f, 8388607.5f})
+    xs.push_back(f);
+  return xs;
+}
+
+TEST(SpecialSimd, TrigFloat32WithinOneUlp) {
+  std::vector<float> xs = trig_samples();
+  struct Case {
+    const char* name;
+    Kernel kernel;
+    Ref ref;
+  };
+  for (Case c : {Case{"sin", k::sin, [](long double x) { return std::sin(x); }},
+                 Case{"cos", k::cos, [](long double x) { return std::cos(x); }},
+                 Case{"tan", k::tan, [](long double x) { return std::tan(x); }}}) {
+    double worst = worst_ulps(c.name, c.kernel, c.ref, xs);
+    EXPECT_LE(worst, 0.5 + 1e-3) << c.name << ": beyond half an ulp plus the rounding of a double result";
+    RecordProperty(c.name, std::to_string(worst));
+  }
+  // Signed zeros are kept by the odd functions.
+  TensorData z = TensorData::empty({2}, Float32);
+  z.data<float>()[0] = -0.0f;
+  z.data<float>()[1] = 0.0f;
+  EXPECT_TRUE(std::signbit(k::sin(z).data<float>()[0]));
+  EXPECT_TRUE(std::signbit(k::tan(z).data<float>()[0]));
+  EXPECT_FALSE(std::signbit(k::sin(z).data<float>()[1]));
+  EXPECT_EQ(k::cos(z).data<float>()[0], 1.0f);
+}
+
+// softplus (beta 1 and 0.5, threshold 20), whose Float32 form goes through
+// vmath_f32's exp and log1p: log1p(e^{beta x}) / beta, or x past the threshold.
+TEST(SpecialSimd, SoftplusFloat32WithinOneUlp) {
+  double w1 = worst_ulps(
+      "softplus", [](const TensorData& x) { return k::softplus(x, 1, 20); },
+      [](long double x) { return x > 20 ? x : std::log1p(std::exp(x)); });
+  double w2 = worst_ulps(
+      "softplus beta 0.5", [](const TensorData& x) { return k::softplus(x, 0.5, 20); },
+      [](long double x) { return 0.5L * x > 20 ? x : 2 * std::log1p(std::exp(0.5L * x)); });
+  EXPECT_LE(std::max(w1, w2), 0.5 + 1e-3);
+  RecordProperty("softplus", std::to_string(std::max(w1, w2)));
+}
+
+// digamma in long double: reflection below 0, the recurrence up to x >= 20,
+// then the asymptotic series (next term < 1e-25).
+long double digamma_ref(long double x) {
+  if (std::isnan(x)) return x;
+  if (x == 0) return std::copysign((long double)INFINITY, -x);
+  if (x < 0) {
+    if (x == std::floor(x)) return NAN;
+    const long double pi = 3.14159265358979323846264338327950288L;
+    return digamma_ref(1 - x) - pi / std::tan(pi * x);
+  }
+  if (std::isinf(x)) return x;
+  long double acc = 0;
+  for (; x < 20; x += 1) acc -= 1 / x;
+  long double r = 1 / (x * x);
+  long double series =
+      r * (1.0L / 12 -
+           r * (1.0L / 120 - r * (1.0L / 252 - r * (1.0L / 240 - r * (1.0L / 132 - r * (691.0L / 32760 - r / 12))))));
+  return acc + std::log(x) - 0.5L / x - series;
+}
+
+TEST(SpecialSimd, DigammaFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{0.001f, 4}, {1.3f, 1.6f}, {1.46f, 1.4633f}});
+  std::erase_if(xs, [](float v) { return !(v > 0); });  // x <= 0: the scalar special::digamma, unchanged
+  double worst = worst_ulps(
+      "digamma", [](const TensorData& x) { return k::polygamma(0, x); }, digamma_ref, xs);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("digamma", std::to_string(worst));
+}
+
+// erfinv in long double: fluxion's double erfinv refined by a Newton step on
+// erfl (erfcl past 1/2, where 1 - |y| is exact).
+long double erfinv_ref(long double y) {
+  long double x = k::special::erfinv((double)y);
+  if (!(std::fabs(y) < 1)) return x;
+  long double a = std::fabs(y), xa = std::fabs(x);
+  long double res = a < 0.5L ? std::erf(xa) - a : (1 - a) - std::erfc(xa);
+  xa -= res * 0.886226925452758013649083741671L * std::exp(xa * xa);
+  return std::copysign(xa, y);
+}
+
+TEST(SpecialSimd, ErfinvFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{-1, 1}, {0.99f, 1}, {-1, -0.99f}, {0.49f, 0.51f}});
+  double worst = worst_ulps("erfinv", k::erfinv, erfinv_ref, xs);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("erfinv", std::to_string(worst));
+}
+
+TEST(SpecialSimd, LgammaFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{0.001f, 4}, {0.9f, 1.1f}, {1.9f, 2.1f}, {0.999f, 1.001f}, {1.999f, 2.001f}});
+  double worst = worst_ulps(
+      "lgamma", k::lgamma, [](long double x) { return std::lgamma(x); }, xs);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("lgamma", std::to_string(worst));
 }
 
 // Float64 keeps the std:: functions: bit for bit.
