@@ -57,6 +57,8 @@ struct Pad {
   static constexpr Save save = Save::nothing;
   std::vector<int64_t> pads;  // PyTorch's order: last dim {left, right}, then the dim before ...
   double value;
+  // vmap: pads count from the last dim, so the batch in front changes nothing (batching.h)
+  Pad batched(const batching::BatchFront&) const { return *this; }
   // The view of the padded `y` where x sits.
   TensorData inner(const TensorData& y, const Shape& x_shape) const {
     TensorData v = y;

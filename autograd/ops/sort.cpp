@@ -154,6 +154,8 @@ ValuesIndices cummin(const Tensor& x, int64_t dim) { return select_one(x, dim, t
 struct Cumprod {
   static constexpr const char* name = "Cumprod";
   int64_t dim;
+  // vmap: the same op on the batch in front: dims shifted by one (batching.h)
+  Cumprod batched(const batching::BatchFront& b) const { return {b.dim(dim)}; }
   TensorData forward(const TensorData& x) const { return kernels::cumprod(x, dim); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return shift(s.output(), dim, true, 1) * linear_scan(s.input(), grad, dim, true);
