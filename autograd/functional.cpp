@@ -4,11 +4,11 @@
 // functions of several tensors.
 #include "autograd/functional.h"
 
+#include "autograd/apply.h"
 #include "autograd/engine.h"
 #include "autograd/forward_ad.h"
-#include "autograd/apply.h"
 #include "autograd/ops.h"
-#include "tensor/kernels/copy.h"
+#include "autograd/vmap.h"
 
 namespace fluxion::func::detail {
 
@@ -20,7 +20,7 @@ struct Alias {
   static constexpr const char* name = "Alias";
   static constexpr Save save = Save::nothing;
   TensorData forward(const TensorData& x) const { return x; }
-  Tensor vjp(const Tensor& grad, const Saved&) const { return grad; }   // d/dx x = 1
+  Tensor vjp(const Tensor& grad, const Saved&) const { return grad; }  // d/dx x = 1
   Tensor jvp(const Tensor& dx, const Saved&) const { return dx; }
 };
 
@@ -41,16 +41,18 @@ Tensor without_graph(const Tensor& t, bool requires_grad) {
   return Tensor(std::move(impl));
 }
 
-// The variables f is differentiated w.r.t.: a fresh leaf per input, or an
+// Input i as a variable f is differentiated w.r.t.: a fresh leaf, or an
 // Alias of it when it is watched (so the outer graph sees through).
+Tensor variable(const Tensor& x, size_t i, bool watch, const char* op) {
+  check(x.defined(), op, ": input ", i, " is an undefined tensor");
+  check(x.is_floating_point(), op, ": input ", i, " has dtype ", dtype_name(x.dtype()),
+        "; derivatives need Float32 or Float64 inputs");
+  return watch && x.requires_grad() ? apply(Alias{}, x) : without_graph(x, true);
+}
+
 std::vector<Tensor> variables(const std::vector<Tensor>& xs, bool watch, const char* op) {
   std::vector<Tensor> vars;
-  for (size_t i = 0; i < xs.size(); ++i) {
-    check(xs[i].defined(), op, ": input ", i, " is an undefined tensor");
-    check(xs[i].is_floating_point(), op, ": input ", i, " has dtype ", dtype_name(xs[i].dtype()),
-          "; derivatives need Float32 or Float64 inputs");
-    vars.push_back(watch && xs[i].requires_grad() ? apply(Alias{}, xs[i]) : without_graph(xs[i], true));
-  }
+  for (size_t i = 0; i < xs.size(); ++i) vars.push_back(variable(xs[i], i, watch, op));
   return vars;
 }
 
@@ -68,36 +70,24 @@ std::vector<Tensor> pull(const Tensor& y, const std::vector<Tensor>& vars, const
     return zeros;
   }
   return autograd::grad({y}, vars,
-                        {.grad_outputs = {u}, .retain_graph = retain || create, .create_graph = create, .allow_unused = true,
+                        {.grad_outputs = {u},
+                         .retain_graph = retain || create,
+                         .create_graph = create,
+                         .allow_unused = true,
                          .materialize_grads = true});
 }
 
-// A tensor of `like`'s shape and dtype, zero but for a 1 at flat index k.
-Tensor basis(const Tensor& like, int64_t k) {
-  TensorData e = kernels::full(like.shape(), 0, like.dtype());
-  dispatch(e.dtype, [&](auto tag) { e.data<decltype(tag)>()[k] = 1; });
-  return Tensor(std::move(e));
+// argnums checked against the number of inputs.
+void check_argnums(const std::vector<int64_t>& argnums, size_t n, const char* op) {
+  for (int64_t a : argnums)
+    check(a >= 0 && a < (int64_t)n, op, ": argnums ", a, " is out of range for a function of ", n,
+          n == 1 ? " input" : " inputs", "; argnums counts the inputs from 0");
 }
 
-// Stacks `parts` (each of shape `part`) into one plain tensor of shape
-// lead + part, in the order given (parts[r] fills the r-th block).
-Tensor assemble(const std::vector<Tensor>& parts, const Shape& lead, const Shape& part, DType dtype) {
-  Shape shape = lead;
-  shape.insert(shape.end(), part.begin(), part.end());
-  TensorData out = kernels::full(shape, 0, dtype);
-  int64_t n = numel(part);
-  for (size_t r = 0; r < parts.size(); ++r)
-    kernels::copy_(out.as_strided(part, contiguous_strides(part), (int64_t)r * n), parts[r].tensor_data());
-  return Tensor(std::move(out));
-}
-
-// Same as assemble, with the parts as columns: shape part + lead.
-Tensor assemble_columns(const std::vector<Tensor>& cols, const Shape& part, const Shape& lead, DType dtype) {
-  Tensor rows = assemble(cols, lead, part, dtype);  // lead + part
-  int64_t a = numel(lead), b = numel(part);
-  Shape shape = part;
-  shape.insert(shape.end(), lead.begin(), lead.end());
-  return Tensor(kernels::contiguous(rows.tensor_data().as_strided({b, a}, {1, b}, 0))).reshape(shape);
+// shape a + shape b.
+Shape joined(Shape a, const Shape& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
 }
 
 }  // namespace
@@ -145,8 +135,8 @@ std::vector<Tensor> hvp(const Fn& f, const std::vector<Tensor>& xs, const std::v
   check(xs.size() == vs.size(), "func::hvp: got ", xs.size(), " inputs but ", vs.size(), " vectors");
   for (size_t i = 0; i < xs.size(); ++i)
     if (vs[i].defined())
-      check(vs[i].shape() == xs[i].shape(), "func::hvp: v[", i, "] has shape ", to_string(vs[i].shape()),
-            " but input ", i, " has shape ", to_string(xs[i].shape()));
+      check(vs[i].shape() == xs[i].shape(), "func::hvp: v[", i, "] has shape ", to_string(vs[i].shape()), " but input ",
+            i, " has shape ", to_string(xs[i].shape()));
   if (opts.method == HvpMethod::forward_over_reverse) {
     // H v = d/dε ∇f(x + ε v): the gradient's tangent when x carries tangent v.
     forward_ad::DualLevel level;
@@ -174,53 +164,101 @@ std::vector<Tensor> hvp(const Fn& f, const std::vector<Tensor>& xs, const std::v
   return pull(gv, vars, ones_like(gv), false, watch);
 }
 
-std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const JacobianOptions& opts) {
-  std::vector<Tensor> jac;
-  if (opts.forward_mode) {  // column k of J_i = J_i e_k, one jvp each
-    for (size_t i = 0; i < xs.size(); ++i) {
-      std::vector<Tensor> vs(xs.size()), cols;
-      Tensor y;
-      for (int64_t k = 0; k < xs[i].numel(); ++k) {
-        vs[i] = basis(xs[i], k);
-        auto [value, col] = jvp(f, xs, vs);
-        y = value;
-        cols.push_back(col);
-      }
-      if (!y.defined()) y = f(xs);  // x_i has no elements: only the shape is needed
-      jac.push_back(assemble_columns(cols, y.shape(), xs[i].shape(), y.dtype()));
-    }
-    return jac;
-  }
-  // Row r of J = e_rᵀ J, one reverse pass each over the same graph.
+std::vector<Tensor> jacrev(const Fn& f, const std::vector<Tensor>& xs, const std::vector<int64_t>& argnums) {
+  check_argnums(argnums, xs.size(), "func::jacrev");
+  bool watch = watched(xs);
   EnableGradGuard enable;
-  std::vector<Tensor> vars = variables(xs, false, "func::jacobian");
-  Tensor y = call(f, vars, "func::jacobian");
-  std::vector<std::vector<Tensor>> rows(xs.size());
-  for (int64_t r = 0; r < y.numel(); ++r) {
-    std::vector<Tensor> gs = pull(y, vars, basis(y, r), true, false);
-    for (size_t i = 0; i < xs.size(); ++i) rows[i].push_back(gs[i]);
+  std::vector<Tensor> args = xs, wrt;
+  for (int64_t a : argnums) wrt.push_back(args[a] = variable(xs[a], a, watch, "func::jacrev"));
+  Tensor y = call(f, args, "func::jacrev");
+  // Row r of J_a is e_rᵀ J_a: one reverse pass over f's graph, vmapped over
+  // the rows of the identity I_m (m = y.numel()), so the cotangent is
+  // batched and the graph is not. A single output needs no vmap: its row is 1.
+  int64_t m = y.numel();
+  std::vector<Tensor> rows;
+  if (m == 1) {
+    rows = pull(y, wrt, ones_like(y), false, watch);
+  } else if (m > 0) {
+    ManyFn pullback = [&](const std::vector<Tensor>& e) { return pull(y, wrt, e[0].view(y.shape()), false, watch); };
+    rows = vmap(pullback, {eye(m, m, y.dtype())}, 0, 0, {});
   }
-  for (size_t i = 0; i < xs.size(); ++i) jac.push_back(assemble(rows[i], y.shape(), xs[i].shape(), y.dtype()));
+  std::vector<Tensor> jac;
+  for (size_t k = 0; k < argnums.size(); ++k) {
+    Shape shape = joined(y.shape(), xs[argnums[k]].shape());
+    jac.push_back(m > 0 ? rows[k].reshape(shape) : zeros(shape, y.dtype()));
+  }
   return jac;
 }
 
-std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>& xs) {
-  // Row (i, r) of H is ∇ of ∂f/∂x_i[r]: f and its gradient are recorded once
-  // (create_graph), then each row is one reverse pass over the gradient's graph.
-  EnableGradGuard enable;
-  std::vector<Tensor> vars = variables(xs, false, "func::hessian");
-  Tensor y = call(f, vars, "func::hessian");
-  check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", y.shape(),
-        "; use func::jacobian for functions with several outputs");
-  std::vector<Tensor> gs = pull(y, vars, ones_like(y), true, true);
-  std::vector<std::vector<Tensor>> hess(xs.size(), std::vector<Tensor>(xs.size()));
-  for (size_t i = 0; i < xs.size(); ++i) {
-    std::vector<std::vector<Tensor>> rows(xs.size());
-    for (int64_t r = 0; r < xs[i].numel(); ++r) {
-      std::vector<Tensor> row = pull(gs[i], vars, basis(gs[i], r), true, false);
-      for (size_t j = 0; j < xs.size(); ++j) rows[j].push_back(row[j]);
+std::vector<Tensor> jacfwd(const Fn& f, const std::vector<Tensor>& xs, const std::vector<int64_t>& argnums) {
+  check_argnums(argnums, xs.size(), "func::jacfwd");
+  // Column k of [J_a0 | J_a1 | ...] is J e_k: one forward pass carrying a
+  // tangent, vmapped over the columns of the identity I_n (n = the number of
+  // elements of all inputs in argnums); input a's tangent is its block of e_k.
+  std::vector<int64_t> offset;
+  int64_t n = 0;
+  for (int64_t a : argnums) {
+    offset.push_back(n);
+    n += xs[a].numel();
+  }
+  if (n == 0) {  // no input element: only y's shape is needed
+    Tensor y = call(f, xs, "func::jacfwd");
+    std::vector<Tensor> jac;
+    for (int64_t a : argnums) jac.push_back(zeros(joined(y.shape(), xs[a].shape()), y.dtype()));
+    return jac;
+  }
+  ManyFn push = [&](const std::vector<Tensor>& e) {
+    std::vector<Tensor> vs(xs.size());
+    for (size_t k = 0; k < argnums.size(); ++k) {
+      const Tensor& x = xs[argnums[k]];
+      Tensor block = e[0].narrow(0, offset[k], x.numel()).view(x.shape());
+      vs[argnums[k]] = vs[argnums[k]].defined() ? vs[argnums[k]] + block : block;
     }
-    for (size_t j = 0; j < xs.size(); ++j) hess[i][j] = assemble(rows[j], xs[i].shape(), xs[j].shape(), y.dtype());
+    return std::vector<Tensor>{
+        jvp([&f](const std::vector<Tensor>& a) { return call(f, a, "func::jacfwd"); }, xs, vs).second};
+  };
+  Tensor cols = vmap(push, {eye(n, n, xs[argnums[0]].dtype())}, 0, 0, {})[0];  // [n] + y.shape
+  Shape yshape(cols.shape().begin() + 1, cols.shape().end());
+  Tensor jt = cols.reshape({n, numel(yshape)}).t();  // [m, n]
+  std::vector<Tensor> jac;
+  for (size_t k = 0; k < argnums.size(); ++k) {
+    const Tensor& x = xs[argnums[k]];
+    jac.push_back(jt.narrow(1, offset[k], x.numel()).reshape(joined(yshape, x.shape())));
+  }
+  return jac;
+}
+
+std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const JacobianOptions& opts) {
+  std::vector<int64_t> all;
+  for (size_t i = 0; i < xs.size(); ++i) all.push_back((int64_t)i);
+  return opts.forward_mode ? jacfwd(f, xs, all) : jacrev(f, xs, all);
+}
+
+std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>& xs) {
+  // H = jacfwd(jacrev(f)), as torch.func.hessian: f's gradient (all inputs,
+  // flattened and joined) recorded with a batch of tangents, the columns of
+  // an identity, so one forward and one reverse pass give every column.
+  Fn scalar = [&f](const std::vector<Tensor>& a) {
+    Tensor y = call(f, a, "func::hessian");
+    check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", to_string(y.shape()),
+          "; use func::jacrev or func::jacfwd for functions with several outputs");
+    return y.reshape({});
+  };
+  std::vector<int64_t> all;
+  for (size_t i = 0; i < xs.size(); ++i) all.push_back((int64_t)i);
+  Fn gradient = [&](const std::vector<Tensor>& a) {
+    std::vector<Tensor> gs = jacrev(scalar, a, all);
+    if (gs.size() == 1) return gs[0].reshape({-1});
+    for (Tensor& g : gs) g = g.reshape({-1});
+    return cat(gs);
+  };
+  std::vector<Tensor> cols = jacfwd(gradient, xs, all);  // cols[j]: [N] + x_j.shape
+  std::vector<std::vector<Tensor>> hess(xs.size(), std::vector<Tensor>(xs.size()));
+  int64_t off = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    for (size_t j = 0; j < xs.size(); ++j)
+      hess[i][j] = cols[j].narrow(0, off, xs[i].numel()).reshape(joined(xs[i].shape(), xs[j].shape()));
+    off += xs[i].numel();
   }
   return hess;
 }

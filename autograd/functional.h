@@ -7,7 +7,8 @@
 //   auto [y, pullback] = func::vjp(f, x);           // pullback(u) = uᵀ J
 //   auto [y2, jv] = func::jvp(f, x, v);             // J v, forward mode
 //   Tensor hv = func::hvp(f, x, v);                 // H v, forward-over-reverse
-//   Tensor J = func::jacobian(f, x, {.forward_mode = true});
+//   Tensor J = func::jacrev(f)(x);                  // also func::jacfwd(f)(x)
+//   Tensor J2 = func::jacobian(f, x, {.forward_mode = true});
 //   Tensor H = func::hessian(f, x);
 //
 // A function is any callable Tensor -> Tensor (lambda, function, functor), or
@@ -15,11 +16,10 @@
 // one result per input (PyTorch's tuples).
 //
 // Inputs are treated as fresh variables: f's gradient is taken w.r.t. them,
-// whatever else requires grad. Transforms nest (grad of grad, jvp of grad):
-// when an input already requires grad (an outer transform or user graph is
-// watching) or carries a tangent, the results stay differentiable in it.
-// jacobian and hessian return plain tensors, as torch.autograd.functional
-// does by default.
+// whatever else requires grad. Transforms nest (grad of grad, jvp of grad,
+// jacfwd of jacrev): when an input already requires grad (an outer transform
+// or user graph is watching) or carries a tangent, the results stay
+// differentiable in it; otherwise they are plain tensors.
 #pragma once
 #include <concepts>
 #include <functional>
@@ -51,7 +51,7 @@ struct HvpOptions {
   HvpMethod method = HvpMethod::forward_over_reverse;
 };
 struct JacobianOptions {
-  bool forward_mode = false;  // false: one reverse pass per output element; true: one jvp per input element
+  bool forward_mode = false;  // false: func::jacrev (reverse mode); true: func::jacfwd (forward mode)
 };
 
 using Pullback = std::function<std::vector<Tensor>(const Tensor&)>;
@@ -64,6 +64,8 @@ std::pair<Tensor, Pullback> vjp(const Fn& f, const std::vector<Tensor>& xs);
 std::pair<Tensor, Tensor> jvp(const Fn& f, const std::vector<Tensor>& xs, const std::vector<Tensor>& vs);
 std::vector<Tensor> hvp(const Fn& f, const std::vector<Tensor>& xs, const std::vector<Tensor>& vs,
                         const HvpOptions& opts);
+std::vector<Tensor> jacrev(const Fn& f, const std::vector<Tensor>& xs, const std::vector<int64_t>& argnums);
+std::vector<Tensor> jacfwd(const Fn& f, const std::vector<Tensor>& xs, const std::vector<int64_t>& argnums);
 std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const JacobianOptions& opts);
 std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>& xs);
 
@@ -144,7 +146,34 @@ std::vector<Tensor> hvp(F f, const std::vector<Tensor>& xs, const std::vector<Te
   return detail::hvp(detail::of_many(std::move(f)), xs, vs, opts);
 }
 
-/// jacobian(f, x) -> J of shape f(x).shape + x.shape.
+/// jacrev(f, argnums)(x) -> J of shape f(x).shape + x.shape, as torch.func.jacrev:
+/// f recorded once, then one reverse pass with the rows of an identity as a
+/// batch of cotangents (vmap). For a function of several tensors, J w.r.t.
+/// xs[argnums]; the other inputs are constants.
+template <TensorFunction F>
+auto jacrev(F f, int64_t argnums = 0) {
+  return [f = detail::of_one(std::move(f)), argnums](const Tensor& x) { return detail::jacrev(f, {x}, {argnums})[0]; };
+}
+template <TensorsFunction F>
+auto jacrev(F f, int64_t argnums = 0) {
+  return [f = detail::of_many(std::move(f)), argnums](const std::vector<Tensor>& xs) {
+    return detail::jacrev(f, xs, {argnums})[0];
+  };
+}
+/// jacfwd(f, argnums)(x) -> J of shape f(x).shape + x.shape, as torch.func.jacfwd:
+/// one forward pass with the columns of an identity as a batch of tangents (vmap).
+template <TensorFunction F>
+auto jacfwd(F f, int64_t argnums = 0) {
+  return [f = detail::of_one(std::move(f)), argnums](const Tensor& x) { return detail::jacfwd(f, {x}, {argnums})[0]; };
+}
+template <TensorsFunction F>
+auto jacfwd(F f, int64_t argnums = 0) {
+  return [f = detail::of_many(std::move(f)), argnums](const std::vector<Tensor>& xs) {
+    return detail::jacfwd(f, xs, {argnums})[0];
+  };
+}
+
+/// jacobian(f, x) -> J of shape f(x).shape + x.shape: jacrev(f)(x), or jacfwd(f)(x) with forward_mode.
 template <TensorFunction F>
 Tensor jacobian(F f, const Tensor& x, const JacobianOptions& opts = {}) {
   return detail::jacobian(detail::of_one(std::move(f)), {x}, opts)[0];
@@ -155,7 +184,8 @@ std::vector<Tensor> jacobian(F f, const std::vector<Tensor>& xs, const JacobianO
   return detail::jacobian(detail::of_many(std::move(f)), xs, opts);
 }
 
-/// hessian(f, x) -> H of shape x.shape + x.shape: the gradient's graph recorded once, one reverse pass per row.
+/// hessian(f, x) -> H of shape x.shape + x.shape for f returning one element:
+/// jacfwd(jacrev(f))(x), as torch.func.hessian.
 template <TensorFunction F>
 Tensor hessian(F f, const Tensor& x) {
   return detail::hessian(detail::of_one(std::move(f)), {x})[0][0];
