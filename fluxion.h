@@ -37,6 +37,7 @@
 #include "nn/activation.h"
 #include "nn/attention.h"
 #include "nn/checkpoint_sequential.h"
+#include "nn/functional_call.h"
 #include "nn/container.h"
 #include "nn/atomic_file.h"
 #include "nn/conv.h"

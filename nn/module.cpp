@@ -196,7 +196,9 @@ void CloneMap::repoint(Tensor& t) const {
 Tensor CloneMap::copy(const Tensor& t) {
   if (!t.defined()) return t;
   auto [it, fresh] = tensors_.try_emplace(t.impl());
-  if (fresh) {
+  if (fresh && share_unmapped_) {
+    it->second = t;
+  } else if (fresh) {
     NoGradGuard no_grad;
     Tensor c = t.detach().clone();
     if (t.requires_grad()) c.requires_grad_(true);
@@ -222,10 +224,10 @@ std::shared_ptr<Module> Module::clone_into(CloneMap& map) const {
   return c;
 }
 
-std::shared_ptr<Module> Module::clone() const {
-  // How many handles each registered tensor and child of the original has: a
-  // member of the copy that rebind() missed still points at the original and
-  // shows up as one more.
+std::shared_ptr<Module> Module::clone_checked(CloneMap& map, const char* op) const {
+  // How many handles each registered tensor (that the map replaces) and child of
+  // the original has: a member of the copy that rebind() missed still points at
+  // the original and shows up as one more.
   struct Use {
     std::string name;
     const void* handle;  // the registry's std::shared_ptr, of TensorImpl or Module
@@ -236,20 +238,50 @@ std::shared_ptr<Module> Module::clone() const {
     return u.module ? static_cast<const std::shared_ptr<Module>*>(u.handle)->use_count()
                     : static_cast<const std::shared_ptr<TensorImpl>*>(u.handle)->use_count();
   };
+  auto replaced = [&](const Tensor& t) {  // by a different tensor (with_tensors keeps some as they are)
+    if (!t.defined()) return false;
+    if (!map.share_unmapped_) return true;
+    auto it = map.tensors_.find(t.impl());
+    return it != map.tensors_.end() && it->second.impl() != t.impl();
+  };
   std::vector<Use> uses;
   walk([&](const std::string& prefix, const Module& m) {
-    for (const auto& [name, p] : m.params_) uses.push_back({prefix + name, &p.impl_ptr(), false, 0});
+    for (const auto& [name, p] : m.params_)
+      if (replaced(p)) uses.push_back({prefix + name, &p.impl_ptr(), false, 0});
     for (const auto& b : m.buffers_)
-      if (b.value.defined()) uses.push_back({prefix + b.name, &b.value.impl_ptr(), false, 0});
+      if (replaced(b.value)) uses.push_back({prefix + b.name, &b.value.impl_ptr(), false, 0});
     for (const auto& [name, child] : m.children_) uses.push_back({prefix + name, &child, true, 0});
   });
   for (Use& u : uses) u.count = count(u);
-  CloneMap map;
   std::shared_ptr<Module> copy = clone_into(map);
   for (const Use& u : uses)
-    check(count(u) == u.count, "clone: the copy of ", class_name(*this), " still shares '", u.name,
+    check(count(u) == u.count, op, ": the copy of ", class_name(*this), " still shares '", u.name,
           "' with the original; pass the member that holds it to map(...) in the rebind() of its module");
   return copy;
+}
+
+std::shared_ptr<Module> Module::clone() const {
+  CloneMap map;
+  return clone_checked(map, "clone");
+}
+
+std::shared_ptr<Module> Module::with_tensors(const StateDict& tensors) const {
+  StateDict own = named_parameters();
+  for (auto& entry : named_buffers()) own.push_back(std::move(entry));
+  CloneMap map;
+  map.share_unmapped_ = true;
+  for (const auto& [name, t] : tensors) {
+    const Tensor* mine = nullptr;
+    for (const auto& [n, p] : own)
+      if (n == name) mine = &p;
+    check(mine != nullptr, "functional_call: ", class_name(*this), " has no parameter or buffer named '", name,
+          "'; the names are those of named_parameters() and named_buffers() (\"fc.weight\")");
+    check(t.defined() && t.shape() == mine->shape(), "functional_call: '", name, "' has shape ",
+          to_string(mine->shape()), " in ", class_name(*this), " but ",
+          t.defined() ? to_string(t.shape()) : std::string("undefined"), " was given; pass a tensor of that shape");
+    map.tensors_[mine->impl()] = t;
+  }
+  return clone_checked(map, "functional_call");
 }
 
 std::string class_name(const Module& m) {

@@ -84,6 +84,7 @@ class CloneMap {
   Tensor copy(const Tensor& t);  // the deep copy of t, made once per tensor
   std::unordered_map<const TensorImpl*, Tensor> tensors_;
   std::unordered_map<const Module*, std::shared_ptr<Module>> modules_;
+  bool share_unmapped_ = false;  // with_tensors(): tensors not in tensors_ stay shared, not copied
 };
 
 class Module {
@@ -147,6 +148,11 @@ class Module {
   /// A deep copy of this module and its descendants (see "Copy semantics" above);
   /// an Error for a module that does not derive from nn::Cloneable.
   std::shared_ptr<Module> clone() const;
+  /// A copy of the module tree whose parameters and buffers named in `tensors`
+  /// ("fc.weight") are those tensors themselves, not copies, and whose other
+  /// tensors are shared with this module; this module is untouched. What
+  /// func::functional_call runs forward on. Names must exist and shapes match.
+  std::shared_ptr<Module> with_tensors(const StateDict& tensors) const;
 
   /// The text inside a layer's parentheses in its repr ("in_features=2, ..."); layers override it.
   virtual std::string extra_repr() const { return ""; }
@@ -160,6 +166,8 @@ class Module {
   /// A new D copy-constructed from *this: what nn::Cloneable<D> provides.
   virtual std::shared_ptr<Module> copy_self() const;
   std::shared_ptr<Module> clone_into(CloneMap& map) const;
+  // clone_into, then checks that no member of the copy still holds a tensor the map replaced
+  std::shared_ptr<Module> clone_checked(CloneMap& map, const char* op) const;
   void add_child(const std::string& name, std::shared_ptr<Module> m);
   void check_new_name(const std::string& name, const char* what) const;
 
