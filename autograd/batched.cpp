@@ -102,6 +102,11 @@ Shape BatchFront::shape(const Shape& s) const {
   return out;
 }
 
+Tensor BatchFront::front(const Tensor& t) const {
+  Unwrapped u = unwrap(t, level);
+  return to_front(u.value, u.dim, size);
+}
+
 Tensor draw_random(const Shape& shape, const char* op, const std::function<Tensor(const Shape&)>& draw) {
   if (t_levels.empty()) return draw(shape);
   // Outermost first: the physical tensor is [B_outer, ..., B_inner, shape...],

@@ -96,8 +96,9 @@ Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to);
 /// gets: the inputs have their batch dim at the front, and the rule returns
 /// the op with its dims and shapes rewritten for that (reductions, views).
 struct BatchFront {
-  int64_t size;  // B
-  int64_t rank;  // logical rank of input 0
+  int64_t size;        // B
+  int64_t rank;        // logical rank of input 0
+  uint64_t level = 0;  // the vmap level the rule runs at
   /// Logical dim d (negative counts from the end) as a physical dim.
   int64_t dim(int64_t d) const;
   std::vector<int64_t> dims(const std::vector<int64_t>& ds) const;
@@ -105,6 +106,10 @@ struct BatchFront {
   std::vector<int64_t> reduce_dims(const std::vector<int64_t>& ds) const;
   /// [B] + s: a target shape (reshape, expand, sum_to) of one example, for the batch.
   Shape shape(const Shape& s) const;
+  /// A tensor the op holds as a member (gather's index), batch in front:
+  /// [B] + t.shape, its own examples when it is batched at this level, else
+  /// t for every example (expanded, a view).
+  Tensor front(const Tensor& t) const;
 };
 
 /// A random tensor of one example's `shape` drawn inside the active vmap

@@ -68,7 +68,7 @@ BatchedOutputs pointwise_rule(const Op& op, std::vector<Tensor> xs, const BatchD
 }
 
 template <class Op>
-BatchedOutputs front_rule(const Op& op, std::vector<Tensor> xs, const BatchDims& dims, int64_t size) {
+BatchedOutputs front_rule(const Op& op, std::vector<Tensor> xs, const BatchDims& dims, int64_t size, uint64_t level) {
   int64_t rank = xs[0].dim() - (dims[0] ? 1 : 0);
   for (size_t i = 0; i < xs.size(); ++i)
     if (xs[i].defined()) xs[i] = batching::to_front(xs[i], dims[i], size);
@@ -82,7 +82,7 @@ BatchedOutputs front_rule(const Op& op, std::vector<Tensor> xs, const BatchDims&
       scalar_reduction = true;
     }
   }
-  Op batched = op.batched(batching::BatchFront{.size = size, .rank = rank});
+  Op batched = op.batched(batching::BatchFront{.size = size, .rank = rank, .level = level});
   if constexpr (requires { op.keepdim; }) {
     if (scalar_reduction) batched.keepdim = false;  // the example's result is a scalar either way
   }
@@ -133,7 +133,7 @@ std::vector<Tensor> apply_batched(Op op, const std::vector<Tensor>& inputs) {
   else if constexpr (PointwiseOp<Op>)
     out = pointwise_rule(op, std::move(values), dims, size);
   else if constexpr (FrontBatchable<Op>)
-    out = front_rule(op, std::move(values), dims, size);
+    out = front_rule(op, std::move(values), dims, size, level);
   else
     out = fallback_rule(op, values, dims, size);
   std::vector<Tensor> ys;

@@ -16,14 +16,9 @@ struct Gather {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   Tensor index;  // int64, never requires grad
-  // vmap: x [B, *x] gathered along dim + 1 with the index shared by every
-  // example, expanded to [B, *index] (a view, no copy).
-  Gather batched(const batching::BatchFront& b) const {
-    check(!index.impl()->batched, "vmap: gather with an index of shape ", to_string(index.shape()),
-          " computed inside vmap (different for each example) is not supported yet; compute the index outside "
-          "vmap, or pass it as an input with in_dims none");
-    return {b.dim(dim), index.unsqueeze(0).expand(b.shape(index.shape()))};
-  }
+  // vmap: x [B, *x] gathered along dim + 1 with index [B, *index]: each
+  // example's own, or the one index expanded (a view, no copy).
+  Gather batched(const batching::BatchFront& b) const { return {b.dim(dim), b.front(index)}; }
   TensorData forward(const TensorData& x) const { return kernels::gather(x, dim, index.tensor_data()); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return zeros(s.input_shape(0), grad.dtype()).scatter_add(dim, index, grad);
@@ -46,6 +41,8 @@ struct ScatterAdd {
   static constexpr Save save = Save::nothing;
   int64_t dim;
   Tensor index;
+  // vmap: x [B, *x] and src [B, *src] scattered along dim + 1 with index [B, *index].
+  ScatterAdd batched(const batching::BatchFront& b) const { return {b.dim(dim), b.front(index)}; }
   TensorData forward(const TensorData& x, const TensorData& src) const {
     return kernels::scatter_add(x, dim, index.tensor_data(), src);
   }

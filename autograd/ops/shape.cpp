@@ -219,7 +219,9 @@ Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
 Tensor Tensor::reshape(Shape shape) const { return fluxion::reshape(*this, std::move(shape)); }
 Tensor Tensor::view(Shape shape) const {
   shape = infer_shape(std::move(shape), numel(), this->shape(), "view");
-  check(view_strides(tensor_data(), shape).has_value(), "view: tensor of shape ", this->shape(),
+  // Under vmap (a batched tensor: its values are the batch's, not its own)
+  // the batching rule of reshape views the batch where it can, copies where not.
+  check(impl()->batched || view_strides(tensor_data(), shape).has_value(), "view: tensor of shape ", this->shape(),
         " with strides ", strides(), " cannot be viewed as ", shape,
         " without copying; use reshape() (which copies) or contiguous() first");
   return fluxion::reshape(*this, std::move(shape));
