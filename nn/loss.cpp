@@ -4,6 +4,7 @@
 // and label smoothing), binary cross-entropy, KL divergence, margin losses.
 #include <cmath>
 
+#include "autograd/batched.h"
 #include "autograd/ops.h"
 #include "autograd/ops_math.h"
 #include "nn/functional.h"
@@ -21,6 +22,12 @@ Tensor reduce(const Tensor& loss, Reduction r) {
     default:
       return loss;
   }
+}
+
+// All examples of t: t itself, or under vmap (nested or not) its whole batch.
+Tensor all_examples(Tensor t) {
+  while (t.impl()->batched) t = t.impl()->batched->value;
+  return t;
 }
 
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
@@ -42,12 +49,9 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
   check(target.shape() == want, op, ": input ", to_string(input.shape()), " needs target of shape ", to_string(want),
         ", got ", to_string(target.shape()));
   check(smoothing >= 0 && smoothing <= 1, op, ": label_smoothing must be in [0, 1], got ", smoothing);
-  std::vector<double> w(c, 1.0);
-  if (weight.defined()) {
+  if (weight.defined())
     check(weight.shape() == Shape{c} && weight.is_floating_point(), op, ": weight must be a floating (", c,
           ") tensor for ", c, " classes, got ", to_string(weight.shape()));
-    w = weight.to_vector<double>();
-  }
   // (M, C) rows, one per sample: move the class dim last for (N, C, d1, ...)
   Tensor x = input;
   if (input.dim() == 1) x = input.unsqueeze(0);
@@ -57,27 +61,31 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
     perm.push_back(1);
     x = input.permute(perm).reshape({-1, c});
   }
-  // Per-sample weights w[y] (0 where ignored) and a safe index to gather with.
-  std::vector<int64_t> t = target.to_vector<int64_t>(), safe(t.size());
-  std::vector<double> wy(t.size());
-  bool plain = !weight.defined();  // all weights 1 and nothing ignored: a plain mean
-  for (size_t n = 0; n < t.size(); ++n) {
-    if (t[n] == ignore_index) {
-      safe[n] = 0, wy[n] = 0, plain = false;
+  // Every class index is checked on the host; under vmap, on the whole
+  // batch's values (one example's cannot be read). plain: no weight and
+  // nothing ignored anywhere, so mean is a plain mean.
+  bool plain = !weight.defined();
+  for (int64_t t : all_examples(target).to_vector<int64_t>()) {
+    if (t == ignore_index) {
+      plain = false;
       continue;
     }
-    check(t[n] >= 0 && t[n] < c, op, ": target class ", t[n], " is out of range for ", c, " classes");
-    safe[n] = t[n], wy[n] = w[t[n]];
+    check(t >= 0 && t < c, op, ": target class ", t, " is out of range for ", c, " classes");
   }
+  // -log p[y] and w[y] picked by a one-hot mask (0 where ignored), built
+  // with elementwise ops so that each example picks its own class under vmap
+  // (where a gather's index would differ by example); where() keeps a -inf
+  // log-probability of another class out of the sum.
+  Tensor y = target.reshape({-1, 1});
+  Tensor onehot = logical_and(eq(y, arange(c, Int64).unsqueeze(0)), ne(y, double(ignore_index)));  // (M, C)
   Tensor logp = from_logits ? x.log_softmax(1) : x;
-  auto m = (int64_t)t.size();
-  Tensor loss = -logp.gather(1, tensor(safe, {m, 1})).squeeze(1);  // (M): -log p[y]
-  Tensor wyt = tensor(wy, {m}, x.dtype());
+  Tensor loss = -where(onehot, logp, 0.0).sum({1});  // (M): -log p[y]
+  Tensor wyt = weight.defined() ? where(onehot, weight.to(x.dtype()), 0.0).sum({1}) : onehot.any(1).to(x.dtype());
   if (!plain) loss = loss * wyt;
   if (smoothing > 0) {
     // the uniform part of the smoothed target: -s/C sum_c w[c] log p_c, zero where ignored
     Tensor smooth = weight.defined() ? -(logp * weight.to(x.dtype())).sum({1}) : -logp.sum({1});
-    if (!plain) smooth = smooth * ne(wyt, 0.0);
+    if (!plain) smooth = smooth * onehot.any(1);
     loss = (1.0 - smoothing) * loss + (smoothing / double(c)) * smooth;
   }
   switch (reduction) {
