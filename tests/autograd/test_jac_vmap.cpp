@@ -132,7 +132,7 @@ TEST(JacVmap, HessianEqualsFiniteDifferencesOfTheGradientAndThePerRowHessian) {
 }
 
 TEST(JacVmap, HessianOfSeveralInputsEqualsThePerRowBlocks) {
-  auto f = [](const Many& xs) { return (xs[0].matmul(xs[1]).tanh() * xs[1]).sum() * xs[0].sum(); };
+  auto f = [](const Many& xs) { return (xs[0].matmul(xs[1]).tanh() * xs[0].sum(1)).sum() * xs[1].sum(); };
   Tensor a = fx::randn({2, 3}, fx::Float64), b = fx::randn({3}, fx::Float64);
   std::vector<std::vector<Tensor>> H = fx::func::hessian(f, Many{a, b});
   Many xs{a, b};
@@ -181,7 +181,7 @@ TEST(JacVmap, ClearErrors) {
   e = error_of([&] { (void)fx::func::jacfwd([](const Tensor&) { return Tensor(); })(x); });
   EXPECT_NE(e.find("func::jacfwd: the function returned an undefined tensor"), std::string::npos) << e;
   e = error_of([&] { (void)fx::func::jacrev(elementwise)(fx::tensor(std::vector<int64_t>{1, 2}, {2})); });
-  EXPECT_NE(e.find("func::jacrev: input 0 has dtype Int64"), std::string::npos) << e;
+  EXPECT_NE(e.find("func::jacrev: input 0 has dtype int64"), std::string::npos) << e;
   e = error_of([&] { (void)fx::func::hessian(elementwise, x); });
   EXPECT_NE(e.find("func::hessian: f must return a single element, got shape [3]"), std::string::npos) << e;
 }

@@ -121,8 +121,8 @@ TEST(FunctionalCall, BuffersCanBeGivenToo) {
   bn->to(fx::Float64);
   bn->eval();
   Tensor x = fx::randn({5, 3}, fx::Float64);
-  Tensor mean = fx::tensor(std::vector<double>{1.0, -2.0, 0.5}, {3});
-  Tensor var = fx::tensor(std::vector<double>{4.0, 1.0, 0.25}, {3});
+  Tensor mean = fx::tensor(std::vector<double>{1.0, -2.0, 0.5}, {3}, fx::Float64);
+  Tensor var = fx::tensor(std::vector<double>{4.0, 1.0, 0.25}, {3}, fx::Float64);
   Tensor y = fx::func::functional_call(bn, {{"running_mean", mean}, {"running_var", var}}, x);
   expect_close(y, (x - mean) / (var + 1e-5).sqrt(), 1e-12);  // weight 1, bias 0 at construction
   expect_close(bn->named_buffers()[0].second, fx::zeros({3}, fx::Float64), 0);  // the module's own: untouched
@@ -156,5 +156,55 @@ TEST(FunctionalCall, ErrorsNameTheEntryAndTheFix) {
     ADD_FAILURE() << "a module that is not cloneable was accepted";
   } catch (const fx::Error& e) {
     EXPECT_NE(std::string(e.what()).find("nn::Cloneable"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FunctionalCall, PerSampleCrossEntropyGradientsWithClassIndices) {
+  // The torch.func recipe: cross_entropy of one example's logits and Int64
+  // label under vmap(grad), with class weights, ignore_index and smoothing.
+  fx::manual_seed(7);
+  auto net = mlp();
+  Tensor xs = fx::randn({5, 5}, fx::Float64);
+  Tensor labels = fx::tensor(std::vector<int64_t>{2, 0, 1, 1, 2}, {5});
+  Tensor one_ignored = fx::tensor(std::vector<int64_t>{2, 0, -100, 1, 2}, {5});  // its mean would be 0/0: sum
+  Tensor w = fx::tensor(std::vector<double>{0.5, 2.0, 1.0}, {3});
+  nn::StateDict own = net->named_parameters();
+  using fx::nn::functional::CrossEntropyOptions;
+  std::vector<std::pair<CrossEntropyOptions, Tensor>> cases = {
+      {{}, labels},
+      {{.weight = w, .label_smoothing = 0.1}, labels},
+      {{.weight = w, .reduction = fx::nn::functional::Reduction::sum}, one_ignored},
+      {{.reduction = fx::nn::functional::Reduction::sum, .label_smoothing = 0.2}, one_ignored}};
+  for (size_t c = 0; c < cases.size(); ++c) {
+    SCOPED_TRACE(c);
+    const auto& [opts, ys] = cases[c];
+    auto loss = [&](const Many& q, const Tensor& x, const Tensor& y) {
+      nn::StateDict given;
+      for (size_t i = 0; i < own.size(); ++i) given.push_back({own[i].first, q[i]});
+      return fx::nn::functional::cross_entropy(fx::func::functional_call(net, given, x.unsqueeze(0)), y.unsqueeze(0),
+                                               opts);
+    };
+    auto grads = [&](const Many& a) {
+      return fx::func::grad([&](const Many& q) { return loss(q, a[4], a[5]); })(Many(a.begin(), a.begin() + 4));
+    };
+    Many args;
+    for (const auto& [name, p] : own) args.push_back(p.detach());
+    args.push_back(xs);
+    args.push_back(ys);
+    Many g = fx::func::vmap(grads, {std::nullopt, std::nullopt, std::nullopt, std::nullopt, 0, 0})(args);
+    for (int64_t b = 0; b < 5; ++b) {
+      Many want = grads({args[0], args[1], args[2], args[3], xs[b], ys[b]});
+      for (size_t k = 0; k < 4; ++k) expect_close(g[k][b], want[k]);
+    }
+  }
+  // a label out of range is found in the batch's values, as outside vmap
+  Tensor bad = fx::tensor(std::vector<int64_t>{0, 3, 1, 1, 0}, {5});
+  auto f = [](const Many& a) { return fx::nn::functional::cross_entropy(a[0].unsqueeze(0), a[1].unsqueeze(0)); };
+  try {
+    (void)fx::func::vmap(f)(Many{fx::randn({5, 3}, fx::Float64), bad});
+    ADD_FAILURE() << "a label out of range was accepted";
+  } catch (const fx::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("target class 3 is out of range for 3 classes"), std::string::npos)
+        << e.what();
   }
 }
