@@ -4,6 +4,7 @@
 #include "tensor/kernels/matmul.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "tensor/kernels/copy.h"
@@ -157,6 +158,20 @@ static void gemm(const TensorData& a, const TensorData& b, T* out, int threads) 
   }
 }
 
+// b [..batch, k, 1] seen as the rows [N, k] of its N column vectors (a
+// view), or nullopt when its batch dims do not merge into one stride.
+static std::optional<TensorData> columns_as_rows(const TensorData& b) {
+  int64_t nd = b.dim(), k = b.shape[nd - 2], rows = 1, row_stride = 0, next = -1;
+  for (int64_t d = nd - 3; d >= 0; --d) {  // innermost batch dim first
+    if (b.shape[d] == 1) continue;
+    if (next < 0) row_stride = b.strides[d];
+    else if (b.strides[d] != next) return std::nullopt;
+    rows *= b.shape[d];
+    next = b.strides[d] * b.shape[d];
+  }
+  return b.as_strided({rows, k}, {row_stride, b.strides[nd - 2]}, b.offset);
+}
+
 // The 2-D slice `index` of the batch of x, where x has been viewed as [..batch, r, c].
 static TensorData batch_item(const TensorData& x, const Shape& batch, int64_t index) {
   size_t nb = batch.size(), lead = nb - (x.shape.size() - 2);
@@ -174,6 +189,18 @@ TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
         " differ; convert one with .to(dtype)");
   TensorData y;
   if (matmul_unbatched(a_in, b_in, y)) return y;
+  // a [n, k] @ b [..batch, k, 1], a matrix times a batch of vectors (what
+  // vmap makes of a matrix-vector product): the products' transposes b_iᵀ aᵀ
+  // are the rows of one gemm [N, k] @ aᵀ [k, n], laid out as y [..batch, n, 1].
+  if (a_in.dim() == 2 && b_in.dim() > 2 && b_in.shape.back() == 1 && a_in.dtype != Int64 &&
+      a_in.dtype == b_in.dtype && a_in.shape[1] == b_in.shape[b_in.dim() - 2]) {
+    if (std::optional<TensorData> rows = columns_as_rows(b_in)) {
+      y = TensorData::empty(matmul_shape(a_in.shape, b_in.shape), a_in.dtype);
+      TensorData at = a_in.as_strided({a_in.shape[1], a_in.shape[0]}, {a_in.strides[1], a_in.strides[0]}, a_in.offset);
+      dispatch_float(a_in.dtype, "matmul", [&](auto tag) { gemm<decltype(tag)>(*rows, at, y.data<decltype(tag)>(), 0); });
+      return y;
+    }
+  }
   Shape out_shape = matmul_shape(a_in.shape, b_in.shape);
   // View 1-D operands as matrices: a [k] -> [1, k], b [k] -> [k, 1].
   TensorData a = a_in, b = b_in;

@@ -364,3 +364,19 @@ TEST(Matmul, BatchedBroadcastAndOneDim) {
   EXPECT_EQ(z.sum().item(), 0.0);
   EXPECT_THROW((void)random({3, 4}).matmul(random({5, 2})), fx::Error);
 }
+
+TEST(Matmul, MatrixTimesABatchOfVectorsIsOneGemmOverAnyBatchLayout) {
+  // a [n, k] @ b [B1, B2, k, 1]: against the rows b_i^T a^T by another path,
+  // with b's batch dims contiguous, permuted (not mergeable), and expanded.
+  for (fx::DType dt : {fx::Float64, fx::Float32}) {
+    fx::Tensor a = random({5, 7}, dt, 3), at = random({7, 5}, dt, 4).t();  // plain and transposed a
+    fx::Tensor b = random({3, 4, 7, 1}, dt, 5);
+    for (const fx::Tensor& bb : {b, b.permute({1, 0, 2, 3}), random({1, 4, 7, 1}, dt, 6).expand({3, 4, 7, 1})})
+      for (const fx::Tensor& aa : {a, at}) {
+        fx::Tensor y(fx::kernels::matmul(aa.tensor_data(), bb.tensor_data()));
+        fx::Tensor want = bb.squeeze(-1).contiguous().matmul(aa.t().contiguous()).unsqueeze(-1);
+        ASSERT_EQ(y.shape(), want.shape());
+        EXPECT_LT(max_abs_diff(y, want), dt == fx::Float64 ? 1e-12 : 1e-4) << fx::to_string(bb.strides());
+      }
+  }
+}
