@@ -68,6 +68,7 @@ Tensor strip_level(const Tensor& t, uint64_t level) {
 // make_dual's primal view: identity forward, identity rules.
 struct MakeDual {
   static constexpr const char* name = "MakeDual";
+  static constexpr bool pointwise = true;  // an identity on values: vmap runs it on the whole batch (batching.h)
   static constexpr Save save = Save::nothing;
   TensorData forward(const TensorData& x) const { return x; }
   Tensor vjp(const Tensor& grad, const Saved&) const { return grad; }
