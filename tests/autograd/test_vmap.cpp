@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "expect_close.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -15,12 +16,6 @@ using fx::Tensor;
 using Many = std::vector<Tensor>;
 
 namespace {
-
-void expect_close(const Tensor& a, const Tensor& b, double tol = 1e-10) {
-  ASSERT_EQ(a.shape(), b.shape());
-  auto x = a.to(fx::Float64).contiguous().to_vector<double>(), y = b.to(fx::Float64).contiguous().to_vector<double>();
-  for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(x[i], y[i], tol) << "at flat index " << i;
-}
 
 // B random examples of `shape`, stacked with the batch at `dim`.
 Tensor batch(const fx::Shape& shape, int64_t size, int64_t dim) {

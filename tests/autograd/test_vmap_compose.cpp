@@ -4,6 +4,7 @@
 // vmap and vmap of jvp and hvp.
 #include <gtest/gtest.h>
 
+#include "expect_close.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -11,12 +12,6 @@ using fx::Tensor;
 using Many = std::vector<Tensor>;
 
 namespace {
-
-void expect_close(const Tensor& a, const Tensor& b, double tol = 1e-10) {
-  ASSERT_EQ(a.shape(), b.shape());
-  auto x = a.contiguous().to_vector<double>(), y = b.contiguous().to_vector<double>();
-  for (size_t i = 0; i < x.size(); ++i) EXPECT_NEAR(x[i], y[i], tol) << "at flat index " << i;
-}
 
 // A two-layer perceptron's loss on one example x with one-hot label y.
 Tensor mlp_loss(const Many& p, const Tensor& x, const Tensor& y) {
