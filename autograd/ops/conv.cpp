@@ -5,6 +5,7 @@
 // other two: conv2d's VJP runs the adjoint ops, whose VJPs run conv2d and each
 // other, and double backward (and any order) through a convolution needs no
 // further code.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,27 @@ static Tensor conv(const Tensor& x, const Tensor& w, const Tensor& b, const Conv
 // where a reduction over the non-adjacent (0, 2, 3) walks every element by strides.
 static Tensor bias_grad(const Tensor& g) { return g.sum({2, 3}).sum(0); }
 
+// vmap of conv2d or its input gradient (input 0 an image batch [N, ...]),
+// with the other inputs the same for every example: the vmap batch folds into
+// the op's own batch dim, [B, N, ...] -> [B N, ...], and unfolds after. A
+// batched weight (one filter bank per example) runs the per-example loop.
+template <class Op>
+static std::vector<Tensor> fold_batch(const Op& op, std::vector<Tensor> xs, const detail::BatchDims& dims,
+                                      int64_t size) {
+  bool shared = std::none_of(dims.begin() + 1, dims.end(), [](const auto& d) { return d.has_value(); });
+  if (!dims[0] || !shared) return detail::fallback_rule(op, xs, dims, size).values;
+  Shape s = xs[0].shape();
+  s.erase(s.begin() + *dims[0]);
+  int64_t n = s[0];
+  s[0] = size * n;
+  xs[0] = batching::to_front(xs[0], dims[0], size).reshape(s);  // [B N, ...]
+  Tensor y = apply_op(op, xs)[0];  // [B N, ...]
+  Shape ys = y.shape();
+  ys[0] = n;
+  ys.insert(ys.begin(), size);
+  return {y.reshape(ys)};
+}
+
 // conv2d: y[n, o] = sum_c x[n, c] (*) w[o, c] + b[o]   (x [N, C, H, W], w [O, C, kh, kw], b [O] or none)
 struct Conv2d {
   static constexpr const char* name = "Conv2d";
@@ -32,6 +54,9 @@ struct Conv2d {
   Conv2dParams p;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     return {kernels::conv2d(xs[0], xs[1], xs[2], p)};
+  }
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const detail::BatchDims& dims, int64_t size) const {
+    return fold_batch(*this, xs, dims, size);
   }
   // dL/dx = conv2d_input_grad(G, w),  dL/dw = conv2d_weight_grad(x, G),  dL/db = G summed over (n, h, w)
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
@@ -58,6 +83,9 @@ struct Conv2dInputGrad {
   int64_t h, w;
   TensorData forward(const TensorData& g, const TensorData& wt) const {
     return kernels::conv2d_input_grad(g, wt, h, w, p);
+  }
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const detail::BatchDims& dims, int64_t size) const {
+    return fold_batch(*this, xs, dims, size);
   }
   // dL/dg = conv2d(R, w),  dL/dw = conv2d_weight_grad(R, g)
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {

@@ -131,6 +131,20 @@ TEST(Vmap, LinearRuleSharedAndPerExampleWeights) {
   }
 }
 
+TEST(Vmap, Conv2dFoldsTheBatchWhenTheWeightIsShared) {
+  // the batch at every position of x, w shared (folded into conv's own batch
+  // dim) or batched (the per-example loop); then per-example gradients, whose
+  // input gradient folds the same way
+  auto f = [](const Many& a) { return fx::conv2d(a[0], a[1], {}, {.stride = 2, .padding = 1}); };
+  check_rule(f, {{2, 3, 7, 6}, {4, 3, 3, 3}});
+  Tensor xs = batch({2, 3, 7, 6}, 3, 0), w = fx::randn({4, 3, 3, 3}, fx::Float64);
+  auto grads = [&](const Many& a) {
+    Many g = fx::func::grad([&](const Many& q) { return f(q).tanh().sum(); })(a);
+    return fx::cat({g[0].reshape({-1}), g[1].reshape({-1})});
+  };
+  expect_close(fx::func::vmap(grads, {0, std::nullopt})(Many{xs, w}), loop(grads, {xs, w}, {0, std::nullopt}));
+}
+
 TEST(Vmap, NestedVmapUsesOneLevelEach) {
   Tensor xs = fx::randn({2, 3, 4}, fx::Float64), w = fx::randn({4, 5}, fx::Float64);
   auto f = [&w](const Tensor& x) { return (x.matmul(w).tanh() * x.sum()).logsumexp(0); };  // x: [4]
