@@ -34,6 +34,8 @@ static Tensor solve_matrix(const Tensor& a, const Tensor& b);
 // solve: X = A^-1 B for A [*, n, n], B [*, n, k].
 struct Solve {
   static constexpr const char* name = "LinalgSolve";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Solve batched(const batching::BatchFront&) const { return *this; }
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::solve(a, b); }
   // dL/dB = A^-T G,   dL/dA = -(dL/dB) X^T
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
@@ -51,6 +53,8 @@ static Tensor solve_matrix(const Tensor& a, const Tensor& b) { return apply(Solv
 // inv: Y = A^-1.
 struct Inv {
   static constexpr const char* name = "LinalgInv";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Inv batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& a) const { return kernels::inv(a); }
   // dL/dA = -Y^T G Y^T
@@ -89,6 +93,8 @@ static Tensor cofactor(const Tensor& a, const Tensor& det_a) {
 // det: y = det A.
 struct Det {
   static constexpr const char* name = "LinalgDet";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Det batched(const batching::BatchFront&) const { return *this; }
   TensorData forward(const TensorData& a) const { return kernels::det(a); }
   // dL/dA = G cof(A)
   Tensor vjp(const Tensor& grad, const Saved& s) const {
@@ -113,6 +119,8 @@ static Tensor inv_transpose_for_slogdet(const Tensor& a) {
 // piecewise constant; its gradient is ignored and its tangent is zero).
 struct Slogdet {
   static constexpr const char* name = "LinalgSlogdet";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Slogdet batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::inputs;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [sign, logabsdet] = kernels::slogdet(xs[0]);
@@ -135,6 +143,8 @@ static Tensor phi(const Tensor& x) { return x * detail::pattern(x.size(-1), x.dt
 
 struct Cholesky {
   static constexpr const char* name = "LinalgCholesky";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Cholesky batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& a) const { return kernels::cholesky(a); }
   // dL/dA = sym(L^-T Phi(L^T G) L^-1)

@@ -23,6 +23,8 @@ using detail::mT;
 // Repeated eigenvalues make E singular: the derivative does not exist there.
 struct Eig {
   static constexpr const char* name = "LinalgEig";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Eig batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [values, vectors] = kernels::eig(xs[0], "linalg.eig");

@@ -40,6 +40,8 @@ static Tensor right_solve(const Tensor& x, const Tensor& r) { return mT(solve(mT
 // eigh: A = V diag(w) V^T. A is read as symmetric, so dA is symmetrised.
 struct Eigh {
   static constexpr const char* name = "LinalgEigh";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Eigh batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [w, v] = kernels::eigh(xs[0]);
@@ -63,6 +65,8 @@ struct Eigh {
 // svd: A = U diag(S) V^T (reduced), k = min(m, n), F from the gaps of S^2.
 struct Svd {
   static constexpr const char* name = "LinalgSvd";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Svd batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [u, sv, vh] = kernels::svd(xs[0]);
@@ -104,6 +108,8 @@ struct Svd {
 // tril(C, -1)^T (the antisymmetric Q^T dQ): dQ = Q Omega + (I - Q Q^T) dA R^-1,  dR = (C - Omega) R.
 struct Qr {
   static constexpr const char* name = "LinalgQr";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  Qr batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [q, r] = kernels::qr(xs[0]);

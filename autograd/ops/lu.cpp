@@ -15,6 +15,8 @@ namespace fluxion::linalg {
 // P [*, m, m] from lu_factor's pivots [*, k]. Not differentiable.
 struct LuPermutation {
   static constexpr const char* name = "LuPermutation";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  LuPermutation batched(const batching::BatchFront&) const { return *this; }
   static constexpr bool differentiable = false;
   int64_t m;
   DType dtype;
@@ -43,6 +45,8 @@ static Tensor upper(const Tensor& lu) { return triu(lu.narrow(-2, 0, std::min(lu
 //   tall: gA = P [L1^-T triu(gU U^T - L^T gL) + gL1 ; gL2] U^-T
 struct LuFactor {
   static constexpr const char* name = "LinalgLuFactor";
+  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
+  LuFactor batched(const batching::BatchFront&) const { return *this; }
   static constexpr Save save = Save::output;
   std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
     auto [lu, pivots] = kernels::lu_factor(xs[0]);
