@@ -235,9 +235,12 @@ std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const J
 }
 
 std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>& xs) {
-  // H = jacfwd(jacrev(f)), as torch.func.hessian: f's gradient (all inputs,
-  // flattened and joined) recorded with a batch of tangents, the columns of
-  // an identity, so one forward and one reverse pass give every column.
+  // H = jacrev(jacrev(f)): f's gradient (all inputs, flattened and joined)
+  // recorded once with create_graph, then one reverse pass over it with the
+  // rows of an identity as a batch of cotangents. torch.func.hessian takes
+  // jacfwd(jacrev), the same H; here the forward-mode form is not used
+  // because batched tangents through autograd::checkpoint's recomputation
+  // form a reference cycle (jacfwd of a checkpointed function leaks).
   Fn scalar = [&f](const std::vector<Tensor>& a) {
     Tensor y = call(f, a, "func::hessian");
     check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", to_string(y.shape()),
@@ -252,7 +255,7 @@ std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>&
     for (Tensor& g : gs) g = g.reshape({-1});
     return cat(gs);
   };
-  std::vector<Tensor> cols = jacfwd(gradient, xs, all);  // cols[j]: [N] + x_j.shape
+  std::vector<Tensor> cols = jacrev(gradient, xs, all);  // cols[j]: [N] + x_j.shape (H is symmetric)
   std::vector<std::vector<Tensor>> hess(xs.size(), std::vector<Tensor>(xs.size()));
   int64_t off = 0;
   for (size_t i = 0; i < xs.size(); ++i) {

@@ -185,7 +185,7 @@ std::vector<Tensor> jacobian(F f, const std::vector<Tensor>& xs, const JacobianO
 }
 
 /// hessian(f, x) -> H of shape x.shape + x.shape for f returning one element:
-/// jacfwd(jacrev(f))(x), as torch.func.hessian.
+/// jacrev(jacrev(f))(x): the gradient recorded once, one batched reverse pass over it.
 template <TensorFunction F>
 Tensor hessian(F f, const Tensor& x) {
   return detail::hessian(detail::of_one(std::move(f)), {x})[0][0];

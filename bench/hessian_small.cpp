@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // hessian_small: the full Hessian (105 x 105) of the MSE loss of an MLP
 // 2-8-8-1 (tanh, batch 256, Float64) w.r.t. all its parameters as one flat
-// vector: func::hessian (jacfwd of jacrev, each one vmapped pass), beside the
+// vector: func::hessian (jacrev of jacrev, each one vmapped pass), beside the
 // row loop it replaced (the gradient recorded once, one reverse pass per row).
 #include "bench/bench.h"
 #include "bench/flat_mlp.h"
@@ -28,7 +28,7 @@ void run(const Context& ctx) {
   };
   double diff = max_abs_diff(H, rows());
   Timing t = time_it([&] { (void)func::hessian(loss, p); });
-  Line("hessian_small", ctx).add("dtype", "f64").add("batch", 256).add("method", "func::hessian (jacfwd(jacrev))")
+  Line("hessian_small", ctx).add("dtype", "f64").add("batch", 256).add("method", "func::hessian (jacrev(jacrev))")
       .add("nparams", p.numel()).add("max_asymmetry", asymmetry).add("max_abs_diff", diff).timing(t).blas().print();
   Line("hessian_small", ctx).add("dtype", "f64").add("batch", 256).add("method", "row loop (reverse-over-reverse)")
       .add("nparams", p.numel()).timing(time_it(rows)).blas().print();
