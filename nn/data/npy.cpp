@@ -214,7 +214,7 @@ nn::StateDict load_npz(const std::string& path) {
       inflateEnd(&s);
       check(rc == Z_STREAM_END && s.total_out == usize, "load_npz: '", path, "' entry '", name, "' is corrupt");
     }
-    if (name.size() > 4 && name.substr(name.size() - 4) == ".npy") name.resize(name.size() - 4);
+    if (name.size() >= 4 && name.substr(name.size() - 4) == ".npy") name.resize(name.size() - 4);  // as NumPy: ".npy" is ""
     out.emplace_back(name, parse_npy(raw.data(), raw.size(), path + ":" + name));
   }
   return out;
