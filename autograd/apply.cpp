@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "autograd/batched.h"
 #include "autograd/forward_ad.h"
 #include "autograd/ops.h"
 
@@ -165,17 +166,28 @@ void Saved::save_tangent_inputs(uint64_t level, std::span<const Tensor> xs, std:
   levels_.push_back(std::move(l));
 }
 
+static Tensor values_only(const Tensor& t);
+
 // The tangent list of a tensor with every tangent, at every depth, cut off
 // from the graph: a tangent of an output was computed from that output, so
 // its graph leads back to the node that keeps it.
 static std::vector<std::pair<uint64_t, Tensor>> values_of(const std::vector<std::pair<uint64_t, Tensor>>& tangents) {
   std::vector<std::pair<uint64_t, Tensor>> values;
-  for (const auto& [level, t] : tangents) {
-    auto impl = same_values(t);
-    impl->tangents = values_of(t.impl()->tangents);
-    values.emplace_back(level, Tensor(std::move(impl)));
-  }
+  for (const auto& [level, t] : tangents) values.emplace_back(level, values_only(t));
   return values;
+}
+
+// t's values and tangents, cut off from the graph. A tensor batched by vmap
+// (a tangent batched by jacfwd, say) keeps its values, and the graph that
+// computed them, in its batch record: that is rebuilt around the value cut
+// off in the same way, else the record would lead back to the node too.
+static Tensor values_only(const Tensor& t) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->data = t.impl()->data;
+  if (const Batched* b = t.impl()->batched.get())
+    impl->batched = std::make_shared<const Batched>(Batched{values_only(b->value), b->dim, b->level});
+  impl->tangents = values_of(t.impl()->tangents);
+  return Tensor(std::move(impl));
 }
 
 void Saved::save_tangent_values(std::span<const Tensor> ys) {

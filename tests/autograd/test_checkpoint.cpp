@@ -201,3 +201,25 @@ TEST(Checkpoint, WithoutGradNothingIsRecorded) {
   Tensor c = fx::tensor({1.0, 2.0, 3.0}, fx::Float64);  // nothing requires grad: returned as computed
   EXPECT_FALSE(checkpoint([](const Tensor& t) { return t.exp(); }, c).requires_grad());
 }
+
+// jacfwd through the block while W requires grad: the batched tangents'
+// graph leads back to tanh's node (its tangent is computed from its output),
+// which must not keep the tangents in turn.
+TEST(Checkpoint, JacfwdThroughTheBlockFreesItsGraph) {
+  Block f;
+  Tensor x = fx::tensor({0.7, -0.4, 1.3}, fx::Float64);
+  std::weak_ptr<fx::Node> tanh_node;
+  auto block = [&](const Tensor& h) {
+    Tensor t = f.W.matmul(h).tanh();
+    tanh_node = t.grad_fn();
+    return t * h.sin();
+  };
+  auto ckpt = [&](const Tensor& t) { return checkpoint(block, t); };
+  Tensor J = fx::func::jacfwd(f)(x);
+  expect_same(fx::func::jacfwd(ckpt)(x), J, 1e-15);
+  EXPECT_TRUE(tanh_node.expired());
+  auto sum = [&](const Tensor& t) { return ckpt(t).sum(); };
+  Tensor H = fx::func::hessian(sum, x);
+  expect_same(fx::func::jacfwd(fx::func::jacrev(sum))(x), H, 1e-14);
+  EXPECT_TRUE(tanh_node.expired());
+}

@@ -153,6 +153,24 @@ TEST(JacVmap, VmapOfJacrevAndJacfwdEqualsALoop) {
   expect_close(fx::func::vmap(fx::func::jacfwd(mlp))(xs), fx::stack(want), 1e-12);
 }
 
+// With W requiring grad, jacfwd records the graph of its batched tangents,
+// which leads back to the nodes of exp and tanh (their tangents are computed
+// from their outputs); those nodes must not keep the tangents in turn.
+TEST(JacVmap, JacfwdFreesTheGraphOfAFunctionWithAParameter) {
+  Tensor W = fx::randn({3, 3}, fx::Float64).requires_grad_(), x = fx::randn({3}, fx::Float64);
+  std::weak_ptr<fx::Node> exp_node, tanh_node;
+  auto f = [&](const Tensor& t) {
+    Tensor e = (W.matmul(t)).exp(), y = e.tanh();
+    exp_node = e.grad_fn();
+    tanh_node = y.grad_fn();
+    return y;
+  };
+  Tensor want = loop_jacobian(f, x);
+  expect_close(fx::func::jacfwd(f)(x), want, 1e-12);
+  EXPECT_TRUE(exp_node.expired());
+  EXPECT_TRUE(tanh_node.expired());
+}
+
 TEST(JacVmap, ResultsStayDifferentiableUnderAnOuterGrad) {
   // d/dx sum(J(x)) for f = sin: J = diag(cos x), so the gradient is -sin x.
   Tensor x = fx::randn({3}, fx::Float64);
