@@ -84,6 +84,13 @@ void check_argnums(const std::vector<int64_t>& argnums, size_t n, const char* op
           n == 1 ? " input" : " inputs", "; argnums counts the inputs from 0");
 }
 
+// 0, 1, ..., n - 1: argnums for every input.
+std::vector<int64_t> all_of(size_t n) {
+  std::vector<int64_t> all(n);
+  for (size_t i = 0; i < n; ++i) all[i] = (int64_t)i;
+  return all;
+}
+
 // shape a + shape b.
 Shape joined(Shape a, const Shape& b) {
   a.insert(a.end(), b.begin(), b.end());
@@ -229,8 +236,7 @@ std::vector<Tensor> jacfwd(const Fn& f, const std::vector<Tensor>& xs, const std
 }
 
 std::vector<Tensor> jacobian(const Fn& f, const std::vector<Tensor>& xs, const JacobianOptions& opts) {
-  std::vector<int64_t> all;
-  for (size_t i = 0; i < xs.size(); ++i) all.push_back((int64_t)i);
+  std::vector<int64_t> all = all_of(xs.size());
   return opts.forward_mode ? jacfwd(f, xs, all) : jacrev(f, xs, all);
 }
 
@@ -247,8 +253,7 @@ std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>&
           "; use func::jacrev or func::jacfwd for functions with several outputs");
     return y.reshape({});
   };
-  std::vector<int64_t> all;
-  for (size_t i = 0; i < xs.size(); ++i) all.push_back((int64_t)i);
+  std::vector<int64_t> all = all_of(xs.size());
   Fn gradient = [&](const std::vector<Tensor>& a) {
     std::vector<Tensor> gs = jacrev(scalar, a, all);
     if (gs.size() == 1) return gs[0].reshape({-1});

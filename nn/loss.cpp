@@ -80,12 +80,13 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
   Tensor onehot = logical_and(eq(y, arange(c, Int64).unsqueeze(0)), ne(y, double(ignore_index)));  // (M, C)
   Tensor logp = from_logits ? x.log_softmax(1) : x;
   Tensor loss = -where(onehot, logp, 0.0).sum({1});  // (M): -log p[y]
-  Tensor wyt = weight.defined() ? where(onehot, weight.to(x.dtype()), 0.0).sum({1}) : onehot.any(1).to(x.dtype());
+  Tensor kept = onehot.any(1);  // (M): false where ignored
+  Tensor wyt = weight.defined() ? where(onehot, weight.to(x.dtype()), 0.0).sum({1}) : kept.to(x.dtype());
   if (!plain) loss = loss * wyt;
   if (smoothing > 0) {
     // the uniform part of the smoothed target: -s/C sum_c w[c] log p_c, zero where ignored
     Tensor smooth = weight.defined() ? -(logp * weight.to(x.dtype())).sum({1}) : -logp.sum({1});
-    if (!plain) smooth = smooth * onehot.any(1);
+    if (!plain) smooth = smooth * kept;
     loss = (1.0 - smoothing) * loss + (smoothing / double(c)) * smooth;
   }
   switch (reduction) {
