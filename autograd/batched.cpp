@@ -81,6 +81,20 @@ Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to) {
   return value.reshape(shape);
 }
 
+std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                                     int64_t size) {
+  std::vector<Tensor> front(xs.size());
+  int64_t rank = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (!xs[i].defined()) continue;
+    front[i] = to_front(xs[i], dims[i], size);
+    rank = std::max(rank, front[i].dim());
+  }
+  for (Tensor& x : front)
+    if (x.defined()) x = pad_rank(x, x.dim(), rank);
+  return front;
+}
+
 int64_t BatchFront::dim(int64_t d) const { return wrap_dim(d, rank, "vmap") + 1; }
 
 std::vector<int64_t> BatchFront::dims(const std::vector<int64_t>& ds) const {

@@ -91,6 +91,12 @@ Tensor to_front(const Tensor& value, std::optional<int64_t> dim, int64_t size);
 /// inserted after the batch dim up to logical rank `to`, so that it
 /// broadcasts against other examples from the right as one example would.
 Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to);
+/// Every defined input with its batch in front (to_front) and padded to the
+/// largest rank among them (pad_rank): the operands of a kernel that
+/// broadcasts its leading (batch) dims from the right, as solve's, whose
+/// batch in front then lines up across operands whatever their own batch dims.
+std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                                     int64_t size);
 
 /// What a rule of the common form `Op batched(const BatchFront&) const`
 /// gets: the inputs have their batch dim at the front, and the rule returns

@@ -34,9 +34,13 @@ static Tensor solve_matrix(const Tensor& a, const Tensor& b);
 // solve: X = A^-1 B for A [*, n, n], B [*, n, k].
 struct Solve {
   static constexpr const char* name = "LinalgSolve";
-  // vmap: the kernel takes leading batch dims, so a batch in front runs as it is
-  Solve batched(const batching::BatchFront&) const { return *this; }
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::solve(a, b); }
+  // vmap: the kernel broadcasts batch dims from the right: the batch goes in front of both, aligned
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
+    std::vector<Tensor> front = batching::to_front_aligned(xs, dims, size);
+    return {apply(*this, front[0], front[1])};
+  }
   // dL/dB = A^-T G,   dL/dA = -(dL/dB) X^T
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor gb = solve_matrix(mT(s.input(0)), grad);

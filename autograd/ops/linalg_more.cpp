@@ -144,6 +144,12 @@ struct SolveTriangular {
   TensorData forward(const TensorData& a, const TensorData& b) const {
     return kernels::solve_triangular(a, b, upper, left, unit);
   }
+  // vmap: the kernel broadcasts batch dims from the right: the batch goes in front of both, aligned
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                           int64_t size) const {
+    std::vector<Tensor> front = batching::to_front_aligned(xs, dims, size);
+    return {apply(*this, front[0], front[1])};
+  }
   Tensor triangle(const Tensor& m) const { return upper ? triu(m, unit ? 1 : 0) : tril(m, unit ? -1 : 0); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor gb = apply(SolveTriangular{!upper, left, unit}, s.input(0).mT(), grad);  // T^T is (!upper)-triangular

@@ -211,7 +211,13 @@ Tensor std(const Tensor& x, std::vector<int64_t> dims, int64_t correction, bool 
   return var(x, std::move(dims), correction, keepdim).sqrt();
 }
 
-Tensor cumsum(const Tensor& x, int64_t dim) { return apply(Cumsum{wrap_dim(dim, x.dim(), "cumsum")}, x); }
+// A 0-d x runs as one element along dim 0 (PyTorch allows dim 0 or -1 on it):
+// under vmap its batch is then not mistaken for that dim.
+Tensor cumsum(const Tensor& x, int64_t dim) {
+  int64_t d = wrap_dim(dim, x.dim(), "cumsum");
+  if (x.dim() == 0) return apply(Cumsum{0}, x.reshape({1})).reshape({});
+  return apply(Cumsum{d}, x);
+}
 
 Tensor Tensor::sum(std::vector<int64_t> dims, bool keepdim) const {
   return fluxion::sum(*this, std::move(dims), keepdim);
