@@ -18,6 +18,8 @@ struct LinearScan {
   static constexpr const char* name = "LinearScan";
   int64_t dim;
   bool transpose;
+  // vmap: the same op on the batch in front: dims shifted by one (batching.h)
+  LinearScan batched(const batching::BatchFront& b) const { return {b.dim(dim), transpose}; }
   TensorData forward(const TensorData& a, const TensorData& b) const {
     return kernels::linear_scan(a, b, dim, transpose);
   }
@@ -39,7 +41,10 @@ struct LinearScan {
   }
 };
 
+// 0-d a and b run as one element along dim 0, as cumsum's.
 Tensor linear_scan(const Tensor& a, const Tensor& b, int64_t dim, bool transpose) {
+  if (a.dim() == 0 && b.dim() == 0 && (dim == 0 || dim == -1))
+    return apply(LinearScan{0, transpose}, a.reshape({1}), b.reshape({1})).reshape({});
   return apply(LinearScan{dim, transpose}, a, b);
 }
 

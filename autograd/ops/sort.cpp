@@ -22,6 +22,8 @@ struct OrderIndices {
   static constexpr const char* name = "OrderIndices";
   static constexpr bool differentiable = false;
   enum Kind { sort, sort_descending, cummax, cummin, median, nanmedian, mode } kind;
+  // vmap: the kernels work along the last dim, so a batch in front runs as it is
+  OrderIndices batched(const batching::BatchFront&) const { return *this; }
   TensorData forward(const TensorData& x) const {
     switch (kind) {
       case sort:
@@ -49,6 +51,8 @@ struct Picked {
   static constexpr const char* name = "Picked";
   static constexpr Save save = Save::inputs;
   int64_t dim;
+  // vmap: the same op on the batch in front: dims shifted by one (batching.h)
+  Picked batched(const batching::BatchFront& b) const { return {b.dim(dim)}; }
   TensorData forward(const TensorData& x, const TensorData& i) const { return kernels::gather(x, dim, i); }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const;
   Tensor jvp(const Tensor& dx, const Tensor&, const Saved& s) const;
@@ -60,6 +64,8 @@ struct Unpicked {
   static constexpr Save save = Save::inputs;
   int64_t dim;
   Shape shape;
+  // vmap: the same op on the batch in front: dim shifted by one, shape prefixed by B (batching.h)
+  Unpicked batched(const batching::BatchFront& b) const { return {b.dim(dim), b.shape(shape)}; }
   TensorData forward(const TensorData& g, const TensorData& i) const {
     return kernels::scatter_add(kernels::full(shape, 0, g.dtype), dim, i, g);
   }

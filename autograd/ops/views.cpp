@@ -119,6 +119,9 @@ struct DiagonalBackward {
   static constexpr Save save = Save::nothing;
   Shape shape;
   int64_t offset, d0, d1;
+  // vmap: the same op on the batch in front: shape prefixed by B, dims (of
+  // shape, wrapped by diagonal()) shifted by one (batching.h)
+  DiagonalBackward batched(const batching::BatchFront& b) const { return {b.shape(shape), offset, d0 + 1, d1 + 1}; }
   // The view of y that holds g, as SliceBackward's.
   TensorData into(const TensorData& y, const TensorData&) const { return diagonal_view(y, offset, d0, d1); }
   TensorData forward(const TensorData& g) const {
