@@ -244,9 +244,10 @@ std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>&
   // H = jacrev(jacrev(f)): f's gradient (all inputs, flattened and joined)
   // recorded once with create_graph, then one reverse pass over it with the
   // rows of an identity as a batch of cotangents. torch.func.hessian takes
-  // jacfwd(jacrev), the same H; here the forward-mode form is not used
-  // because batched tangents through autograd::checkpoint's recomputation
-  // form a reference cycle (jacfwd of a checkpointed function leaks).
+  // jacfwd(jacrev), the same H (func::jacfwd(func::jacrev(f)) computes it
+  // too): here the reverse pass over the recorded gradient is preferred, as
+  // it does not re-run f's forward with a batch of tangents, and gives the
+  // row loop's result bit for bit (bench/hessian_small.cpp times both).
   Fn scalar = [&f](const std::vector<Tensor>& a) {
     Tensor y = call(f, a, "func::hessian");
     check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", to_string(y.shape()),
