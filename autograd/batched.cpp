@@ -81,6 +81,11 @@ Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to) {
   return value.reshape(shape);
 }
 
+Tensor flat_positions(const Tensor& pos, std::optional<int64_t> dim, int64_t size, int64_t n) {
+  Tensor offsets = (arange((double)size, Int64) * (double)n).unsqueeze(1);  // [B, 1]: b n
+  return (to_front(pos, dim, size) + offsets).reshape({-1});
+}
+
 std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
                                      int64_t size) {
   std::vector<Tensor> front(xs.size());

@@ -95,6 +95,11 @@ Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to);
 /// largest rank among them (pad_rank): the operands of a kernel that
 /// broadcasts its leading (batch) dims from the right, as solve's, whose
 /// batch in front then lines up across operands whatever their own batch dims.
+/// Flat positions pos (batched along `dim`, or shared) into examples of n
+/// elements each, as positions into the whole batch flattened to B n
+/// elements: example b's position p becomes b n + p. [B k] -> [B k] (1-d).
+/// For ops that write or reduce at flat positions (scatter_reduce's).
+Tensor flat_positions(const Tensor& pos, std::optional<int64_t> dim, int64_t size, int64_t n);
 std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
                                      int64_t size);
 

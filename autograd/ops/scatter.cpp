@@ -71,6 +71,12 @@ struct ScatterProd {
   TensorData forward(const TensorData& c, const TensorData& pos) const {
     return kernels::scatter_reduce_flat(kernels::full({n}, 1, c.dtype), pos, c, kernels::ScatterReduce::prod, true);
   }
+  // vmap: one product over the batch flattened, example b's positions shifted by b n
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const detail::BatchDims& dims, int64_t size) const {
+    Tensor c = batching::to_front(xs[0], dims[0], size).reshape({-1});
+    Tensor pos = batching::flat_positions(xs[1], dims[1], size, n);
+    return {apply(ScatterProd{size * n}, c, pos).reshape({size, n})};
+  }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor pos = s.input(1);
     return {grad.index_select(0, pos) * product_of_others(s.input(0), pos), Tensor{}};
@@ -78,6 +84,26 @@ struct ScatterProd {
   Tensor jvp(const Tensor& dc, const Tensor&, const Saved& s) const {
     Tensor pos = s.input(1);
     return zeros({n}, dc.dtype()).index_add(0, pos, dc * product_of_others(s.input(0), pos));
+  }
+};
+
+// The values of scatter_reduce's amax / amin: y = x (1-d), y[pos[k]] reduced
+// with src[k] over k (starting from x's value when include_self). Values
+// only: scatter_reduce writes the derivative around them.
+struct ScatterExtreme {
+  static constexpr const char* name = "ScatterExtreme";
+  static constexpr bool differentiable = false;
+  kernels::ScatterReduce kind;
+  bool include_self;
+  std::vector<TensorData> forward(const std::vector<TensorData>& xs) const {
+    return {kernels::scatter_reduce_flat(xs[0], xs[1], xs[2], kind, include_self)};
+  }
+  // vmap: one reduction over the batch flattened, example b's positions shifted by b n
+  std::vector<Tensor> vmap(const std::vector<Tensor>& xs, const detail::BatchDims& dims, int64_t size) const {
+    Tensor x = batching::to_front(xs[0], dims[0], size);  // [B, n]
+    Tensor pos = batching::flat_positions(xs[1], dims[1], size, x.size(1));
+    Tensor src = batching::to_front(xs[2], dims[2], size).reshape({-1});
+    return {apply_op(*this, {x.reshape({-1}), pos, src})[0].reshape(x.shape())};
   }
 };
 
@@ -114,10 +140,7 @@ Tensor scatter_reduce(const Tensor& x, int64_t dim, const Tensor& index, const T
     return where(written, apply(ScatterProd{n}, c, pos), xf).reshape(x.shape());
   }
   kernels::ScatterReduce kind = reduce == "amax" ? kernels::ScatterReduce::amax : kernels::ScatterReduce::amin;
-  // The reduced values come from a kernel run here, outside apply(): a tracer must not replay them.
-  autograd::on_read(xf.tensor_data(), "scatter_reduce (amax and amin reduce in C++)");
-  Tensor value(
-      kernels::scatter_reduce_flat(xf.tensor_data(), w.pos.tensor_data(), w.src.tensor_data(), kind, include_self));
+  Tensor value = apply_op(ScatterExtreme{kind, include_self}, {xf, w.pos, w.src})[0];
   Tensor at_src = value.index_select(0, w.pos);
   Tensor src_w = (w.src.detach() == at_src).to(x.dtype());
   Tensor self_w = include_self ? (xf.detach() == value).to(x.dtype()) * written.to(x.dtype()) : zeros({n}, x.dtype());
