@@ -281,7 +281,7 @@ TensorData float_map(const TensorData& x, const char* op, F f) {
 }
 /// float_map with a form per precision: Float32 values go through `f32` in
 /// double, rounded once (vmath_f32.h's vectorised functions), Float64 values
-/// through `f64` (std::, whose precision those do not reach).
+/// through `f64` (vmath_f64.h's, or std::, for the precision those do not reach).
 template <class F32, class F64>
 TensorData float_map_split(const TensorData& x, const char* op, F32 f32, F64 f64) {
   return float_map(x, op, [f32, f64](auto v) {

@@ -12,6 +12,7 @@
 #include "tensor/kernels/split_map.h"
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_special.h"
+#include "tensor/kernels/vmath_f64.h"
 
 namespace fluxion::kernels {
 
@@ -65,15 +66,15 @@ TensorData atanh(const TensorData& x) {
 }
 TensorData log2(const TensorData& x) {
   return float_map_split(
-      x, "log2", [](double v) { return vmath::f32::log2(v); }, [](double v) { return std::log2(v); });
+      x, "log2", [](double v) { return vmath::f32::log2(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::log2(v); });
 }
 TensorData log10(const TensorData& x) {
   return float_map_split(
-      x, "log10", [](double v) { return vmath::f32::log10(v); }, [](double v) { return std::log10(v); });
+      x, "log10", [](double v) { return vmath::f32::log10(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::log10(v); });
 }
 TensorData exp2(const TensorData& x) {
   return float_map_split(
-      x, "exp2", [](double v) { return vmath::f32::exp2(v); }, [](double v) { return std::exp2(v); });
+      x, "exp2", [](double v) { return vmath::f32::exp2(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::exp2(v); });
 }
 TensorData erfc(const TensorData& x) {
   return float_map_split(

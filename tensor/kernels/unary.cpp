@@ -11,6 +11,7 @@
 #include "tensor/kernels/vmath.h"
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_trig.h"
+#include "tensor/kernels/vmath_f64.h"
 
 namespace fluxion::kernels {
 
@@ -41,7 +42,7 @@ TensorData log(const TensorData& x) {
     if constexpr (is_f32<decltype(v)>)
       return vmath::log(v);
     else
-      return std::log(v);
+      return vmath::f64::log(v);
   });
 }
 TensorData tanh(const TensorData& x) {
@@ -68,11 +69,11 @@ TensorData erf(const TensorData& x) {
 
 TensorData expm1(const TensorData& x) {
   return float_map_split(
-      x, "expm1", [](double v) { return vmath::f32::expm1(v); }, [](double v) { return std::expm1(v); });
+      x, "expm1", [](double v) { return vmath::f32::expm1(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::expm1(v); });
 }
 TensorData log1p(const TensorData& x) {
   return float_map_split(
-      x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) { return std::log1p(v); });
+      x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::log1p(v); });
 }
 TensorData sqrt(const TensorData& x) {
   return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });
