@@ -60,6 +60,9 @@ const Fn<double> kFns64[] = {
     {"log10", 0, 100, [](const Tensor& x) { return log10(x); }, [](double v) { return std::log10(v); }},
     {"exp2", -20, 20, [](const Tensor& x) { return exp2(x); }, [](double v) { return std::exp2(v); }},
     {"expm1", -10, 10, [](const Tensor& x) { return x.expm1(); }, [](double v) { return std::expm1(v); }},
+    {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](double v) { return std::sin(v); }},
+    {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](double v) { return std::cos(v); }},
+    {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](double v) { return std::tan(v); }},
 };
 
 template <class T>

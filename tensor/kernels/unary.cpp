@@ -12,6 +12,7 @@
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_trig.h"
 #include "tensor/kernels/vmath_f64.h"
+#include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
 
@@ -79,22 +80,31 @@ TensorData sqrt(const TensorData& x) {
   return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });
 }
 
-// Float32 sin, cos, tan: vectorised below 2^20 in magnitude, std:: in double past it and for inf / NaN.
-static bool trig_in_range(float v) { return std::fabs(v) < vmath::f32::kTrigBound; }
+// sin, cos, tan: vectorised below 2^20 in magnitude (each precision's reduction
+// bound), std:: past it and for inf / NaN.
+static constexpr auto trig_in_range = [](auto v) {
+  if constexpr (is_f32<decltype(v)>)
+    return std::fabs(v) < vmath::f32::kTrigBound;
+  else
+    return std::fabs(v) < vmath::f64::kTrigBound64;
+};
 TensorData sin(const TensorData& x) {
   return float_map_ranged(
       x, "sin", [](double v) __attribute__((always_inline)) { return vmath::f32::sin(v); },
-      [](double v) { return std::sin(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::sin(v); }, [](double v) { return std::sin(v); },
+      trig_in_range);
 }
 TensorData cos(const TensorData& x) {
   return float_map_ranged(
       x, "cos", [](double v) __attribute__((always_inline)) { return vmath::f32::cos(v); },
-      [](double v) { return std::cos(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::cos(v); }, [](double v) { return std::cos(v); },
+      trig_in_range);
 }
 TensorData tan(const TensorData& x) {
   return float_map_ranged(
       x, "tan", [](double v) __attribute__((always_inline)) { return vmath::f32::tan(v); },
-      [](double v) { return std::tan(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::tan(v); }, [](double v) { return std::tan(v); },
+      trig_in_range);
 }
 
 TensorData relu(const TensorData& x) {

@@ -39,6 +39,12 @@ FLUXION_VMATH double scale(double p, int64_t k) {
   return p * from_bits((uint64_t)(k1 + 1023) << 52) * from_bits((uint64_t)(k2 + 1023) << 52);
 }
 
+/// a + b - s exactly, for s = a + b rounded (Knuth's TwoSum: a and b in either order).
+FLUXION_VMATH double two_sum_err(double a, double b, double s) {
+  double bb = s - a;
+  return (a - (s - bb)) + (b - bb);
+}
+
 /// x = 2^k (1 + f), 1 + f in [sqrt(1/2), sqrt 2), and ln(1 + f) = f - hfsq + r
 /// (hfsq = f^2 / 2) with r = s (hfsq + R(s^2)), s = f / (2 + f): fdlibm's
 /// k_log1p, whose R approximates (ln(1 + f) - f + hfsq) / s - hfsq within
@@ -167,9 +173,8 @@ FLUXION_VMATH double expm1(double x) {
   double rh = hi - lo, rl = (hi - rh) - lo;
   ExpParts e = exp_parts(rh, rl);
   double a = scale(e.s, k), b = scale(e.t, k);
-  double h = a - 1, bb = h - a;  // TwoSum(a, -1) = h + err
-  double err = (a - (h - bb)) + (-1 - bb);
-  double r = h + (err + b);
+  double h = a - 1;
+  double r = h + (two_sum_err(a, -1.0, h) + b);
   r = blend(a == kInf, kInf, r);  // inf - inf in TwoSum would give NaN
   return blend(x == 0, x, r);     // keeps -0
 }

@@ -145,4 +145,37 @@ TEST(SpecialSimdF64, LogExpSpecialValues) {
   expect_as_std("log2", k::log2, [](double x) { return std::log2(x); }, pow2);
 }
 
+// sin, cos, tan: the general sweep plus the doubles nearest each multiple of
+// pi/2 up to the 2^20 bound of the vectorised reduction (and their
+// neighbours, where the reduced argument is smallest), arguments on both
+// sides of that bound, and huge ones (the scalar pass).
+std::vector<double> trig_samples() {
+  std::vector<double> xs = samples({{-2, 2}, {-30, 30}, {0.6, 0.8}, {-0.8, -0.6}, {1048000, 1049000}, {-1049000, -1048000}});
+  const long double pio2 = 1.570796326794896619231321691639751442L;
+  for (int64_t k = 1; k < 667600; ++k) {  // 667544 pi/2 ~ 2^20
+    double f = (double)(k * pio2);
+    for (double g : {f, std::nextafter(f, 0.0), std::nextafter(f, kInf)}) {
+      xs.push_back(g);
+      if (k % 7 == 0) xs.push_back(-g);
+    }
+  }
+  for (double f : {1048575.9999999999, 1048576.0, -1048576.0, 1e300, 0.6744, 0.6743999999999999,
+                   0.7853981633974483, -0.7853981633974483})
+    xs.push_back(f);
+  return xs;
+}
+
+TEST(SpecialSimdF64, TrigWithinOneUlp) {
+  std::vector<double> xs = trig_samples();
+  expect_within_one_ulp({
+      {"sin", k::sin, [](long double x) { return std::sin(x); }, xs},
+      {"cos", k::cos, [](long double x) { return std::cos(x); }, xs},
+      {"tan", k::tan, [](long double x) { return std::tan(x); }, xs},
+  });
+  std::vector<double> sp = {0.0, -0.0, kInf, -kInf, std::nan(""), 1e300, -1e22};
+  expect_as_std("sin", k::sin, [](double x) { return std::sin(x); }, sp);
+  expect_as_std("cos", k::cos, [](double x) { return std::cos(x); }, sp);
+  expect_as_std("tan", k::tan, [](double x) { return std::tan(x); }, sp);
+}
+
 }  // namespace
