@@ -63,6 +63,14 @@ const Fn<double> kFns64[] = {
     {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](double v) { return std::sin(v); }},
     {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](double v) { return std::cos(v); }},
     {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](double v) { return std::tan(v); }},
+    {"atan", -10, 10, [](const Tensor& x) { return atan(x); }, [](double v) { return std::atan(v); }},
+    {"asin", -1, 1, [](const Tensor& x) { return asin(x); }, [](double v) { return std::asin(v); }},
+    {"acos", -1, 1, [](const Tensor& x) { return acos(x); }, [](double v) { return std::acos(v); }},
+    {"sinh", -10, 10, [](const Tensor& x) { return sinh(x); }, [](double v) { return std::sinh(v); }},
+    {"cosh", -10, 10, [](const Tensor& x) { return cosh(x); }, [](double v) { return std::cosh(v); }},
+    {"asinh", -100, 100, [](const Tensor& x) { return asinh(x); }, [](double v) { return std::asinh(v); }},
+    {"acosh", 1, 100, [](const Tensor& x) { return acosh(x); }, [](double v) { return std::acosh(v); }},
+    {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](double v) { return std::atanh(v); }},
 };
 
 template <class T>

@@ -70,11 +70,13 @@ TensorData erf(const TensorData& x) {
 
 TensorData expm1(const TensorData& x) {
   return float_map_split(
-      x, "expm1", [](double v) { return vmath::f32::expm1(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::expm1(v); });
+      x, "expm1", [](double v) { return vmath::f32::expm1(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::expm1(v); });
 }
 TensorData log1p(const TensorData& x) {
   return float_map_split(
-      x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) __attribute__((always_inline)) { return vmath::f64::log1p(v); });
+      x, "log1p", [](double v) { return vmath::f32::log1p(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::log1p(v); });
 }
 TensorData sqrt(const TensorData& x) {
   return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });

@@ -58,12 +58,14 @@ FLUXION_VMATH LogParts log_parts(double x) {
   double xs = blend(tiny, x * 0x1p54, x);
   // Subtracting the bits of sqrt(1/2) leaves m in [sqrt(1/2), sqrt 2) and k in the high bits.
   uint64_t u = to_bits(xs) - uint64_t{0x3fe6a09e667f3bcd};
-  double k = (double)(int32_t)((int64_t)u >> 52) - blend(tiny, 54.0, 0.0);  // via int32: no int64 -> double before AVX-512DQ
+  double k =
+      (double)(int32_t)((int64_t)u >> 52) - blend(tiny, 54.0, 0.0);  // via int32: no int64 -> double before AVX-512DQ
   double f = from_bits((u & uint64_t{0x000fffffffffffff}) + uint64_t{0x3fe6a09e667f3bcd}) - 1;  // exact
   double s = f / (2 + f), z = s * s, w = z * z;
-  double R = z * poly(w, 1.479819860511658591e-01, 1.818357216161805012e-01, 2.857142874366239149e-01,
-                      6.666666666666735130e-01) +  // Lg7, Lg5, Lg3, Lg1
-             w * poly(w, 1.531383769920937332e-01, 2.222219843214978396e-01, 3.999999999940941908e-01);  // Lg6, Lg4, Lg2
+  double R =
+      z * poly(w, 1.479819860511658591e-01, 1.818357216161805012e-01, 2.857142874366239149e-01,
+               6.666666666666735130e-01) +                                                        // Lg7, Lg5, Lg3, Lg1
+      w * poly(w, 1.531383769920937332e-01, 2.222219843214978396e-01, 3.999999999940941908e-01);  // Lg6, Lg4, Lg2
   double hfsq = 0.5 * f * f;
   return {k, f, hfsq, s * (hfsq + R)};
 }
@@ -75,20 +77,26 @@ FLUXION_VMATH double log_special(double x, double r) {
   return blend(x == 0, -kInf, r);
 }
 
-/// ln x = k ln2 + ln(1 + f), summed from the smallest term up (e_log.c): < 1 ulp.
-FLUXION_VMATH double log(double x) {
-  LogParts p = log_parts(x);
-  return log_special(x, p.k * kLn2Hi - ((p.hfsq - (p.r + p.k * kLn2Lo)) - p.f));
+/// ln(u (1 + c)) + kadd ln2 for finite u > 0 and |c| < 2^-52: k ln2 + ln(1 + f)
+/// + c, summed from the smallest term up (e_log.c, s_log1p.c); < 1 ulp.
+/// c carries what a double-double argument u + cu has beyond u (c = cu / u).
+FLUXION_VMATH double log_core(double u, double c, double kadd) {
+  LogParts p = log_parts(u);
+  double k = p.k + kadd;
+  return k * kLn2Hi - ((p.hfsq - (p.r + (k * kLn2Lo + c))) - p.f);
 }
 
-/// ln(1 + x): u = 1 + x rounded, and c = 1 + x - u exactly (Fast2Sum, the
-/// larger of 1 and x first); ln(u + c) = ln u + c/u joins ln u's small terms (s_log1p.c).
+FLUXION_VMATH double log(double x) { return log_special(x, log_core(x, 0.0, 0.0)); }
+
+/// ln(1 + x): u = 1 + x rounded, and 1 + x - u exactly (Fast2Sum, the larger of
+/// 1 and x first). Below 2^-20 the series x - x^2/2 + x^3/3 (remainder < 2^-61 x)
+/// instead: there the correction c is as large as the result, and its own
+/// rounding in c/u would cost up to half an ulp.
 FLUXION_VMATH double log1p(double x) {
   double u = 1 + x;
   double c = blend(x > 1, 1 - (u - x), x - (u - 1)) / u;
-  LogParts p = log_parts(u);
-  double r = p.k * kLn2Hi - ((p.hfsq - (p.r + (p.k * kLn2Lo + c))) - p.f);
-  return blend(x == 0, x, log_special(u, r));  // keeps -0
+  double r = log_special(u, log_core(u, c, 0.0));
+  return blend(fabs(x) < 0x1p-20, x - x * x * (0.5 - x * (1.0 / 3)), r);  // keeps -0
 }
 
 /// ln(1 + f) as hi + lo with hi of 21 bits (e_log2.c), so that hi times a
@@ -132,8 +140,8 @@ struct ExpParts {
 };
 FLUXION_VMATH ExpParts exp_parts(double rh, double rl) {
   double p = poly(rh, 1.0 / 1307674368000, 1.0 / 87178291200, 1.0 / 6227020800, 1.0 / 479001600,  // 1/15! ... 1/3!
-                  1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120,
-                  1.0 / 24, 1.0 / 6);
+                  1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24,
+                  1.0 / 6);
   double rhh = mask_low(rh);
   double q_lo = 0.5 * (rh - rhh) * (rh + rhh) + rh * rh * rh * p + rl * (1 + rh);
   double s = 1 + rh;
@@ -157,20 +165,40 @@ FLUXION_VMATH double exp2(double x) {
   return scale(e.s + e.t, (int64_t)(to_bits(shifted) - to_bits(magic)));
 }
 
-/// e^x - 1 = (2^n s - 1) + 2^n t, x = n ln2 + r (Cody-Waite: x - n kLn2Hi is
-/// exact, and r = rh + rl carries the rounding of the kLn2Lo step), e^r = s + t
+/// x = n ln2 + rh + rl, |rh| <= ln2/2, returning n (Cody-Waite: x - n kLn2Hi
+/// is exact for |x| < 2^10, and rl carries the rounding of the kLn2Lo step).
+FLUXION_VMATH int64_t exp_reduce(double x, double& rh, double& rl) {
+  const double magic = 6755399441055744.0;
+  double shifted = x * 1.4426950408889634 + magic;
+  double n = shifted - magic;
+  double hi = x - n * kLn2Hi, lo = n * kLn2Lo;
+  rh = hi - lo;
+  rl = (hi - rh) - lo;
+  return (int64_t)(to_bits(shifted) - to_bits(magic));
+}
+
+/// e^x = 2^k (hi + lo), |lo| <= ulp(hi)/2, within ~2^-57 relative, for |x| <= 711.
+struct ExpDD {
+  double hi, lo;
+  int64_t k;
+};
+FLUXION_VMATH ExpDD exp_dd(double x) {
+  double rh, rl;
+  int64_t k = exp_reduce(x, rh, rl);
+  ExpParts e = exp_parts(rh, rl);
+  double hi = e.s + e.t;
+  return {hi, e.t - (hi - e.s), k};  // Fast2Sum: |s| > |t|
+}
+
+/// e^x - 1 = (2^n s - 1) + 2^n t, x = n ln2 + r (exp_reduce), e^r = s + t
 /// (exp_parts). 2^n s - 1 is summed exactly by TwoSum (Knuth), so for n = 0 the
 /// cancellation of 1 costs nothing and the result rounds once. x is clamped to
 /// [-40, 710] (past -37.5 the result rounds to -1; past 709.79 it overflows).
 FLUXION_VMATH double expm1(double x) {
   double xc = blend(x > 710.0, 710.0, x);
   xc = blend(xc < -40.0, -40.0, xc);
-  const double magic = 6755399441055744.0;
-  double shifted = xc * 1.4426950408889634 + magic;
-  double n = shifted - magic;
-  int64_t k = (int64_t)(to_bits(shifted) - to_bits(magic));
-  double hi = xc - n * kLn2Hi, lo = n * kLn2Lo;
-  double rh = hi - lo, rl = (hi - rh) - lo;
+  double rh, rl;
+  int64_t k = exp_reduce(xc, rh, rl);
   ExpParts e = exp_parts(rh, rl);
   double a = scale(e.s, k), b = scale(e.t, k);
   double h = a - 1;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Float64 sin, cos and tan that the compiler can vectorise, within 1 ulp:
+// Float64 sin, cos, tan, atan, asin and acos that the compiler can vectorise,
+// within 1 ulp. sin, cos and tan:
 // Cody-Waite reduction by pi/2 in four parts to a double-double r = y0 + y1,
 // then fdlibm's kernels (FreeBSD msun k_sin.c, k_cos.c, k_tan.c; musl's
 // branch-free arrangement of k_tan) on [-pi/4, pi/4] with y1 as their tail,
 // the quadrant and tan's two ranges chosen by bit blends.
 // Valid for |x| < kTrigBound64 only: larger arguments, infinities and NaN are
 // the caller's to send to a scalar pass (float_map_ranged, split_map.h).
+// atan, asin, acos: fdlibm's s_atan.c, e_asin.c, e_acos.c with every case
+// computed and the result blended, for every x.
 #pragma once
 #include "tensor/kernels/vmath_f64.h"
 
@@ -50,7 +53,7 @@ FLUXION_VMATH double sin_kernel(double x, double y) {
   double z = x * x, w = z * z, v = z * x;
   double r = poly(z, 2.75573137070700676789e-06, -1.98412698298579493134e-04, 8.33333333332248946124e-03) +
              z * w * poly(z, 1.58969099521155010221e-10, -2.50507602534068634195e-08);  // S4..S2, S6 S5
-  return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);     // S1
+  return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);           // S1
 }
 
 /// cos(x + y) = 1 - x^2/2 + x^4 C(x^2) - x y, with 1 - x^2/2 as w + its exact
@@ -121,6 +124,71 @@ FLUXION_VMATH double tan(double x) {
   uint64_t q;
   double y0 = reduce_pio2(x, y1, q);
   return blend(x == 0, x, tan_kernel(y0, y1, (q & 1) != 0));
+}
+
+/// atan x (s_atan.c): |x| is reduced by atan a = atan c + atan((a - c)/(1 + a c))
+/// with c = 0, 1/2, 1, 3/2 or inf on the breaks 7/16, 11/16, 19/16, 39/16,
+/// leaving |t| <= 7/16; then atan c (in two parts) + t - t^3 P(t^2), P
+/// from s_atan.c (error < 2^-58.5), summed smallest first. The numerators are
+/// exact (Sterbenz); -1/a takes c = inf, so +-inf gives +-pi/2.
+FLUXION_VMATH double atan(double x) {
+  double a = fabs(x);
+  bool c0 = a >= 0.4375, c1 = a >= 0.6875, c2 = a >= 1.1875, c3 = a >= 2.4375;
+  double num = blend(c3, -1.0, blend(c2, a - 1.5, blend(c1, a - 1, blend(c0, 2 * a - 1, a))));
+  double den = blend(c3, a, blend(c2, 1 + 1.5 * a, blend(c1, a + 1, blend(c0, 2 + a, 1.0))));
+  double hi = blend(c3, 1.57079632679489655800e+00,
+                    blend(c2, 9.82793723247329054082e-01,
+                          blend(c1, 7.85398163397448278999e-01, blend(c0, 4.63647609000806093515e-01, 0.0))));
+  double lo = blend(c3, 6.12323399573676603587e-17,
+                    blend(c2, 1.39033110312309984516e-17,
+                          blend(c1, 3.06161699786838301793e-17, blend(c0, 2.26987774529616870924e-17, 0.0))));
+  double t = num / den, z = t * t, w = z * z;
+  double s1 = z * poly(w, 1.62858201153657823623e-02, 4.97687799461593236017e-02, 6.66107313738753120669e-02,
+                       9.09088713343650656196e-02, 1.42857142725034663711e-01, 3.33333333333329318027e-01);
+  double s2 = w * poly(w, -3.65315727442169155270e-02, -5.83357013379057348645e-02, -7.69187620504482999495e-02,
+                       -1.11111104054623557880e-01, -1.99999999998764832476e-01);
+  return with_sign(hi - ((t * (s1 + s2) - lo) - t), x);  // NaN stays NaN
+}
+
+/// asin x (e_asin.c). |x| < 1/2: x + x R(x^2), R = P/Q (error < 2^-58.75). Else,
+/// with z = (1 - |x|)/2 (exact) and s = sqrt z, asin |x| = pi/2 - 2 asin s =
+/// pi/2 - 2 (s + s R(z)); below 0.975 s is split as s0 (21 bits) + (z - s0^2)/(s + s0)
+/// and pi/2 taken as 2 pi/4, so that the leading terms cancel exactly.
+/// |x| = 1 gives pi/2 (s = 0), |x| > 1 NaN (sqrt of a negative).
+FLUXION_VMATH double asin_r(double z) {
+  double p = z * poly(z, 3.47933107596021167570e-05, 7.91534994289814532176e-04, -4.00555345006794114027e-02,
+                      2.01212532134862925881e-01, -3.25565818622400915405e-01, 1.66666666666666657415e-01);
+  double q = poly(z, 7.70381505559019352791e-02, -6.88283971605453293030e-01, 2.02094576023350569471e+00,
+                  -2.40339491173441421878e+00, 1.0);
+  return p / q;
+}
+inline constexpr double kPio2Hi = 1.57079632679489655800e+00, kPio2Lo = 6.12323399573676603587e-17;
+FLUXION_VMATH double asin(double x) {
+  double a = fabs(x);
+  bool small = a < 0.5;
+  double z = blend(small, a * a, (1 - a) * 0.5);
+  double r = asin_r(z);
+  double s = __builtin_sqrt(z);
+  double near1 = kPio2Hi - (2.0 * (s + s * r) - kPio2Lo);
+  double s0 = mask_low(s), c = blend(z > 0, (z - s0 * s0) / (s + s0), 0.0);  // 0/0 at |x| = 1
+  const double pio4_hi = 7.85398163397448278999e-01;
+  double mid = pio4_hi - ((2.0 * s * r - (kPio2Lo - 2.0 * c)) - (pio4_hi - 2.0 * s0));
+  double big = blend(a > 0.975, near1, mid);
+  return with_sign(blend(small, a + a * r, big), x);
+}
+
+/// acos x (e_acos.c). |x| < 1/2: pi/2 - (x - (pi/2lo - x R(x^2))). x <= -1/2:
+/// pi - 2 (s + s R(z) - pi/2lo), z = (1 + x)/2. x >= 1/2: 2 (s0 + (s R(z) + c)),
+/// z = (1 - x)/2, s = sqrt z split as in asin. acos 1 = +0, acos -1 = pi.
+FLUXION_VMATH double acos(double x) {
+  bool small = fabs(x) < 0.5;
+  double z = blend(small, x * x, blend(x < 0, (1 + x) * 0.5, (1 - x) * 0.5));
+  double r = asin_r(z);
+  double s = __builtin_sqrt(z);
+  double s0 = mask_low(s), c = blend(z > 0, (z - s0 * s0) / (s + s0), 0.0);  // 0/0 at |x| = 1
+  double neg = 3.14159265358979311600e+00 - 2.0 * (s + (r * s - kPio2Lo));
+  double pos = 2.0 * (s0 + (r * s + c));
+  return blend(small, kPio2Hi - (x - (kPio2Lo - x * r)), blend(x < 0, neg, pos));
 }
 
 #undef FLUXION_VMATH
