@@ -71,6 +71,7 @@ const Fn<double> kFns64[] = {
     {"asinh", -100, 100, [](const Tensor& x) { return asinh(x); }, [](double v) { return std::asinh(v); }},
     {"acosh", 1, 100, [](const Tensor& x) { return acosh(x); }, [](double v) { return std::acosh(v); }},
     {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](double v) { return std::atanh(v); }},
+    {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](double v) { return std::erf(v); }},
 };
 
 template <class T>

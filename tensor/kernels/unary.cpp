@@ -12,6 +12,7 @@
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_trig.h"
 #include "tensor/kernels/vmath_f64.h"
+#include "tensor/kernels/vmath_f64_hyp.h"
 #include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
@@ -39,7 +40,7 @@ TensorData exp(const TensorData& x) {
   return float_map(x, "exp", [](auto v) { return vmath::exp(v); });
 }
 TensorData log(const TensorData& x) {
-  return float_map(x, "log", [](auto v) {
+  return float_map(x, "log", [](auto v) __attribute__((always_inline)) {
     if constexpr (is_f32<decltype(v)>)
       return vmath::log(v);
     else
@@ -60,11 +61,11 @@ TensorData sigmoid(const TensorData& x) {
   });
 }
 TensorData erf(const TensorData& x) {
-  return float_map(x, "erf", [](auto v) {
+  return float_map(x, "erf", [](auto v) __attribute__((always_inline)) {
     if constexpr (is_f32<decltype(v)>)
       return vmath::erf(v);
     else
-      return std::erf(v);
+      return vmath::f64::erf(v);
   });
 }
 

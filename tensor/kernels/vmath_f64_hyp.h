@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Float64 sinh, cosh, asinh, acosh and atanh that the compiler can vectorise,
-// within 1 ulp (test_special_simd_f64.cpp).
+// Float64 sinh, cosh, asinh, acosh, atanh and erf that the compiler can
+// vectorise, within 1 ulp (test_special_simd_f64.cpp).
 //
 // Each is one of vmath_f64.h's cores (e^x or ln as a double-double, with an
 // error near 2^-57) applied to an argument that is itself carried as a
@@ -127,6 +127,57 @@ FLUXION_VMATH double atanh(double x) {
   r = blend(x == x, r, x);
   double z = a * a;
   return with_sign(blend(a < 0x1p-8, a + a * z * poly(z, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3), r), x);  // keeps -0
+}
+
+/// erf x (s_erf.c's rationals), a = |x|, one quotient num/den chosen by range:
+/// a < 0.84375: a + a pp(a^2)/qq(a^2), evaluated at a 2^54 and scaled back so
+/// that a subnormal result rounds once; a < 1.25: erx + pa(a - 1)/qa(a - 1),
+/// erx = erf(1) to 30 bits; a < 6: 1 - e^(-z^2 - 0.5625 + (z - a)(z + a) + R/S) / a,
+/// z = mask_low(a) (z^2 exact), R/S = ra/sa below 1/0.35, rb/sb above, in 1/a^2;
+/// past 6 erf rounds to 1. The tail's e^ and its argument's rounding reach
+/// the result scaled by erfc a / erf a < 0.09.
+FLUXION_VMATH double erf(double x) {
+  double a = fabs(x);
+  bool r1 = a >= 0.84375, r2 = a >= 1.25, r3 = a >= 1 / 0.35;
+  double z = a * a, s = a - 1, w = 1 / z;
+  const double pp0 = 1.28379167095512558561e-01, pp1 = -3.25042107247001499370e-01, pp2 = -2.84817495755985104766e-02,
+               pp3 = -5.77027029648944159157e-03, pp4 = -2.37630166566501626084e-05;
+  const double qq1 = 3.97917223959155352819e-01, qq2 = 6.50222499887672944485e-02, qq3 = 5.08130628187576562776e-03,
+               qq4 = 1.32494738004321644526e-04, qq5 = -3.96022827877536812320e-06;
+  double pp = poly(z, pp4, pp3, pp2, pp1, pp0);
+  double qq = poly(z, qq5, qq4, qq3, qq2, qq1, 1.0);
+  // Below 1/2, pp/qq = pp0 + z (pp - pp0 qq)/(z qq): the roundings of the
+  // quotient (of qq's 1 + ... above all) then scale with z rather than with pp0.
+  double pz = z * poly(z, -pp0 * qq5, pp4 - pp0 * qq4, pp3 - pp0 * qq3, pp2 - pp0 * qq2, pp1 - pp0 * qq1);
+  bool r0 = a >= 0.5;
+  double pa = poly(s, -2.16637559486879084300e-03, 3.54783043256182359371e-02, -1.10894694282396677476e-01,
+                   3.18346619901161753674e-01, -3.72207876035701323847e-01, 4.14856118683748331666e-01,
+                   -2.36211856075265944077e-03);
+  double qa = poly(s, 1.19844998467991074170e-02, 1.36370839120290507362e-02, 1.26171219808761642112e-01,
+                   7.18286544141962662868e-02, 5.40397917702171048937e-01, 1.06420880400844228286e-01, 1.0);
+  double ra = poly(w, -9.81432934416914548592e+00, -8.12874355063065934246e+01, -1.84605092906711035994e+02,
+                   -1.62396669462573470355e+02, -6.23753324503260060396e+01, -1.05586262253232909814e+01,
+                   -6.93858572707181764372e-01, -9.86494403484714822705e-03);
+  double sa = poly(w, -6.04244152148580987438e-02, 6.57024977031928170135e+00, 1.08635005541779435134e+02,
+                   4.29008140027567833386e+02, 6.45387271733267880336e+02, 4.34565877475229228821e+02,
+                   1.37657754143519042600e+02, 1.96512716674392571292e+01, 1.0);
+  double rb = poly(w, -4.83519191608651397019e+02, -1.02509513161107724954e+03, -6.37566443368389627722e+02,
+                   -1.60636384855821916062e+02, -1.77579549177547519889e+01, -7.99283237680523006574e-01,
+                   -9.86494292470009928597e-03);
+  double sb = poly(w, -2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316442583e+03,
+                   3.19985821950859553908e+03, 1.53672958608443695994e+03, 3.25792512996573918826e+02,
+                   3.03380607434824582924e+01, 1.0);
+  double q =
+      blend(r3, rb, blend(r2, ra, blend(r1, pa, blend(r0, pp, pz)))) / blend(r3, sb, blend(r2, sa, blend(r1, qa, qq)));
+  q = blend(r0, q, pp0 + q);
+  double as = a * 0x1p54;
+  double small = (as + as * q) * 0x1p-54;
+  double mid = 8.45062911510467529297e-01 + q;
+  double ac = blend(a < 6.0, a, 6.0), z0 = mask_low(ac);  // NaN takes 6; restored below
+  ExpDD e = exp_dd((-z0 * z0 - 0.5625) + ((z0 - ac) * (z0 + ac) + q));
+  double tail = 1 - scale(e.hi + e.lo, e.k) / ac;
+  double r = blend(r2, blend(a < 6.0, tail, 1.0), blend(r1, mid, small));
+  return with_sign(blend(x == x, r, x), x);
 }
 
 #undef FLUXION_VMATH
