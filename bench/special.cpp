@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// special: float32 elementwise special functions over n elements, forward
-// only, against the same work done by calling std:: per element (a plain loop
-// into a new tensor, split over the same threads). Reports the paired time
-// ratio fluxion / std:: (timed back to back per repetition) and fluxion's
-// gelems_per_s = n / median_s.
+// special (Float32) and special_f64 (Float64, the functions of vmath_f64*.h):
+// elementwise special functions over n elements, forward only, against the
+// same work done by calling std:: per element (a plain loop into a new
+// tensor, split over the same threads). Reports the paired time ratio fluxion / std:: (timed back to
+// back per repetition) and fluxion's gelems_per_s = n / median_s.
 #include "tensor/kernels/special.h"
 
 #include <cmath>
 #include <functional>
+#include <iterator>
+#include <span>
 
 #include "bench/bench.h"
 #include "fluxion.h"
@@ -15,14 +17,15 @@
 namespace fluxion::bench {
 namespace {
 
+template <class T>
 struct Fn {
   const char* name;
   double lo, hi;  // inputs drawn uniformly from [lo, hi)
   Tensor (*op)(const Tensor&);
-  float (*ref)(float);
+  T (*ref)(T);
 };
 
-const Fn kFns[] = {
+const Fn<float> kFns[] = {
     {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](float v) { return std::erf(v); }},
     {"erfc", -4, 9, [](const Tensor& x) { return erfc(x); }, [](float v) { return std::erfc(v); }},
     {"expm1", -10, 10, [](const Tensor& x) { return x.expm1(); }, [](float v) { return std::expm1(v); }},
@@ -50,23 +53,45 @@ const Fn kFns[] = {
      [](float v) { return v > 20 ? v : std::log1p(std::exp(v)); }},
 };
 
-void run(const Context& ctx) {
+const Fn<double> kFns64[] = {
+    {"log", 0, 100, [](const Tensor& x) { return x.log(); }, [](double v) { return std::log(v); }},
+    {"log1p", -0.9, 100, [](const Tensor& x) { return x.log1p(); }, [](double v) { return std::log1p(v); }},
+    {"log2", 0, 100, [](const Tensor& x) { return log2(x); }, [](double v) { return std::log2(v); }},
+    {"log10", 0, 100, [](const Tensor& x) { return log10(x); }, [](double v) { return std::log10(v); }},
+    {"exp2", -20, 20, [](const Tensor& x) { return exp2(x); }, [](double v) { return std::exp2(v); }},
+    {"expm1", -10, 10, [](const Tensor& x) { return x.expm1(); }, [](double v) { return std::expm1(v); }},
+    {"sin", -100, 100, [](const Tensor& x) { return x.sin(); }, [](double v) { return std::sin(v); }},
+    {"cos", -100, 100, [](const Tensor& x) { return x.cos(); }, [](double v) { return std::cos(v); }},
+    {"tan", -100, 100, [](const Tensor& x) { return x.tan(); }, [](double v) { return std::tan(v); }},
+    {"atan", -10, 10, [](const Tensor& x) { return atan(x); }, [](double v) { return std::atan(v); }},
+    {"asin", -1, 1, [](const Tensor& x) { return asin(x); }, [](double v) { return std::asin(v); }},
+    {"acos", -1, 1, [](const Tensor& x) { return acos(x); }, [](double v) { return std::acos(v); }},
+    {"sinh", -10, 10, [](const Tensor& x) { return sinh(x); }, [](double v) { return std::sinh(v); }},
+    {"cosh", -10, 10, [](const Tensor& x) { return cosh(x); }, [](double v) { return std::cosh(v); }},
+    {"asinh", -100, 100, [](const Tensor& x) { return asinh(x); }, [](double v) { return std::asinh(v); }},
+    {"acosh", 1, 100, [](const Tensor& x) { return acosh(x); }, [](double v) { return std::acosh(v); }},
+    {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](double v) { return std::atanh(v); }},
+    {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](double v) { return std::erf(v); }},
+};
+
+template <class T>
+void run_fns(const Context& ctx, const Fn<T>* fns, size_t count, DType dtype, const char* dtype_name) {
   const int64_t n = 1000000;
-  for (const Fn& f : kFns) {
+  for (const Fn<T>& f : std::span(fns, count)) {
     manual_seed(0);
-    Tensor x = uniform({n}, f.lo, f.hi, Float32);
+    Tensor x = uniform({n}, f.lo, f.hi, dtype);
     auto fast = [&] { Tensor y = f.op(x); };
     auto scalar = [&] {
-      Tensor y = empty({n}, Float32);
-      const float* px = x.data<float>();
-      float* py = y.data<float>();
+      Tensor y = empty({n}, dtype);
+      const T* px = x.data<T>();
+      T* py = y.data<T>();
 #pragma omp parallel for num_threads(ctx.threads) schedule(static)
       for (int64_t i = 0; i < n; ++i) py[i] = f.ref(px[i]);
     };
     double ratio = paired_ratio(fast, scalar);
     Timing t = time_it(fast);
     Line("special", ctx)
-        .add("dtype", "f32")
+        .add("dtype", dtype_name)
         .add("n", n)
         .add("fn", f.name)
         .add("time_ratio_vs_std", ratio)
@@ -76,7 +101,11 @@ void run(const Context& ctx) {
   }
 }
 
+void run(const Context& ctx) { run_fns(ctx, kFns, std::size(kFns), Float32, "f32"); }
+void run_f64(const Context& ctx) { run_fns(ctx, kFns64, std::size(kFns64), Float64, "f64"); }
+
 const bool registered = add_workload("special", run);
+const bool registered_f64 = add_workload("special_f64", run_f64);
 
 }  // namespace
 }  // namespace fluxion::bench

@@ -276,20 +276,24 @@ template <class F>
 TensorData float_map(const TensorData& x, const char* op, F f) {
   return dispatch_float(x.dtype, op, [&](auto tag) {
     using T = decltype(tag);
-    return map<T, T>(x, [f](T v) { return static_cast<T>(f(v)); });
+    // forced inline: with a long f inlined into it, GCC would leave this
+    // wrapper as a call in the loop, which then does not vectorise
+    return map<T, T>(
+        x, [f](T v) __attribute__((always_inline)) { return static_cast<T>(f(v)); });
   });
 }
 /// float_map with a form per precision: Float32 values go through `f32` in
 /// double, rounded once (vmath_f32.h's vectorised functions), Float64 values
-/// through `f64` (std::, whose precision those do not reach).
+/// through `f64` (vmath_f64.h's, or std::, for the precision those do not reach).
 template <class F32, class F64>
 TensorData float_map_split(const TensorData& x, const char* op, F32 f32, F64 f64) {
-  return float_map(x, op, [f32, f64](auto v) {
-    if constexpr (std::is_same_v<decltype(v), float>)
-      return (float)f32((double)v);
-    else
-      return f64(v);
-  });
+  return float_map(
+      x, op, [ f32, f64 ](auto v) __attribute__((always_inline)) {
+        if constexpr (std::is_same_v<decltype(v), float>)
+          return (float)f32((double)v);
+        else
+          return f64(v);
+      });
 }
 
 inline void check_same_dtype(const TensorData& a, const TensorData& b, const char* op) {

@@ -12,6 +12,9 @@
 #include "tensor/kernels/split_map.h"
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_special.h"
+#include "tensor/kernels/vmath_f64.h"
+#include "tensor/kernels/vmath_f64_hyp.h"
+#include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
 
@@ -33,47 +36,58 @@ static void check_no_int_zero(const TensorData& b, const char* op) {
 
 TensorData asin(const TensorData& x) {
   return float_map_split(
-      x, "asin", [](double v) { return vmath::f32::asin(v); }, [](double v) { return std::asin(v); });
+      x, "asin", [](double v) { return vmath::f32::asin(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::asin(v); });
 }
 TensorData acos(const TensorData& x) {
   return float_map_split(
-      x, "acos", [](double v) { return vmath::f32::acos(v); }, [](double v) { return std::acos(v); });
+      x, "acos", [](double v) { return vmath::f32::acos(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::acos(v); });
 }
 TensorData atan(const TensorData& x) {
   return float_map_split(
-      x, "atan", [](double v) { return vmath::f32::atan(v); }, [](double v) { return std::atan(v); });
+      x, "atan", [](double v) { return vmath::f32::atan(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::atan(v); });
 }
 TensorData sinh(const TensorData& x) {
   return float_map_split(
-      x, "sinh", [](double v) { return vmath::f32::sinh(v); }, [](double v) { return std::sinh(v); });
+      x, "sinh", [](double v) { return vmath::f32::sinh(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::sinh(v); });
 }
 TensorData cosh(const TensorData& x) {
   return float_map_split(
-      x, "cosh", [](double v) { return vmath::f32::cosh(v); }, [](double v) { return std::cosh(v); });
+      x, "cosh", [](double v) { return vmath::f32::cosh(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::cosh(v); });
 }
 TensorData asinh(const TensorData& x) {
   return float_map_split(
-      x, "asinh", [](double v) { return vmath::f32::asinh(v); }, [](double v) { return std::asinh(v); });
+      x, "asinh", [](double v) { return vmath::f32::asinh(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::asinh(v); });
 }
 TensorData acosh(const TensorData& x) {
   return float_map_split(
-      x, "acosh", [](double v) { return vmath::f32::acosh(v); }, [](double v) { return std::acosh(v); });
+      x, "acosh", [](double v) { return vmath::f32::acosh(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::acosh(v); });
 }
 TensorData atanh(const TensorData& x) {
   return float_map_split(
-      x, "atanh", [](double v) { return vmath::f32::atanh(v); }, [](double v) { return std::atanh(v); });
+      x, "atanh", [](double v) { return vmath::f32::atanh(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::atanh(v); });
 }
 TensorData log2(const TensorData& x) {
   return float_map_split(
-      x, "log2", [](double v) { return vmath::f32::log2(v); }, [](double v) { return std::log2(v); });
+      x, "log2", [](double v) { return vmath::f32::log2(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::log2(v); });
 }
 TensorData log10(const TensorData& x) {
   return float_map_split(
-      x, "log10", [](double v) { return vmath::f32::log10(v); }, [](double v) { return std::log10(v); });
+      x, "log10", [](double v) { return vmath::f32::log10(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::log10(v); });
 }
 TensorData exp2(const TensorData& x) {
   return float_map_split(
-      x, "exp2", [](double v) { return vmath::f32::exp2(v); }, [](double v) { return std::exp2(v); });
+      x, "exp2", [](double v) { return vmath::f32::exp2(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::exp2(v); });
 }
 TensorData erfc(const TensorData& x) {
   return float_map_split(

@@ -11,6 +11,9 @@
 #include "tensor/kernels/vmath.h"
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_trig.h"
+#include "tensor/kernels/vmath_f64.h"
+#include "tensor/kernels/vmath_f64_hyp.h"
+#include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
 
@@ -37,11 +40,11 @@ TensorData exp(const TensorData& x) {
   return float_map(x, "exp", [](auto v) { return vmath::exp(v); });
 }
 TensorData log(const TensorData& x) {
-  return float_map(x, "log", [](auto v) {
+  return float_map(x, "log", [](auto v) __attribute__((always_inline)) {
     if constexpr (is_f32<decltype(v)>)
       return vmath::log(v);
     else
-      return std::log(v);
+      return vmath::f64::log(v);
   });
 }
 TensorData tanh(const TensorData& x) {
@@ -58,42 +61,53 @@ TensorData sigmoid(const TensorData& x) {
   });
 }
 TensorData erf(const TensorData& x) {
-  return float_map(x, "erf", [](auto v) {
+  return float_map(x, "erf", [](auto v) __attribute__((always_inline)) {
     if constexpr (is_f32<decltype(v)>)
       return vmath::erf(v);
     else
-      return std::erf(v);
+      return vmath::f64::erf(v);
   });
 }
 
 TensorData expm1(const TensorData& x) {
   return float_map_split(
-      x, "expm1", [](double v) { return vmath::f32::expm1(v); }, [](double v) { return std::expm1(v); });
+      x, "expm1", [](double v) { return vmath::f32::expm1(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::expm1(v); });
 }
 TensorData log1p(const TensorData& x) {
   return float_map_split(
-      x, "log1p", [](double v) { return vmath::f32::log1p(v); }, [](double v) { return std::log1p(v); });
+      x, "log1p", [](double v) { return vmath::f32::log1p(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::log1p(v); });
 }
 TensorData sqrt(const TensorData& x) {
   return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });
 }
 
-// Float32 sin, cos, tan: vectorised below 2^20 in magnitude, std:: in double past it and for inf / NaN.
-static bool trig_in_range(float v) { return std::fabs(v) < vmath::f32::kTrigBound; }
+// sin, cos, tan: vectorised below 2^20 in magnitude (each precision's reduction
+// bound), std:: past it and for inf / NaN.
+static constexpr auto trig_in_range = [](auto v) {
+  if constexpr (is_f32<decltype(v)>)
+    return std::fabs(v) < vmath::f32::kTrigBound;
+  else
+    return std::fabs(v) < vmath::f64::kTrigBound64;
+};
 TensorData sin(const TensorData& x) {
   return float_map_ranged(
       x, "sin", [](double v) __attribute__((always_inline)) { return vmath::f32::sin(v); },
-      [](double v) { return std::sin(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::sin(v); }, [](double v) { return std::sin(v); },
+      trig_in_range);
 }
 TensorData cos(const TensorData& x) {
   return float_map_ranged(
       x, "cos", [](double v) __attribute__((always_inline)) { return vmath::f32::cos(v); },
-      [](double v) { return std::cos(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::cos(v); }, [](double v) { return std::cos(v); },
+      trig_in_range);
 }
 TensorData tan(const TensorData& x) {
   return float_map_ranged(
       x, "tan", [](double v) __attribute__((always_inline)) { return vmath::f32::tan(v); },
-      [](double v) { return std::tan(v); }, trig_in_range);
+      [](double v) __attribute__((always_inline)) { return vmath::f64::tan(v); }, [](double v) { return std::tan(v); },
+      trig_in_range);
 }
 
 TensorData relu(const TensorData& x) {
@@ -108,7 +122,8 @@ TensorData softplus(const TensorData& x, double beta, double threshold) {
     T b = (T)beta, th = (T)threshold;
     // log(1 + e^z) = max(z, 0) + log1p(e^{-|z|}): e^{-|z|} <= 1 never overflows.
     // Float32 evaluates that in double with vmath_f32's exp / log1p (vectorised,
-    // rounded once); Float64 keeps std::log1p, which no vectorised form here matches.
+    // rounded once); Float64 keeps std::: vmath_f64's log1p is within 1 ulp, but
+    // e^{-|z|} from vmath::exp (1.5 ulp) would carry its error into the result.
     if constexpr (is_f32<T>) {
       return map<T, T>(x, [b, th](T v) {
         double z = (double)b * v;

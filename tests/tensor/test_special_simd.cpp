@@ -231,16 +231,14 @@ TEST(SpecialSimd, LgammaFloat32WithinOneUlp) {
   RecordProperty("lgamma", std::to_string(worst));
 }
 
-// Float64 keeps the std:: functions: bit for bit.
+// Float64 erfc keeps the std:: function: bit for bit.
 TEST(SpecialSimd, Float64IsStd) {
   std::vector<double> xs = {-0.75, -1e-300, 0.0, 0.3, 0.999, 1.5, 7.0, 700.0};
   TensorData x = TensorData::empty({(int64_t)xs.size()}, Float64);
   std::memcpy(x.data<double>(), xs.data(), xs.size() * 8);
-  TensorData a = k::asinh(x), e = k::erfc(x), l = k::log1p(x);
+  TensorData e = k::erfc(x);
   for (size_t i = 0; i < xs.size(); ++i) {
-    EXPECT_EQ(std::bit_cast<uint64_t>(a.data<double>()[i]), std::bit_cast<uint64_t>(std::asinh(xs[i])));
     EXPECT_EQ(std::bit_cast<uint64_t>(e.data<double>()[i]), std::bit_cast<uint64_t>(std::erfc(xs[i])));
-    EXPECT_EQ(std::bit_cast<uint64_t>(l.data<double>()[i]), std::bit_cast<uint64_t>(std::log1p(xs[i])));
   }
 }
 

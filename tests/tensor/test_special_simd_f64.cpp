@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: MIT
+// The Float64 functions of vmath_f64*.h, run through their kernels (the
+// vectorised loops), against std:: in long double (64-bit mantissa, so the
+// reference is good to ~2^-11 ulp): within 1 ulp of the exact value over
+// random bit patterns of the whole range, dense sweeps where the formulas
+// switch, and special values, which must equal std::'s bit for bit.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "tensor/kernels/math.h"
+#include "tensor/kernels/unary.h"
+
+namespace {
+
+using namespace fluxion;
+namespace k = fluxion::kernels;
+using Kernel = TensorData (*)(const TensorData&);
+using Ref = long double (*)(long double);
+using Std = double (*)(double);
+using Range = std::pair<double, double>;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMax = std::numeric_limits<double>::max();
+
+// |got - want| in ulps of the double nearest to want (subnormal ulps below
+// 2^-1022); 0 when both are the same infinity or both NaN, and a zero must
+// carry want's sign. A finite result where want rounds to inf is measured
+// against want itself (the ulp of DBL_MAX).
+double ulp_error(double got, long double want) {
+  double w = (double)want;
+  if (std::isnan(w)) return std::isnan(got) ? 0 : INFINITY;
+  if (std::isinf(got)) return got == w ? 0 : INFINITY;
+  if (w == 0 && got == 0) return std::signbit(w) == std::signbit(got) ? 0 : INFINITY;
+  int e = std::ilogb(std::isinf(w) ? kMax : w) + 1;
+  long double ulp = std::ldexp(1.0L, std::max(e - 53, -1074));
+  return (double)(std::fabs((long double)got - want) / ulp);
+}
+
+TensorData tensor_of(const std::vector<double>& xs) {
+  TensorData x = TensorData::empty({(int64_t)xs.size()}, Float64);
+  std::memcpy(x.data<double>(), xs.data(), xs.size() * 8);
+  return x;
+}
+
+// Random bit patterns (every exponent and both signs, NaNs and infinities
+// included), `n` points on each dense range, and the special values below.
+std::vector<double> samples(std::initializer_list<Range> dense, int n = 20000) {
+  std::mt19937_64 rng(20261206);
+  std::vector<double> xs;
+  for (int i = 0; i < 400000; ++i) xs.push_back(std::bit_cast<double>(rng()));
+  for (auto [lo, hi] : dense)
+    for (int i = 0; i <= n; ++i) xs.push_back(lo + (hi - lo) * i / n);
+  const double tiny = std::numeric_limits<double>::denorm_min(), small = std::numeric_limits<double>::min();
+  for (double f : {0.0,
+                   -0.0,
+                   1.0,
+                   -1.0,
+                   2.0,
+                   -2.0,
+                   0.5,
+                   -0.5,
+                   tiny,
+                   -tiny,
+                   small,
+                   -small,
+                   3 * tiny,
+                   small / 3,
+                   1e-300,
+                   -1e-300,
+                   1e-20,
+                   -1e-20,
+                   kMax,
+                   -kMax,
+                   kInf,
+                   -kInf,
+                   std::nan(""),
+                   std::nextafter(1.0, 0.0),
+                   std::nextafter(-1.0, 0.0),
+                   std::nextafter(1.0, 2.0),
+                   std::nextafter(-1.0, -2.0),
+                   0.34657359027997264,
+                   -0.34657359027997264,
+                   0.7071067811865476,
+                   1.4142135623730951,
+                   709.782712893384,
+                   std::nextafter(709.782712893384, 800.0),
+                   -708.3964185322641,
+                   -745.1332191019411,
+                   -745.2,
+                   710.0,
+                   -37.5,
+                   -40.0,
+                   -41.0,
+                   1023.0,
+                   1023.9999999999999,
+                   1024.0,
+                   -1022.0,
+                   -1074.0,
+                   -1074.5,
+                   -1075.0,
+                   -1075.5,
+                   -1076.0,
+                   100.0,
+                   1000.0,
+                   1e22})
+    xs.push_back(f);
+  return xs;
+}
+
+struct Case {
+  const char* name;
+  Kernel kernel;
+  Ref ref;
+  std::vector<double> xs;
+};
+
+double worst_ulps(const Case& c) {
+  TensorData y = c.kernel(tensor_of(c.xs));
+  double worst = 0, worst_x = 0;
+  int reported = 0;
+  for (size_t i = 0; i < c.xs.size(); ++i) {
+    double got = y.data<double>()[i], e = ulp_error(got, c.ref(c.xs[i]));
+    if (e > 1 && ++reported <= 10)
+      ADD_FAILURE() << c.name << "(" << c.xs[i] << ") = " << got << ", want " << (double)c.ref(c.xs[i]) << " (" << e
+                    << " ulp)";
+    if (e > worst) worst = e, worst_x = c.xs[i];
+  }
+  std::printf("  %-6s max %.3f ulp at %.17g over %zu arguments\n", c.name, worst, worst_x, c.xs.size());
+  return worst;
+}
+
+void expect_within_one_ulp(const std::vector<Case>& cases) {
+  for (const Case& c : cases) {
+    double worst = worst_ulps(c);
+    EXPECT_LE(worst, 1.0) << c.name;
+    ::testing::Test::RecordProperty(c.name, std::to_string(worst));
+  }
+}
+
+// Special values: the same bits as std:: (any NaN for a NaN).
+void expect_as_std(const char* name, Kernel kernel, Std f, const std::vector<double>& xs) {
+  TensorData y = kernel(tensor_of(xs));
+  for (size_t i = 0; i < xs.size(); ++i) {
+    double got = y.data<double>()[i], want = f(xs[i]);
+    if (std::isnan(want))
+      EXPECT_TRUE(std::isnan(got)) << name << "(" << xs[i] << ") = " << got;
+    else
+      EXPECT_EQ(std::bit_cast<uint64_t>(got), std::bit_cast<uint64_t>(want))
+          << name << "(" << xs[i] << ") = " << got << ", want " << want;
+  }
+}
+
+TEST(SpecialSimdF64, LogExpWithinOneUlp) {
+  expect_within_one_ulp({
+      {"log", k::log, [](long double x) { return std::log(x); }, samples({{0.5, 2}, {0.99, 1.01}, {1e-310, 1e-305}})},
+      {"log1p", k::log1p, [](long double x) { return std::log1p(x); },
+       samples({{-1, 1},
+                {-0.3, 0.42},
+                {-1e-3, 1e-3},
+                {1, 3e4},
+                {-1, -0.999},
+                {1e-17, 1e-15},
+                {-1e-15, -1e-17},
+                {9e-7, 1e-6},
+                {-1e-6, -9e-7}})},
+      {"log2", k::log2, [](long double x) { return std::log2(x); }, samples({{0.5, 2}, {0.99, 1.01}, {1, 1e6}})},
+      {"log10", k::log10, [](long double x) { return std::log10(x); }, samples({{0.5, 2}, {0.99, 1.01}, {1, 1e6}})},
+      {"exp2", k::exp2, [](long double x) { return std::exp2(x); },
+       samples({{-2, 2}, {-1e-3, 1e-3}, {1020, 1024.1}, {-1080, -1018}})},
+      {"expm1", k::expm1, [](long double x) { return std::expm1(x); },
+       samples({{-2, 2}, {-0.36, 0.36}, {-1e-3, 1e-3}, {-45, 45}, {700, 710}})},
+  });
+}
+
+TEST(SpecialSimdF64, LogExpSpecialValues) {
+  const double tiny = std::numeric_limits<double>::denorm_min(), nan = std::nan("");
+  std::vector<double> xs = {0.0, -0.0, 1.0, -1.0, -2.0, kInf, -kInf, nan, -tiny, -kMax, 2.0, 0.5, 1024.0};
+  expect_as_std(
+      "log", k::log, [](double x) { return std::log(x); }, xs);
+  expect_as_std("log1p", k::log1p, [](double x) { return std::log1p(x); },
+                {0.0, -0.0, -1.0, -2.0, kInf, -kInf, nan, -kMax});
+  expect_as_std(
+      "log2", k::log2, [](double x) { return std::log2(x); }, xs);
+  expect_as_std("log10", k::log10, [](double x) { return std::log10(x); }, {0.0, -0.0, 1.0, -1.0, kInf, -kInf, nan});
+  expect_as_std("expm1", k::expm1, [](double x) { return std::expm1(x); },
+                {0.0, -0.0, kInf, -kInf, nan, 800.0, -800.0});
+  // 2^n exactly for every integer n, 0 below 2^-1075 (a tie, to even), inf from 2^1024.
+  std::vector<double> ints = {kInf, -kInf, nan, -0.0, 1e300, -1e300};
+  for (int n = -1100; n <= 1100; ++n) ints.push_back(n);
+  expect_as_std(
+      "exp2", k::exp2, [](double x) { return std::exp2(x); }, ints);
+  // log2 of a power of 2 is exact.
+  std::vector<double> pow2;
+  for (int n = -1074; n <= 1023; ++n) pow2.push_back(std::ldexp(1.0, n));
+  expect_as_std(
+      "log2", k::log2, [](double x) { return std::log2(x); }, pow2);
+}
+
+// sin, cos, tan: the general sweep plus the doubles nearest each multiple of
+// pi/2 up to the 2^20 bound of the vectorised reduction (and their
+// neighbours, where the reduced argument is smallest), arguments on both
+// sides of that bound, and huge ones (the scalar pass).
+std::vector<double> trig_samples() {
+  std::vector<double> xs =
+      samples({{-2, 2}, {-30, 30}, {0.6, 0.8}, {-0.8, -0.6}, {1048000, 1049000}, {-1049000, -1048000}});
+  const long double pio2 = 1.570796326794896619231321691639751442L;
+  for (int64_t k = 1; k < 667600; ++k) {  // 667544 pi/2 ~ 2^20
+    double f = (double)(k * pio2);
+    for (double g : {f, std::nextafter(f, 0.0), std::nextafter(f, kInf)}) {
+      xs.push_back(g);
+      if (k % 7 == 0) xs.push_back(-g);
+    }
+  }
+  for (double f : {1048575.9999999999, 1048576.0, -1048576.0, 1e300, 0.6744, 0.6743999999999999, 0.7853981633974483,
+                   -0.7853981633974483})
+    xs.push_back(f);
+  return xs;
+}
+
+TEST(SpecialSimdF64, TrigWithinOneUlp) {
+  std::vector<double> xs = trig_samples();
+  expect_within_one_ulp({
+      {"sin", k::sin, [](long double x) { return std::sin(x); }, xs},
+      {"cos", k::cos, [](long double x) { return std::cos(x); }, xs},
+      {"tan", k::tan, [](long double x) { return std::tan(x); }, xs},
+  });
+  std::vector<double> sp = {0.0, -0.0, kInf, -kInf, std::nan(""), 1e300, -1e22};
+  expect_as_std(
+      "sin", k::sin, [](double x) { return std::sin(x); }, sp);
+  expect_as_std(
+      "cos", k::cos, [](double x) { return std::cos(x); }, sp);
+  expect_as_std(
+      "tan", k::tan, [](double x) { return std::tan(x); }, sp);
+}
+
+TEST(SpecialSimdF64, InverseTrigHyperbolicWithinOneUlp) {
+  expect_within_one_ulp({
+      {"atan", k::atan, [](long double x) { return std::atan(x); },
+       samples({{-3, 3}, {0.43, 0.44}, {0.68, 0.69}, {1.18, 1.19}, {2.43, 2.44}, {-1e3, 1e3}})},
+      {"asin", k::asin, [](long double x) { return std::asin(x); },
+       samples({{-1, 1}, {0.49, 0.51}, {0.97, 0.98}, {0.999, 1}, {-1, -0.999}})},
+      {"acos", k::acos, [](long double x) { return std::acos(x); },
+       samples({{-1, 1}, {0.49, 0.51}, {-0.51, -0.49}, {0.999, 1}, {-1, -0.999}})},
+      {"sinh", k::sinh, [](long double x) { return std::sinh(x); },
+       samples({{-2, 2}, {0.49, 0.51}, {-30, 30}, {705, 711}, {-711, -705}})},
+      {"cosh", k::cosh, [](long double x) { return std::cosh(x); }, samples({{-2, 2}, {-30, 30}, {705, 711}})},
+      {"asinh", k::asinh, [](long double x) { return std::asinh(x); },
+       samples({{-2, 2}, {0.0038, 0.004}, {-1e-2, 1e-2}, {2.6e8, 2.8e8}, {-100, 100}})},
+      {"acosh", k::acosh, [](long double x) { return std::acosh(x); },
+       samples({{1, 1.01}, {1, 3}, {1, 100}, {2.6e8, 2.8e8}})},
+      {"erf", k::erf, [](long double x) { return std::erf(x); },
+       samples({{-7, 7}, {0.84, 0.85}, {1.24, 1.26}, {2.85, 2.86}, {5.9, 6.1}, {-1e-3, 1e-3}})},
+      {"atanh", k::atanh, [](long double x) { return std::atanh(x); },
+       samples({{-1, 1}, {-1e-3, 1e-3}, {0.999, 1}, {-1, -0.999}, {1e-17, 1e-15}, {0.0038, 0.004}})},
+  });
+}
+
+TEST(SpecialSimdF64, InverseTrigHyperbolicSpecialValues) {
+  const double tiny = std::numeric_limits<double>::denorm_min(), nan = std::nan("");
+  std::vector<double> xs = {0.0, -0.0, 1.0, -1.0, 2.0, -2.0, kInf, -kInf, nan, tiny, -tiny, kMax, -kMax, 1e300};
+  expect_as_std(
+      "atan", k::atan, [](double x) { return std::atan(x); }, xs);
+  expect_as_std(
+      "asin", k::asin, [](double x) { return std::asin(x); }, xs);
+  expect_as_std(
+      "acos", k::acos, [](double x) { return std::acos(x); }, xs);
+  expect_as_std("sinh", k::sinh, [](double x) { return std::sinh(x); },
+                {0.0, -0.0, kInf, -kInf, nan, tiny, -tiny, 800.0, -800.0});
+  expect_as_std("cosh", k::cosh, [](double x) { return std::cosh(x); }, {0.0, -0.0, kInf, -kInf, nan, 800.0, -800.0});
+  expect_as_std("asinh", k::asinh, [](double x) { return std::asinh(x); }, {0.0, -0.0, kInf, -kInf, nan, tiny, -tiny});
+  expect_as_std("acosh", k::acosh, [](double x) { return std::acosh(x); },
+                {1.0, 0.5, 0.0, -0.0, -1.0, kInf, -kInf, nan});
+  expect_as_std("erf", k::erf, [](double x) { return std::erf(x); }, {0.0, -0.0, kInf, -kInf, nan, 6.0, -6.0, 30.0});
+  expect_as_std("atanh", k::atanh, [](double x) { return std::atanh(x); },
+                {0.0, -0.0, 1.0, -1.0, 2.0, -2.0, kInf, -kInf, nan, tiny, -tiny});
+}
+
+}  // namespace
