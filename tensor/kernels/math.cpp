@@ -14,6 +14,7 @@
 #include "tensor/kernels/vmath_f32_special.h"
 #include "tensor/kernels/vmath_f64.h"
 #include "tensor/kernels/vmath_f64_hyp.h"
+#include "tensor/kernels/vmath_f64_special.h"
 #include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
@@ -91,7 +92,8 @@ TensorData exp2(const TensorData& x) {
 }
 TensorData erfc(const TensorData& x) {
   return float_map_split(
-      x, "erfc", [](double v) { return vmath::f32::erfc(v); }, [](double v) { return std::erfc(v); });
+      x, "erfc", [](double v) { return vmath::f32::erfc(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::erfc(v); });
 }
 TensorData erfinv(const TensorData& x) {
   return float_map_ranged(

@@ -258,6 +258,9 @@ TEST(SpecialSimdF64, InverseTrigHyperbolicWithinOneUlp) {
        samples({{1, 1.01}, {1, 3}, {1, 100}, {2.6e8, 2.8e8}})},
       {"erf", k::erf, [](long double x) { return std::erf(x); },
        samples({{-7, 7}, {0.84, 0.85}, {1.24, 1.26}, {2.85, 2.86}, {5.9, 6.1}, {-1e-3, 1e-3}})},
+      {"erfc", k::erfc, [](long double x) { return std::erfc(x); },
+       samples({{-7, 7}, {0.84, 0.85}, {-0.85, -0.84}, {1.24, 1.26}, {-1.26, -1.24}, {2.85, 2.86}, {26, 28.5},
+                {0.24, 0.26}, {-1e-3, 1e-3}})},
       {"atanh", k::atanh, [](long double x) { return std::atanh(x); },
        samples({{-1, 1}, {-1e-3, 1e-3}, {0.999, 1}, {-1, -0.999}, {1e-17, 1e-15}, {0.0038, 0.004}})},
   });
@@ -279,6 +282,8 @@ TEST(SpecialSimdF64, InverseTrigHyperbolicSpecialValues) {
   expect_as_std("acosh", k::acosh, [](double x) { return std::acosh(x); },
                 {1.0, 0.5, 0.0, -0.0, -1.0, kInf, -kInf, nan});
   expect_as_std("erf", k::erf, [](double x) { return std::erf(x); }, {0.0, -0.0, kInf, -kInf, nan, 6.0, -6.0, 30.0});
+  expect_as_std("erfc", k::erfc, [](double x) { return std::erfc(x); },
+                {0.0, -0.0, kInf, -kInf, nan, 28.0, -28.0, 30.0, 1e300, -1e300});
   expect_as_std("atanh", k::atanh, [](double x) { return std::atanh(x); },
                 {0.0, -0.0, 1.0, -1.0, 2.0, -2.0, kInf, -kInf, nan, tiny, -tiny});
 }
