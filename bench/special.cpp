@@ -73,6 +73,8 @@ const Fn<double> kFns64[] = {
     {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](double v) { return std::atanh(v); }},
     {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](double v) { return std::erf(v); }},
     {"erfc", -4, 9, [](const Tensor& x) { return erfc(x); }, [](double v) { return std::erfc(v); }},
+    {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
+     [](double v) { return kernels::special::digamma(v); }},
 };
 
 template <class T>

@@ -109,10 +109,11 @@ TensorData lgamma(const TensorData& x) {
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
-  if (n == 0)  // Float32 digamma vectorised for finite x > 0, the scalar special::digamma elsewhere
+  if (n == 0)  // digamma vectorised for finite x > 0, the scalar special::digamma elsewhere (x <= 0: reflection)
     return float_map_ranged(
         x, "digamma", [](double v) __attribute__((always_inline)) { return vmath::f32::digamma_positive(v); },
-        [](double v) { return special::digamma(v); }, [](float v) { return v > 0 && v < INFINITY; });
+        [](double v) __attribute__((always_inline)) { return vmath::f64::digamma_positive(v); },
+        [](double v) { return special::digamma(v); }, [](auto v) { return v > 0 && v < INFINITY; });
   return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }
 TensorData sinc(const TensorData& x) {
