@@ -75,6 +75,7 @@ const Fn<double> kFns64[] = {
     {"erfc", -4, 9, [](const Tensor& x) { return erfc(x); }, [](double v) { return std::erfc(v); }},
     {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
      [](double v) { return kernels::special::digamma(v); }},
+    {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); }, [](double v) { return kernels::special::erfinv(v); }},
 };
 
 template <class T>

@@ -98,8 +98,9 @@ TensorData erfc(const TensorData& x) {
 TensorData erfinv(const TensorData& x) {
   return float_map_ranged(
       x, "erfinv", [](double v) __attribute__((always_inline)) { return vmath::f32::erfinv(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::erfinv(v); },
       [](double v) { return special::erfinv(v); },
-      [](float v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
+      [](auto v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
 }
 TensorData lgamma(const TensorData& x) {
   return float_map_ranged(

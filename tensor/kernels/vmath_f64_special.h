@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Float64 erfc and digamma (x > 0) that the compiler can vectorise, within
-// 1 ulp (test_special_simd_f64.cpp): s_erf.c's and Boost's approximations,
-// evaluated with double-doubles wherever a rounding reaches the result at
-// full weight (erfc, unlike erf; digamma's sums and its zero at 1.4616).
+// Float64 erfc, digamma (x > 0) and erfinv (|y| < 1) that the compiler can
+// vectorise, within 1 ulp (test_special_simd_f64.cpp): s_erf.c's and Boost's
+// approximations, evaluated with double-doubles wherever a rounding reaches
+// the result at full weight (erfc, unlike erf; digamma's sums and its zero at
+// 1.4616; erfinv's Newton residual).
 #pragma once
 #include "tensor/kernels/vmath_f64_hyp.h"
 
@@ -33,11 +34,10 @@ inline constexpr double kErfcNum[4][8] = {
     {0, 0, 0, -2.37630166566501626084e-05, -5.77027029648944159157e-03, -2.84817495755985104766e-02,
      -3.25042107247001499370e-01, 1.28379167095512558561e-01},
     {0, -2.16637559486879084300e-03, 3.54783043256182359371e-02, -1.10894694282396677476e-01,
-     3.18346619901161753674e-01, -3.72207876035701323847e-01, 4.14856118683748331666e-01,
-     -2.36211856075265944077e-03},
-    {-9.81432934416914548592e+00, -8.12874355063065934246e+01, -1.84605092906711035994e+02,
-     -1.62396669462573470355e+02, -6.23753324503260060396e+01, -1.05586262253232909814e+01,
-     -6.93858572707181764372e-01, -9.86494403484714822705e-03},
+     3.18346619901161753674e-01, -3.72207876035701323847e-01, 4.14856118683748331666e-01, -2.36211856075265944077e-03},
+    {-9.81432934416914548592e+00, -8.12874355063065934246e+01, -1.84605092906711035994e+02, -1.62396669462573470355e+02,
+     -6.23753324503260060396e+01, -1.05586262253232909814e+01, -6.93858572707181764372e-01,
+     -9.86494403484714822705e-03},
     {0, -4.83519191608651397019e+02, -1.02509513161107724954e+03, -6.37566443368389627722e+02,
      -1.60636384855821916062e+02, -1.77579549177547519889e+01, -7.99283237680523006574e-01,
      -9.86494292470009928597e-03}};
@@ -46,20 +46,18 @@ inline constexpr double kErfcDen[4][9] = {
      6.50222499887672944485e-02, 3.97917223959155352819e-01, 1.0},
     {0, 0, 1.19844998467991074170e-02, 1.36370839120290507362e-02, 1.26171219808761642112e-01,
      7.18286544141962662868e-02, 5.40397917702171048937e-01, 1.06420880400844228286e-01, 1.0},
-    {-6.04244152148580987438e-02, 6.57024977031928170135e+00, 1.08635005541779435134e+02,
-     4.29008140027567833386e+02, 6.45387271733267880336e+02, 4.34565877475229228821e+02,
-     1.37657754143519042600e+02, 1.96512716674392571292e+01, 1.0},
-    {0, -2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316442583e+03,
-     3.19985821950859553908e+03, 1.53672958608443695994e+03, 3.25792512996573918826e+02,
-     3.03380607434824582924e+01, 1.0}};
+    {-6.04244152148580987438e-02, 6.57024977031928170135e+00, 1.08635005541779435134e+02, 4.29008140027567833386e+02,
+     6.45387271733267880336e+02, 4.34565877475229228821e+02, 1.37657754143519042600e+02, 1.96512716674392571292e+01,
+     1.0},
+    {0, -2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316442583e+03, 3.19985821950859553908e+03,
+     1.53672958608443695994e+03, 3.25792512996573918826e+02, 3.03380607434824582924e+01, 1.0}};
 
 /// The polynomial c[0] v^(N-1) + ... + c[N-1] of the range chosen by s1..s3
 /// at v = vh + vl (|vl| < 2^-20 |vh|) as hi + lo: Horner in double, its last
 /// five steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
 /// a^2 rounded would move erfc by up to ~0.8 ulp near 0.84.
 template <int N>
-FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl,
-                               double& lo) {
+FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl, double& lo) {
   auto coef = [&](int i) { return blend(s3, c[3][i], blend(s2, c[2][i], blend(s1, c[1][i], c[0][i]))); };
   double v = vh + vl, h = coef(0);
   for (int i = 1; i < N - 5; ++i) h = h * v + coef(i);
@@ -74,9 +72,24 @@ FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s
   return r;
 }
 
+/// erf_quotient(a) for a >= 0 as qh + ql (returning qh): the polynomials by
+/// erfc_poly at v = a^2, a - 1 or 1/a^2 as a double-double, divided by
+/// Dekker's method; within ~2^-60 of the rational's value.
+FLUXION_VMATH double erf_quotient_dd(double a, double& ql) {
+  bool r1 = a >= 0.84375, r2 = a >= 1.25, r3 = a >= 1 / 0.35;
+  double zl, z0 = mul_dd(a, a, zl), zh = z0 + zl;  // a^2 = zh + zl, renormalised (Fast2Sum)
+  zl -= zh - z0;
+  double wl, wh = recip_dd(zh, zl, wl);  // 1/a^2 = wh + wl
+  double vh = blend(r2, wh, blend(r1, a - 1, zh)), vl = blend(r2, wl, blend(r1, 0.0, zl));
+  double nl, nh = erfc_poly(kErfcNum, r1, r2, r3, vh, vl, nl);
+  double dl, dh = erfc_poly(kErfcDen, r1, r2, r3, vh, vl, dl);
+  double qh = nh / dh;
+  ql = div_err(nh, dh, qh) + (nl - qh * dl) / dh;
+  return qh;
+}
+
 /// erfc x, a = |x| clamped to 28 (past it erfc is 0 or 2; NaN restored at the
-/// end), q = qh + ql the range's quotient num/den as a double-double (the
-/// polynomials by erfc_poly, the division by Dekker's):
+/// end), q = qh + ql = erf_quotient_dd(a):
 /// a < 0.84375: 1 - x - x q (erf = x + x q), the subtractions by TwoSum;
 /// a < 1.25: (1 - erx) - q for x > 0, (1 + erx) + q for x < 0 (erx = erf(1)
 ///   to 30 bits, so both constants are exact);
@@ -89,14 +102,8 @@ FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s
 /// the final rounding: 0.75 ulp at most measured (in the subnormals), 0.72 elsewhere.
 FLUXION_VMATH double erfc(double x) {
   double a = fabs(x), ac = blend(a < 28.0, a, 28.0);
-  bool r1 = ac >= 0.84375, r2 = ac >= 1.25, r3 = ac >= 1 / 0.35, neg = x < 0;
-  double zl, z0 = mul_dd(ac, ac, zl), zh = z0 + zl;  // a^2 = zh + zl, renormalised (Fast2Sum)
-  zl -= zh - z0;
-  double wl, wh = recip_dd(zh, zl, wl);  // 1/a^2 = wh + wl
-  double vh = blend(r2, wh, blend(r1, ac - 1, zh)), vl = blend(r2, wl, blend(r1, 0.0, zl));
-  double nl, nh = erfc_poly(kErfcNum, r1, r2, r3, vh, vl, nl);
-  double dl, dh = erfc_poly(kErfcDen, r1, r2, r3, vh, vl, dl);
-  double qh = nh / dh, ql = div_err(nh, dh, qh) + (nl - qh * dl) / dh;
+  bool r1 = ac >= 0.84375, r2 = ac >= 1.25, neg = x < 0;
+  double ql, qh = erf_quotient_dd(ac, ql);
   double pl, p = mul_dd(x, qh, pl);
   pl += x * ql;
   double h1 = 1 - x, l1 = two_sum_err(1.0, -x, h1);
@@ -114,7 +121,7 @@ FLUXION_VMATH double erfc(double x) {
   double u = t + lo, e1 = two_sum_err(t, lo, u);
   double nk = n * kLn2Lo, rh = u - nk, e2 = two_sum_err(u, -nk, rh);  // nk's rounding < 2^-74: immaterial
   ExpParts e = exp_parts(rh, (e1 + e2) + el);
-  double eh = e.s + e.t, et = e.t - (eh - e.s);  // Fast2Sum: |s| > |t|
+  double eh = e.s + e.t, et = e.t - (eh - e.s);               // Fast2Sum: |s| > |t|
   double qd = eh / ac, corr = div_err(eh, ac, qd) + et / ac;  // (eh + et) / a - qd
   double tail = scale(qd + corr, (int64_t)(to_bits(shifted) - to_bits(magic)));
   double r = blend(r2, blend(neg, 2 - tail, tail), blend(r1, mid, small));
@@ -141,15 +148,18 @@ FLUXION_VMATH double poly_dd(const double (&c)[N], double v, double& lo) {
 // x0 = the positive root in three parts, the first two on a 2^-60 grid.
 inline constexpr double kDigammaP[] = {-0.0020713321167745952, -0.045251321448739056, -0.28919126444774784,
                                        -0.65031853770896507,   -0.32555031186804491,  0.25479851061131551};
-inline constexpr double kDigammaQ[] = {-0.55789841321675513e-6, 0.0021284987017821144, 0.054151797245674225,
-                                       0.43593529692665969,     1.4606242909763515,    2.0767117023730469,
+inline constexpr double kDigammaQ[] = {-0.55789841321675513e-6,
+                                       0.0021284987017821144,
+                                       0.054151797245674225,
+                                       0.43593529692665969,
+                                       1.4606242909763515,
+                                       2.0767117023730469,
                                        1.0};
 // Boost's digamma_imp_large for 53 bits: B_2k / (2k) (Bernoulli numbers) for
 // psi(x) = ln(x - 1) + 1/(2(x - 1)) - sum_k B_2k / (2k (x - 1)^2k), x >= 10.
-inline constexpr double kDigammaLarge[] = {-0.44325980392156862745, 0.083333333333333333333,
-                                           -0.021092796092796092796, 0.0075757575757575757576,
-                                           -0.0041666666666666666667, 0.0039682539682539682540,
-                                           -0.0083333333333333333333, 0.083333333333333333333};
+inline constexpr double kDigammaLarge[] = {
+    -0.44325980392156862745,   0.083333333333333333333,  -0.021092796092796092796,  0.0075757575757575757576,
+    -0.0041666666666666666667, 0.0039682539682539682540, -0.0083333333333333333333, 0.083333333333333333333};
 
 /// digamma x for finite x > 0 (the kernel sends x <= 0, inf and NaN to the
 /// scalar special::digamma: the reflection formula needs tan(pi x) to full
@@ -187,10 +197,54 @@ FLUXION_VMATH double digamma_positive(double x) {
   double rs = mh + sh;
   double small = rs + ((two_sum_err(mh, sh, rs) + ml) + sl);
   double x1 = x - 1, w = 1 / x1, z = w * w;
-  double large = log_core(x1, 0.5 * w - z * poly(z, kDigammaLarge[0], kDigammaLarge[1], kDigammaLarge[2],
-                                                   kDigammaLarge[3], kDigammaLarge[4], kDigammaLarge[5],
-                                                   kDigammaLarge[6], kDigammaLarge[7]), 0.0);
+  double large = log_core(x1,
+                          0.5 * w - z * poly(z, kDigammaLarge[0], kDigammaLarge[1], kDigammaLarge[2], kDigammaLarge[3],
+                                             kDigammaLarge[4], kDigammaLarge[5], kDigammaLarge[6], kDigammaLarge[7]),
+                          0.0);
   return blend(x < 10, blend(x < 0x1p-1000, -1 / x, small), large);
+}
+
+/// x - (erf x - a) / erf'(x) for x, a >= 0 (erfinv below), the residual
+/// erf x - a taken where it does not cancel: (x - a) + x q below 0.84375 and
+/// (erx - a) + q below 1.25 (q = erf_quotient_dd(x); x - a and erx - a are
+/// exact, Sterbenz), else (1 - a) - erfc x (1 - a exact for a >= 1/2). Its
+/// error is then ~2^-60 of x, or erfc's relative error times erfc/erf' < 1/(2x).
+FLUXION_VMATH double erfinv_newton(double x, double a) {
+  double ql, qh = erf_quotient_dd(x, ql), pl, ph = mul_dd(x, qh, pl);
+  double res =
+      blend(x < 1.25, blend(x < 0.84375, ((x - a) + ph) + (pl + x * ql), ((8.45062911510467529297e-01 - a) + qh) + ql),
+            (1 - a) - erfc(x));
+  return x - res * 0.886226925452758 * exp(x * x);  // sqrt(pi) / 2
+}
+
+/// erf^-1(y) for |y| < 1 (the kernel sends +-1, |y| > 1 and NaN to the scalar
+/// special::erfinv): Giles' single-precision approximation of x = erfinv|y|
+/// ("Approximating the erfinv function", GPU Computing Gems; w = -ln((1 - a)(1 + a)),
+/// its two branches as a blend; relative error ~4e-7, as vmath::f32::erfinv),
+/// then three Newton steps (erfinv_newton), each squaring the error. Below
+/// 2^-28, x = a sqrt(pi)/2 (the next term, pi a^3/12, is below 2^-57 of it), with
+/// sqrt(pi)/2 in two parts, the product rounded once, and a scaled by 2^54 so
+/// that a subnormal result rounds only there (half an ulp).
+FLUXION_VMATH double erfinv(double y) {
+  double a = fabs(y), w = -log((1 - a) * (1 + a));
+  double pc = poly(w - 2.5, 2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                   -0.00125372503, -0.00417768164, 0.246640727, 1.50140941);
+  double pt = poly(__builtin_sqrt(fabs(w)) - 3, -0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
+                   0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682);
+  // Past w = 16 (1 - a < 6e-8) Giles' branch is extrapolated (12% low at 1 - 2^-53): there
+  // erfc x ~ e^{-x^2} / (x sqrt(pi)) (1 - 1/(2x^2) + 3/(4x^4)) is inverted by two fixed-point
+  // steps on x^2 = L - ln(x sqrt(pi)) + ln(1 - ...), L = -ln(1 - a), to ~1e-4.
+  double L = -log(1 - a), x0 = __builtin_sqrt(fabs(L));
+  double x1 = __builtin_sqrt(fabs(L - log(x0 * 1.7724538509055159)));
+  double i2 = 1 / (x1 * x1);
+  double x2 = __builtin_sqrt(fabs(L - log(x1 * 1.7724538509055159) + log(1 - 0.5 * i2 + 0.75 * i2 * i2)));
+  double x = blend(w < 16, blend(w < 5, pc, pt) * a, x2);
+  x = erfinv_newton(x, a);  // written out: a loop here would stop the vectoriser
+  x = erfinv_newton(x, a);
+  x = erfinv_newton(x, a);
+  double as = a * 0x1p54, tl, th = mul_dd(as, 0.886226925452758, tl);  // as sqrt(pi)/2 = th + tl + as c_lo, th exact
+  double tiny = (th + (tl + as * -3.8332932499128993e-17)) * 0x1p-54;
+  return with_sign(blend(a < 0x1p-28, tiny, x), y);
 }
 
 #undef FLUXION_VMATH

@@ -260,8 +260,15 @@ TEST(SpecialSimdF64, InverseTrigHyperbolicWithinOneUlp) {
       {"erf", k::erf, [](long double x) { return std::erf(x); },
        samples({{-7, 7}, {0.84, 0.85}, {1.24, 1.26}, {2.85, 2.86}, {5.9, 6.1}, {-1e-3, 1e-3}})},
       {"erfc", k::erfc, [](long double x) { return std::erfc(x); },
-       samples({{-7, 7}, {0.84, 0.85}, {-0.85, -0.84}, {1.24, 1.26}, {-1.26, -1.24}, {2.85, 2.86}, {26, 28.5},
-                {0.24, 0.26}, {-1e-3, 1e-3}})},
+       samples({{-7, 7},
+                {0.84, 0.85},
+                {-0.85, -0.84},
+                {1.24, 1.26},
+                {-1.26, -1.24},
+                {2.85, 2.86},
+                {26, 28.5},
+                {0.24, 0.26},
+                {-1e-3, 1e-3}})},
       {"atanh", k::atanh, [](long double x) { return std::atanh(x); },
        samples({{-1, 1}, {-1e-3, 1e-3}, {0.999, 1}, {-1, -0.999}, {1e-17, 1e-15}, {0.0038, 0.004}})},
   });
@@ -308,9 +315,9 @@ long double digamma_ref(long double x) {
   while (x >= 2) x -= 1, acc += 1 / x;
   const long double P[] = {-0.00289268368333918761452L, -0.0541156266153505273939L, -0.314767657147375752913L,
                            -0.665836341559876230295L,   -0.314628554532916496608L,  0.254798510611315515235L};
-  const long double Q[] = {0.317940243105952177571e-7L, -0.165079794012604905639e-5L, 0.00298999662592323990972L,
-                           0.0660481487173569812846L,   0.486986018231042975162L,     1.54350554664961128724L,
-                           2.1195759927055347547L,      1.0L};
+  const long double Q[] = {
+      0.317940243105952177571e-7L, -0.165079794012604905639e-5L, 0.00298999662592323990972L, 0.0660481487173569812846L,
+      0.486986018231042975162L,    1.54350554664961128724L,      2.1195759927055347547L,     1.0L};
   long double t = x - 1, p = 0, q = 0;
   for (long double c : P) p = p * t + c;
   for (long double c : Q) q = q * t + c;
@@ -329,6 +336,25 @@ TEST(SpecialSimdF64, DigammaWithinOneUlp) {
   // x <= 0 (poles: -inf at +-0, NaN at negative integers; reflection elsewhere), inf and NaN: the scalar pass.
   expect_as_std("digamma", digamma, k::special::digamma,
                 {0.0, -0.0, -1.0, -2.0, -0.5, -2.5, -1e300, kInf, -kInf, std::nan(""), 1e-310, 4e-324});
+}
+
+// erfinv in long double: Newton on std::erf (|y| < 1/2) or std::erfc (1 - |y|
+// exact) from the kernel's result until it no longer moves.
+long double erfinv_ref(long double y) {
+  long double a = std::fabs(y), x = std::fabs(k::erfinv(tensor_of({(double)y})).data<double>()[0]);
+  for (int i = 0; i < 6 && x > 0; ++i)
+    x -= (a < 0.5L ? std::erf(x) - a : (1 - a) - std::erfc(x)) / (1.12837916709551257390L * std::exp(-x * x));
+  return std::copysign(x, y);
+}
+
+TEST(SpecialSimdF64, ErfinvWithinOneUlp) {
+  std::vector<double> xs;
+  for (double y : samples({{-1, 1}, {0.49, 0.51}, {0.76, 0.78}, {0.91, 0.93}, {0.999, 1}, {-1e-8, 1e-8}}))
+    if (std::fabs(y) < 1) xs.push_back(y);
+  for (int e = 1; e <= 53; ++e) xs.push_back(1 - std::ldexp(1.0, -e)), xs.push_back(std::ldexp(1.0, -e) - 1);
+  expect_within_one_ulp({{"erfinv", k::erfinv, erfinv_ref, xs}});
+  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass; +-0 keep their sign.
+  expect_as_std("erfinv", k::erfinv, k::special::erfinv, {1.0, -1.0, 2.0, -2.0, kInf, -kInf, std::nan(""), 0.0, -0.0});
 }
 
 }  // namespace
