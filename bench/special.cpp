@@ -72,6 +72,10 @@ const Fn<double> kFns64[] = {
     {"acosh", 1, 100, [](const Tensor& x) { return acosh(x); }, [](double v) { return std::acosh(v); }},
     {"atanh", -1, 1, [](const Tensor& x) { return atanh(x); }, [](double v) { return std::atanh(v); }},
     {"erf", -4, 4, [](const Tensor& x) { return x.erf(); }, [](double v) { return std::erf(v); }},
+    {"erfc", -4, 9, [](const Tensor& x) { return erfc(x); }, [](double v) { return std::erfc(v); }},
+    {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
+     [](double v) { return kernels::special::digamma(v); }},
+    {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); }, [](double v) { return kernels::special::erfinv(v); }},
 };
 
 template <class T>

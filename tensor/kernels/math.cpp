@@ -14,6 +14,7 @@
 #include "tensor/kernels/vmath_f32_special.h"
 #include "tensor/kernels/vmath_f64.h"
 #include "tensor/kernels/vmath_f64_hyp.h"
+#include "tensor/kernels/vmath_f64_special.h"
 #include "tensor/kernels/vmath_f64_trig.h"
 
 namespace fluxion::kernels {
@@ -91,13 +92,15 @@ TensorData exp2(const TensorData& x) {
 }
 TensorData erfc(const TensorData& x) {
   return float_map_split(
-      x, "erfc", [](double v) { return vmath::f32::erfc(v); }, [](double v) { return std::erfc(v); });
+      x, "erfc", [](double v) { return vmath::f32::erfc(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::erfc(v); });
 }
 TensorData erfinv(const TensorData& x) {
   return float_map_ranged(
       x, "erfinv", [](double v) __attribute__((always_inline)) { return vmath::f32::erfinv(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::erfinv(v); },
       [](double v) { return special::erfinv(v); },
-      [](float v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
+      [](auto v) { return std::fabs(v) < 1; });  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass
 }
 TensorData lgamma(const TensorData& x) {
   return float_map_ranged(
@@ -107,10 +110,11 @@ TensorData lgamma(const TensorData& x) {
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
-  if (n == 0)  // Float32 digamma vectorised for finite x > 0, the scalar special::digamma elsewhere
+  if (n == 0)  // digamma vectorised for finite x > 0, the scalar special::digamma elsewhere (x <= 0: reflection)
     return float_map_ranged(
         x, "digamma", [](double v) __attribute__((always_inline)) { return vmath::f32::digamma_positive(v); },
-        [](double v) { return special::digamma(v); }, [](float v) { return v > 0 && v < INFINITY; });
+        [](double v) __attribute__((always_inline)) { return vmath::f64::digamma_positive(v); },
+        [](double v) { return special::digamma(v); }, [](auto v) { return v > 0 && v < INFINITY; });
   return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
 }
 TensorData sinc(const TensorData& x) {

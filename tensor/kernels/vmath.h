@@ -13,8 +13,9 @@
 // Polynomials: Cephes (exp, log, tanh), erf fitted with mpmath.chebyfit,
 // Float64 exp by its Taylor series to degree 13 (error < 2^-60 on |r| <= ln2/2).
 // The other Float64 functions are in vmath_f64.h (log, log1p, log2, log10,
-// exp2, expm1), vmath_f64_trig.h (sin, cos, tan, atan, asin, acos) and
-// vmath_f64_hyp.h (sinh, cosh, asinh, acosh, atanh, erf), within 1 ulp.
+// exp2, expm1), vmath_f64_trig.h (sin, cos, tan, atan, asin, acos),
+// vmath_f64_hyp.h (sinh, cosh, asinh, acosh, atanh, erf) and
+// vmath_f64_special.h (erfc, digamma for x > 0, erfinv for |y| < 1), within 1 ulp.
 #pragma once
 #include <bit>
 #include <cstdint>

@@ -129,15 +129,12 @@ FLUXION_VMATH double atanh(double x) {
   return with_sign(blend(a < 0x1p-8, a + a * z * poly(z, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3), r), x);  // keeps -0
 }
 
-/// erf x (s_erf.c's rationals), a = |x|, one quotient num/den chosen by range:
-/// a < 0.84375: a + a pp(a^2)/qq(a^2), evaluated at a 2^54 and scaled back so
-/// that a subnormal result rounds once; a < 1.25: erx + pa(a - 1)/qa(a - 1),
-/// erx = erf(1) to 30 bits; a < 6: 1 - e^(-z^2 - 0.5625 + (z - a)(z + a) + R/S) / a,
-/// z = mask_low(a) (z^2 exact), R/S = ra/sa below 1/0.35, rb/sb above, in 1/a^2;
-/// past 6 erf rounds to 1. The tail's e^ and its argument's rounding reach
-/// the result scaled by erfc a / erf a < 0.09.
-FLUXION_VMATH double erf(double x) {
-  double a = fabs(x);
+/// s_erf.c's rationals for erf and erfc at a = |x| >= 0, one quotient num/den
+/// chosen by range: a < 0.84375: pp(a^2)/qq(a^2) ~ erf(a)/a - 1; a < 1.25:
+/// pa(a - 1)/qa(a - 1) ~ erf(a) - erx, erx = erf(1) to 30 bits; above,
+/// R/S ~ ln(a erfc a) + a^2 + 0.5625, R/S = ra/sa below 1/0.35, rb/sb above,
+/// in 1/a^2 (fdlibm: each within ~2^-57 of its target).
+FLUXION_VMATH double erf_quotient(double a) {
   bool r1 = a >= 0.84375, r2 = a >= 1.25, r3 = a >= 1 / 0.35;
   double z = a * a, s = a - 1, w = 1 / z;
   const double pp0 = 1.28379167095512558561e-01, pp1 = -3.25042107247001499370e-01, pp2 = -2.84817495755985104766e-02,
@@ -169,7 +166,17 @@ FLUXION_VMATH double erf(double x) {
                    3.03380607434824582924e+01, 1.0);
   double q =
       blend(r3, rb, blend(r2, ra, blend(r1, pa, blend(r0, pp, pz)))) / blend(r3, sb, blend(r2, sa, blend(r1, qa, qq)));
-  q = blend(r0, q, pp0 + q);
+  return blend(r0, q, pp0 + q);
+}
+
+/// erf x, a = |x|: a < 0.84375: a + a q (erf_quotient), evaluated at a 2^54
+/// and scaled back so that a subnormal result rounds once; a < 1.25: erx + q;
+/// a < 6: 1 - e^(-z^2 - 0.5625 + (z - a)(z + a) + q) / a, z = mask_low(a)
+/// (z^2 exact); past 6 erf rounds to 1. The tail's e^ and its argument's
+/// rounding reach the result scaled by erfc a / erf a < 0.09.
+FLUXION_VMATH double erf(double x) {
+  double a = fabs(x), q = erf_quotient(a);
+  bool r1 = a >= 0.84375, r2 = a >= 1.25;
   double as = a * 0x1p54;
   double small = (as + as * q) * 0x1p-54;
   double mid = 8.45062911510467529297e-01 + q;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tensor/kernels/math.h"
+#include "tensor/kernels/special.h"
 #include "tensor/kernels/unary.h"
 
 namespace {
@@ -258,6 +259,16 @@ TEST(SpecialSimdF64, InverseTrigHyperbolicWithinOneUlp) {
        samples({{1, 1.01}, {1, 3}, {1, 100}, {2.6e8, 2.8e8}})},
       {"erf", k::erf, [](long double x) { return std::erf(x); },
        samples({{-7, 7}, {0.84, 0.85}, {1.24, 1.26}, {2.85, 2.86}, {5.9, 6.1}, {-1e-3, 1e-3}})},
+      {"erfc", k::erfc, [](long double x) { return std::erfc(x); },
+       samples({{-7, 7},
+                {0.84, 0.85},
+                {-0.85, -0.84},
+                {1.24, 1.26},
+                {-1.26, -1.24},
+                {2.85, 2.86},
+                {26, 28.5},
+                {0.24, 0.26},
+                {-1e-3, 1e-3}})},
       {"atanh", k::atanh, [](long double x) { return std::atanh(x); },
        samples({{-1, 1}, {-1e-3, 1e-3}, {0.999, 1}, {-1, -0.999}, {1e-17, 1e-15}, {0.0038, 0.004}})},
   });
@@ -279,8 +290,71 @@ TEST(SpecialSimdF64, InverseTrigHyperbolicSpecialValues) {
   expect_as_std("acosh", k::acosh, [](double x) { return std::acosh(x); },
                 {1.0, 0.5, 0.0, -0.0, -1.0, kInf, -kInf, nan});
   expect_as_std("erf", k::erf, [](double x) { return std::erf(x); }, {0.0, -0.0, kInf, -kInf, nan, 6.0, -6.0, 30.0});
+  expect_as_std("erfc", k::erfc, [](double x) { return std::erfc(x); },
+                {0.0, -0.0, kInf, -kInf, nan, 28.0, -28.0, 30.0, 1e300, -1e300});
   expect_as_std("atanh", k::atanh, [](double x) { return std::atanh(x); },
                 {0.0, -0.0, 1.0, -1.0, 2.0, -2.0, kInf, -kInf, nan, tiny, -tiny});
+}
+
+// digamma in long double: the recurrence down to [1, 2) (or up from below 1,
+// 1 + x exact in 64 bits down to 2^-11 and immaterial beneath), Boost's 64-bit
+// rational on [1, 2] (digamma_imp_1_2, error < 5.1e-20: independent of the
+// 53-bit one under test, and no cancellation at the root x0 = 1.4616...),
+// and the asymptotic series from 40.
+long double digamma_ref(long double x) {
+  long double acc = 0;
+  if (x >= 40) {
+    long double r = 1 / (x * x), series = 0, p = r;
+    for (long double b : {1.0L / 12, -1.0L / 120, 1.0L / 252, -1.0L / 240, 1.0L / 132, -691.0L / 32760, 1.0L / 12}) {
+      series += b * p;
+      p *= r;
+    }
+    return std::log(x) - 0.5L / x - series;
+  }
+  if (x < 1) acc = -1 / x, x += 1;
+  while (x >= 2) x -= 1, acc += 1 / x;
+  const long double P[] = {-0.00289268368333918761452L, -0.0541156266153505273939L, -0.314767657147375752913L,
+                           -0.665836341559876230295L,   -0.314628554532916496608L,  0.254798510611315515235L};
+  const long double Q[] = {
+      0.317940243105952177571e-7L, -0.165079794012604905639e-5L, 0.00298999662592323990972L, 0.0660481487173569812846L,
+      0.486986018231042975162L,    1.54350554664961128724L,      2.1195759927055347547L,     1.0L};
+  long double t = x - 1, p = 0, q = 0;
+  for (long double c : P) p = p * t + c;
+  for (long double c : Q) q = q * t + c;
+  long double g = ((x - 1569415565.0L / 1073741824) - 381566830.0L / 1073741824 / 1073741824) -
+                  0.9016312093258695918615325266959189453125e-19L;
+  return acc + g * 0.99558162689208984375L + g * (p / q);
+}
+
+TensorData digamma(const TensorData& x) { return k::polygamma(0, x); }
+
+TEST(SpecialSimdF64, DigammaWithinOneUlp) {
+  std::vector<double> xs;
+  for (double x : samples({{0, 12}, {0, 1}, {1, 2}, {1.45, 1.47}, {1.9, 2.1}, {9.9, 10.1}, {10, 1000}, {0.99, 1.01}}))
+    if (x > 0 && x < kInf) xs.push_back(x);
+  expect_within_one_ulp({{"digamma", digamma, digamma_ref, xs}});
+  // x <= 0 (poles: -inf at +-0, NaN at negative integers; reflection elsewhere), inf and NaN: the scalar pass.
+  expect_as_std("digamma", digamma, k::special::digamma,
+                {0.0, -0.0, -1.0, -2.0, -0.5, -2.5, -1e300, kInf, -kInf, std::nan(""), 1e-310, 4e-324});
+}
+
+// erfinv in long double: Newton on std::erf (|y| < 1/2) or std::erfc (1 - |y|
+// exact) from the kernel's result until it no longer moves.
+long double erfinv_ref(long double y) {
+  long double a = std::fabs(y), x = std::fabs(k::erfinv(tensor_of({(double)y})).data<double>()[0]);
+  for (int i = 0; i < 6 && x > 0; ++i)
+    x -= (a < 0.5L ? std::erf(x) - a : (1 - a) - std::erfc(x)) / (1.12837916709551257390L * std::exp(-x * x));
+  return std::copysign(x, y);
+}
+
+TEST(SpecialSimdF64, ErfinvWithinOneUlp) {
+  std::vector<double> xs;
+  for (double y : samples({{-1, 1}, {0.49, 0.51}, {0.76, 0.78}, {0.91, 0.93}, {0.999, 1}, {-1e-8, 1e-8}}))
+    if (std::fabs(y) < 1) xs.push_back(y);
+  for (int e = 1; e <= 53; ++e) xs.push_back(1 - std::ldexp(1.0, -e)), xs.push_back(std::ldexp(1.0, -e) - 1);
+  expect_within_one_ulp({{"erfinv", k::erfinv, erfinv_ref, xs}});
+  // +-1 (+-inf), |y| > 1 and NaN (NaN): the scalar pass; +-0 keep their sign.
+  expect_as_std("erfinv", k::erfinv, k::special::erfinv, {1.0, -1.0, 2.0, -2.0, kInf, -kInf, std::nan(""), 0.0, -0.0});
 }
 
 }  // namespace
