@@ -247,7 +247,7 @@ std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>&
   // jacfwd(jacrev), the same H (func::jacfwd(func::jacrev(f)) computes it
   // too): here the reverse pass over the recorded gradient is preferred, as
   // it does not re-run f's forward with a batch of tangents, and gives the
-  // row loop's result bit for bit (bench/hessian_small.cpp times both).
+  // row loop's result bit for bit.
   Fn scalar = [&f](const std::vector<Tensor>& a) {
     Tensor y = call(f, a, "func::hessian");
     check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", to_string(y.shape()),

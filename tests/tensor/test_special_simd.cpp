@@ -126,14 +126,7 @@ TEST(SpecialSimd, Float32WithinOneUlp) {
 // of that bound, and huge ones (the scalar pass).
 std::vector<float> trig_samples() {
   std::vector<float> xs = samples({{-2, 2}, {-30, 30}, {1048000.0f, 1049000.0f}, {-1049000.0f, -1048000.0f}});
-  const long double pio2 = 1.570796326794896619231321691639751442L;
-  for (int64_t k = 1; k < 667700; ++k) {  // 667544 pi/2 ~ 2^20
-    float f = (float)(k * pio2);
-    for (float g : {f, std::nextafter(f, 0.0f), std::nextafter(f, INFINITY)}) {
-      xs.push_back(g);
-      if (k % 7 == 0) xs.push_back(-g);
-    }
-  }
+  append_near_half_pi_multiples(xs, 667700);
   for (float f : {1048575.9f, 1048576.0f, -1048576.0f, 16367173.0f * 0x1p72f, 1e30f, -3.4e38f, 8388607.5f})
     xs.push_back(f);
   return xs;

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "float_samples.h"
 #include "tensor/kernels/math.h"
 #include "tensor/kernels/special.h"
 #include "tensor/kernels/unary.h"
@@ -212,14 +213,7 @@ TEST(SpecialSimdF64, LogExpSpecialValues) {
 std::vector<double> trig_samples() {
   std::vector<double> xs =
       samples({{-2, 2}, {-30, 30}, {0.6, 0.8}, {-0.8, -0.6}, {1048000, 1049000}, {-1049000, -1048000}});
-  const long double pio2 = 1.570796326794896619231321691639751442L;
-  for (int64_t k = 1; k < 667600; ++k) {  // 667544 pi/2 ~ 2^20
-    double f = (double)(k * pio2);
-    for (double g : {f, std::nextafter(f, 0.0), std::nextafter(f, kInf)}) {
-      xs.push_back(g);
-      if (k % 7 == 0) xs.push_back(-g);
-    }
-  }
+  append_near_half_pi_multiples(xs, 667600);
   for (double f : {1048575.9999999999, 1048576.0, -1048576.0, 1e300, 0.6744, 0.6743999999999999, 0.7853981633974483,
                    -0.7853981633974483})
     xs.push_back(f);
