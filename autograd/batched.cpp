@@ -169,4 +169,9 @@ void check_same_shape(const char* op, const Tensor& y0, const Tensor& yb, int64_
         "; an op whose result shape depends on its values cannot be vmapped: call it outside vmap");
 }
 
+Tensor all_examples(Tensor t) {
+  while (t.impl()->batched) t = t.impl()->batched->value;
+  return t;
+}
+
 }  // namespace fluxion::batching

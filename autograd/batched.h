@@ -95,13 +95,20 @@ Tensor pad_rank(const Tensor& value, int64_t rank, int64_t to);
 /// largest rank among them (pad_rank): the operands of a kernel that
 /// broadcasts its leading (batch) dims from the right, as solve's, whose
 /// batch in front then lines up across operands whatever their own batch dims.
+std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
+                                     int64_t size);
 /// Flat positions pos (batched along `dim`, or shared) into examples of n
 /// elements each, as positions into the whole batch flattened to B n
 /// elements: example b's position p becomes b n + p. [B k] -> [B k] (1-d).
 /// For ops that write or reduce at flat positions (scatter_reduce's).
 Tensor flat_positions(const Tensor& pos, std::optional<int64_t> dim, int64_t size, int64_t n);
-std::vector<Tensor> to_front_aligned(const std::vector<Tensor>& xs, const std::vector<std::optional<int64_t>>& dims,
-                                     int64_t size);
+
+/// t itself, or under vmap (nested or not) the physical value of its whole
+/// batch, in no particular layout. For a decision an op makes on the host
+/// from values (a class index check, a degree, a rank test): inside vmap it
+/// is made once for all examples, as one example's values cannot be read.
+/// Read it only through layout-free reductions (all, any, amax over all dims).
+Tensor all_examples(Tensor t);
 
 /// What a rule of the common form `Op batched(const BatchFront&) const`
 /// gets: the inputs have their batch dim at the front, and the rule returns

@@ -24,12 +24,6 @@ Tensor reduce(const Tensor& loss, Reduction r) {
   }
 }
 
-// All examples of t: t itself, or under vmap (nested or not) its whole batch.
-Tensor all_examples(Tensor t) {
-  while (t.impl()->batched) t = t.impl()->batched->value;
-  return t;
-}
-
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
   check(input.shape() == target.shape(), op, ": input has shape ", to_string(input.shape()), " but target has shape ",
         to_string(target.shape()), "; they must match (reshape or squeeze one of them)");
@@ -65,7 +59,7 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
   // batch's values (one example's cannot be read). plain: no weight and
   // nothing ignored anywhere, so mean is a plain mean.
   bool plain = !weight.defined();
-  for (int64_t t : all_examples(target).to_vector<int64_t>()) {
+  for (int64_t t : batching::all_examples(target).to_vector<int64_t>()) {
     if (t == ignore_index) {
       plain = false;
       continue;

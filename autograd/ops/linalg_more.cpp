@@ -88,7 +88,8 @@ Tensor pinv(const Tensor& A, std::optional<double> atol, std::optional<double> r
 Tensor matrix_exp(const Tensor& A) {
   check(A.dim() >= 2 && A.size(-1) == A.size(-2), "matrix_exp: expected square matrices [*, n, n], got ", A.shape());
   if (A.numel() == 0) return A.clone();
-  double norm1 = A.detach().abs().sum({-2}).amax().item();  // the largest 1-norm in the batch
+  // the largest 1-norm in the batch (under vmap: over all examples, one degree for all)
+  double norm1 = batching::all_examples(A.detach().abs().sum({-2})).amax().item();
   int squarings = norm1 > 0.5 ? (int)std::ceil(std::log2(norm1 / 0.5)) : 0;
   Tensor X = A / std::ldexp(1.0, squarings);
   Tensor I = eye(A.size(-1), {}, A.dtype()).expand(A.shape());
@@ -128,7 +129,8 @@ LstsqResult lstsq(const Tensor& A, const Tensor& B, std::optional<double> rcond,
   res.rank = std::min(m, n) ? gt(s, s.amax({-1}, true) * r).sum({-1}) : zeros(batch, Int64);
   if (driver == "gelsy") return res;
   res.singular_values = s;
-  if (m > n && eq(res.rank, (double)n).all().item<bool>())
+  // under vmap: filled when every example's A has full rank, so that all share one shape
+  if (m > n && batching::all_examples(eq(res.rank, (double)n)).all().item<bool>())
     res.residuals = (A.matmul(res.solution) - B).pow(2.0).sum({-2});
   return res;
 }

@@ -250,7 +250,8 @@ TEST(VmapCatalogue, EveryOpEqualsALoopOrIsRefused) {
             << " wrong, in " << comparisons << " comparisons with a loop\n";
   std::cout << "ops that ran through the per-example fallback loop:" << names(fx::batching::fallback_ops()) << "\n";
   for (const std::string& f : failures) ADD_FAILURE() << f;
-  // The refusals as listed on issue 18 (10 cases); a new one needs its reason there.
-  EXPECT_LE(data_dependent.size() + in_place.size(), 10u);
+  // The refusals as listed on issue 18 (7 cases: as_strided's 5, which address one
+  // example's memory layout, and 2 in place); a new one needs its reason there.
+  EXPECT_LE(data_dependent.size() + in_place.size(), 7u);
   EXPECT_EQ(equal + data_dependent.size() + in_place.size(), catalogue::all().size());
 }
