@@ -10,7 +10,7 @@
 
 namespace fluxion {
 
-// index_copy_flat: y = x; y[pos[k]] = src[k] (x, src, pos 1-d).
+// index_copy_flat: y = x; y[pos[k]] = src[k] (x, src, pos 1-d; as a flat write, any shapes).
 //   dy/dx = identity except at the written positions (0);  dy/dsrc[k] picks y[pos[k]]
 // vjp: dx = grad with the written positions zeroed (an index_copy_flat of zeros),
 //      dsrc = grad[pos];  jvp: dy = index_copy_flat(dx, pos, dsrc)
@@ -18,22 +18,28 @@ struct IndexCopyFlat {
   static constexpr const char* name = "IndexCopyFlat";
   static constexpr Save save = Save::nothing;
   Tensor pos;  // int64, in range
+  int64_t n;   // x's numel
   TensorData forward(const TensorData& x, const TensorData& src) const {
     return kernels::index_copy_flat(x, pos.tensor_data(), src);
   }
+  // vmap: one write into the batch flattened (x [B, n], src [B, k]), example
+  // b's positions (its own, or the shared ones) shifted by b n
+  IndexCopyFlat batched(const batching::BatchFront& b) const {
+    return {batching::flat_positions(b.front(pos), 0, b.size, n), b.size * n};
+  }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     return {s.needs_grad(0) ? index_copy_flat(grad, pos, zeros({pos.numel()}, grad.dtype())) : Tensor{},
-            s.needs_grad(1) ? grad.index_select(0, pos) : Tensor{}};
+            s.needs_grad(1) ? grad.reshape({-1}).index_select(0, pos).reshape(s.input_shape(1)) : Tensor{}};
   }
   Tensor jvp(const Tensor& dx, const Tensor& dsrc, const Saved& s) const {
     DType t = dx.defined() ? dx.dtype() : dsrc.dtype();
     return index_copy_flat(dx.defined() ? dx : zeros(s.input_shape(0), t), pos,
-                           dsrc.defined() ? dsrc : zeros({pos.numel()}, t));
+                           dsrc.defined() ? dsrc : zeros(s.input_shape(1), t));
   }
 };
 
 Tensor index_copy_flat(const Tensor& x, const Tensor& pos, const Tensor& src) {
-  return apply(IndexCopyFlat{pos.detach()}, x, src.dtype() == x.dtype() ? src : src.to(x.dtype()));
+  return apply(IndexCopyFlat{pos.detach(), x.numel()}, x, src.dtype() == x.dtype() ? src : src.to(x.dtype()));
 }
 
 Tensor write_at(const Tensor& x, const Tensor& pos, const Tensor& src, bool accumulate, const char* op) {
