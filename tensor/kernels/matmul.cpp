@@ -130,6 +130,23 @@ static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorDat
   return true;
 }
 
+// out[n, m] = a[n, 1] b[1, m], an outer product: one multiply per output, so
+// the loop runs at the speed rows can be stored, where a GEMM call would pay
+// its dispatch and packing for no reuse. Batched outer products are what
+// vmap makes of a linear layer's weight gradient (per-example g^T x).
+template <class T>
+static void outer(const TensorData& a, const TensorData& b, T* out) {
+  int64_t n = a.shape[0], m = b.shape[1];
+  TensorData row = b.strides[1] == 1 ? b : contiguous(b);
+  const T* pa = a.data<T>();
+  const T* pb = row.data<T>();
+  for (int64_t i = 0; i < n; ++i) {
+    T ai = pa[i * a.strides[0]];
+    T* o = out + i * m;
+    for (int64_t j = 0; j < m; ++j) o[j] = ai * pb[j];
+  }
+}
+
 // out[n, m] = a[n, k] @ b[k, m], any strides; `threads` for fluxion's GEMM.
 template <class T>
 static void gemm(const TensorData& a, const TensorData& b, T* out, int threads) {
@@ -137,6 +154,10 @@ static void gemm(const TensorData& a, const TensorData& b, T* out, int threads) 
   if (n == 0 || m == 0) return;
   if (k == 0) {
     std::fill(out, out + n * m, T(0));
+    return;
+  }
+  if (k == 1) {
+    outer<T>(a, b, out);
     return;
   }
   if constexpr (std::is_floating_point_v<T>) {

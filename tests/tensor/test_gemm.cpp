@@ -302,6 +302,24 @@ TEST(Gemm, MatmulBatchedAndBroadcastAgreeWithNaive) {
   }
 }
 
+TEST(Gemm, BatchedOuterProductsAgreeWithNaive) {
+  // k = 1 (vmap's per-example weight gradients, g^T x): a [B, n, 1] plain or as a
+  // transposed view, b [B, 1, m] plain or every other element; each item exact.
+  fx::manual_seed(9);
+  for (fx::DType dt : {fx::Float64, fx::Float32, fx::Int64}) {
+    fx::Tensor a = (fx::randn({3, 37, 1}) * 9.0).to(dt), at = (fx::randn({3, 1, 37}) * 9.0).to(dt).transpose(1, 2);
+    fx::Tensor b = (fx::randn({3, 1, 70}) * 9.0).to(dt), bs = (fx::randn({3, 1, 140}) * 9.0).to(dt).slice(2, 0, 140, 2);
+    for (const fx::Tensor& l : {a, at})
+      for (const fx::Tensor& r : {b, bs}) {
+        fx::TensorData y = k_::matmul(l.tensor_data(), r.tensor_data());
+        for (int64_t i = 0; i < 3; ++i) {
+          fx::TensorData want = k_::matmul_naive(l.select(0, i).tensor_data(), r.select(0, i).tensor_data());
+          EXPECT_EQ(fx::Tensor(y).select(0, i).sub(fx::Tensor(want)).abs().max().item(), 0.0) << i;
+        }
+      }
+  }
+}
+
 TEST(Gemm, ConfigSaysWhichPathAndWhy) {
   std::string report = fx::config();
   EXPECT_NE(report.find("GEMM path:"), std::string::npos) << report;
