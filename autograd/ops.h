@@ -296,10 +296,11 @@ struct Conv2dOptions {
 [[nodiscard]] Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias = {}, const Conv2dOptions& opts = {});
 /// The adjoint of conv2d w.r.t. its input (torch.nn.grad.conv2d_input): grad [N, O, Ho, Wo] -> [N, C, H, W]
 /// for `input_shape` [N, C, H, W]. Differentiable, like conv2d_weight_grad: conv2d's VJP uses both.
-/// Both adjoints take groups = 1 and padding as sizes.
+/// Both adjoints take padding as sizes, and groups (w [O, C / groups, kh, kw]).
 [[nodiscard]] Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape,
                                        const Conv2dOptions& opts = {});
-/// The adjoint of conv2d w.r.t. its weight (torch.nn.grad.conv2d_weight): -> [O, C, kh, kw] for `weight_shape`.
+/// The adjoint of conv2d w.r.t. its weight (torch.nn.grad.conv2d_weight): -> [O, C / groups, kh, kw]
+/// for `weight_shape`.
 [[nodiscard]] Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weight_shape,
                                         const Conv2dOptions& opts = {});
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // nn::Conv2d / Conv1d / ConvTranspose2d, conv1d and conv_transpose2d (conv2d itself,
-// with groups and "same" padding, is fluxion::conv2d): groups as one convolution per
-// channel group, parameters and PyTorch's default initialisation.
+// with groups and "same" padding, is fluxion::conv2d), their parameters and
+// PyTorch's default initialisation.
 #include "nn/conv.h"
 
 #include <cmath>
@@ -37,13 +37,9 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
   const int64_t wo = (x.size(3) - 1) * s.w - 2 * p.w + d.w * (w.size(3) - 1) + op.w + 1;
   check(ho > 0 && wo > 0, "conv_transpose2d: the output would be ", ho, "x", wo, " for input ", to_string(x.shape()),
         "; lower padding or raise output_padding");
-  // Per group, the adjoint of conv2d with weight w_i read as (O = C_in / g, C = C_out / g, kh, kw).
-  const fluxion::Conv2dOptions o{.stride = s, .padding = p, .dilation = d};
-  const int64_t cin = x.size(1) / g, cout = w.size(1);
-  std::vector<Tensor> ys;
-  for (int64_t i = 0; i < g; ++i)
-    ys.push_back(conv2d_input_grad(x.narrow(1, i * cin, cin), w.narrow(0, i * cin, cin), {x.size(0), cout, ho, wo}, o));
-  Tensor y = g == 1 ? ys[0] : cat(ys, 1);
+  // The adjoint of a grouped conv2d whose weight is w read as (O = C_in, C = C_out / g, kh, kw).
+  const fluxion::Conv2dOptions o{.stride = s, .padding = p, .dilation = d, .groups = g};
+  Tensor y = conv2d_input_grad(x, w, {x.size(0), w.size(1) * g, ho, wo}, o);
   return bias.defined() ? y + bias.reshape({1, -1, 1, 1}) : y;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// conv2d by im2col + gemm (see conv.h). One image at a time: unfold its
-// receptive fields into the columns of a [C·kh·kw, Ho·Wo] matrix, so the
-// convolution becomes one matrix product with the [O, C·kh·kw] weight; the
-// adjoints are the two other products of the same three matrices.
+// conv2d by im2col + gemm (see conv.h). One image and channel group at a
+// time: unfold its receptive fields into the columns of a [C·kh·kw, Ho·Wo]
+// matrix, so the convolution becomes one matrix product with the [O, C·kh·kw]
+// weight; the adjoints are the two other products of the same three matrices.
 #include "tensor/kernels/conv.h"
 
 #include <algorithm>
@@ -14,11 +14,13 @@
 namespace fluxion::kernels {
 namespace {
 
-// Sizes of one convolution, all checked.
+// Sizes of one convolution, all checked; cols and the products are per group.
 struct Geometry {
-  int64_t n, c, h, w, o, kh, kw, ho, wo;
-  int64_t rows() const { return c * kh * kw; }  // of cols
-  int64_t pixels() const { return ho * wo; }    // columns of cols
+  int64_t n, c, h, w, o, kh, kw, ho, wo, groups;
+  int64_t cg() const { return c / groups; }        // input channels per group
+  int64_t og() const { return o / groups; }        // output channels per group
+  int64_t rows() const { return cg() * kh * kw; }  // of cols
+  int64_t pixels() const { return ho * wo; }       // columns of cols
 };
 
 int64_t out_size(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dil) {
@@ -30,11 +32,12 @@ Geometry geometry(const Shape& x, const Shape& w, const Conv2dParams& p) {
     check(p.stride[i] >= 1 && p.dilation[i] >= 1 && p.padding[i] >= 0, "conv2d: stride and dilation must be >= 1 "
           "and padding >= 0, got stride (", p.stride[0], ", ", p.stride[1], "), padding (", p.padding[0], ", ",
           p.padding[1], "), dilation (", p.dilation[0], ", ", p.dilation[1], ")");
-  check(x.size() == 4 && w.size() == 4, "conv2d: expects input [N, C, H, W] and weight [O, C, kh, kw], got ",
+  check(x.size() == 4 && w.size() == 4, "conv2d: expects input [N, C, H, W] and weight [O, C / groups, kh, kw], got ",
         to_string(x), " and ", to_string(w));
-  check(x[1] == w[1], "conv2d: input ", to_string(x), " has ", x[1], " channels but weight ", to_string(w),
-        " expects ", w[1], " (groups = 1)");
-  Geometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0};
+  check(p.groups >= 1 && x[1] == w[1] * p.groups && w[0] % p.groups == 0, "conv2d: input ", to_string(x), " has ",
+        x[1], " channels but weight ", to_string(w), " with groups = ", p.groups, " expects ", w[1] * p.groups,
+        " (weight [O, C / groups, kh, kw], O divisible by groups)");
+  Geometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, p.groups};
   g.ho = out_size(g.h, g.kh, p.stride[0], p.padding[0], p.dilation[0]);
   g.wo = out_size(g.w, g.kw, p.stride[1], p.padding[1], p.dilation[1]);
   check(g.ho > 0 && g.wo > 0, "conv2d: kernel ", to_string(w), " with dilation (", p.dilation[0], ", ",
@@ -60,7 +63,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
 // Walks the receptive fields: f(row of cols, column of cols, offset in the image or -1 for padding).
 template <class F>
 void for_each_tap(const Geometry& g, const Conv2dParams& p, F f) {
-  for (int64_t ch = 0; ch < g.c; ++ch)
+  for (int64_t ch = 0; ch < g.cg(); ++ch)
     for (int64_t ki = 0; ki < g.kh; ++ki)
       for (int64_t kj = 0; kj < g.kw; ++kj) {
         int64_t row = (ch * g.kh + ki) * g.kw + kj;
@@ -75,7 +78,7 @@ void for_each_tap(const Geometry& g, const Conv2dParams& p, F f) {
       }
 }
 
-// cols [C·kh·kw, Ho·Wo] from one image [C, H, W].
+// cols [C/G·kh·kw, Ho·Wo] from one group of channels [C/G, H, W] of an image.
 template <class T>
 void im2col(const T* image, const Geometry& g, const Conv2dParams& p, T* cols) {
   for_each_tap(g, p, [&](int64_t row, int64_t col, int64_t at) { cols[row * g.pixels() + col] = at < 0 ? T(0) : image[at]; });
@@ -118,8 +121,11 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
     TensorData b = b_in.defined() ? contiguous(b_in) : b_in;
     for (int64_t i = 0; i < g.n; ++i) {
       T* yi = y.data<T>() + i * g.o * g.pixels();
-      im2col(x.data<T>() + i * g.c * g.h * g.w, g, p, cols.data());
-      gemm<T>(false, false, g.o, g.pixels(), g.rows(), w.data<T>(), cols.data(), T(0), yi);
+      for (int64_t j = 0; j < g.groups; ++j) {
+        im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols.data());
+        gemm<T>(false, false, g.og(), g.pixels(), g.rows(), w.data<T>() + j * g.og() * g.rows(), cols.data(), T(0),
+                yi + j * g.og() * g.pixels());
+      }
       if (b.defined())
         for (int64_t o = 0; o < g.o; ++o) std::for_each(yi + o * g.pixels(), yi + (o + 1) * g.pixels(), [&](T& v) { v += b.data<T>()[o]; });
     }
@@ -130,7 +136,7 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
 TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int64_t h, int64_t w_, const Conv2dParams& p) {
   check(g_in.dim() == 4 && w_in.dim() == 4, "conv2d_input_grad: expects grad [N, O, Ho, Wo] and weight [O, C, kh, kw], got ",
         to_string(g_in.shape), " and ", to_string(w_in.shape));
-  Shape x_shape{g_in.shape[0], w_in.shape[1], h, w_};
+  Shape x_shape{g_in.shape[0], w_in.shape[1] * p.groups, h, w_};
   Geometry g = geometry(x_shape, w_in.shape, p);
   check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_input_grad: grad ", to_string(g_in.shape),
         " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_shape),
@@ -140,10 +146,12 @@ TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int
   dispatch_float(go.dtype, "conv2d_input_grad", [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> cols((size_t)(g.rows() * g.pixels()));
-    for (int64_t i = 0; i < g.n; ++i) {
-      gemm<T>(true, false, g.rows(), g.pixels(), g.o, w.data<T>(), go.data<T>() + i * g.o * g.pixels(), T(0), cols.data());
-      col2im(cols.data(), g, p, dx.data<T>() + i * g.c * g.h * g.w);
-    }
+    for (int64_t i = 0; i < g.n; ++i)
+      for (int64_t j = 0; j < g.groups; ++j) {
+        gemm<T>(true, false, g.rows(), g.pixels(), g.og(), w.data<T>() + j * g.og() * g.rows(),
+                go.data<T>() + (i * g.o + j * g.og()) * g.pixels(), T(0), cols.data());
+        col2im(cols.data(), g, p, dx.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w);
+      }
   });
   return dx;
 }
@@ -151,7 +159,9 @@ TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int
 TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, int64_t kh, int64_t kw, const Conv2dParams& p) {
   check(x_in.dim() == 4 && g_in.dim() == 4, "conv2d_weight_grad: expects input [N, C, H, W] and grad [N, O, Ho, Wo], got ",
         to_string(x_in.shape), " and ", to_string(g_in.shape));
-  Shape w_shape{g_in.shape[1], x_in.shape[1], kh, kw};
+  check(p.groups >= 1 && x_in.shape[1] % p.groups == 0, "conv2d_weight_grad: input ", to_string(x_in.shape),
+        " has ", x_in.shape[1], " channels, not divisible by groups = ", p.groups);
+  Shape w_shape{g_in.shape[1], x_in.shape[1] / p.groups, kh, kw};
   Geometry g = geometry(x_in.shape, w_shape, p);
   check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_weight_grad: grad ", to_string(g_in.shape),
         " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_in.shape),
@@ -161,10 +171,12 @@ TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, in
   dispatch_float(x.dtype, "conv2d_weight_grad", [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> cols((size_t)(g.rows() * g.pixels()));
-    for (int64_t i = 0; i < g.n; ++i) {
-      im2col(x.data<T>() + i * g.c * g.h * g.w, g, p, cols.data());
-      gemm<T>(false, true, g.o, g.rows(), g.pixels(), go.data<T>() + i * g.o * g.pixels(), cols.data(), T(1), dw.data<T>());
-    }
+    for (int64_t i = 0; i < g.n; ++i)
+      for (int64_t j = 0; j < g.groups; ++j) {
+        im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols.data());
+        gemm<T>(false, true, g.og(), g.rows(), g.pixels(), go.data<T>() + (i * g.o + j * g.og()) * g.pixels(),
+                cols.data(), T(1), dw.data<T>() + j * g.og() * g.rows());
+      }
   });
   return dw;
 }
@@ -182,12 +194,13 @@ TensorData conv2d_naive(const TensorData& x, const TensorData& w, const TensorDa
         for (int64_t oi = 0; oi < g.ho; ++oi)
           for (int64_t oj = 0; oj < g.wo; ++oj) {
             double s = b.defined() ? (double)b.data<T>()[o * b.strides[0]] : 0.0;
-            for (int64_t c = 0; c < g.c; ++c)
+            for (int64_t c = 0; c < g.cg(); ++c)
               for (int64_t ki = 0; ki < g.kh; ++ki)
                 for (int64_t kj = 0; kj < g.kw; ++kj) {
                   int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
                   int64_t jj = oj * p.stride[1] - p.padding[1] + kj * p.dilation[1];
-                  if (ii >= 0 && ii < g.h && jj >= 0 && jj < g.w) s += at(x, n, c, ii, jj) * at(w, o, c, ki, kj);
+                  if (ii >= 0 && ii < g.h && jj >= 0 && jj < g.w)  // input channel c of o's group
+                    s += at(x, n, o / g.og() * g.cg() + c, ii, jj) * at(w, o, c, ki, kj);
                 }
             y.data<T>()[((n * g.o + o) * g.ho + oi) * g.wo + oj] = T(s);
           }

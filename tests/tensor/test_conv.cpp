@@ -43,17 +43,20 @@ const std::vector<Config> kConfigs = {
     {{3, 1, 5, 5}, {2, 1, 1, 1}, {{3, 1}, {0, 2}, {1, 1}}},
     {{1, 3, 4, 4}, {5, 3, 4, 4}, {{1, 1}, {0, 0}, {1, 1}}},  // kernel = image: one output pixel
     {{0, 2, 5, 5}, {3, 2, 3, 3}, {{1, 1}, {1, 1}, {1, 1}}},  // empty batch
+    {{2, 4, 6, 5}, {6, 2, 3, 3}, {{1, 1}, {1, 0}, {1, 1}, 2}},  // 2 groups
+    {{1, 3, 7, 6}, {3, 1, 3, 2}, {{2, 1}, {1, 1}, {1, 2}, 3}},  // depthwise
 };
 
-// The adjoints by their definitions: dx[n,c,i,j] and dw[o,c,ki,kj] collect g[n,o,oi,oj] times the other factor.
+// The adjoints by their definitions: dx[n,c,i,j] and dw[o,c,ki,kj] collect g[n,o,oi,oj] times the other factor
+// (with groups: c runs over o's group, the input channel o / (O/G) C/G + c).
 std::pair<fx::TensorData, fx::TensorData> naive_adjoints(const fx::TensorData& x, const fx::TensorData& w,
                                                           const fx::TensorData& g, const k::Conv2dParams& p) {
   fx::Tensor dx = fx::zeros(x.shape, fx::Float64), dw = fx::zeros(w.shape, fx::Float64);
   fx::Tensor xc = fx::Tensor(x).contiguous(), wc = fx::Tensor(w).contiguous(), gc = fx::Tensor(g).contiguous();
   const double *xp = xc.data<double>(), *wp = wc.data<double>(), *gp = gc.data<double>();
   double *dxp = dx.data<double>(), *dwp = dw.data<double>();
-  int64_t N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3], O = w.shape[0], KH = w.shape[2],
-          KW = w.shape[3], HO = g.shape[2], WO = g.shape[3];
+  int64_t N = x.shape[0], CX = x.shape[1], C = w.shape[1], H = x.shape[2], W = x.shape[3], O = w.shape[0],
+          KH = w.shape[2], KW = w.shape[3], HO = g.shape[2], WO = g.shape[3], OG = O / p.groups;
   for (int64_t n = 0; n < N; ++n)
     for (int64_t o = 0; o < O; ++o)
       for (int64_t oi = 0; oi < HO; ++oi)
@@ -65,8 +68,9 @@ std::pair<fx::TensorData, fx::TensorData> naive_adjoints(const fx::TensorData& x
                 int64_t j = oj * p.stride[1] - p.padding[1] + kj * p.dilation[1];
                 if (i < 0 || i >= H || j < 0 || j >= W) continue;
                 double gv = gp[((n * O + o) * HO + oi) * WO + oj];
-                dxp[((n * C + c) * H + i) * W + j] += gv * wp[((o * C + c) * KH + ki) * KW + kj];
-                dwp[((o * C + c) * KH + ki) * KW + kj] += gv * xp[((n * C + c) * H + i) * W + j];
+                int64_t cx = o / OG * C + c;
+                dxp[((n * CX + cx) * H + i) * W + j] += gv * wp[((o * C + c) * KH + ki) * KW + kj];
+                dwp[((o * C + c) * KH + ki) * KW + kj] += gv * xp[((n * CX + cx) * H + i) * W + j];
               }
   return {dx.tensor_data(), dw.tensor_data()};
 }
