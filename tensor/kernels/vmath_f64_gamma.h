@@ -32,10 +32,11 @@ FLUXION_VMATH double log_hilo(double u, double c, double& lo) {
   return hi;
 }
 
-/// (nh + nl) / (dh + dl) as hi + lo (Dekker's division with div_err).
+/// (nh + nl) / (dh + dl) as hi + lo: q = nh / dh rounded, and the residual
+/// nh - q dh from exact partial products (as div_err) plus nl - q dl, over dh.
 FLUXION_VMATH double div_hilo(double nh, double nl, double dh, double dl, double& lo) {
-  double q = nh / dh;
-  lo = div_err(nh, dh, q) + (nl - q * dl) / dh;
+  double q = nh / dh, q0 = mask_low(q), q1 = q - q0, d0 = mask_low(dh), d1 = dh - d0;
+  lo = (((((nh - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) + (nl - q * dl)) / dh;
   return q;
 }
 
@@ -97,8 +98,8 @@ FLUXION_VMATH double lgamma_positive(double x) {
   double y = blend(s3, x - fl,
                    blend(s2, blend(a_side, x, x - 1),
                          blend(s1, blend(a_side, x - (kLgammaTc - 1), x - kLgammaTc), blend(a_side, 1 - x, 2 - x))));
-  double nl, nh = range_poly_dd(kLgammaNum, s1, s2, s3, y, 0.0, nl);
-  double dl, dh = range_poly_dd(kLgammaDen, s1, s2, s3, y, 0.0, dl);
+  double nl, nh = range_poly_dd<3>(kLgammaNum, s1, s2, s3, y, 0.0, nl);
+  double dl, dh = range_poly_dd<3>(kLgammaDen, s1, s2, s3, y, 0.0, dl);
   double yyl, yy = mul_dd(y, y, yyl), mh = blend(s1, yy, y), ml = blend(s1, yyl, 0.0);  // y^e
   double ql, qh = mul_dd(mh, nh, ql);
   double pl, ph = div_hilo(qh, ql + (mh * nl + ml * nh), dh, dl, pl);

@@ -37,15 +37,15 @@ inline constexpr double kErfcDen[4][9] = {
 
 /// The polynomial c[0] v^(N-1) + ... + c[N-1] of the range chosen by s1..s3
 /// at v = vh + vl (|vl| < 2^-20 |vh|) as hi + lo: Horner in double, its last
-/// five steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
+/// D steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
 /// a^2 rounded would move erfc by up to ~0.8 ulp near 0.84.
-template <int N>
+template <int D = 5, int N>
 FLUXION_VMATH double range_poly_dd(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl, double& lo) {
   auto coef = [&](int i) { return blend(s3, c[3][i], blend(s2, c[2][i], blend(s1, c[1][i], c[0][i]))); };
   double v = vh + vl, h = coef(0);
-  for (int i = 1; i < N - 5; ++i) h = h * v + coef(i);
+  for (int i = 1; i < N - D; ++i) h = h * v + coef(i);
   double l = 0;
-  for (int i = N - 5; i < N; ++i) {
+  for (int i = N - D; i < N; ++i) {
     double pl, p = mul_dd(h, vh, pl), ci = coef(i), rest = pl + (h * vl + l * v);
     h = p + ci;
     l = two_sum_err(p, ci, h) + rest;
