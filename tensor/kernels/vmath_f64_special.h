@@ -40,7 +40,8 @@ inline constexpr double kErfcDen[4][9] = {
 /// D steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
 /// a^2 rounded would move erfc by up to ~0.8 ulp near 0.84.
 template <int D = 5, int N>
-FLUXION_VMATH double range_poly_dd(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl, double& lo) {
+FLUXION_VMATH double range_poly_dd(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl,
+                                   double& lo) {
   auto coef = [&](int i) { return blend(s3, c[3][i], blend(s2, c[2][i], blend(s1, c[1][i], c[0][i]))); };
   double v = vh + vl, h = coef(0);
   for (int i = 1; i < N - D; ++i) h = h * v + coef(i);

@@ -11,9 +11,9 @@ inline constexpr long double kPiL = 3.141592653589793238462643383279502884L;
 /// terms (x + k)^-s up to x + k >= 48, then Euler-Maclaurin to B_24 (its first
 /// omitted term is below 1e-26 of zeta there). Good to ~2^-58.
 inline long double polygamma_ref(int n, long double x) {
-  static constexpr long double kB2j[] = {1.0L / 6,         -1.0L / 30,       1.0L / 42,     -1.0L / 30,
-                                         5.0L / 66,        -691.0L / 2730,   7.0L / 6,      -3617.0L / 510,
-                                         43867.0L / 798,   -174611.0L / 330, 854513.0L / 138, -236364091.0L / 2730};
+  static constexpr long double kB2j[] = {1.0L / 6,       -1.0L / 30,       1.0L / 42,       -1.0L / 30,
+                                         5.0L / 66,      -691.0L / 2730,   7.0L / 6,        -3617.0L / 510,
+                                         43867.0L / 798, -174611.0L / 330, 854513.0L / 138, -236364091.0L / 2730};
   long double s = n + 1, zeta = 0;
   for (; x < 48; x += 1) {  // (x + k)^-s by multiplication: s rounds at 2^-64 relative, powl is slow
     long double p = 1;

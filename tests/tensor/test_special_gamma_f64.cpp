@@ -99,8 +99,8 @@ TEST(SpecialGammaF64, PolygammaAgreesWithScalar) {
     std::vector<double> sp = {0.0, -0.0, -1.0, -2.5, -1e-300, -1e300, kInf, -kInf, std::nan(""), 1e-320};
     TensorData s = k::polygamma(n, tensor_of(sp));
     for (size_t i = 0; i < sp.size(); ++i) {
-      double got = s.data<double>()[i], want = sp[i] > 0 && sp[i] < kInf ? (double)polygamma_ref(n, sp[i])
-                                                                         : k::special::polygamma(n, sp[i]);
+      double got = s.data<double>()[i],
+             want = sp[i] > 0 && sp[i] < kInf ? (double)polygamma_ref(n, sp[i]) : k::special::polygamma(n, sp[i]);
       if (std::isnan(want))
         EXPECT_TRUE(std::isnan(got)) << "psi" << n << "(" << sp[i] << ")";
       else
@@ -124,7 +124,8 @@ TEST(SpecialGammaF64, SincWithinOneUlp) {
   std::vector<double> ints = {1, -1, 2, -3, 1e6, -1e15, 0x1p52 - 1};
   TensorData z = k::sinc(tensor_of(ints));
   for (size_t i = 0; i < ints.size(); ++i) EXPECT_EQ(std::bit_cast<uint64_t>(z.data<double>()[i]), 0u) << ints[i];
-  expect_as_std("sinc", k::sinc, k::special::sinc, {0.0, -0.0, 0x1p52, -0x1p52, 1e300, kMax, kInf, -kInf, std::nan("")});
+  expect_as_std("sinc", k::sinc, k::special::sinc,
+                {0.0, -0.0, 0x1p52, -0x1p52, 1e300, kMax, kInf, -kInf, std::nan("")});
 }
 
 }  // namespace
