@@ -4,9 +4,10 @@
 // kernels send x <= 0, inf and NaN to a scalar pass (float_map_ranged).
 //
 // lgamma is fdlibm's (FreeBSD msun e_lgamma_r.c) for the positive axis, every
-// range computed and the result blended; its one weak spot, the rounding of
-// ln (a whole ulp where ln is most of the result), is removed by taking ln as
-// a double-double (log_hilo) and summing the leading terms by TwoSum.
+// range computed and the result blended; its weak spots, the roundings of ln
+// (a whole ulp where ln is most of the result) and of its rationals' Horner
+// sums, are removed by taking ln as a double-double (log_hilo), the rationals'
+// last steps likewise, and summing the leading terms by TwoSum.
 // polygamma is n! zeta(n + 1, x) from a fixed shift and an asymptotic series,
 // each power x^-s as e^(-s ln x) in double-doubles.
 #pragma once
