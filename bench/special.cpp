@@ -47,6 +47,12 @@ const Fn<float> kFns[] = {
     {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
      [](float v) { return (float)kernels::special::digamma(v); }},
     {"lgamma", 0, 20, [](const Tensor& x) { return lgamma(x); }, [](float v) { return std::lgamma(v); }},
+    {"trigamma", 0, 20, [](const Tensor& x) { return polygamma(1, x); },
+     [](float v) { return (float)kernels::special::polygamma(1, v); }},
+    {"polygamma3", 0, 20, [](const Tensor& x) { return polygamma(3, x); },
+     [](float v) { return (float)kernels::special::polygamma(3, v); }},
+    {"sinc", -100, 100, [](const Tensor& x) { return sinc(x); },
+     [](float v) { return (float)kernels::special::sinc(v); }},
     {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); },
      [](float v) { return (float)kernels::special::erfinv(v); }},
     {"softplus", -30, 30, [](const Tensor& x) { return softplus(x); },
@@ -76,6 +82,12 @@ const Fn<double> kFns64[] = {
     {"digamma", 0, 20, [](const Tensor& x) { return digamma(x); },
      [](double v) { return kernels::special::digamma(v); }},
     {"erfinv", -1, 1, [](const Tensor& x) { return erfinv(x); }, [](double v) { return kernels::special::erfinv(v); }},
+    {"lgamma", 0, 20, [](const Tensor& x) { return lgamma(x); }, [](double v) { return std::lgamma(v); }},
+    {"trigamma", 0, 20, [](const Tensor& x) { return polygamma(1, x); },
+     [](double v) { return kernels::special::polygamma(1, v); }},
+    {"polygamma3", 0, 20, [](const Tensor& x) { return polygamma(3, x); },
+     [](double v) { return kernels::special::polygamma(3, v); }},
+    {"sinc", -100, 100, [](const Tensor& x) { return sinc(x); }, [](double v) { return kernels::special::sinc(v); }},
 };
 
 template <class T>

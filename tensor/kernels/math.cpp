@@ -13,6 +13,7 @@
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_special.h"
 #include "tensor/kernels/vmath_f64.h"
+#include "tensor/kernels/vmath_f64_gamma.h"
 #include "tensor/kernels/vmath_f64_hyp.h"
 #include "tensor/kernels/vmath_f64_special.h"
 #include "tensor/kernels/vmath_f64_trig.h"
@@ -105,20 +106,28 @@ TensorData erfinv(const TensorData& x) {
 TensorData lgamma(const TensorData& x) {
   return float_map_ranged(
       x, "lgamma", [](double v) __attribute__((always_inline)) { return vmath::f32::lgamma_positive(v); },
+      [](double v) __attribute__((always_inline)) { return vmath::f64::lgamma_positive(v); },
       [](double v) { return std::lgamma(v); },
-      [](float v) { return v > 0 && v < INFINITY; });  // x <= 0 (the poles and sign changes), inf, NaN: std::
+      [](auto v) { return v > 0 && v < INFINITY; });  // x <= 0 (the poles and sign changes), inf, NaN: std::
 }
 TensorData polygamma(int n, const TensorData& x) {
   check(n >= 0, "polygamma: the order n must be >= 0, got ", n);
-  if (n == 0)  // digamma vectorised for finite x > 0, the scalar special::digamma elsewhere (x <= 0: reflection)
+  auto positive = [](auto v) { return v > 0 && v < INFINITY; };  // x <= 0 (poles, reflection), inf, NaN: scalar
+  if (n == 0)  // digamma
     return float_map_ranged(
         x, "digamma", [](double v) __attribute__((always_inline)) { return vmath::f32::digamma_positive(v); },
         [](double v) __attribute__((always_inline)) { return vmath::f64::digamma_positive(v); },
-        [](double v) { return special::digamma(v); }, [](auto v) { return v > 0 && v < INFINITY; });
-  return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
+        [](double v) { return special::digamma(v); }, positive);
+  if (n > vmath::f64::kPolygammaMaxOrder)  // past pow_neg's clamp and the tested orders: the scalar form throughout
+    return float_map(x, "polygamma", [n](auto v) { return special::polygamma(n, (double)v); });
+  vmath::f64::PolygammaCoefs c = vmath::f64::polygamma_coefs(n);
+  auto fast = [c](double v) __attribute__((always_inline)) { return vmath::f64::polygamma_positive(v, c); };
+  return float_map_ranged(x, "polygamma", fast, fast, [n](double v) { return special::polygamma(n, v); }, positive);
 }
 TensorData sinc(const TensorData& x) {
-  return float_map(x, "sinc", [](auto v) { return special::sinc((double)v); });
+  auto fast = [](double v) __attribute__((always_inline)) { return vmath::f64::sinc(v); };
+  return float_map_ranged(x, "sinc", fast, fast, [](double v) { return special::sinc(v); },
+                          [](auto v) { return std::fabs(v) < 0x1p52; });  // beyond: integers, inf, NaN
 }
 
 TensorData floor(const TensorData& x) {

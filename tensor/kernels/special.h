@@ -38,11 +38,11 @@ inline double digamma(double x) {
 inline double polygamma(int n, double x) {
   if (n == 0) return digamma(x);
   if (std::isnan(x)) return x;
+  // The poles at 0, -1, -2, ..., and every x <= -2^52 (all integers) and -inf
+  // with them, as torch: there x + 1 would never reach 16.
+  if (x <= 0 && x == std::floor(x)) return std::numeric_limits<double>::infinity() * ((n % 2) ? 1 : -1);
   double s = n + 1, zeta = 0;
-  for (; x < 16; x += 1) {
-    if (x == 0) return std::numeric_limits<double>::infinity() * ((n % 2) ? 1 : -1);  // the pole's sign
-    zeta += std::pow(x, -s);
-  }
+  for (; x < 16; x += 1) zeta += std::pow(x, -s);
   static constexpr double kB2j[] = {1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730, 7.0 / 6};
   zeta += std::pow(x, 1 - s) / (s - 1) + 0.5 * std::pow(x, -s);
   double rising = s, power = std::pow(x, -s - 1), fact = 2;  // s (s+1)..(s+2j-2), a^(-s-2j+1), (2j)!

@@ -15,7 +15,9 @@
 // The other Float64 functions are in vmath_f64.h (log, log1p, log2, log10,
 // exp2, expm1), vmath_f64_trig.h (sin, cos, tan, atan, asin, acos),
 // vmath_f64_hyp.h (sinh, cosh, asinh, acosh, atanh, erf) and
-// vmath_f64_special.h (erfc, digamma for x > 0, erfinv for |y| < 1), within 1 ulp.
+// vmath_f64_special.h (erfc, digamma for x > 0, erfinv for |y| < 1) and
+// vmath_f64_gamma.h (lgamma and polygamma for x > 0), within 1 ulp; sinc is
+// with sin in vmath_f64_trig.h.
 #pragma once
 #include <bit>
 #include <cstdint>

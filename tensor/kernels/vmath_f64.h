@@ -32,6 +32,23 @@ inline constexpr double kLn2Lo = 1.90821492927058770002e-10;  // 0x3dea39ef35793
 /// product of two such numbers, or of one and a 32-bit constant, is exact.
 FLUXION_VMATH double mask_low(double x) { return from_bits(to_bits(x) & uint64_t{0xffffffff00000000}); }
 
+/// x y = hi + lo: hi = mask_low(x) mask_low(y) exactly, lo the other partial
+/// products (exact but the 32-by-32-bit one). Every product whose rounding
+/// would matter to a TwoSum here is exact: GCC contracts a * b + c into an FMA
+/// in the AVX-512 clone, which could give one product a different rounding
+/// per use.
+FLUXION_VMATH double mul_dd(double x, double y, double& lo) {
+  double x0 = mask_low(x), y0 = mask_low(y), x1 = x - x0, y1 = y - y0;
+  lo = (x0 * y1 + x1 * y0) + x1 * y1;
+  return x0 * y0;
+}
+
+/// n / d - q for q = n / d rounded: n - q d from exact partial products (as atanh), over d.
+FLUXION_VMATH double div_err(double n, double d, double q) {
+  double q0 = mask_low(q), q1 = q - q0, d0 = mask_low(d), d1 = d - d0;
+  return ((((n - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) / d;
+}
+
 /// p 2^k for |k| <= 1100, as two normal factors so that results down in the
 /// subnormals and up to overflow come out right (rounded once).
 FLUXION_VMATH double scale(double p, int64_t k) {

@@ -11,23 +11,6 @@ namespace fluxion::vmath::f64 {
 
 #define FLUXION_VMATH inline __attribute__((always_inline))
 
-/// x y = hi + lo: hi = mask_low(x) mask_low(y) exactly, lo the other partial
-/// products (exact but the 32-by-32-bit one). Every product whose rounding
-/// would matter to a TwoSum here is exact: GCC contracts a * b + c into an FMA
-/// in the AVX-512 clone, which could give one product a different rounding
-/// per use.
-FLUXION_VMATH double mul_dd(double x, double y, double& lo) {
-  double x0 = mask_low(x), y0 = mask_low(y), x1 = x - x0, y1 = y - y0;
-  lo = (x0 * y1 + x1 * y0) + x1 * y1;
-  return x0 * y0;
-}
-
-/// n / d - q for q = n / d rounded: n - q d from exact partial products (as atanh), over d.
-FLUXION_VMATH double div_err(double n, double d, double q) {
-  double q0 = mask_low(q), q1 = q - q0, d0 = mask_low(d), d1 = d - d0;
-  return ((((n - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) / d;
-}
-
 // s_erf.c's rationals by range (as erf_quotient), highest power first, padded
 // with zeros to one degree: pp/qq in a^2, pa/qa in a - 1, ra/sa and rb/sb in 1/a^2.
 inline constexpr double kErfcNum[4][8] = {
@@ -54,15 +37,16 @@ inline constexpr double kErfcDen[4][9] = {
 
 /// The polynomial c[0] v^(N-1) + ... + c[N-1] of the range chosen by s1..s3
 /// at v = vh + vl (|vl| < 2^-20 |vh|) as hi + lo: Horner in double, its last
-/// five steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
+/// D steps as double-doubles (mul_dd, TwoSum). The low part of v matters:
 /// a^2 rounded would move erfc by up to ~0.8 ulp near 0.84.
-template <int N>
-FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl, double& lo) {
+template <int D = 5, int N>
+FLUXION_VMATH double range_poly_dd(const double (&c)[4][N], bool s1, bool s2, bool s3, double vh, double vl,
+                                   double& lo) {
   auto coef = [&](int i) { return blend(s3, c[3][i], blend(s2, c[2][i], blend(s1, c[1][i], c[0][i]))); };
   double v = vh + vl, h = coef(0);
-  for (int i = 1; i < N - 5; ++i) h = h * v + coef(i);
+  for (int i = 1; i < N - D; ++i) h = h * v + coef(i);
   double l = 0;
-  for (int i = N - 5; i < N; ++i) {
+  for (int i = N - D; i < N; ++i) {
     double pl, p = mul_dd(h, vh, pl), ci = coef(i), rest = pl + (h * vl + l * v);
     h = p + ci;
     l = two_sum_err(p, ci, h) + rest;
@@ -73,7 +57,7 @@ FLUXION_VMATH double erfc_poly(const double (&c)[4][N], bool s1, bool s2, bool s
 }
 
 /// erf_quotient(a) for a >= 0 as qh + ql (returning qh): the polynomials by
-/// erfc_poly at v = a^2, a - 1 or 1/a^2 as a double-double, divided by
+/// range_poly_dd at v = a^2, a - 1 or 1/a^2 as a double-double, divided by
 /// Dekker's method; within ~2^-60 of the rational's value.
 FLUXION_VMATH double erf_quotient_dd(double a, double& ql) {
   bool r1 = a >= 0.84375, r2 = a >= 1.25, r3 = a >= 1 / 0.35;
@@ -81,8 +65,8 @@ FLUXION_VMATH double erf_quotient_dd(double a, double& ql) {
   zl -= zh - z0;
   double wl, wh = recip_dd(zh, zl, wl);  // 1/a^2 = wh + wl
   double vh = blend(r2, wh, blend(r1, a - 1, zh)), vl = blend(r2, wl, blend(r1, 0.0, zl));
-  double nl, nh = erfc_poly(kErfcNum, r1, r2, r3, vh, vl, nl);
-  double dl, dh = erfc_poly(kErfcDen, r1, r2, r3, vh, vl, dl);
+  double nl, nh = range_poly_dd(kErfcNum, r1, r2, r3, vh, vl, nl);
+  double dl, dh = range_poly_dd(kErfcDen, r1, r2, r3, vh, vl, dl);
   double qh = nh / dh;
   ql = div_err(nh, dh, qh) + (nl - qh * dl) / dh;
   return qh;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Float64 sin, cos, tan, atan, asin and acos that the compiler can vectorise,
+// Float64 sin, cos, tan, sinc, atan, asin and acos that the compiler can vectorise,
 // within 1 ulp. sin, cos and tan:
 // Cody-Waite reduction by pi/2 in four parts to a double-double r = y0 + y1,
 // then fdlibm's kernels (FreeBSD msun k_sin.c, k_cos.c, k_tan.c; musl's
@@ -8,7 +8,8 @@
 // Valid for |x| < kTrigBound64 only: larger arguments, infinities and NaN are
 // the caller's to send to a scalar pass (float_map_ranged, split_map.h).
 // atan, asin, acos: fdlibm's s_atan.c, e_asin.c, e_acos.c with every case
-// computed and the result blended, for every x.
+// computed and the result blended, for every x. sinc: sin(pi x)/(pi x) with
+// x reduced exactly by 2, for |x| < 2^52.
 #pragma once
 #include "tensor/kernels/vmath_f64.h"
 
@@ -49,27 +50,51 @@ FLUXION_VMATH double reduce_pio2(double x, double& y1, uint64_t& q) {
 
 /// sin(x + y), |x| <= pi/4, |y| <= ulp(x)/2: x + x^3 (S1 + x^2 S(x^2)) with
 /// the tail y entering as y - x^2 (y/2 - x^3 S) (k_sin.c; polynomial error < 2^-58).
-FLUXION_VMATH double sin_kernel(double x, double y) {
+/// sin_kernel_dd also returns the final subtraction's rounding error in lo (Fast2Sum: |x| > the rest).
+FLUXION_VMATH double sin_kernel_dd(double x, double y, double& lo) {
   double z = x * x, w = z * z, v = z * x;
   double r = poly(z, 2.75573137070700676789e-06, -1.98412698298579493134e-04, 8.33333333332248946124e-03) +
              z * w * poly(z, 1.58969099521155010221e-10, -2.50507602534068634195e-08);  // S4..S2, S6 S5
-  return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);           // S1
+  double t = (z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01;            // S1
+  double h = x - t;
+  lo = (x - h) - t;
+  return h;
+}
+FLUXION_VMATH double sin_kernel(double x, double y) {
+  double lo;
+  return sin_kernel_dd(x, y, lo);
 }
 
 /// cos(x + y) = 1 - x^2/2 + x^4 C(x^2) - x y, with 1 - x^2/2 as w + its exact
 /// rounding error (k_cos.c; polynomial error < 2^-58).
-FLUXION_VMATH double cos_kernel(double x, double y) {
+/// cos_kernel_dd also returns the final addition's rounding error in lo.
+FLUXION_VMATH double cos_kernel_dd(double x, double y, double& lo) {
   double z = x * x, w = z * z;
   double r = z * poly(z, 2.48015872894767294178e-05, -1.38888888888741095749e-03, 4.16666666666666019037e-02) +
              w * w * poly(z, -1.13596475577881948265e-11, 2.08757232129817482790e-09, -2.75573143513906633035e-07);
   double hz = 0.5 * z, one_hz = 1 - hz;
-  return one_hz + (((1 - one_hz) - hz) + (z * r - x * y));
+  double t = ((1 - one_hz) - hz) + (z * r - x * y), h = one_hz + t;
+  lo = t - (h - one_hz);  // Fast2Sum: one_hz > 0.69 > |t|
+  return h;
+}
+FLUXION_VMATH double cos_kernel(double x, double y) {
+  double lo;
+  return cos_kernel_dd(x, y, lo);
 }
 
-/// sin of k pi/2 + (y0 + y1) by quadrant q: sin, cos, -sin, -cos.
+/// y with its sign flipped where the quadrant q is 2 or 3.
+FLUXION_VMATH double flip_q2(double y, uint64_t q) { return from_bits(to_bits(y) ^ ((q & 2) << 62)); }
+
+/// sin of k pi/2 + (y0 + y1) by quadrant q: sin, cos, -sin, -cos; sin_quadrant_dd as hi + lo.
+FLUXION_VMATH double sin_quadrant_dd(double y0, double y1, uint64_t q, double& lo) {
+  double cl, ch = cos_kernel_dd(y0, y1, cl), sl, sh = sin_kernel_dd(y0, y1, sl);
+  bool odd = (q & 1) != 0;
+  lo = flip_q2(blend(odd, cl, sl), q);
+  return flip_q2(blend(odd, ch, sh), q);
+}
 FLUXION_VMATH double sin_quadrant(double y0, double y1, uint64_t q) {
-  double v = blend((q & 1) != 0, cos_kernel(y0, y1), sin_kernel(y0, y1));
-  return from_bits(to_bits(v) ^ ((q & 2) << 62));  // q & 2 flips the sign bit
+  double lo;
+  return sin_quadrant_dd(y0, y1, q, lo);
 }
 
 /// sin x for |x| < kTrigBound64; sin(-0) = -0.
@@ -124,6 +149,33 @@ FLUXION_VMATH double tan(double x) {
   uint64_t q;
   double y0 = reduce_pio2(x, y1, q);
   return blend(x == 0, x, tan_kernel(y0, y1, (q & 1) != 0));
+}
+
+/// sin(pi x) / (pi x) for |x| < 2^52 (torch.sinc), 1 at 0; larger x are
+/// integers, left with inf and NaN to the caller's scalar pass. sin(pi x) has
+/// period 2, so r = x - 2 round(x/2) (exact, |r| <= 1) and, with q = round(2r),
+/// sin(pi x) = sin(q pi/2 + pi t), t = r - q/2 exact (Sterbenz) in [-1/4, 1/4]:
+/// no multiple of pi is ever rounded, and sinc is exactly 0 at the integers.
+/// pi t = y0 + y1 to ~2^-100 (pi in two parts, mul_dd), the kernels' sin or cos
+/// as hi + lo, divided by pi x (also a double-double, Dekker's division): one
+/// rounding after the kernels' 2^-58 and cos_kernel's rounded x^2 (0.80 ulp
+/// measured). Below 2^-30, 1 - (pi x)^2/6 rounds to 1.
+FLUXION_VMATH double sinc(double x) {
+  const double magic = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
+  const double pi_hi = 3.14159265358979311600e+00, pi_lo = 1.22464679914735317723e-16;
+  double r = x - 2 * ((0.5 * x + magic) - magic);
+  double qs = 2 * r + magic, t = r - 0.5 * (qs - magic);
+  double tl, th = mul_dd(t, pi_hi, tl);
+  tl += t * pi_lo;
+  double y0 = th + tl, y1 = tl - (y0 - th);  // Fast2Sum
+  double sl, sh = sin_quadrant_dd(y0, y1, to_bits(qs) & 3, sl);
+  double dl, dh0 = mul_dd(x, pi_hi, dl);
+  dl += x * pi_lo;
+  double dh = dh0 + dl;
+  dl -= dh - dh0;
+  double q = sh / dh;
+  double res = q + (div_err(sh, dh, q) + (sl - q * dl) / dh);
+  return blend(fabs(x) < 0x1p-30, 1.0, res) + 0.0;  // + 0: +0 at every integer
 }
 
 /// atan x (s_atan.c): |x| is reduced by atan a = atan c + atan((a - c)/(1 + a c))

@@ -10,9 +10,12 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <string>
 
 #include "float_samples.h"
+#include "special_refs.h"
 #include "tensor/kernels/math.h"
 #include "tensor/kernels/special.h"
 #include "tensor/kernels/unary.h"
@@ -21,8 +24,8 @@ namespace {
 
 using namespace fluxion;
 namespace k = fluxion::kernels;
-using Kernel = TensorData (*)(const TensorData&);
-using Ref = long double (*)(long double);
+using Kernel = std::function<TensorData(const TensorData&)>;
+using Ref = std::function<long double(long double)>;
 
 // |got - want| in ulps of the float nearest to want; 0 when both are the same
 // infinity or both NaN, and a zero must carry want's sign.
@@ -222,6 +225,25 @@ TEST(SpecialSimd, LgammaFloat32WithinOneUlp) {
       "lgamma", k::lgamma, [](long double x) { return std::lgamma(x); }, xs);
   EXPECT_LE(worst, 0.5 + 1e-3);
   RecordProperty("lgamma", std::to_string(worst));
+}
+
+// polygamma (n >= 1) and sinc: the Float64 kernels, rounded once.
+TEST(SpecialSimd, PolygammaSincFloat32WithinOneUlp) {
+  std::vector<float> xs = samples({{0, 20}, {0, 1}, {7.9f, 8.1f}});
+  std::erase_if(xs, [](float v) { return !(v > 0 && v < INFINITY); });  // the scalar special::polygamma
+  for (int n = 1; n <= 4; ++n) {
+    std::string name = "psi" + std::to_string(n);
+    double worst = worst_ulps(
+        name.c_str(), [n](const TensorData& x) { return k::polygamma(n, x); },
+        [n](long double x) { return special_refs::polygamma_ref(n, x); }, xs);
+    EXPECT_LE(worst, 0.5 + 1e-3) << name;
+    RecordProperty(name, std::to_string(worst));
+  }
+  std::vector<float> ys = samples({{-4, 4}, {-1e-4f, 1e-4f}, {8388000, 8388608}});
+  std::erase_if(ys, [](float v) { return !(std::fabs(v) < 0x1p52f); });  // the scalar special::sinc
+  double worst = worst_ulps("sinc", k::sinc, special_refs::sinc_ref, ys);
+  EXPECT_LE(worst, 0.5 + 1e-3);
+  RecordProperty("sinc", std::to_string(worst));
 }
 
 // Float64 erfc keeps the std:: function: bit for bit.
