@@ -34,6 +34,14 @@ FLUXION_VMATH double from_bits(uint64_t u) { return std::bit_cast<double>(u); }
 FLUXION_VMATH uint64_t to_bits(double d) { return std::bit_cast<uint64_t>(d); }
 FLUXION_VMATH double fabs(double x) { return from_bits(to_bits(x) & uint64_t{0x7fffffffffffffff}); }
 
+/// c ? a : b as a bit blend. A plain ?: with a constant arm lets GCC fold that
+/// case into a branch of its own (jump threading), which the vectoriser then
+/// cannot turn back into a select; the blend is opaque to that.
+FLUXION_VMATH double blend(bool c, double a, double b) {
+  uint64_t m = uint64_t{0} - (uint64_t)c;
+  return from_bits((to_bits(a) & m) | (to_bits(b) & ~m));
+}
+
 /// The core of e^x: x = n ln2 + r with |r| <= ln2/2; returns e^r (a degree-7
 /// polynomial) and sets k = n, so that e^x = e^r 2^k. x must be finite and
 /// within [-104, 89].
@@ -94,8 +102,8 @@ FLUXION_VMATH double exp_reduced(double x, int64_t& k) {
 
 /// Float64 e^x = e^r 2^n, with the float version's two-factor scaling.
 FLUXION_VMATH double exp(double x) {
-  x = x > 709.8 ? 709.8 : x;  // e^709.8 overflows to inf, e^-746 rounds to 0; NaN passes
-  x = x < -746.0 ? -746.0 : x;
+  x = blend(x > 709.8, 709.8, x);  // e^709.8 overflows to inf, e^-746 rounds to 0; NaN passes
+  x = blend(x < -746.0, -746.0, x);
   int64_t k;
   double p = exp_reduced(x, k);
   int64_t k1 = k >> 1, k2 = k - k1;

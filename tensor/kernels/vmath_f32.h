@@ -25,14 +25,6 @@ FLUXION_VMATH double with_sign(double a, double y) {
   return from_bits(to_bits(a) | (to_bits(y) & uint64_t{0x8000000000000000}));
 }
 
-/// c ? a : b as a bit blend. A plain ?: with a constant arm lets GCC fold that
-/// case into a branch of its own (jump threading), which the vectoriser then
-/// cannot turn back into a select; the blend is opaque to that.
-FLUXION_VMATH double blend(bool c, double a, double b) {
-  uint64_t m = uint64_t{0} - (uint64_t)c;
-  return from_bits((to_bits(a) & m) | (to_bits(b) & ~m));
-}
-
 /// e^x: vmath's double core, with x clamped to [-745, 709] by blends (NaN passes):
 /// far enough for every float result to overflow or underflow as it should.
 FLUXION_VMATH double exp(double x) {

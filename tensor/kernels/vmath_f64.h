@@ -18,7 +18,6 @@ namespace fluxion::vmath::f64 {
 #define FLUXION_VMATH inline __attribute__((always_inline))
 
 // The double helpers of vmath_f32.h (they work on doubles; the namespace names their first user).
-using f32::blend;
 using f32::kInf;
 using f32::poly;
 using f32::with_sign;
