@@ -210,14 +210,12 @@ TensorData logaddexp(const TensorData& a, const TensorData& b) {
   return dispatch_float(a.dtype, "logaddexp", [&](auto tag) {
     using T = decltype(tag);
     return zip<T, T, T>(a, b, "logaddexp", [](T x, T y) __attribute__((always_inline)) {
-      if constexpr (std::is_same_v<T, float>) {
-        double u = x, v = y, m = vmath::blend(u > v, u, v);
-        double r = m + vmath::f32::log1p(vmath::f32::exp(-vmath::fabs(u - v)));
-        return (T)vmath::blend(u == v, u + std::numbers::ln2, r);
-      } else {
-        double m = vmath::blend(x > y, x, y), r = m + vmath::f64::log1p(vmath::exp(-vmath::fabs(x - y)));
-        return vmath::blend(x == y, x + std::numbers::ln2, r);
-      }
+      double u = x, v = y, e = -vmath::fabs(u - v), t;  // t = log1p(e^e), in Float32's precision or Float64's
+      if constexpr (std::is_same_v<T, float>)
+        t = vmath::f32::log1p(vmath::f32::exp(e));
+      else
+        t = vmath::f64::log1p(vmath::exp(e));
+      return (T)vmath::blend(u == v, u + std::numbers::ln2, vmath::blend(u > v, u, v) + t);
     });
   });
 }

@@ -42,11 +42,15 @@ FLUXION_VMATH double mul_dd(double x, double y, double& lo) {
   return x0 * y0;
 }
 
-/// n / d - q for q = n / d rounded: n - q d from exact partial products (as atanh), over d.
-FLUXION_VMATH double div_err(double n, double d, double q) {
+/// n - q d for q = n / d rounded, from exact partial products (but the
+/// 32-by-32-bit one): Dekker's division residual.
+FLUXION_VMATH double div_residual(double n, double d, double q) {
   double q0 = mask_low(q), q1 = q - q0, d0 = mask_low(d), d1 = d - d0;
-  return ((((n - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) / d;
+  return (((n - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1;
 }
+
+/// n / d - q for q = n / d rounded.
+FLUXION_VMATH double div_err(double n, double d, double q) { return div_residual(n, d, q) / d; }
 
 /// p 2^k for |k| <= 1100, as two normal factors so that results down in the
 /// subnormals and up to overflow come out right (rounded once).

@@ -34,10 +34,10 @@ FLUXION_VMATH double log_hilo(double u, double c, double& lo) {
 }
 
 /// (nh + nl) / (dh + dl) as hi + lo: q = nh / dh rounded, and the residual
-/// nh - q dh from exact partial products (as div_err) plus nl - q dl, over dh.
+/// nh - q dh (div_residual) plus nl - q dl, over dh.
 FLUXION_VMATH double div_hilo(double nh, double nl, double dh, double dl, double& lo) {
-  double q = nh / dh, q0 = mask_low(q), q1 = q - q0, d0 = mask_low(dh), d1 = dh - d0;
-  lo = (((((nh - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) + (nl - q * dl)) / dh;
+  double q = nh / dh;
+  lo = (div_residual(nh, dh, q) + (nl - q * dl)) / dh;
   return q;
 }
 

@@ -118,9 +118,7 @@ FLUXION_VMATH double atanh(double x) {
   double a = fabs(x);
   double dh = 1 - a, dl = two_sum_err(1.0, -a, dh);
   double qh = 2 * a / dh;
-  double q0 = mask_low(qh), q1 = qh - q0, d0 = mask_low(dh), d1 = dh - d0;
-  double res = ((((2 * a - q0 * d0) - q0 * d1) - q1 * d0) - q1 * d1) - qh * dl;  // 2a - qh (dh + dl)
-  double ql = res / dh;
+  double ql = (div_residual(2 * a, dh, qh) - qh * dl) / dh;  // (2a - qh (dh + dl)) / dh
   double u = 1 + qh, c = two_sum_err(1.0, qh, u) + ql;  // 1 + q = u + c
   double r = 0.5 * log_dd(u, c, 0.0);
   r = blend(a < 1, r, blend(a == 1, kInf, kNaN));
