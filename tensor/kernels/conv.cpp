@@ -6,10 +6,12 @@
 #include "tensor/kernels/conv.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/gemm.h"
+#include "tensor/threads.h"
 
 namespace fluxion::kernels {
 namespace {
@@ -60,35 +62,73 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
                 .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .beta = beta, .c = c, .rsc = n});
 }
 
-// Walks the receptive fields: f(row of cols, column of cols, offset in the image or -1 for padding).
+// Walks cols one output row at a time. Row `row` of cols is the tap (ch, ki, kj);
+// its entries for output row oi read input row ii = oi·sh - ph + ki·dh at columns
+// jj = oj·sw - pw + kj·dw, which lie inside the image for oj in [lo, hi) and are
+// padding elsewhere. f(row, oi, src, lo, hi) gets the image offset src of entry
+// lo, or src = -1 (and lo = hi = 0) when input row ii is padding.
 template <class F>
-void for_each_tap(const Geometry& g, const Conv2dParams& p, F f) {
+void for_each_run(const Geometry& g, const Conv2dParams& p, F f) {
+  const int64_t sw = p.stride[1];
+  auto first_at_least = [&](int64_t bound) {  // smallest oj >= 0 with oj·sw >= bound, at most wo
+    return std::clamp<int64_t>(bound <= 0 ? 0 : (bound + sw - 1) / sw, 0, g.wo);
+  };
   for (int64_t ch = 0; ch < g.cg(); ++ch)
     for (int64_t ki = 0; ki < g.kh; ++ki)
       for (int64_t kj = 0; kj < g.kw; ++kj) {
-        int64_t row = (ch * g.kh + ki) * g.kw + kj;
+        const int64_t row = (ch * g.kh + ki) * g.kw + kj, shift = kj * p.dilation[1] - p.padding[1];
+        const int64_t lo = first_at_least(-shift), hi = std::max(lo, first_at_least(g.w - shift));
         for (int64_t oi = 0; oi < g.ho; ++oi) {
-          int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
-          bool in_h = ii >= 0 && ii < g.h;
-          for (int64_t oj = 0; oj < g.wo; ++oj) {
-            int64_t jj = oj * p.stride[1] - p.padding[1] + kj * p.dilation[1];
-            f(row, oi * g.wo + oj, in_h && jj >= 0 && jj < g.w ? (ch * g.h + ii) * g.w + jj : -1);
-          }
+          const int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
+          if (ii < 0 || ii >= g.h || lo == hi)
+            f(row, oi, int64_t{-1}, int64_t{0}, int64_t{0});
+          else
+            f(row, oi, (ch * g.h + ii) * g.w + lo * sw + shift, lo, hi);
         }
       }
 }
 
-// cols [C/G·kh·kw, Ho·Wo] from one group of channels [C/G, H, W] of an image.
+// out[j] = in[j] for j < n, for the short runs of im2col (an output row, often
+// 8 to 32 elements): 32-byte blocks of constant size, which compile to single
+// vector moves, where std::copy would call memmove once per run.
+template <class T>
+void copy_run(T* out, const T* in, int64_t n) {
+  constexpr int64_t kBlock = 32 / sizeof(T);
+  int64_t j = 0;
+  for (; j + kBlock <= n; j += kBlock) std::memcpy(out + j, in + j, 32);
+  for (; j < n; ++j) out[j] = in[j];
+}
+
+// cols [C/G·kh·kw, Ho·Wo] from one group of channels [C/G, H, W] of an image:
+// each run is a copy (stride 1) or a strided gather, with zeros for padding.
 template <class T>
 void im2col(const T* image, const Geometry& g, const Conv2dParams& p, T* cols) {
-  for_each_tap(g, p, [&](int64_t row, int64_t col, int64_t at) { cols[row * g.pixels() + col] = at < 0 ? T(0) : image[at]; });
+  const int64_t sw = p.stride[1];
+  for_each_run(g, p, [&](int64_t row, int64_t oi, int64_t src, int64_t lo, int64_t hi) {
+    T* out = cols + row * g.pixels() + oi * g.wo;
+    for (int64_t j = 0; j < lo; ++j) out[j] = T(0);
+    for (int64_t j = hi; j < g.wo; ++j) out[j] = T(0);
+    if (src < 0) return;
+    const T* in = image + src;
+    if (sw == 1)
+      copy_run(out + lo, in, hi - lo);
+    else
+      for (int64_t j = lo; j < hi; ++j) out[j] = in[(j - lo) * sw];
+  });
 }
 
 // The adjoint of im2col: adds each column entry back into the pixel it came from.
 template <class T>
 void col2im(const T* cols, const Geometry& g, const Conv2dParams& p, T* image) {
-  for_each_tap(g, p, [&](int64_t row, int64_t col, int64_t at) {
-    if (at >= 0) image[at] += cols[row * g.pixels() + col];
+  const int64_t sw = p.stride[1];
+  for_each_run(g, p, [&](int64_t row, int64_t oi, int64_t src, int64_t lo, int64_t hi) {
+    if (src < 0) return;
+    const T* in = cols + row * g.pixels() + oi * g.wo + lo;
+    T* out = image + src;
+    if (sw == 1)
+      for (int64_t j = 0; j < hi - lo; ++j) out[j] += in[j];
+    else
+      for (int64_t j = 0; j < hi - lo; ++j) out[j * sw] += in[j];
   });
 }
 
@@ -97,6 +137,31 @@ void check_dtypes(const TensorData& a, const TensorData& b, const char* what) {
         dtype_name(a.dtype), " and ", dtype_name(b.dtype), "; convert with .to(fluxion::Float32)");
   check(a.dtype == b.dtype, "conv2d: ", what, " dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
         " differ; convert one with .to(dtype)");
+}
+
+// cols for one image and group on the calling thread: a buffer kept between
+// calls and grown when needed (a fresh allocation per call costs page faults).
+template <class T>
+T* scratch(const Geometry& g) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < (size_t)(g.rows() * g.pixels())) buffer.resize((size_t)(g.rows() * g.pixels()));
+  return buffer.data();
+}
+
+// How many chunks of images to run in parallel, one per thread: each worth at
+// least about a million multiply-adds (below that a second thread costs more
+// than it saves).
+int64_t image_chunks(const Geometry& g) {
+  const int64_t per_image = std::max<int64_t>(1, g.o * g.rows() * g.pixels());
+  return std::clamp<int64_t>(g.n * per_image >> 20, 1, std::min<int64_t>(g.n, get_num_threads()));
+}
+
+// body(chunk, begin, end) for each chunk, running images [begin, end) on one thread.
+template <class Body>
+void over_images(const Geometry& g, int64_t chunks, Body body) {
+  if (chunks == 1) return body(int64_t{0}, int64_t{0}, g.n);
+#pragma omp parallel for num_threads((int)chunks) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) body(c, g.n * c / chunks, g.n * (c + 1) / chunks);
 }
 
 }  // namespace
@@ -117,18 +182,21 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
   TensorData x = contiguous(x_in), w = contiguous(w_in), y = TensorData::empty({g.n, g.o, g.ho, g.wo}, x.dtype);
   dispatch_float(x.dtype, "conv2d", [&](auto tag) {
     using T = decltype(tag);
-    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
     TensorData b = b_in.defined() ? contiguous(b_in) : b_in;
-    for (int64_t i = 0; i < g.n; ++i) {
-      T* yi = y.data<T>() + i * g.o * g.pixels();
-      for (int64_t j = 0; j < g.groups; ++j) {
-        im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols.data());
-        gemm<T>(false, false, g.og(), g.pixels(), g.rows(), w.data<T>() + j * g.og() * g.rows(), cols.data(), T(0),
-                yi + j * g.og() * g.pixels());
+    over_images(g, image_chunks(g), [&](int64_t, int64_t begin, int64_t end) {
+      T* cols = scratch<T>(g);
+      for (int64_t i = begin; i < end; ++i) {
+        T* yi = y.data<T>() + i * g.o * g.pixels();
+        for (int64_t j = 0; j < g.groups; ++j) {
+          im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols);
+          gemm<T>(false, false, g.og(), g.pixels(), g.rows(), w.data<T>() + j * g.og() * g.rows(), cols, T(0),
+                  yi + j * g.og() * g.pixels());
+        }
+        if (b.defined())
+          for (int64_t o = 0; o < g.o; ++o)
+            std::for_each(yi + o * g.pixels(), yi + (o + 1) * g.pixels(), [&](T& v) { v += b.data<T>()[o]; });
       }
-      if (b.defined())
-        for (int64_t o = 0; o < g.o; ++o) std::for_each(yi + o * g.pixels(), yi + (o + 1) * g.pixels(), [&](T& v) { v += b.data<T>()[o]; });
-    }
+    });
   });
   return y;
 }
@@ -145,13 +213,15 @@ TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int
   TensorData go = contiguous(g_in), w = contiguous(w_in), dx = full(x_shape, 0, g_in.dtype);
   dispatch_float(go.dtype, "conv2d_input_grad", [&](auto tag) {
     using T = decltype(tag);
-    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
-    for (int64_t i = 0; i < g.n; ++i)
-      for (int64_t j = 0; j < g.groups; ++j) {
-        gemm<T>(true, false, g.rows(), g.pixels(), g.og(), w.data<T>() + j * g.og() * g.rows(),
-                go.data<T>() + (i * g.o + j * g.og()) * g.pixels(), T(0), cols.data());
-        col2im(cols.data(), g, p, dx.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w);
-      }
+    over_images(g, image_chunks(g), [&](int64_t, int64_t begin, int64_t end) {
+      T* cols = scratch<T>(g);
+      for (int64_t i = begin; i < end; ++i)
+        for (int64_t j = 0; j < g.groups; ++j) {
+          gemm<T>(true, false, g.rows(), g.pixels(), g.og(), w.data<T>() + j * g.og() * g.rows(),
+                  go.data<T>() + (i * g.o + j * g.og()) * g.pixels(), T(0), cols);
+          col2im(cols, g, p, dx.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w);
+        }
+    });
   });
   return dx;
 }
@@ -170,13 +240,22 @@ TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, in
   TensorData x = contiguous(x_in), go = contiguous(g_in), dw = full(w_shape, 0, x_in.dtype);
   dispatch_float(x.dtype, "conv2d_weight_grad", [&](auto tag) {
     using T = decltype(tag);
-    std::vector<T> cols((size_t)(g.rows() * g.pixels()));
-    for (int64_t i = 0; i < g.n; ++i)
-      for (int64_t j = 0; j < g.groups; ++j) {
-        im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols.data());
-        gemm<T>(false, true, g.og(), g.rows(), g.pixels(), go.data<T>() + (i * g.o + j * g.og()) * g.pixels(),
-                cols.data(), T(1), dw.data<T>() + j * g.og() * g.rows());
-      }
+    // Each chunk of images sums into its own copy of dw; the copies are added at the end.
+    const int64_t size = g.o * g.rows(), chunks = image_chunks(g);
+    TensorData partials = full({chunks, size}, 0, x.dtype);
+    T* partial = partials.data<T>();
+    over_images(g, chunks, [&](int64_t chunk, int64_t begin, int64_t end) {
+      T* cols = scratch<T>(g);
+      T* sum = chunk == 0 ? dw.data<T>() : partial + chunk * size;
+      for (int64_t i = begin; i < end; ++i)
+        for (int64_t j = 0; j < g.groups; ++j) {
+          im2col(x.data<T>() + (i * g.c + j * g.cg()) * g.h * g.w, g, p, cols);
+          gemm<T>(false, true, g.og(), g.rows(), g.pixels(), go.data<T>() + (i * g.o + j * g.og()) * g.pixels(),
+                  cols, T(1), sum + j * g.og() * g.rows());
+        }
+    });
+    for (int64_t c = 1; c < chunks; ++c)
+      for (int64_t e = 0; e < size; ++e) dw.data<T>()[e] += partial[c * size + e];
   });
   return dw;
 }

@@ -193,6 +193,9 @@ void gemm_with(GemmArgs<T> g, const MicroKernel<T>& uk, int threads) {
   if (g.csc != 1 && g.rsc == 1) {
     g = {g.n, g.m, g.k, g.alpha, g.b, g.csb, g.rsb, g.a, g.csa, g.rsa, g.beta, g.c, g.csc, g.rsc};
   }
+  // Inside another parallel region (a loop over images, say) OpenMP gives a nested
+  // region one thread, so the product stays on the calling thread.
+  if (omp_in_parallel()) threads = 1;
   if (threads <= 0) threads = get_num_threads();
   threads = (int)std::clamp<int64_t>(g.m * g.n / std::max<int64_t>(1, kThreadGrain / g.k), 1, threads);
   if (threads == 1) return gemm_serial(g, uk);

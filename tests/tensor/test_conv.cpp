@@ -150,3 +150,36 @@ TEST(Conv2d, ErrorsNameShapesAndFix) {
     EXPECT_NE(std::string(e.what()).find("[2, 3, 5, 5]"), std::string::npos);
   }
 }
+
+// Large enough (over a million multiply-adds per image) that with two threads the
+// images are split between them; the weight gradient then sums one partial per
+// thread. Equal to the definitions, and to one thread up to rounding.
+TEST(Conv2d, ImagesSplitBetweenThreadsMatchOneThread) {
+  const int before = fx::get_num_threads();
+  const std::vector<Config> configs = {
+      {{5, 4, 30, 30}, {16, 4, 5, 5}, {{1, 1}, {2, 2}, {1, 1}}},
+      {{3, 4, 31, 29}, {16, 2, 3, 3}, {{2, 1}, {1, 0}, {1, 2}, 2}},
+  };
+  for (const Config& c : configs) {
+    fx::TensorData x = random(c.x, fx::Float64, 7).tensor_data(), w = random(c.w, fx::Float64, 8).tensor_data();
+    fx::TensorData g = random(k::conv2d_shape(c.x, c.w, c.p), fx::Float64, 9).tensor_data();
+    auto [dx, dw] = naive_adjoints(x, w, g, c.p);
+    fx::TensorData y1, dx1, dw1;
+    for (int threads : {1, 2}) {
+      fx::set_num_threads(threads);
+      fx::TensorData y = k::conv2d(x, w, {}, c.p), gx = k::conv2d_input_grad(g, w, c.x[2], c.x[3], c.p),
+                     gw = k::conv2d_weight_grad(x, g, c.w[2], c.w[3], c.p);
+      EXPECT_LT(max_abs_diff(y, k::conv2d_naive(x, w, {}, c.p)), 1e-11) << threads << " threads";
+      EXPECT_LT(max_abs_diff(gx, dx), 1e-11) << threads << " threads";
+      EXPECT_LT(max_abs_diff(gw, dw), 1e-10) << threads << " threads";
+      if (threads == 1) {
+        y1 = y, dx1 = gx, dw1 = gw;
+      } else {
+        EXPECT_EQ(max_abs_diff(y, y1), 0.0);  // each image's product is computed alike
+        EXPECT_EQ(max_abs_diff(gx, dx1), 0.0);
+        EXPECT_LT(max_abs_diff(gw, dw1), 1e-12);  // summed in another order
+      }
+    }
+  }
+  fx::set_num_threads(before);
+}
