@@ -279,6 +279,31 @@ TEST(Gemm, TwoThreadsGiveTheSameBits) {
   }
 }
 
+// Called from inside another parallel region (conv2d runs images on several
+// threads), a product that would be split still computes every block of C: OpenMP
+// gives the nested region one thread, so gemm must not hand out blocks to others.
+TEST(Gemm, InsideAParallelRegionComputesAllOfC) {
+  Mat<float> a, b;
+  {
+    std::mt19937 rng(11);
+    a = make<float>(300, 211, 0, rng), b = make<float>(211, 300, 0, rng);
+  }
+  std::vector<float> want(300 * 300), got[2];
+  auto run = [&](float* c) {
+    k_::gemm<float>({.m = 300, .n = 300, .k = 211, .a = a.data(), .rsa = a.rs, .csa = a.cs, .b = b.data(),
+                     .rsb = b.rs, .csb = b.cs, .c = c, .rsc = 300},
+                    2);
+  };
+  run(want.data());
+#pragma omp parallel for num_threads(2)
+  for (int t = 0; t < 2; ++t) {
+    got[t].assign(300 * 300, std::nanf(""));
+    run(got[t].data());
+  }
+  EXPECT_EQ(got[0], want);
+  EXPECT_EQ(got[1], want);
+}
+
 TEST(Gemm, MatmulBatchedAndBroadcastAgreeWithNaive) {
   fx::manual_seed(8);
   // [B, n, k] @ [B, k, m] (bmm), [B, n, k] @ [k, m] and a transposed batch: every item
