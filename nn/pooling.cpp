@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "autograd/apply.h"
+#include "tensor/simd.h"
 #include "tensor/vec.h"
 
 namespace fluxion::nn::functional {
@@ -97,6 +98,10 @@ struct MaxPool2dWithIndices {
 #pragma omp parallel for if (planes * h.out * w.out * h.k * w.k > (1 << 16))
       for (int64_t p = 0; p < planes; ++p) {
         const T* plane = px + p * h.in * w.in;
+        if (inside && h.k == 2 && w.k == 2 && h.s == 2 && w.s == 2 && h.d == 1 && w.d == 1) {
+          max_2x2(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
+          continue;
+        }
         if (inside) {
           max_inside(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h, w);
           continue;
@@ -157,6 +162,33 @@ struct MaxPool2dWithIndices {
         for (int64_t j = 0; j < n; ++j)
           y[i * w.out + j0 + j] = std::bit_cast<T>(best[j]), idx[i * w.out + j0 + j] = at[j];
       }
+  }
+  // The same for the most common pool, 2x2 windows with stride 2 (MaxPool2d(2)):
+  // the window's four positions are constants, so a row of windows is one loop
+  // over j that the compiler vectorises (the loads of even and odd columns
+  // become shuffles), in the window order of the rule above.
+  template <class T>
+  FLUXION_SIMD_CLONES static void max_2x2(const T* plane, T* y, int64_t* idx, int64_t h_out, int64_t w_out,
+                                          int64_t w_in) {
+    using Bits = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+    for (int64_t i = 0; i < h_out; ++i) {
+      const T *r0 = plane + 2 * i * w_in, *r1 = r0 + w_in;
+      for (int64_t j = 0; j < w_out; ++j) {
+        const int64_t first = 2 * i * w_in + 2 * j;
+        Bits best = std::bit_cast<Bits>(r0[2 * j]);
+        int64_t at = first;
+        auto take = [&](T v, int64_t pos) {
+          const Bits m = Bits(0) - Bits((v > std::bit_cast<T>(best)) | (v != v));  // larger, or NaN
+          best = (std::bit_cast<Bits>(v) & m) | (best & ~m);
+          at = (pos & int64_t(m)) | (at & ~int64_t(m));
+        };
+        take(r0[2 * j + 1], first + 1);
+        take(r1[2 * j], first + w_in);
+        take(r1[2 * j + 1], first + w_in + 1);
+        y[i * w_out + j] = std::bit_cast<T>(best);
+        idx[i * w_out + j] = at;
+      }
+    }
   }
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     const Shape& in = s.input_shape(0);

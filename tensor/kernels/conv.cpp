@@ -62,30 +62,38 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
                 .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .beta = beta, .c = c, .rsc = n});
 }
 
-// Walks cols one output row at a time. Row `row` of cols is the tap (ch, ki, kj);
-// its entries for output row oi read input row ii = oi·sh - ph + ki·dh at columns
-// jj = oj·sw - pw + kj·dw, which lie inside the image for oj in [lo, hi) and are
-// padding elsewhere. f(row, oi, src, lo, hi) gets the image offset src of entry
-// lo, or src = -1 (and lo = hi = 0) when input row ii is padding.
+// The part of a tap's row of cols that reads the image. Row `row` of cols is the
+// tap (ch, ki, kj); its entry for output pixel (oi, oj) reads input pixel
+// (oi·sh - ph + ki·dh, oj·sw - pw + kj·dw), which lies inside the image for oi in
+// [oi_lo, oi_hi) and oj in [lo, hi): a rectangle, whose corner (oi_lo, lo) reads
+// image offset src, each next output row sh·W further on. The rest is padding.
+struct TapBlock {
+  int64_t row, oi_lo, oi_hi, lo, hi, src;
+};
+
+// f(block) for every tap. The bounds depend on (ki, kj) only, so they are found
+// once per kernel offset and reused for every channel.
 template <class F>
-void for_each_run(const Geometry& g, const Conv2dParams& p, F f) {
-  const int64_t sw = p.stride[1];
-  auto first_at_least = [&](int64_t bound) {  // smallest oj >= 0 with oj·sw >= bound, at most wo
-    return std::clamp<int64_t>(bound <= 0 ? 0 : (bound + sw - 1) / sw, 0, g.wo);
+void for_each_tap(const Geometry& g, const Conv2dParams& p, F f) {
+  // smallest o >= 0 with o·stride >= bound, clamped to [0, n]
+  auto first_at_least = [](int64_t bound, int64_t stride, int64_t n) {
+    if (bound <= 0) return int64_t{0};
+    return std::min<int64_t>(stride == 1 ? bound : (bound + stride - 1) / stride, n);
   };
-  for (int64_t ch = 0; ch < g.cg(); ++ch)
-    for (int64_t ki = 0; ki < g.kh; ++ki)
-      for (int64_t kj = 0; kj < g.kw; ++kj) {
-        const int64_t row = (ch * g.kh + ki) * g.kw + kj, shift = kj * p.dilation[1] - p.padding[1];
-        const int64_t lo = first_at_least(-shift), hi = std::max(lo, first_at_least(g.w - shift));
-        for (int64_t oi = 0; oi < g.ho; ++oi) {
-          const int64_t ii = oi * p.stride[0] - p.padding[0] + ki * p.dilation[0];
-          if (ii < 0 || ii >= g.h || lo == hi)
-            f(row, oi, int64_t{-1}, int64_t{0}, int64_t{0});
-          else
-            f(row, oi, (ch * g.h + ii) * g.w + lo * sw + shift, lo, hi);
-        }
+  const int64_t sh = p.stride[0], sw = p.stride[1];
+  for (int64_t ki = 0; ki < g.kh; ++ki)
+    for (int64_t kj = 0; kj < g.kw; ++kj) {
+      const int64_t up = ki * p.dilation[0] - p.padding[0], left = kj * p.dilation[1] - p.padding[1];
+      TapBlock b{0, first_at_least(-up, sh, g.ho), 0, first_at_least(-left, sw, g.wo), 0, 0};
+      b.oi_hi = std::max(b.oi_lo, first_at_least(g.h - up, sh, g.ho));
+      b.hi = std::max(b.lo, first_at_least(g.w - left, sw, g.wo));
+      const int64_t corner = (b.oi_lo * sh + up) * g.w + b.lo * sw + left;
+      for (int64_t ch = 0; ch < g.cg(); ++ch) {
+        b.row = (ch * g.kh + ki) * g.kw + kj;
+        b.src = ch * g.h * g.w + corner;
+        f(b);
       }
+    }
 }
 
 // out[j] = in[j] for j < n, for the short runs of im2col (an output row, often
@@ -99,36 +107,46 @@ void copy_run(T* out, const T* in, int64_t n) {
   for (; j < n; ++j) out[j] = in[j];
 }
 
-// cols [C/G·kh·kw, Ho·Wo] from one group of channels [C/G, H, W] of an image:
-// each run is a copy (stride 1) or a strided gather, with zeros for padding.
+// cols [C/G·kh·kw, Ho·Wo] from one group of channels [C/G, H, W] of an image: each
+// tap's rectangle row by row, a copy (stride 1) or a strided gather, zeros around it.
 template <class T>
 void im2col(const T* image, const Geometry& g, const Conv2dParams& p, T* cols) {
-  const int64_t sw = p.stride[1];
-  for_each_run(g, p, [&](int64_t row, int64_t oi, int64_t src, int64_t lo, int64_t hi) {
-    T* out = cols + row * g.pixels() + oi * g.wo;
-    for (int64_t j = 0; j < lo; ++j) out[j] = T(0);
-    for (int64_t j = hi; j < g.wo; ++j) out[j] = T(0);
-    if (src < 0) return;
-    const T* in = image + src;
-    if (sw == 1)
-      copy_run(out + lo, in, hi - lo);
-    else
-      for (int64_t j = lo; j < hi; ++j) out[j] = in[(j - lo) * sw];
+  const int64_t sw = p.stride[1], step = p.stride[0] * g.w;
+  for_each_tap(g, p, [&](const TapBlock& b) {
+    T* out = cols + b.row * g.pixels();
+    if (b.lo == b.hi) {
+      std::fill(out, out + g.pixels(), T(0));
+      return;
+    }
+    std::fill(out, out + b.oi_lo * g.wo, T(0));
+    std::fill(out + b.oi_hi * g.wo, out + g.pixels(), T(0));
+    const T* in = image + b.src;
+    for (int64_t oi = b.oi_lo; oi < b.oi_hi; ++oi, in += step) {
+      T* o = out + oi * g.wo;
+      for (int64_t j = 0; j < b.lo; ++j) o[j] = T(0);
+      for (int64_t j = b.hi; j < g.wo; ++j) o[j] = T(0);
+      if (sw == 1)
+        copy_run(o + b.lo, in, b.hi - b.lo);
+      else
+        for (int64_t j = 0; j < b.hi - b.lo; ++j) o[b.lo + j] = in[j * sw];
+    }
   });
 }
 
 // The adjoint of im2col: adds each column entry back into the pixel it came from.
 template <class T>
 void col2im(const T* cols, const Geometry& g, const Conv2dParams& p, T* image) {
-  const int64_t sw = p.stride[1];
-  for_each_run(g, p, [&](int64_t row, int64_t oi, int64_t src, int64_t lo, int64_t hi) {
-    if (src < 0) return;
-    const T* in = cols + row * g.pixels() + oi * g.wo + lo;
-    T* out = image + src;
-    if (sw == 1)
-      for (int64_t j = 0; j < hi - lo; ++j) out[j] += in[j];
-    else
-      for (int64_t j = 0; j < hi - lo; ++j) out[j * sw] += in[j];
+  const int64_t sw = p.stride[1], step = p.stride[0] * g.w;
+  for_each_tap(g, p, [&](const TapBlock& b) {
+    if (b.lo == b.hi) return;
+    T* out = image + b.src;
+    for (int64_t oi = b.oi_lo; oi < b.oi_hi; ++oi, out += step) {
+      const T* in = cols + b.row * g.pixels() + oi * g.wo + b.lo;
+      if (sw == 1)
+        for (int64_t j = 0; j < b.hi - b.lo; ++j) out[j] += in[j];
+      else
+        for (int64_t j = 0; j < b.hi - b.lo; ++j) out[j * sw] += in[j];
+    }
   });
 }
 

@@ -213,3 +213,28 @@ TEST(Pooling, MaxPoolInsideWindowsAgreeWithThePaddedPath) {
     EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
   }
 }
+
+// MaxPool2d(2) (2x2 windows, stride 2, all inside the plane) has a path of its
+// own; with ceil_mode on an odd-sized plane the last windows hang over the edge
+// and the whole plane takes the bounds-checked path. Over the windows both have,
+// values (NaN, ties) and the routing of the gradient must agree exactly.
+TEST(Pooling, MaxPool2x2PathAgreesWithTheCheckedPath) {
+  std::vector<double> v(2 * 3 * 9 * 41);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = double((i * 7919) % 5);  // many ties
+  v[100] = NAN, v[101] = NAN, v[500] = -INFINITY;
+  for (fx::DType dt : {fx::Float64, fx::Float32}) {
+    fx::Tensor x = fx::tensor(v, {2, 3, 9, 41}).to(dt).requires_grad_();
+    fx::Tensor a = F::max_pool2d(x.slice(2, 0, 8).slice(3, 0, 40), 2);                         // 2x2 path
+    fx::Tensor b = F::max_pool2d(x, 2, {.ceil_mode = true}).slice(2, 0, 4).slice(3, 0, 20);  // checked path
+    ASSERT_EQ(a.shape(), b.shape());
+    auto av = a.detach().to_vector<double>(), bv = b.detach().to_vector<double>();
+    for (size_t i = 0; i < av.size(); ++i)
+      if (std::isnan(bv[i]))
+        EXPECT_TRUE(std::isnan(av[i])) << i;
+      else
+        EXPECT_EQ(av[i], bv[i]) << i;
+    fx::Tensor u = fx::arange(0, a.numel(), 1, dt).reshape(a.shape());
+    fx::Tensor ga = fx::autograd::grad({(a * u).sum()}, {x})[0], gb = fx::autograd::grad({(b * u).sum()}, {x})[0];
+    EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
+  }
+}
