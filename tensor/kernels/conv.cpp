@@ -11,6 +11,7 @@
 
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/gemm.h"
+#include "tensor/kernels/small_gemm.h"
 #include "tensor/threads.h"
 
 namespace fluxion::kernels {
@@ -48,8 +49,11 @@ Geometry geometry(const Shape& x, const Shape& w, const Conv2dParams& p) {
   return g;
 }
 
-// c = op(a) op(b) + beta c for row-major contiguous operands (op = transpose when ta / tb),
-// by fluxion's GEMM or OpenBLAS (gemm_auto).
+// c = op(a) op(b) + beta c for row-major contiguous operands (op = transpose when ta / tb).
+// A small product c = op(a) b, with b's rows a whole number of vectors long (the
+// forward's and the input gradient's, at the usual image sizes), goes to small_gemm,
+// which reads b in place where a packed GEMM would copy it first; the rest to
+// fluxion's GEMM or OpenBLAS (gemm_auto). The same choice as matmul's.
 template <class T>
 void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T* b, T beta, T* c) {
   if (m == 0 || n == 0) return;
@@ -58,6 +62,9 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
     return;
   }
   int64_t lda = ta ? m : k, ldb = tb ? k : n;
+  if (!tb && beta == T(0) && n == small_gemm_ldb<T>(n) && small_gemm_pays<T>(m, n, k) &&
+      (gemm_path() == GemmPath::fluxion || blas_kernels_narrow()))
+    return small_gemm<T>(m, n, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldb, c);
   gemm_auto<T>({.m = m, .n = n, .k = k, .a = a, .rsa = ta ? 1 : lda, .csa = ta ? lda : 1, .b = b,
                 .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .beta = beta, .c = c, .rsc = n});
 }

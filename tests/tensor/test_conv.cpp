@@ -183,3 +183,17 @@ TEST(Conv2d, ImagesSplitBetweenThreadsMatchOneThread) {
   }
   fx::set_num_threads(before);
 }
+
+// Float32 with 64 output pixels per image (whole vectors): the forward and the
+// input gradient take small_gemm, which reads cols and the gradient in place.
+TEST(Conv2d, Float32WholeVectorRowsMatchTheDefinitions) {
+  const Config c{{3, 5, 12, 12}, {6, 5, 5, 5}, {}};
+  fx::Tensor x = random(c.x, fx::Float64, 10), w = random(c.w, fx::Float64, 11);
+  fx::Tensor g = random(k::conv2d_shape(c.x, c.w, c.p), fx::Float64, 12);
+  auto [dx, dw] = naive_adjoints(x.tensor_data(), w.tensor_data(), g.tensor_data(), c.p);
+  auto f32 = [](const fx::Tensor& t) { return t.to(fx::Float32).tensor_data(); };
+  auto f64 = [](const fx::TensorData& t) { return fx::Tensor(t).to(fx::Float64).tensor_data(); };
+  EXPECT_LT(max_abs_diff(f64(k::conv2d(f32(x), f32(w), {}, c.p)), k::conv2d_naive(x.tensor_data(), w.tensor_data(), {}, c.p)), 1e-4);
+  EXPECT_LT(max_abs_diff(f64(k::conv2d_input_grad(f32(g), f32(w), 12, 12, c.p)), dx), 1e-4);
+  EXPECT_LT(max_abs_diff(f64(k::conv2d_weight_grad(f32(x), f32(g), 5, 5, c.p)), dw), 1e-4);
+}
