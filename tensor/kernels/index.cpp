@@ -3,6 +3,8 @@
 // with index checks that name the op and the dim.
 #include "tensor/kernels/index.h"
 
+#include <algorithm>
+
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
 
@@ -39,10 +41,29 @@ void check_indices(const TensorData& index, int64_t size, const char* op, int64_
   });
 }
 
+// Whether a gather along dim 0 takes whole rows of a contiguous x: the index is
+// constant along every other dim (index_select's index, broadcast) and spans x's.
+static bool whole_rows(const TensorData& x, const TensorData& index) {
+  if (!x.is_contiguous() || index.shape.size() != x.shape.size()) return false;
+  for (size_t d = 1; d < x.shape.size(); ++d)
+    if (index.strides[d] != 0 || index.shape[d] != x.shape[d]) return false;
+  return true;
+}
+
 TensorData gather(const TensorData& x_in, int64_t dim, const TensorData& index_in) {
   TensorData x = at_least_1d(x_in), index = at_least_1d(index_in);
   check_indices(index, x.shape[dim], "gather", dim);
   TensorData y = TensorData::empty(index.shape, x.dtype);
+  if (dim == 0 && whole_rows(x, index)) {  // index_select(0, i) of a contiguous x: row copies
+    const int64_t row = x.numel() / std::max<int64_t>(1, x.shape[0]);
+    const int64_t* pi = index.data<int64_t>();
+    dispatch_all(x.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      for (int64_t i = 0; i < index.shape[0]; ++i)
+        std::copy_n(x.data<T>() + pi[i * index.strides[0]] * row, row, y.data<T>() + i * row);
+    });
+    return y.as_strided(index_in.shape, contiguous_strides(index_in.shape), 0);
+  }
   dispatch_all(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* py = y.data<T>();

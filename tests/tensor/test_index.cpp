@@ -179,3 +179,23 @@ TEST(Roll, WrapsAround) {
   EXPECT_EQ(grid(0, 4).roll(2, 0).shape(), (fx::Shape{0, 4}));
   EXPECT_THROW((void)x.roll(1, 2), fx::Error);
 }
+
+// index_select(0, i) of a contiguous tensor copies whole rows; a non-contiguous
+// view of the same values takes the general gather. Both must agree, for every
+// dtype, repeated indices, 1-d tensors (rows of one element) and an empty index.
+TEST(IndexSelect, RowCopiesAgreeWithTheGeneralGather) {
+  for (fx::DType dt : {fx::Float32, fx::Float64, fx::Int64, fx::Bool}) {
+    fx::Tensor x = (fx::arange(0, 60, 1, fx::Float64).reshape({5, 3, 4}) * 0.5 - 3.0).to(dt);
+    fx::Tensor strided = x.transpose(1, 2).contiguous().transpose(1, 2);  // same values, not contiguous
+    ASSERT_FALSE(strided.is_contiguous());
+    for (const std::vector<int64_t>& idx : std::vector<std::vector<int64_t>>{{4, 0, 4, 2}, {}, {1}}) {
+      fx::Tensor i = ints(idx, {(int64_t)idx.size()});
+      fx::Tensor a = x.index_select(0, i), b = strided.index_select(0, i);
+      ASSERT_EQ(a.shape(), (fx::Shape{(int64_t)idx.size(), 3, 4}));
+      EXPECT_EQ(a.to(fx::Float64).to_vector<double>(), b.to(fx::Float64).to_vector<double>());
+    }
+    fx::Tensor v = fx::arange(0, 6, 1, fx::Float64).to(dt);
+    EXPECT_EQ(v.index_select(0, ints({5, 5, 0}, {3})).to(fx::Float64).to_vector<double>(),
+              (std::vector<double>{v.to(fx::Float64).to_vector<double>()[5], v.to(fx::Float64).to_vector<double>()[5], 0.0}));
+  }
+}
