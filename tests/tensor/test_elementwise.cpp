@@ -451,3 +451,26 @@ TEST(Loops, StridedColumnsCopyAndMultiply) {
     EXPECT_EQ(d.data<double>()[i], v[i] - 3);
   }
 }
+
+// where(mask, x, scalar) and where(mask, scalar, x) with a dense mask and x take a
+// flat loop (the masked gradients of relu and clamp); a Bool mask is read as bytes.
+// Against a plain loop for each dtype pair, with lengths that leave vector tails,
+// inf and NaN in the branch not taken, and a scalar of higher rank (broadcast up).
+TEST(ElementwiseKernels, WhereWithAScalarBranch) {
+  const int64_t n = 37;
+  std::vector<double> cv(n), xv(n);
+  for (int64_t i = 0; i < n; ++i) cv[i] = (i * 7) % 3 == 0, xv[i] = i % 5 == 0 ? INFINITY : i % 7 == 0 ? NAN : i - 10.0;
+  for (DType cdt : {Bool, Float32, Int64})
+    for (DType dt : {Float32, Float64, Int64}) {
+      TensorData c = cdt == Bool ? k::to_dtype(make(cv, {n}), Bool) : make(cv, {n}, cdt);
+      TensorData x = make(xv, {n}, dt == Int64 ? Float64 : dt), s = make({-2}, {}, dt);
+      if (dt == Int64) x = make(std::vector<double>(n, 3.0), {n}, Int64);
+      std::vector<double> xs = values(x), a = values(k::where(c, x, s)), b = values(k::where(c, s, x));
+      for (int64_t i = 0; i < n; ++i) {
+        const bool on = cv[i] != 0;
+        EXPECT_TRUE(on ? a[i] == xs[i] || (std::isnan(a[i]) && std::isnan(xs[i])) : a[i] == -2) << i;
+        EXPECT_TRUE(!on ? b[i] == xs[i] || (std::isnan(b[i]) && std::isnan(xs[i])) : b[i] == -2) << i;
+      }
+    }
+  EXPECT_EQ(k::where(make({1, 0}, {2}, Int64), make({1, 2}, {2}), make({9}, {1, 1})).shape, (Shape{1, 2}));
+}
