@@ -121,7 +121,7 @@ void im2col(const T* image, const Geometry& g, const Conv2dParams& p, T* cols) {
   const int64_t sw = p.stride[1], step = p.stride[0] * g.w;
   for_each_tap(g, p, [&](const TapBlock& b) {
     T* out = cols + b.row * g.pixels();
-    if (b.lo == b.hi) {
+    if (b.lo == b.hi || b.oi_lo == b.oi_hi) {  // the tap reads only padding
       std::fill(out, out + g.pixels(), T(0));
       return;
     }
@@ -145,7 +145,7 @@ template <class T>
 void col2im(const T* cols, const Geometry& g, const Conv2dParams& p, T* image) {
   const int64_t sw = p.stride[1], step = p.stride[0] * g.w;
   for_each_tap(g, p, [&](const TapBlock& b) {
-    if (b.lo == b.hi) return;
+    if (b.lo == b.hi || b.oi_lo == b.oi_hi) return;  // the tap reads only padding
     T* out = image + b.src;
     for (int64_t oi = b.oi_lo; oi < b.oi_hi; ++oi, out += step) {
       const T* in = cols + b.row * g.pixels() + oi * g.wo + b.lo;
