@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The per-thread block cache: freed blocks wait in a list per exact size, up
-// to a byte budget; allocation takes from that list first.
+// The block cache: freed blocks wait in a list per exact size, up to a byte
+// budget; allocation takes from that list first. Small blocks are cached per
+// thread (no lock); blocks of 64 KiB and more in one cache for the process,
+// behind a mutex whose cost is nothing next to filling such a block, so that a
+// block freed by another thread than the one that allocated it (a batch made
+// on a DataLoader's prefetch thread, used and freed on the main thread) is
+// reused instead of stranded in the freeing thread's cache while the
+// allocating thread faults in fresh pages.
 #include "tensor/allocator.h"
 
 #include <atomic>
+#include <mutex>
 #include <cstdlib>
 #include <unordered_map>
 #include <vector>
@@ -32,10 +39,7 @@ thread_local bool cache_gone = false;
 struct BlockCache {
   std::unordered_map<size_t, std::vector<void*>> free;  // nbytes -> blocks
   size_t bytes = 0;
-  ~BlockCache() {
-    release();
-    cache_gone = true;
-  }
+  ~BlockCache() { release(); }
   size_t release() {
     size_t n = bytes;
     for (auto& [size, blocks] : free)
@@ -55,9 +59,50 @@ void count_allocation(size_t nbytes) {
   }
 }
 
+struct ThreadCache : BlockCache {
+  ~ThreadCache() {
+    release();
+    cache_gone = true;
+  }
+};
+
 BlockCache& cache() {
-  thread_local BlockCache c;
+  thread_local ThreadCache c;
   return c;
+}
+
+[[maybe_unused]] constexpr size_t kShared = size_t(64) << 10;  // blocks this large go to the shared cache
+
+// Set once the shared cache is destroyed (at exit): later frees go to malloc.
+std::atomic<bool> shared_gone{false};
+
+struct SharedCache {
+  std::mutex mutex;
+  BlockCache blocks;
+  ~SharedCache() { shared_gone = true; }
+};
+
+SharedCache& shared() {
+  static SharedCache c;
+  return c;
+}
+
+// A cached block of exactly nbytes from c, or nullptr.
+void* take(BlockCache& c, size_t nbytes) {
+  auto it = c.free.find(nbytes);
+  if (it == c.free.end() || it->second.empty()) return nullptr;
+  void* p = it->second.back();
+  it->second.pop_back();
+  c.bytes -= nbytes;
+  return p;
+}
+
+// Keeps p in c if the budget allows; false when the caller must free it.
+bool keep(BlockCache& c, void* p, size_t nbytes) {
+  if (c.bytes + nbytes > kBudget) return false;
+  c.free[nbytes].push_back(p);
+  c.bytes += nbytes;
+  return true;
 }
 
 }  // namespace
@@ -65,14 +110,12 @@ BlockCache& cache() {
 void* allocate_block(size_t nbytes, bool counted) {
   if (counted) count_allocation(nbytes);
 #ifndef FLUXION_NO_BLOCK_CACHE
-  if (!cache_gone) {
-    BlockCache& c = cache();
-    if (auto it = c.free.find(nbytes); it != c.free.end() && !it->second.empty()) {
-      void* p = it->second.back();
-      it->second.pop_back();
-      c.bytes -= nbytes;
-      return p;
-    }
+  if (nbytes >= kShared && !shared_gone) {
+    SharedCache& c = shared();
+    std::lock_guard lock(c.mutex);
+    if (void* p = take(c.blocks, nbytes)) return p;
+  } else if (nbytes < kShared && !cache_gone) {
+    if (void* p = take(cache(), nbytes)) return p;
   }
 #endif
   void* p = std::aligned_alloc(64, nbytes);
@@ -86,22 +129,37 @@ void* allocate_block(size_t nbytes, bool counted) {
 void free_block(void* p, size_t nbytes, bool counted) {
   if (counted) in_use.fetch_sub(nbytes, std::memory_order_relaxed);
 #ifndef FLUXION_NO_BLOCK_CACHE
-  if (!cache_gone && nbytes <= kLargest) {
-    BlockCache& c = cache();
-    if (c.bytes + nbytes <= kBudget) {
-      c.free[nbytes].push_back(p);
-      c.bytes += nbytes;
-      return;
-    }
+  if (nbytes >= kShared && nbytes <= kLargest && !shared_gone) {
+    SharedCache& c = shared();
+    std::lock_guard lock(c.mutex);
+    if (keep(c.blocks, p, nbytes)) return;
+  } else if (nbytes < kShared && !cache_gone) {
+    if (keep(cache(), p, nbytes)) return;
   }
 #endif
   (void)nbytes;
   std::free(p);
 }
 
-size_t empty_cache() { return cache_gone ? 0 : cache().release(); }
+size_t empty_cache() {
+  size_t n = cache_gone ? 0 : cache().release();
+  if (!shared_gone) {
+    SharedCache& c = shared();
+    std::lock_guard lock(c.mutex);
+    n += c.blocks.release();
+  }
+  return n;
+}
 
-size_t cached_bytes() { return cache_gone ? 0 : cache().bytes; }
+size_t cached_bytes() {
+  size_t n = cache_gone ? 0 : cache().bytes;
+  if (!shared_gone) {
+    SharedCache& c = shared();
+    std::lock_guard lock(c.mutex);
+    n += c.blocks.bytes;
+  }
+  return n;
+}
 
 size_t memory_allocated() { return in_use.load(std::memory_order_relaxed); }
 

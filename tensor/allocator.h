@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Where tensor memory comes from: 64-byte aligned blocks, and a per-thread
-// cache of freed blocks by exact size. Training loops allocate the same
+// Where tensor memory comes from: 64-byte aligned blocks, and caches (allocator.cpp)
+// of freed blocks by exact size. Training loops allocate the same
 // shapes every step; reusing their blocks skips malloc's bookkeeping for
 // small arrays and the page faults of fresh pages for large ones (a 4 MB
 // block from the OS costs 1000 faults, more than the arithmetic on it).
@@ -15,11 +15,11 @@ namespace fluxion {
 /// A block of at least nbytes (a multiple of 64), 64-byte aligned; throws fluxion::Error when out of memory.
 /// counted: whether it is tensor memory (memory_allocated()).
 void* allocate_block(size_t nbytes, bool counted = true);
-/// Returns a block from allocate_block(nbytes, counted) (same arguments) to this thread's cache.
+/// Returns a block from allocate_block(nbytes, counted) (same arguments) to the cache.
 void free_block(void* p, size_t nbytes, bool counted = true);
-/// Frees every block this thread has cached (like torch.cuda.empty_cache), returning their bytes.
+/// Frees the blocks cached by this thread and, of 64 KiB and more, by all (like torch.cuda.empty_cache).
 size_t empty_cache();
-/// Bytes this thread holds in its cache.
+/// Bytes in this thread's cache and the shared cache of blocks of 64 KiB and more.
 size_t cached_bytes();
 
 /// Bytes of tensor blocks in use now, in all threads (torch.cuda.memory_allocated's

@@ -3,6 +3,8 @@
 // the budget holds, and empty_cache gives everything back.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tensor/allocator.h"
 #include "tensor/error.h"
 #include "tensor/tensor_data.h"
@@ -65,6 +67,33 @@ TEST(Allocator, HugeBlocksAreNotCached) {
   const size_t huge = size_t(300) << 20;  // above the 256 MiB per-block limit
   void* p = fx::allocate_block(huge);
   fx::free_block(p, huge);
+  EXPECT_EQ(fx::cached_bytes(), 0u);
+}
+#endif
+
+#if !defined(__SANITIZE_ADDRESS__)
+// A large block freed on another thread than its own (a DataLoader's prefetch
+// thread makes a batch, the main thread frees it) goes back to the shared cache
+// and is reused by the next allocation of its size on any thread; small blocks
+// stay in the freeing thread's cache.
+TEST(Allocator, LargeBlocksFreedOnAnotherThreadAreReused) {
+  fx::empty_cache();
+  const size_t big = size_t(1) << 20;
+  void* p = nullptr;
+  std::thread([&] { p = fx::allocate_block(big); }).join();
+  fx::free_block(p, big);
+  EXPECT_EQ(fx::cached_bytes(), big);
+  void* q = nullptr;
+  std::thread([&] { q = fx::allocate_block(big); }).join();
+  EXPECT_EQ(q, p);  // the freed block, not fresh pages
+  EXPECT_EQ(fx::cached_bytes(), 0u);
+  fx::free_block(q, big);
+  std::thread([] {
+    void* s = fx::allocate_block(4096);
+    fx::free_block(s, 4096);
+    EXPECT_EQ(fx::cached_bytes(), 4096u + (size_t(1) << 20));  // its own small block and the shared one
+  }).join();
+  EXPECT_EQ(fx::empty_cache(), big);  // the small block left with its thread
   EXPECT_EQ(fx::cached_bytes(), 0u);
 }
 #endif
