@@ -66,17 +66,20 @@ int64_t cache_bytes(int name, int64_t fallback) {
   return v > 0 ? v : fallback;
 }
 
-// Block sizes (Goto & van de Geijn 2008; BLIS's analytical model). The
-// micro-kernel broadcasts a sliver of A (mr x kc) against slivers of B
-// (kc x nr) loaded as vectors, so:
-//  kc: the A sliver, reused by every B sliver of the block in the innermost
-//      loop, stays in L1, filling a little over half of it (the rest streams B);
-//      a long kc also means C is read and written only k / kc times;
-//  nc: the kc x nc block of B, reused by every A sliver, fills three quarters
-//      of L2 (BLIS's Zen 4 blocks use nearly all of it); the rest holds the A
-//      sliver on its way from L3 to L1 and the C tiles. A longer block of B
-//      means each A sliver, fetched from L3, is reused by more micro-kernel calls;
-//  mc: the mc x kc block of A fills a quarter of L3, left for the other cores.
+// Block sizes (Goto & van de Geijn 2008; BLIS's analytical model and loop
+// order). The micro-kernel broadcasts a sliver of A (mr x kc) against a sliver
+// of B (kc x nr) loaded as vectors, and the innermost loop runs every A sliver
+// of the block against one B sliver, so:
+//  kc: the B sliver, reused by every A sliver, stays in L1, filling three
+//      quarters of it; the A slivers stream through the rest from L2 (mr values
+//      a step, under half of B's nr). A long kc also means C is read and written
+//      only k / kc times;
+//  mc: the mc x kc block of A, reused by every B sliver of the panel, fills
+//      half of L2, leaving room for the C tiles and the next B sliver;
+//  nc: the kc x nc panel of B lives in L3; each A block is packed once per
+//      panel, so a wide panel packs A few times.
+// (Streaming B past an A sliver held in L1, the other way round, ran at 75% of
+// the FMA peak for n >= 1024: B's sliver is 2.3 times A's and evicted it.)
 struct Blocking {
   int64_t mc, kc, nc;
 };
@@ -85,11 +88,10 @@ template <class T>
 Blocking blocking(const MicroKernel<T>& uk) {
   static const int64_t l1 = cache_bytes(_SC_LEVEL1_DCACHE_SIZE, 32 << 10);
   static const int64_t l2 = cache_bytes(_SC_LEVEL2_CACHE_SIZE, 512 << 10);
-  static const int64_t l3 = cache_bytes(_SC_LEVEL3_CACHE_SIZE, 8 << 20);
   const int64_t size = sizeof(T);
-  int64_t kc = std::clamp<int64_t>(l1 * 9 / 16 / (uk.mr * size) / 32 * 32, 64, 512);
-  int64_t nc = std::clamp<int64_t>(l2 * 3 / 4 / (kc * size) / uk.nr * uk.nr, uk.nr, 4096);
-  int64_t mc = std::clamp<int64_t>(l3 / 4 / (kc * size) / uk.mr * uk.mr, uk.mr, 8192);
+  int64_t kc = std::clamp<int64_t>(l1 * 3 / 4 / (uk.nr * size) / 32 * 32, 64, 512);
+  int64_t mc = std::clamp<int64_t>(l2 / 2 / (kc * size) / uk.mr * uk.mr, uk.mr, 8192);
+  int64_t nc = std::clamp<int64_t>(int64_t{4096} / uk.nr * uk.nr, uk.nr, 4096);
   return {mc, kc, nc};
 }
 
@@ -124,35 +126,32 @@ void tile_through_buffer(const MicroKernel<T>& uk, int64_t kc, const T* a, const
     }
 }
 
-// The whole product on one thread. Loop order, outermost first: rows of C by
-// mc (A block), the sum by kc (pack A), columns by nc (pack B), then mr-high
-// slivers of A and nr-wide slivers of B, whose product is one micro-kernel call.
+// The whole product on one thread. Loop order, outermost first: columns of C
+// by nc and the sum by kc (pack B's panel), rows by mc (pack A's block), then
+// nr-wide slivers of B and mr-high slivers of A, whose product is one
+// micro-kernel call.
 template <class T>
 void gemm_serial(const GemmArgs<T>& g, const MicroKernel<T>& uk) {
   const Blocking bk = blocking(uk);
   T* ap = scratch<T>(0, bk.kc * ((std::min(bk.mc, g.m) + uk.mr - 1) / uk.mr * uk.mr));
   T* bp = scratch<T>(1, bk.kc * ((std::min(bk.nc, g.n) + uk.nr - 1) / uk.nr * uk.nr));
-  for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
-    const int64_t mc = std::min(bk.mc, g.m - ic);
-    // The sum in blocks of equal length (k = 1024 with kc = 480: 3 x 342, not
-    // 480 + 480 + 64): each block ends by reading and writing C and costs a
-    // packing pass, which a short last block amortises over few steps.
-    const int64_t kblocks = (g.k + bk.kc - 1) / bk.kc;
+  const int64_t kblocks = (g.k + bk.kc - 1) / bk.kc;
+  for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
+    const int64_t nc = std::min(bk.nc, g.n - jc);
     for (int64_t kb = 0; kb < kblocks; ++kb) {
       const int64_t pc = g.k * kb / kblocks, kc = g.k * (kb + 1) / kblocks - pc;
       const T beta = kb == 0 ? g.beta : T(1);  // later blocks of the sum add to C
-      const Slivers sa{mc, uk.mr, true};
-      gemm_detail::pack_slivers(sa, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, ap);
-      for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
-        const int64_t nc = std::min(bk.nc, g.n - jc);
-        // B's block as slivers of nr columns: B^T's rows are B's columns.
-        gemm_detail::pack_slivers(Slivers{nc, uk.nr, false}, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, bp);
-        for (int64_t s = 0; s < sa.count(); ++s) {
-          const int64_t ir = sa.start(s);
-          const int rows = (int)sa.size(s);
-          const T* a = ap + s * uk.mr * kc;
-          for (int64_t jr = 0; jr < nc; jr += uk.nr) {
-            const int cols = (int)std::min<int64_t>(uk.nr, nc - jr);
+      gemm_detail::pack_slivers(Slivers{nc, uk.nr, false}, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, bp);
+      for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
+        const int64_t mc = std::min(bk.mc, g.m - ic);
+        const Slivers sa{mc, uk.mr, true};
+        gemm_detail::pack_slivers(sa, kc, g.a + ic * g.rsa + pc * g.csa, g.rsa, g.csa, ap);
+        for (int64_t jr = 0; jr < nc; jr += uk.nr) {
+          const int cols = (int)std::min<int64_t>(uk.nr, nc - jr);
+          for (int64_t s = 0; s < sa.count(); ++s) {
+            const int64_t ir = sa.start(s);
+            const int rows = (int)sa.size(s);
+            const T* a = ap + s * uk.mr * kc;
             T* c = g.c + (ic + ir) * g.rsc + (jc + jr) * g.csc;
             if (g.csc == 1)
               uk.run(kc, a, bp + jr * kc, g.alpha, beta, c, g.rsc, rows, cols);

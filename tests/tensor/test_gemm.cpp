@@ -279,6 +279,18 @@ TEST(Gemm, TwoThreadsGiveTheSameBits) {
   }
 }
 
+// Shapes that cross each block size of the driver in one dim (the rows of A's block,
+// the columns of B's panel, the length of a block of the sum), for every kernel.
+TEST(Gemm, EachBlockBoundaryAgreesWithNaive) {
+  std::mt19937 rng(13);
+  for (k_::GemmIsa isa : kIsas) {
+    if (!k_::gemm_isa_supported(isa)) continue;
+    check_gemm<float>(isa, 1, 1000, 9, 40, 0, 0, 0, 1.0f, 0.0f, rng);
+    check_gemm<double>(isa, 1, 5, 4200, 7, 1, 0, 2, 2.0, 0.5, rng);
+    check_gemm<double>(isa, 1, 3, 5, 1500, 0, 1, 0, 1.0, 1.0, rng);
+  }
+}
+
 // Called from inside another parallel region (conv2d runs images on several
 // threads), a product that would be split still computes every block of C: OpenMP
 // gives the nested region one thread, so gemm must not hand out blocks to others.
