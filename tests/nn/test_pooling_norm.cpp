@@ -188,6 +188,21 @@ TEST(Pooling, MaxPoolPropagatesNaNAndWorksInFloat32) {
   EXPECT_NEAR(y.sum().item(), F::max_pool2d(X({2, 3, 6, 6}), 2).sum().item(), 1e-5);
 }
 
+// Two poolings of x by different paths: equal values (NaN where the other has NaN)
+// and the same routing of the gradient to x.
+static void expect_same_pooling(const fx::Tensor& a, const fx::Tensor& b, const fx::Tensor& x) {
+  ASSERT_EQ(a.shape(), b.shape());
+  auto av = a.detach().to_vector<double>(), bv = b.detach().to_vector<double>();
+  for (size_t i = 0; i < av.size(); ++i)
+    if (std::isnan(av[i]))
+      EXPECT_TRUE(std::isnan(bv[i])) << i;
+    else
+      EXPECT_EQ(av[i], bv[i]) << i;
+  fx::Tensor u = fx::arange(0, a.numel(), 1, a.dtype()).reshape(a.shape());
+  fx::Tensor ga = fx::autograd::grad({(a * u).sum()}, {x})[0], gb = fx::autograd::grad({(b * u).sum()}, {x})[0];
+  EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
+}
+
 // Windows inside the plane take a branch-free path, 16 windows of a row at a time;
 // the padded path checks bounds. On an input padded by hand with -inf, the first
 // must give what the second gives on the unpadded one: values (NaN included) and
@@ -201,16 +216,7 @@ TEST(Pooling, MaxPoolInsideWindowsAgreeWithThePaddedPath) {
     fx::Tensor a = F::max_pool2d(x, 3, {.stride = 2, .padding = 1});
     fx::Tensor xp = fx::pad(x, {1, 1, 1, 1}, -INFINITY);
     fx::Tensor b = F::max_pool2d(xp, 3, {.stride = 2});
-    ASSERT_EQ(a.shape(), b.shape());
-    auto av = a.detach().to_vector<double>(), bv = b.detach().to_vector<double>();
-    for (size_t i = 0; i < av.size(); ++i)
-      if (std::isnan(av[i]))
-        EXPECT_TRUE(std::isnan(bv[i])) << i;
-      else
-        EXPECT_EQ(av[i], bv[i]) << i;
-    fx::Tensor u = fx::arange(0, a.numel(), 1, dt).reshape(a.shape());
-    fx::Tensor ga = fx::autograd::grad({(a * u).sum()}, {x})[0], gb = fx::autograd::grad({(b * u).sum()}, {x})[0];
-    EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
+    expect_same_pooling(a, b, x);
   }
 }
 
@@ -226,15 +232,6 @@ TEST(Pooling, MaxPool2x2PathAgreesWithTheCheckedPath) {
     fx::Tensor x = fx::tensor(v, {2, 3, 9, 41}).to(dt).requires_grad_();
     fx::Tensor a = F::max_pool2d(x.slice(2, 0, 8).slice(3, 0, 40), 2);                         // 2x2 path
     fx::Tensor b = F::max_pool2d(x, 2, {.ceil_mode = true}).slice(2, 0, 4).slice(3, 0, 20);  // checked path
-    ASSERT_EQ(a.shape(), b.shape());
-    auto av = a.detach().to_vector<double>(), bv = b.detach().to_vector<double>();
-    for (size_t i = 0; i < av.size(); ++i)
-      if (std::isnan(bv[i]))
-        EXPECT_TRUE(std::isnan(av[i])) << i;
-      else
-        EXPECT_EQ(av[i], bv[i]) << i;
-    fx::Tensor u = fx::arange(0, a.numel(), 1, dt).reshape(a.shape());
-    fx::Tensor ga = fx::autograd::grad({(a * u).sum()}, {x})[0], gb = fx::autograd::grad({(b * u).sum()}, {x})[0];
-    EXPECT_EQ((ga - gb).abs().max().item(), 0.0);
+    expect_same_pooling(a, b, x);
   }
 }
