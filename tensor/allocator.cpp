@@ -10,8 +10,8 @@
 #include "tensor/allocator.h"
 
 #include <atomic>
-#include <mutex>
 #include <cstdlib>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -29,7 +29,7 @@ namespace fluxion {
 namespace {
 
 // (Unused under ASan, which sees every block: there nothing is cached.)
-[[maybe_unused]] constexpr size_t kBudget = size_t(512) << 20;   // at most 512 MiB cached per thread
+[[maybe_unused]] constexpr size_t kBudget = size_t(512) << 20;   // at most 512 MiB in each cache
 [[maybe_unused]] constexpr size_t kLargest = size_t(256) << 20;  // blocks above 256 MiB go straight back
 
 // Set once this thread's cache is destroyed: tensors freed later (statics at
@@ -88,7 +88,7 @@ SharedCache& shared() {
 }
 
 // A cached block of exactly nbytes from c, or nullptr.
-void* take(BlockCache& c, size_t nbytes) {
+[[maybe_unused]] void* take(BlockCache& c, size_t nbytes) {
   auto it = c.free.find(nbytes);
   if (it == c.free.end() || it->second.empty()) return nullptr;
   void* p = it->second.back();
@@ -98,7 +98,7 @@ void* take(BlockCache& c, size_t nbytes) {
 }
 
 // Keeps p in c if the budget allows; false when the caller must free it.
-bool keep(BlockCache& c, void* p, size_t nbytes) {
+[[maybe_unused]] bool keep(BlockCache& c, void* p, size_t nbytes) {
   if (c.bytes + nbytes > kBudget) return false;
   c.free[nbytes].push_back(p);
   c.bytes += nbytes;
