@@ -166,7 +166,8 @@ struct MaxPool2dWithIndices {
   // The same for the most common pool, 2x2 windows with stride 2 (MaxPool2d(2)):
   // the window's four positions are constants, so a row of windows is one loop
   // over j that the compiler vectorises (the loads of even and odd columns
-  // become shuffles), in the window order of the rule above.
+  // become shuffles) once a row has 16 windows or more, in the window order of
+  // the rule above.
   template <class T>
   FLUXION_SIMD_CLONES static void max_2x2(const T* plane, T* y, int64_t* idx, int64_t h_out, int64_t w_out,
                                           int64_t w_in) {

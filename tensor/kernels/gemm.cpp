@@ -135,12 +135,16 @@ void gemm_serial(const GemmArgs<T>& g, const MicroKernel<T>& uk) {
   const Blocking bk = blocking(uk);
   T* ap = scratch<T>(0, bk.kc * ((std::min(bk.mc, g.m) + uk.mr - 1) / uk.mr * uk.mr));
   T* bp = scratch<T>(1, bk.kc * ((std::min(bk.nc, g.n) + uk.nr - 1) / uk.nr * uk.nr));
+  // The sum in blocks of equal length (k = 1024 with kc = 288: 4 x 256, not
+  // 3 x 288 + 160): each block ends by reading and writing C and costs a
+  // packing pass, which a short last block amortises over few steps.
   const int64_t kblocks = (g.k + bk.kc - 1) / bk.kc;
   for (int64_t jc = 0; jc < g.n; jc += bk.nc) {
     const int64_t nc = std::min(bk.nc, g.n - jc);
     for (int64_t kb = 0; kb < kblocks; ++kb) {
       const int64_t pc = g.k * kb / kblocks, kc = g.k * (kb + 1) / kblocks - pc;
       const T beta = kb == 0 ? g.beta : T(1);  // later blocks of the sum add to C
+      // B's panel as slivers of nr columns: B^T's rows are B's columns.
       gemm_detail::pack_slivers(Slivers{nc, uk.nr, false}, kc, g.b + pc * g.rsb + jc * g.csb, g.csb, g.rsb, bp);
       for (int64_t ic = 0; ic < g.m; ic += bk.mc) {
         const int64_t mc = std::min(bk.mc, g.m - ic);
