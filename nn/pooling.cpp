@@ -131,6 +131,17 @@ struct MaxPool2dWithIndices {
     });
     return {y, idx};
   }
+  // One step of the rule without a branch: take v at pos if it is larger than the
+  // best so far, or NaN. The best is kept as its bits (Bits: the float's width,
+  // signed, so the mask sign-extends to the int64 index).
+  template <class T>
+  using Bits = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+  template <class T>
+  __attribute__((always_inline)) static void take(Bits<T>& best, int64_t& at, T v, int64_t pos) {
+    const Bits<T> m = Bits<T>(0) - Bits<T>((v > std::bit_cast<T>(best)) | (v != v));
+    best = (std::bit_cast<Bits<T>>(v) & m) | (best & ~m);
+    at = (pos & int64_t(m)) | (at & ~int64_t(m));
+  }
   // The same rule for a plane whose windows all lie inside it, with no bounds checks
   // and no branches: comparisons of real data are unpredictable, and a branch
   // mispredicted on every other value costs more than the rest of the loop (the
@@ -139,24 +150,20 @@ struct MaxPool2dWithIndices {
   // window offset at a time, so the fold of one window does not wait on the last.
   template <class T>
   static void max_inside(const T* plane, T* y, int64_t* idx, Axis h, Axis w) {
-    using Bits = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;  // sign-extends to an int64 mask
     constexpr int64_t kRun = 16;
-    Bits best[kRun];
+    Bits<T> best[kRun];
     int64_t at[kRun];
     for (int64_t i = 0; i < h.out; ++i)
       for (int64_t j0 = 0; j0 < w.out; j0 += kRun) {
         const int64_t n = std::min(kRun, w.out - j0), first = i * h.s * w.in + j0 * w.s;
         for (int64_t j = 0; j < n; ++j)
-          best[j] = std::bit_cast<Bits>(-std::numeric_limits<T>::infinity()), at[j] = first + j * w.s;
+          best[j] = std::bit_cast<Bits<T>>(-std::numeric_limits<T>::infinity()), at[j] = first + j * w.s;
         for (int64_t a = 0; a < h.k; ++a)
           for (int64_t b = 0; b < w.k; ++b) {
             const int64_t offset = first + a * h.d * w.in + b * w.d;
             for (int64_t j = 0; j < n; ++j) {
               const int64_t pos = offset + j * w.s;
-              const T v = plane[pos];
-              const Bits m = Bits(0) - Bits((v > std::bit_cast<T>(best[j])) | (v != v));  // larger, or NaN
-              best[j] = (std::bit_cast<Bits>(v) & m) | (best[j] & ~m);
-              at[j] = (pos & int64_t(m)) | (at[j] & ~int64_t(m));
+              take(best[j], at[j], plane[pos], pos);
             }
           }
         for (int64_t j = 0; j < n; ++j)
@@ -171,21 +178,15 @@ struct MaxPool2dWithIndices {
   template <class T>
   FLUXION_SIMD_CLONES static void max_2x2(const T* plane, T* y, int64_t* idx, int64_t h_out, int64_t w_out,
                                           int64_t w_in) {
-    using Bits = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
     for (int64_t i = 0; i < h_out; ++i) {
       const T *r0 = plane + 2 * i * w_in, *r1 = r0 + w_in;
       for (int64_t j = 0; j < w_out; ++j) {
         const int64_t first = 2 * i * w_in + 2 * j;
-        Bits best = std::bit_cast<Bits>(r0[2 * j]);
+        Bits<T> best = std::bit_cast<Bits<T>>(r0[2 * j]);
         int64_t at = first;
-        auto take = [&](T v, int64_t pos) {
-          const Bits m = Bits(0) - Bits((v > std::bit_cast<T>(best)) | (v != v));  // larger, or NaN
-          best = (std::bit_cast<Bits>(v) & m) | (best & ~m);
-          at = (pos & int64_t(m)) | (at & ~int64_t(m));
-        };
-        take(r0[2 * j + 1], first + 1);
-        take(r1[2 * j], first + w_in);
-        take(r1[2 * j + 1], first + w_in + 1);
+        take(best, at, r0[2 * j + 1], first + 1);
+        take(best, at, r1[2 * j], first + w_in);
+        take(best, at, r1[2 * j + 1], first + w_in + 1);
         y[i * w_out + j] = std::bit_cast<T>(best);
         idx[i * w_out + j] = at;
       }

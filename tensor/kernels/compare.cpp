@@ -3,12 +3,12 @@
 // where: elementwise kernels that produce or consume Bool masks.
 #include "tensor/kernels/compare.h"
 
-#include <bit>
 #include <cmath>
 #include <type_traits>
 
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/loops.h"
+#include "tensor/kernels/vmath.h"
 
 namespace fluxion::kernels {
 
@@ -90,19 +90,16 @@ TensorData logical_not(const TensorData& x) {
 }
 
 // y[i] = c[i] ? a[i or 0] : b[i or 0], one operand a single value. Floats are
-// chosen by a bit blend: with a constant arm GCC turns ?: into a branch, which
-// keeps the loop scalar (vmath::blend has the same reason).
+// chosen by vmath::blend: with a constant arm GCC turns ?: into a branch, which
+// keeps the loop scalar.
 template <bool ScalarA, class C, class T>
 FLUXION_SIMD_CLONES void where_scalar(T* y, const C* c, const T* a, const T* b, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const T x = a[ScalarA ? 0 : i], z = b[ScalarA ? i : 0];
-    if constexpr (std::is_floating_point_v<T>) {
-      using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
-      const Bits m = Bits(0) - Bits(c[i] != C(0));
-      y[i] = std::bit_cast<T>((std::bit_cast<Bits>(x) & m) | (std::bit_cast<Bits>(z) & ~m));
-    } else {
+    if constexpr (std::is_floating_point_v<T>)
+      y[i] = vmath::blend(c[i] != C(0), x, z);
+    else
       y[i] = c[i] != C(0) ? x : z;
-    }
   }
 }
 
@@ -111,10 +108,11 @@ TensorData where(const TensorData& cond, const TensorData& a, const TensorData& 
         " differ; convert one with .to(dtype)");
   // where(mask, x, 0) with a dense mask and x: masked gradients (relu's, clamp's) take
   // a flat loop the compiler vectorises instead of the broadcasting rows of zip3.
+  // (A single value broadcasts to cond's shape when it has no more dims than cond.)
   auto dense = [&](const TensorData& t) { return t.is_contiguous() && t.shape == cond.shape; };
-  const bool scalar_a = a.numel() == 1 && dense(b), scalar_b = b.numel() == 1 && dense(a);
-  const bool flat = dense(cond) && (scalar_a || scalar_b) &&
-                    broadcast_shapes(cond.shape, scalar_a ? a.shape : b.shape, "where") == cond.shape;
+  auto single = [&](const TensorData& t) { return t.numel() == 1 && t.dim() <= cond.dim(); };
+  const bool scalar_a = single(a) && dense(b), scalar_b = single(b) && dense(a);
+  const bool flat = dense(cond) && (scalar_a || scalar_b);
   return dispatch_all(cond.dtype, [&](auto ctag) {
     using C = decltype(ctag);
     return dispatch_all(a.dtype, [&](auto tag) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "tensor/allocator.h"
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/gemm.h"
 #include "tensor/kernels/small_gemm.h"
@@ -164,14 +165,10 @@ void check_dtypes(const TensorData& a, const TensorData& b, const char* what) {
         " differ; convert one with .to(dtype)");
 }
 
-// cols for one image and group on the calling thread: a buffer kept between
-// calls and grown when needed (a fresh allocation per call costs page faults).
+// cols for one image and group: a work array from the block cache, which hands
+// the same block back on every call (a fresh allocation would fault in new pages).
 template <class T>
-T* scratch(const Geometry& g) {
-  thread_local std::vector<T> buffer;
-  if (buffer.size() < (size_t)(g.rows() * g.pixels())) buffer.resize((size_t)(g.rows() * g.pixels()));
-  return buffer.data();
-}
+using Cols = std::vector<T, CachingAllocator<T>>;
 
 // How many chunks of images to run in parallel, one per thread: each worth at
 // least about a million multiply-adds (below that a second thread costs more
@@ -209,7 +206,8 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
     using T = decltype(tag);
     TensorData b = b_in.defined() ? contiguous(b_in) : b_in;
     over_images(g, image_chunks(g), [&](int64_t, int64_t begin, int64_t end) {
-      T* cols = scratch<T>(g);
+      Cols<T> buffer((size_t)(g.rows() * g.pixels()));
+      T* cols = buffer.data();
       for (int64_t i = begin; i < end; ++i) {
         T* yi = y.data<T>() + i * g.o * g.pixels();
         for (int64_t j = 0; j < g.groups; ++j) {
@@ -239,7 +237,8 @@ TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int
   dispatch_float(go.dtype, "conv2d_input_grad", [&](auto tag) {
     using T = decltype(tag);
     over_images(g, image_chunks(g), [&](int64_t, int64_t begin, int64_t end) {
-      T* cols = scratch<T>(g);
+      Cols<T> buffer((size_t)(g.rows() * g.pixels()));
+      T* cols = buffer.data();
       for (int64_t i = begin; i < end; ++i)
         for (int64_t j = 0; j < g.groups; ++j) {
           gemm<T>(true, false, g.rows(), g.pixels(), g.og(), w.data<T>() + j * g.og() * g.rows(),
@@ -270,7 +269,8 @@ TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, in
     TensorData partials = full({chunks, size}, 0, x.dtype);
     T* partial = partials.data<T>();
     over_images(g, chunks, [&](int64_t chunk, int64_t begin, int64_t end) {
-      T* cols = scratch<T>(g);
+      Cols<T> buffer((size_t)(g.rows() * g.pixels()));
+      T* cols = buffer.data();
       T* sum = chunk == 0 ? dw.data<T>() : partial + chunk * size;
       for (int64_t i = begin; i < end; ++i)
         for (int64_t j = 0; j < g.groups; ++j) {

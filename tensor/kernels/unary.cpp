@@ -129,7 +129,7 @@ TensorData softplus(const TensorData& x, double beta, double threshold) {
         t = vmath::f32::log1p(vmath::f32::exp(e));
       else
         t = vmath::f64::log1p(vmath::exp(e));
-      return (T)vmath::blend(b * v > th, v, (vmath::blend(z > 0, z, 0.0) + t) / b);
+      return (T)vmath::blend(b * v > th, (double)v, (vmath::blend(z > 0, z, 0.0) + t) / b);
     });
   });
 }

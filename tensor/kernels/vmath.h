@@ -41,6 +41,10 @@ FLUXION_VMATH double blend(bool c, double a, double b) {
   uint64_t m = uint64_t{0} - (uint64_t)c;
   return from_bits((to_bits(a) & m) | (to_bits(b) & ~m));
 }
+FLUXION_VMATH float blend(bool c, float a, float b) {
+  uint32_t m = uint32_t{0} - (uint32_t)c;
+  return from_bits((to_bits(a) & m) | (to_bits(b) & ~m));
+}
 
 /// The core of e^x: x = n ln2 + r with |r| <= ln2/2; returns e^r (a degree-7
 /// polynomial) and sets k = n, so that e^x = e^r 2^k. x must be finite and
