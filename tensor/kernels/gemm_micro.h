@@ -65,7 +65,8 @@ struct Slivers {
 };
 
 /// Packs the rows of X (element (i, p) at x[i * rs + p * cs], p < kc) sliver by sliver:
-/// sliver s at out + s * kc * w, out[p * w + i'] for its row i', zero past its size.
+/// sliver s at out + s * kc * w, out[p * w + i'] for its row i'. Fixed slivers (B's, which
+/// the kernel loads as whole vectors) are zero past their size; balanced ones are not.
 /// Used for A (w = mr) and, transposed, for B (w = nr, rows = columns of B).
 template <class T>
 void pack_slivers(const Slivers& sl, int64_t kc, const T* x, int64_t rs, int64_t cs, T* out);

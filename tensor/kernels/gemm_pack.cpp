@@ -13,18 +13,34 @@
 namespace fluxion::kernels::gemm_detail {
 namespace {
 
-// One sliver, w rows of which `rows` are real: out[p * w + i] = x[i * rs + p * cs].
-// Three loops for the three layouts, each reading memory in its storage order.
+// Rows rows..w of a sliver are zeros: out[p * w + i] = 0.
+template <class T>
+void zero_rows(int64_t rows, int64_t kc, int w, T* out) {
+  if (rows < w)
+    for (int64_t p = 0; p < kc; ++p)
+      for (int64_t i = rows; i < w; ++i) out[p * w + i] = T(0);
+}
+
+// All slivers when their rows are adjacent in memory (B row-major, A column-major):
+// step p of every sliver is a piece of one contiguous run x[p * cs ...], read in
+// order from first sliver to last, which the hardware prefetcher follows (sliver by
+// sliver, the reads would jump a row's length every few values).
+template <class T>
+void pack_runs(const Slivers& sl, int64_t kc, const T* x, int64_t cs, T* out) {
+  for (int64_t p = 0; p < kc; ++p)
+    for (int64_t s = 0; s < sl.count(); ++s) {
+      const T* src = x + p * cs + sl.start(s);
+      T* dst = out + (s * kc + p) * sl.w;
+      for (int64_t i = 0, rows = sl.size(s); i < rows; ++i) dst[i] = src[i];
+    }
+}
+
+// One sliver whose rows are not adjacent, w rows of which `rows` are real:
+// out[p * w + i] = x[i * rs + p * cs]. Two loops for the two layouts, each
+// reading memory in its storage order.
 template <class T>
 FLUXION_SIMD_CLONES void pack_sliver(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int w, T* out) {
-  if (rs == 1) {  // the sliver's rows are adjacent in memory (B row-major, A column-major): copies
-    for (int64_t p = 0; p < kc; ++p) {
-      const T* src = x + p * cs;
-      T* dst = out + p * w;
-      for (int64_t i = 0; i < rows; ++i) dst[i] = src[i];
-      for (int64_t i = rows; i < w; ++i) dst[i] = T(0);
-    }
-  } else if (cs == 1) {        // each row contiguous along p (A row-major, B transposed): a transpose
+  if (cs == 1) {               // each row contiguous along p (A row-major, B transposed): a transpose
     constexpr int64_t P = 64;  // a strip of columns: every row's 64 values stay in L1 while written
     for (int64_t p0 = 0; p0 < kc; p0 += P) {
       int64_t p1 = std::min(kc, p0 + P);
@@ -33,11 +49,9 @@ FLUXION_SIMD_CLONES void pack_sliver(int64_t rows, int64_t kc, const T* x, int64
         for (int64_t p = p0; p < p1; ++p) out[p * w + i] = src[p];
       }
     }
-    for (int64_t p = 0; p < kc; ++p)
-      for (int64_t i = rows; i < w; ++i) out[p * w + i] = T(0);
   } else {
     for (int64_t p = 0; p < kc; ++p)
-      for (int64_t i = 0; i < w; ++i) out[p * w + i] = i < rows ? x[i * rs + p * cs] : T(0);
+      for (int64_t i = 0; i < rows; ++i) out[p * w + i] = x[i * rs + p * cs];
   }
 }
 
@@ -97,8 +111,6 @@ __attribute__((target("avx2"))) void pack_transpose_avx2(int64_t rows, int64_t k
   }
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t p = pk; p < kc; ++p) out[p * w + i] = x[i * rs + p];
-  for (int64_t p = 0; p < kc; ++p)
-    for (int64_t i = rows; i < w; ++i) out[p * w + i] = T(0);
 }
 #endif
 
@@ -107,8 +119,7 @@ template <class T>
 void pack_one(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int w, T* out) {
 #if defined(__x86_64__) && !defined(__clang__)
   static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2 && cs == 1 && rs != 1 && rows >= (int64_t)(32 / sizeof(T)))
-    return pack_transpose_avx2<T>(rows, kc, x, rs, w, out);
+  if (avx2 && cs == 1 && rows >= (int64_t)(32 / sizeof(T))) return pack_transpose_avx2<T>(rows, kc, x, rs, w, out);
 #endif
   pack_sliver<T>(rows, kc, x, rs, cs, w, out);
 }
@@ -117,8 +128,14 @@ void pack_one(int64_t rows, int64_t kc, const T* x, int64_t rs, int64_t cs, int 
 
 template <class T>
 void pack_slivers(const Slivers& sl, int64_t kc, const T* x, int64_t rs, int64_t cs, T* out) {
-  for (int64_t s = 0; s < sl.count(); ++s, out += kc * sl.w)
-    pack_one<T>(sl.size(s), kc, x + sl.start(s) * rs, rs, cs, sl.w, out);
+  if (rs == 1)
+    pack_runs(sl, kc, x, cs, out);
+  else
+    for (int64_t s = 0; s < sl.count(); ++s)
+      pack_one<T>(sl.size(s), kc, x + sl.start(s) * rs, rs, cs, sl.w, out + s * kc * sl.w);
+  // A's balanced slivers need no zeros: the kernel for R rows reads only R.
+  if (!sl.balanced)
+    for (int64_t s = 0; s < sl.count(); ++s) zero_rows(sl.size(s), kc, sl.w, out + s * kc * sl.w);
 }
 
 template void pack_slivers<float>(const Slivers&, int64_t, const float*, int64_t, int64_t, float*);
