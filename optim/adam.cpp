@@ -3,10 +3,9 @@
 // differ only in how weight decay enters.
 #include "optim/adam.h"
 
-#include <cmath>
-
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "tensor/kernels/inplace.h"
 
 namespace fluxion::optim {
 
@@ -19,36 +18,36 @@ static void check_options(const Options& o, const char* name) {
   check(o.weight_decay >= 0, name, ": weight_decay must be non-negative, got ", o.weight_decay);
 }
 
-// One Adam step for p; `decoupled` selects AdamW's weight decay.
+// One Adam step for p; `decoupled` selects AdamW's weight decay. The rule runs
+// as one fused pass (kernels::adam_) on contiguous arrays; a parameter that is a
+// strided view is updated through a contiguous copy.
 template <class Options>
 static void adam_update(Optimizer& opt, Tensor p, const Options& o, bool decoupled) {
-  Tensor g = o.maximize ? -p.grad() : p.grad();
   ParamState& s = opt.state(p);
   if (s.tensors.empty()) {
     s.tensors["exp_avg"] = zeros_like(p);
     s.tensors["exp_avg_sq"] = zeros_like(p);
-    if (o.amsgrad) s.tensors["max_exp_avg_sq"] = zeros_like(p);
   }
+  if (o.amsgrad && !s.tensors.count("max_exp_avg_sq")) s.tensors["max_exp_avg_sq"] = zeros_like(p);
   double t = (s.scalars["step"] += 1);
-  auto [beta1, beta2] = o.betas;
-  if (o.weight_decay != 0) {
-    if (decoupled) p.mul_(1 - o.lr * o.weight_decay);
-    else g = g + o.weight_decay * p;
-  }
-  Tensor& m = s.tensors["exp_avg"];
-  Tensor& v = s.tensors["exp_avg_sq"];
-  m.mul_(beta1).add_(g, 1 - beta1);
-  v.mul_(beta2).add_(g * g, 1 - beta2);
-  double bias_correction1 = 1 - std::pow(beta1, t);
-  double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, t));
-  Tensor second = v;
-  if (o.amsgrad) {
-    Tensor& vmax = s.tensors["max_exp_avg_sq"];
-    vmax.copy_(maximum(vmax, v));
-    second = vmax;
-  }
-  Tensor denom = second.sqrt() / bias_correction2_sqrt + o.eps;
-  p.add_(m / denom, -o.lr / bias_correction1);
+  auto state = [&](const char* name) -> TensorData {  // contiguous from here on (a loaded state may not be)
+    Tensor& x = s.tensors[name];
+    if (!x.is_contiguous()) x = x.contiguous();
+    return x.tensor_data();
+  };
+  TensorData m = state("exp_avg"), v = state("exp_avg_sq"), vmax = o.amsgrad ? state("max_exp_avg_sq") : TensorData();
+  Tensor target = p.is_contiguous() ? p : p.contiguous();
+  kernels::adam_(target.tensor_data(), p.grad().to(p.dtype()).contiguous().tensor_data(), m, v,
+                 o.amsgrad ? &vmax : nullptr,
+                 {.lr = o.lr,
+                  .beta1 = o.betas.first,
+                  .beta2 = o.betas.second,
+                  .eps = o.eps,
+                  .weight_decay = o.weight_decay,
+                  .decoupled = decoupled,
+                  .maximize = o.maximize,
+                  .step = t});
+  if (target.impl() != p.impl()) p.copy_(target);
 }
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions defaults) : OptimizerWith(std::move(params), defaults) {

@@ -18,8 +18,8 @@ static void check_scalar_fits(const TensorData& dst, double v, const char* op) {
 // dst[i] = f(dst[i], src[i]) with src broadcast to dst's shape, in dst's dtype.
 template <class F>
 static void zip_into(const TensorData& dst, const TensorData& src, const char* op, F f) {
-  check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ",
-        to_string(src.shape), " into the shape ", to_string(dst.shape), " of the tensor written to");
+  check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ", to_string(src.shape),
+        " into the shape ", to_string(dst.shape), " of the tensor written to");
   check(src.dtype == dst.dtype || is_floating(dst.dtype), op, ": cannot write a ", dtype_name(src.dtype),
         " result into an int64 tensor in place");
   for (int64_t d = 0; d < dst.dim(); ++d)
@@ -56,8 +56,10 @@ void add_(const TensorData& dst, const TensorData& src, double alpha) {
   dispatch(dst.dtype, [&](auto tag) {
     using T = decltype(tag);
     T a = (T)alpha;
-    if (alpha == 1) zip_into(dst, src, "add_", [](T d, T s) { return (T)(d + s); });
-    else zip_into(dst, src, "add_", [a](T d, T s) { return (T)(d + a * s); });
+    if (alpha == 1)
+      zip_into(dst, src, "add_", [](T d, T s) { return (T)(d + s); });
+    else
+      zip_into(dst, src, "add_", [a](T d, T s) { return (T)(d + a * s); });
   });
 }
 
@@ -72,6 +74,64 @@ void mul_(const TensorData& dst, double value) {
   check_scalar_fits(dst, value, "mul_");
   TensorData v = full({}, value, dst.dtype);
   mul_(dst, v);
+}
+
+// adam_'s scalars in T, as the separate ops would convert them.
+template <class T>
+struct AdamScalars {
+  T b1, b2, a1, a2, eps;  // beta1, beta2, 1 - beta1, 1 - beta2
+  T wd, shrink, sign;     // Adam's L2 weight (when l2), AdamW's factor on p (else 1), -1 to maximize
+  T bc2_sqrt, step_size;  // sqrt(1 - beta2^t), -lr / (1 - beta1^t)
+  bool l2;                // Adam's L2 term joins g (without it g is unchanged, even where p is inf)
+};
+
+// adam_ on n elements; AMS: amsgrad, the denominator from the running maximum of v.
+// Taken by value and written branch-free, so each clone vectorises.
+template <class T, bool AMS>
+FLUXION_SIMD_CLONES void adam_block(T* p, const T* g, T* m, T* v, T* vmax, int64_t n, AdamScalars<T> c) {
+  for (int64_t i = 0; i < n; ++i) {
+    T pi = p[i], gi = c.sign * g[i];
+    gi = c.l2 ? gi + c.wd * pi : gi;
+    T mi = m[i] * c.b1 + c.a1 * gi, vi = v[i] * c.b2 + c.a2 * (gi * gi);
+    m[i] = mi, v[i] = vi;
+    if constexpr (AMS) vmax[i] = vi = vi > vmax[i] || vi != vi ? vi : vmax[i];  // NaN propagates, as maximum
+    p[i] = pi * c.shrink + c.step_size * (mi / (std::sqrt(vi) / c.bc2_sqrt + c.eps));
+  }
+}
+
+void adam_(const TensorData& p, const TensorData& g, const TensorData& m, const TensorData& v, const TensorData* vmax,
+           const AdamStep& s) {
+  for (const TensorData* t : {&g, &m, &v, vmax})
+    check(!t || (t->shape == p.shape && t->dtype == p.dtype && t->is_contiguous()), "adam_: the gradient and state (",
+          t ? to_string(t->shape) : "", ", ", t ? dtype_name(t->dtype) : "",
+          ") must be contiguous, of the parameter's ", "shape ", to_string(p.shape), " and dtype ",
+          dtype_name(p.dtype));
+  check(p.is_contiguous(), "adam_: the parameter (shape ", to_string(p.shape),
+        ") must be contiguous; update a contiguous copy and copy it back");
+  dispatch_float(p.dtype, "adam_", [&](auto tag) {
+    using T = decltype(tag);
+    const AdamScalars<T> c{.b1 = (T)s.beta1,
+                           .b2 = (T)s.beta2,
+                           .a1 = (T)(1 - s.beta1),
+                           .a2 = (T)(1 - s.beta2),
+                           .eps = (T)s.eps,
+                           .wd = (T)s.weight_decay,
+                           .shrink = s.decoupled ? (T)(1 - s.lr * s.weight_decay) : T(1),
+                           .sign = s.maximize ? T(-1) : T(1),
+                           .bc2_sqrt = (T)std::sqrt(1 - std::pow(s.beta2, s.step)),
+                           .step_size = (T)(-s.lr / (1 - std::pow(s.beta1, s.step))),
+                           .l2 = !s.decoupled && s.weight_decay != 0};
+    T *pp = p.data<T>(), *pm = m.data<T>(), *pv = v.data<T>(), *pmax = vmax ? vmax->data<T>() : nullptr;
+    const T* pg = g.data<T>();
+    parallel_for(p.numel(), kParallelGrain, [&](int64_t b, int64_t e) {
+      if (pmax)
+        adam_block<T, true>(pp + b, pg + b, pm + b, pv + b, pmax + b, e - b, c);
+      else
+        adam_block<T, false>(pp + b, pg + b, pm + b, pv + b, nullptr, e - b, c);
+    });
+  });
+  for (const TensorData* t : {&p, &m, &v, vmax})
+    if (t) t->storage->version++;
 }
 
 }  // namespace fluxion::kernels
