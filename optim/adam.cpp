@@ -3,9 +3,9 @@
 // differ only in how weight decay enters.
 #include "optim/adam.h"
 
+#include "autograd/fused_optim.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
-#include "tensor/kernels/inplace.h"
 
 namespace fluxion::optim {
 
@@ -19,10 +19,9 @@ static void check_options(const Options& o, const char* name) {
 }
 
 // One Adam step for p; `decoupled` selects AdamW's weight decay. The rule runs
-// as one fused pass (kernels::adam_) on contiguous arrays; a parameter that is a
-// strided view is updated through a contiguous copy.
+// as one fused pass over p's elements (fused_adam_), as torch's fused=True.
 template <class Options>
-static void adam_update(Optimizer& opt, Tensor p, const Options& o, bool decoupled) {
+static void adam_update(Optimizer& opt, const Tensor& p, const Options& o, bool decoupled) {
   ParamState& s = opt.state(p);
   if (s.tensors.empty()) {
     s.tensors["exp_avg"] = zeros_like(p);
@@ -30,24 +29,20 @@ static void adam_update(Optimizer& opt, Tensor p, const Options& o, bool decoupl
   }
   if (o.amsgrad && !s.tensors.count("max_exp_avg_sq")) s.tensors["max_exp_avg_sq"] = zeros_like(p);
   double t = (s.scalars["step"] += 1);
-  auto state = [&](const char* name) -> TensorData {  // contiguous from here on (a loaded state may not be)
+  auto state = [&](const char* name) -> const Tensor& {  // contiguous from here on (a loaded state may not be)
     Tensor& x = s.tensors[name];
     if (!x.is_contiguous()) x = x.contiguous();
-    return x.tensor_data();
+    return x;
   };
-  TensorData m = state("exp_avg"), v = state("exp_avg_sq"), vmax = o.amsgrad ? state("max_exp_avg_sq") : TensorData();
-  Tensor target = p.is_contiguous() ? p : p.contiguous();
-  kernels::adam_(target.tensor_data(), p.grad().to(p.dtype()).contiguous().tensor_data(), m, v,
-                 o.amsgrad ? &vmax : nullptr,
-                 {.lr = o.lr,
-                  .beta1 = o.betas.first,
-                  .beta2 = o.betas.second,
-                  .eps = o.eps,
-                  .weight_decay = o.weight_decay,
-                  .decoupled = decoupled,
-                  .maximize = o.maximize,
-                  .step = t});
-  if (target.impl() != p.impl()) p.copy_(target);
+  fused_adam_(p, p.grad(), state("exp_avg"), state("exp_avg_sq"), o.amsgrad ? state("max_exp_avg_sq") : Tensor(),
+              {.lr = o.lr,
+               .beta1 = o.betas.first,
+               .beta2 = o.betas.second,
+               .eps = o.eps,
+               .weight_decay = o.weight_decay,
+               .decoupled = decoupled,
+               .maximize = o.maximize,
+               .step = t});
 }
 
 Adam::Adam(std::vector<Tensor> params, AdamOptions defaults) : OptimizerWith(std::move(params), defaults) {

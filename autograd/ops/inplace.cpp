@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // In-place ops: add_, mul_, copy_, fill_, zero_, index_put_, masked_fill_,
-// and the views they write through.
+// fused_adam_, and the views they write through.
 //
 // Outside autograd (no grad mode, or no operand tracked) they run the kernel
 // on the tensor's memory. On a tensor in the graph they are recorded as
@@ -22,6 +22,7 @@
 #include <mutex>
 
 #include "autograd/apply.h"
+#include "autograd/fused_optim.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "autograd/ops/indexing.h"
@@ -257,6 +258,24 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, double value) {
     return *this;
   }
   return rebase(*this, fluxion::masked_fill(clone(), mask, value), "masked_fill_");
+}
+
+void fused_adam_(const Tensor& p, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
+                 const Tensor& max_exp_avg_sq, const kernels::AdamStep& step) {
+  for (const Tensor* t : {&p, &exp_avg, &exp_avg_sq, &max_exp_avg_sq}) {
+    if (!t->defined()) continue;
+    check_not_batched(*t, grad, "fused_adam_");
+    check(!tracked(*t, grad), "fused_adam_: a tensor it writes (shape ", t->shape(),
+          ") is tracked by autograd; run the optimizer step inside a fluxion::NoGradGuard");
+  }
+  Tensor target = p.is_contiguous() ? p : p.contiguous();
+  TensorData vmax = max_exp_avg_sq.defined() ? max_exp_avg_sq.tensor_data() : TensorData();
+  kernels::adam_(target.tensor_data(), grad.to(p.dtype()).contiguous().tensor_data(), exp_avg.tensor_data(),
+                 exp_avg_sq.tensor_data(), max_exp_avg_sq.defined() ? &vmax : nullptr, step);
+  if (target.impl() != p.impl()) {
+    NoGradGuard no_grad;
+    Tensor(p).copy_(target);
+  }
 }
 
 }  // namespace fluxion

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "autograd/fused_optim.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -143,6 +144,23 @@ TEST(Adam, StridedParameterIsUpdatedInPlace) {
   auto got = base.t().to_vector<double>(), want = q.to_vector<double>();
   for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "element " << i;
   EXPECT_NE(got[0], 0.5);  // it moved
+}
+
+// The fused step writes the parameter in place, so autograd must not be tracking it.
+TEST(Adam, FusedStepOutsideNoGradGuardIsAnError) {
+  fx::Tensor p = fx::ones({3}).requires_grad_(), m = fx::zeros({3}), v = fx::zeros({3});
+  fx::kernels::AdamStep step{.lr = 0.1,
+                             .beta1 = 0.9,
+                             .beta2 = 0.999,
+                             .eps = 1e-8,
+                             .weight_decay = 0,
+                             .decoupled = false,
+                             .maximize = false,
+                             .step = 1};
+  EXPECT_THROW(fx::fused_adam_(p, fx::ones({3}), m, v, {}, step), fx::Error);
+  fx::NoGradGuard no_grad;
+  fx::fused_adam_(p, fx::ones({3}), m, v, {}, step);
+  EXPECT_NEAR(p.at({0}), 0.9, 1e-6);  // the first step moves by lr
 }
 
 TEST(RMSprop, MatchesTorch) {
