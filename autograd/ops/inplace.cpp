@@ -262,6 +262,8 @@ Tensor& Tensor::masked_fill_(const Tensor& mask, double value) {
 
 void fused_adam_(const Tensor& p, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
                  const Tensor& max_exp_avg_sq, const kernels::AdamStep& step) {
+  check(grad.defined(), "fused_adam_: the parameter (shape ", p.shape(),
+        ") has no gradient; skip it, as optimizers do");
   for (const Tensor* t : {&p, &exp_avg, &exp_avg_sq, &max_exp_avg_sq}) {
     if (!t->defined()) continue;
     check_not_batched(*t, grad, "fused_adam_");

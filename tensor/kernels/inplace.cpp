@@ -18,8 +18,8 @@ static void check_scalar_fits(const TensorData& dst, double v, const char* op) {
 // dst[i] = f(dst[i], src[i]) with src broadcast to dst's shape, in dst's dtype.
 template <class F>
 static void zip_into(const TensorData& dst, const TensorData& src, const char* op, F f) {
-  check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ", to_string(src.shape),
-        " into the shape ", to_string(dst.shape), " of the tensor written to");
+  check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ",
+        to_string(src.shape), " into the shape ", to_string(dst.shape), " of the tensor written to");
   check(src.dtype == dst.dtype || is_floating(dst.dtype), op, ": cannot write a ", dtype_name(src.dtype),
         " result into an int64 tensor in place");
   for (int64_t d = 0; d < dst.dim(); ++d)
@@ -56,10 +56,8 @@ void add_(const TensorData& dst, const TensorData& src, double alpha) {
   dispatch(dst.dtype, [&](auto tag) {
     using T = decltype(tag);
     T a = (T)alpha;
-    if (alpha == 1)
-      zip_into(dst, src, "add_", [](T d, T s) { return (T)(d + s); });
-    else
-      zip_into(dst, src, "add_", [a](T d, T s) { return (T)(d + a * s); });
+    if (alpha == 1) zip_into(dst, src, "add_", [](T d, T s) { return (T)(d + s); });
+    else zip_into(dst, src, "add_", [a](T d, T s) { return (T)(d + a * s); });
   });
 }
 
@@ -104,8 +102,7 @@ void adam_(const TensorData& p, const TensorData& g, const TensorData& m, const 
   for (const TensorData* t : {&g, &m, &v, vmax})
     check(!t || (t->shape == p.shape && t->dtype == p.dtype && t->is_contiguous()), "adam_: the gradient and state (",
           t ? to_string(t->shape) : "", ", ", t ? dtype_name(t->dtype) : "",
-          ") must be contiguous, of the parameter's ", "shape ", to_string(p.shape), " and dtype ",
-          dtype_name(p.dtype));
+          ") must be contiguous, of the parameter's shape ", to_string(p.shape), " and dtype ", dtype_name(p.dtype));
   check(p.is_contiguous(), "adam_: the parameter (shape ", to_string(p.shape),
         ") must be contiguous; update a contiguous copy and copy it back");
   dispatch_float(p.dtype, "adam_", [&](auto tag) {
