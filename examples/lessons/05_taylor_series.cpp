@@ -90,7 +90,7 @@ void demo_animation() {
     // page:begin Demo 2
     const Tensor tn = taylor_exp(xs, n);
     std::printf(" %.4f", tn.at({-1}));
-    char label[16];
+    char label[24];  // "T_" + any int + "(x)"
     std::snprintf(label, sizeof label, "T_%d(x)", n);
     // The reference GIF is 600 x 400 (matplotlib saves animations at 100 dpi).
     plot::Figure fig(6, 4, 100);

@@ -89,7 +89,7 @@ TEST(LessonPages, EveryPageLoadsCleanWithItsFigures) {
   ASSERT_TRUE(fs::exists(pages_dir() / "index.html"))
       << pages_dir() << " has no index.html: run ./run.sh lessons, or set FLUXION_PAGES_DIR";
   for (int nn = 1; nn <= 16; ++nn) {
-    char name[16];
+    char name[24];  // "lesson" + any int
     std::snprintf(name, sizeof name, "lesson%02d", nn);
     EXPECT_TRUE(fs::exists(pages_dir() / name / "index.html")) << name << "/index.html was not written";
   }
