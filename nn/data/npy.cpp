@@ -78,11 +78,11 @@ Tensor parse_npy(const uint8_t* p, size_t n, const std::string& where) {
   Tensor t;
   if (kind == "f4") {
     std::vector<float> x(count);
-    std::memcpy(x.data(), v, count * 4);
+    if (count) std::memcpy(x.data(), v, count * 4);  // an empty vector's data() may be null
     t = tensor(x, stored);
   } else if (kind == "f8") {
     std::vector<double> x(count);
-    std::memcpy(x.data(), v, count * 8);
+    if (count) std::memcpy(x.data(), v, count * 8);
     t = tensor(x, stored, Float64);
   } else {
     std::vector<int64_t> x(count);

@@ -207,7 +207,8 @@ TEST(Readers, NpyAndNpzAgainstNumPyBytesAndRoundTrips) {
   fx::Tensor x = fx::randn({3, 4, 2}), d = fx::randn({5}, fx::Float64), i = fx::arange(6.0, fx::Int64).reshape({2, 3});
   fx::Tensor b = fx::randn({2, 5}) > 0.0, i32 = (fx::arange(6.0, fx::Int64) - 3).to(fx::Int32).reshape({3, 2});
   for (bool fortran : {false, true})
-    for (const fx::Tensor& t : {x, d, i, b, i32, fx::scalar(2.5, fx::Float64)}) {
+    for (const fx::Tensor& t :
+         {x, d, i, b, i32, fx::scalar(2.5, fx::Float64), fx::zeros({0, 4}), fx::zeros({0}, fx::Float64)}) {
       data::save_npy(t, p, fortran);
       fx::Tensor back = data::load_npy(p);
       EXPECT_EQ(back.shape(), t.shape());
