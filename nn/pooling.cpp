@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "autograd/apply.h"
+#include "nn/max_pool_2x2.h"
 #include "tensor/simd.h"
 #include "tensor/vec.h"
 
@@ -99,7 +100,10 @@ struct MaxPool2dWithIndices {
       for (int64_t p = 0; p < planes; ++p) {
         const T* plane = px + p * h.in * w.in;
         if (inside && h.k == 2 && w.k == 2 && h.s == 2 && w.s == 2 && h.d == 1 && w.d == 1) {
-          max_2x2(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
+          if (detail::max_pool_2x2_vectorised())
+            detail::max_pool_2x2_avx512(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
+          else
+            max_2x2(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
           continue;
         }
         if (inside) {
@@ -170,11 +174,12 @@ struct MaxPool2dWithIndices {
           y[i * w.out + j0 + j] = std::bit_cast<T>(best[j]), idx[i * w.out + j0 + j] = at[j];
       }
   }
-  // The same for the most common pool, 2x2 windows with stride 2 (MaxPool2d(2)):
-  // the window's four positions are constants, so a row of windows is one loop
-  // over j that the compiler vectorises (the loads of even and odd columns
-  // become shuffles) once a row has 16 windows or more, in the window order of
-  // the rule above.
+  // The same for the most common pool, 2x2 windows with stride 2 (MaxPool2d(2)),
+  // on CPUs without AVX-512 (max_pool_2x2.cpp vectorises it by hand there, short
+  // rows included): the window's four positions are constants, so a row of
+  // windows is one loop over j that the compiler vectorises (the loads of even
+  // and odd columns become shuffles) once a row has 16 windows or more, in the
+  // window order of the rule above.
   template <class T>
   FLUXION_SIMD_CLONES static void max_2x2(const T* plane, T* y, int64_t* idx, int64_t h_out, int64_t w_out,
                                           int64_t w_in) {

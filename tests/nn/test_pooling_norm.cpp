@@ -221,17 +221,24 @@ TEST(Pooling, MaxPoolInsideWindowsAgreeWithThePaddedPath) {
 }
 
 // MaxPool2d(2) (2x2 windows, stride 2, all inside the plane) has a path of its
-// own; with ceil_mode on an odd-sized plane the last windows hang over the edge
-// and the whole plane takes the bounds-checked path. Over the windows both have,
-// values (NaN, ties) and the routing of the gradient must agree exactly.
+// own (on AVX-512, whole rows of windows as vectors, short rows masked); with
+// ceil_mode on an odd-sized plane the last windows hang over the edge and the
+// whole plane takes the bounds-checked path. Over the windows both have, values
+// (NaN, ties, -inf) and the routing of the gradient must agree exactly, for rows
+// of every length around the vector widths (8 and 16 windows) and odd widths.
 TEST(Pooling, MaxPool2x2PathAgreesWithTheCheckedPath) {
-  std::vector<double> v(2 * 3 * 9 * 41);
-  for (size_t i = 0; i < v.size(); ++i) v[i] = double((i * 7919) % 5);  // many ties
-  v[100] = NAN, v[101] = NAN, v[500] = -INFINITY;
-  for (fx::DType dt : {fx::Float64, fx::Float32}) {
-    fx::Tensor x = fx::tensor(v, {2, 3, 9, 41}).to(dt).requires_grad_();
-    fx::Tensor a = F::max_pool2d(x.slice(2, 0, 8).slice(3, 0, 40), 2);                         // 2x2 path
-    fx::Tensor b = F::max_pool2d(x, 2, {.ceil_mode = true}).slice(2, 0, 4).slice(3, 0, 20);  // checked path
-    expect_same_pooling(a, b, x);
+  for (int64_t w : {2, 3, 8, 15, 16, 17, 24, 25, 33, 40, 66}) {
+    std::vector<double> v(size_t(2 * 3 * 9 * w));
+    for (size_t i = 0; i < v.size(); ++i) v[i] = double((i * 7919) % 5);  // many ties
+    v[1] = NAN, v[v.size() / 2] = NAN, v[v.size() / 2 + 1] = NAN, v[v.size() - 3] = -INFINITY;
+    for (fx::DType dt : {fx::Float64, fx::Float32}) {
+      fx::Tensor x = fx::tensor(v, {2, 3, 9, w}).to(dt).requires_grad_();
+      fx::Tensor a = F::max_pool2d(x, 2);  // 2x2 path: the last row (and column, w odd) unused
+      // an odd width for ceil_mode to hang over: -inf, outside every window of a
+      fx::Tensor xp = w % 2 ? x : fx::pad(x, {0, 1, 0, 0}, -INFINITY);
+      fx::Tensor b = F::max_pool2d(xp, 2, {.ceil_mode = true}).slice(2, 0, 4).slice(3, 0, w / 2);  // checked path
+      SCOPED_TRACE("width " + std::to_string(w) + " " + fx::dtype_name(dt));
+      expect_same_pooling(a, b, x);
+    }
   }
 }
