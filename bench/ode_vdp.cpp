@@ -19,21 +19,24 @@ Tensor van_der_pol(const Tensor&, const Tensor& y) {
 void run(const Context& ctx) {
   Tensor y0 = tensor({2.0, 0.0}, Float64), t = tensor({0.0, 20.0}, Float64);
   const double reference[2] = {2.00814976217, -0.0425088752};  // dopri8, rtol 1e-11 ... 1e-13
-  odeint::Stats stats;
-  Tensor ys;
-  Timing timing = time_it([&] {
-    ys = odeint::odeint(van_der_pol, y0, t, {.rtol = 1e-6, .atol = 1e-9, .method = odeint::Method::dopri5,
-                                             .stats = &stats});
-  });
-  double err = std::max(std::abs(ys.at({1, 0}) - reference[0]), std::abs(ys.at({1, 1}) - reference[1]));
-  Line("ode_vdp", ctx)
-      .add("dtype", "f64")
-      .add("nfe", stats.nfe)
-      .add("accepted_steps", stats.accepted)
-      .add("rejected_steps", stats.rejected)
-      .add("error_inf", err)
-      .timing(timing)
-      .print();
+  for (bool jit : {false, true}) {  // func through autograd's ops, or recorded once and replayed
+    odeint::Stats stats;
+    Tensor ys;
+    Timing timing = time_it([&] {
+      ys = odeint::odeint(van_der_pol, y0, t, {.rtol = 1e-6, .atol = 1e-9, .method = odeint::Method::dopri5,
+                                               .stats = &stats, .jit = jit});
+    });
+    double err = std::max(std::abs(ys.at({1, 0}) - reference[0]), std::abs(ys.at({1, 1}) - reference[1]));
+    Line("ode_vdp", ctx)
+        .add("dtype", "f64")
+        .add("variant", jit ? "jit" : "eager")
+        .add("nfe", stats.nfe)
+        .add("accepted_steps", stats.accepted)
+        .add("rejected_steps", stats.rejected)
+        .add("error_inf", err)
+        .timing(timing)
+        .print();
+  }
 }
 
 const bool registered = add_workload("ode_vdp", run);

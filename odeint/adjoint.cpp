@@ -92,7 +92,7 @@ struct AdjointOde {
     std::vector<State> states =
         detail::is_stiff(fs.method)
             ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats)
-            : detail::solve(detail::wrap(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats);
+            : detail::solve(detail::wrap(func, y0, "odeint_adjoint", fs.jit), {y0}, ts, fs, stats);
     std::vector<TensorData> ys;
     ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());

@@ -153,9 +153,11 @@ TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who)
   };
 }
 
-StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
+StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who, bool jit) {
   DType dtype = y0.dtype();
-  return [f = wrap_timed(func, y0, who), dtype](double t, const State& y) { return f(scalar(t, dtype), y); };
+  return [f = wrap_timed(jit ? traced(func, who) : func, y0, who), dtype](double t, const State& y) {
+    return f(scalar(t, dtype), y);
+  };
 }
 
 std::vector<double> output_times(const Tensor& t, const std::string& who) {
@@ -206,6 +208,9 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
   s.callback_reject_step = on_state(opts.callback_reject_step);
   s.max_num_steps = opts.max_num_steps;
   s.who = who;
+  s.jit = opts.jit;
+  check(!opts.jit || !is_stiff(opts.method), who, ": jit = true is for the explicit methods; ",
+        method_name(opts.method), " differentiates func for its Jacobians, which a replay cannot");
   check(opts.rtol >= 0, who, ": rtol must be >= 0, got ", opts.rtol);
   if (opts.atol.per_component.defined()) {
     // expand's rule (trailing dims equal or 1, no more dims than y0), checked here to name the option.

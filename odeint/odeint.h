@@ -81,6 +81,13 @@ struct Options {
   // up to 10^5 steps. (Diffrax stops at 4096, torchdiffeq never.)
   int64_t max_num_steps = 100000;
   Stats* stats = nullptr;  // optional out-param: function evaluations, steps
+  /// Explicit methods: record func once with jit::trace and replay its kernels at every
+  /// evaluation, several times faster for small states, where autograd's bookkeeping
+  /// outweighs the arithmetic. func must be straight-line tensor code (no branch on a
+  /// value of t or y; see jit/trace.h), and the solve must need no gradient: odeint
+  /// under a NoGradGuard or on tensors that do not require grad, or odeint_adjoint,
+  /// whose forward solve needs none.
+  bool jit = false;
   /// torchdiffeq's callbacks, called with the step's start (t, y) and its size h: before
   /// every attempted step, after each accepted one, after each rejected one.
   std::function<void(double t, const Tensor&y, double h)> callback_step, callback_accept_step, callback_reject_step;

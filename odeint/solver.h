@@ -40,6 +40,7 @@ struct Settings {
   std::function<void(double t, const State&y, double h)> callback_step, callback_accept_step, callback_reject_step;
   int64_t max_num_steps = 100000;
   std::string who = "odeint";  // names the caller in errors
+  bool jit = false;            // Options::jit
   /// Adaptive explicit methods call this after every accepted step from t0 to t1,
   /// with the step's dense output (theta in [0, 1]); returning true ends the solve
   /// there, without the outputs after t1. Events are found this way.
@@ -118,8 +119,11 @@ bool wants_graph(const TimedFunc& f, double t0, const State& y0);
 
 /// Wraps a user func, checking the shape and dtype it returns.
 TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who);
-/// The same with t as a double.
-StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who);
+/// The same with t as a double; with jit, func is traced (traced.cpp).
+StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who, bool jit = false);
+/// Options::jit: func recorded by jit::trace at its first call and replayed after
+/// (traced.cpp); throws at that call when func's result requires grad.
+Func traced(const Func& func, const std::string& who);
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
 std::vector<double> output_times(const Tensor& t, const std::string& who);
 /// Options -> Settings for a one-component state like y0.

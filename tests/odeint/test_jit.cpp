@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// odeint's jit option: func recorded once with jit::trace and its kernels
+// replayed. The solution, the step statistics and the adjoint's gradients
+// must equal those of the solve through autograd's ops; where a replay cannot
+// serve (a gradient through the solve, a stiff method, a branch on a value)
+// the error must say so.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "fluxion.h"
+
+namespace fx = fluxion;
+namespace ode = fluxion::odeint;
+
+namespace {
+
+// A field that reads t and a captured matrix: y' = cos(t) A y - y^3 / 10.
+struct Field {
+  fx::Tensor A;
+  std::shared_ptr<int64_t> calls = std::make_shared<int64_t>(0);
+  fx::Tensor operator()(const fx::Tensor& t, const fx::Tensor& y) const {
+    ++*calls;
+    return t.cos() * fx::matmul(A, y) - y * y * y / 10.0;
+  }
+};
+
+Field field(fx::DType dtype) {
+  return {fx::tensor({{-0.5, 1.0, 0.0}, {-1.0, -0.2, 0.3}, {0.0, -0.3, -0.1}}).to(dtype)};
+}
+
+double max_abs_diff(const fx::Tensor& a, const fx::Tensor& b) { return (a - b).abs().max().item(); }
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const fx::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(Jit, ReplayGivesTheSolveThroughAutograd) {
+  for (fx::DType dtype : {fx::Float64, fx::Float32})
+    for (ode::Method m : {ode::Method::dopri5, ode::Method::tsit5, ode::Method::bosh3, ode::Method::dopri8,
+                          ode::Method::rk4}) {
+      SCOPED_TRACE(ode::method_name(m) + " " + fx::dtype_name(dtype));
+      Field f = field(dtype);
+      fx::Tensor y0 = fx::tensor({1.0, -0.5, 2.0}).to(dtype), t = fx::linspace(0.0, 6.0, 13).to(dtype);
+      ode::Stats plain, replayed;
+      ode::Options o{.rtol = 1e-7, .atol = 1e-9, .method = m, .stats = &plain};
+      fx::Tensor a = ode::odeint(f, y0, t, o);
+      o.stats = &replayed;
+      o.jit = true;
+      *f.calls = 0;
+      fx::Tensor b = ode::odeint(f, y0, t, o);
+      EXPECT_EQ(*f.calls, 1);  // recorded at the first evaluation, replayed at the others
+      EXPECT_EQ(plain.nfe, replayed.nfe);
+      EXPECT_EQ(plain.accepted, replayed.accepted);
+      EXPECT_EQ(plain.rejected, replayed.rejected);
+      EXPECT_LE(max_abs_diff(a, b), dtype == fx::Float64 ? 1e-12 : 1e-5);
+      EXPECT_GT(max_abs_diff(a[12], y0), 0.1);  // the state moved: the replay saw t and y change
+    }
+}
+
+TEST(Jit, TupleStateReplays) {
+  auto oscillator = [](const fx::Tensor& t, const std::vector<fx::Tensor>& s) {
+    return std::vector<fx::Tensor>{s[1], -s[0] + 0.1 * t.sin() * s[1]};
+  };
+  std::vector<fx::Tensor> y0{fx::tensor({1.0, 0.0}), fx::tensor({0.0, 0.5})};
+  fx::Tensor t = fx::linspace(0.0, 3.0, 7);
+  std::vector<fx::Tensor> a = ode::odeint(oscillator, y0, t), b = ode::odeint(oscillator, y0, t, {.jit = true});
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_LE(max_abs_diff(a[i], b[i]), 1e-12);
+}
+
+// odeint_adjoint's forward solve needs no graph, so it may replay; the
+// backward solve differentiates func through autograd as before.
+TEST(Jit, AdjointGradientsEqualThoseWithoutJit) {
+  fx::Tensor W = fx::tensor({{0.3, -1.0}, {1.0, 0.2}}).requires_grad_();
+  auto f = [&](const fx::Tensor&, const fx::Tensor& y) { return fx::matmul(y, W).tanh(); };
+  fx::Tensor y0 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}}).requires_grad_(), t = fx::linspace(0.0, 2.0, 5);
+  std::vector<fx::Tensor> grads[2];
+  for (bool jit : {false, true}) {
+    fx::Tensor ys = ode::odeint_adjoint(f, {W}, y0, t, {.rtol = 1e-9, .atol = 1e-10, .jit = jit});
+    grads[jit] = fx::autograd::grad({(ys * ys).sum()}, {y0, W});
+  }
+  EXPECT_LE(max_abs_diff(grads[0][0], grads[1][0]), 1e-12);
+  EXPECT_LE(max_abs_diff(grads[0][1], grads[1][1]), 1e-12);
+}
+
+TEST(Jit, WhatAReplayCannotDoIsAnError) {
+  Field f = field(fx::Float64);
+  fx::Tensor t = fx::linspace(0.0, 1.0, 3);
+  // a gradient through the solve, by y0 or by a captured tensor
+  fx::Tensor y0 = fx::tensor({1.0, 0.0, 0.0}).requires_grad_();
+  EXPECT_NE(message_of([&] { (void)ode::odeint(f, y0, t, {.jit = true}); }).find("jit = true replays"),
+            std::string::npos);
+  Field g{f.A.clone().requires_grad_(), f.calls};
+  EXPECT_NE(message_of([&] { (void)ode::odeint(g, y0.detach(), t, {.jit = true}); }).find("requires grad"),
+            std::string::npos);
+  {  // no gradient wanted: the same solves replay
+    fx::NoGradGuard no_grad;
+    EXPECT_LE(max_abs_diff(ode::odeint(g, y0, t, {.jit = true}), ode::odeint(g, y0, t)), 1e-12);
+  }
+  // a stiff method differentiates func for its Jacobians
+  EXPECT_NE(message_of([&] { (void)ode::odeint(f, y0.detach(), t, {.method = ode::Method::rodas5, .jit = true}); })
+                .find("explicit methods"),
+            std::string::npos);
+  // a branch on a value would be frozen by the recording
+  auto branchy = [](const fx::Tensor& tt, const fx::Tensor& y) { return tt.item() < 0.5 ? y : -y; };
+  EXPECT_NE(message_of([&] { (void)ode::odeint(branchy, y0.detach(), t, {.jit = true}); }).find("jit::trace"),
+            std::string::npos);
+}
