@@ -52,7 +52,7 @@ void run(const Context& ctx) {
   manual_seed(0);
   Spiral data;
   Tensor batch_t = data.t.slice(0, 0, data.batch_time);
-  for (bool adjoint : {false, true}) {
+  for (auto [adjoint, jit] : {std::pair{false, false}, std::pair{true, false}, std::pair{true, true}}) {
     auto func = std::make_shared<OdeFunc>();
     optim::RMSprop opt(func->parameters(), {.lr = 1e-3});
     odeint::Stats fwd, bwd;
@@ -67,8 +67,8 @@ void run(const Context& ctx) {
       peak_mb = double(max_memory_allocated() - base) / (1 << 20);
       opt.step();
     };
-    Timing timing = time_it([&] { iteration({.stats = &fwd}); }, 7, 0.0);
-    const char* variant = adjoint ? "adjoint" : "direct";
+    Timing timing = time_it([&] { iteration({.stats = &fwd, .jit = jit}); }, 7, 0.0);
+    const char* variant = jit ? "adjoint+jit" : adjoint ? "adjoint" : "direct";
     Line("ode_spiral_train", ctx)
         .add("dtype", "f32")
         .add("variant", variant)
@@ -78,6 +78,7 @@ void run(const Context& ctx) {
         .add("peak_rss_mb", peak_rss_mb())
         .timing(timing)
         .print();
+    if (jit) continue;  // the memory is the adjoint's, with or without jit
     // The same iteration with rk4 at 10x the steps (step 0.02 -> 0.002 over the 0.225 s window).
     iteration({.method = odeint::Method::rk4, .step_size = 0.02});
     const double coarse = peak_mb;

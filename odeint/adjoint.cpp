@@ -5,11 +5,14 @@
 #include "odeint/adjoint.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <unordered_set>
 
 #include "autograd/apply.h"
 #include "autograd/engine.h"
 #include "autograd/ops.h"
+#include "jit/trace.h"
 #include "odeint/solver.h"
 #include "tensor/vec.h"
 
@@ -139,6 +142,27 @@ struct AdjointOde {
     return apply_op(Reattach{y, out}, inputs);
   }
 
+  // Options::jit: the augmented dynamics (func and the reverse pass through
+  // it) recorded at the first evaluation and replayed at the others. The
+  // recording's inputs are t, y and a; a_theta enters the dynamics only as the
+  // shapes of the zeros for parameters func does not use. params are
+  // constants of the recording: they do not change during a backward solve.
+  detail::StateFunc replayed_augmented(DType dtype) const {
+    auto recorded = std::make_shared<std::optional<jit::Trace>>();
+    return [this, dtype, recorded](double t, const State& st) -> State {
+      Tensor tt = scalar(t, dtype);
+      if (!*recorded)
+        *recorded = jit::trace(
+            [&](const std::vector<Tensor>& in) {
+              State at = st;
+              at[0] = in[1], at[1] = in[2];
+              return augmented(in[0], at, false);
+            },
+            {tt, st[0], st[1]});
+      return (**recorded)({tt, st[0], st[1]});
+    };
+  }
+
   // The gradients w.r.t. y0, t and params from the gradients w.r.t. every y(t_i).
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     bool create = GradMode::is_enabled();
@@ -147,6 +171,7 @@ struct AdjointOde {
     detail::StateFunc aug = [this, create, dtype](double t, const State& st) {
       return augmented(scalar(t, dtype), st, create);
     };
+    if (backward_settings.jit && !create) aug = replayed_augmented(dtype);
     // The stiff solver takes this system's Jacobian with grad mode on, so it
     // is recorded whenever grad mode is on (create_graph, or that Jacobian).
     detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {

@@ -86,7 +86,8 @@ struct Options {
   /// outweighs the arithmetic. func must be straight-line tensor code (no branch on a
   /// value of t or y; see jit/trace.h), and the solve must need no gradient: odeint
   /// under a NoGradGuard or on tensors that do not require grad, or odeint_adjoint,
-  /// whose forward solve needs none.
+  /// which replays func in its forward solve and, in its backward solve, the
+  /// adjoint dynamics (func and the reverse pass through it), recorded once.
   bool jit = false;
   /// torchdiffeq's callbacks, called with the step's start (t, y) and its size h: before
   /// every attempted step, after each accepted one, after each rejected one.
