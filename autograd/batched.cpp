@@ -53,7 +53,7 @@ uint64_t innermost_level(std::span<const Tensor> xs) {
     if (!x.defined() || !x.impl()->batched) continue;
     uint64_t l = x.impl()->batched->level;
     check(std::any_of(t_levels.begin(), t_levels.end(), [l](const Level& a) { return a.id == l; }),
-          "vmap: a batched tensor of per-example shape ", to_string(x.shape()),
+          "vmap: a batched tensor of per-example shape ", x.shape(),
           " is used after its vmap returned (it escaped f, e.g. kept in a variable outside); "
           "return it from f instead, and vmap will give it back with its batch dim");
     level = std::max(level, l);

@@ -158,7 +158,7 @@ TensorList CheckpointBackward::backward(TensorList&& grads) {
     check(j < ys.size() && ys[j].shape() == outputs[k].shape && ys[j].grad_fn() &&
               made_inside(ys[j].grad_fn().get(), start),
           "checkpoint: run again in backward, fn did not compute what it computed in forward (output ", j,
-          " was of shape ", to_string(outputs[k].shape),
+          " was of shape ", outputs[k].shape,
           " and computed from the inputs); fn must not depend on state that changes between the two calls");
     if (grads[k].defined()) {
       roots.push_back(ys[j]);

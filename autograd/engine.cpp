@@ -111,8 +111,8 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
       Tensor r = hook(grads[slot]);
       if (!r.defined()) continue;
       check(r.shape() == grads[slot].shape() && r.dtype() == grads[slot].dtype(), "backward: a hook on the output of ",
-            node->name(), " got a gradient of shape ", to_string(grads[slot].shape()), " (",
-            dtype_name(grads[slot].dtype()), ") and returned shape ", to_string(r.shape()), " (", dtype_name(r.dtype()),
+            node->name(), " got a gradient of shape ", grads[slot].shape(), " (",
+            dtype_name(grads[slot].dtype()), ") and returned shape ", r.shape(), " (", dtype_name(r.dtype()),
             "); a hook must return a gradient like the one it got");
       grads[slot] = r;
     }
@@ -147,11 +147,11 @@ std::vector<Tensor> run(const std::vector<Edge>& roots, const std::vector<Tensor
 
 Tensor seed_for(const Tensor& out, const Tensor& given, size_t i, const char* op) {
   if (given.defined()) {
-    check(given.shape() == out.shape(), op, ": grad_outputs[", i, "] has shape ", to_string(given.shape()),
-          " but output ", i, " has shape ", to_string(out.shape()));
+    check(given.shape() == out.shape(), op, ": grad_outputs[", i, "] has shape ", given.shape(),
+          " but output ", i, " has shape ", out.shape());
     return given;
   }
-  check(out.numel() == 1, op, ": output ", i, " has shape ", to_string(out.shape()),
+  check(out.numel() == 1, op, ": output ", i, " has shape ", out.shape(),
         "; pass a gradient of that shape or call sum() first");
   return ones_like(out);
 }
@@ -160,7 +160,7 @@ std::vector<Edge> root_edges(const std::vector<Tensor>& outputs, const char* op)
   std::vector<Edge> roots;
   for (size_t i = 0; i < outputs.size(); ++i) {
     check(outputs[i].defined(), op, ": output ", i, " is an undefined tensor");
-    check(outputs[i].requires_grad(), op, ": output ", i, " (shape ", to_string(outputs[i].shape()),
+    check(outputs[i].requires_grad(), op, ": output ", i, " (shape ", outputs[i].shape(),
           ") does not require grad and has no grad_fn; call requires_grad_() on an input before computing it, "
           "and do not compute it under NoGradGuard");
     roots.push_back(gradient_edge(outputs[i]));
@@ -189,7 +189,7 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
       run(roots, seeds, opts.retain_graph.value_or(opts.create_graph), opts.create_graph, captures, false);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (result[i].defined()) continue;  // in the input's shape already: run() un-broadcast it
-    check(opts.allow_unused, "grad: input ", i, " (shape ", to_string(inputs[i].shape()),
+    check(opts.allow_unused, "grad: input ", i, " (shape ", inputs[i].shape(),
           ") was not used to compute the outputs; pass {.allow_unused = true} if that is expected");
     if (opts.materialize_grads) result[i] = zeros_like(inputs[i]);
   }

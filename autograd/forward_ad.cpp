@@ -80,8 +80,8 @@ Tensor make_dual(const Tensor& primal, const Tensor& tangent, uint64_t level) {
   check(is_active(level), "make_dual: level ", level, " is not active");
   check(primal.is_floating_point(), "make_dual: the primal must be a floating tensor, got ",
         dtype_name(primal.dtype()));
-  check(tangent.shape() == primal.shape(), "make_dual: tangent shape ", to_string(tangent.shape()),
-        " must equal primal shape ", to_string(primal.shape()));
+  check(tangent.shape() == primal.shape(), "make_dual: tangent shape ", tangent.shape(),
+        " must equal primal shape ", primal.shape());
   Tensor dual = apply(MakeDual{}, primal);
   // Not a view of the primal: its tangent is its own, never regenerated from the primal's.
   dual.impl()->view_base = Tensor();

@@ -104,7 +104,7 @@ std::pair<Tensor, std::vector<Tensor>> value_and_grad(const Fn& f, const std::ve
   EnableGradGuard enable;  // like torch.func.grad, works inside NoGradGuard too
   std::vector<Tensor> vars = variables(xs, watch, "func::grad");
   Tensor y = call(f, vars, "func::grad");
-  check(y.numel() == 1, "func::grad: f must return a single element, got shape ", to_string(y.shape()),
+  check(y.numel() == 1, "func::grad: f must return a single element, got shape ", y.shape(),
         "; use func::vjp or func::jacobian for functions with several outputs");
   std::vector<Tensor> gs = pull(y, vars, ones_like(y), false, watch);
   return {watch ? y : without_graph(y, false), gs};
@@ -117,7 +117,7 @@ std::pair<Tensor, Pullback> vjp(const Fn& f, const std::vector<Tensor>& xs) {
   Tensor y = call(f, vars, "func::vjp");
   Pullback pullback = [y, vars, watch](const Tensor& u) {
     check(u.defined() && u.shape() == y.shape(), "func::vjp: the pullback needs a cotangent of the output's shape ",
-          to_string(y.shape()), ", got ", u.defined() ? to_string(u.shape()) : std::string("undefined"));
+          y.shape(), ", got ", u.defined() ? to_string(u.shape()) : std::string("undefined"));
     EnableGradGuard enable;
     return pull(y, vars, u, true, watch);  // retain: the pullback may be called again
   };
@@ -142,8 +142,8 @@ std::vector<Tensor> hvp(const Fn& f, const std::vector<Tensor>& xs, const std::v
   check(xs.size() == vs.size(), "func::hvp: got ", xs.size(), " inputs but ", vs.size(), " vectors");
   for (size_t i = 0; i < xs.size(); ++i)
     if (vs[i].defined())
-      check(vs[i].shape() == xs[i].shape(), "func::hvp: v[", i, "] has shape ", to_string(vs[i].shape()), " but input ",
-            i, " has shape ", to_string(xs[i].shape()));
+      check(vs[i].shape() == xs[i].shape(), "func::hvp: v[", i, "] has shape ", vs[i].shape(), " but input ",
+            i, " has shape ", xs[i].shape());
   if (opts.method == HvpMethod::forward_over_reverse) {
     // H v = d/dε ∇f(x + ε v): the gradient's tangent when x carries tangent v.
     forward_ad::DualLevel level;
@@ -162,7 +162,7 @@ std::vector<Tensor> hvp(const Fn& f, const std::vector<Tensor>& xs, const std::v
   EnableGradGuard enable;
   std::vector<Tensor> vars = variables(xs, watch, "func::hvp");
   Tensor y = call(f, vars, "func::hvp");
-  check(y.numel() == 1, "func::hvp: f must return a single element, got shape ", to_string(y.shape()));
+  check(y.numel() == 1, "func::hvp: f must return a single element, got shape ", y.shape());
   std::vector<Tensor> gs = pull(y, vars, ones_like(y), true, true);
   Tensor gv;
   for (size_t i = 0; i < gs.size(); ++i)
@@ -250,7 +250,7 @@ std::vector<std::vector<Tensor>> hessian(const Fn& f, const std::vector<Tensor>&
   // row loop's result bit for bit.
   Fn scalar = [&f](const std::vector<Tensor>& a) {
     Tensor y = call(f, a, "func::hessian");
-    check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", to_string(y.shape()),
+    check(y.numel() == 1, "func::hessian: f must return a single element, got shape ", y.shape(),
           "; use func::jacrev or func::jacfwd for functions with several outputs");
     return y.reshape({});
   };

@@ -50,8 +50,8 @@ TensorList AccumulateGrad::backward(TensorList&& grads) {
     Tensor r = hook(g);
     if (!r.defined()) continue;
     check(r.shape() == leaf->data.shape && r.dtype() == leaf->data.dtype, "backward: a hook on a leaf of shape ",
-          to_string(leaf->data.shape), " (", dtype_name(leaf->data.dtype), ") returned a gradient of shape ",
-          to_string(r.shape()), " (", dtype_name(r.dtype()), "); a hook must return a gradient like the one it got");
+          leaf->data.shape, " (", dtype_name(leaf->data.dtype), ") returned a gradient of shape ",
+          r.shape(), " (", dtype_name(r.dtype()), "); a hook must return a gradient like the one it got");
     g = r;
   }
   if (!g.defined()) return {};

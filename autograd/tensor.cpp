@@ -69,7 +69,7 @@ double Tensor::item() const {
 int64_t Tensor::item_int64() const {
   if (dtype() != Int64) return static_cast<int64_t>(item());
   autograd::on_read(tensor_data(), "item()");
-  check(numel() == 1, "item: expected a tensor with one element but got shape ", to_string(shape()),
+  check(numel() == 1, "item: expected a tensor with one element but got shape ", shape(),
         "; reduce it first (e.g. .sum()) or index an element");
   return *tensor_data().data<int64_t>();
 }

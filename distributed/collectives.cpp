@@ -234,7 +234,7 @@ Work all_gather_async(const Tensor& x, ProcessGroup& group) {
 Work reduce_scatter_async(const Tensor& x, ReduceOp op, ProcessGroup& group) {
   int n = group.world_size();
   check(x.dim() >= 1 && x.size(0) % n == 0, "reduce_scatter: the input's dim 0 must be a multiple of the ", "group's ",
-        n, " ranks, got shape ", to_string(x.shape()), "; pad it or gather into (n * k, ...)");
+        n, " ranks, got shape ", x.shape(), "; pad it or gather into (n * k, ...)");
   auto s = begin(x, group, "reduce_scatter");
   MPI_Datatype t = mpi_type(x.dtype(), s->op);
   MPI_Op reduce = mpi_op(op, x.dtype(), s->op);

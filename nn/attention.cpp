@@ -34,7 +34,7 @@ Tensor functional::scaled_dot_product_attention(const Tensor& q, const Tensor& k
                                                 const SDPAOptions& opts) {
   check(q.dim() >= 2 && k.dim() >= 2 && v.dim() >= 2 && q.size(-1) == k.size(-1) && k.size(-2) == v.size(-2),
         "scaled_dot_product_attention: expected query (..., L, E), key (..., S, E), value (..., S, Ev); got ",
-        to_string(q.shape()), ", ", to_string(k.shape()), ", ", to_string(v.shape()));
+        q.shape(), ", ", k.shape(), ", ", v.shape());
   check(!(opts.is_causal && opts.attn_mask.defined()),
         "scaled_dot_product_attention: pass either attn_mask or is_causal, not both");
   const double scale = opts.scale.value_or(1.0 / std::sqrt(double(q.size(-1))));
@@ -69,15 +69,15 @@ std::tuple<Tensor, Tensor> MultiheadAttention::forward(const Tensor& query, cons
   check((query.dim() == 2 || batched) && key.dim() == query.dim() && value.dim() == query.dim() &&
             query.size(-1) == embed_dim && key.size(-1) == embed_dim && value.size(-1) == embed_dim,
         "MultiheadAttention: query, key and value must all be (L, N, ", embed_dim, "), (N, L, ", embed_dim,
-        ") with batch_first, or unbatched (L, ", embed_dim, "); got ", to_string(query.shape()), ", ",
-        to_string(key.shape()), ", ", to_string(value.shape()));
+        ") with batch_first, or unbatched (L, ", embed_dim, "); got ", query.shape(), ", ",
+        key.shape(), ", ", value.shape());
   // everything as (N, L, E)
   auto nle = [&](const Tensor& t) { return !batched ? t.unsqueeze(0) : batch_first ? t : t.transpose(0, 1); };
   const Tensor q = nle(query), k = nle(key), v = nle(value);
   const int64_t N = q.size(0), L = q.size(1), S = k.size(1);
-  check(k.size(0) == N && v.size(0) == N && v.size(1) == S, "MultiheadAttention: key ", to_string(key.shape()),
-        " and value ", to_string(value.shape()), " must share the batch and sequence sizes, matching query ",
-        to_string(query.shape()));
+  check(k.size(0) == N && v.size(0) == N && v.size(1) == S, "MultiheadAttention: key ", key.shape(),
+        " and value ", value.shape(), " must share the batch and sequence sizes, matching query ",
+        query.shape());
 
   const std::vector<Tensor> w = chunk(in_proj_weight, 3, 0);  // W_q, W_k, W_v: (E, E) each
   const std::vector<Tensor> b = in_proj_bias.defined() ? chunk(in_proj_bias, 3, 0) : std::vector<Tensor>(3);
@@ -92,13 +92,13 @@ std::tuple<Tensor, Tensor> MultiheadAttention::forward(const Tensor& query, cons
     const bool shared = mask.dim() == 2;
     check(mask.shape() == (shared ? Shape{L, S} : Shape{N * num_heads, L, S}),
           "MultiheadAttention: attn_mask must be (", L, ", ", S, ") or (", N * num_heads, ", ", L, ", ", S, "), got ",
-          to_string(mask.shape()));
+          mask.shape());
     scores = apply_mask(scores, shared ? mask : mask.reshape({N, num_heads, L, S}), true);
   }
   if (o.key_padding_mask.defined()) {
     const Tensor& p = o.key_padding_mask;
     check(p.shape() == (batched ? Shape{N, S} : Shape{S}), "MultiheadAttention: key_padding_mask must be (",
-          batched ? std::to_string(N) + ", " : "", S, "), got ", to_string(p.shape()));
+          batched ? std::to_string(N) + ", " : "", S, "), got ", p.shape());
     scores = apply_mask(scores, p.reshape({N, 1, 1, S}), true);
   }
   Tensor attn = functional::dropout(scores.softmax(-1), dropout, is_training());      // (N, h, L, S)

@@ -14,8 +14,8 @@ namespace fluxion::nn {
 namespace functional {
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
-  check((x.dim() == 2 || x.dim() == 3) && w.dim() == 3, "conv1d: input ", to_string(x.shape()), " and weight ",
-        to_string(w.shape()), " must be (N, C, L) or (C, L) and (O, C / groups, k)");
+  check((x.dim() == 2 || x.dim() == 3) && w.dim() == 3, "conv1d: input ", x.shape(), " and weight ",
+        w.shape(), " must be (N, C, L) or (C, L) and (O, C / groups, k)");
   Conv2dOptions o = opts;
   o.stride = Int2(1, opts.stride.w);
   o.dilation = Int2(1, opts.dilation.w);
@@ -27,7 +27,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
   if (x.dim() == 3) return conv_transpose2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched (C, H, W)
   const int64_t g = opts.groups;
   check(x.dim() == 4 && w.dim() == 4 && g >= 1 && x.size(1) == w.size(0) && w.size(0) % g == 0,
-        "conv_transpose2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
+        "conv_transpose2d: input ", x.shape(), " and weight ", w.shape(),
         " must be (N, C_in, H, W) and (C_in, C_out / groups, kh, kw) with C_in divisible by groups = ", g);
   const Int2 s = opts.stride, p = opts.padding, op = opts.output_padding, d = opts.dilation;
   check((op.h < s.h || op.h < d.h) && (op.w < s.w || op.w < d.w) && op.h >= 0 && op.w >= 0,
@@ -35,7 +35,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& bias, co
         ") or dilation (", d.h, ", ", d.w, ")");
   const int64_t ho = (x.size(2) - 1) * s.h - 2 * p.h + d.h * (w.size(2) - 1) + op.h + 1;
   const int64_t wo = (x.size(3) - 1) * s.w - 2 * p.w + d.w * (w.size(3) - 1) + op.w + 1;
-  check(ho > 0 && wo > 0, "conv_transpose2d: the output would be ", ho, "x", wo, " for input ", to_string(x.shape()),
+  check(ho > 0 && wo > 0, "conv_transpose2d: the output would be ", ho, "x", wo, " for input ", x.shape(),
         "; lower padding or raise output_padding");
   // The adjoint of a grouped conv2d whose weight is w read as (O = C_in, C = C_out / g, kh, kw).
   const fluxion::Conv2dOptions o{.stride = s, .padding = p, .dilation = d, .groups = g};
@@ -75,7 +75,7 @@ Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, Int2 kernel_size, Conv
 void Conv2d::reset_parameters() { reset_conv(weight, bias); }
 
 Tensor Conv2d::forward(const Tensor& x) const {
-  check((x.dim() == 3 || x.dim() == 4) && x.size(-3) == in_channels, "Conv2d: input of shape ", to_string(x.shape()),
+  check((x.dim() == 3 || x.dim() == 4) && x.size(-3) == in_channels, "Conv2d: input of shape ", x.shape(),
         " must be (N, ", in_channels, ", H, W) or (", in_channels, ", H, W)");
   return functional::conv2d(x, weight, bias, opts);
 }
@@ -92,7 +92,7 @@ Conv1d::Conv1d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, C
 void Conv1d::reset_parameters() { reset_conv(weight, bias); }
 
 Tensor Conv1d::forward(const Tensor& x) const {
-  check((x.dim() == 2 || x.dim() == 3) && x.size(-2) == in_channels, "Conv1d: input of shape ", to_string(x.shape()),
+  check((x.dim() == 2 || x.dim() == 3) && x.size(-2) == in_channels, "Conv1d: input of shape ", x.shape(),
         " must be (N, ", in_channels, ", L) or (", in_channels, ", L)");
   return functional::conv1d(x, weight, bias, opts);
 }
@@ -112,7 +112,7 @@ void ConvTranspose2d::reset_parameters() { reset_conv(weight, bias); }
 
 Tensor ConvTranspose2d::forward(const Tensor& x) const {
   check((x.dim() == 3 || x.dim() == 4) && x.size(-3) == in_channels, "ConvTranspose2d: input of shape ",
-        to_string(x.shape()), " must be (N, ", in_channels, ", H, W) or (", in_channels, ", H, W)");
+        x.shape(), " must be (N, ", in_channels, ", H, W) or (", in_channels, ", H, W)");
   return functional::conv_transpose2d(x, weight, bias, opts);
 }
 

@@ -24,7 +24,7 @@ double calculate_gain(Nonlinearity nonlinearity, double param) {
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
   check(t.dim() >= 2, "init: fan in and fan out need a tensor with at least 2 dims, got shape ",
-        to_string(t.shape()));
+        t.shape());
   int64_t receptive = 1;  // prod of the kernel dims of a conv weight (out, in, k...)
   for (int64_t d = 2; d < t.dim(); ++d) receptive *= t.size(d);
   return {t.size(1) * receptive, t.size(0) * receptive};
@@ -77,7 +77,7 @@ Tensor xavier_normal_(Tensor t, double gain) {
 static double kaiming_std(const Tensor& t, const KaimingOptions& opts, const char* op) {
   auto [fan_in, fan_out] = calculate_fan_in_and_fan_out(t);
   int64_t fan = opts.mode == FanMode::fan_in ? fan_in : fan_out;
-  check(fan > 0, "init.", op, ": the fan of a tensor of shape ", to_string(t.shape()), " is zero");
+  check(fan > 0, "init.", op, ": the fan of a tensor of shape ", t.shape(), " is zero");
   return calculate_gain(opts.nonlinearity, opts.a) / std::sqrt(double(fan));
 }
 
@@ -93,7 +93,7 @@ Tensor kaiming_normal_(Tensor t, KaimingOptions opts) {
 Tensor orthogonal_(Tensor t, double gain) {
   check_floating(t, "orthogonal_");
   check(t.dim() >= 2 && t.numel() > 0, "init.orthogonal_: needs a non-empty tensor with at least 2 dims, got shape ",
-        to_string(t.shape()));
+        t.shape());
   int64_t rows = t.size(0), cols = t.numel() / rows;
   Tensor a = normal({rows, cols}, 0, 1, t.dtype());
   if (rows < cols) a = a.t();  // QR of the tall orientation

@@ -36,7 +36,7 @@ std::string Linear::extra_repr() const {
 }
 
 Tensor Linear::forward(const Tensor& x) const {
-  check(x.dim() >= 1 && x.size(-1) == in_features, "Linear: input of shape ", to_string(x.shape()),
+  check(x.dim() >= 1 && x.size(-1) == in_features, "Linear: input of shape ", x.shape(),
         " must end in in_features = ", in_features);
   return fluxion::linear(x, weight, bias);  // (*, in) (in, out) + (out) -> (*, out)
 }
@@ -46,11 +46,11 @@ Tensor Flatten::forward(const Tensor& x) const { return x.flatten(start_dim, end
 Tensor Unflatten::forward(const Tensor& x) const {
   check(x.dim() > 0, "Unflatten: input must have at least one dim");
   int64_t d = dim < 0 ? dim + x.dim() : dim;
-  check(d >= 0 && d < x.dim(), "Unflatten: dim ", dim, " is out of range for input ", to_string(x.shape()));
+  check(d >= 0 && d < x.dim(), "Unflatten: dim ", dim, " is out of range for input ", x.shape());
   int64_t n = 1;
   for (int64_t s : sizes) n *= s;
-  check(n == x.size(d), "Unflatten: sizes ", to_string(sizes), " do not multiply to ", x.size(d), ", the size of dim ",
-        dim, " of input ", to_string(x.shape()));
+  check(n == x.size(d), "Unflatten: sizes ", sizes, " do not multiply to ", x.size(d), ", the size of dim ",
+        dim, " of input ", x.shape());
   Shape out(x.shape().begin(), x.shape().begin() + d);
   out.insert(out.end(), sizes.begin(), sizes.end());
   out.insert(out.end(), x.shape().begin() + d + 1, x.shape().end());
@@ -64,7 +64,7 @@ Tensor Dropout::forward(const Tensor& x) const { return functional::dropout(x, p
 Dropout2d::Dropout2d(double p) : p(p) { check(p >= 0 && p <= 1, "Dropout2d: p must be in [0, 1], got ", p); }
 
 Tensor Dropout2d::forward(const Tensor& x) const {
-  check(x.dim() == 3 || x.dim() == 4, "Dropout2d: input must be (N, C, H, W) or (C, H, W), got ", to_string(x.shape()));
+  check(x.dim() == 3 || x.dim() == 4, "Dropout2d: input must be (N, C, H, W) or (C, H, W), got ", x.shape());
   if (!is_training() || p == 0) return x;
   if (p == 1) return x * 0.0;
   // one keep decision per channel plane, broadcast over (H, W)
@@ -87,8 +87,8 @@ LayerNorm::LayerNorm(Shape normalized_shape, LayerNormOptions opts)
 Tensor LayerNorm::forward(const Tensor& x) const {
   int64_t k = (int64_t)normalized_shape.size();
   bool ok = x.dim() >= k && Shape(x.shape().end() - k, x.shape().end()) == normalized_shape;
-  check(ok, "LayerNorm: input of shape ", to_string(x.shape()), " must end in normalized_shape ",
-        to_string(normalized_shape));
+  check(ok, "LayerNorm: input of shape ", x.shape(), " must end in normalized_shape ",
+        normalized_shape);
   std::vector<int64_t> dims;
   for (int64_t d = -k; d < 0; ++d) dims.push_back(d);
   Tensor xc = x - x.mean(dims, true);

@@ -25,8 +25,8 @@ Tensor reduce(const Tensor& loss, Reduction r) {
 }
 
 void check_same_shape(const Tensor& input, const Tensor& target, const char* op) {
-  check(input.shape() == target.shape(), op, ": input has shape ", to_string(input.shape()), " but target has shape ",
-        to_string(target.shape()), "; they must match (reshape or squeeze one of them)");
+  check(input.shape() == target.shape(), op, ": input has shape ", input.shape(), " but target has shape ",
+        target.shape(), "; they must match (reshape or squeeze one of them)");
 }
 
 // The losses over class indices. input (N, C), (C) or (N, C, d1, ...): log-probabilities,
@@ -40,12 +40,12 @@ Tensor class_loss(const char* op, const Tensor& input, const Tensor& target, boo
   int64_t cdim = input.dim() == 1 ? 0 : 1, c = input.size(cdim);
   Shape want = input.shape();
   want.erase(want.begin() + cdim);
-  check(target.shape() == want, op, ": input ", to_string(input.shape()), " needs target of shape ", to_string(want),
-        ", got ", to_string(target.shape()));
+  check(target.shape() == want, op, ": input ", input.shape(), " needs target of shape ", want,
+        ", got ", target.shape());
   check(smoothing >= 0 && smoothing <= 1, op, ": label_smoothing must be in [0, 1], got ", smoothing);
   if (weight.defined())
     check(weight.shape() == Shape{c} && weight.is_floating_point(), op, ": weight must be a floating (", c,
-          ") tensor for ", c, " classes, got ", to_string(weight.shape()));
+          ") tensor for ", c, " classes, got ", weight.shape());
   // (M, C) rows, one per sample: move the class dim last for (N, C, d1, ...)
   Tensor x = input;
   if (input.dim() == 1) x = input.unsqueeze(0);
@@ -170,17 +170,17 @@ Tensor kl_div(const Tensor& input, const Tensor& target, KLDivOptions opts) {
 }
 
 Tensor margin_ranking_loss(const Tensor& x1, const Tensor& x2, const Tensor& y, MarginOptions opts) {
-  check(x1.shape() == x2.shape() && x1.shape() == y.shape(), "margin_ranking_loss: x1 ", to_string(x1.shape()), ", x2 ",
-        to_string(x2.shape()), " and y ", to_string(y.shape()), " must have the same shape");
+  check(x1.shape() == x2.shape() && x1.shape() == y.shape(), "margin_ranking_loss: x1 ", x1.shape(), ", x2 ",
+        x2.shape(), " and y ", y.shape(), " must have the same shape");
   return reduce(fluxion::relu(-y * (x1 - x2) + opts.margin), opts.reduction);
 }
 
 Tensor cosine_embedding_loss(const Tensor& x1, const Tensor& x2, const Tensor& y, MarginOptions opts) {
   check(x1.shape() == x2.shape() && (x1.dim() == 1 || x1.dim() == 2), "cosine_embedding_loss: x1 ",
-        to_string(x1.shape()), " and x2 ", to_string(x2.shape()), " must both be (N, D) or (D)");
+        x1.shape(), " and x2 ", x2.shape(), " must both be (N, D) or (D)");
   Shape want(x1.shape().begin(), x1.shape().end() - 1);
-  check(y.shape() == want, "cosine_embedding_loss: y must have shape ", to_string(want), ", got ",
-        to_string(y.shape()));
+  check(y.shape() == want, "cosine_embedding_loss: y must have shape ", want, ", got ",
+        y.shape());
   const double eps = 1e-12;  // PyTorch's, added to each squared magnitude
   Tensor dot = (x1 * x2).sum({-1});
   Tensor cos = dot / sqrt(((x1 * x1).sum({-1}) + eps) * ((x2 * x2).sum({-1}) + eps));

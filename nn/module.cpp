@@ -172,8 +172,8 @@ void Module::load_state_dict(const StateDict& sd) {
     for (const auto& [n, t] : sd)
       if (n == name) src = &t;
     check(src != nullptr, "load_state_dict: entry '", name, "' is missing from the state dict");
-    check(src->shape() == p.shape(), "load_state_dict: entry '", name, "' has shape ", to_string(p.shape()),
-          " in the module but ", to_string(src->shape()), " in the state dict");
+    check(src->shape() == p.shape(), "load_state_dict: entry '", name, "' has shape ", p.shape(),
+          " in the module but ", src->shape(), " in the state dict");
     check(src->dtype() == p.dtype(), "load_state_dict: entry '", name, "' has dtype ", dtype_name(p.dtype()),
           " in the module but ", dtype_name(src->dtype()), " in the state dict; convert one with to(dtype)");
   }
@@ -277,7 +277,7 @@ std::shared_ptr<Module> Module::with_tensors(const StateDict& tensors) const {
     check(mine != nullptr, "functional_call: ", class_name(*this), " has no parameter or buffer named '", name,
           "'; the names are those of named_parameters() and named_buffers() (\"fc.weight\")");
     check(t.defined() && t.shape() == mine->shape(), "functional_call: '", name, "' has shape ",
-          to_string(mine->shape()), " in ", class_name(*this), " but ",
+          mine->shape(), " in ", class_name(*this), " but ",
           t.defined() ? to_string(t.shape()) : std::string("undefined"), " was given; pass a tensor of that shape");
     map.tensors_[mine->impl()] = t;
   }

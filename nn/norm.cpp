@@ -42,12 +42,12 @@ namespace functional {
 
 Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
                   const Tensor& bias, bool training, double momentum, double eps) {
-  check(x.dim() >= 2, "batch_norm: input must be (N, C, *), got ", to_string(x.shape()));
+  check(x.dim() >= 2, "batch_norm: input must be (N, C, *), got ", x.shape());
   int64_t c = x.size(1);
   for (const Tensor* t : {&running_mean, &running_var, &weight, &bias})
     if (t->defined())
-      check(t->shape() == Shape{c}, "batch_norm: input ", to_string(x.shape()), " has ", c,
-            " channels but a statistic or affine parameter has shape ", to_string(t->shape()));
+      check(t->shape() == Shape{c}, "batch_norm: input ", x.shape(), " has ", c,
+            " channels but a statistic or affine parameter has shape ", t->shape());
   check(training || (running_mean.defined() && running_var.defined()),
         "batch_norm: evaluation without training needs running_mean and running_var");
   if (!training) {
@@ -57,7 +57,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   std::vector<int64_t> dims = non_channel_dims(x.dim());
   int64_t n = x.numel() / std::max<int64_t>(c, 1);
   check(n > 1, "batch_norm: expected more than 1 value per channel when training, got input of shape ",
-        to_string(x.shape()), " (use a larger batch or eval())");
+        x.shape(), " (use a larger batch or eval())");
   Tensor mean = x.mean(dims, true);
   Tensor xc = x - mean;
   Tensor var = (xc * xc).mean(dims, true);  // biased: normalisation divides by n
@@ -68,7 +68,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
 }
 
 Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight, const Tensor& bias, double eps) {
-  check(x.dim() >= 2 && num_groups > 0 && x.size(1) % num_groups == 0, "group_norm: input ", to_string(x.shape()),
+  check(x.dim() >= 2 && num_groups > 0 && x.size(1) % num_groups == 0, "group_norm: input ", x.shape(),
         " must be (N, C, *) with C divisible by num_groups = ", num_groups);
   Shape s = x.shape();
   Tensor g = x.reshape({s[0], num_groups, -1});  // (N, G, C/G * prod(*))
@@ -108,9 +108,9 @@ void BatchNormBase::reset_running_stats() {
 Tensor BatchNormBase::forward(const Tensor& x) const {
   bool ok = false;
   for (int64_t d : input_dims_) ok = ok || x.dim() == d;
-  check(ok, name_, ": got input of shape ", to_string(x.shape()), ", expected ",
+  check(ok, name_, ": got input of shape ", x.shape(), ", expected ",
         input_dims_.size() == 1 ? "(N, C, H, W)" : "(N, C) or (N, C, L)");
-  check(x.size(1) == num_features, name_, ": input ", to_string(x.shape()), " has ", x.size(1),
+  check(x.size(1) == num_features, name_, ": input ", x.shape(), " has ", x.size(1),
         " channels, expected num_features = ", num_features);
   // Batch statistics in training, and also in eval when no running statistics are kept.
   bool use_batch = is_training() || !opts.track_running_stats;
@@ -137,7 +137,7 @@ GroupNorm::GroupNorm(int64_t num_groups, int64_t num_channels, GroupNormOptions 
 }
 
 Tensor GroupNorm::forward(const Tensor& x) const {
-  check(x.dim() >= 2 && x.size(1) == num_channels, "GroupNorm: input ", to_string(x.shape()), " must be (N, ",
+  check(x.dim() >= 2 && x.size(1) == num_channels, "GroupNorm: input ", x.shape(), " must be (N, ",
         num_channels, ", *)");
   return functional::group_norm(x, num_groups, weight, bias, eps);
 }
@@ -159,9 +159,9 @@ InstanceNorm2d::InstanceNorm2d(int64_t num_features, InstanceNormOptions opts)
 
 Tensor InstanceNorm2d::forward(const Tensor& x) const {
   check(x.dim() == 3 || x.dim() == 4, "InstanceNorm2d: input must be (N, C, H, W) or (C, H, W), got ",
-        to_string(x.shape()));
+        x.shape());
   if (x.dim() == 3) return forward(x.unsqueeze(0)).squeeze(0);
-  check(x.size(1) == num_features, "InstanceNorm2d: input ", to_string(x.shape()), " has ", x.size(1),
+  check(x.size(1) == num_features, "InstanceNorm2d: input ", x.shape(), " has ", x.size(1),
         " channels, expected ", num_features);
   if (!is_training() && opts.track_running_stats) {
     return functional::batch_norm(x, running_mean, running_var, weight, bias, false, 0.0, opts.eps);

@@ -57,7 +57,7 @@ Tensor window_offset(const Tensor& xp, const Axis& h, const Axis& w, int64_t i, 
 // Runs f on a batched (N, C, H, W) view of x, accepting (C, H, W) as PyTorch does.
 template <class F>
 Tensor batched(const char* op, const Tensor& x, F f) {
-  check(x.dim() == 3 || x.dim() == 4, op, ": input must be (N, C, H, W) or (C, H, W), got ", to_string(x.shape()));
+  check(x.dim() == 3 || x.dim() == 4, op, ": input must be (N, C, H, W) or (C, H, W), got ", x.shape());
   check(x.is_floating_point(), op, ": input must be floating, got ", dtype_name(x.dtype()));
   if (x.dim() == 3) return f(x.unsqueeze(0)).squeeze(0);
   return f(x);
@@ -66,7 +66,7 @@ Tensor batched(const char* op, const Tensor& x, F f) {
 // (N, C, L) or (C, L) -> a 2-d pool over (1, L) -> back
 template <class F>
 Tensor as_1d(const char* op, const Tensor& x, F f) {
-  check(x.dim() == 2 || x.dim() == 3, op, ": input must be (N, C, L) or (C, L), got ", to_string(x.shape()));
+  check(x.dim() == 2 || x.dim() == 3, op, ": input must be (N, C, L) or (C, L), got ", x.shape());
   return f(x.unsqueeze(-2)).squeeze(-2);
 }
 
@@ -287,7 +287,7 @@ Tensor adaptive(const char* op, const Tensor& x, Int2 output_size, Reduce reduce
     check(output_size.h > 0 && output_size.w > 0, op, ": output_size must be positive, got ", output_size.h, "x",
           output_size.w);
     int64_t H = x4.size(2), W = x4.size(3);
-    check(H > 0 && W > 0, op, ": input ", to_string(x4.shape()), " has an empty spatial dim");
+    check(H > 0 && W > 0, op, ": input ", x4.shape(), " has an empty spatial dim");
     std::vector<Tensor> cells;
     for (int64_t i = 0; i < output_size.h; ++i) {
       int64_t h0 = i * H / output_size.h, h1 = ((i + 1) * H + output_size.h - 1) / output_size.h;

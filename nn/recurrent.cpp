@@ -53,7 +53,7 @@ std::pair<Tensor, Tensor> step(Mode m, const Tensor& gi, const Tensor& h, const 
 Tensor initial_state(const Tensor& s, const char* what, const char* name, Shape want, bool batched, DType dtype) {
   if (!s.defined()) return zeros(want, dtype);
   Shape given = batched ? want : Shape{want[0], want[2]};
-  check(s.shape() == given, name, ": ", what, " must have shape ", to_string(given), ", got ", to_string(s.shape()));
+  check(s.shape() == given, name, ": ", what, " must have shape ", given, ", got ", s.shape());
   return batched ? s : s.unsqueeze(1);
 }
 
@@ -94,12 +94,12 @@ RNNBase::RNNBase(Mode mode, int64_t input_size, int64_t hidden_size, const LSTMO
 
 std::tuple<Tensor, Tensor, Tensor> RNNBase::run(const Tensor& input, const Tensor& h0, const Tensor& c0) const {
   check(input.dim() == 2 || input.dim() == 3, name_, ": input must be (L, N, H_in), (N, L, H_in) with batch_first, ",
-        "or unbatched (L, H_in); got ", to_string(input.shape()));
+        "or unbatched (L, H_in); got ", input.shape());
   const bool batched = input.dim() == 3;
   Tensor x = !batched ? input.unsqueeze(1) : batch_first ? input.transpose(0, 1) : input;  // (L, N, H_in)
-  check(x.size(2) == input_size, name_, ": input of shape ", to_string(input.shape()),
+  check(x.size(2) == input_size, name_, ": input of shape ", input.shape(),
         " must end in input_size = ", input_size);
-  check(x.size(0) > 0, name_, ": the sequence is empty (input ", to_string(input.shape()), ")");
+  check(x.size(0) > 0, name_, ": the sequence is empty (input ", input.shape(), ")");
   const int64_t L = x.size(0), N = x.size(1), D = bidirectional ? 2 : 1;
   const Shape state{num_layers * D, N, hidden_size};
   Tensor h = initial_state(h0, "h0", name_, state, batched, x.dtype());
@@ -184,13 +184,13 @@ RNNCellBase::RNNCellBase(int64_t input_size, int64_t hidden_size, int64_t gates,
 
 std::pair<Tensor, Tensor> RNNCellBase::batched(const Tensor& x, const Tensor& h) const {
   check((x.dim() == 1 || x.dim() == 2) && x.size(-1) == input_size, name_, ": input must be (N, ", input_size, ") or (",
-        input_size, "), got ", to_string(x.shape()));
+        input_size, "), got ", x.shape());
   Tensor xb = x.dim() == 1 ? x.unsqueeze(0) : x;
   const Shape want{xb.size(0), hidden_size};
   if (!h.defined()) return {xb, zeros(want, x.dtype())};
   Tensor hb = x.dim() == 1 && h.dim() == 1 ? h.unsqueeze(0) : h;
-  check(hb.shape() == want, name_, ": the state must have shape ", to_string(x.dim() == 1 ? Shape{hidden_size} : want),
-        " for input ", to_string(x.shape()), ", got ", to_string(h.shape()));
+  check(hb.shape() == want, name_, ": the state must have shape ", x.dim() == 1 ? Shape{hidden_size} : want,
+        " for input ", x.shape(), ", got ", h.shape());
   return {xb, hb};
 }
 

@@ -45,11 +45,11 @@ Tensor resample(const Tensor& x, int64_t dim, int64_t out, const UpsampleOptions
 Tensor functional::interpolate(const Tensor& x, const UpsampleOptions& o) {
   const int64_t spatial = x.dim() - 2;
   check(spatial == 1 || spatial == 2, "interpolate: input must be (N, C, L) or (N, C, H, W), got ",
-        to_string(x.shape()));
+        x.shape());
   check(o.size.empty() != !o.scale_factor.has_value(), "interpolate: give either size or scale_factor, not ",
         o.size.empty() ? "neither" : "both");
   check(o.size.empty() || int64_t(o.size.size()) == spatial || o.size.size() == 1, "interpolate: size has ",
-        o.size.size(), " entries for ", spatial, " spatial dims of input ", to_string(x.shape()));
+        o.size.size(), " entries for ", spatial, " spatial dims of input ", x.shape());
   check(!o.scale_factor || *o.scale_factor > 0, "interpolate: scale_factor must be positive, got ",
         o.scale_factor.value_or(0));
   const bool linear = o.mode == "linear" || o.mode == "bilinear";
@@ -57,7 +57,7 @@ Tensor functional::interpolate(const Tensor& x, const UpsampleOptions& o) {
         o.mode, "\"");
   check(!(o.mode == "linear" && spatial != 1) && !(o.mode == "bilinear" && spatial != 2), "interpolate: mode \"",
         o.mode, "\" needs ", o.mode == "linear" ? "3-D (N, C, L)" : "4-D (N, C, H, W)", " input, got ",
-        to_string(x.shape()));
+        x.shape());
   check(linear || !o.align_corners.has_value(),
         "interpolate: align_corners can only be set with the linear modes (linear, bilinear)");
   Tensor y = x;
@@ -65,7 +65,7 @@ Tensor functional::interpolate(const Tensor& x, const UpsampleOptions& o) {
     const int64_t dim = 2 + k, in = x.size(dim);
     const int64_t out =
         o.scale_factor ? int64_t(std::floor(double(in) * *o.scale_factor)) : o.size[o.size.size() == 1 ? 0 : k];
-    check(out > 0, "interpolate: output size ", out, " for dim ", dim, " of input ", to_string(x.shape()),
+    check(out > 0, "interpolate: output size ", out, " for dim ", dim, " of input ", x.shape(),
           " must be positive");
     y = resample(y, dim, out, o);
   }
@@ -90,7 +90,7 @@ Tensor rearrange(const Tensor& x, std::initializer_list<int64_t> split, std::ini
 }  // namespace
 
 Tensor functional::pixel_shuffle(const Tensor& x, int64_t r) {
-  check(x.dim() >= 3 && r > 0 && x.size(-3) % (r * r) == 0, "pixel_shuffle: input ", to_string(x.shape()),
+  check(x.dim() >= 3 && r > 0 && x.size(-3) % (r * r) == 0, "pixel_shuffle: input ", x.shape(),
         " must be (*, C r^2, H, W) with upscale_factor r = ", r, " > 0");
   const int64_t c = x.size(-3) / (r * r), h = x.size(-2), w = x.size(-1);
   return rearrange(x, {c, r, r, h, w}, {0, 3, 1, 4, 2}, {c, h * r, w * r});  // (c, r1, r2, h, w) -> (c, h, r1, w, r2)
@@ -98,7 +98,7 @@ Tensor functional::pixel_shuffle(const Tensor& x, int64_t r) {
 
 Tensor functional::pixel_unshuffle(const Tensor& x, int64_t r) {
   check(x.dim() >= 3 && r > 0 && x.size(-2) % r == 0 && x.size(-1) % r == 0, "pixel_unshuffle: input ",
-        to_string(x.shape()), " must be (*, C, H r, W r) with downscale_factor r = ", r, " > 0");
+        x.shape(), " must be (*, C, H r, W r) with downscale_factor r = ", r, " > 0");
   const int64_t c = x.size(-3), h = x.size(-2) / r, w = x.size(-1) / r;
   return rearrange(x, {c, h, r, w, r}, {0, 2, 4, 1, 3}, {c * r * r, h, w});  // (c, h, r1, w, r2) -> (c, r1, r2, h, w)
 }

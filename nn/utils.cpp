@@ -42,7 +42,7 @@ Tensor parameters_to_vector(const std::vector<Tensor>& parameters) {
 }
 
 void vector_to_parameters(const Tensor& vec, const std::vector<Tensor>& parameters) {
-  check(vec.dim() == 1, "vector_to_parameters: vec must be 1-d, got shape ", to_string(vec.shape()));
+  check(vec.dim() == 1, "vector_to_parameters: vec must be 1-d, got shape ", vec.shape());
   int64_t total = 0;
   for (const Tensor& p : parameters) total += p.numel();
   check(vec.numel() == total, "vector_to_parameters: vec has ", vec.numel(), " elements but the parameters have ",

@@ -32,7 +32,7 @@ FLUXION_SIMD_CLONES Vec step(const Vec& x, double a, const Vec& p) {
 
 Tensor to_tensor(const Vec& v, const Shape& shape) {
   TensorData d = TensorData::empty(shape, Float64);
-  check((size_t)d.numel() == v.size(), "optim: ", v.size(), " values for shape ", to_string(shape));
+  check((size_t)d.numel() == v.size(), "optim: ", v.size(), " values for shape ", shape);
   std::copy(v.begin(), v.end(), d.data<double>());
   return Tensor(std::move(d));
 }
@@ -50,7 +50,7 @@ Tensor Objective::to_tensor(const Vec& x) const { return detail::to_tensor(x, sh
 
 // f(x), checked to be a scalar.
 static const Tensor& checked_scalar(const Tensor& y) {
-  check(y.numel() == 1, "minimize: f must return a scalar, got shape ", to_string(y.shape()));
+  check(y.numel() == 1, "minimize: f must return a scalar, got shape ", y.shape());
   return y;
 }
 

@@ -135,8 +135,8 @@ void Optimizer::load_state_dict(const nn::StateDict& sd) {
     if (rest.rfind("tensor.", 0) == 0) {
       const Tensor& p = flat[i];
       check(!param_shaped_state() || (t.shape() == p.shape() && t.dtype() == p.dtype()),
-            "optimizer.load_state_dict: entry '", name, "' has shape ", to_string(t.shape()), " (",
-            dtype_name(t.dtype()), ") but parameter ", i, " has shape ", to_string(p.shape()), " (",
+            "optimizer.load_state_dict: entry '", name, "' has shape ", t.shape(), " (",
+            dtype_name(t.dtype()), ") but parameter ", i, " has shape ", p.shape(), " (",
             dtype_name(p.dtype()), "); was the state saved for another model?");
       s.tensors[rest.substr(7)] = t.detach().clone();
     } else if (rest.rfind("scalar.", 0) == 0)

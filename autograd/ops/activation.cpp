@@ -117,7 +117,7 @@ static void check_softmax_input(const Tensor& x, int64_t dim, const char* op) {
   check(x.is_floating_point(), op, ": expects a floating tensor, got ", dtype_name(x.dtype()),
         "; convert it with .to(Float32) or .to(Float64)");
   int64_t d = wrap_dim(dim, x.dim(), op);
-  check(x.dim() == 0 || x.size(d) > 0, op, ": dim ", dim, " of shape ", to_string(x.shape()),
+  check(x.dim() == 0 || x.size(d) > 0, op, ": dim ", dim, " of shape ", x.shape(),
         " is empty; there is nothing to normalise over");
 }
 

@@ -190,7 +190,7 @@ static Tensor as(const Tensor& t, DType dtype) { return !t.defined() || t.dtype(
 
 static void check_float(const Tensor& t, const char* op, const char* what) {
   if (!t.defined()) return;  // no bias
-  check(t.is_floating_point(), op, ": ", what, " of shape ", to_string(t.shape()),
+  check(t.is_floating_point(), op, ": ", what, " of shape ", t.shape(),
         " is int64, but convolution needs float32 or float64; convert with .to(fluxion::Float32)");
 }
 
@@ -210,11 +210,11 @@ static Tensor conv2d_sized(const Tensor& x, const Tensor& w, const Tensor& bias,
 // right as PyTorch.
 Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opts) {
   if (x.dim() == 3) return conv2d(x.unsqueeze(0), w, bias, opts).squeeze(0);  // unbatched [C, H, W]
-  check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", to_string(x.shape()), " and weight ", to_string(w.shape()),
+  check(x.dim() == 4 && w.dim() == 4, "conv2d: input ", x.shape(), " and weight ", w.shape(),
         " must be (N, C, H, W) and (O, C / groups, kh, kw)");
   const int64_t g = opts.groups;
   check(g >= 1 && x.size(1) % g == 0 && w.size(0) % g == 0 && w.size(1) * g == x.size(1), "conv2d: input ",
-        to_string(x.shape()), " and weight ", to_string(w.shape()), " with groups = ", g,
+        x.shape(), " and weight ", w.shape(), " with groups = ", g,
         ": in_channels (", x.size(1), ") and out_channels (", w.size(0),
         ") must be divisible by groups, and the weight must be (out_channels, in_channels / groups, kh, kw)");
   Tensor xp = x;
@@ -234,8 +234,8 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2d
 Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input_shape, const Conv2dOptions& opts) {
   check(input_shape.size() == 4 && grad.dim() == 4 && w.dim() == 4 && input_shape[0] == grad.size(0) &&
             input_shape[1] == w.size(1) * opts.groups,
-        "conv2d_input_grad: input_shape ", to_string(input_shape), " must be [N, C, H, W] with N from grad ",
-        to_string(grad.shape()), " and C from weight ", to_string(w.shape()), " times groups = ", opts.groups);
+        "conv2d_input_grad: input_shape ", input_shape, " must be [N, C, H, W] with N from grad ",
+        grad.shape(), " and C from weight ", w.shape(), " times groups = ", opts.groups);
   check_float(grad, "conv2d_input_grad", "grad");
   check_float(w, "conv2d_input_grad", "weight");
   DType t = promote(grad.dtype(), w.dtype());
@@ -245,8 +245,8 @@ Tensor conv2d_input_grad(const Tensor& grad, const Tensor& w, const Shape& input
 Tensor conv2d_weight_grad(const Tensor& x, const Tensor& grad, const Shape& weight_shape, const Conv2dOptions& opts) {
   check(weight_shape.size() == 4 && grad.dim() == 4 && x.dim() == 4 && weight_shape[0] == grad.size(1) &&
             weight_shape[1] * opts.groups == x.size(1),
-        "conv2d_weight_grad: weight_shape ", to_string(weight_shape), " must be [O, C / groups, kh, kw] with O from grad ",
-        to_string(grad.shape()), " and C from input ", to_string(x.shape()), ", groups = ", opts.groups);
+        "conv2d_weight_grad: weight_shape ", weight_shape, " must be [O, C / groups, kh, kw] with O from grad ",
+        grad.shape(), " and C from input ", x.shape(), ", groups = ", opts.groups);
   check_float(x, "conv2d_weight_grad", "input");
   check_float(grad, "conv2d_weight_grad", "grad");
   DType t = promote(x.dtype(), grad.dtype());

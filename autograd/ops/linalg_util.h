@@ -19,7 +19,7 @@ inline Tensor diag_embed(const Tensor& v) { return v.unsqueeze(-1) * pattern(v.s
 /// Int64 input is an error naming `op`.
 inline void check_float(const Tensor& a, const char* op) {
   check(a.is_floating_point(), op, ": expected a floating tensor (float32 or float64) but got int64 of shape ",
-        to_string(a.shape()), "; convert with .to(fluxion::Float64)");
+        a.shape(), "; convert with .to(fluxion::Float64)");
 }
 
 }  // namespace fluxion::linalg::detail

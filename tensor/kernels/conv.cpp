@@ -37,15 +37,15 @@ Geometry geometry(const Shape& x, const Shape& w, const Conv2dParams& p) {
           "and padding >= 0, got stride (", p.stride[0], ", ", p.stride[1], "), padding (", p.padding[0], ", ",
           p.padding[1], "), dilation (", p.dilation[0], ", ", p.dilation[1], ")");
   check(x.size() == 4 && w.size() == 4, "conv2d: expects input [N, C, H, W] and weight [O, C / groups, kh, kw], got ",
-        to_string(x), " and ", to_string(w));
-  check(p.groups >= 1 && x[1] == w[1] * p.groups && w[0] % p.groups == 0, "conv2d: input ", to_string(x), " has ",
-        x[1], " channels but weight ", to_string(w), " with groups = ", p.groups, " expects ", w[1] * p.groups,
+        x, " and ", w);
+  check(p.groups >= 1 && x[1] == w[1] * p.groups && w[0] % p.groups == 0, "conv2d: input ", x, " has ",
+        x[1], " channels but weight ", w, " with groups = ", p.groups, " expects ", w[1] * p.groups,
         " (weight [O, C / groups, kh, kw], O divisible by groups)");
   Geometry g{x[0], x[1], x[2], x[3], w[0], w[2], w[3], 0, 0, p.groups};
   g.ho = out_size(g.h, g.kh, p.stride[0], p.padding[0], p.dilation[0]);
   g.wo = out_size(g.w, g.kw, p.stride[1], p.padding[1], p.dilation[1]);
-  check(g.ho > 0 && g.wo > 0, "conv2d: kernel ", to_string(w), " with dilation (", p.dilation[0], ", ",
-        p.dilation[1], ") does not fit in input ", to_string(x), " padded by (", p.padding[0], ", ", p.padding[1],
+  check(g.ho > 0 && g.wo > 0, "conv2d: kernel ", w, " with dilation (", p.dilation[0], ", ",
+        p.dilation[1], ") does not fit in input ", x, " padded by (", p.padding[0], ", ", p.padding[1],
         "); pad the input or use a smaller kernel");
   return g;
 }
@@ -198,7 +198,7 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
   check_dtypes(x_in, w_in, "input and weight");
   if (b_in.defined()) {
     check(b_in.shape == Shape{g.o}, "conv2d: bias must have shape [", g.o, "] (one per output channel), got ",
-          to_string(b_in.shape));
+          b_in.shape);
     check_dtypes(x_in, b_in, "input and bias");
   }
   TensorData x = contiguous(x_in), w = contiguous(w_in), y = TensorData::empty({g.n, g.o, g.ho, g.wo}, x.dtype);
@@ -226,12 +226,12 @@ TensorData conv2d(const TensorData& x_in, const TensorData& w_in, const TensorDa
 
 TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int64_t h, int64_t w_, const Conv2dParams& p) {
   check(g_in.dim() == 4 && w_in.dim() == 4, "conv2d_input_grad: expects grad [N, O, Ho, Wo] and weight [O, C, kh, kw], got ",
-        to_string(g_in.shape), " and ", to_string(w_in.shape));
+        g_in.shape, " and ", w_in.shape);
   Shape x_shape{g_in.shape[0], w_in.shape[1] * p.groups, h, w_};
   Geometry g = geometry(x_shape, w_in.shape, p);
-  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_input_grad: grad ", to_string(g_in.shape),
-        " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_shape),
-        " and weight ", to_string(w_in.shape));
+  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_input_grad: grad ", g_in.shape,
+        " does not match the output ", Shape{g.n, g.o, g.ho, g.wo}, " of input ", x_shape,
+        " and weight ", w_in.shape);
   check_dtypes(g_in, w_in, "grad and weight");
   TensorData go = contiguous(g_in), w = contiguous(w_in), dx = full(x_shape, 0, g_in.dtype);
   dispatch_float(go.dtype, "conv2d_input_grad", [&](auto tag) {
@@ -252,13 +252,13 @@ TensorData conv2d_input_grad(const TensorData& g_in, const TensorData& w_in, int
 
 TensorData conv2d_weight_grad(const TensorData& x_in, const TensorData& g_in, int64_t kh, int64_t kw, const Conv2dParams& p) {
   check(x_in.dim() == 4 && g_in.dim() == 4, "conv2d_weight_grad: expects input [N, C, H, W] and grad [N, O, Ho, Wo], got ",
-        to_string(x_in.shape), " and ", to_string(g_in.shape));
-  check(p.groups >= 1 && x_in.shape[1] % p.groups == 0, "conv2d_weight_grad: input ", to_string(x_in.shape),
+        x_in.shape, " and ", g_in.shape);
+  check(p.groups >= 1 && x_in.shape[1] % p.groups == 0, "conv2d_weight_grad: input ", x_in.shape,
         " has ", x_in.shape[1], " channels, not divisible by groups = ", p.groups);
   Shape w_shape{g_in.shape[1], x_in.shape[1] / p.groups, kh, kw};
   Geometry g = geometry(x_in.shape, w_shape, p);
-  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_weight_grad: grad ", to_string(g_in.shape),
-        " does not match the output ", to_string(Shape{g.n, g.o, g.ho, g.wo}), " of input ", to_string(x_in.shape),
+  check(g_in.shape == (Shape{g.n, g.o, g.ho, g.wo}), "conv2d_weight_grad: grad ", g_in.shape,
+        " does not match the output ", Shape{g.n, g.o, g.ho, g.wo}, " of input ", x_in.shape,
         " and a ", kh, "x", kw, " kernel");
   check_dtypes(x_in, g_in, "input and grad");
   TensorData x = contiguous(x_in), go = contiguous(g_in), dw = full(w_shape, 0, x_in.dtype);

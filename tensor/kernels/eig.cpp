@@ -32,7 +32,7 @@ static int geev(int n, double* a, double* wr, double* wi, double* vr, double* wo
 
 std::pair<TensorData, TensorData> eig(const TensorData& a, const char* op) {
   check(a.dim() >= 2 && a.shape.back() == a.shape[a.dim() - 2], op,
-        ": expects a square matrix or a batch of them [*, n, n], got shape ", to_string(a.shape));
+        ": expects a square matrix or a batch of them [*, n, n], got shape ", a.shape);
   int64_t n = a.shape.back();
   check(n <= std::numeric_limits<int>::max(), op, ": matrix dimension ", n, " is too large for LAPACK");
   Shape values_shape(a.shape.begin(), a.shape.end() - 1);
@@ -51,10 +51,10 @@ std::pair<TensorData, TensorData> eig(const TensorData& a, const char* op) {
             ": LAPACK's workspace query failed");
       work.resize((size_t)work[0] + 1);
       int info = geev(ni, col.data(), wr.data(), wi.data(), vr.data(), work.data(), (int)work.size());
-      check(info == 0, op, ": LAPACK's geev did not converge for the matrix of shape ", to_string(a.shape), " (info ",
+      check(info == 0, op, ": LAPACK's geev did not converge for the matrix of shape ", a.shape, " (info ",
             info, "); check it for NaN or Inf");
       for (int64_t i = 0; i < n; ++i)
-        check(wi[(size_t)i] == 0, op, ": the matrix of shape ", to_string(a.shape), " (batch entry ", b,
+        check(wi[(size_t)i] == 0, op, ": the matrix of shape ", a.shape, " (batch entry ", b,
               ") has complex eigenvalues ", (double)wr[(size_t)i], " +- ", std::abs((double)wi[(size_t)i]),
               "i, and fluxion has no complex dtype; eig supports matrices whose eigenvalues are all real (for a "
               "symmetric matrix use linalg::eigh)");

@@ -19,11 +19,11 @@ static void check_scalar_fits(const TensorData& dst, double v, const char* op) {
 template <class F>
 static void zip_into(const TensorData& dst, const TensorData& src, const char* op, F f) {
   check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ",
-        to_string(src.shape), " into the shape ", to_string(dst.shape), " of the tensor written to");
+        src.shape, " into the shape ", dst.shape, " of the tensor written to");
   check(src.dtype == dst.dtype || is_floating(dst.dtype), op, ": cannot write a ", dtype_name(src.dtype),
         " result into an int64 tensor in place");
   for (int64_t d = 0; d < dst.dim(); ++d)
-    check(dst.strides[d] != 0 || dst.shape[d] <= 1, op, ": the tensor written to (shape ", to_string(dst.shape),
+    check(dst.strides[d] != 0 || dst.shape[d] <= 1, op, ": the tensor written to (shape ", dst.shape,
           ") is an expanded view whose elements share memory; write into a .clone() instead");
   // Read src fully first when it shares memory with dst (x.add_(x.flip(0))).
   TensorData s = to_dtype(src, dst.dtype);
@@ -102,8 +102,8 @@ void adam_(const TensorData& p, const TensorData& g, const TensorData& m, const 
   for (const TensorData* t : {&g, &m, &v, vmax})
     check(!t || (t->shape == p.shape && t->dtype == p.dtype && t->is_contiguous()), "adam_: the gradient and state (",
           t ? to_string(t->shape) : "", ", ", t ? dtype_name(t->dtype) : "",
-          ") must be contiguous, of the parameter's shape ", to_string(p.shape), " and dtype ", dtype_name(p.dtype));
-  check(p.is_contiguous(), "adam_: the parameter (shape ", to_string(p.shape),
+          ") must be contiguous, of the parameter's shape ", p.shape, " and dtype ", dtype_name(p.dtype));
+  check(p.is_contiguous(), "adam_: the parameter (shape ", p.shape,
         ") must be contiguous; update a contiguous copy and copy it back");
   dispatch_float(p.dtype, "adam_", [&](auto tag) {
     using T = decltype(tag);

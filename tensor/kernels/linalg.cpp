@@ -105,8 +105,8 @@ int checked_int(int64_t n, const char* op) {
 }
 
 void check_converged(int info, const char* op, const Shape& shape) {
-  check(info >= 0, op, ": LAPACK rejected argument ", -info, " for shape ", to_string(shape));
-  check(info == 0, op, ": the algorithm did not converge for the matrix of shape ", to_string(shape),
+  check(info >= 0, op, ": LAPACK rejected argument ", -info, " for shape ", shape);
+  check(info == 0, op, ": the algorithm did not converge for the matrix of shape ", shape,
         " (LAPACK info ", info, "); check the input for NaN or Inf");
 }
 
@@ -114,14 +114,14 @@ void check_converged(int info, const char* op, const Shape& shape) {
 
 void check_square(const Shape& a, const char* op) {
   check(a.size() >= 2 && a[a.size() - 2] == a.back(), op, ": expects a square matrix or a batch of them [*, n, n], got shape ",
-        to_string(a));
+        a);
 }
 
 // X with A X = B; `op` names the caller in errors (solve, or inv with B = I).
 static TensorData solve_impl(const TensorData& a_in, const TensorData& b_in, const char* op) {
   check_square(a_in.shape, op);
-  check(b_in.dim() >= 2 && rows(b_in) == rows(a_in), op, ": A of shape ", to_string(a_in.shape), " and B of shape ",
-        to_string(b_in.shape), " do not match (B needs ", rows(a_in), " rows)");
+  check(b_in.dim() >= 2 && rows(b_in) == rows(a_in), op, ": A of shape ", a_in.shape, " and B of shape ",
+        b_in.shape, " do not match (B needs ", rows(a_in), " rows)");
   check(a_in.dtype == b_in.dtype, op, ": dtypes ", dtype_name(a_in.dtype), " and ", dtype_name(b_in.dtype),
         " differ; convert one with .to(dtype)");
   Shape batch = broadcast_shapes(batch_shape(a_in.shape), batch_shape(b_in.shape), op);
@@ -145,7 +145,7 @@ static TensorData solve_impl(const TensorData& a_in, const TensorData& b_in, con
     for (int64_t i = 0; i < batch_count(x); ++i) {
       std::vector<T> lu = load<T>(a, i), rhs = load<T>(b, i);
       int info = gesv(ni, ki, lu.data(), ipiv.data(), rhs.data());
-      check(info <= 0, op, ": the matrix A of shape ", to_string(a_in.shape), " is singular (U[", info - 1, ", ",
+      check(info <= 0, op, ": the matrix A of shape ", a_in.shape, " is singular (U[", info - 1, ", ",
             info - 1, "] = 0 in its LU factorization), so it has no inverse; for a least-squares or minimum-norm "
             "answer use a pseudo-inverse built from linalg::svd, or regularise with A + eps * I");
       store(rhs.data(), n, k, n, x.data<T>() + i * n * k);
@@ -225,7 +225,7 @@ TensorData cholesky(const TensorData& a) {
     for (int64_t i = 0; i < batch_count(a); ++i) {
       std::vector<T> buf = load<T>(a, i);
       int info = potrf(ni, buf.data());
-      check(info <= 0, "linalg.cholesky: the matrix of shape ", to_string(a.shape), " is not positive-definite (the "
+      check(info <= 0, "linalg.cholesky: the matrix of shape ", a.shape, " is not positive-definite (the "
             "leading minor of order ", info, " is not positive); it must be symmetric positive-definite, e.g. "
             "B B^T + eps * I");
       for (int64_t c = 0; c < n; ++c)  // potrf leaves the strict upper triangle untouched: zero it
@@ -262,7 +262,7 @@ std::pair<TensorData, TensorData> eigh(const TensorData& a) {
 }
 
 std::array<TensorData, 3> svd(const TensorData& a) {
-  check(a.dim() >= 2, "linalg.svd: expects a matrix or a batch of them [*, m, n], got shape ", to_string(a.shape));
+  check(a.dim() >= 2, "linalg.svd: expects a matrix or a batch of them [*, m, n], got shape ", a.shape);
   int64_t m = rows(a), n = cols(a), k = std::min(m, n);
   Shape batch = batch_shape(a.shape);
   TensorData u = TensorData::empty(with(batch, {m, k}), a.dtype), s = TensorData::empty(with(batch, {k}), a.dtype),
@@ -280,7 +280,7 @@ std::array<TensorData, 3> svd(const TensorData& a) {
       std::vector<T> buf = load<T>(a, i);
       // LAPACK itself would only say "argument 4 rejected".
       check(std::all_of(buf.begin(), buf.end(), [](T v) { return std::isfinite(v); }), "linalg.svd: matrix ", i,
-            " of shape ", to_string(a.shape), " contains NaN or Inf; the SVD is defined for finite matrices only");
+            " of shape ", a.shape, " contains NaN or Inf; the SVD is defined for finite matrices only");
       check_converged(gesdd(mi, ni, buf.data(), s.data<T>() + i * k, ub.data(), vb.data(), work.data(),
                             (int)work.size(), iwork.data()),
                       "linalg.svd", a.shape);
@@ -292,7 +292,7 @@ std::array<TensorData, 3> svd(const TensorData& a) {
 }
 
 std::pair<TensorData, TensorData> qr(const TensorData& a) {
-  check(a.dim() >= 2, "linalg.qr: expects a matrix or a batch of them [*, m, n], got shape ", to_string(a.shape));
+  check(a.dim() >= 2, "linalg.qr: expects a matrix or a batch of them [*, m, n], got shape ", a.shape);
   int64_t m = rows(a), n = cols(a), k = std::min(m, n);
   Shape batch = batch_shape(a.shape);
   TensorData q = TensorData::empty(with(batch, {m, k}), a.dtype), r = TensorData::empty(with(batch, {k, n}), a.dtype);

@@ -35,10 +35,10 @@ static TensorData expand_batch(const TensorData& x, const Shape& batch) {
 TensorData solve_triangular(const TensorData& a_in, const TensorData& b_in, bool upper, bool left, bool unit) {
   const char* op = "linalg.solve_triangular";
   check(a_in.dim() >= 2 && a_in.shape.back() == a_in.shape[a_in.dim() - 2], op,
-        ": expected a square A or a batch of them [*, n, n], got shape ", to_string(a_in.shape));
+        ": expected a square A or a batch of them [*, n, n], got shape ", a_in.shape);
   int64_t n = a_in.shape.back();
   check(b_in.dim() >= 2 && (left ? b_in.shape[b_in.dim() - 2] : b_in.shape.back()) == n, op, ": A of shape ",
-        to_string(a_in.shape), " and B of shape ", to_string(b_in.shape), " do not match; B must be ",
+        a_in.shape, " and B of shape ", b_in.shape, " do not match; B must be ",
         left ? "[*, n, k] (left = true)" : "[*, k, n] (left = false)", " with n = ", n);
   check(a_in.dtype == b_in.dtype, op, ": dtypes ", dtype_name(a_in.dtype), " and ", dtype_name(b_in.dtype),
         " differ; convert one with .to(dtype)");
@@ -48,7 +48,7 @@ TensorData solve_triangular(const TensorData& a_in, const TensorData& b_in, bool
   TensorData x = clone(expand_batch(b_in, batch));  // trsm overwrites B with X
   int64_t r = x.shape[x.dim() - 2], c = x.shape.back();
   check(r <= std::numeric_limits<int>::max() && c <= std::numeric_limits<int>::max(), op, ": B of shape ",
-        to_string(b_in.shape), " is too large for BLAS's 32-bit ints");
+        b_in.shape, " is too large for BLAS's 32-bit ints");
   int64_t count = x.numel() ? x.numel() / (r * c) : 0;
   dispatch_float(a.dtype, op, [&](auto tag) {
     using T = decltype(tag);
