@@ -163,10 +163,10 @@ std::vector<std::string> fallback_ops() {
 }
 
 void check_same_shape(const char* op, const Tensor& y0, const Tensor& yb, int64_t b) {
-  check(y0.defined() == yb.defined() && (!y0.defined() || y0.shape() == yb.shape()), "vmap: ", op,
-        " gave example 0 a result of shape ", y0.defined() ? to_string(y0.shape()) : "undefined", " and example ", b,
-        " one of shape ", yb.defined() ? to_string(yb.shape()) : "undefined",
-        "; an op whose result shape depends on its values cannot be vmapped: call it outside vmap");
+  if (y0.defined() == yb.defined() && (!y0.defined() || y0.shape() == yb.shape())) return;
+  fail("vmap: ", op, " gave example 0 a result of shape ", y0.defined() ? to_string(y0.shape()) : "undefined",
+       " and example ", b, " one of shape ", yb.defined() ? to_string(yb.shape()) : "undefined",
+       "; an op whose result shape depends on its values cannot be vmapped: call it outside vmap");
 }
 
 Tensor all_examples(Tensor t) {

@@ -116,8 +116,9 @@ std::pair<Tensor, Pullback> vjp(const Fn& f, const std::vector<Tensor>& xs) {
   std::vector<Tensor> vars = variables(xs, watch, "func::vjp");
   Tensor y = call(f, vars, "func::vjp");
   Pullback pullback = [y, vars, watch](const Tensor& u) {
-    check(u.defined() && u.shape() == y.shape(), "func::vjp: the pullback needs a cotangent of the output's shape ",
-          y.shape(), ", got ", u.defined() ? to_string(u.shape()) : std::string("undefined"));
+    if (!u.defined() || u.shape() != y.shape())
+      fail("func::vjp: the pullback needs a cotangent of the output's shape ", y.shape(), ", got ",
+           u.defined() ? to_string(u.shape()) : std::string("undefined"));
     EnableGradGuard enable;
     return pull(y, vars, u, true, watch);  // retain: the pullback may be called again
   };

@@ -255,8 +255,9 @@ std::shared_ptr<Module> Module::clone_checked(CloneMap& map, const char* op) con
   for (Use& u : uses) u.count = count(u);
   std::shared_ptr<Module> copy = clone_into(map);
   for (const Use& u : uses)
-    check(count(u) == u.count, op, ": the copy of ", class_name(*this), " still shares '", u.name,
-          "' with the original; pass the member that holds it to map(...) in the rebind() of its module");
+    if (count(u) != u.count)
+      fail(op, ": the copy of ", class_name(*this), " still shares '", u.name,
+           "' with the original; pass the member that holds it to map(...) in the rebind() of its module");
   return copy;
 }
 
@@ -274,11 +275,12 @@ std::shared_ptr<Module> Module::with_tensors(const StateDict& tensors) const {
     const Tensor* mine = nullptr;
     for (const auto& [n, p] : own)
       if (n == name) mine = &p;
-    check(mine != nullptr, "functional_call: ", class_name(*this), " has no parameter or buffer named '", name,
-          "'; the names are those of named_parameters() and named_buffers() (\"fc.weight\")");
-    check(t.defined() && t.shape() == mine->shape(), "functional_call: '", name, "' has shape ",
-          mine->shape(), " in ", class_name(*this), " but ",
-          t.defined() ? to_string(t.shape()) : std::string("undefined"), " was given; pass a tensor of that shape");
+    if (!mine)
+      fail("functional_call: ", class_name(*this), " has no parameter or buffer named '", name,
+           "'; the names are those of named_parameters() and named_buffers() (\"fc.weight\")");
+    if (!t.defined() || t.shape() != mine->shape())
+      fail("functional_call: '", name, "' has shape ", mine->shape(), " in ", class_name(*this), " but ",
+           t.defined() ? to_string(t.shape()) : std::string("undefined"), " was given; pass a tensor of that shape");
     map.tensors_[mine->impl()] = t;
   }
   return clone_checked(map, "functional_call");

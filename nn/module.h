@@ -199,8 +199,9 @@ class Cloneable : public Base {
 
  private:
   std::shared_ptr<Module> copy_self() const override {
-    check(typeid(*this) == typeid(D), "clone: ", class_name(*this), " extends a cloneable module but is not itself ",
-          "cloneable; derive it from nn::Cloneable<", class_name(*this), ", Base> so that the copy has its type");
+    if (typeid(*this) != typeid(D))
+      fail("clone: ", class_name(*this), " extends a cloneable module but is not itself ",
+           "cloneable; derive it from nn::Cloneable<", class_name(*this), ", Base> so that the copy has its type");
     return std::make_shared<D>(static_cast<const D&>(*this));
   }
 };

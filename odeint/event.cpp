@@ -27,9 +27,9 @@ Tensor component(const Tensor& v, int64_t i) { return v.dim() == 0 ? v : v.selec
 /// The event values at (t, y) as doubles.
 std::vector<double> event_values(const EventFunc& g, double t, const Tensor& y) {
   const Tensor v = g(scalar(t, y.dtype()), y);
-  check(v.defined() && v.dim() <= 1 && v.numel() > 0 && v.is_floating_point(), kWho,
-        ": event_fn must return a floating 0-d tensor or a 1-D tensor of event values, got ",
-        v.defined() ? to_string(v.shape()) : std::string("an undefined tensor"));
+  if (!(v.defined() && v.dim() <= 1 && v.numel() > 0 && v.is_floating_point()))
+    fail(kWho, ": event_fn must return a floating 0-d tensor or a 1-D tensor of event values, got ",
+         v.defined() ? to_string(v.shape()) : std::string("an undefined tensor"));
   return v.to(Float64).reshape({-1}).to_vector<double>();
 }
 

@@ -131,8 +131,8 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   check(w.dim() == 2, "linear: weight must be (out, in), got shape ", w.shape());
   check(x.dim() >= 1 && x.size(-1) == w.size(1), "linear: input of shape ", x.shape(),
         " must end in in_features = ", w.size(1), " (weight ", w.shape(), ")");
-  check(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)), "linear: bias of shape ",
-        b.defined() ? to_string(b.shape()) : std::string("()"), " must be (out_features) = (", w.size(0), ")");
+  if (b.defined() && !(b.dim() == 1 && b.size(0) == w.size(0)))
+    fail("linear: bias of shape ", b.shape(), " must be (out_features) = (", w.size(0), ")");
   DType t = promote(x.dtype(), w.dtype());
   if (b.defined()) t = promote(t, b.dtype());
   auto as = [t](const Tensor& v) { return v.dtype() == t ? v : v.to(t); };

@@ -100,9 +100,9 @@ FLUXION_SIMD_CLONES void adam_block(T* p, const T* g, T* m, T* v, T* vmax, int64
 void adam_(const TensorData& p, const TensorData& g, const TensorData& m, const TensorData& v, const TensorData* vmax,
            const AdamStep& s) {
   for (const TensorData* t : {&g, &m, &v, vmax})
-    check(!t || (t->shape == p.shape && t->dtype == p.dtype && t->is_contiguous()), "adam_: the gradient and state (",
-          t ? to_string(t->shape) : "", ", ", t ? dtype_name(t->dtype) : "",
-          ") must be contiguous, of the parameter's shape ", p.shape, " and dtype ", dtype_name(p.dtype));
+    if (t && !(t->shape == p.shape && t->dtype == p.dtype && t->is_contiguous()))
+      fail("adam_: the gradient and state (", t->shape, ", ", dtype_name(t->dtype),
+           ") must be contiguous, of the parameter's shape ", p.shape, " and dtype ", dtype_name(p.dtype));
   check(p.is_contiguous(), "adam_: the parameter (shape ", p.shape,
         ") must be contiguous; update a contiguous copy and copy it back");
   dispatch_float(p.dtype, "adam_", [&](auto tag) {
