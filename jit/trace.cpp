@@ -129,14 +129,15 @@ struct Recording {
   Recording& operator=(const Recording&) = delete;
 };
 
+// The first byte of a contiguous array's elements.
+char* bytes_of(const TensorData& t) {
+  return static_cast<char*>(t.storage->data) + t.offset * (int64_t)dtype_size(t.dtype);
+}
+
 // Whether two arrays of equal shape and dtype hold the same bytes (bitwise: NaN matches NaN).
 bool same_values(const TensorData& a, const TensorData& b) {
   if (!a.defined() || !a.is_contiguous() || !b.is_contiguous()) return false;
-  size_t bytes = (size_t)a.numel() * dtype_size(a.dtype);
-  auto bytes_of = [](const TensorData& t) {
-    return static_cast<const char*>(t.storage->data) + t.offset * (int64_t)dtype_size(t.dtype);
-  };
-  return std::memcmp(bytes_of(a), bytes_of(b), bytes) == 0;
+  return std::memcmp(bytes_of(a), bytes_of(b), (size_t)a.numel() * dtype_size(a.dtype)) == 0;
 }
 
 }  // namespace
@@ -227,7 +228,11 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
           "; trace again for new shapes");
     if (!all && same_values(slots_[i], d)) continue;
     TensorData copy = detail::reuse_or_empty(slots_, (int32_t)i, input_views_[i], shape, dtype);
-    kernels::copy_(copy, d);
+    const size_t bytes = (size_t)d.numel() * dtype_size(dtype);
+    if (!d.is_contiguous())
+      kernels::copy_(copy, d);
+    else if (bytes > 0)  // the common case: for a small state a memcpy costs far less than copy_'s loops
+      std::memcpy(bytes_of(copy), bytes_of(d), bytes);
     slots_[i] = std::move(copy);
     dirty_[i] = 1;
   }
