@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "autograd/error_of.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -31,15 +32,6 @@ Field field(fx::DType dtype) {
 }
 
 double max_abs_diff(const fx::Tensor& a, const fx::Tensor& b) { return (a - b).abs().max().item(); }
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fx::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 
@@ -101,7 +93,7 @@ TEST(Jit, AdjointGradientsEqualThoseWithoutJit) {
   }
   for (size_t k = 0; k < 3; ++k) EXPECT_LE(max_abs_diff(grads[0][k], grads[1][k]), 1e-12) << k;
   // a tensor func captures that requires grad but is not in params: named, as without jit
-  EXPECT_NE(message_of([&] {
+  EXPECT_NE(error_of([&] {
               fx::Tensor ys = ode::odeint_adjoint(f, {W}, y0, t, {.jit = true});
               (void)fx::autograd::grad({ys.sum()}, {y0});
             }).find("not in params"),
@@ -113,21 +105,21 @@ TEST(Jit, WhatAReplayCannotDoIsAnError) {
   fx::Tensor t = fx::linspace(0.0, 1.0, 3);
   // a gradient through the solve, by y0 or by a captured tensor
   fx::Tensor y0 = fx::tensor({1.0, 0.0, 0.0}).requires_grad_();
-  EXPECT_NE(message_of([&] { (void)ode::odeint(f, y0, t, {.jit = true}); }).find("jit = true replays"),
+  EXPECT_NE(error_of([&] { (void)ode::odeint(f, y0, t, {.jit = true}); }).find("jit = true replays"),
             std::string::npos);
   Field g{f.A.clone().requires_grad_(), f.calls};
-  EXPECT_NE(message_of([&] { (void)ode::odeint(g, y0.detach(), t, {.jit = true}); }).find("requires grad"),
+  EXPECT_NE(error_of([&] { (void)ode::odeint(g, y0.detach(), t, {.jit = true}); }).find("requires grad"),
             std::string::npos);
   {  // no gradient wanted: the same solves replay
     fx::NoGradGuard no_grad;
     EXPECT_LE(max_abs_diff(ode::odeint(g, y0, t, {.jit = true}), ode::odeint(g, y0, t)), 1e-12);
   }
   // a stiff method differentiates func for its Jacobians
-  EXPECT_NE(message_of([&] { (void)ode::odeint(f, y0.detach(), t, {.method = ode::Method::rodas5, .jit = true}); })
+  EXPECT_NE(error_of([&] { (void)ode::odeint(f, y0.detach(), t, {.method = ode::Method::rodas5, .jit = true}); })
                 .find("explicit methods"),
             std::string::npos);
   // a branch on a value would be frozen by the recording
   auto branchy = [](const fx::Tensor& tt, const fx::Tensor& y) { return tt.item() < 0.5 ? y : -y; };
-  EXPECT_NE(message_of([&] { (void)ode::odeint(branchy, y0.detach(), t, {.jit = true}); }).find("jit::trace"),
+  EXPECT_NE(error_of([&] { (void)ode::odeint(branchy, y0.detach(), t, {.jit = true}); }).find("jit::trace"),
             std::string::npos);
 }
