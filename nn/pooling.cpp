@@ -91,6 +91,9 @@ struct MaxPool2dWithIndices {
     // no padding and no window over the edge (ceil_mode): every window lies inside the plane
     bool inside = h.p == 0 && w.p == 0 && (h.out - 1) * h.s + h.d * (h.k - 1) < h.in &&
                   (w.out - 1) * w.s + w.d * (w.k - 1) < w.in;
+    // MaxPool2d(2) with every window inside: a loop of its own, by hand on AVX-512
+    bool two_by_two = inside && h.k == 2 && w.k == 2 && h.s == 2 && w.s == 2 && h.d == 1 && w.d == 1;
+    bool vectorised = two_by_two && detail::max_pool_2x2_vectorised();
     dispatch_float(x.dtype, name, [&](auto tag) {
       using T = decltype(tag);
       const T* px = x.data<T>();
@@ -99,15 +102,18 @@ struct MaxPool2dWithIndices {
 #pragma omp parallel for if (planes * h.out * w.out * h.k * w.k > (1 << 16))
       for (int64_t p = 0; p < planes; ++p) {
         const T* plane = px + p * h.in * w.in;
-        if (inside && h.k == 2 && w.k == 2 && h.s == 2 && w.s == 2 && h.d == 1 && w.d == 1) {
-          if (detail::max_pool_2x2_vectorised())
-            detail::max_pool_2x2_avx512(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
-          else
-            max_2x2(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h.out, w.out, w.in);
+        T* yp = py + p * h.out * w.out;
+        int64_t* ip = pi + p * h.out * w.out;
+        if (vectorised) {
+          detail::max_pool_2x2_avx512(plane, yp, ip, h.out, w.out, w.in);
+          continue;
+        }
+        if (two_by_two) {
+          max_2x2(plane, yp, ip, h.out, w.out, w.in);
           continue;
         }
         if (inside) {
-          max_inside(plane, py + p * h.out * w.out, pi + p * h.out * w.out, h, w);
+          max_inside(plane, yp, ip, h, w);
           continue;
         }
         for (int64_t i = 0; i < h.out; ++i)
@@ -127,9 +133,8 @@ struct MaxPool2dWithIndices {
                 if (v > best || std::isnan(v)) best = v, at = r * w.in + c;
               }
             }
-            int64_t o = (p * h.out + i) * w.out + j;
-            py[o] = best;
-            pi[o] = at;
+            yp[i * w.out + j] = best;
+            ip[i * w.out + j] = at;
           }
       }
     });

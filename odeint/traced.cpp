@@ -14,19 +14,17 @@ namespace fluxion::odeint::detail {
 Func traced(const Func& func, const std::string& who) {
   auto recorded = std::make_shared<std::optional<jit::Trace>>();
   return [func, who, recorded](const Tensor& t, const Tensor& y) -> Tensor {
-    if (!*recorded) {
-      bool graph = false;
+    if (!*recorded)
       *recorded = jit::trace(
           [&](const std::vector<Tensor>& in) {
             Tensor dy = func(in[0], in[1]);
-            graph = dy.defined() && dy.requires_grad();
+            check(!dy.defined() || !dy.requires_grad(), who,
+                  ": jit = true replays func's kernels without autograd, but func's result requires grad (y0, t or "
+                  "a tensor func captures requires grad), so no gradient could flow through the solve; set jit = "
+                  "false, solve under a NoGradGuard, or use odeint_adjoint, which replays both its solves");
             return std::vector<Tensor>{dy};
           },
           {t, y});
-      check(!graph, who, ": jit = true replays func's kernels without autograd, but func's result requires grad "
-            "(y0, t or a tensor func captures requires grad), so no gradient could flow through the solve; "
-            "set jit = false, solve under a NoGradGuard, or use odeint_adjoint (whose forward solve may use jit)");
-    }
     return (**recorded)({t, y})[0];
   };
 }
