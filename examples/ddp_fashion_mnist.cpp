@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <string>
 
 #include "distributed/distributed.h"
@@ -31,10 +32,19 @@ struct Args {
   std::string root = fx::data::datasets::FashionMNIST::kDefaultRoot;
 };
 
-Args parse(int argc, char** argv) {
+constexpr const char* kUsage =
+    "usage: mpirun -np N ddp_fashion_mnist [--epochs N] [--limit N] [--test-limit N] [--batch N] [--threads N] "
+    "[--root DIR]\n";
+
+// The options, or nullopt after printing the usage for --help (on rank 0 only).
+std::optional<Args> parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
+    if (s == "--help" || s == "-h") {
+      if (dist::get_rank() == 0) std::printf("%s", kUsage);
+      return std::nullopt;
+    }
     if (i + 1 >= argc) fx::fail("ddp_fashion_mnist: ", s, " needs a value (see the comment at the top of the file)");
     std::string v = argv[++i];
     if (s == "--epochs")
@@ -50,7 +60,7 @@ Args parse(int argc, char** argv) {
     else if (s == "--root")
       a.root = v;
     else
-      fx::fail("ddp_fashion_mnist: unknown option '", s, "'");
+      fx::fail("ddp_fashion_mnist: unknown option '", s, "'; ", kUsage);
   }
   return a;
 }
@@ -70,7 +80,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
   dist::InitGuard mpi(argc, argv);  // an exception on any rank now ends the whole job with its message
-  Args args = parse(argc, argv);
+  std::optional<Args> parsed = parse(argc, argv);
+  if (!parsed) return 0;
+  const Args& args = *parsed;
   fx::set_num_threads(args.threads);
   int rank = dist::get_rank(), ranks = dist::get_world_size();
   fx::check(args.batch % ranks == 0, "ddp_fashion_mnist: the batch of ", args.batch, " must split evenly over ", ranks,

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "examples/plot/plot.h"
@@ -37,12 +38,21 @@ struct Args {
   std::string out = "out/fashion_mnist", root = fx::data::datasets::FashionMNIST::kDefaultRoot;
 };
 
-Args parse(int argc, char** argv) {
+constexpr const char* kUsage =
+    "usage: fashion_mnist [--epochs N] [--limit N] [--test-limit N] [--threads N] [--resume] [--out DIR] "
+    "[--root DIR]\n";
+
+// The options, or nullopt after printing the usage for --help.
+std::optional<Args> parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
     std::string s = argv[i];
+    if (s == "--help" || s == "-h") {
+      std::printf("%s", kUsage);
+      return std::nullopt;
+    }
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) fx::fail("fashion_mnist: ", s, " needs a value");
+      if (i + 1 >= argc) fx::fail(s, " needs a value; ", kUsage);
       return argv[++i];
     };
     if (s == "--epochs")
@@ -60,7 +70,7 @@ Args parse(int argc, char** argv) {
     else if (s == "--root")
       a.root = value();
     else
-      fx::fail("fashion_mnist: unknown option '", s, "' (see the comment at the top of fashion_mnist.cpp)");
+      fx::fail("unknown option '", s, "'; ", kUsage);
   }
   return a;
 }
@@ -153,7 +163,9 @@ void draw(const std::vector<double>& losses, const std::vector<double>& accs, co
 }  // namespace
 
 int main(int argc, char** argv) try {
-  Args args = parse(argc, argv);
+  std::optional<Args> parsed = parse(argc, argv);
+  if (!parsed) return 0;
+  const Args& args = *parsed;
   if (args.threads > 0) fx::set_num_threads(args.threads);
   fx::manual_seed(0);
   fx::data::datasets::FashionMNIST train_raw(args.root, true), test_raw(args.root, false);

@@ -35,6 +35,9 @@ if(FLUXION_BUILD_EXAMPLES)
   set_tests_properties(example_fashion_mnist_resume PROPERTIES DEPENDS example_fashion_mnist
                        PASS_REGULAR_EXPRESSION "resumed from .* after epoch 2")
   set_tests_properties(example_fashion_mnist example_plot_gallery PROPERTIES TIMEOUT 600)
+  add_test(NAME example_fashion_mnist_help COMMAND fashion_mnist --help)
+  set_tests_properties(example_fashion_mnist_help PROPERTIES PASS_REGULAR_EXPRESSION "usage: fashion_mnist \\[--epochs N\\]"
+                       FAIL_REGULAR_EXPRESSION "unknown option|needs a value")
 endif()
 
 # Every public header compiles on its own (and twice, for #pragma once): one

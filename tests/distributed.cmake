@@ -40,4 +40,10 @@ if(TARGET ddp_fashion_mnist)
                    --test-limit 1000)
   set_tests_properties(example_ddp_fashion_mnist PROPERTIES LABELS distributed TIMEOUT 620 RESOURCE_LOCK mpi
                        ENVIRONMENT "${FLUXION_MPI_ENV}" PASS_REGULAR_EXPRESSION "epoch 1 .* test accuracy")
+  # --help prints the usage once (rank 0) and every rank exits cleanly
+  add_test(NAME example_ddp_fashion_mnist_help
+           COMMAND timeout 60 ${FLUXION_MPIRUN} -np 2 $<TARGET_FILE:ddp_fashion_mnist> --help)
+  set_tests_properties(example_ddp_fashion_mnist_help PROPERTIES LABELS distributed TIMEOUT 70 RESOURCE_LOCK mpi
+                       ENVIRONMENT "${FLUXION_MPI_ENV}" PASS_REGULAR_EXPRESSION "usage: mpirun -np N ddp_fashion_mnist"
+                       FAIL_REGULAR_EXPRESSION "MPI_ABORT|aborting|needs a value")
 endif()
