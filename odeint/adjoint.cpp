@@ -12,7 +12,6 @@
 #include "autograd/apply.h"
 #include "autograd/engine.h"
 #include "autograd/ops.h"
-#include "jit/trace.h"
 #include "odeint/solver.h"
 #include "tensor/vec.h"
 
@@ -92,10 +91,11 @@ struct AdjointOde {
     Stats local;
     Stats& stats = forward_stats ? *forward_stats : local;
     const detail::Settings& fs = forward_settings;
+    const std::string who = "odeint_adjoint";
     std::vector<State> states =
-        detail::is_stiff(fs.method)
-            ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint_adjoint"), {y0}, ts, fs, stats)
-            : detail::solve(detail::wrap(func, y0, "odeint_adjoint", fs.jit), {y0}, ts, fs, stats);
+        detail::is_stiff(fs.method) ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, who), {y0}, ts, fs, stats)
+        : fs.jit ? detail::Replayed(detail::wrap_timed(func, y0, who), 1, who).solve({y0}, ts, fs, stats)
+                 : detail::solve(detail::wrap(func, y0, who), {y0}, ts, fs, stats);
     std::vector<TensorData> ys;
     ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
@@ -142,27 +142,6 @@ struct AdjointOde {
     return apply_op(Reattach{y, out}, inputs);
   }
 
-  // Options::jit: the augmented dynamics (func and the reverse pass through
-  // it) recorded at the first evaluation and replayed at the others. The
-  // recording's inputs are t, y and a; a_theta enters the dynamics only as the
-  // shapes of the zeros for parameters func does not use. params are
-  // constants of the recording: they do not change during a backward solve.
-  detail::StateFunc replayed_augmented(DType dtype) const {
-    auto recorded = std::make_shared<std::optional<jit::Trace>>();
-    return [this, dtype, recorded](double t, const State& st) -> State {
-      Tensor tt = scalar(t, dtype);
-      if (!*recorded)
-        *recorded = jit::trace(
-            [&](const std::vector<Tensor>& in) {
-              State at = st;
-              at[0] = in[1], at[1] = in[2];
-              return augmented(in[0], at, false);
-            },
-            {tt, st[0], st[1]});
-      return (**recorded)({tt, st[0], st[1]});
-    };
-  }
-
   // The gradients w.r.t. y0, t and params from the gradients w.r.t. every y(t_i).
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     bool create = GradMode::is_enabled();
@@ -171,7 +150,16 @@ struct AdjointOde {
     detail::StateFunc aug = [this, create, dtype](double t, const State& st) {
       return augmented(scalar(t, dtype), st, create);
     };
-    if (backward_settings.jit && !create) aug = replayed_augmented(dtype);
+    // Options::jit: the augmented dynamics (func and the reverse pass through
+    // it) recorded at the first evaluation of the backward solve and replayed
+    // at the others, every interval's. The recording reads t, y and a;
+    // a_theta enters the dynamics only as the shapes of the zeros for
+    // parameters func does not use. params are constants of the recording:
+    // they do not change during a backward solve.
+    std::optional<detail::Replayed> replayed;
+    if (backward_settings.jit && !create)
+      replayed.emplace([this](const Tensor& t, const State& st) { return augmented(t, st, false); }, 2,
+                       "odeint_adjoint");
     // The stiff solver takes this system's Jacobian with grad mode on, so it
     // is recorded whenever grad mode is on (create_graph, or that Jacobian).
     detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {
@@ -191,10 +179,11 @@ struct AdjointOde {
     Stats& stats = backward_stats ? *backward_stats : local;
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
+      const std::vector<double> span{ts[i], ts[i - 1]};
       std::vector<State> ends =
-          detail::is_stiff(backward_settings.method)
-              ? detail::solve_rosenbrock(timed_aug, state, {ts[i], ts[i - 1]}, backward_settings, stats)
-              : detail::solve(aug, state, {ts[i], ts[i - 1]}, backward_settings, stats);
+          detail::is_stiff(backward_settings.method) ? detail::solve_rosenbrock(timed_aug, state, span, backward_settings, stats)
+          : replayed ? replayed->solve(state, span, backward_settings, stats)
+                     : detail::solve(aug, state, span, backward_settings, stats);
       state = std::move(ends.back());
       if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
       if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)

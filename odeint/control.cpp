@@ -30,47 +30,100 @@ struct Doubles {
 
 double atol_at(const std::vector<double>& atol, int64_t i) { return atol.size() == 1 ? atol[0] : atol[i]; }
 
-}  // namespace
+// One component's RMS_i( x_i / (atol_i + rtol * max(|a_i|, |b_i|)) ), for any value types.
+template <class X, class A, class B>
+double scaled_rms(const X* x, const A* a, const B* b, int64_t n, const std::vector<double>& atol, double rtol) {
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double tol = atol_at(atol, i) + rtol * std::max(std::abs((double)a[i]), std::abs((double)b[i]));
+    double r = (double)x[i] / tol;
+    sum += r * r;
+  }
+  return std::sqrt(sum / (double)n);
+}
 
-double error_ratio(const std::vector<State>& ks, const std::vector<double>& w, const State& y0, const State& y1,
-                   const Settings& s) {
+// The counted components of a state: component c's values at(c) (pointers) and numel(c).
+// error_ratio and scaled_norm, written once over it for tensor and flat states.
+struct TensorParts {
+  const State& y;
+  size_t count() const { return y.size(); }
+  int64_t numel(size_t c) const { return y[c].numel(); }
+  Doubles at(size_t c) const { return Doubles(y[c]); }
+};
+
+template <class T>
+struct FlatParts {
+  const FlatState<T>& y;
+  struct Values {
+    const T* p;
+  };
+  size_t count() const { return y.layout->numels.size(); }
+  int64_t numel(size_t c) const { return y.layout->numels[c]; }
+  Values at(size_t c) const { return {y.v.data() + offset(c)}; }
+  int64_t offset(size_t c) const {
+    int64_t off = 0;
+    for (size_t i = 0; i < c; ++i) off += y.layout->numels[i];
+    return off;
+  }
+};
+
+template <class Parts>
+double ratio_over(const std::vector<Parts>& ks, const std::vector<double>& w, const Parts& y0, const Parts& y1,
+                  const Settings& s) {
   double ratio = 0;
-  for (size_t c = 0; c < y0.size(); ++c) {
-    if (!s.in_norm[c] || y0[c].numel() == 0) continue;
-    int64_t n = y0[c].numel();
+  for (size_t c = 0; c < y0.count(); ++c) {
+    int64_t n = y0.numel(c);
+    if (!s.in_norm[c] || n == 0) continue;
     std::vector<double> err(n, 0.0);
     for (size_t j = 0; j < ks.size(); ++j) {
       if (w[j] == 0.0) continue;
-      Doubles k(ks[j][c]);
-      for (int64_t i = 0; i < n; ++i) err[i] += w[j] * k.p[i];
+      auto k = ks[j].at(c);
+      for (int64_t i = 0; i < n; ++i) err[i] += w[j] * (double)k.p[i];
     }
-    Doubles a(y0[c]), b(y1[c]);
-    double sum = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      double tol = atol_at(s.atol[c], i) + s.rtol * std::max(std::abs(a.p[i]), std::abs(b.p[i]));
-      double r = err[i] / tol;
-      sum += r * r;
-    }
-    double rms = std::sqrt(sum / (double)n);
+    auto a = y0.at(c), b = y1.at(c);
+    double rms = scaled_rms(err.data(), a.p, b.p, n, s.atol[c], s.rtol);
     if (!(rms <= 1e300)) return NAN;  // NaN or Inf somewhere: the step cannot be trusted
     ratio = std::max(ratio, rms);
   }
   return ratio;
 }
 
-double scaled_norm(const State& x, const State& y, const Settings& s) {
+template <class Parts>
+double norm_over(const Parts& x, const Parts& y, const Settings& s) {
   double norm = 0;
-  for (size_t c = 0; c < x.size(); ++c) {
-    if (!s.in_norm[c] || x[c].numel() == 0) continue;
-    Doubles a(x[c]), b(y[c]);
-    double sum = 0;
-    for (int64_t i = 0; i < x[c].numel(); ++i) {
-      double r = a.p[i] / (atol_at(s.atol[c], i) + s.rtol * std::abs(b.p[i]));
-      sum += r * r;
-    }
-    norm = std::max(norm, std::sqrt(sum / (double)x[c].numel()));
+  for (size_t c = 0; c < x.count(); ++c) {
+    int64_t n = x.numel(c);
+    if (!s.in_norm[c] || n == 0) continue;
+    auto a = x.at(c), b = y.at(c);
+    norm = std::max(norm, scaled_rms(a.p, b.p, b.p, n, s.atol[c], s.rtol));
   }
   return norm;
+}
+
+}  // namespace
+
+double error_ratio(const std::vector<State>& ks, const std::vector<double>& w, const State& y0, const State& y1,
+                   const Settings& s) {
+  std::vector<TensorParts> kp;
+  for (const State& k : ks) kp.push_back({k});
+  return ratio_over(kp, w, TensorParts{y0}, TensorParts{y1}, s);
+}
+
+template <class T>
+double error_ratio(const std::vector<FlatState<T>>& ks, const std::vector<double>& w, const FlatState<T>& y0,
+                   const FlatState<T>& y1, const Settings& s) {
+  std::vector<FlatParts<T>> kp;
+  for (const FlatState<T>& k : ks) kp.push_back({k});
+  return ratio_over(kp, w, FlatParts<T>{y0}, FlatParts<T>{y1}, s);
+}
+
+double scaled_norm(const State& x, const State& y, const Settings& s) {
+  return norm_over(TensorParts{x}, TensorParts{y}, s);
+}
+
+template <class T>
+double scaled_norm(const FlatState<T>& x, const FlatState<T>& y, const Settings& s) {
+  return norm_over(FlatParts<T>{x}, FlatParts<T>{y}, s);
 }
 
 bool all_finite(const State& x) {
@@ -82,17 +135,23 @@ bool all_finite(const State& x) {
   return true;
 }
 
+template <class T>
+bool all_finite(const FlatState<T>& x) {
+  return std::all_of(x.v.begin(), x.v.end(), [](T v) { return std::isfinite(v); });
+}
+
 // HNW I, II.4: h0 from |y0| / |f0|, one explicit Euler step to estimate the
 // second derivative, then h1 = (0.01 / max(d1, d2))^(1/order); take min(100 h0, h1).
-double initial_step(const StateFunc& f, double t0, const State& y0, const State& f0, int order, double direction,
+template <class S>
+double initial_step(const FieldOf<S>& f, double t0, const S& y0, const S& f0, int order, double direction,
                     const Settings& s, Stats& stats) {
   NoGradGuard no_grad;
   double d0 = scaled_norm(y0, y0, s), d1 = scaled_norm(f0, y0, s);
   double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-  State y1 = lincomb(std::vector<const State*>{&y0, &f0}, {1.0, direction * h0});
-  State f1 = f(t0 + direction * h0, y1);
+  S y1 = lincomb(std::vector<const S*>{&y0, &f0}, {1.0, direction * h0});
+  S f1 = f(t0 + direction * h0, y1);
   ++stats.nfe;
-  State df = lincomb(std::vector<const State*>{&f1, &f0}, {1.0, -1.0});
+  S df = lincomb(std::vector<const S*>{&f1, &f0}, {1.0, -1.0});
   double d2 = scaled_norm(df, y0, s) / h0;
   double h1 = (d1 <= 1e-15 && d2 <= 1e-15) ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / std::max(d1, d2), 1.0 / order);
   double h = std::min(100 * h0, h1);
@@ -133,18 +192,36 @@ void check_progress(double t, double h, int64_t steps, const Settings& s, bool n
 }
 
 // Cubic Hermite basis: h00 = (1 + 2s)(1 - s)^2, h10 = s(1 - s)^2, h01 = s^2(3 - 2s), h11 = s^2(s - 1).
-State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h, double s) {
+template <class S>
+S hermite(const S& y0, const S& f0, const S& y1, const S& f1, double h, double s) {
   double h00 = (1 + 2 * s) * (1 - s) * (1 - s), h10 = s * (1 - s) * (1 - s), h01 = s * s * (3 - 2 * s),
          h11 = s * s * (s - 1);
-  return lincomb(std::vector<const State*>{&y0, &f0, &y1, &f1}, {h00, h * h10, h01, h * h11});
+  return lincomb(std::vector<const S*>{&y0, &f0, &y1, &f1}, {h00, h * h10, h01, h * h11});
 }
+
+#define FLUXION_FLAT_STATE(T)                                                                                      \
+  template double error_ratio(const std::vector<FlatState<T>>&, const std::vector<double>&, const FlatState<T>&, \
+                              const FlatState<T>&, const Settings&);                                             \
+  template double scaled_norm(const FlatState<T>&, const FlatState<T>&, const Settings&);                        \
+  template bool all_finite(const FlatState<T>&);
+FLUXION_FLAT_STATE(float)
+FLUXION_FLAT_STATE(double)
+#undef FLUXION_FLAT_STATE
+#define FLUXION_STATE(S)                                                                                     \
+  template double initial_step(const FieldOf<S>&, double, const S&, const S&, int, double, const Settings&, \
+                               Stats&);                                                                      \
+  template S hermite(const S&, const S&, const S&, const S&, double, double);
+FLUXION_STATE(State)
+FLUXION_STATE(FlatState<float>)
+FLUXION_STATE(FlatState<double>)
+#undef FLUXION_STATE
 
 TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who) {
   Shape shape = y0.shape();
   DType dtype = y0.dtype();
   return [func, shape, dtype, who](const Tensor& t, const State& y) -> State {
     Tensor dy = func(t, y[0]);
-    check(dy.defined(), who, ": func returned an undefined tensor at t = ", t.item());
+    if (!dy.defined()) fail(who, ": func returned an undefined tensor at t = ", t.item());
     if (dy.shape() != shape)
       fail(who, ": func returned shape ", to_string(dy.shape()), " at t = ", t.item(), " but y0 has shape ",
            to_string(shape), "; dy/dt must have the shape of y");
@@ -153,9 +230,9 @@ TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who)
   };
 }
 
-StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who, bool jit) {
+StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
   DType dtype = y0.dtype();
-  return [f = wrap_timed(jit ? traced(func, who) : func, y0, who), dtype](double t, const State& y) {
+  return [f = wrap_timed(func, y0, who), dtype](double t, const State& y) {
     return f(scalar(t, dtype), y);
   };
 }

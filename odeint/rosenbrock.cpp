@@ -58,36 +58,6 @@ struct LU {
   }
 };
 
-// The state's components laid end to end in one vector of doubles.
-struct Layout {
-  std::vector<Shape> shapes;
-  DType dtype;
-  int64_t n = 0;
-
-  explicit Layout(const State& y) : dtype(y[0].dtype()) {
-    for (const Tensor& c : y) shapes.push_back(c.shape()), n += c.numel();
-  }
-  Vec flat(const State& y) const {
-    Vec v;
-    v.reserve(n);
-    for (const Tensor& c : y) {
-      Vec part = c.to_vector<double>();
-      v.insert(v.end(), part.begin(), part.end());
-    }
-    return v;
-  }
-  State state(const Vec& v) const {
-    State y;
-    int64_t off = 0;
-    for (const Shape& sh : shapes) {
-      int64_t m = numel(sh);
-      y.push_back(tensor(Vec(v.begin() + off, v.begin() + off + m), sh, dtype));
-      off += m;
-    }
-    return y;
-  }
-};
-
 struct Problem {
   const TimedFunc& f;
   Layout layout;

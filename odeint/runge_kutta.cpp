@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The generic explicit Runge-Kutta stepper and the two drivers that use it:
 // fixed grid (euler ... rk4) and adaptive (adaptive_heun ... dopri8), with
-// outputs at the requested times by the method's dense output.
+// outputs at the requested times by the method's dense output. Written once
+// over the state type: tensors, or flat arrays for replayed solves (solver.h).
 #include <algorithm>
 #include <cmath>
 
@@ -11,33 +12,35 @@ namespace fluxion::odeint::detail {
 
 namespace {
 
+template <class S>
 struct Step {
-  std::vector<State> k;  // the stage derivatives k_0 ... k_{s-1}
-  State y1;
+  std::vector<S> k;  // the stage derivatives k_0 ... k_{s-1}
+  S y1;
 };
 
 // One step of any explicit tableau from (t, y) with k_0 = f0 given:
 //   y_i = y + h sum_j a_ij k_j,  k_i = f(t + c_i h, y_i),  y1 = y + h sum_i b_i k_i
-Step rk_step(const StateFunc& f, const Tableau& tab, double t, const State& y, const State& f0, double h,
-             Stats& stats) {
+template <class S>
+Step<S> rk_step(const FieldOf<S>& f, const Tableau& tab, double t, const S& y, const S& f0, double h, Stats& stats) {
   int s = tab.stages();
-  Step st;
+  Step<S> st;
   st.k.reserve(s);
   st.k.push_back(f0);
-  std::vector<const State*> terms{&y};
+  bool have_y1 = false;
+  std::vector<const S*> terms{&y};
   std::vector<double> w{1.0};
   for (int i = 1; i < s; ++i) {
     terms.push_back(&st.k[i - 1]);
     w.push_back(h * tab.a[i][i - 1]);
     for (int j = 0; j < i - 1; ++j) w[j + 1] = h * tab.a[i][j];
-    State yi = lincomb(terms, w);
+    S yi = lincomb(terms, w);
     double ti = tab.c[i] == 1.0 ? t + h : t + tab.c[i] * h;
     st.k.push_back(f(ti, yi));
     ++stats.nfe;
-    if (i == s - 1 && tab.fsal()) st.y1 = std::move(yi);
+    if (i == s - 1 && tab.fsal()) st.y1 = std::move(yi), have_y1 = true;
   }
-  if (st.y1.empty()) {
-    std::vector<const State*> all{&y};
+  if (!have_y1) {
+    std::vector<const S*> all{&y};
     std::vector<double> wb{1.0};
     for (int i = 0; i < s; ++i) all.push_back(&st.k[i]), wb.push_back(h * tab.b[i]);
     st.y1 = lincomb(all, wb);
@@ -49,10 +52,11 @@ Step rk_step(const StateFunc& f, const Tableau& tab, double t, const State& y, c
 // y0, y1 and the stages so that one lincomb evaluates it:
 //   y(theta) = y0 + A ydiff + B (h k1 - ydiff) + C (2 ydiff - h k1 - h k7) + D h sum_j d_j k_j
 //   A = theta, B = theta(1 - theta), C = theta^2 (1 - theta), D = theta^2 (1 - theta)^2
-State dopri5_dense(const Tableau& tab, const State& y0, const Step& st, double h, double theta) {
+template <class S>
+S dopri5_dense(const Tableau& tab, const S& y0, const Step<S>& st, double h, double theta) {
   double A = theta, B = theta * (1 - theta), C = theta * B, D = B * B;
   double w1 = A - B + 2 * C;
-  std::vector<const State*> terms{&y0, &st.y1};
+  std::vector<const S*> terms{&y0, &st.y1};
   std::vector<double> w{1 - w1, w1};
   for (int j = 0; j < 7; ++j) {
     terms.push_back(&st.k[j]);
@@ -66,11 +70,12 @@ State dopri5_dense(const Tableau& tab, const State& y0, const Step& st, double h
 // The quartic through y0, y1, f0, f1 and y_mid = y0 + h sum_i mid_i k_i:
 //   p(x) = y0 + x h f0 + x^2 c + x^3 b + x^4 a  matched at x = 0, 1/2, 1, collected
 // into weights on y0, y1, y_mid, h f0, h f1 (the last stage of FSAL methods).
-State quartic_dense(const Tableau& tab, const State& y0, const Step& st, const State& f1, double h, double x) {
+template <class S>
+S quartic_dense(const Tableau& tab, const S& y0, const Step<S>& st, const S& f1, double h, double x) {
   double x2 = x * x, x3 = x2 * x, x4 = x3 * x;
   double wy0 = 1 - 11 * x2 + 18 * x3 - 8 * x4, wy1 = -5 * x2 + 14 * x3 - 8 * x4, wmid = 16 * x2 - 32 * x3 + 16 * x4;
   double wf0 = x - 4 * x2 + 5 * x3 - 2 * x4, wf1 = x2 - 3 * x3 + 2 * x4;
-  std::vector<const State*> terms{&y0, &st.y1, &f1};
+  std::vector<const S*> terms{&y0, &st.y1, &f1};
   std::vector<double> w{wy0 + wmid, wy1, h * wf1};
   for (int j = 0; j < tab.stages(); ++j) {
     terms.push_back(&st.k[j]);
@@ -82,8 +87,9 @@ State quartic_dense(const Tableau& tab, const State& y0, const Step& st, const S
 
 }  // namespace
 
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                               Stats& stats) {
+template <class S>
+std::vector<S> solve_fixed(const FieldOf<S>& f, const S& y0, const std::vector<double>& ts, const Settings& s,
+                           Stats& stats) {
   const Tableau& tab = tableau(s.method);
   std::vector<double> grid = ts;
   double dir = ts.back() >= ts.front() ? 1 : -1;
@@ -96,24 +102,24 @@ std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::v
     for (int64_t i = 0; i < (int64_t)n; ++i) grid.push_back(ts.front() + dir * (double)i * *s.step_size);
     grid.push_back(ts.back());
   }
-  std::vector<State> out{y0};
-  State y = y0;
+  std::vector<S> out{y0};
+  S y = y0;
   size_t next = 1;
   for (size_t g = 0; g + 1 < grid.size() && next < ts.size(); ++g) {
     double t = grid[g], h = grid[g + 1] - grid[g];
-    if (s.callback_step) s.callback_step(t, y, h);
-    State f0 = f(t, y);
+    if (s.callback_step) s.callback_step(t, as_state(y), h);
+    S f0 = f(t, y);
     ++stats.nfe;
-    Step st = rk_step(f, tab, t, y, f0, h, stats);
+    Step<S> st = rk_step(f, tab, t, y, f0, h, stats);
     ++stats.accepted;
-    if (s.callback_accept_step) s.callback_accept_step(t, y, h);
+    if (s.callback_accept_step) s.callback_accept_step(t, as_state(y), h);
     if (!all_finite(st.y1))
       fail(s.who, ": the state became NaN or Inf in the step from t = ", t, " to t = ", t + h,
            " (func returned NaN/Inf or the step is too large for ", method_name(s.method),
            "; try a smaller step_size)");
     for (; next < ts.size() && dir * (ts[next] - grid[g + 1]) <= 0; ++next) {
       double theta = (ts[next] - t) / h;  // linear interpolation inside the step, as torchdiffeq
-      out.push_back(theta == 1.0 ? st.y1 : lincomb(std::vector<const State*>{&y, &st.y1}, {1 - theta, theta}));
+      out.push_back(theta == 1.0 ? st.y1 : lincomb(std::vector<const S*>{&y, &st.y1}, {1 - theta, theta}));
     }
     y = std::move(st.y1);
   }
@@ -139,14 +145,15 @@ std::vector<std::pair<double, bool>> landing_points(const Settings& s, double fr
 
 }  // namespace
 
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                                  Stats& stats) {
+template <class S>
+std::vector<S> solve_adaptive(const FieldOf<S>& f, const S& y0, const std::vector<double>& ts, const Settings& s,
+                              Stats& stats) {
   const Tableau& tab = tableau(s.method);
-  std::vector<State> out{y0};
+  std::vector<S> out{y0};
   if (ts.size() == 1) return out;
   double dir = ts.back() > ts.front() ? 1 : -1;
   double t = ts.front();
-  State y = y0, f0 = f(t, y);
+  S y = y0, f0 = f(t, y);
   ++stats.nfe;
   if (!all_finite(f0)) fail(s.who, ": func returned NaN or Inf at the initial time t = ", t);
   double h = s.first_step ? dir * *s.first_step : initial_step(f, t, y, f0, tab.order, dir, s, stats);
@@ -166,14 +173,14 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     const double hs = landing ? marks[mark].first - t : h, t_end = t + hs;
     // Before a jump, stages at or past it see func just before it. Built only for
     // such a step: a std::function with these captures allocates.
-    StateFunc before;
+    FieldOf<S> before;
     if (to_jump)
-      before = [&](double tt, const State& yy) {
+      before = [&](double tt, const S& yy) {
         return f(dir * (tt - t_end) >= 0 ? std::nextafter(t_end, t) : tt, yy);
       };
-    const StateFunc& field = to_jump ? before : f;
-    if (s.callback_step) s.callback_step(t, y, hs);
-    Step st = rk_step(field, tab, t, y, f0, hs, stats);
+    const FieldOf<S>& field = to_jump ? before : f;
+    if (s.callback_step) s.callback_step(t, as_state(y), hs);
+    Step<S> st = rk_step(field, tab, t, y, f0, hs, stats);
     for (int j = 0; j < tab.stages(); ++j) we[j] = hs * tab.e[j];
     double ratio = error_ratio(st.k, we, y, st.y1, s);
     nonfinite = !std::isfinite(ratio);
@@ -181,14 +188,14 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     double fac = control.factor(ratio, accept);
     if (!accept) {
       ++stats.rejected;
-      if (s.callback_reject_step) s.callback_reject_step(t, y, hs);
+      if (s.callback_reject_step) s.callback_reject_step(t, as_state(y), hs);
       h = bounded_step(hs * fac, s, t, true);
       continue;
     }
     ++stats.accepted;
-    if (s.callback_accept_step) s.callback_accept_step(t, y, hs);
+    if (s.callback_accept_step) s.callback_accept_step(t, as_state(y), hs);
     const double t1 = landing ? marks[mark].first : t_end;
-    State f1;
+    S f1;
     if (tab.fsal()) {
       f1 = st.k.back();
     } else {
@@ -203,7 +210,7 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
     };
     for (; next < ts.size() && dir * (ts[next] - t1) <= 0; ++next)
       out.push_back(dense(ts[next] == t1 ? 1.0 : (ts[next] - t) / hs));
-    if (s.on_step && s.on_step(t, t1, dense)) return out;
+    if (s.on_step && s.on_step(t, t1, [&](double theta) { return as_state(dense(theta)); })) return out;
     t = t1;
     y = std::move(st.y1);
     if (to_jump) {  // past the jump func is another function: start it afresh, just after the jump
@@ -218,11 +225,22 @@ std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std
   return out;
 }
 
-std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                         Stats& stats) {
+template <class S>
+std::vector<S> solve(const FieldOf<S>& f, const S& y0, const std::vector<double>& ts, const Settings& s,
+                     Stats& stats) {
   check(!is_stiff(s.method), s.who, ": ", method_name(s.method), " needs df/dt; call solve_rosenbrock");
   if (tableau(s.method).adaptive()) return solve_adaptive(f, y0, ts, s, stats);
   return solve_fixed(f, y0, ts, s, stats);
 }
+
+#define FLUXION_SOLVE(S)                                                                                     \
+  template std::vector<S> solve(const FieldOf<S>&, const S&, const std::vector<double>&, const Settings&,   \
+                                Stats&);                                                                     \
+  template std::vector<S> solve_adaptive(const FieldOf<S>&, const S&, const std::vector<double>&, const Settings&, \
+                                         Stats&);
+FLUXION_SOLVE(State)
+FLUXION_SOLVE(FlatState<float>)
+FLUXION_SOLVE(FlatState<double>)
+#undef FLUXION_SOLVE
 
 }  // namespace fluxion::odeint::detail

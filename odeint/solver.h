@@ -6,8 +6,15 @@
 // control runs on doubles read from the tensors' data; the state updates are
 // differentiable tensor ops, so the graph of a solve is the graph of its
 // arithmetic and nothing else.
+//
+// A solve that needs no graph (Options::jit) steps on a FlatState instead: the
+// components' numbers end to end in one array, updated by plain loops. The
+// explicit methods are written once, as templates over the state type S
+// (State or FlatState<float / double>), which provides lincomb, error_ratio,
+// scaled_norm, all_finite and as_state.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,16 +24,53 @@
 namespace fluxion::odeint::detail {
 
 using State = std::vector<Tensor>;
-using StateFunc = std::function<State(double t, const State& y)>;
+/// A field on states of type S.
+template <class S>
+using FieldOf = std::function<S(double t, const S& y)>;
+using StateFunc = FieldOf<State>;
 /// A field with t as a 0-d tensor of the state's dtype, so that the stiff
 /// solver can take df/dt by autograd.
 using TimedFunc = std::function<State(const Tensor& t, const State& y)>;
 
+/// A state's components laid end to end in one array: their shapes, sizes and dtype.
+struct Layout {
+  std::vector<Shape> shapes;
+  std::vector<int64_t> numels;
+  DType dtype;
+  int64_t n = 0;  // all the numbers
+
+  explicit Layout(const State& y);
+  /// The components' values end to end, as T.
+  template <class T = double>
+  std::vector<T> flat(const State& y) const;
+  /// New tensors of the components' shapes holding v's values.
+  template <class T>
+  State state(const std::vector<T>& v) const;
+};
+
+/// A state as numbers of its dtype T, laid out by `layout` (which outlives it).
+template <class T>
+struct FlatState {
+  std::vector<T> v;
+  const Layout* layout = nullptr;
+};
+
 /// y = sum_j c[j] * xs[j] for tensors of one shape, as one differentiable op
 /// (a stage of dopri5 is one op, not twelve). Zero coefficients are skipped.
 [[nodiscard]] Tensor lincomb(const std::vector<Tensor>& xs, const std::vector<double>& cs);
-/// lincomb applied component by component to states.
+/// lincomb applied component by component to states; on flat states, the
+/// same sum in the same order and precision as the tensor op's kernel.
 [[nodiscard]] State lincomb(const std::vector<const State*>& xs, const std::vector<double>& cs);
+template <class T>
+[[nodiscard]] FlatState<T> lincomb(const std::vector<const FlatState<T>*>& xs, const std::vector<double>& cs);
+
+/// The state as tensors (for callbacks and outputs).
+inline const State& as_state(const State& y) { return y; }
+inline State as_state(State&& y) { return std::move(y); }
+template <class T>
+State as_state(const FlatState<T>& y) {
+  return y.layout->state(y.v);
+}
 
 /// How a solve is controlled (already checked and converted to doubles).
 struct Settings {
@@ -52,12 +96,20 @@ struct Settings {
 /// err is given as sum_j w[j] * ks[j]; NaN when anything is not finite.
 double error_ratio(const std::vector<State>& ks, const std::vector<double>& w, const State& y0, const State& y1,
                    const Settings& s);
+template <class T>
+double error_ratio(const std::vector<FlatState<T>>& ks, const std::vector<double>& w, const FlatState<T>& y0,
+                   const FlatState<T>& y1, const Settings& s);
 /// RMS of x / (atol + rtol |y|) over counted components (Hairer's d0, d1, d2).
 double scaled_norm(const State& x, const State& y, const Settings& s);
+template <class T>
+double scaled_norm(const FlatState<T>& x, const FlatState<T>& y, const Settings& s);
 bool all_finite(const State& x);
+template <class T>
+bool all_finite(const FlatState<T>& x);
 
 /// Hairer's automatic first step (HNW I, II.4), signed like `direction`.
-double initial_step(const StateFunc& f, double t0, const State& y0, const State& f0, int order, double direction,
+template <class S>
+double initial_step(const FieldOf<S>& f, double t0, const S& y0, const S& f0, int order, double direction,
                     const Settings& s, Stats& stats);
 
 /// The PI step-size controller: Hairer's dopri5 exponents. Safety 0.85, a
@@ -86,15 +138,17 @@ void check_progress(double t, double h, int64_t steps, const Settings& s, bool n
 double bounded_step(double h, const Settings& s, double t, bool after_reject);
 
 /// Cubic Hermite interpolation on [t0, t0 + h] at theta in [0, 1].
-[[nodiscard]] State hermite(const State& y0, const State& f0, const State& y1, const State& f1, double h, double theta);
+template <class S>
+[[nodiscard]] S hermite(const S& y0, const S& f0, const S& y1, const S& f1, double h, double theta);
 
-/// Integrates from ts[0] through every ts[i]; the states at those times.
-std::vector<State> solve(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                         Stats& stats);
-std::vector<State> solve_fixed(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                               Stats& stats);
-std::vector<State> solve_adaptive(const StateFunc& f, const State& y0, const std::vector<double>& ts, const Settings& s,
-                                  Stats& stats);
+/// Integrates from ts[0] through every ts[i] with an explicit method; the
+/// states at those times. Instantiated for State and FlatState<float / double>.
+template <class S>
+std::vector<S> solve(const FieldOf<S>& f, const S& y0, const std::vector<double>& ts, const Settings& s,
+                     Stats& stats);
+template <class S>
+std::vector<S> solve_adaptive(const FieldOf<S>& f, const S& y0, const std::vector<double>& ts, const Settings& s,
+                              Stats& stats);
 /// The stiff solvers, rosenbrock23 and rodas5, with Jacobians from autograd. Step-size
 /// control and the linear algebra run on doubles; when a gradient is wanted
 /// (y0 or a tensor f captures requires grad) the accepted steps are replayed
@@ -119,11 +173,29 @@ bool wants_graph(const TimedFunc& f, double t0, const State& y0);
 
 /// Wraps a user func, checking the shape and dtype it returns.
 TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who);
-/// The same with t as a double; with jit, func is traced (traced.cpp).
-StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who, bool jit = false);
-/// Options::jit: func recorded by jit::trace at its first call and replayed after
-/// (traced.cpp); throws at that call when func's result requires grad.
-Func traced(const Func& func, const std::string& who);
+/// The same with t as a double.
+StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who);
+
+/// Options::jit (replayed.cpp): a field recorded by jit::trace at its first
+/// evaluation and replayed at every later one, solved on flat states. The
+/// recording sees t and the first `inputs` components of the state (the rest
+/// only as their shapes, for fields like the adjoint's whose value does not
+/// read them) and must return the derivative of every component; one
+/// recording serves every solve of this object.
+struct ReplayedTrace;
+class Replayed {
+ public:
+  Replayed(TimedFunc field, size_t inputs, std::string who);
+  std::vector<State> solve(const State& y0, const std::vector<double>& ts, const Settings& s, Stats& stats);
+
+ private:
+  template <class T>
+  FlatState<T> eval(double t, const FlatState<T>& y);
+  TimedFunc field_;
+  size_t inputs_;
+  std::string who_;
+  std::shared_ptr<ReplayedTrace> trace_;  // the recording and the tensors its inputs are copied from
+};
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
 std::vector<double> output_times(const Tensor& t, const std::string& who);
 /// Options -> Settings for a one-component state like y0.

@@ -58,6 +58,30 @@ TEST(Jit, ReplayGivesTheSolveThroughAutograd) {
     }
 }
 
+// A replayed solve steps on plain numbers; callbacks still see the state as a tensor, the same as without jit.
+TEST(Jit, CallbacksSeeTheStatesOfTheSolveThroughAutograd) {
+  for (fx::DType dtype : {fx::Float64, fx::Float32}) {
+    Field f = field(dtype);
+    fx::Tensor y0 = fx::tensor({1.0, -0.5, 2.0}).to(dtype), t = fx::linspace(0.0, 3.0, 4).to(dtype);
+    std::vector<fx::Tensor> seen[2];
+    std::vector<double> times[2];
+    for (int jit = 0; jit < 2; ++jit) {
+      ode::Options o{.rtol = 1e-6, .atol = 1e-8, .jit = jit == 1};
+      o.callback_accept_step = [&, jit](double tt, const fx::Tensor& y, double) {
+        ASSERT_EQ(y.shape(), y0.shape());
+        ASSERT_EQ(y.dtype(), dtype);
+        seen[jit].push_back(y.clone());
+        times[jit].push_back(tt);
+      };
+      (void)ode::odeint(f, y0, t, o);
+    }
+    ASSERT_EQ(times[0], times[1]);
+    ASSERT_GT(seen[0].size(), 3u);
+    for (size_t i = 0; i < seen[0].size(); ++i)
+      EXPECT_LE(max_abs_diff(seen[0][i], seen[1][i]), dtype == fx::Float64 ? 1e-12 : 1e-5) << i;
+  }
+}
+
 TEST(Jit, TupleStateReplays) {
   auto oscillator = [](const fx::Tensor& t, const std::vector<fx::Tensor>& s) {
     return std::vector<fx::Tensor>{s[1], -s[0] + 0.1 * t.sin() * s[1]};

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// Options::jit: the field recorded once with jit::trace, at its first
+// evaluation, and its kernels replayed at every later one. A small state's
+// field costs a few dozen nanoseconds of arithmetic and microseconds of
+// autograd's bookkeeping (a node, a Tensor and a shape check per op); the
+// replay runs the recorded kernels alone (with elementwise chains fused,
+// jit/trace_fuse.cpp). With no graph to record, the solver's own arithmetic
+// needs no tensors either: it steps on flat states (solver.h), and only the
+// field's inputs and outputs cross into tensors.
+// A replay carries no graph, so a solve that must be differentiated through
+// cannot use it: that is an error, named at the first evaluation.
+#include <cstring>
+#include <optional>
+
+#include "autograd/grad_mode.h"
+#include "autograd/ops.h"
+#include "jit/trace.h"
+#include "odeint/solver.h"
+
+namespace fluxion::odeint::detail {
+
+// The recording, and the tensors each replay reads: t, then the first
+// `inputs` components, refilled from the flat state before every replay (the
+// trace copies its inputs, so refilling them in place is safe).
+struct ReplayedTrace {
+  std::optional<jit::Trace> trace;
+  std::vector<Tensor> inputs;
+};
+
+namespace {
+
+// A replay carries no graph: nothing that requires grad may enter the solve.
+void check_no_graph(bool requires_grad, const std::string& who) {
+  if (requires_grad)
+    fail(who,
+         ": jit = true replays func's kernels without autograd, but func's result requires grad (y0, t or a tensor "
+         "func captures requires grad), so no gradient could flow through the solve; set jit = false, solve under a "
+         "NoGradGuard, or use odeint_adjoint, which replays both its solves");
+}
+
+}  // namespace
+
+Replayed::Replayed(TimedFunc field, size_t inputs, std::string who)
+    : field_(std::move(field)), inputs_(inputs), who_(std::move(who)), trace_(std::make_shared<ReplayedTrace>()) {}
+
+template <class T>
+FlatState<T> Replayed::eval(double t, const FlatState<T>& y) {
+  ReplayedTrace& r = *trace_;
+  const Layout& L = *y.layout;
+  if (!r.trace) {
+    State ys = L.state(y.v);
+    r.inputs = {scalar(t, L.dtype)};
+    r.inputs.insert(r.inputs.end(), ys.begin(), ys.begin() + (int64_t)inputs_);
+    r.trace = jit::trace(
+        [&](const std::vector<Tensor>& in) {
+          State at = ys;  // the components after `inputs_` enter by their shapes only
+          std::copy(in.begin() + 1, in.end(), at.begin());
+          State dy = field_(in[0], at);
+          for (const Tensor& d : dy) check_no_graph(d.defined() && d.requires_grad(), who_);
+          return dy;
+        },
+        r.inputs);
+  } else {
+    *r.inputs[0].data<T>() = (T)t;
+    const T* from = y.v.data();
+    for (size_t c = 0; c < inputs_; ++c) {
+      std::memcpy(r.inputs[c + 1].data<T>(), from, sizeof(T) * L.numels[c]);
+      from += L.numels[c];
+    }
+  }
+  std::vector<Tensor> dy = (*r.trace)(r.inputs);
+  FlatState<T> out{std::vector<T>((size_t)L.n), &L};
+  T* to = out.v.data();
+  for (size_t c = 0; c < dy.size(); ++c) {
+    Tensor d = dy[c].contiguous();
+    std::memcpy(to, d.data<T>(), sizeof(T) * L.numels[c]);
+    to += L.numels[c];
+  }
+  return out;
+}
+
+std::vector<State> Replayed::solve(const State& y0, const std::vector<double>& ts, const Settings& s, Stats& stats) {
+  for (const Tensor& c : y0) check_no_graph(GradMode::is_enabled() && c.requires_grad(), who_);
+  const Layout layout(y0);
+  return dispatch_float(layout.dtype, "odeint", [&](auto tag) {
+    using T = decltype(tag);
+    FieldOf<FlatState<T>> f = [this](double t, const FlatState<T>& y) { return eval(t, y); };
+    std::vector<FlatState<T>> ys = detail::solve(f, FlatState<T>{layout.flat<T>(y0), &layout}, ts, s, stats);
+    std::vector<State> out;
+    out.reserve(ys.size());
+    for (const FlatState<T>& y : ys) out.push_back(layout.state(y.v));
+    return out;
+  });
+}
+
+}  // namespace fluxion::odeint::detail
