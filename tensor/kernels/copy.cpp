@@ -3,6 +3,10 @@
 // between strided arrays, and reading one element (item).
 #include "tensor/kernels/copy.h"
 
+#include <algorithm>
+#include <cstring>
+
+#include "tensor/kernels/index.h"
 #include "tensor/kernels/loops.h"
 
 namespace fluxion::kernels {
@@ -49,6 +53,41 @@ void copy_(const TensorData& dst, const TensorData& src) {
                     [&](auto off, int64_t n, auto step) { copy_row(pd + off[0], step[0], ps + off[1], step[1], n); });
   });
   dst.storage->version++;
+}
+
+// y = [x_0, x_1, ...] along dim. With every x contiguous and of y's dtype, each
+// is `outer` runs of (its size along dim) x inner values that land at a fixed
+// offset in each of y's `outer` rows: one memcpy per run, where copy_ into a
+// narrowed view of y would work out strides and broadcasting per input.
+TensorData cat(const std::vector<TensorData>& xs, int64_t dim) {
+  Shape shape = xs[0].shape;
+  shape[dim] = 0;
+  for (const TensorData& x : xs) shape[dim] += x.shape[dim];
+  TensorData y = TensorData::empty(shape, xs[0].dtype);
+  const bool plain = std::all_of(xs.begin(), xs.end(), [&](const TensorData& x) {
+    return x.dtype == y.dtype && x.is_contiguous();
+  });
+  if (!plain) {
+    int64_t at = 0;
+    for (const TensorData& x : xs) {
+      copy_(narrow_view(y, dim, at, x.shape[dim]), x);
+      at += x.shape[dim];
+    }
+    return y;
+  }
+  const int64_t item = (int64_t)dtype_size(y.dtype);
+  const int64_t outer = numel(Shape(shape.begin(), shape.begin() + dim));
+  const int64_t inner = numel(Shape(shape.begin() + dim + 1, shape.end())) * item;  // bytes per index along dim
+  char* out = static_cast<char*>(y.storage->data);
+  int64_t at = 0;
+  for (const TensorData& x : xs) {
+    const int64_t run = x.shape[dim] * inner;
+    const char* in = static_cast<const char*>(x.storage->data) + x.offset * item;
+    if (run > 0)
+      for (int64_t o = 0; o < outer; ++o) std::memcpy(out + o * shape[dim] * inner + at, in + o * run, (size_t)run);
+    at += run;
+  }
+  return y;
 }
 
 void fill_(const TensorData& dst, double value) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Kernels that move or convert data without arithmetic.
 #pragma once
+#include <vector>
+
 #include "tensor/tensor_data.h"
 
 namespace fluxion::kernels {
@@ -15,6 +17,8 @@ TensorData to_dtype(const TensorData& x, DType dtype);
 TensorData full(const Shape& shape, double value, DType dtype);
 /// In place: dst[...] = src broadcast to dst's shape, converting dtype. Bumps dst's version.
 void copy_(const TensorData& dst, const TensorData& src);
+/// The xs joined along dim (shapes equal but along dim; dtype of xs[0], others converted).
+TensorData cat(const std::vector<TensorData>& xs, int64_t dim);
 /// In place: every element of dst = value. Bumps dst's version.
 void fill_(const TensorData& dst, double value);
 /// The single element as a double (x must have exactly one element).

@@ -123,6 +123,30 @@ TEST(Cat, JoinsAlongAnyDim) {
   EXPECT_THROW((void)fx::cat({fx::scalar(1.0), fx::scalar(2.0)}), fx::Error);
 }
 
+// Contiguous parts are joined by copying runs of memory, others through strided
+// copies: both must put every element where an index loop would.
+TEST(Cat, ContiguousOffsetAndStridedPartsLandInPlace) {
+  auto values = [](int64_t a, int64_t b, int64_t c, double base) {
+    std::vector<double> v;
+    for (int64_t i = 0; i < a * b * c; ++i) v.push_back(base + (double)i);
+    return fx::tensor(v, {a, b, c}, fx::Float64);
+  };
+  fx::Tensor p0 = values(2, 3, 4, 0.0);                         // contiguous
+  fx::Tensor p1 = values(4, 1, 4, 100.0).narrow(0, 2, 2);       // contiguous, at an offset in its storage
+  fx::Tensor p2 = values(2, 4, 2, 200.0).transpose(1, 2);       // [2, 2, 4], strided
+  for (const auto& parts : {std::vector<fx::Tensor>{p0, p1}, std::vector<fx::Tensor>{p0, p1, p2}}) {
+    fx::Tensor y = fx::cat(parts, 1);
+    int64_t at = 0;
+    for (const fx::Tensor& p : parts) {
+      for (int64_t i = 0; i < 2; ++i)
+        for (int64_t j = 0; j < p.size(1); ++j)
+          for (int64_t k = 0; k < 4; ++k) ASSERT_EQ(y.at({i, at + j, k}), p.at({i, j, k}));
+      at += p.size(1);
+    }
+    EXPECT_EQ(y.size(1), at);
+  }
+}
+
 TEST(Stack, AddsANewDim) {
   auto a = grid(2, 3), b = grid(2, 3) * 2.0;
   for (int64_t dim : {0, 1, 2, -1, -3}) {
