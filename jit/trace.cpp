@@ -90,10 +90,11 @@ void simplify(detail::Tape& rec, std::vector<int32_t>& outputs, size_t num_input
     if (o >= 0) o = alias[o];
 }
 
-// A chain of views (reshape, select, slice, ...) becomes one view of the
+// A view (select, slice, ...) or a chain of views becomes one view of the
 // contiguous array at its start, made from the recorded geometry: a replay
-// makes each view read by other steps in one go, and views that only other
-// views read are dropped with the unneeded steps. (Shapes are fixed, so a
+// makes each view read by other steps in one go, with none of the view op's
+// shape arithmetic, and views that only other views read are dropped with the
+// unneeded steps. (A reshape of the array itself stays: fusion reads through it.) (Shapes are fixed, so a
 // view's strides and offset within its base are the same in every replay.)
 void collapse_views(detail::Tape& rec) {
   std::vector<int32_t> base_of(rec.slots.size(), -1);
@@ -106,7 +107,7 @@ void collapse_views(detail::Tape& rec) {
     const TensorData& base = rec.slots[b];
     if (!base.is_contiguous()) continue;
     base_of[out] = b;
-    if (b == in) continue;  // a view of the base already
+    if (b == in && st.same_order) continue;  // a reshape of the base, which fusion reads through
     Shape shape = y.shape, strides = y.strides;
     int64_t offset = y.offset - base.offset;
     st.in[0] = b;
