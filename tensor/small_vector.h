@@ -103,6 +103,15 @@ class SmallVector {
   template <class It>
   T* insert(const T* pos, It first, It last) {
     size_t at = pos - begin();
+    const size_t k = (size_t)std::distance(first, last);
+    if (!on_heap() && size_ + k <= N) {  // in place: the new values (which may be ours) first, then the gap
+      std::array<T, N> added;
+      std::copy(first, last, added.begin());
+      std::move_backward(inline_.begin() + at, inline_.begin() + size_, inline_.begin() + size_ + k);
+      std::move(added.begin(), added.begin() + k, inline_.begin() + at);
+      size_ += k;
+      return begin() + at;
+    }
     std::vector<T> v(begin(), end());
     v.insert(v.begin() + at, first, last);
     assign(v.begin(), v.end());
@@ -111,10 +120,9 @@ class SmallVector {
   T* insert(const T* pos, std::initializer_list<T> values) { return insert(pos, values.begin(), values.end()); }
   T* erase(const T* pos) { return erase(pos, pos + 1); }
   T* erase(const T* first, const T* last) {
-    size_t at = first - begin();
-    std::vector<T> v(begin(), end());
-    v.erase(v.begin() + at, v.begin() + (last - begin()));
-    assign(v.begin(), v.end());
+    size_t at = first - begin(), n = last - first;
+    std::move(begin() + at + n, end(), begin() + at);
+    resize(size_ - n);
     return begin() + at;
   }
 
