@@ -56,7 +56,13 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y) {
           State at = ys;  // the components after `inputs_` enter by their shapes only
           std::copy(in.begin() + 1, in.end(), at.begin());
           State dy = field_(in[0], at);
-          for (const Tensor& d : dy) check_no_graph(d.defined() && d.requires_grad(), who_);
+          check(dy.size() == L.shapes.size(), who_, ": the field returned ", dy.size(), " derivatives for a state of ",
+                L.shapes.size());
+          for (size_t c = 0; c < dy.size(); ++c) {
+            check(dy[c].defined() && dy[c].shape() == L.shapes[c] && dy[c].dtype() == L.dtype, who_,
+                  ": the field's derivative ", c, " does not match its state's shape and dtype");
+            check_no_graph(dy[c].requires_grad(), who_);
+          }
           return dy;
         },
         r.inputs);
@@ -86,9 +92,8 @@ std::vector<State> Replayed::solve(const State& y0, const std::vector<double>& t
     using T = decltype(tag);
     FieldOf<FlatState<T>> f = [this](double t, const FlatState<T>& y) { return eval(t, y); };
     std::vector<FlatState<T>> ys = detail::solve(f, FlatState<T>{layout.flat<T>(y0), &layout}, ts, s, stats);
-    std::vector<State> out;
-    out.reserve(ys.size());
-    for (const FlatState<T>& y : ys) out.push_back(layout.state(y.v));
+    std::vector<State> out{y0};  // as a tensor solve, the first output is y0 itself
+    for (size_t i = 1; i < ys.size(); ++i) out.push_back(layout.state(ys[i].v));
     return out;
   });
 }
