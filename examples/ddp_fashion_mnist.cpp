@@ -45,7 +45,7 @@ std::optional<Args> parse(int argc, char** argv) {
       if (dist::get_rank() == 0) std::printf("%s", kUsage);
       return std::nullopt;
     }
-    if (i + 1 >= argc) fx::fail("ddp_fashion_mnist: ", s, " needs a value (see the comment at the top of the file)");
+    if (i + 1 >= argc) fx::fail("ddp_fashion_mnist: ", s, " needs a value; ", kUsage);
     std::string v = argv[++i];
     if (s == "--epochs")
       a.epochs = std::stoi(v);

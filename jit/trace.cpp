@@ -94,8 +94,9 @@ void simplify(detail::Tape& rec, std::vector<int32_t>& outputs, size_t num_input
 // contiguous array at its start, made from the recorded geometry: a replay
 // makes each view read by other steps in one go, with none of the view op's
 // shape arithmetic, and views that only other views read are dropped with the
-// unneeded steps. (A reshape of the array itself stays: fusion reads through it.) (Shapes are fixed, so a
-// view's strides and offset within its base are the same in every replay.)
+// unneeded steps. (Shapes are fixed, so a view's strides and offset within its
+// base are the same in every replay.) A reshape of the array itself stays a
+// step: fusion reads through it.
 void collapse_views(detail::Tape& rec) {
   std::vector<int32_t> base_of(rec.slots.size(), -1);
   for (detail::Step& st : rec.steps) {

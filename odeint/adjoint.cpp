@@ -5,7 +5,6 @@
 #include "odeint/adjoint.h"
 
 #include <algorithm>
-#include <memory>
 #include <optional>
 #include <unordered_set>
 
@@ -90,12 +89,7 @@ struct AdjointOde {
     Tensor y0(xs[0]);
     Stats local;
     Stats& stats = forward_stats ? *forward_stats : local;
-    const detail::Settings& fs = forward_settings;
-    const std::string who = "odeint_adjoint";
-    std::vector<State> states =
-        detail::is_stiff(fs.method) ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, who), {y0}, ts, fs, stats)
-        : fs.jit ? detail::Replayed(detail::wrap_timed(func, y0, who), 1, who).solve({y0}, ts, fs, stats)
-                 : detail::solve(detail::wrap(func, y0, who), {y0}, ts, fs, stats);
+    std::vector<State> states = detail::solve_func(func, y0, ts, forward_settings, stats);
     std::vector<TensorData> ys;
     ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
@@ -158,8 +152,7 @@ struct AdjointOde {
     // they do not change during a backward solve.
     std::optional<detail::Replayed> replayed;
     if (backward_settings.jit && !create)
-      replayed.emplace([this](const Tensor& t, const State& st) { return augmented(t, st, false); }, 2,
-                       "odeint_adjoint");
+      replayed.emplace([this](const Tensor& t, const State& st) { return augmented(t, st, false); }, 2);
     // The stiff solver takes this system's Jacobian with grad mode on, so it
     // is recorded whenever grad mode is on (create_graph, or that Jacobian).
     detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {
@@ -180,10 +173,10 @@ struct AdjointOde {
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
       const std::vector<double> span{ts[i], ts[i - 1]};
-      std::vector<State> ends =
-          detail::is_stiff(backward_settings.method) ? detail::solve_rosenbrock(timed_aug, state, span, backward_settings, stats)
-          : replayed ? replayed->solve(state, span, backward_settings, stats)
-                     : detail::solve(aug, state, span, backward_settings, stats);
+      const detail::Settings& bs = backward_settings;
+      std::vector<State> ends = detail::is_stiff(bs.method) ? detail::solve_rosenbrock(timed_aug, state, span, bs, stats)
+                                : replayed                  ? replayed->solve(state, span, bs, stats)
+                                                            : detail::solve(aug, state, span, bs, stats);
       state = std::move(ends.back());
       if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
       if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)

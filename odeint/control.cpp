@@ -237,6 +237,13 @@ StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
   };
 }
 
+std::vector<State> solve_func(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
+                              Stats& stats) {
+  if (is_stiff(s.method)) return solve_rosenbrock(wrap_timed(func, y0, s.who), {y0}, ts, s, stats);
+  if (s.jit) return Replayed(wrap_timed(func, y0, s.who), 1).solve({y0}, ts, s, stats);
+  return solve(wrap(func, y0, s.who), {y0}, ts, s, stats);
+}
+
 std::vector<double> output_times(const Tensor& t, const std::string& who) {
   check(t.defined() && t.dim() == 1 && t.numel() >= 1, who, ": t must be a 1-D tensor of output times, got shape ",
         t.defined() ? to_string(t.shape()) : std::string("(undefined)"));

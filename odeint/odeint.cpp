@@ -15,10 +15,7 @@ Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options
   Stats local;
   Stats& stats = opts.stats ? *opts.stats : local;
   stats = {};
-  std::vector<detail::State> states =
-      detail::is_stiff(opts.method) ? detail::solve_rosenbrock(detail::wrap_timed(func, y0, "odeint"), {y0}, ts, s, stats)
-      : opts.jit ? detail::Replayed(detail::wrap_timed(func, y0, "odeint"), 1, "odeint").solve({y0}, ts, s, stats)
-                 : detail::solve(detail::wrap(func, y0, "odeint"), {y0}, ts, s, stats);
+  std::vector<detail::State> states = detail::solve_func(func, y0, ts, s, stats);
   std::vector<Tensor> ys;
   ys.reserve(states.size());
   for (detail::State& st : states) ys.push_back(st[0]);

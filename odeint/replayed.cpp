@@ -40,11 +40,11 @@ void check_no_graph(bool requires_grad, const std::string& who) {
 
 }  // namespace
 
-Replayed::Replayed(TimedFunc field, size_t inputs, std::string who)
-    : field_(std::move(field)), inputs_(inputs), who_(std::move(who)), trace_(std::make_shared<ReplayedTrace>()) {}
+Replayed::Replayed(TimedFunc field, size_t inputs)
+    : field_(std::move(field)), inputs_(inputs), trace_(std::make_shared<ReplayedTrace>()) {}
 
 template <class T>
-FlatState<T> Replayed::eval(double t, const FlatState<T>& y) {
+FlatState<T> Replayed::eval(double t, const FlatState<T>& y, const std::string& who) {
   ReplayedTrace& r = *trace_;
   const Layout& L = *y.layout;
   if (!r.trace) {
@@ -56,12 +56,12 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y) {
           State at = ys;  // the components after `inputs_` enter by their shapes only
           std::copy(in.begin() + 1, in.end(), at.begin());
           State dy = field_(in[0], at);
-          check(dy.size() == L.shapes.size(), who_, ": the field returned ", dy.size(), " derivatives for a state of ",
+          check(dy.size() == L.shapes.size(), who, ": the field returned ", dy.size(), " derivatives for a state of ",
                 L.shapes.size());
           for (size_t c = 0; c < dy.size(); ++c) {
-            check(dy[c].defined() && dy[c].shape() == L.shapes[c] && dy[c].dtype() == L.dtype, who_,
+            check(dy[c].defined() && dy[c].shape() == L.shapes[c] && dy[c].dtype() == L.dtype, who,
                   ": the field's derivative ", c, " does not match its state's shape and dtype");
-            check_no_graph(dy[c].requires_grad(), who_);
+            check_no_graph(dy[c].requires_grad(), who);
           }
           return dy;
         },
@@ -86,11 +86,11 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y) {
 }
 
 std::vector<State> Replayed::solve(const State& y0, const std::vector<double>& ts, const Settings& s, Stats& stats) {
-  for (const Tensor& c : y0) check_no_graph(GradMode::is_enabled() && c.requires_grad(), who_);
+  for (const Tensor& c : y0) check_no_graph(GradMode::is_enabled() && c.requires_grad(), s.who);
   const Layout layout(y0);
-  return dispatch_float(layout.dtype, "odeint", [&](auto tag) {
+  return dispatch_float(layout.dtype, s.who.c_str(), [&](auto tag) {
     using T = decltype(tag);
-    FieldOf<FlatState<T>> f = [this](double t, const FlatState<T>& y) { return eval(t, y); };
+    FieldOf<FlatState<T>> f = [this, &s](double t, const FlatState<T>& y) { return eval(t, y, s.who); };
     std::vector<FlatState<T>> ys = detail::solve(f, FlatState<T>{layout.flat<T>(y0), &layout}, ts, s, stats);
     std::vector<State> out{y0};  // as a tensor solve, the first output is y0 itself
     for (size_t i = 1; i < ys.size(); ++i) out.push_back(layout.state(ys[i].v));

@@ -175,6 +175,10 @@ bool wants_graph(const TimedFunc& f, double t0, const State& y0);
 TimedFunc wrap_timed(const Func& func, const Tensor& y0, const std::string& who);
 /// The same with t as a double.
 StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who);
+/// Solves y' = func(t, y) from y0 with the solver s names: the stiff one, an
+/// explicit one replayed on flat states (s.jit), or an explicit one through autograd.
+std::vector<State> solve_func(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
+                              Stats& stats);
 
 /// Options::jit (replayed.cpp): a field recorded by jit::trace at its first
 /// evaluation and replayed at every later one, solved on flat states. The
@@ -185,15 +189,14 @@ StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who);
 struct ReplayedTrace;
 class Replayed {
  public:
-  Replayed(TimedFunc field, size_t inputs, std::string who);
+  Replayed(TimedFunc field, size_t inputs);
   std::vector<State> solve(const State& y0, const std::vector<double>& ts, const Settings& s, Stats& stats);
 
  private:
   template <class T>
-  FlatState<T> eval(double t, const FlatState<T>& y);
+  FlatState<T> eval(double t, const FlatState<T>& y, const std::string& who);
   TimedFunc field_;
   size_t inputs_;
-  std::string who_;
   std::shared_ptr<ReplayedTrace> trace_;  // the recording and the tensors its inputs are copied from
 };
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
