@@ -200,6 +200,7 @@ void report(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor
   if constexpr (std::is_empty_v<Op>) rec.kind = &kind_of<Op>;
   if constexpr (requires { Op::identity; }) rec.identity = Op::identity;
   if constexpr (requires { Op::commutative; }) rec.commutative = Op::commutative;
+  if constexpr (requires { Op::moves; }) rec.moves = Op::moves;
   if constexpr (requires(double v) { Op::elementwise(v, v); } || requires(double v) { Op::elementwise(v); }) {
     rec.block64 = &elementwise_block<Op, double>;
     rec.block32 = &elementwise_block<Op, float>;

@@ -29,6 +29,8 @@ struct RecordedOp {
   void (*block32)(float* y, const float* a, const float* b, int64_t n) = nullptr;
   /// Op::into, of scatter ops (y = zeros with one view filled by g): that view of y.
   std::function<TensorData(const TensorData& y, const TensorData& g)> into;
+  /// Op::moves: every output element is a copy of one input element (cat, flip, a reshape that copies).
+  bool moves = false;
 };
 
 /// What observes apply() on a thread.

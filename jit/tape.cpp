@@ -22,6 +22,7 @@ static Step step_for(autograd::RecordedOp&& op) {
   s.block64 = op.block64;
   s.block32 = op.block32;
   s.into = std::move(op.into);
+  s.moves = op.moves;
   s.forward = std::move(op.forward);
   return s;
 }
@@ -84,6 +85,7 @@ void Tape::record(autograd::RecordedOp&& op, std::span<const Tensor> inputs, std
   for (const Tensor& y : outputs) step.out.push_back(add(y.defined() ? y.tensor_data() : TensorData{}, true));
   if (inputs.size() == 1 && outputs.size() == 1 && inputs[0].defined() && outputs[0].defined()) {
     const TensorData &x = inputs[0].tensor_data(), &y = outputs[0].tensor_data();
+    step.moves = step.moves || x.storage == y.storage;  // a view
     step.same_order = x.storage == y.storage && x.offset == y.offset && x.numel() == y.numel() && x.is_contiguous() &&
                       y.is_contiguous();
   }

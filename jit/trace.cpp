@@ -136,12 +136,6 @@ char* bytes_of(const TensorData& t) {
   return static_cast<char*>(t.storage->data) + t.offset * (int64_t)dtype_size(t.dtype);
 }
 
-// Whether two arrays of equal shape and dtype hold the same bytes (bitwise: NaN matches NaN).
-bool same_values(const TensorData& a, const TensorData& b) {
-  if (!a.defined() || !a.is_contiguous() || !b.is_contiguous()) return false;
-  return std::memcmp(bytes_of(a), bytes_of(b), (size_t)a.numel() * dtype_size(a.dtype)) == 0;
-}
-
 }  // namespace
 
 Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) {
@@ -188,6 +182,7 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
     kept.push_back(std::move(*step));
   }
   std::reverse(kept.begin(), kept.end());
+  t.unrolled_ = detail::unroll(kept, rec.slots, t.outputs_, example_inputs.size());
   t.steps_ = detail::fuse(std::move(kept), rec.slots, t.outputs_, example_inputs.size());
   // Values a replay reads or writes stay; the rest (inside fused steps, or unneeded) go.
   std::fill(needed.begin(), needed.end(), 0);
@@ -216,11 +211,7 @@ Trace trace(const TraceFunction& fn, const std::vector<Tensor>& example_inputs) 
 std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
   size_t n = input_types_.size();
   check(inputs.size() == n, "jit::trace: the trace takes ", n, " inputs, got ", inputs.size());
-  dirty_.assign(slots_.size(), 0);
-  // An output handed out last time and since written in place: recompute everything.
-  bool all = false;
-  for (size_t k = 0; k < outputs_.size(); ++k)
-    all = all || (outputs_[k] >= 0 && slots_[outputs_[k]].storage->version != output_versions_[k]);
+  bool all = begin_replay();
   for (size_t i = 0; i < n; ++i) {
     const auto& [shape, dtype] = input_types_[i];
     check(inputs[i].defined(), "jit::trace: input ", i, " is an undefined tensor");
@@ -228,16 +219,69 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
     check(d.shape == shape && d.dtype == dtype, "jit::trace: input ", i, " has shape ", d.shape, " and dtype ",
           dtype_name(d.dtype), " but the trace was recorded with shape ", shape, " and ", dtype_name(dtype),
           "; trace again for new shapes");
-    if (!all && same_values(slots_[i], d)) continue;
-    TensorData copy = detail::reuse_or_empty(slots_, (int32_t)i, input_views_[i], shape, dtype);
-    const size_t bytes = (size_t)d.numel() * dtype_size(dtype);
-    if (!d.is_contiguous())
-      kernels::copy_(copy, d);
-    else if (bytes > 0)  // the common case: for a small state a memcpy costs far less than copy_'s loops
-      std::memcpy(bytes_of(copy), bytes_of(d), bytes);
-    slots_[i] = std::move(copy);
-    dirty_[i] = 1;
+    if (d.is_contiguous())
+      load(i, bytes_of(d), all);
+    else
+      load(i, bytes_of(kernels::contiguous(d)), all);
   }
+  replay(all);
+  std::vector<Tensor> out;
+  out.reserve(outputs_.size());
+  for (int32_t s : outputs_) out.push_back(s >= 0 ? Tensor(slots_[s]) : Tensor());
+  return out;
+}
+
+template <class T>
+void Trace::run(std::span<const T* const> inputs, std::span<T* const> outputs) {
+  const DType dtype = dtype_of<T>();
+  check(inputs.size() == input_types_.size() && outputs.size() == outputs_.size(), "jit::Trace::run: the trace takes ",
+        input_types_.size(), " inputs and gives ", outputs_.size(), " outputs, got arrays for ", inputs.size(),
+        " and ", outputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i)
+    check(input_types_[i].second == dtype, "jit::Trace::run: input ", i, " was traced as ",
+          dtype_name(input_types_[i].second), ", not ", dtype_name(dtype), "; pass arrays of its dtype");
+  for (size_t k = 0; k < outputs_.size(); ++k)
+    check(outputs_[k] >= 0 && slots_[outputs_[k]].dtype == dtype, "jit::Trace::run: output ", k, " is ",
+          outputs_[k] < 0 ? "undefined" : dtype_name(slots_[outputs_[k]].dtype), ", not ", dtype_name(dtype),
+          "; run() needs outputs of one dtype, all defined (call the trace instead)");
+  if (unrolled_) {
+    unrolled_->run(reinterpret_cast<const void* const*>(inputs.data()), reinterpret_cast<void* const*>(outputs.data()));
+    steps_run_ = num_steps();
+    return;
+  }
+  bool all = begin_replay();
+  for (size_t i = 0; i < inputs.size(); ++i) load(i, inputs[i], all);
+  replay(all);
+  for (size_t k = 0; k < outputs_.size(); ++k) {
+    const TensorData& y = slots_[outputs_[k]];
+    TensorData c = y.is_contiguous() ? y : kernels::contiguous(y);
+    std::memcpy(outputs[k], c.data<T>(), sizeof(T) * (size_t)c.numel());
+  }
+}
+template void Trace::run<float>(std::span<const float* const>, std::span<float* const>);
+template void Trace::run<double>(std::span<const double* const>, std::span<double* const>);
+
+bool Trace::begin_replay() {
+  dirty_.assign(slots_.size(), 0);
+  // An output handed out last time and since written in place: recompute everything.
+  bool all = false;
+  for (size_t k = 0; k < outputs_.size(); ++k)
+    all = all || (outputs_[k] >= 0 && slots_[outputs_[k]].storage->version != output_versions_[k]);
+  return all;
+}
+
+void Trace::load(size_t i, const void* bytes, bool all) {
+  const auto& [shape, dtype] = input_types_[i];
+  const size_t size = (size_t)numel(shape) * dtype_size(dtype);
+  const TensorData& old = slots_[i];  // a private contiguous copy, or undefined after a failed replay
+  if (!all && old.defined() && (size == 0 || std::memcmp(bytes_of(old), bytes, size) == 0)) return;
+  TensorData copy = detail::reuse_or_empty(slots_, (int32_t)i, input_views_[i], shape, dtype);
+  if (size > 0) std::memcpy(bytes_of(copy), bytes, size);
+  slots_[i] = std::move(copy);
+  dirty_[i] = 1;
+}
+
+void Trace::replay(bool all) {
   // A captured tensor (a constant) updated in place since: its dependants re-run, on its new values.
   for (auto& [s, version] : constants_) {
     if (!all && slots_[s].storage->version == version) continue;
@@ -255,14 +299,10 @@ std::vector<Tensor> Trace::operator()(const std::vector<Tensor>& inputs) {
       steps_run_ += step.ops;
     }
   } catch (...) {
-    for (size_t i = 0; i < n; ++i) slots_[i] = TensorData{};  // the next call starts afresh
+    for (size_t i = 0; i < input_types_.size(); ++i) slots_[i] = TensorData{};  // the next call starts afresh
     throw;
   }
   note_output_versions();
-  std::vector<Tensor> out;
-  out.reserve(outputs_.size());
-  for (int32_t s : outputs_) out.push_back(s >= 0 ? Tensor(slots_[s]) : Tensor());
-  return out;
 }
 
 std::string Trace::str() const {

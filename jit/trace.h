@@ -28,6 +28,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,9 +67,19 @@ struct Step {
   // Recorded a view of its one input holding its elements in their order
   // (a reshape of a contiguous array).
   bool same_order = false;
+  // Each output element is a copy of one input element: a view, or an op that says so (RecordedOp::moves).
+  bool moves = false;
   // For a merged scatter whose inputs each fill one evenly strided row of its
   // output, together all of it once: each input's (offset, step) there.
   std::vector<std::pair<int64_t, int64_t>> rows;
+};
+
+/// A trace unrolled into straight-line code over its values' numbers (trace_unroll.cpp).
+class Unrolled {
+ public:
+  virtual ~Unrolled() = default;
+  /// in[i]: input i's numbers; out[i] receives output i's (all of the program's dtype, row-major).
+  virtual void run(const void* const* in, void* const* out) = 0;
 };
 
 }  // namespace detail
@@ -78,6 +89,16 @@ struct Step {
 class Trace {
  public:
   std::vector<Tensor> operator()(const std::vector<Tensor>& inputs);
+  /// The same replay on flat arrays, for a hot loop over a small computation
+  /// (odeint's jit): inputs[i] holds input i's numbers in row-major order,
+  /// and output i's are written to outputs[i]; all of dtype T (float or
+  /// double). No Tensor is made. A trace of elementwise ops and element moves
+  /// (views, cat, ...) on a few numbers runs unrolled (trace_unroll.cpp);
+  /// any other runs its steps, as operator() does.
+  template <class T>
+  void run(std::span<const T* const> inputs, std::span<T* const> outputs);
+  /// Whether run() executes the trace unrolled.
+  bool unrolled() const { return unrolled_ != nullptr; }
   /// Recorded ops kept (those no output needs, or found redundant, are dropped at trace time).
   size_t num_steps() const;
   /// Ops the last replay ran (fewer than num_steps() when some inputs were unchanged).
@@ -88,6 +109,9 @@ class Trace {
  private:
   friend Trace trace(const TraceFunction&, const std::vector<Tensor>&);
   void note_output_versions();
+  bool begin_replay();  // whether every step must run (an output handed out was written in place)
+  void load(size_t i, const void* bytes, bool all);  // input i's new values, contiguous
+  void replay(bool all);
   std::vector<detail::Step> steps_;
   std::vector<std::pair<Shape, DType>> input_types_;
   std::vector<TensorData> slots_;  // inputs (private copies) first, then constants and step outputs: last values
@@ -97,6 +121,7 @@ class Trace {
   std::vector<uint64_t> output_versions_;  // of the outputs handed out: an in-place write forces a full re-run
   size_t steps_run_ = 0;
   std::vector<char> dirty_;  // per slot, during a replay: its value changed
+  std::shared_ptr<detail::Unrolled> unrolled_;  // run()'s program, when the trace unrolls
 };
 
 /// Runs fn(example_inputs) once (with autograd, as usual) and records its kernels.
@@ -125,6 +150,11 @@ inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   static const TensorData none;
   return i < 0 ? none : slots[i];
 }
+
+/// The steps (before fusion) as one unrolled program, or null when a step is
+/// neither elementwise nor moves elements, or the values are not a few numbers of one floating dtype.
+std::unique_ptr<Unrolled> unroll(const std::vector<Step>& steps, const std::vector<TensorData>& slots,
+                                 const std::vector<int32_t>& outputs, size_t num_inputs);
 
 /// Runs the step on the slots.
 void run_step(const Step& step, std::vector<TensorData>& slots);

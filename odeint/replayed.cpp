@@ -9,22 +9,19 @@
 // field's inputs and outputs cross into tensors.
 // A replay carries no graph, so a solve that must be differentiated through
 // cannot use it: that is an error, named at the first evaluation.
-#include <cstring>
 #include <optional>
 
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "jit/trace.h"
 #include "odeint/solver.h"
+#include "tensor/small_vector.h"
 
 namespace fluxion::odeint::detail {
 
-// The recording, and the tensors each replay reads: t, then the first
-// `inputs` components, refilled from the flat state before every replay (the
-// trace copies its inputs, so refilling them in place is safe).
+// The recording: of t and the first `inputs` components, the field's derivatives.
 struct ReplayedTrace {
   std::optional<jit::Trace> trace;
-  std::vector<Tensor> inputs;
 };
 
 namespace {
@@ -49,8 +46,8 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y, const std::string& 
   const Layout& L = *y.layout;
   if (!r.trace) {
     State ys = L.state(y.v);
-    r.inputs = {scalar(t, L.dtype)};
-    r.inputs.insert(r.inputs.end(), ys.begin(), ys.begin() + (int64_t)inputs_);
+    std::vector<Tensor> inputs{scalar(t, L.dtype)};
+    inputs.insert(inputs.end(), ys.begin(), ys.begin() + (int64_t)inputs_);
     r.trace = jit::trace(
         [&](const std::vector<Tensor>& in) {
           State at = ys;  // the components after `inputs_` enter by their shapes only
@@ -65,23 +62,18 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y, const std::string& 
           }
           return dy;
         },
-        r.inputs);
-  } else {
-    *r.inputs[0].data<T>() = (T)t;
-    const T* from = y.v.data();
-    for (size_t c = 0; c < inputs_; ++c) {
-      std::memcpy(r.inputs[c + 1].data<T>(), from, sizeof(T) * L.numels[c]);
-      from += L.numels[c];
-    }
+        inputs);
   }
-  std::vector<Tensor> dy = (*r.trace)(r.inputs);
+  // t, then the components' numbers in y, which are laid out end to end
+  const T tt = (T)t;
+  SmallVector<const T*, 8> in{&tt};
+  const T* from = y.v.data();
+  for (size_t c = 0; c < inputs_; ++c) in.push_back(from), from += L.numels[c];
   FlatState<T> out{std::vector<T>((size_t)L.n), &L};
-  T* to = out.v.data();
-  for (size_t c = 0; c < dy.size(); ++c) {
-    Tensor d = dy[c].contiguous();
-    std::memcpy(to, d.data<T>(), sizeof(T) * L.numels[c]);
-    to += L.numels[c];
-  }
+  SmallVector<T*, 8> to;
+  T* at = out.v.data();
+  for (size_t c = 0; c < L.numels.size(); ++c) to.push_back(at), at += L.numels[c];
+  r.trace->template run<T>(in, to);
   return out;
 }
 

@@ -197,7 +197,7 @@ class Replayed {
   FlatState<T> eval(double t, const FlatState<T>& y, const std::string& who);
   TimedFunc field_;
   size_t inputs_;
-  std::shared_ptr<ReplayedTrace> trace_;  // the recording and the tensors its inputs are copied from
+  std::shared_ptr<ReplayedTrace> trace_;  // the recording, made at the first evaluation
 };
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
 std::vector<double> output_times(const Tensor& t, const std::string& who);

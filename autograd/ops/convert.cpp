@@ -21,6 +21,7 @@ struct To {
 // clone / contiguous: y = x in fresh (or contiguous) memory.   rules: identity
 struct Clone {
   static constexpr const char* name = "Clone";
+  static constexpr bool moves = true;  // each output element copies one input element (jit/trace_unroll.cpp)
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::nothing;
   bool only_if_needed;  // contiguous(): keep the storage when already contiguous

@@ -16,6 +16,7 @@ namespace fluxion {
 // rules: vjp gives each input its slice of grad, jvp cats the tangents (zeros where none)
 struct Cat {
   static constexpr const char* name = "Cat";
+  static constexpr bool moves = true;  // each output element copies one input element (jit/trace_unroll.cpp)
   static constexpr Save save = Save::nothing;
   int64_t dim;
   std::vector<int64_t> sizes;  // each input's size along dim
@@ -79,6 +80,7 @@ struct Pad {
 // flip: y[i] = x[n - 1 - i] along each of dims.   rules: flip again
 struct Flip {
   static constexpr const char* name = "Flip";
+  static constexpr bool moves = true;  // each output element copies one input element (jit/trace_unroll.cpp)
   static constexpr Save save = Save::nothing;
   std::vector<int64_t> dims;
   // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)

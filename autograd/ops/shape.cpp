@@ -63,6 +63,7 @@ static std::optional<Shape> view_strides(const TensorData& x, const Shape& shape
 // strides allow it (always for contiguous x), else a copy.   rules: reshape back
 struct Reshape {
   static constexpr const char* name = "Reshape";
+  static constexpr bool moves = true;  // each output element copies one input element (jit/trace_unroll.cpp)
   static constexpr Save save = Save::nothing;
   Shape shape;
   // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)

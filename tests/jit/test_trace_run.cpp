@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// Trace::run: the replay on flat arrays. A trace of elementwise ops and
+// element moves on a few numbers runs unrolled, bit for bit as its steps; any
+// other runs its steps; both agree with calling the trace.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "fluxion.h"
+
+namespace fx = fluxion;
+using Args = std::vector<fx::Tensor>;
+
+namespace {
+
+// Selects, stack, cat, flip, reshapes, broadcasting against a captured
+// [2, 3] tensor and a scalar, and every op with an elementwise rule.
+struct Field {
+  fx::Tensor w;
+  Args operator()(const Args& in) const {
+    const fx::Tensor &t = in[0], &y = in[1];
+    fx::Tensor a = y.select(0, 0), b = y.select(0, 1), c = y.narrow(0, 2, 3);
+    fx::Tensor ab = fx::stack({b, -a * t}, 0);                       // [2]
+    fx::Tensor m = (c.reshape({1, 3}) * w - 0.5) / (1.0 + a * a);    // [2, 3], c broadcast over rows
+    fx::Tensor r = fx::cat({ab, m.flip({1}).reshape({6}), c.flip({0}) - b}, 0);  // [11]
+    return {r.narrow(0, 0, 5), m.transpose(0, 1)};                   // a contiguous range, a strided view
+  }
+};
+
+template <class T>
+std::vector<T> numbers(int64_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<double> u(-2, 2);
+  std::vector<T> v((size_t)n);
+  for (T& x : v) x = (T)u(rng);
+  return v;
+}
+
+// run<T> at (t, y) next to the trace called on tensors of the same numbers: equal bit for bit.
+template <class T>
+void expect_run_matches_call(fx::jit::Trace& trace, T t, const std::vector<T>& y, fx::DType dtype) {
+  std::vector<std::vector<T>> outs;
+  Args want = trace({fx::scalar(t, dtype), fx::tensor(std::vector<double>(y.begin(), y.end()), {(int64_t)y.size()}, dtype)});
+  for (const fx::Tensor& w : want) outs.emplace_back((size_t)w.numel());
+  std::vector<const T*> in{&t, y.data()};
+  std::vector<T*> out;
+  for (auto& o : outs) out.push_back(o.data());
+  trace.run<T>(in, out);
+  for (size_t k = 0; k < want.size(); ++k) EXPECT_EQ(outs[k], want[k].contiguous().to_vector<T>()) << "output " << k;
+}
+
+template <class T>
+void unrolled_matches_steps(fx::DType dtype) {
+  Field f{fx::tensor({1.0, -2.0, 0.5, 3.0, 0.25, -1.5}, {2, 3}, dtype)};
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::scalar(0.5, dtype), fx::zeros({5}, dtype)});
+  EXPECT_TRUE(trace.unrolled()) << trace.str();
+  std::mt19937 rng(7);
+  for (int k = 0; k < 5; ++k) expect_run_matches_call<T>(trace, (T)(0.3 * k), numbers<T>(5, rng), dtype);
+  // and against the field run eagerly, on new numbers
+  std::vector<T> y = numbers<T>(5, rng);
+  Args eager = f({fx::scalar(1.25, dtype), fx::tensor(std::vector<double>(y.begin(), y.end()), {5}, dtype)});
+  std::vector<T> r(5), m(6);
+  T t = (T)1.25;
+  trace.run<T>(std::vector<const T*>{&t, y.data()}, std::vector<T*>{r.data(), m.data()});
+  EXPECT_EQ(r, eager[0].to_vector<T>());
+  EXPECT_EQ(m, eager[1].contiguous().to_vector<T>());
+}
+
+TEST(TraceRun, UnrolledMatchesTheStepsBitForBit) {
+  unrolled_matches_steps<double>(fx::Float64);
+  unrolled_matches_steps<float>(fx::Float32);
+}
+
+// A captured tensor updated in place between runs is read again.
+TEST(TraceRun, UnrolledRereadsACapturedTensorWrittenInPlace) {
+  fx::Tensor w = fx::tensor({2.0, 3.0}, fx::Float64);
+  fx::jit::Trace trace = fx::jit::trace([&](const Args& in) { return Args{in[0] * w}; }, {fx::zeros({2}, fx::Float64)});
+  ASSERT_TRUE(trace.unrolled());
+  std::vector<double> x{1.0, -1.0}, y(2);
+  trace.run<double>(std::vector<const double*>{x.data()}, std::vector<double*>{y.data()});
+  EXPECT_EQ(y, (std::vector<double>{2.0, -3.0}));
+  w.mul_(fx::scalar(10.0, fx::Float64));
+  trace.run<double>(std::vector<const double*>{x.data()}, std::vector<double*>{y.data()});
+  EXPECT_EQ(y, (std::vector<double>{20.0, -30.0}));
+}
+
+// An input returned as it is, and a view of a strided example input (the
+// arrays run() takes are row-major, as the copies a call makes).
+TEST(TraceRun, UnrolledInputsAreRowMajor) {
+  auto f = [](const Args& in) { return Args{in[0], in[0].select(1, 1) * 2.0}; };
+  fx::Tensor strided = fx::arange(6, fx::Float64).reshape({3, 2}).transpose(0, 1);  // [2, 3], not contiguous
+  fx::jit::Trace trace = fx::jit::trace(f, {strided});
+  ASSERT_TRUE(trace.unrolled()) << trace.str();
+  std::vector<double> x{1, 2, 3, 4, 5, 6}, same(6), col(2);
+  trace.run<double>(std::vector<const double*>{x.data()}, std::vector<double*>{same.data(), col.data()});
+  EXPECT_EQ(same, x);
+  EXPECT_EQ(col, (std::vector<double>{4.0, 10.0}));  // x as [2, 3]: column 1 is (2, 5)
+}
+
+// Reductions, matmul and exp have no elementwise rule, and a big elementwise
+// trace is worth its steps: run() replays the steps, incrementally as a call does.
+TEST(TraceRun, OtherTracesRunTheirSteps) {
+  auto f = [](const Args& in) { return Args{(in[0] * in[1]).sum(), in[0].exp() + in[1]}; };
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({3}, fx::Float64), fx::zeros({3}, fx::Float64)});
+  EXPECT_FALSE(trace.unrolled());
+  std::vector<double> x{0.5, 1.0, -1.0}, v{2.0, 0.0, 1.0}, s(1), e(3);
+  trace.run<double>(std::vector<const double*>{x.data(), v.data()}, std::vector<double*>{s.data(), e.data()});
+  Args want = f({fx::tensor(x, {3}, fx::Float64), fx::tensor(v, {3}, fx::Float64)});
+  EXPECT_EQ(s, want[0].reshape({1}).to_vector<double>());
+  EXPECT_EQ(e, want[1].to_vector<double>());
+  size_t all = trace.steps_run();
+  v[1] = 3.0;  // x unchanged: exp(x) does not re-run
+  trace.run<double>(std::vector<const double*>{x.data(), v.data()}, std::vector<double*>{s.data(), e.data()});
+  EXPECT_LT(trace.steps_run(), all);
+  EXPECT_EQ(e, f({fx::tensor(x, {3}, fx::Float64), fx::tensor(v, {3}, fx::Float64)})[1].to_vector<double>());
+
+  fx::jit::Trace big = fx::jit::trace([](const Args& in) { return Args{in[0] * in[0] + 1.0}; },
+                                      {fx::zeros({100000}, fx::Float32)});
+  EXPECT_FALSE(big.unrolled());
+  std::vector<float> bx(100000, 3.0f), by(100000);
+  big.run<float>(std::vector<const float*>{bx.data()}, std::vector<float*>{by.data()});
+  EXPECT_EQ(by[99999], 10.0f);
+}
+
+TEST(TraceRun, WrongArraysAreNamedErrors) {
+  fx::jit::Trace trace = fx::jit::trace([](const Args& in) { return Args{in[0] * 2.0}; }, {fx::zeros({2}, fx::Float64)});
+  std::vector<double> x(2), y(2);
+  std::vector<float> xf(2), yf(2);
+  auto message = [](auto&& call) {
+    try {
+      call();
+    } catch (const fx::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message([&] { trace.run<double>(std::vector<const double*>{}, std::vector<double*>{y.data()}); })
+                .find("takes 1 inputs and gives 1 outputs, got arrays for 0 and 1"),
+            std::string::npos);
+  EXPECT_NE(message([&] { trace.run<float>(std::vector<const float*>{xf.data()}, std::vector<float*>{yf.data()}); })
+                .find("input 0 was traced as float64, not float32"),
+            std::string::npos);
+}
+
+}  // namespace
