@@ -23,15 +23,13 @@ Storage::~Storage() {
 
 TensorData TensorData::empty(const Shape& shape, DType dtype) {
   for (int64_t d : shape) check(d >= 0, "empty: negative dimension in shape ", shape);
-  TensorData t;
   int64_t bytes;
   check(!__builtin_mul_overflow(fluxion::numel(shape), (int64_t)dtype_size(dtype), &bytes), "empty: shape ", shape,
         " of ", dtype_name(dtype), " needs more than 2^63 bytes; no tensor can be that large");
-  t.storage = std::make_shared<Storage>((size_t)bytes);
-  t.shape = shape;
-  t.strides = contiguous_strides(shape);
-  t.dtype = dtype;
-  return t;
+  // Each member built from its value, rather than a default TensorData
+  // assigned to: for a small array, zeroing the whole struct first (its
+  // shapes' inline slots) cost as much as the rest of empty().
+  return TensorData{std::make_shared<Storage>((size_t)bytes), shape, contiguous_strides(shape), 0, dtype};
 }
 
 int64_t TensorData::size(int64_t d) const { return shape[wrap_dim(d, dim(), "size")]; }

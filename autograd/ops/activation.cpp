@@ -6,6 +6,7 @@
 #include "autograd/ops.h"
 #include "autograd/ops_math.h"
 #include "tensor/kernels/unary.h"
+#include "tensor/kernels/unary_rules.h"
 
 namespace fluxion {
 
@@ -14,6 +15,7 @@ namespace fluxion {
 // while the composite 1 / (1 + exp(-x)) overflows e^-x for x < -88 in float32.
 struct Sigmoid {
   static constexpr const char* name = "Sigmoid";
+  static constexpr kernels::SigmoidRule elementwise{};  // the kernel's rule per element
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::sigmoid(x); }

@@ -8,12 +8,14 @@
 #include "autograd/apply.h"
 #include "autograd/ops.h"
 #include "tensor/kernels/unary.h"
+#include "tensor/kernels/unary_rules.h"
 
 namespace fluxion {
 
 // exp: y = e^x.   dy/dx = e^x = y
 struct Exp {
   static constexpr const char* name = "Exp";
+  static constexpr kernels::ExpRule elementwise{};  // the kernel's rule per element
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::exp(x); }
@@ -34,6 +36,7 @@ struct Expm1 {
 // log: y = ln x.   dy/dx = 1/x
 struct Log {
   static constexpr const char* name = "Log";
+  static constexpr kernels::LogRule elementwise{};  // the kernel's rule per element
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& x) const { return kernels::log(x); }
@@ -56,6 +59,7 @@ struct Log1p {
 // instruction and the rule reuses y (one division, no second pow).
 struct Sqrt {
   static constexpr const char* name = "Sqrt";
+  static constexpr kernels::SqrtRule elementwise{};  // the kernel's rule per element
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::sqrt(x); }
@@ -97,11 +101,13 @@ struct Tan {
 // A primitive (not (e^2x - 1)/(e^2x + 1)): one vectorised kernel, no overflow.
 struct Tanh {
   static constexpr const char* name = "Tanh";
+  static constexpr kernels::TanhRule elementwise{};  // the kernel's rule per element
   static constexpr bool pointwise = true;  // vmap batches it by broadcasting (batching.h)
   static constexpr Save save = Save::output;
   TensorData forward(const TensorData& x) const { return kernels::tanh(x); }
-  Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (1.0 - s.output().square()); }
-  Tensor jvp(const Tensor& dx, const Saved& s) const { return dx * (1.0 - s.output().square()); }
+  // y * y rather than square(): the same numbers, and elementwise ops that jit fuses
+  Tensor vjp(const Tensor& grad, const Saved& s) const { return grad * (1.0 - s.output() * s.output()); }
+  Tensor jvp(const Tensor& dx, const Saved& s) const { return dx * (1.0 - s.output() * s.output()); }
 };
 
 // erf: y = 2/sqrt(pi) int_0^x e^{-t^2} dt.   dy/dx = 2/sqrt(pi) e^{-x^2}

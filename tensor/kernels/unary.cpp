@@ -8,6 +8,7 @@
 
 #include "tensor/kernels/loops.h"
 #include "tensor/kernels/split_map.h"
+#include "tensor/kernels/unary_rules.h"
 #include "tensor/kernels/vmath.h"
 #include "tensor/kernels/vmath_f32.h"
 #include "tensor/kernels/vmath_f32_trig.h"
@@ -36,30 +37,10 @@ TensorData sign(const TensorData& x) {
   });
 }
 
-TensorData exp(const TensorData& x) {
-  return float_map(x, "exp", [](auto v) { return vmath::exp(v); });
-}
-TensorData log(const TensorData& x) {
-  return float_map(x, "log", [](auto v) __attribute__((always_inline)) {
-    if constexpr (is_f32<decltype(v)>)
-      return vmath::log(v);
-    else
-      return vmath::f64::log(v);
-  });
-}
-TensorData tanh(const TensorData& x) {
-  return float_map(x, "tanh", [](auto v) { return vmath::tanh(v); });
-}
-TensorData sigmoid(const TensorData& x) {
-  return float_map(x, "sigmoid", [](auto v) {
-    if constexpr (is_f32<decltype(v)>) {
-      return vmath::sigmoid(v);
-    } else {  // the same stable form as vmath::sigmoid: e = e^{-|x|} never overflows
-      double e = vmath::exp(-std::fabs(v)), s = 1 / (1 + e);
-      return v >= 0 ? s : e * s;
-    }
-  });
-}
+TensorData exp(const TensorData& x) { return float_map(x, "exp", ExpRule{}); }
+TensorData log(const TensorData& x) { return float_map(x, "log", LogRule{}); }
+TensorData tanh(const TensorData& x) { return float_map(x, "tanh", TanhRule{}); }
+TensorData sigmoid(const TensorData& x) { return float_map(x, "sigmoid", SigmoidRule{}); }
 TensorData erf(const TensorData& x) {
   return float_map(x, "erf", [](auto v) __attribute__((always_inline)) {
     if constexpr (is_f32<decltype(v)>)
@@ -79,9 +60,7 @@ TensorData log1p(const TensorData& x) {
       x, "log1p", [](double v) { return vmath::f32::log1p(v); },
       [](double v) __attribute__((always_inline)) { return vmath::f64::log1p(v); });
 }
-TensorData sqrt(const TensorData& x) {
-  return float_map(x, "sqrt", [](auto v) { return std::sqrt(v); });
-}
+TensorData sqrt(const TensorData& x) { return float_map(x, "sqrt", SqrtRule{}); }
 
 // sin, cos, tan: vectorised below 2^20 in magnitude (each precision's reduction
 // bound), std:: past it and for inf / NaN.

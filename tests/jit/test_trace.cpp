@@ -179,13 +179,13 @@ TEST(Trace, FusionGroupsReachAcrossOtherSteps) {
     fx::Tensor a = in[0] * in[0];  // x
     fx::Tensor s = a.sum();
     fx::Tensor b = in[1] * 2.0;  // v
-    fx::Tensor c = a * b.exp();  // x and v, after the exp
-    fx::Tensor d = -b;           // v again: joins b's group, above the exp
+    fx::Tensor c = a * b.sin();  // x and v, after the sin (not fused: no elementwise rule)
+    fx::Tensor d = -b;           // v again: joins b's group, above the sin
     return Args{s, c - d};
   };
   auto moved = [](const Args& in) {
     fx::Tensor p = in[0] * in[1];      // x and v
-    fx::Tensor r = in[1].exp() * 3.0;  // v, after the exp
+    fx::Tensor r = in[1].sin() * 3.0;  // v, after the sin
     return Args{p + r};                // x and v: p's group moves below r
   };
   Args ex{vec({0.5, -1.0, 2.0}), vec({1.5, 0.25, -0.5})}, x{vec({1.1, 0.3, -2.0}), vec({0.7, -1.2, 0.4})};

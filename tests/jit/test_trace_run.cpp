@@ -15,7 +15,7 @@ using Args = std::vector<fx::Tensor>;
 namespace {
 
 // Selects, stack, cat, flip, reshapes, broadcasting against a captured
-// [2, 3] tensor and a scalar, and every op with an elementwise rule.
+// [2, 3] tensor and a scalar, and the arithmetic ops.
 struct Field {
   fx::Tensor w;
   Args operator()(const Args& in) const {
@@ -69,6 +69,33 @@ void unrolled_matches_steps(fx::DType dtype) {
 TEST(TraceRun, UnrolledMatchesTheStepsBitForBit) {
   unrolled_matches_steps<double>(fx::Float64);
   unrolled_matches_steps<float>(fx::Float32);
+}
+
+// exp, log, tanh, sigmoid and sqrt expose their kernels' rules: unrolled (and
+// fused), they give the kernels' bits, in the vectorised body and the tail.
+template <class T>
+void rules_match_kernels(fx::DType dtype) {
+  auto f = [](const Args& in) {
+    const fx::Tensor& x = in[0];
+    return Args{x.tanh(), x.exp(), x.sigmoid(), (x * x).sqrt(), (x * x + 0.1).log()};
+  };
+  std::mt19937 rng(3);
+  std::vector<T> x = numbers<T>(101, rng);
+  for (T& v : x) v *= 6;
+  fx::Tensor xt = fx::tensor(std::vector<double>(x.begin(), x.end()), {101}, dtype);
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({101}, dtype)});
+  ASSERT_TRUE(trace.unrolled()) << trace.str();
+  std::vector<std::vector<T>> got(5, std::vector<T>(101));
+  std::vector<T*> out;
+  for (auto& g : got) out.push_back(g.data());
+  trace.run<T>(std::vector<const T*>{x.data()}, out);
+  Args want = f({xt});
+  for (size_t k = 0; k < want.size(); ++k) EXPECT_EQ(got[k], want[k].to_vector<T>()) << "output " << k;
+}
+
+TEST(TraceRun, UnaryRulesMatchTheirKernels) {
+  rules_match_kernels<double>(fx::Float64);
+  rules_match_kernels<float>(fx::Float32);
 }
 
 // A captured tensor updated in place between runs is read again.
