@@ -201,6 +201,8 @@ void report(const Op& op, std::span<const Tensor> inputs, std::span<const Tensor
   if constexpr (requires { Op::identity; }) rec.identity = Op::identity;
   if constexpr (requires { Op::commutative; }) rec.commutative = Op::commutative;
   if constexpr (requires { Op::moves; }) rec.moves = Op::moves;
+  if constexpr (requires(std::span<const TensorData* const> xs, const TensorData& y) { op.forward_into(xs, y); })
+    rec.write = [op](std::span<const TensorData* const> xs, const TensorData& y) { op.forward_into(xs, y); };
   if constexpr (requires(double v) { Op::elementwise(v, v); } || requires(double v) { Op::elementwise(v); }) {
     rec.block64 = &elementwise_block<Op, double>;
     rec.block32 = &elementwise_block<Op, float>;

@@ -31,6 +31,9 @@ struct RecordedOp {
   std::function<TensorData(const TensorData& y, const TensorData& g)> into;
   /// Op::moves: every output element is a copy of one input element (cat, flip, a reshape that copies).
   bool moves = false;
+  /// Op::forward_into, of ops that can write their one output into a given
+  /// array (contiguous, of the output's shape and dtype) rather than a new one.
+  std::function<void(std::span<const TensorData* const> xs, const TensorData& y)> write;
 };
 
 /// What observes apply() on a thread.

@@ -23,6 +23,7 @@ static Step step_for(autograd::RecordedOp&& op) {
   s.block32 = op.block32;
   s.into = std::move(op.into);
   s.moves = op.moves;
+  s.write = std::move(op.write);
   s.forward = std::move(op.forward);
   return s;
 }

@@ -69,6 +69,8 @@ struct Step {
   bool same_order = false;
   // Each output element is a copy of one input element: a view, or an op that says so (RecordedOp::moves).
   bool moves = false;
+  // The forward writing into a given array, for ops that have one (RecordedOp::write).
+  std::function<void(std::span<const TensorData* const> xs, const TensorData& y)> write;
   // For a merged scatter whose inputs each fill one evenly strided row of its
   // output, together all of it once: each input's (offset, step) there.
   std::vector<std::pair<int64_t, int64_t>> rows;

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: MIT
 // Trace::run's unrolled program. A trace on a few numbers (an ODE's vector
-// field on a state of a handful of components, say) spends its replay on the
-// steps' fixed costs - a TensorData per value, a dispatch and a loop set-up
-// per op - not on arithmetic. When every step is elementwise (an op with an
-// elementwise rule, Step::block64/32) or only moves elements (a view, cat,
-// flip, a copying reshape: Step::moves), the whole trace becomes
-// straight-line code over one array of numbers, `mem`, in which every value
-// has a row-major range:
-//   - an elementwise step is its rule over the output's range, reading the
-//     operands' ranges (an operand broadcast to the output is gathered first);
-//   - a step that moves elements is a gather, mem[dst + i] = mem[index[i]],
-//     or nothing at all when its output is a contiguous range of an input
-//     (one row of a matrix, a reshape): it then names those same numbers.
+// field on a state of a handful of components, or a small network on one
+// state) spends its replay on the steps' fixed costs - a new array per value,
+// a dispatch and a loop set-up per op - not on arithmetic. When every step is
+// elementwise (an op with an elementwise rule, Step::block64/32), only moves
+// elements (a view, cat, flip, a copying reshape: Step::moves) or can write
+// into a given array (Step::write: matmul, linear), the whole trace becomes
+// straight-line code over one array of numbers, `mem`, where every value
+// lives, as an array with its own strides:
+//   - an elementwise step is its rule over the output's range, reading its
+//     operands' ranges (an operand that is strided or broadcast to the
+//     output is gathered into a range first);
+//   - a view is nothing at all: it reads the same numbers with other strides;
+//     a step that copies elements is a gather, mem[dst + i] = mem[index[i]];
+//   - an op that writes into a given array writes into its output's range,
+//     reading its operands where they live, with their strides.
 // Where a moving step takes each element from is found once, by running the
-// step on its inputs' addresses: with every input element replaced by its
-// own position in mem, each output element holds the position it copies.
-// The results are bit for bit the steps': the same rules on the same numbers.
+// step on positions: on arrays with the inputs' strides over a tensor that
+// holds, at each place, its own position in mem. A view of those comes out
+// a view (its strides and offset are the value's); a copy holds, at each
+// element, the position it copies. The results are bit for bit the steps':
+// the same kernels and rules, on the same numbers, laid out the same way.
 #include <cmath>
 #include <cstring>
 
@@ -32,10 +37,16 @@ template <class T>
 class UnrolledOf final : public Unrolled {
  public:
   // fn over n numbers at dst, a and b (b < 0 for a unary rule); with fn null,
-  // a gather of n numbers from the positions index[a], index[a + 1], ...
+  // calls[call], or when call < 0 a gather of n numbers from the positions
+  // index[a], index[a + 1], ...
   struct Instr {
     void (*fn)(T*, const T*, const T*, int64_t);
-    int32_t dst, a, b, n;
+    int32_t dst, a, b, n, call;
+  };
+  struct Call {  // an op writing into its output's place in mem, from its operands' (arrays over mem)
+    std::function<void(std::span<const TensorData* const>, const TensorData&)> write;
+    std::vector<TensorData> args;
+    TensorData out;
   };
   struct Range {
     int32_t at, n;
@@ -45,20 +56,26 @@ class UnrolledOf final : public Unrolled {
     uint64_t version;
     int32_t at;
   };
-  std::vector<T> mem;
+  TensorData mem = TensorData::empty({kMaxNumbers}, dtype_of<T>());
   std::vector<int32_t> index;
   std::vector<Instr> code;
+  std::vector<Call> calls;
   std::vector<Range> inputs, outputs;
   std::vector<Constant> constants;
 
   void run(const void* const* in, void* const* out) override {
-    T* m = mem.data();
+    T* m = mem.data<T>();
     for (size_t k = 0; k < inputs.size(); ++k) std::memcpy(m + inputs[k].at, in[k], sizeof(T) * inputs[k].n);
     for (Constant& c : constants)
       if (c.data.storage->version != c.version) load(c);
     for (const Instr& c : code) {
       if (c.fn) {
         c.fn(m + c.dst, m + c.a, c.b >= 0 ? m + c.b : nullptr, c.n);
+      } else if (c.call >= 0) {
+        const Call& k = calls[c.call];
+        SmallVector<const TensorData*, 4> xs;
+        for (const TensorData& a : k.args) xs.push_back(&a);
+        k.write(xs, k.out);
       } else {
         const int32_t* from = index.data() + c.a;
         for (int32_t i = 0; i < c.n; ++i) m[c.dst + i] = m[from[i]];
@@ -67,8 +84,7 @@ class UnrolledOf final : public Unrolled {
     for (size_t k = 0; k < outputs.size(); ++k) std::memcpy(out[k], m + outputs[k].at, sizeof(T) * outputs[k].n);
   }
   void load(Constant& c) {
-    TensorData d = kernels::contiguous(c.data);
-    std::memcpy(mem.data() + c.at, d.data<T>(), sizeof(T) * (size_t)d.numel());
+    std::memcpy(mem.data<T>() + c.at, c.data.template data<T>(), sizeof(T) * (size_t)c.data.numel());
     c.version = c.data.storage->version;
   }
 };
@@ -76,7 +92,11 @@ class UnrolledOf final : public Unrolled {
 template <class T>
 class Unroller {
  public:
-  Unroller(const std::vector<TensorData>& slots) : slots_(slots), at_(slots.size(), -1), probe_(slots.size()) {}
+  explicit Unroller(const std::vector<TensorData>& slots)
+      : slots_(slots), at_(slots.size(), -1), strides_(slots.size()), probe_(slots.size()) {
+    T* p = positions_.data<T>();
+    for (int64_t i = 0; i < kMaxNumbers; ++i) p[i] = T(i);
+  }
 
   std::unique_ptr<Unrolled> run(const std::vector<Step>& steps, const std::vector<int32_t>& outputs,
                                 size_t num_inputs) {
@@ -84,78 +104,108 @@ class Unroller {
       if (!of_type((int32_t)i) || !place((int32_t)i)) return nullptr;
       u_->inputs.push_back({at_[i], (int32_t)slots_[i].numel()});
     }
-    for (const Step& st : steps)
-      if (!(st.moves ? moving(st) : elementwise(st))) return nullptr;
-    for (int32_t o : outputs) {
-      if (!readable(o)) return nullptr;
-      u_->outputs.push_back({at_[o], (int32_t)slots_[o].numel()});
+    for (const Step& st : steps) {
+      bool ok = st.write ? call(st) : st.moves ? moving(st) : elementwise(st);
+      if (!ok) return nullptr;
     }
-    u_->mem.assign((size_t)size_, T(0));
+    for (int32_t o : outputs) {
+      int32_t at = readable(o) ? contiguous(o, slots_[o].shape) : -1;
+      if (at < 0) return nullptr;
+      u_->outputs.push_back({at, (int32_t)slots_[o].numel()});
+    }
+    std::fill(u_->mem.template data<T>(), u_->mem.template data<T>() + kMaxNumbers, T(0));
     for (auto& c : u_->constants) u_->load(c);
     return std::move(u_);
   }
 
  private:
   bool of_type(int32_t s) const { return s >= 0 && slots_[s].defined() && slots_[s].dtype == dtype_of<T>(); }
-  // A range of mem for slot s.
-  bool place(int32_t s) {
-    at_[s] = (int32_t)size_;
-    size_ += slots_[s].numel();
-    return size_ <= kMaxNumbers;
+  // A new row-major range of mem for n numbers; -1 past kMaxNumbers.
+  int32_t allocate(int64_t n) {
+    if (size_ + n > kMaxNumbers) return -1;
+    size_ += n;
+    return (int32_t)(size_ - n);
   }
-  // Whether step inputs can read slot s: placed, or a constant, placed now.
+  bool place(int32_t s) {
+    at_[s] = allocate(slots_[s].numel());
+    strides_[s] = contiguous_strides(slots_[s].shape);
+    return at_[s] >= 0;
+  }
+  // Whether steps can read slot s: placed, or a contiguous constant, placed now.
   bool readable(int32_t s) {
     if (!of_type(s)) return false;
     if (at_[s] >= 0) return true;
-    if (!place(s)) return false;
+    if (!slots_[s].is_contiguous() || !place(s)) return false;
     u_->constants.push_back({slots_[s], slots_[s].storage->version, at_[s]});
     return true;
   }
-  // Slot s's elements replaced by their positions in mem.
-  TensorData positions(int32_t s) const {
-    TensorData d = TensorData::empty(slots_[s].shape, dtype_of<T>());
-    T* p = d.data<T>();
-    for (int64_t k = 0; k < d.numel(); ++k) p[k] = T(at_[s] + k);
-    return d;
+  // Slot s as an array over `over` (mem, or the positions of its numbers).
+  TensorData on(const TensorData& over, int32_t s) const {
+    return over.as_strided(slots_[s].shape, strides_[s], at_[s]);
   }
   // The numbers at the positions `from` holds: a range of them when they are
-  // consecutive, else a gather into a new range; -1 if a position lies
-  // outside the ranges of `sources`.
+  // consecutive, else a gather into a new range; -1 if a position is not one of
+  // the numbers of `sources`.
   int32_t gather(const TensorData& from, const SmallVector<int32_t, 4>& sources) {
+    std::vector<char> allowed((size_t)size_, 0);
+    for (int32_t s : sources) {
+      TensorData p = kernels::contiguous(on(positions_, s));
+      for (int64_t k = 0; k < p.numel(); ++k) allowed[(size_t)p.data<T>()[k]] = 1;
+    }
     TensorData d = kernels::contiguous(from);
     const T* p = d.data<T>();
     int64_t n = d.numel();
     std::vector<int32_t> where((size_t)n);
     for (int64_t k = 0; k < n; ++k) {
-      bool inside = false;
-      for (int32_t s : sources) inside = inside || (p[k] >= T(at_[s]) && p[k] < T(at_[s] + slots_[s].numel()));
-      if (!inside || p[k] != std::floor(p[k])) return -1;
+      if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && allowed[(size_t)p[k]])) return -1;
       where[k] = (int32_t)p[k];
     }
-    bool consecutive = true;
+    bool consecutive = n > 0;
     for (int64_t k = 1; k < n && consecutive; ++k) consecutive = where[k] == where[0] + k;
-    if (n > 0 && consecutive) return where[0];
-    int32_t dst = (int32_t)size_;
-    size_ += n;
-    u_->code.push_back({nullptr, dst, (int32_t)u_->index.size(), -1, (int32_t)n});
+    if (consecutive) return where[0];
+    int32_t dst = allocate(n);
+    if (dst < 0) return -1;
+    u_->code.push_back({nullptr, dst, (int32_t)u_->index.size(), -1, (int32_t)n, -1});
     u_->index.insert(u_->index.end(), where.begin(), where.end());
-    return size_ <= kMaxNumbers ? dst : -1;
+    return dst;
   }
-  // A view, cat, ...: run on its inputs' positions, its outputs tell where each element comes from.
+  // The range holding slot s's numbers broadcast to `shape`, row-major: its own
+  // when it is so already, else a gather; -1 when s does not broadcast there.
+  int32_t contiguous(int32_t s, const Shape& shape) {
+    const Shape& from = slots_[s].shape;
+    if (from == shape && on(positions_, s).is_contiguous()) return at_[s];
+    if (from.size() > shape.size()) return -1;
+    Shape strides(shape.size(), 0);  // broadcast dims read one number (stride 0)
+    for (size_t k = 0; k < from.size(); ++k) {
+      size_t d = from.size() - 1 - k, e = shape.size() - 1 - k;
+      if (from[d] != shape[e] && from[d] != 1) return -1;
+      strides[e] = from[d] == 1 ? 0 : strides_[s][d];
+    }
+    return gather(positions_.as_strided(shape, strides, at_[s]), {s});
+  }
+  // A view, cat, ...: run on its inputs' positions. A view of them is the
+  // output's strides and offset; a copy, where each of its elements comes from.
   bool moving(const Step& st) {
     for (int32_t s : st.in) {
       if (!readable(s)) return false;
-      probe_[s] = positions(s);
+      probe_[s] = on(positions_, s);
     }
     run_step(st, probe_);
     for (int32_t o : st.out) {
-      const TensorData& y = probe_[o];
-      if (o < 0 || !y.defined() || y.dtype != dtype_of<T>() || y.shape != slots_[o].shape) return false;
-      at_[o] = gather(y, st.in);
-      if (at_[o] < 0) return false;
+      if (o < 0) return false;
+      TensorData y = std::move(probe_[o]);
+      if (!y.defined() || y.dtype != dtype_of<T>() || y.shape != slots_[o].shape) return false;
+      if (y.storage == positions_.storage) {  // a view: check it reads only the inputs' numbers
+        if (gather(y, st.in) < 0) return false;
+        at_[o] = (int32_t)y.offset;
+        strides_[o] = y.strides;
+      } else {
+        at_[o] = gather(y, st.in);
+        strides_[o] = contiguous_strides(y.shape);
+        if (at_[o] < 0) return false;
+      }
     }
     for (int32_t s : st.in) probe_[s] = TensorData{};
-    for (int32_t o : st.out) probe_[o] = TensorData{};
     return true;
   }
   // An op with an elementwise rule: that rule over the output's range.
@@ -163,44 +213,36 @@ class Unroller {
     auto fn = std::is_same_v<T, double> ? (void (*)(T*, const T*, const T*, int64_t))st.block64
                                         : (void (*)(T*, const T*, const T*, int64_t))st.block32;
     if (!fn || st.out.size() != 1 || st.in.empty() || st.in.size() > 2 || !of_type(st.out[0])) return false;
-    const TensorData& y = slots_[st.out[0]];
+    const Shape& shape = slots_[st.out[0]].shape;
     int32_t operand[2] = {-1, -1};
-    for (size_t k = 0; k < st.in.size(); ++k) {
-      int32_t s = st.in[k];
-      if (!readable(s)) return false;
-      if (slots_[s].shape == y.shape) {
-        operand[k] = at_[s];
-        continue;
-      }
-      std::optional<Shape> strides = broadcast_strides(slots_[s].shape, y.shape);
-      if (!strides) return false;
-      TensorData p = positions(s);
-      operand[k] = gather(p.as_strided(y.shape, *strides, 0), {s});
-      if (operand[k] < 0) return false;
-    }
+    for (size_t k = 0; k < st.in.size(); ++k)
+      if (!readable(st.in[k]) || (operand[k] = contiguous(st.in[k], shape)) < 0) return false;
     if (!place(st.out[0])) return false;
-    u_->code.push_back({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)y.numel()});
+    u_->code.push_back({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)numel(shape), -1});
     return true;
   }
-  // The strides that read a contiguous array of shape `from` broadcast to `to`, if it broadcasts.
-  static std::optional<Shape> broadcast_strides(const Shape& from, const Shape& to) {
-    if (from.size() > to.size()) return std::nullopt;
-    Shape strides(to.size(), 0);
-    int64_t stride = 1;
-    for (size_t k = 0; k < from.size(); ++k) {
-      size_t d = from.size() - 1 - k, e = to.size() - 1 - k;
-      if (from[d] != to[e] && from[d] != 1) return std::nullopt;
-      strides[e] = from[d] == 1 ? 0 : stride;
-      stride *= from[d];
+  // An op that writes into a given array: on its operands where they live in mem.
+  bool call(const Step& st) {
+    if (st.out.size() != 1 || !of_type(st.out[0])) return false;
+    typename UnrolledOf<T>::Call c{st.write, {}, {}};
+    for (int32_t s : st.in) {
+      if (s >= 0 && !readable(s)) return false;
+      c.args.push_back(s >= 0 ? on(u_->mem, s) : TensorData{});  // an absent optional input stays absent
     }
-    return strides;
+    if (!place(st.out[0])) return false;
+    c.out = on(u_->mem, st.out[0]);
+    u_->code.push_back({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()});
+    u_->calls.push_back(std::move(c));
+    return true;
   }
 
   const std::vector<TensorData>& slots_;
-  std::vector<int32_t> at_;  // each slot's range in mem (its first position), -1 before it is placed
+  std::vector<int32_t> at_;  // each slot's first number in mem, -1 before it is placed
+  std::vector<Shape> strides_;  // and its strides there
   std::vector<TensorData> probe_;
   int64_t size_ = 0;
   std::unique_ptr<UnrolledOf<T>> u_ = std::make_unique<UnrolledOf<T>>();
+  TensorData positions_ = TensorData::empty({kMaxNumbers}, dtype_of<T>());  // positions_[i] = i
 };
 
 }  // namespace

@@ -63,7 +63,6 @@ FlatState<T> Replayed::eval(double t, const FlatState<T>& y, const std::string& 
           return dy;
         },
         inputs);
-    if (getenv("DBG_TRACE")) fprintf(stderr, "unrolled=%d\n%s\n", (int)r.trace->unrolled(), r.trace->str().c_str());
   }
   // t, then the components' numbers in y, which are laid out end to end
   const T tt = (T)t;

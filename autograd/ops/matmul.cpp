@@ -38,6 +38,10 @@ struct Matmul {
   static constexpr const char* name = "Matmul";
   static constexpr Save save = Save::inputs;
   TensorData forward(const TensorData& a, const TensorData& b) const { return kernels::matmul(a, b); }
+  // forward, written into y (contiguous, of the output's shape): jit's unrolled programs
+  void forward_into(std::span<const TensorData* const> xs, const TensorData& y) const {
+    kernels::matmul_into(*xs[0], *xs[1], y);
+  }
   std::array<Tensor, 2> vjp(const Tensor& grad, const Saved& s) const {
     Tensor a = s.input(0), b = s.input(1);
     Tensor A = a.dim() == 1 ? a.unsqueeze(0) : a;   // [.., n, k]
@@ -84,6 +88,12 @@ struct Linear {
     TensorData y = kernels::matmul(xs[0], w.as_strided({w.shape[1], w.shape[0]}, {w.strides[1], w.strides[0]}, w.offset));
     if (has_bias) kernels::add_(y, xs[2], 1);  // (*, out) += (out), broadcast
     return {y};
+  }
+  // forward, written into y (contiguous, of the output's shape): jit's unrolled programs
+  void forward_into(std::span<const TensorData* const> xs, const TensorData& y) const {
+    const TensorData& w = *xs[1];
+    kernels::matmul_into(*xs[0], w.as_strided({w.shape[1], w.shape[0]}, {w.strides[1], w.strides[0]}, w.offset), y);
+    if (has_bias) kernels::add_(y, *xs[2], 1);
   }
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     Tensor x = s.input(0), w = s.input(1), g = grads[0];

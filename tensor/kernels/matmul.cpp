@@ -111,7 +111,7 @@ static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T
 // Operands of at most 2 dims in float, readable by BLAS as they are: one gemm
 // straight from their strides. Small products (a network on one state, as in
 // lesson 12) spent most of their time in the batched path's views and copies.
-static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorData& y) {
+static bool matmul_unbatched(const TensorData& a, const TensorData& b, const TensorData& y) {
   if (a.dim() > 2 || b.dim() > 2 || a.dtype == Int64) return false;
   // a as [n, k], b as [k, m]; a 1-D operand is a row (a) or a column (b).
   int64_t n = a.dim() == 2 ? a.shape[0] : 1, k = a.shape.back(), m = b.dim() == 2 ? b.shape[1] : 1;
@@ -120,7 +120,6 @@ static bool matmul_unbatched(const TensorData& a, const TensorData& b, TensorDat
   bool ta = false, tb = false;
   int64_t lda = 0, ldb = 0;
   if (!blas_operand(n, k, as0, as1, ta, lda) || !blas_operand(k, m, bs0, bs1, tb, ldb)) return false;
-  y = TensorData::empty(matmul_shape(a.shape, b.shape), a.dtype);
   if (n == 0 || m == 0) return true;
   dispatch_float(a.dtype, "matmul", [&](auto tag) {
     using T = decltype(tag);
@@ -205,24 +204,20 @@ static TensorData batch_item(const TensorData& x, const Shape& batch, int64_t in
   return x.as_strided({x.shape[x.dim() - 2], x.shape.back()}, {x.strides[x.dim() - 2], x.strides.back()}, off);
 }
 
-TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
-  check(a_in.dtype == b_in.dtype, "matmul: dtypes ", dtype_name(a_in.dtype), " and ", dtype_name(b_in.dtype),
-        " differ; convert one with .to(dtype)");
-  TensorData y;
-  if (matmul_unbatched(a_in, b_in, y)) return y;
+// y = a @ b, y contiguous of the product's shape and dtype (as matmul and matmul_into check).
+static void product(const TensorData& a_in, const TensorData& b_in, const TensorData& y) {
+  if (matmul_unbatched(a_in, b_in, y)) return;
   // a [n, k] @ b [..batch, k, 1], a matrix times a batch of vectors (what
   // vmap makes of a matrix-vector product): the products' transposes b_iᵀ aᵀ
   // are the rows of one gemm [N, k] @ aᵀ [k, n], laid out as y [..batch, n, 1].
   if (a_in.dim() == 2 && b_in.dim() > 2 && b_in.shape.back() == 1 && a_in.dtype != Int64 &&
       a_in.dtype == b_in.dtype && a_in.shape[1] == b_in.shape[b_in.dim() - 2]) {
     if (std::optional<TensorData> rows = columns_as_rows(b_in)) {
-      y = TensorData::empty(matmul_shape(a_in.shape, b_in.shape), a_in.dtype);
       TensorData at = a_in.as_strided({a_in.shape[1], a_in.shape[0]}, {a_in.strides[1], a_in.strides[0]}, a_in.offset);
       dispatch_float(a_in.dtype, "matmul", [&](auto tag) { gemm<decltype(tag)>(*rows, at, y.data<decltype(tag)>(), 0); });
-      return y;
+      return;
     }
   }
-  Shape out_shape = matmul_shape(a_in.shape, b_in.shape);
   // View 1-D operands as matrices: a [k] -> [1, k], b [k] -> [k, 1].
   TensorData a = a_in, b = b_in;
   if (a.dim() == 1) a = a.as_strided({1, a.shape[0]}, {0, a.strides[0]}, a.offset);
@@ -234,7 +229,6 @@ TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
   }
   Shape batch = broadcast_shapes(Shape(a.shape.begin(), a.shape.end() - 2), Shape(b.shape.begin(), b.shape.end() - 2), "matmul");
   int64_t nbatch = numel(batch), n = a.shape[a.dim() - 2], m = b.shape.back();
-  y = TensorData::empty(out_shape, a.dtype);
   int64_t k = a.shape.back();
   dispatch(a.dtype, [&](auto tag) {
     using T = decltype(tag);
@@ -251,7 +245,22 @@ TensorData matmul(const TensorData& a_in, const TensorData& b_in) {
     else
       for (int64_t i = 0; i < nbatch; ++i) item(i, 0);
   });
+}
+
+TensorData matmul(const TensorData& a, const TensorData& b) {
+  check(a.dtype == b.dtype, "matmul: dtypes ", dtype_name(a.dtype), " and ", dtype_name(b.dtype),
+        " differ; convert one with .to(dtype)");
+  TensorData y = TensorData::empty(matmul_shape(a.shape, b.shape), a.dtype);
+  product(a, b, y);
   return y;
+}
+
+void matmul_into(const TensorData& a, const TensorData& b, const TensorData& y) {
+  check(a.dtype == b.dtype && y.dtype == a.dtype && y.is_contiguous() && y.shape == matmul_shape(a.shape, b.shape),
+        "matmul_into: y (shape ", y.shape, ", ", dtype_name(y.dtype), ") must be contiguous, of the product's shape ",
+        "and of the operands' dtype (", a.shape, " and ", b.shape, ", ", dtype_name(a.dtype), " and ",
+        dtype_name(b.dtype), ")");
+  product(a, b, y);
 }
 
 TensorData matmul_naive(const TensorData& a, const TensorData& b) {

@@ -9,6 +9,8 @@
 namespace fluxion::kernels {
 
 TensorData matmul(const TensorData& a, const TensorData& b);
+/// matmul(a, b) written into y: contiguous, of the product's shape and dtype (jit's unrolled programs).
+void matmul_into(const TensorData& a, const TensorData& b, const TensorData& y);
 
 /// The textbook triple loop, kept as the reference the BLAS path is tested
 /// against (2-D only: a [n, k], b [k, m]).

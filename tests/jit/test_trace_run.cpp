@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Trace::run: the replay on flat arrays. A trace of elementwise ops and
-// element moves on a few numbers runs unrolled, bit for bit as its steps; any
-// other runs its steps; both agree with calling the trace.
+// Trace::run: the replay on flat arrays. A trace of elementwise ops, element
+// moves and ops that write into a given array (matmul, linear) on a few
+// numbers runs unrolled, bit for bit as its steps; any other runs its steps;
+// both agree with calling the trace.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -98,6 +99,55 @@ TEST(TraceRun, UnaryRulesMatchTheirKernels) {
   rules_match_kernels<float>(fx::Float32);
 }
 
+// A network on one state and its vector-Jacobian products (odeint_adjoint's
+// augmented dynamics): linear and matmul write into their places in mem,
+// reading operands where they live (a transposed weight, a row of a matrix).
+template <class T>
+void network_matches_steps(fx::DType dtype) {
+  fx::manual_seed(5);
+  fx::Tensor w1 = fx::randn({16, 3}, dtype), b1 = fx::randn({16}, dtype), w2 = fx::randn({3, 16}, dtype);
+  fx::Tensor m = fx::randn({4, 3}, dtype);
+  auto f = [&](const Args& in) {  // in: y [3], a [3]
+    fx::Tensor y = in[0].detach().requires_grad_();
+    fx::Tensor h = fx::linear(y, w1, b1).tanh();
+    fx::Tensor dy = h.matmul(w2.t()) + m.select(0, 2) * y;  // [3]
+    fx::Tensor vjp = fx::autograd::grad({dy}, {y}, {.grad_outputs = {in[1]}})[0];
+    return Args{dy.detach(), vjp};
+  };
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({3}, dtype), fx::zeros({3}, dtype)});
+  ASSERT_TRUE(trace.unrolled()) << trace.str();
+  std::mt19937 rng(11);
+  for (int k = 0; k < 3; ++k) {
+    std::vector<T> y = numbers<T>(3, rng), a = numbers<T>(3, rng), dy(3), vjp(3);
+    trace.run<T>(std::vector<const T*>{y.data(), a.data()}, std::vector<T*>{dy.data(), vjp.data()});
+    auto as_tensor = [&](const std::vector<T>& v) { return fx::tensor(std::vector<double>(v.begin(), v.end()), {3}, dtype); };
+    Args steps = trace({as_tensor(y), as_tensor(a)}), eager = f({as_tensor(y), as_tensor(a)});
+    EXPECT_EQ(dy, steps[0].to_vector<T>());
+    EXPECT_EQ(vjp, steps[1].to_vector<T>());
+    EXPECT_EQ(dy, eager[0].to_vector<T>());
+    EXPECT_EQ(vjp, eager[1].to_vector<T>());
+  }
+}
+
+TEST(TraceRun, UnrolledNetworkMatchesTheSteps) {
+  network_matches_steps<double>(fx::Float64);
+  network_matches_steps<float>(fx::Float32);
+}
+
+// A view that reads numbers outside its input (as_strided from the start of
+// its storage, past a slice) would read other values in mem: such a trace
+// runs its steps. (The second input is strided when traced, so its views
+// stay steps rather than becoming one view of a contiguous array.)
+TEST(TraceRun, ViewsReachingPastTheirInputAreNotUnrolled) {
+  auto f = [](const Args& in) { return Args{in[0] + fx::as_strided(in[1].narrow(0, 1, 2), {4}, {1}, 0) * 2.0}; };
+  fx::Tensor strided = fx::zeros({4, 2}, fx::Float64).select(1, 0);
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({4}, fx::Float64), strided});
+  EXPECT_FALSE(trace.unrolled()) << trace.str();
+  std::vector<double> x{10, 20, 30, 40}, v{1, 2, 3, 4}, y(4);
+  trace.run<double>(std::vector<const double*>{x.data(), v.data()}, std::vector<double*>{y.data()});
+  EXPECT_EQ(y, (std::vector<double>{12, 24, 36, 48}));
+}
+
 // A captured tensor updated in place between runs is read again.
 TEST(TraceRun, UnrolledRereadsACapturedTensorWrittenInPlace) {
   fx::Tensor w = fx::tensor({2.0, 3.0}, fx::Float64);
@@ -124,10 +174,10 @@ TEST(TraceRun, UnrolledInputsAreRowMajor) {
   EXPECT_EQ(col, (std::vector<double>{4.0, 10.0}));  // x as [2, 3]: column 1 is (2, 5)
 }
 
-// Reductions, matmul and exp have no elementwise rule, and a big elementwise
-// trace is worth its steps: run() replays the steps, incrementally as a call does.
+// A reduction is neither elementwise nor a move, and a big elementwise trace
+// is worth its steps: run() replays the steps, incrementally as a call does.
 TEST(TraceRun, OtherTracesRunTheirSteps) {
-  auto f = [](const Args& in) { return Args{(in[0] * in[1]).sum(), in[0].exp() + in[1]}; };
+  auto f = [](const Args& in) { return Args{(in[0] * in[1]).sum(), in[0].sin() + in[1]}; };
   fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({3}, fx::Float64), fx::zeros({3}, fx::Float64)});
   EXPECT_FALSE(trace.unrolled());
   std::vector<double> x{0.5, 1.0, -1.0}, v{2.0, 0.0, 1.0}, s(1), e(3);
@@ -136,7 +186,7 @@ TEST(TraceRun, OtherTracesRunTheirSteps) {
   EXPECT_EQ(s, want[0].reshape({1}).to_vector<double>());
   EXPECT_EQ(e, want[1].to_vector<double>());
   size_t all = trace.steps_run();
-  v[1] = 3.0;  // x unchanged: exp(x) does not re-run
+  v[1] = 3.0;  // x unchanged: sin(x) does not re-run
   trace.run<double>(std::vector<const double*>{x.data(), v.data()}, std::vector<double*>{s.data(), e.data()});
   EXPECT_LT(trace.steps_run(), all);
   EXPECT_EQ(e, f({fx::tensor(x, {3}, fx::Float64), fx::tensor(v, {3}, fx::Float64)})[1].to_vector<double>());
