@@ -30,8 +30,9 @@
 namespace fluxion::jit::detail {
 namespace {
 
-// Traces on more numbers than this are not unrolled: their steps' loops pay for their set-up.
-constexpr int64_t kMaxNumbers = 4096;
+// Traces on more numbers than this are not unrolled: their steps' loops pay
+// for their set-up, and mem (which keeps every value) stays within L2.
+constexpr int64_t kMaxNumbers = 16384;
 
 template <class T>
 class UnrolledOf final : public Unrolled {
@@ -56,7 +57,7 @@ class UnrolledOf final : public Unrolled {
     uint64_t version;
     int32_t at;
   };
-  TensorData mem = TensorData::empty({kMaxNumbers}, dtype_of<T>());
+  TensorData mem;
   std::vector<int32_t> index;
   std::vector<Instr> code;
   std::vector<Call> calls;
@@ -113,7 +114,16 @@ class Unroller {
       if (at < 0) return nullptr;
       u_->outputs.push_back({at, (int32_t)slots_[o].numel()});
     }
-    std::fill(u_->mem.template data<T>(), u_->mem.template data<T>() + kMaxNumbers, T(0));
+    // mem, and the calls' arrays moved onto it from positions_ (where a number's position is its offset)
+    u_->mem = TensorData::empty({std::max<int64_t>(size_, 1)}, dtype_of<T>());
+    std::fill(u_->mem.template data<T>(), u_->mem.template data<T>() + size_, T(0));
+    auto onto_mem = [&](TensorData& d) {
+      if (d.defined()) d = u_->mem.as_strided(d.shape, d.strides, d.offset);
+    };
+    for (auto& c : u_->calls) {
+      for (TensorData& a : c.args) onto_mem(a);
+      onto_mem(c.out);
+    }
     for (auto& c : u_->constants) u_->load(c);
     return std::move(u_);
   }
@@ -227,10 +237,10 @@ class Unroller {
     typename UnrolledOf<T>::Call c{st.write, {}, {}};
     for (int32_t s : st.in) {
       if (s >= 0 && !readable(s)) return false;
-      c.args.push_back(s >= 0 ? on(u_->mem, s) : TensorData{});  // an absent optional input stays absent
+      c.args.push_back(s >= 0 ? on(positions_, s) : TensorData{});  // an absent optional input stays absent
     }
     if (!place(st.out[0])) return false;
-    c.out = on(u_->mem, st.out[0]);
+    c.out = on(positions_, st.out[0]);
     u_->code.push_back({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()});
     u_->calls.push_back(std::move(c));
     return true;

@@ -20,6 +20,8 @@ struct PowScalar {
   double p;
   Tensor derivative(const Tensor& x) const { return x.pow(p - 1) * p; }
   TensorData forward(const TensorData& x) const { return kernels::pow(x, p); }
+  // forward, written into y (contiguous, of the output's shape): jit's unrolled programs
+  void forward_into(std::span<const TensorData* const> xs, const TensorData& y) const { kernels::pow_into(*xs[0], p, y); }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return p == 0 ? zeros_like(grad) : grad * derivative(s.input());
   }

@@ -24,6 +24,10 @@ struct Sum {
   // vmap: the same op on the batch in front: dims shifted by one, shapes prefixed by B (batching.h)
   Sum batched(const batching::BatchFront& b) const { return {b.reduce_dims(dims), keepdim}; }
   TensorData forward(const TensorData& x) const { return kernels::sum(x, dims, keepdim); }
+  // forward, written into y (contiguous, of the output's shape): jit's unrolled programs
+  void forward_into(std::span<const TensorData* const> xs, const TensorData& y) const {
+    kernels::sum_into(*xs[0], dims, keepdim, y);
+  }
   Tensor vjp(const Tensor& grad, const Saved& s) const {
     return unreduce(grad, s.input_shape(0), dims, keepdim, "sum");
   }

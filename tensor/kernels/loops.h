@@ -177,16 +177,15 @@ Rows<N> rows_of(const Shape& shape, const std::array<Shape, N>& strides) {
   return r;
 }
 
-/// y = f(x) elementwise into a new contiguous tensor of dtype Out.
+/// y = f(x) elementwise into y: contiguous, of x's shape and dtype Out.
 template <class Out, class In, class F>
-TensorData map(const TensorData& x, F f) {
-  TensorData y = TensorData::empty(x.shape, dtype_of<Out>());
+void map_into(const TensorData& x, const TensorData& y, F f) {
   int64_t n = x.numel();
   Out* py = y.data<Out>();
   const In* px = x.data<In>();
   if (x.is_contiguous()) {
     parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_map(py + b, px + b, e - b, f); });
-    return y;
+    return;
   }
   Rows<2> r = rows_of<2>(x.shape, {y.strides, x.strides});
   parallel_for(r.rows, kParallelGrain / std::max<int64_t>(r.cols, 1) + 1, [&](int64_t rb, int64_t re) {
@@ -194,6 +193,13 @@ TensorData map(const TensorData& x, F f) {
       for (int64_t i = 0; i < len; ++i) py[off[0] + i] = f(px[off[1] + i * step[1]]);
     });
   });
+}
+
+/// y = f(x) elementwise into a new contiguous tensor of dtype Out.
+template <class Out, class In, class F>
+TensorData map(const TensorData& x, F f) {
+  TensorData y = TensorData::empty(x.shape, dtype_of<Out>());
+  map_into<Out, In>(x, y, f);
   return y;
 }
 

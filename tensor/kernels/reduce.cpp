@@ -212,13 +212,19 @@ void reduce_strided(R r, const TensorData& x, const std::vector<int64_t>& dims, 
   for (size_t i = 0; i < acc.size(); ++i) py[i] = r.finish(acc[i]);
 }
 
+// y = the reduction of x over dims (already checked), y contiguous of the reduced shape.
+template <class R>
+void reduce_into(R r, const TensorData& x, const std::vector<int64_t>& dims, const TensorData& y) {
+  Block b;
+  if (as_block(x, dims, b)) reduce_block(r, x.data<typename R::In>(), y.data<typename R::Out>(), b);
+  else reduce_strided(r, x, dims, y.data<typename R::Out>());
+}
+
 template <class R>
 TensorData reduce(R r, const TensorData& x, const std::vector<int64_t>& dims_in, bool keepdim, const char* op) {
   std::vector<int64_t> dims = reduction_dims(dims_in, x.dim(), op);
   TensorData y = TensorData::empty(reduced_shape(x.shape, dims, keepdim), dtype_of<typename R::Out>());
-  Block b;
-  if (as_block(x, dims, b)) reduce_block(r, x.data<typename R::In>(), y.data<typename R::Out>(), b);
-  else reduce_strided(r, x, dims, y.data<typename R::Out>());
+  reduce_into(r, x, dims, y);
   return y;
 }
 
@@ -268,6 +274,16 @@ std::pair<TensorData, TensorData> arg_reduce(const TensorData& x_in, int64_t dim
 
 TensorData sum(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim) {
   return dispatch(x.dtype, [&](auto tag) { return reduce(SumR<decltype(tag)>{}, x, dims, keepdim, "sum"); });
+}
+
+void sum_into(const TensorData& x, const std::vector<int64_t>& dims_in, bool keepdim, const TensorData& y) {
+  std::vector<int64_t> dims = reduction_dims(dims_in, x.dim(), "sum");
+  dispatch(x.dtype, [&](auto tag) {
+    using R = SumR<decltype(tag)>;
+    check(y.dtype == dtype_of<typename R::Out>() && y.is_contiguous() && y.shape == reduced_shape(x.shape, dims, keepdim),
+          "sum_into: y (shape ", y.shape, ", ", dtype_name(y.dtype), ") must be contiguous, of the sum's shape and dtype");
+    reduce_into(R{}, x, dims, y);
+  });
 }
 
 TensorData prod(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim) {

@@ -12,6 +12,8 @@ namespace fluxion::kernels {
 
 /// sum over `dims` (empty: all).
 TensorData sum(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim);
+/// sum(x, dims, keepdim) written into y: contiguous, of the sum's shape and dtype (jit's unrolled programs).
+void sum_into(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim, const TensorData& y);
 /// product over `dims` (empty: all); 1 over an empty set.
 TensorData prod(const TensorData& x, const std::vector<int64_t>& dims, bool keepdim);
 /// largest / smallest value over `dims`; NaN wins (propagates) as in PyTorch.

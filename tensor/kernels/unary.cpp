@@ -114,20 +114,29 @@ TensorData softplus(const TensorData& x, double beta, double threshold) {
 }
 
 TensorData pow(const TensorData& x, double p) {
+  TensorData y = TensorData::empty(x.shape, x.dtype);
+  pow_into(x, p, y);
+  return y;
+}
+
+void pow_into(const TensorData& x, double p, const TensorData& y) {
+  check(y.dtype == x.dtype && y.shape == x.shape && y.is_contiguous(), "pow_into: y (shape ", y.shape, ", ",
+        dtype_name(y.dtype), ") must be contiguous, of x's shape ", x.shape, " and dtype ", dtype_name(x.dtype));
   if (x.dtype == Int64) {
     check(p >= 0 && p == std::floor(p), "pow: an int64 tensor needs an integer exponent >= 0, got ", p,
           "; convert with .to(fluxion::Float32) first");
     auto e = (int64_t)p;
-    return map<int64_t, int64_t>(x, [e](int64_t v) {
+    map_into<int64_t, int64_t>(x, y, [e](int64_t v) {
       uint64_t r = 1, base = (uint64_t)v;  // square and multiply, wrapping on overflow as PyTorch does
       for (int64_t k = e; k > 0; k >>= 1, base *= base)
         if (k & 1) r *= base;
       return (int64_t)r;
     });
+    return;
   }
-  return dispatch_float(x.dtype, "pow", [&](auto tag) {
+  dispatch_float(x.dtype, "pow", [&](auto tag) {
     using T = decltype(tag);
-    auto run = [&](auto f) { return map<T, T>(x, f); };
+    auto run = [&](auto f) { map_into<T, T>(x, y, f); };
     if (p == 0) return run([](T) { return T{1}; });
     if (p == 1) return run([](T v) { return v; });
     if (p == 2) return run([](T v) { return v * v; });

@@ -45,6 +45,8 @@ TensorData erf(const TensorData& x);
 /// x^p for a scalar p, with exact fast paths for p in {0, 1, 2, 3, 0.5, -0.5, -1, -2}.
 /// Int64 x needs an integer p >= 0.
 TensorData pow(const TensorData& x, double p);
+/// pow(x, p) written into y: contiguous, of x's shape and dtype (jit's unrolled programs).
+void pow_into(const TensorData& x, double p, const TensorData& y);
 /// min(max(x, lo), hi) (an absent bound is not applied); NaN stays NaN.
 TensorData clamp(const TensorData& x, std::optional<double> lo, std::optional<double> hi);
 

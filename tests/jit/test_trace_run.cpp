@@ -134,6 +134,40 @@ TEST(TraceRun, UnrolledNetworkMatchesTheSteps) {
   network_matches_steps<float>(fx::Float32);
 }
 
+// The same on a batch of states, with y^3 in front and the gradients of the
+// first layer's parameters (odeint_adjoint's): pow, and the sum over the batch
+// in linear's bias gradient, write into their places too.
+template <class T>
+void batched_network_matches_steps(fx::DType dtype) {
+  fx::manual_seed(6);
+  fx::Tensor w1 = fx::randn({16, 2}, dtype).requires_grad_(), b1 = fx::randn({16}, dtype).requires_grad_();
+  fx::Tensor w2 = fx::randn({2, 16}, dtype), b2 = fx::randn({2}, dtype);
+  auto f = [&](const Args& in) {  // in: y [5, 2], a [5, 2]
+    fx::Tensor y = in[0].detach().requires_grad_();
+    fx::Tensor dy = fx::linear(fx::linear(y.pow(3), w1, b1).tanh(), w2, b2);
+    std::vector<fx::Tensor> g = fx::autograd::grad({dy}, {y, w1, b1}, {.grad_outputs = {in[1]}});
+    return Args{dy.detach(), g[0], g[1], g[2]};
+  };
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({5, 2}, dtype), fx::zeros({5, 2}, dtype)});
+  ASSERT_TRUE(trace.unrolled()) << trace.str();
+  std::mt19937 rng(12);
+  std::vector<T> y = numbers<T>(10, rng), a = numbers<T>(10, rng);
+  std::vector<std::vector<T>> got{std::vector<T>(10), std::vector<T>(10), std::vector<T>(32), std::vector<T>(16)};
+  trace.run<T>(std::vector<const T*>{y.data(), a.data()},
+               std::vector<T*>{got[0].data(), got[1].data(), got[2].data(), got[3].data()});
+  auto as_tensor = [&](const std::vector<T>& v) { return fx::tensor(std::vector<double>(v.begin(), v.end()), {5, 2}, dtype); };
+  Args steps = trace({as_tensor(y), as_tensor(a)}), eager = f({as_tensor(y), as_tensor(a)});
+  for (size_t k = 0; k < got.size(); ++k) {
+    EXPECT_EQ(got[k], steps[k].contiguous().to_vector<T>()) << "output " << k;
+    EXPECT_EQ(got[k], eager[k].contiguous().to_vector<T>()) << "output " << k;
+  }
+}
+
+TEST(TraceRun, UnrolledBatchedNetworkMatchesTheSteps) {
+  batched_network_matches_steps<double>(fx::Float64);
+  batched_network_matches_steps<float>(fx::Float32);
+}
+
 // A view that reads numbers outside its input (as_strided from the start of
 // its storage, past a slice) would read other values in mem: such a trace
 // runs its steps. (The second input is strided when traced, so its views
