@@ -87,7 +87,8 @@ class Unrolled {
 }  // namespace detail
 
 /// The result of trace(): call it like fn, on inputs of the traced shapes and dtypes.
-/// Not thread-safe (a replay keeps the last values for incremental re-runs).
+/// Not thread-safe (a replay keeps the last values for incremental re-runs,
+/// and copies of a Trace share them).
 class Trace {
  public:
   std::vector<Tensor> operator()(const std::vector<Tensor>& inputs);
