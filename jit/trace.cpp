@@ -245,7 +245,9 @@ void Trace::run(std::span<const T* const> inputs, std::span<T* const> outputs) {
           outputs_[k] < 0 ? "undefined" : dtype_name(slots_[outputs_[k]].dtype), ", not ", dtype_name(dtype),
           "; run() needs outputs of one dtype, all defined (call the trace instead)");
   if (unrolled_) {
-    unrolled_->run(reinterpret_cast<const void* const*>(inputs.data()), reinterpret_cast<void* const*>(outputs.data()));
+    SmallVector<const void*, 8> in(inputs.begin(), inputs.end());
+    SmallVector<void*, 8> out(outputs.begin(), outputs.end());
+    unrolled_->run(in.data(), out.data());
     steps_run_ = num_steps();
     return;
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 
+#include "autograd/error_of.h"
 #include "fluxion.h"
 
 namespace fx = fluxion;
@@ -235,20 +236,12 @@ TEST(TraceRun, OtherTracesRunTheirSteps) {
 
 TEST(TraceRun, WrongArraysAreNamedErrors) {
   fx::jit::Trace trace = fx::jit::trace([](const Args& in) { return Args{in[0] * 2.0}; }, {fx::zeros({2}, fx::Float64)});
-  std::vector<double> x(2), y(2);
+  std::vector<double> y(2);
   std::vector<float> xf(2), yf(2);
-  auto message = [](auto&& call) {
-    try {
-      call();
-    } catch (const fx::Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message([&] { trace.run<double>(std::vector<const double*>{}, std::vector<double*>{y.data()}); })
+  EXPECT_NE(error_of([&] { trace.run<double>(std::vector<const double*>{}, std::vector<double*>{y.data()}); })
                 .find("takes 1 inputs and gives 1 outputs, got arrays for 0 and 1"),
             std::string::npos);
-  EXPECT_NE(message([&] { trace.run<float>(std::vector<const float*>{xf.data()}, std::vector<float*>{yf.data()}); })
+  EXPECT_NE(error_of([&] { trace.run<float>(std::vector<const float*>{xf.data()}, std::vector<float*>{yf.data()}); })
                 .find("input 0 was traced as float64, not float32"),
             std::string::npos);
 }
