@@ -32,6 +32,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "autograd/recorder.h"
@@ -148,6 +149,13 @@ SmallVector<int32_t, 4> views_of(const std::vector<TensorData>& recorded, int32_
 /// change) and it fits, else a new one.
 TensorData reuse_or_empty(const std::vector<TensorData>& slots, int32_t s, const SmallVector<int32_t, 4>& views,
                           const Shape& shape, DType dtype);
+
+/// The step's elementwise rule over a block of T (block64 or block32), or null.
+template <class T>
+void (*block_of(const Step& step))(T*, const T*, const T*, int64_t) {
+  if constexpr (std::is_same_v<T, double>) return step.block64;
+  else return step.block32;
+}
 
 inline const TensorData& slot(const std::vector<TensorData>& slots, int32_t i) {
   static const TensorData none;

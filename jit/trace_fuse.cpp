@@ -311,8 +311,7 @@ class Fuser {
     for (size_t k : group) {
       const Step& st = steps_[k];
       int32_t dst = (int32_t)(prog->num_inputs + prog->code.size());
-      auto fn = std::is_same_v<T, double> ? (void (*)(T*, const T*, const T*, int64_t))st.block64
-                                          : (void (*)(T*, const T*, const T*, int64_t))st.block32;
+      auto fn = block_of<T>(st);
       prog->code.push_back({fn, dst, reg.at(st.in[0]), st.in.size() > 1 ? reg.at(st.in[1]) : -1});
       reg[st.out[0]] = dst;
       f.ops += st.ops;

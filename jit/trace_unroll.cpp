@@ -23,6 +23,7 @@
 // the same kernels and rules, on the same numbers, laid out the same way.
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "jit/trace.h"
 #include "tensor/kernels/copy.h"
@@ -153,10 +154,8 @@ class Unroller {
   TensorData on(const TensorData& over, int32_t s) const {
     return over.as_strided(slots_[s].shape, strides_[s], at_[s]);
   }
-  // The numbers at the positions `from` holds: a range of them when they are
-  // consecutive, else a gather into a new range; -1 if a position is not one of
-  // the numbers of `sources`.
-  int32_t gather(const TensorData& from, const SmallVector<int32_t, 4>& sources) {
+  // The positions `from` holds, row-major; nullopt if one is not among the numbers of `sources`.
+  std::optional<std::vector<int32_t>> read(const TensorData& from, const SmallVector<int32_t, 4>& sources) const {
     std::vector<char> allowed((size_t)size_, 0);
     for (int32_t s : sources) {
       TensorData p = kernels::contiguous(on(positions_, s));
@@ -167,9 +166,19 @@ class Unroller {
     int64_t n = d.numel();
     std::vector<int32_t> where((size_t)n);
     for (int64_t k = 0; k < n; ++k) {
-      if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && allowed[(size_t)p[k]])) return -1;
+      if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && allowed[(size_t)p[k]])) return std::nullopt;
       where[k] = (int32_t)p[k];
     }
+    return where;
+  }
+  // The numbers at the positions `from` holds: a range of them when they are
+  // consecutive, else a gather into a new range; -1 if a position is not one of
+  // the numbers of `sources`.
+  int32_t gather(const TensorData& from, const SmallVector<int32_t, 4>& sources) {
+    std::optional<std::vector<int32_t>> read_from = read(from, sources);
+    if (!read_from) return -1;
+    const std::vector<int32_t>& where = *read_from;
+    const int64_t n = (int64_t)where.size();
     bool consecutive = n > 0;
     for (int64_t k = 1; k < n && consecutive; ++k) consecutive = where[k] == where[0] + k;
     if (consecutive) return where[0];
@@ -206,7 +215,7 @@ class Unroller {
       TensorData y = std::move(probe_[o]);
       if (!y.defined() || y.dtype != dtype_of<T>() || y.shape != slots_[o].shape) return false;
       if (y.storage == positions_.storage) {  // a view: check it reads only the inputs' numbers
-        if (gather(y, st.in) < 0) return false;
+        if (!read(y, st.in)) return false;
         at_[o] = (int32_t)y.offset;
         strides_[o] = y.strides;
       } else {
@@ -220,8 +229,7 @@ class Unroller {
   }
   // An op with an elementwise rule: that rule over the output's range.
   bool elementwise(const Step& st) {
-    auto fn = std::is_same_v<T, double> ? (void (*)(T*, const T*, const T*, int64_t))st.block64
-                                        : (void (*)(T*, const T*, const T*, int64_t))st.block32;
+    auto fn = block_of<T>(st);
     if (!fn || st.out.size() != 1 || st.in.empty() || st.in.size() > 2 || !of_type(st.out[0])) return false;
     const Shape& shape = slots_[st.out[0]].shape;
     int32_t operand[2] = {-1, -1};
