@@ -3,6 +3,7 @@
 // and gradient accumulation write into parameters and .grad.
 #include "tensor/kernels/inplace.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "tensor/kernels/copy.h"
@@ -13,6 +14,15 @@ namespace fluxion::kernels {
 static void check_scalar_fits(const TensorData& dst, double v, const char* op) {
   check(dst.dtype != Int64 || v == std::floor(v), op, ": cannot apply the fractional scalar ", v,
         " to an int64 tensor in place; convert it with .to(fluxion::Float32) first");
+}
+
+// Whether src, broadcast to dst's shape, is dst's last dims repeated along its leading ones.
+static bool repeats_along_rows(const TensorData& dst, const TensorData& src) {
+  size_t lead = 0;
+  while (lead < src.shape.size() && src.shape[lead] == 1) ++lead;
+  const size_t dims = src.shape.size() - lead;
+  return src.numel() > 0 && dims <= dst.shape.size() &&
+         std::equal(src.shape.begin() + (int64_t)lead, src.shape.end(), dst.shape.end() - (int64_t)dims);
 }
 
 // dst[i] = f(dst[i], src[i]) with src broadcast to dst's shape, in dst's dtype.
@@ -38,6 +48,11 @@ static void zip_into(const TensorData& dst, const TensorData& src, const char* o
     } else if (dst.is_contiguous() && s.numel() == 1) {
       T v = *ps;
       parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_zip_scalar_b(pd + b, pd + b, v, e - b, f); });
+    } else if (const int64_t m = s.numel(); dst.is_contiguous() && s.is_contiguous() && repeats_along_rows(dst, s)) {
+      // src is one row that every row of dst gets (a bias): contiguous zips, row by row
+      parallel_for(n / m, std::max<int64_t>(1, kParallelGrain / m), [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) flat_zip(pd + r * m, pd + r * m, ps, m, f);
+      });
     } else {
       Rows<2> r = rows_of<2>(dst.shape, {dst.strides, broadcast_strides(s, dst.shape)});
       for_each_row<2>(r.shape, r.strides, {0, 0}, 0, r.rows, [&](auto off, int64_t len, auto step) {

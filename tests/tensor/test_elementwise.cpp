@@ -270,6 +270,12 @@ TEST(ElementwiseKernels, InPlace) {
   TensorData t = transposed(x);
   k::add_(t, make({100, 200}, {2}), 1);
   EXPECT_EQ(values(x), (std::vector<double>{107, 113, 119, 210, 216, 222}));
+  // a row with leading ones, repeated along two dims; and a column, which is not a row
+  TensorData r = make({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, {2, 2, 3});
+  k::add_(r, make({1, 2, 3}, {1, 3}), 2);
+  EXPECT_EQ(values(r), (std::vector<double>{2, 4, 6, 2, 4, 6, 2, 4, 6, 2, 4, 6}));
+  k::add_(r, make({10, 20}, {2, 1}), 1);
+  EXPECT_EQ(values(r), (std::vector<double>{12, 14, 16, 22, 24, 26, 12, 14, 16, 22, 24, 26}));
   TensorData y = make({1, 2, 3}, {3});
   k::add_(y, y.as_strided({3}, {-1}, 2), 1);  // y += reversed y
   EXPECT_EQ(values(y), (std::vector<double>{4, 4, 4}));
