@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tensor/kernels/copy.h"
 #include "tensor/kernels/gemm.h"
@@ -49,6 +50,30 @@ static BlasMat as_blas(const TensorData& m) {
   return {contiguous(m), false, std::max<int64_t>(m.shape[1], 1)};
 }
 
+// n numbers of scratch memory, one of two buffers (`which`) per thread, kept
+// between calls: a small product's packed operand costs no allocation. Large
+// requests get an array of their own, so no thread keeps much memory.
+template <class T>
+class Scratch {
+ public:
+  Scratch(int64_t n, int which) {
+    thread_local std::vector<T> kept[2];
+    constexpr int64_t kKept = int64_t{1} << 16;
+    if (n > kKept) {
+      own_.resize((size_t)n);
+      p_ = own_.data();
+      return;
+    }
+    if ((int64_t)kept[which].size() < n) kept[which].resize((size_t)kKept);
+    p_ = kept[which].data();
+  }
+  T* data() const { return p_; }
+
+ private:
+  T* p_;
+  std::vector<T> own_;
+};
+
 // A [rows, cols] matrix (stored transposed when `trans`) as small_gemm wants its
 // B: row-major with leading dim small_gemm_ldb(cols), zero past column `cols`.
 // Already so (row-major, cols a whole number of vectors): b itself, no copy.
@@ -56,8 +81,8 @@ template <class T>
 struct PaddedRows {
   PaddedRows(const T* b, int64_t rows, int64_t cols, int64_t ldb, bool trans) : ld(small_gemm_ldb<T>(cols)), p(b) {
     if (!trans && ldb == cols && cols == ld) return;
-    copy = TensorData::empty({rows, ld}, dtype_of<T>());
-    T* pb = copy.data<T>();
+    copy.emplace(rows * ld, 0);
+    T* pb = copy->data();
     for (int64_t r = 0; r < rows; ++r) {
       if (trans)
         for (int64_t j = 0; j < cols; ++j) pb[r * ld + j] = b[j * ldb + r];
@@ -69,7 +94,7 @@ struct PaddedRows {
   }
   int64_t ld;
   const T* p;
-  TensorData copy;
+  std::optional<Scratch<T>> copy;
 };
 
 // Whether small_gemm takes [n, k] @ [k, m]: a small product, when fluxion's GEMM
@@ -92,10 +117,10 @@ static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T
       return;
     }
     if (m < L && ta && !tb && n >= L) {  // g^T @ x with narrow x: C^T = x^T g, wide along n
-      TensorData ct = TensorData::empty({m, n}, dtype_of<T>());
+      Scratch<T> ct(m * n, 1);
       PaddedRows<T> at(a, k, n, lda, false);
-      small_gemm<T>(m, n, k, b, 1, ldb, at.p, at.ld, ct.data<T>());
-      const T* pc = ct.data<T>();
+      small_gemm<T>(m, n, k, b, 1, ldb, at.p, at.ld, ct.data());
+      const T* pc = ct.data();
       for (int64_t i = 0; i < n; ++i)
         for (int64_t j = 0; j < m; ++j) out[i * m + j] = pc[j * n + i];
       return;
