@@ -95,10 +95,7 @@ template <class T>
 class Unroller {
  public:
   explicit Unroller(const std::vector<TensorData>& slots)
-      : slots_(slots), at_(slots.size(), -1), strides_(slots.size()), probe_(slots.size()) {
-    T* p = positions_.data<T>();
-    for (int64_t i = 0; i < kMaxNumbers; ++i) p[i] = T(i);
-  }
+      : slots_(slots), at_(slots.size(), -1), strides_(slots.size()), probe_(slots.size()) {}
 
   std::unique_ptr<Unrolled> run(const std::vector<Step>& steps, const std::vector<int32_t>& outputs,
                                 size_t num_inputs) {
@@ -156,17 +153,30 @@ class Unroller {
   }
   // The positions `from` holds, row-major; nullopt if one is not among the numbers of `sources`.
   std::optional<std::vector<int32_t>> read(const TensorData& from, const SmallVector<int32_t, 4>& sources) const {
-    std::vector<char> allowed((size_t)size_, 0);
+    // the sources' numbers: ranges [lo, hi) for those laid out row-major, else marks
+    SmallVector<std::pair<int64_t, int64_t>, 4> ranges;
+    std::vector<char> allowed;
     for (int32_t s : sources) {
-      TensorData p = kernels::contiguous(on(positions_, s));
+      TensorData p = on(positions_, s);
+      if (p.is_contiguous()) {
+        ranges.push_back({at_[s], at_[s] + p.numel()});
+        continue;
+      }
+      if (allowed.empty()) allowed.assign((size_t)size_, 0);
+      p = kernels::contiguous(p);
       for (int64_t k = 0; k < p.numel(); ++k) allowed[(size_t)p.data<T>()[k]] = 1;
     }
+    auto in_sources = [&](int64_t i) {
+      for (auto [lo, hi] : ranges)
+        if (i >= lo && i < hi) return true;
+      return !allowed.empty() && allowed[(size_t)i];
+    };
     TensorData d = kernels::contiguous(from);
     const T* p = d.data<T>();
     int64_t n = d.numel();
     std::vector<int32_t> where((size_t)n);
     for (int64_t k = 0; k < n; ++k) {
-      if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && allowed[(size_t)p[k]])) return std::nullopt;
+      if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && in_sources((int64_t)p[k]))) return std::nullopt;
       where[k] = (int32_t)p[k];
     }
     return where;
@@ -260,7 +270,15 @@ class Unroller {
   std::vector<TensorData> probe_;
   int64_t size_ = 0;
   std::unique_ptr<UnrolledOf<T>> u_ = std::make_unique<UnrolledOf<T>>();
-  TensorData positions_ = TensorData::empty({kMaxNumbers}, dtype_of<T>());  // positions_[i] = i
+  // positions_[i] = i, made once: steps only read it (moving steps copy out of it)
+  const TensorData& positions_ = []() -> const TensorData& {
+    static const TensorData p = [] {
+      TensorData d = TensorData::empty({kMaxNumbers}, dtype_of<T>());
+      for (int64_t i = 0; i < kMaxNumbers; ++i) d.data<T>()[i] = T(i);
+      return d;
+    }();
+    return p;
+  }();
 };
 
 }  // namespace
