@@ -5,6 +5,7 @@
 // the steps a tensor solve takes.
 #include "autograd/ops.h"
 #include "odeint/solver.h"
+#include "odeint/tape.h"
 
 namespace fluxion::odeint::detail {
 
@@ -42,7 +43,7 @@ State Layout::state(const std::vector<T>& v) const {
   return y;
 }
 
-// y = sum_j c_j x_j over the nonzero c_j, accumulated in T from zero.
+// y = sum_j c_j x_j over the nonzero c_j, accumulated in T from zero; on a tape, recorded.
 template <class T>
 FlatState<T> lincomb(const std::vector<const FlatState<T>*>& xs, const std::vector<double>& cs) {
   FlatState<T> y{std::vector<T>(xs[0]->v.size(), T(0)), xs[0]->layout};
@@ -52,6 +53,13 @@ FlatState<T> lincomb(const std::vector<const FlatState<T>*>& xs, const std::vect
     const T* in = xs[j]->v.data();
     T* out = y.v.data();
     for (size_t i = 0; i < y.v.size(); ++i) out[i] += c * in[i];
+  }
+  if (Tape<T>* tape = xs[0]->tape) {
+    typename Tape<T>::Entry e;
+    for (const FlatState<T>* x : xs) e.from.push_back(x->entry);
+    e.cs = cs;
+    y.tape = tape;
+    y.entry = tape->add(std::move(e));
   }
   return y;
 }

@@ -2,6 +2,7 @@
 // odeint: checks the inputs, runs the chosen solver, stacks the outputs.
 #include "odeint/odeint.h"
 
+#include "autograd/grad_mode.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
 
@@ -15,6 +16,7 @@ Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options
   Stats local;
   Stats& stats = opts.stats ? *opts.stats : local;
   stats = {};
+  if (s.jit && GradMode::is_enabled()) return detail::odeint_replayed(func, y0, ts, s, stats);
   std::vector<detail::State> states = detail::solve_func(func, y0, ts, s, stats);
   std::vector<Tensor> ys;
   ys.reserve(states.size());

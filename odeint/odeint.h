@@ -84,10 +84,11 @@ struct Options {
   /// Explicit methods: record func once with jit::trace and replay its kernels at every
   /// evaluation, several times faster for small states, where autograd's bookkeeping
   /// outweighs the arithmetic. func must be straight-line tensor code (no branch on a
-  /// value of t or y; see jit/trace.h), and the solve must need no gradient: odeint
-  /// under a NoGradGuard or on tensors that do not require grad, or odeint_adjoint,
-  /// which replays func in its forward solve and, in its backward solve, the
-  /// adjoint dynamics (func and the reverse pass through it), recorded once.
+  /// value of t or y; see jit/trace.h). When y0 or a tensor func reads requires grad,
+  /// odeint keeps a tape of the solve's arithmetic and backward sweeps it, replaying
+  /// func's VJP (recorded once): the gradient of backprop through the steps, first
+  /// order and reverse mode only. odeint_adjoint replays func in its forward solve
+  /// and, in its backward solve, the adjoint dynamics, recorded once.
   bool jit = false;
   /// torchdiffeq's callbacks, called with the step's start (t, y) and its size h: before
   /// every attempted step, after each accepted one, after each rejected one.

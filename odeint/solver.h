@@ -15,6 +15,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,11 +49,17 @@ struct Layout {
   State state(const std::vector<T>& v) const;
 };
 
+template <class T>
+struct Tape;
 /// A state as numbers of its dtype T, laid out by `layout` (which outlives it).
+/// In a solve differentiated through a tape (taped.cpp), `tape` records the
+/// arithmetic and `entry` is where this value was made; otherwise both are unset.
 template <class T>
 struct FlatState {
   std::vector<T> v;
   const Layout* layout = nullptr;
+  Tape<T>* tape = nullptr;
+  int32_t entry = -1;
 };
 
 /// y = sum_j c[j] * xs[j] for tensors of one shape, as one differentiable op
@@ -190,7 +197,14 @@ struct ReplayedTrace;
 class Replayed {
  public:
   Replayed(TimedFunc field, size_t inputs);
+  /// Records the field at (t, y) now instead of at the first evaluation; returns
+  /// the tensors it read that require grad (those it captured, not y's).
+  std::vector<Tensor> record(double t, const State& y, const std::string& who);
   std::vector<State> solve(const State& y0, const std::vector<double>& ts, const Settings& s, Stats& stats);
+  /// The same on a flat state (which may be on a tape), its layout's dtype being T.
+  template <class T>
+  std::vector<FlatState<T>> solve(const FlatState<T>& y0, const std::vector<double>& ts, const Settings& s,
+                                  Stats& stats);
 
  private:
   template <class T>
@@ -203,5 +217,12 @@ class Replayed {
 std::vector<double> output_times(const Tensor& t, const std::string& who);
 /// Options -> Settings for a one-component state like y0.
 Settings settings(const Options& opts, const Tensor& y0, const std::string& who);
+
+/// odeint with Options::jit under grad mode (taped.cpp): the replayed solve,
+/// which, when y0 or a tensor func reads requires grad, keeps a tape of its
+/// arithmetic and is differentiated by a reverse sweep over it. The states at
+/// every time in ts, [len(ts), y0.shape...].
+Tensor odeint_replayed(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
+                       Stats& stats);
 
 }  // namespace fluxion::odeint::detail
