@@ -140,12 +140,13 @@ struct Fit {
 // The solve is fixed-step RK4 with one step per output interval (dt = 7/159):
 // LESSONS.md 12.3 verifies it gives torchdiffeq's dopri5 losses to 4 digits.
 // Gradient::backprop back-propagates through every RK4 stage (the post);
-// Gradient::adjoint uses odeint_adjoint (the method the post's text names),
-// with jit: its two solves replay the recorded kernels of the field and of
-// the field's vector-Jacobian product instead of going through autograd.
+// Gradient::adjoint uses odeint_adjoint (the method the post's text names).
+// Both with jit: the solves replay the recorded kernels of the field and of
+// the field's vector-Jacobian product instead of going through autograd
+// (backprop sweeps a tape of the RK4 stages with the latter).
 Fit train(ODEFunc& model, const SpiralData& data, const fx::Tensor& target, int epochs, int print_every,
           Gradient how) {
-  const ode::Options opts{.method = ode::Method::rk4, .jit = how == Gradient::adjoint};
+  const ode::Options opts{.method = ode::Method::rk4, .jit = true};
   fx::optim::Adam optimizer(model.parameters(), {.lr = 0.01});
   ode::Func f = [&model](const fx::Tensor& t, const fx::Tensor& h) { return model.forward(t, h); };
   Fit fit;
