@@ -181,6 +181,15 @@ class Unroller {
     }
     return where;
   }
+  // Whether the view `y` of the positions reads only numbers of one source laid
+  // out row-major: its lowest and highest positions, from its strides, lie in that range.
+  bool inside_a_range(const TensorData& y, const SmallVector<int32_t, 4>& sources) const {
+    int64_t lo = y.offset, hi = y.offset;
+    for (size_t d = 0; d < y.shape.size(); ++d) (y.strides[d] < 0 ? lo : hi) += (y.shape[d] - 1) * y.strides[d];
+    for (int32_t s : sources)
+      if (s >= 0 && on(positions_, s).is_contiguous() && lo >= at_[s] && hi < at_[s] + slots_[s].numel()) return true;
+    return y.numel() == 0;
+  }
   // The numbers at the positions `from` holds: a range of them when they are
   // consecutive, else a gather into a new range; -1 if a position is not one of
   // the numbers of `sources`.
@@ -225,7 +234,7 @@ class Unroller {
       TensorData y = std::move(probe_[o]);
       if (!y.defined() || y.dtype != dtype_of<T>() || y.shape != slots_[o].shape) return false;
       if (y.storage == positions_.storage) {  // a view: check it reads only the inputs' numbers
-        if (!read(y, st.in)) return false;
+        if (!inside_a_range(y, st.in) && !read(y, st.in)) return false;
         at_[o] = (int32_t)y.offset;
         strides_[o] = y.strides;
       } else {

@@ -71,9 +71,14 @@ double Generator::normal() {
 }
 
 uint64_t Generator::below(uint64_t n) {
-  uint64_t threshold = (0 - n) % n;  // 2^64 mod n: dropping draws below it leaves a multiple of n
+  // Draws below 2^64 mod n are dropped, leaving a multiple of n. That
+  // threshold is below n, so a draw of at least n (almost every one) is kept
+  // without computing it: one division per draw instead of two.
   uint64_t x = next();
-  while (x < threshold) x = next();
+  if (x < n) {
+    const uint64_t threshold = (0 - n) % n;
+    while (x < threshold) x = next();
+  }
   return x % n;
 }
 
