@@ -65,7 +65,7 @@ void gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a, const T
   int64_t lda = ta ? m : k, ldb = tb ? k : n;
   if (!tb && beta == T(0) && n == small_gemm_ldb<T>(n) && small_gemm_pays<T>(m, n, k) &&
       (gemm_path() == GemmPath::fluxion || blas_kernels_narrow()))
-    return small_gemm<T>(m, n, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldb, c);
+    return small_gemm<T>(m, n, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldb, c, n);
   gemm_auto<T>({.m = m, .n = n, .k = k, .a = a, .rsa = ta ? 1 : lda, .csa = ta ? lda : 1, .b = b,
                 .rsb = tb ? 1 : ldb, .csb = tb ? ldb : 1, .beta = beta, .c = c, .rsc = n});
 }

@@ -74,15 +74,13 @@ class Scratch {
   std::vector<T> own_;
 };
 
-// A [rows, cols] matrix (stored transposed when `trans`) as small_gemm wants its
-// B: row-major with leading dim small_gemm_ldb(cols), zero past column `cols`.
-// Already so (row-major, cols a whole number of vectors): b itself, no copy.
+// A copy of a [rows, cols] matrix (stored transposed when `trans`) as small_gemm
+// wants its B: row-major with leading dim small_gemm_ldb(cols), zero past column `cols`.
 template <class T>
 struct PaddedRows {
-  PaddedRows(const T* b, int64_t rows, int64_t cols, int64_t ldb, bool trans) : ld(small_gemm_ldb<T>(cols)), p(b) {
-    if (!trans && ldb == cols && cols == ld) return;
-    copy.emplace(rows * ld, 0);
-    T* pb = copy->data();
+  PaddedRows(const T* b, int64_t rows, int64_t cols, int64_t ldb, bool trans)
+      : ld(small_gemm_ldb<T>(cols)), copy(rows * ld, 0) {
+    T* pb = copy.data();
     for (int64_t r = 0; r < rows; ++r) {
       if (trans)
         for (int64_t j = 0; j < cols; ++j) pb[r * ld + j] = b[j * ldb + r];
@@ -93,8 +91,8 @@ struct PaddedRows {
     p = pb;
   }
   int64_t ld;
+  Scratch<T> copy;
   const T* p;
-  std::optional<Scratch<T>> copy;
 };
 
 // Whether small_gemm takes [n, k] @ [k, m]: a small product, when fluxion's GEMM
@@ -104,9 +102,32 @@ static bool small_gemm_takes(int64_t n, int64_t m, int64_t k) {
   return (gemm_path() == GemmPath::fluxion || blas_kernels_narrow()) && small_gemm_pays<T>(n, m, k);
 }
 
+// C[n, m] (rows ldc apart) = A B by small_gemm, A(i, p) = a[i * sa_i + p * sa_p]; B [k, m]
+// row-major with leading dim ldb, or stored transposed (tb). A row-major B is read in
+// place for its whole vectors of columns, and the columns past the last (fewer than a
+// vector) are dot products; a transposed or narrower one is copied, padded.
+template <class T>
+static void small_product(int64_t n, int64_t m, int64_t k, const T* a, int64_t sa_i, int64_t sa_p, const T* b,
+                          int64_t ldb, bool tb, T* c, int64_t ldc) {
+  constexpr int64_t L = 64 / sizeof(T);
+  const int64_t whole = m / L * L;
+  if (tb || whole == 0) {
+    PaddedRows<T> bp(b, k, m, ldb, tb);
+    small_gemm<T>(n, m, k, a, sa_i, sa_p, bp.p, bp.ld, c, ldc);
+    return;
+  }
+  small_gemm<T>(n, whole, k, a, sa_i, sa_p, b, ldb, c, ldc);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = whole; j < m; ++j) {
+      T sum = 0;
+      for (int64_t p = 0; p < k; ++p) sum += a[i * sa_i + p * sa_p] * b[p * ldb + j];
+      c[i * ldc + j] = sum;
+    }
+}
+
 // out[n, m] = op(a) op(b), op = transpose where ta / tb, leading dims lda / ldb.
-// Small products go to small_gemm (b copied row-major first when it is not),
-// the rest to gemm_auto: fluxion's GEMM or OpenBLAS, as gemm_path() says.
+// Small products go to small_gemm, the rest to gemm_auto: fluxion's GEMM or
+// OpenBLAS, as gemm_path() says.
 template <class T>
 static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T* a, int64_t lda, const T* b,
                       int64_t ldb, T* out) {
@@ -118,15 +139,13 @@ static void blas_gemm(bool ta, bool tb, int64_t n, int64_t m, int64_t k, const T
     }
     if (m < L && ta && !tb && n >= L) {  // g^T @ x with narrow x: C^T = x^T g, wide along n
       Scratch<T> ct(m * n, 1);
-      PaddedRows<T> at(a, k, n, lda, false);
-      small_gemm<T>(m, n, k, b, 1, ldb, at.p, at.ld, ct.data());
+      small_product<T>(m, n, k, b, 1, ldb, a, lda, false, ct.data(), n);
       const T* pc = ct.data();
       for (int64_t i = 0; i < n; ++i)
         for (int64_t j = 0; j < m; ++j) out[i * m + j] = pc[j * n + i];
       return;
     }
-    PaddedRows<T> bp(b, k, m, ldb, tb);
-    small_gemm<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, bp.p, bp.ld, out);
+    small_product<T>(n, m, k, a, ta ? 1 : lda, ta ? lda : 1, b, ldb, tb, out, m);
     return;
   }
   gemm_auto<T>({.m = n, .n = m, .k = k, .a = a, .rsa = ta ? 1 : lda, .csa = ta ? lda : 1, .b = b,

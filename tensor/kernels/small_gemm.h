@@ -37,11 +37,11 @@ bool small_gemm_pays(int64_t n, int64_t m, int64_t k) {
 /// One block of C: rows i..i+R-1, NV vectors of columns from j0, summed over p.
 /// acc and bv are vectors (GCC's vector extensions), never address-taken, so
 /// all R x NV accumulators stay in registers; columns past m are computed from
-/// B's padding and not stored.
+/// B's padding and not stored. C's rows are ldc apart.
 template <class T, int R, int NV>
 inline __attribute__((always_inline)) void small_gemm_block(int64_t i, int64_t j0, int64_t m, int64_t k, const T* a,
                                                             int64_t sa_i, int64_t sa_p, const T* b, int64_t ldb,
-                                                            T* c) {
+                                                            T* c, int64_t ldc) {
   typedef T V __attribute__((vector_size(64)));
   typedef T VU __attribute__((vector_size(64), aligned(alignof(T)), may_alias));  // unaligned loads and stores
   constexpr int L = 64 / sizeof(T);
@@ -56,7 +56,7 @@ inline __attribute__((always_inline)) void small_gemm_block(int64_t i, int64_t j
   }
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < NV; ++v) {
-      T* out = c + (i + r) * m + j0 + v * L;
+      T* out = c + (i + r) * ldc + j0 + v * L;
       if (j0 + (v + 1) * L <= m) {
         *(VU*)out = acc[r][v];
       } else {  // the last, partial vector of a row
@@ -70,27 +70,29 @@ inline __attribute__((always_inline)) void small_gemm_block(int64_t i, int64_t j
 template <class T, int R>
 inline __attribute__((always_inline)) void small_gemm_panel(int nv, int64_t i, int64_t j0, int64_t m, int64_t k,
                                                             const T* a, int64_t sa_i, int64_t sa_p, const T* b,
-                                                            int64_t ldb, T* c) {
+                                                            int64_t ldb, T* c, int64_t ldc) {
   switch (nv) {
-    case 4: small_gemm_block<T, R, 4>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c); break;
-    case 3: small_gemm_block<T, R, 3>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c); break;
-    case 2: small_gemm_block<T, R, 2>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c); break;
-    default: small_gemm_block<T, R, 1>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c); break;
+    case 4: small_gemm_block<T, R, 4>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc); break;
+    case 3: small_gemm_block<T, R, 3>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc); break;
+    case 2: small_gemm_block<T, R, 2>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc); break;
+    default: small_gemm_block<T, R, 1>(i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc); break;
   }
 }
 
 /// Rows [i0, i1) of C[n, m] = A[n, k] B[k, m]; A(i, p) = a[i * sa_i + p * sa_p] (any strides);
-/// B row-major with leading dim ldb = small_gemm_ldb(m), padded with zeros; C row-major.
+/// B row-major with leading dim ldb, readable for small_gemm_ldb(m) columns (past m: zeros,
+/// or numbers of no concern, as these columns are never stored; none when m is a whole
+/// number of vectors); C row-major with leading dim ldc.
 /// Panels of 4 vectors of columns, 4 rows at a time, then the rows left over.
 template <class T>
 FLUXION_SIMD_CLONES void small_gemm_rows(int64_t i0, int64_t i1, int64_t m, int64_t k, const T* a, int64_t sa_i,
-                                         int64_t sa_p, const T* b, int64_t ldb, T* c) {
+                                         int64_t sa_p, const T* b, int64_t ldb, T* c, int64_t ldc) {
   constexpr int L = 64 / sizeof(T);
   for (int64_t j0 = 0; j0 < m; j0 += 4 * L) {
     int nv = (int)std::min<int64_t>(4, (m - j0 + L - 1) / L);
     int64_t i = i0;
-    for (; i + 4 <= i1; i += 4) small_gemm_panel<T, 4>(nv, i, j0, m, k, a, sa_i, sa_p, b, ldb, c);
-    for (; i < i1; ++i) small_gemm_panel<T, 1>(nv, i, j0, m, k, a, sa_i, sa_p, b, ldb, c);
+    for (; i + 4 <= i1; i += 4) small_gemm_panel<T, 4>(nv, i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc);
+    for (; i < i1; ++i) small_gemm_panel<T, 1>(nv, i, j0, m, k, a, sa_i, sa_p, b, ldb, c, ldc);
   }
 }
 
@@ -122,10 +124,10 @@ FLUXION_SIMD_CLONES void small_gemm_dots(int64_t n, int64_t m, int64_t k, const 
 /// shared VM a stalled second vCPU can cost milliseconds.
 template <class T>
 void small_gemm(int64_t n, int64_t m, int64_t k, const T* a, int64_t sa_i, int64_t sa_p, const T* b, int64_t ldb,
-                T* c) {
+                T* c, int64_t ldc) {
   int64_t blocks = (n + 3) / 4, per_block = 4 * m * k;
   parallel_for(blocks, std::max<int64_t>(1, (int64_t{1} << 20) / per_block), [&](int64_t b0, int64_t b1) {
-    small_gemm_rows(b0 * 4, std::min(n, b1 * 4), m, k, a, sa_i, sa_p, b, ldb, c);
+    small_gemm_rows(b0 * 4, std::min(n, b1 * 4), m, k, a, sa_i, sa_p, b, ldb, c, ldc);
   });
 }
 
