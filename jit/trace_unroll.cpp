@@ -21,6 +21,7 @@
 // a view (its strides and offset are the value's); a copy holds, at each
 // element, the position it copies. The results are bit for bit the steps':
 // the same kernels and rules, on the same numbers, laid out the same way.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <optional>
@@ -60,7 +61,9 @@ class UnrolledOf final : public Unrolled {
   };
   TensorData mem;
   std::vector<int32_t> index;
-  std::vector<Instr> code;
+  // `setup` computes what depends on constants alone (a scalar broadcast, a
+  // transposed weight): run when they are loaded, not at every run.
+  std::vector<Instr> setup, code;
   std::vector<Call> calls;
   std::vector<Range> inputs, outputs;
   std::vector<Constant> constants;
@@ -68,9 +71,20 @@ class UnrolledOf final : public Unrolled {
   void run(const void* const* in, void* const* out) override {
     T* m = mem.data<T>();
     for (size_t k = 0; k < inputs.size(); ++k) std::memcpy(m + inputs[k].at, in[k], sizeof(T) * inputs[k].n);
+    bool reloaded = false;
     for (Constant& c : constants)
-      if (c.data.storage->version != c.version) load(c);
-    for (const Instr& c : code) {
+      if (c.data.storage->version != c.version) load(c), reloaded = true;
+    if (reloaded) execute(setup);
+    execute(code);
+    for (size_t k = 0; k < outputs.size(); ++k) std::memcpy(out[k], m + outputs[k].at, sizeof(T) * outputs[k].n);
+  }
+  void load(Constant& c) {
+    std::memcpy(mem.data<T>() + c.at, c.data.template data<T>(), sizeof(T) * (size_t)c.data.numel());
+    c.version = c.data.storage->version;
+  }
+  void execute(const std::vector<Instr>& instrs) {
+    T* m = mem.data<T>();
+    for (const Instr& c : instrs) {
       if (c.fn) {
         c.fn(m + c.dst, m + c.a, c.b >= 0 ? m + c.b : nullptr, c.n);
       } else if (c.call >= 0) {
@@ -83,11 +97,6 @@ class UnrolledOf final : public Unrolled {
         for (int32_t i = 0; i < c.n; ++i) m[c.dst + i] = m[from[i]];
       }
     }
-    for (size_t k = 0; k < outputs.size(); ++k) std::memcpy(out[k], m + outputs[k].at, sizeof(T) * outputs[k].n);
-  }
-  void load(Constant& c) {
-    std::memcpy(mem.data<T>() + c.at, c.data.template data<T>(), sizeof(T) * (size_t)c.data.numel());
-    c.version = c.data.storage->version;
   }
 };
 
@@ -95,7 +104,7 @@ template <class T>
 class Unroller {
  public:
   explicit Unroller(const std::vector<TensorData>& slots)
-      : slots_(slots), at_(slots.size(), -1), strides_(slots.size()), probe_(slots.size()) {}
+      : slots_(slots), at_(slots.size(), -1), strides_(slots.size()), probe_(slots.size()), fixed_(slots.size(), 0) {}
 
   std::unique_ptr<Unrolled> run(const std::vector<Step>& steps, const std::vector<int32_t>& outputs,
                                 size_t num_inputs) {
@@ -123,6 +132,7 @@ class Unroller {
       onto_mem(c.out);
     }
     for (auto& c : u_->constants) u_->load(c);
+    u_->execute(u_->setup);
     return std::move(u_);
   }
 
@@ -145,6 +155,7 @@ class Unroller {
     if (at_[s] >= 0) return true;
     if (!slots_[s].is_contiguous() || !place(s)) return false;
     u_->constants.push_back({slots_[s], slots_[s].storage->version, at_[s]});
+    fixed_[s] = 1;
     return true;
   }
   // Slot s as an array over `over` (mem, or the positions of its numbers).
@@ -190,6 +201,14 @@ class Unroller {
       if (s >= 0 && on(positions_, s).is_contiguous() && lo >= at_[s] && hi < at_[s] + slots_[s].numel()) return true;
     return y.numel() == 0;
   }
+  // Whether slots `ss` (-1: absent) all hold constants or what was computed from them alone.
+  bool fixed(std::span<const int32_t> ss) const {
+    return std::all_of(ss.begin(), ss.end(), [&](int32_t s) { return s < 0 || fixed_[s]; });
+  }
+  // Instr i, run at setup when what it reads is fixed, else at every run.
+  void emit(const typename UnrolledOf<T>::Instr& i, bool is_fixed) {
+    (is_fixed ? u_->setup : u_->code).push_back(i);
+  }
   // The numbers at the positions `from` holds: a range of them when they are
   // consecutive, else a gather into a new range; -1 if a position is not one of
   // the numbers of `sources`.
@@ -203,7 +222,7 @@ class Unroller {
     if (consecutive) return where[0];
     int32_t dst = allocate(n);
     if (dst < 0) return -1;
-    u_->code.push_back({nullptr, dst, (int32_t)u_->index.size(), -1, (int32_t)n, -1});
+    emit({nullptr, dst, (int32_t)u_->index.size(), -1, (int32_t)n, -1}, fixed(sources));
     u_->index.insert(u_->index.end(), where.begin(), where.end());
     return dst;
   }
@@ -242,6 +261,7 @@ class Unroller {
         strides_[o] = contiguous_strides(y.shape);
         if (at_[o] < 0) return false;
       }
+      fixed_[o] = fixed(st.in);
     }
     for (int32_t s : st.in) probe_[s] = TensorData{};
     return true;
@@ -255,7 +275,7 @@ class Unroller {
     for (size_t k = 0; k < st.in.size(); ++k)
       if (!readable(st.in[k]) || (operand[k] = contiguous(st.in[k], shape)) < 0) return false;
     if (!place(st.out[0])) return false;
-    u_->code.push_back({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)numel(shape), -1});
+    emit({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)numel(shape), -1}, fixed_[st.out[0]] = fixed(st.in));
     return true;
   }
   // An op that writes into a given array: on its operands where they live in mem.
@@ -268,7 +288,7 @@ class Unroller {
     }
     if (!place(st.out[0])) return false;
     c.out = on(positions_, st.out[0]);
-    u_->code.push_back({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()});
+    emit({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()}, fixed_[st.out[0]] = fixed(st.in));
     u_->calls.push_back(std::move(c));
     return true;
   }
@@ -277,6 +297,7 @@ class Unroller {
   std::vector<int32_t> at_;  // each slot's first number in mem, -1 before it is placed
   std::vector<Shape> strides_;  // and its strides there
   std::vector<TensorData> probe_;
+  std::vector<char> fixed_;  // per slot: its numbers depend on constants alone (computed by setup)
   int64_t size_ = 0;
   std::unique_ptr<UnrolledOf<T>> u_ = std::make_unique<UnrolledOf<T>>();
   // positions_[i] = i, made once: steps only read it (moving steps copy out of it)

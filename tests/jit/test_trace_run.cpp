@@ -196,6 +196,26 @@ TEST(TraceRun, UnrolledRereadsACapturedTensorWrittenInPlace) {
   EXPECT_EQ(y, (std::vector<double>{20.0, -30.0}));
 }
 
+// What depends on captured tensors alone (w's square, its transpose gathered,
+// a broadcast of c) is computed when they are loaded, and again after one is
+// written in place.
+TEST(TraceRun, UnrolledRecomputesWhatCapturedTensorsDetermine) {
+  fx::Tensor w = fx::tensor({{1.0, 2.0}, {3.0, 4.0}}, fx::Float64), c = fx::tensor({0.5}, fx::Float64);
+  auto f = [&](const Args& in) { return Args{in[0] * (w * w).t() + c, (in[0] - c).flip({0})}; };
+  fx::jit::Trace trace = fx::jit::trace(f, {fx::zeros({2, 2}, fx::Float64)});
+  ASSERT_TRUE(trace.unrolled()) << trace.str();
+  fx::Tensor x = fx::tensor({{1.0, -1.0}, {2.0, 0.5}}, fx::Float64);
+  std::vector<double> xs = x.to_vector<double>(), y(4), z(4);
+  for (int round = 0; round < 2; ++round) {
+    trace.run<double>(std::vector<const double*>{xs.data()}, std::vector<double*>{y.data(), z.data()});
+    Args want = f({x});
+    EXPECT_EQ(y, want[0].to_vector<double>()) << round;
+    EXPECT_EQ(z, want[1].to_vector<double>()) << round;
+    w.mul_(fx::scalar(-2.0, fx::Float64));
+    c.add_(fx::scalar(1.0, fx::Float64));
+  }
+}
+
 // An input returned as it is, and a view of a strided example input (the
 // arrays run() takes are row-major, as the copies a call makes).
 TEST(TraceRun, UnrolledInputsAreRowMajor) {
