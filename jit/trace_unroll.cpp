@@ -184,12 +184,15 @@ class Unroller {
     };
     TensorData d = kernels::contiguous(from);
     const T* p = d.data<T>();
-    int64_t n = d.numel();
-    std::vector<int32_t> where((size_t)n);
-    for (int64_t k = 0; k < n; ++k) {
+    for (int64_t k = 0; k < d.numel(); ++k)
       if (!(p[k] >= 0 && p[k] < T(size_) && p[k] == std::floor(p[k]) && in_sources((int64_t)p[k]))) return std::nullopt;
-      where[k] = (int32_t)p[k];
-    }
+    return positions(d);
+  }
+  // The positions `from` holds, row-major.
+  static std::vector<int32_t> positions(const TensorData& from) {
+    TensorData d = kernels::contiguous(from);
+    std::vector<int32_t> where((size_t)d.numel());
+    for (size_t k = 0; k < where.size(); ++k) where[k] = (int32_t)d.data<T>()[k];
     return where;
   }
   // Whether the view `y` of the positions reads only numbers of one source laid
@@ -211,9 +214,9 @@ class Unroller {
   }
   // The numbers at the positions `from` holds: a range of them when they are
   // consecutive, else a gather into a new range; -1 if a position is not one of
-  // the numbers of `sources`.
-  int32_t gather(const TensorData& from, const SmallVector<int32_t, 4>& sources) {
-    std::optional<std::vector<int32_t>> read_from = read(from, sources);
+  // the numbers of `sources` (unchecked when `from` is known to read only them).
+  int32_t gather(const TensorData& from, const SmallVector<int32_t, 4>& sources, bool known = false) {
+    std::optional<std::vector<int32_t>> read_from = known ? positions(from) : read(from, sources);
     if (!read_from) return -1;
     const std::vector<int32_t>& where = *read_from;
     const int64_t n = (int64_t)where.size();
@@ -238,7 +241,7 @@ class Unroller {
       if (from[d] != shape[e] && from[d] != 1) return -1;
       strides[e] = from[d] == 1 ? 0 : strides_[s][d];
     }
-    return gather(positions_.as_strided(shape, strides, at_[s]), {s});
+    return gather(positions_.as_strided(shape, strides, at_[s]), {s}, true);  // s's own strides, or 0
   }
   // A view, cat, ...: run on its inputs' positions. A view of them is the
   // output's strides and offset; a copy, where each of its elements comes from.

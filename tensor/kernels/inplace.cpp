@@ -28,27 +28,38 @@ static bool repeats_along_rows(const TensorData& dst, const TensorData& src) {
 // dst[i] = f(dst[i], src[i]) with src broadcast to dst's shape, in dst's dtype.
 template <class F>
 static void zip_into(const TensorData& dst, const TensorData& src, const char* op, F f) {
-  check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ",
-        src.shape, " into the shape ", dst.shape, " of the tensor written to");
-  check(src.dtype == dst.dtype || is_floating(dst.dtype), op, ": cannot write a ", dtype_name(src.dtype),
-        " result into an int64 tensor in place");
-  for (int64_t d = 0; d < dst.dim(); ++d)
-    check(dst.strides[d] != 0 || dst.shape[d] <= 1, op, ": the tensor written to (shape ", dst.shape,
-          ") is an expanded view whose elements share memory; write into a .clone() instead");
-  // Read src fully first when it shares memory with dst (x.add_(x.flip(0))).
-  TensorData s = to_dtype(src, dst.dtype);
-  if (s.storage == dst.storage) s = clone(s);
+  // The common cases, a same-shaped src or one row for every row of dst (a
+  // bias), both row-major, of one dtype and apart in memory, need no more
+  // checks; they are most calls, on small arrays, where checks cost as much
+  // as the sums.
+  const bool dst_rows = dst.is_contiguous();
+  const bool plain = dst_rows && src.is_contiguous() && src.dtype == dst.dtype && src.storage != dst.storage &&
+                     (src.shape == dst.shape || repeats_along_rows(dst, src));
+  TensorData s = src;
+  if (!plain) {
+    check(broadcast_shapes(dst.shape, src.shape, op) == dst.shape, op, ": cannot broadcast shape ", src.shape,
+          " into the shape ", dst.shape, " of the tensor written to");
+    check(src.dtype == dst.dtype || is_floating(dst.dtype), op, ": cannot write a ", dtype_name(src.dtype),
+          " result into an int64 tensor in place");
+    for (int64_t d = 0; d < dst.dim(); ++d)
+      check(dst.strides[d] != 0 || dst.shape[d] <= 1, op, ": the tensor written to (shape ", dst.shape,
+            ") is an expanded view whose elements share memory; write into a .clone() instead");
+    // Read src fully first when it shares memory with dst (x.add_(x.flip(0))).
+    s = to_dtype(src, dst.dtype);
+    if (s.storage == dst.storage) s = clone(s);
+  }
+  const bool s_rows = plain || s.is_contiguous();
   dispatch(dst.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* pd = dst.data<T>();
     const T* ps = s.data<T>();
     int64_t n = dst.numel();
-    if (dst.is_contiguous() && s.is_contiguous() && s.shape == dst.shape) {
+    if (dst_rows && s_rows && s.shape == dst.shape) {
       parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_zip(pd + b, pd + b, ps + b, e - b, f); });
-    } else if (dst.is_contiguous() && s.numel() == 1) {
+    } else if (dst_rows && s.numel() == 1) {
       T v = *ps;
       parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) { flat_zip_scalar_b(pd + b, pd + b, v, e - b, f); });
-    } else if (const int64_t m = s.numel(); dst.is_contiguous() && s.is_contiguous() && repeats_along_rows(dst, s)) {
+    } else if (const int64_t m = s.numel(); dst_rows && s_rows && repeats_along_rows(dst, s)) {
       // src is one row that every row of dst gets (a bias): contiguous zips, row by row
       parallel_for(n / m, std::max<int64_t>(1, kParallelGrain / m), [&](int64_t b, int64_t e) {
         for (int64_t r = b; r < e; ++r) flat_zip(pd + r * m, pd + r * m, ps, m, f);
