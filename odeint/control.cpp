@@ -240,7 +240,7 @@ StateFunc wrap(const Func& func, const Tensor& y0, const std::string& who) {
 std::vector<State> solve_func(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
                               Stats& stats) {
   if (is_stiff(s.method)) return solve_rosenbrock(wrap_timed(func, y0, s.who), {y0}, ts, s, stats);
-  if (s.jit) return Replayed(wrap_timed(func, y0, s.who), 1).solve({y0}, ts, s, stats);
+  if (s.jit) return recorded(func, y0, ts.front(), s)->replayed.solve({y0}, ts, s, stats);
   return solve(wrap(func, y0, s.who), {y0}, ts, s, stats);
 }
 
@@ -293,6 +293,8 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
   s.max_num_steps = opts.max_num_steps;
   s.who = who;
   s.jit = opts.jit;
+  s.jit_cache = opts.jit_cache;
+  check(!opts.jit_cache || opts.jit, who, ": jit_cache keeps jit's recordings; set jit = true too");
   check(!opts.jit || !is_stiff(opts.method), who, ": jit = true is for the explicit methods; ",
         method_name(opts.method), " differentiates func for its Jacobians, which a replay cannot");
   check(opts.rtol >= 0, who, ": rtol must be >= 0, got ", opts.rtol);

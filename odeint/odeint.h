@@ -12,6 +12,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,29 @@ struct Stats {
   int64_t nlu = 0;       // LU factorisations (stiff solvers)
 };
 
+/// Recordings of func kept between solves (Options::jit_cache). With jit = true
+/// every solve records func afresh; a training loop that solves with the same
+/// func at every step can record it once instead, at its first solve:
+///   auto cache = std::make_shared<odeint::JitCache>();
+///   for (...) { Tensor ys = odeint::odeint(func, y0, t, {.jit = true, .jit_cache = cache}); ... }
+/// What a recording freezes (C++ control flow, shapes) it then freezes across
+/// solves, and so does which tensors func reads: their values are read at
+/// every replay (an optimizer's in-place steps are seen), but a tensor func
+/// reads in place of one it read when recorded is not. One recording per
+/// shape and dtype of the state.
+class JitCache {
+ public:
+  JitCache();
+  ~JitCache();
+  JitCache(const JitCache&) = delete;
+  JitCache& operator=(const JitCache&) = delete;
+  struct Entries;  // the recordings (odeint/jit_cache.cpp)
+  Entries& entries() { return *entries_; }
+
+ private:
+  std::unique_ptr<Entries> entries_;
+};
+
 /// Fields in torchdiffeq's keyword order (rtol, atol, method, then its options).
 struct Options {
   double rtol = 1e-7;
@@ -90,6 +114,8 @@ struct Options {
   /// order and reverse mode only. odeint_adjoint replays func in its forward solve
   /// and, in its backward solve, the adjoint dynamics, recorded once.
   bool jit = false;
+  /// With jit: keep func's recordings here and reuse them in later solves (see JitCache).
+  std::shared_ptr<JitCache> jit_cache;
   /// torchdiffeq's callbacks, called with the step's start (t, y) and its size h: before
   /// every attempted step, after each accepted one, after each rejected one.
   std::function<void(double t, const Tensor&y, double h)> callback_step, callback_accept_step, callback_reject_step;

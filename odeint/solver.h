@@ -22,6 +22,10 @@
 #include "odeint/odeint.h"
 #include "odeint/tableau.h"
 
+namespace fluxion::jit {
+class Trace;
+}
+
 namespace fluxion::odeint::detail {
 
 using State = std::vector<Tensor>;
@@ -92,6 +96,7 @@ struct Settings {
   int64_t max_num_steps = 100000;
   std::string who = "odeint";  // names the caller in errors
   bool jit = false;            // Options::jit
+  std::shared_ptr<JitCache> jit_cache;  // Options::jit_cache
   /// Adaptive explicit methods call this after every accepted step from t0 to t1,
   /// with the step's dense output (theta in [0, 1]); returning true ends the solve
   /// there, without the outputs after t1. Events are found this way.
@@ -217,6 +222,18 @@ class Replayed {
 std::vector<double> output_times(const Tensor& t, const std::string& who);
 /// Options -> Settings for a one-component state like y0.
 Settings settings(const Options& opts, const Tensor& y0, const std::string& who);
+
+/// A recording of func (Options::jit) for states of one shape and dtype: the
+/// field recorded, the tensors it read that require grad, and, once a taped
+/// solve has needed it, the recording of func's VJP.
+struct Recorded {
+  Replayed replayed;
+  std::vector<Tensor> captured;
+  std::shared_ptr<jit::Trace> vjp;
+};
+/// The recording of func for states like y0: s.jit_cache's when it holds one,
+/// else recorded now, at (t0, y0), and kept in s.jit_cache if there is one.
+std::shared_ptr<Recorded> recorded(const Func& func, const Tensor& y0, double t0, const Settings& s);
 
 /// odeint with Options::jit under grad mode (taped.cpp): the replayed solve,
 /// which, when y0 or a tensor func reads requires grad, keeps a tape of its

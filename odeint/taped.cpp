@@ -33,22 +33,23 @@ namespace {
 template <class T>
 struct TapedSolve {
   TimedFunc field;
-  Replayed replayed;  // of field, already recorded
-  std::vector<Tensor> captured;
+  std::shared_ptr<Recorded> rec;  // field's recording, and its VJP's once made
   std::vector<double> ts;
   Settings settings;
   Stats* stats;
   Layout layout;
   Tape<T> tape;
   std::vector<int32_t> outputs;  // the tape entry of each output time's state
-  std::optional<jit::Trace> vjp;  // (t, y, a) -> (a^T df/dy, a^T df/dp...)
+  std::vector<uint64_t> versions;  // of the captured tensors' storage, when the solve read them
 
-  // The VJP's recording, at its first use: func at a leaf y, then one reverse pass with cotangent a.
+  // The VJP's recording, (t, y, a) -> (a^T df/dy, a^T df/dp...), at its first
+  // use: func at a leaf y, then one reverse pass with cotangent a.
   jit::Trace& func_vjp(double t, const std::vector<T>& y) {
-    if (vjp) return *vjp;
+    if (rec->vjp) return *rec->vjp;
     const DType dtype = layout.dtype;
+    const std::vector<Tensor>& captured = rec->captured;
     Tensor y_example = layout.state(y)[0];
-    vjp = jit::trace(
+    rec->vjp = std::make_shared<jit::Trace>(jit::trace(
         [&](const std::vector<Tensor>& in) {
           EnableGradGuard grad_on;
           Tensor yl = in[1].detach().requires_grad_();
@@ -62,8 +63,8 @@ struct TapedSolve {
           }
           return autograd::grad({dy}, wrt, {.grad_outputs = {in[2]}, .allow_unused = true, .materialize_grads = true});
         },
-        {scalar(t, dtype), y_example, zeros_like(y_example)});
-    return *vjp;
+        {scalar(t, dtype), y_example, zeros_like(y_example)}));
+    return *rec->vjp;
   }
 };
 
@@ -85,9 +86,10 @@ struct TapedOde {
     NoGradGuard no_grad;  // the replay records no graph; the tape stands in for it
     TapedSolve<T>& S = *solve;
     FlatState<T> y0{S.layout.template flat<T>({Tensor(xs[0])}), &S.layout, &S.tape, 0};
-    std::vector<FlatState<T>> ys = S.replayed.solve(y0, S.ts, S.settings, *S.stats);
+    std::vector<FlatState<T>> ys = S.rec->replayed.solve(y0, S.ts, S.settings, *S.stats);
     std::vector<Tensor> states;
     for (const FlatState<T>& y : ys) states.push_back(S.layout.state(y.v)[0]), S.outputs.push_back(y.entry);
+    for (const Tensor& p : S.rec->captured) S.versions.push_back(p.tensor_data().storage->version);
     return {stack(states, 0).tensor_data()};
   }
 
@@ -96,14 +98,19 @@ struct TapedOde {
     check(!GradMode::is_enabled(), "odeint: jit = true differentiates the solve by a reverse sweep over its tape, "
           "which records no graph, so it has no second derivatives (create_graph); set jit = false for those");
     TapedSolve<T>& S = *solve;
-    if (!grads[0].defined()) return std::vector<Tensor>(1 + S.captured.size());
+    const std::vector<Tensor>& captured = S.rec->captured;
+    if (!grads[0].defined()) return std::vector<Tensor>(1 + captured.size());
+    for (size_t k = 0; k < captured.size(); ++k)  // func's VJP reads them as they are now
+      check(captured[k].tensor_data().storage->version == S.versions[k], "odeint: a tensor of shape ",
+            to_string(captured[k].shape()), " that func reads was modified in place (an optimizer step?) after the "
+            "solve and before its backward, which would mix its old and new values; call backward first");
     const size_t n = (size_t)S.layout.n;
     std::vector<std::vector<T>> adj(S.tape.entries.size());
     const std::vector<T> g = grads[0].to_vector<T>();  // [len(ts) * n]
     for (size_t i = 0; i < S.outputs.size(); ++i) add_scaled(adj[S.outputs[i]], g.data() + i * n, T(1), n);
     // the gradients of the captured tensors, end to end: their sum and one evaluation's share
     int64_t np = 0;
-    for (const Tensor& p : S.captured) np += p.numel();
+    for (const Tensor& p : captured) np += p.numel();
     std::vector<T> gp((size_t)np, T(0)), gp_step((size_t)np);
     std::vector<T> gy(n);
     for (size_t e = adj.size() - 1; e > 0; --e) {
@@ -114,7 +121,7 @@ struct TapedOde {
         const T* in[3] = {&t, en.point.data(), adj[e].data()};
         SmallVector<T*, 8> out{gy.data()};
         T* at = gp_step.data();
-        for (const Tensor& p : S.captured) out.push_back(at), at += p.numel();
+        for (const Tensor& p : captured) out.push_back(at), at += p.numel();
         S.func_vjp(en.t, en.point).template run<T>(in, out);
         add_scaled(adj[en.from[0]], gy.data(), T(1), n);
         add_scaled(gp, gp_step.data(), T(1), gp.size());
@@ -126,8 +133,8 @@ struct TapedOde {
     }
     if (adj[0].empty()) adj[0].assign(n, T(0));
     std::vector<Tensor> dxs{S.layout.state(adj[0])[0]};
-    if (!S.captured.empty()) {
-      State gs = Layout(S.captured).state(gp);
+    if (!captured.empty()) {
+      State gs = Layout(captured).state(gp);
       dxs.insert(dxs.end(), gs.begin(), gs.end());
     }
     return dxs;
@@ -142,16 +149,11 @@ struct TapedOde {
 
 Tensor odeint_replayed(const Func& func, const Tensor& y0, const std::vector<double>& ts, const Settings& s,
                        Stats& stats) {
-  TimedFunc field = wrap_timed(func, y0, s.who);
-  Replayed replayed(field, 1);
-  std::vector<Tensor> captured;
-  {
-    NoGradGuard no_grad;  // the recording needs no graph; it still sees what requires grad
-    captured = replayed.record(ts.front(), {y0.detach()}, s.who);
-  }
+  std::shared_ptr<Recorded> rec = recorded(func, y0, ts.front(), s);
+  const std::vector<Tensor>& captured = rec->captured;
   if (captured.empty() && !y0.requires_grad()) {  // nothing to differentiate
     std::vector<Tensor> ys;
-    for (State& y : replayed.solve(State{y0}, ts, s, stats)) ys.push_back(y[0]);
+    for (State& y : rec->replayed.solve(State{y0}, ts, s, stats)) ys.push_back(y[0]);
     return stack(ys, 0);
   }
   for (const Tensor& p : captured)
@@ -163,7 +165,7 @@ Tensor odeint_replayed(const Func& func, const Tensor& y0, const std::vector<dou
   return dispatch_float(y0.dtype(), s.who.c_str(), [&](auto tag) {
     using T = decltype(tag);
     auto solve = std::make_shared<TapedSolve<T>>(
-        TapedSolve<T>{field, replayed, captured, ts, s, &stats, Layout(State{y0}), {}, {}, {}});
+        TapedSolve<T>{wrap_timed(func, y0, s.who), rec, ts, s, &stats, Layout(State{y0}), {}, {}});
     return apply_op(TapedOde<T>{std::move(solve)}, inputs)[0];
   });
 }

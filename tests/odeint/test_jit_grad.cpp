@@ -163,3 +163,51 @@ TEST(JitGrad, WhatTheTapeCannotDoIsAnError) {
   EXPECT_NE(error_of([&] { (void)ode::odeint(g, y0.to(fx::Float32), t, {.jit = true}); }).find("float64 tensor"),
             std::string::npos);
 }
+
+// A JitCache keeps func's recordings (and its VJP's) for later solves: func
+// runs at the first solve only, later solves see its tensors' in-place
+// updates, and a state of another shape is recorded on its own.
+TEST(JitGrad, ACacheRecordsOnceAndSeesInPlaceUpdates) {
+  Net f = net(fx::Float64);
+  fx::Tensor t = fx::linspace(0.0, 1.5, 4);
+  auto cache = std::make_shared<ode::JitCache>();
+  const ode::Options cached{.rtol = 1e-8, .atol = 1e-10, .jit = true, .jit_cache = cache};
+  for (int step = 0; step < 3; ++step) {
+    fx::Tensor y0 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}}, fx::Float64).requires_grad_();
+    *f.calls = 0;
+    std::vector<fx::Tensor> b = grads_of(f, y0, t, cached);
+    EXPECT_EQ(*f.calls, step == 0 ? 2 : 0) << step;  // func and its VJP recorded at the first solve only
+    std::vector<fx::Tensor> a = grads_of(f, y0, t, {.rtol = 1e-8, .atol = 1e-10});
+    for (size_t k = 0; k < 3; ++k) EXPECT_LE(max_abs_diff(a[k], b[k]), 1e-12 * a[k].abs().max().item()) << step;
+    fx::NoGradGuard no_grad;  // an optimizer's step: in place
+    f.W.add_(-0.1 * b[1]);
+    f.b.add_(-0.1 * b[2]);
+  }
+  {  // a solve without a gradient reuses the same recording
+    fx::NoGradGuard no_grad;
+    fx::Tensor y0 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}}, fx::Float64);
+    *f.calls = 0;
+    fx::Tensor replayed = ode::odeint(f, y0, t, cached);
+    EXPECT_EQ(*f.calls, 0);
+    fx::Tensor fresh = ode::odeint(f, y0, t, {.rtol = 1e-8, .atol = 1e-10, .jit = true});
+    EXPECT_LE(max_abs_diff(replayed, fresh), 1e-12);
+    EXPECT_LE(max_abs_diff(replayed, ode::odeint(f, y0, t, {.rtol = 1e-8, .atol = 1e-10})), 1e-12);
+  }
+  fx::Tensor y3 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}, {0.2, 0.1}}, fx::Float64).requires_grad_();
+  *f.calls = 0;
+  (void)grads_of(f, y3, t, cached);
+  EXPECT_EQ(*f.calls, 2);  // a new shape: recorded
+  EXPECT_NE(error_of([&] { (void)ode::odeint(f, y3, t, {.jit_cache = cache}); }).find("jit = true"), std::string::npos);
+}
+
+// Backward reads func's tensors as they are then; one changed in place since the solve is named.
+TEST(JitGrad, ATensorChangedBeforeBackwardIsAnError) {
+  Net f = net(fx::Float64);
+  fx::Tensor y0 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}}, fx::Float64), t = fx::linspace(0.0, 1.0, 3);
+  fx::Tensor ys = ode::odeint(f, y0, t, {.jit = true});
+  {
+    fx::NoGradGuard no_grad;
+    f.b.add_(fx::scalar(1.0, fx::Float64));
+  }
+  EXPECT_NE(error_of([&] { (void)fx::autograd::grad({ys.sum()}, {f.W}); }).find("modified in place"), std::string::npos);
+}
