@@ -8,14 +8,12 @@
 //   e = sum_j c_j x_j:  a_{x_j} += c_j a_e
 //   e = f(t, y):        a_y += a_e^T df/dy(t, y),   g_p += a_e^T df/dp
 // for every tensor p that func reads and that requires grad. The second rule
-// is func's VJP, recorded once with jit::trace and replayed at every
-// evaluation. Step sizes are constants of the tape, as they are of eager
+// is func's VJP, recorded once with jit::trace (beside func's own recording,
+// which a JitCache keeps for later solves) and replayed at every evaluation. Step sizes are constants of the tape, as they are of eager
 // backprop's graph (the controller reads numbers, not tensors), so both give
 // the same gradient, up to the order in which gradients are summed.
 // Rejected steps and the first-step estimate are on the tape too; no output
 // depends on them, so no adjoint reaches them and the sweep skips them.
-#include <optional>
-
 #include "autograd/apply.h"
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
