@@ -155,6 +155,10 @@ struct AdjointOde {
       replayed.emplace([this](const Tensor& t, const State& st) { return augmented(t, st, false); }, 2);
     // The stiff solver takes this system's Jacobian with grad mode on, so it
     // is recorded whenever grad mode is on (create_graph, or that Jacobian).
+    // It runs through autograd's ops: a recording of the Jacobian of the
+    // augmented dynamics would hold a reverse pass through a reverse pass.
+    detail::Settings bs = backward_settings;
+    bs.jit = bs.jit && !detail::is_stiff(bs.method);
     detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {
       return augmented(t, st, GradMode::is_enabled());
     };
@@ -173,7 +177,6 @@ struct AdjointOde {
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
       const std::vector<double> span{ts[i], ts[i - 1]};
-      const detail::Settings& bs = backward_settings;
       std::vector<State> ends = detail::is_stiff(bs.method) ? detail::solve_rosenbrock(timed_aug, state, span, bs, stats)
                                 : replayed                  ? replayed->solve(state, span, bs, stats)
                                                             : detail::solve(aug, state, span, bs, stats);

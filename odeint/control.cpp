@@ -295,8 +295,6 @@ Settings settings(const Options& opts, const Tensor& y0, const std::string& who)
   s.jit = opts.jit;
   s.jit_cache = opts.jit_cache;
   check(!opts.jit_cache || opts.jit, who, ": jit_cache keeps jit's recordings; set jit = true too");
-  check(!opts.jit || !is_stiff(opts.method), who, ": jit = true is for the explicit methods; ",
-        method_name(opts.method), " differentiates func for its Jacobians, which a replay cannot");
   check(opts.rtol >= 0, who, ": rtol must be >= 0, got ", opts.rtol);
   if (opts.atol.per_component.defined()) {
     // expand's rule (trailing dims equal or 1, no more dims than y0), checked here to name the option.

@@ -16,7 +16,8 @@ Tensor odeint(const Func& func, const Tensor& y0, const Tensor& t, const Options
   Stats local;
   Stats& stats = opts.stats ? *opts.stats : local;
   stats = {};
-  if (s.jit && GradMode::is_enabled()) return detail::odeint_replayed(func, y0, ts, s, stats);
+  if (s.jit && GradMode::is_enabled() && !detail::is_stiff(s.method))
+    return detail::odeint_replayed(func, y0, ts, s, stats);
   std::vector<detail::State> states = detail::solve_func(func, y0, ts, s, stats);
   std::vector<Tensor> ys;
   ys.reserve(states.size());

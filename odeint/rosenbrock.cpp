@@ -5,15 +5,19 @@
 // reverse pass per row, at leaf copies), M = I / (h gamma) - J is factored
 // once per step and reused by every stage, and after a rejection J and T are
 // reused too (same t and y). No graph is recorded here: a gradient comes from
-// replaying the accepted steps with tensor ops (rosenbrock_replay.cpp).
+// replaying the accepted steps with tensor ops (rosenbrock_replay.cpp). With
+// Options::jit, f and its derivatives replay recorded kernels (Problem).
 #include "odeint/rosenbrock.h"
 
 #include <cmath>
+#include <optional>
 
 #include "autograd/engine.h"
 #include "autograd/grad_mode.h"
 #include "autograd/ops.h"
+#include "jit/trace.h"
 #include "odeint/solver.h"
+#include "tensor/small_vector.h"
 
 namespace fluxion::odeint::detail {
 
@@ -58,49 +62,96 @@ struct LU {
   }
 };
 
+// The field as the steps see it: doubles in, doubles out. With Options::jit,
+// f and f with its derivatives are each recorded with jit::trace at their
+// first use and replayed after, on flat arrays of the state's dtype.
 struct Problem {
   const TimedFunc& f;
   Layout layout;
   Stats& stats;
   const Settings& s;
+  std::optional<jit::Trace> f_trace, jacobian_trace;
 
-  Vec eval(double t, const Vec& y) const {
-    NoGradGuard no_grad;
+  Vec eval(double t, const Vec& y) {
     ++stats.nfe;
-    return layout.flat(f(scalar(t, layout.dtype), layout.state(y)));
+    return run(f_trace, false, t, y)[0];
   }
-  // f, J = df/dy (row-major) and T = df/dt at (t, y): one reverse pass per row,
-  // at leaf copies, so no graph outlives the call.
-  void jacobian(double t, const Vec& y, Vec& f0, Vec& J, Vec& T) const {
-    EnableGradGuard grad_on;
-    int64_t n = layout.n;
-    Tensor tv = scalar(t, layout.dtype).requires_grad_();
-    State ys = layout.state(y);
-    for (Tensor& c : ys) c.requires_grad_();
-    std::vector<Tensor> parts;
-    for (const Tensor& c : f(tv, ys)) parts.push_back(c.reshape({-1}));
-    Tensor out = cat(parts, 0);
+  // f, J = df/dy (row-major) and T = df/dt at (t, y).
+  void jacobian(double t, const Vec& y, Vec& f0, Vec& J, Vec& T) {
     ++stats.nfe;
     ++stats.njac;
-    f0 = out.to_vector<double>();
-    J.assign(n * n, 0.0);
-    T.assign(n, 0.0);
-    if (!out.requires_grad()) return;  // f depends on neither t nor y
-    std::vector<Tensor> wrt = ys;
+    std::vector<Vec> out = run(jacobian_trace, true, t, y);
+    f0 = std::move(out[0]), J = std::move(out[1]), T = std::move(out[2]);
+  }
+
+  // in = (t, the state's components) -> {f flattened}
+  std::vector<Tensor> values(const std::vector<Tensor>& in) const {
+    NoGradGuard no_grad;
+    return {flat(f(in[0], State(in.begin() + 1, in.end())))};
+  }
+  // in = (t, the state's components) -> {f flattened, J [n, n], T [n]}: one
+  // reverse pass per row, at leaf copies, so no graph outlives the call.
+  std::vector<Tensor> derivatives(const std::vector<Tensor>& in) const {
+    EnableGradGuard grad_on;
+    const int64_t n = layout.n;
+    Tensor tv = in[0].detach().requires_grad_();
+    State ys;
+    for (size_t c = 1; c < in.size(); ++c) ys.push_back(in[c].detach().requires_grad_());
+    Tensor out = flat(f(tv, ys));
+    if (!out.requires_grad())  // f depends on neither t nor y
+      return {out.detach(), zeros({n, n}, layout.dtype), zeros({n}, layout.dtype)};
+    std::vector<Tensor> wrt = ys, rows, dts;
     wrt.push_back(tv);
     for (int64_t i = 0; i < n; ++i) {
-      Vec e(n, 0.0);
+      std::vector<double> e(n, 0.0);
       e[i] = 1.0;
-      auto g = autograd::grad({out}, wrt,
-                              {.grad_outputs = {tensor(e, {n}, layout.dtype)},
-                               .retain_graph = true,
-                               .allow_unused = true,
-                               .materialize_grads = true});
-      int64_t j = 0;
-      for (size_t c = 0; c < ys.size(); ++c)
-        for (double v : g[c].to_vector<double>()) J[i * n + j++] = v;
-      T[i] = g.back().item();
+      std::vector<Tensor> g = autograd::grad({out}, wrt,
+                                             {.grad_outputs = {tensor(e, {n}, layout.dtype)},
+                                              .retain_graph = true,
+                                              .allow_unused = true,
+                                              .materialize_grads = true});
+      dts.push_back(g.back().reshape({1}));
+      g.pop_back();
+      rows.push_back(flat(g));
     }
+    return {out.detach(), stack(rows, 0), cat(dts, 0)};
+  }
+  static Tensor flat(const State& parts) {
+    std::vector<Tensor> flat_parts;
+    for (const Tensor& c : parts) flat_parts.push_back(c.reshape({-1}));
+    return cat(flat_parts, 0);
+  }
+
+  // values or derivatives at (t, y), through autograd's ops or replayed from `trace`.
+  std::vector<Vec> run(std::optional<jit::Trace>& trace, bool with_derivatives, double t, const Vec& y) {
+    auto fn = [&](const std::vector<Tensor>& in) { return with_derivatives ? derivatives(in) : values(in); };
+    if (!s.jit || !trace) {
+      std::vector<Tensor> in{scalar(t, layout.dtype)};
+      for (const Tensor& c : layout.state(y)) in.push_back(c);
+      if (s.jit) trace = jit::trace(fn, in);
+      else {
+        std::vector<Vec> out;
+        for (const Tensor& o : fn(in)) out.push_back(o.to_vector<double>());
+        return out;
+      }
+    }
+    const int64_t n = layout.n;
+    return dispatch_float(layout.dtype, s.who.c_str(), [&](auto tag) {
+      using T = decltype(tag);
+      const T tt = (T)t;
+      const std::vector<T> yv(y.begin(), y.end());
+      SmallVector<const T*, 8> in{&tt};
+      const T* at = yv.data();
+      for (int64_t numel : layout.numels) in.push_back(at), at += numel;
+      std::vector<std::vector<T>> out{std::vector<T>(n)};
+      if (with_derivatives) out.emplace_back(n * n), out.emplace_back(n);
+      SmallVector<T*, 4> to;
+      for (std::vector<T>& o : out) to.push_back(o.data());
+      trace->template run<T>(in, to);
+      std::vector<Vec> result;
+      for (const std::vector<T>& o : out) result.emplace_back(o.begin(), o.end());
+      return result;
+    });
   }
 };
 
@@ -122,9 +173,9 @@ namespace {
 // Vectors of doubles as a backend of the steps in rosenbrock.h.
 struct Doubles {
   using V = Vec;
-  const Problem& p;
+  Problem& p;
   LU lu;  // of M = I / (h gamma) - J
-  V f(double t, const V& y) const { return p.eval(t, y); }
+  V f(double t, const V& y) { return p.eval(t, y); }
   V solve(const V& r) const { return lu.solve(r); }
   V comb(const std::vector<const V*>& xs, const std::vector<double>& cs) const {
     V out(xs[0]->size(), 0.0);
