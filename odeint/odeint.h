@@ -105,14 +105,15 @@ struct Options {
   // up to 10^5 steps. (Diffrax stops at 4096, torchdiffeq never.)
   int64_t max_num_steps = 100000;
   Stats* stats = nullptr;  // optional out-param: function evaluations, steps
-  /// Explicit methods: record func once with jit::trace and replay its kernels at every
-  /// evaluation, several times faster for small states, where autograd's bookkeeping
-  /// outweighs the arithmetic. func must be straight-line tensor code (no branch on a
-  /// value of t or y; see jit/trace.h). When y0 or a tensor func reads requires grad,
-  /// odeint keeps a tape of the solve's arithmetic and backward sweeps it, replaying
-  /// func's VJP (recorded once): the gradient of backprop through the steps, first
-  /// order and reverse mode only. odeint_adjoint replays func in its forward solve
-  /// and, in its backward solve, the adjoint dynamics, recorded once.
+  /// Record func once with jit::trace and replay its kernels at every evaluation,
+  /// several times faster for small states, where autograd's bookkeeping outweighs
+  /// the arithmetic (the stiff methods record func's Jacobian too). func must be
+  /// straight-line tensor code (no branch on a value of t or y; see jit/trace.h).
+  /// When y0 or a tensor func reads requires grad, an explicit method's solve keeps
+  /// a tape of its arithmetic and backward sweeps it, replaying func's VJP (recorded
+  /// once): the gradient of backprop through the steps, first order and reverse
+  /// mode only. odeint_adjoint replays func in its forward solve and, in an explicit
+  /// method's backward solve, the adjoint dynamics, recorded once.
   bool jit = false;
   /// With jit: keep func's recordings here and reuse them in later solves (see JitCache).
   std::shared_ptr<JitCache> jit_cache;
