@@ -17,7 +17,9 @@ namespace {
 
 struct OdeFunc : nn::Module {  // y' = net(y^3), as torchdiffeq's ODEFunc
   std::shared_ptr<nn::Sequential> net;
-  OdeFunc() : net(register_module("net", std::make_shared<nn::Sequential>(nn::Linear(2, 50), nn::Tanh(), nn::Linear(50, 2)))) {
+  OdeFunc()
+      : net(register_module("net",
+                            std::make_shared<nn::Sequential>(nn::Linear(2, 50), nn::Tanh(), nn::Linear(50, 2)))) {
     for (const Tensor& p : parameters()) p.dim() == 2 ? nn::init::normal_(p, 0, 0.1) : nn::init::zeros_(p);
   }
   Tensor forward(const Tensor&, const Tensor& y) const { return net->forward(y * y * y); }
@@ -63,7 +65,8 @@ void run(const Context& ctx) {
       auto [y0, batch_y] = data.batch();
       reset_peak_memory_stats();
       const size_t base = memory_allocated();
-      Tensor pred = adjoint ? odeint::odeint_adjoint(func, y0, batch_t, opts, {.stats = &bwd}) : odeint::odeint(func, y0, batch_t, opts);
+      Tensor pred = adjoint ? odeint::odeint_adjoint(func, y0, batch_t, opts, {.stats = &bwd})
+                            : odeint::odeint(func, y0, batch_t, opts);
       (pred - batch_y).abs().mean().backward();
       peak_mb = double(max_memory_allocated() - base) / (1 << 20);
       opt.step();

@@ -209,9 +209,7 @@ class Unroller {
     return std::all_of(ss.begin(), ss.end(), [&](int32_t s) { return s < 0 || fixed_[s]; });
   }
   // Instr i, run at setup when what it reads is fixed, else at every run.
-  void emit(const typename UnrolledOf<T>::Instr& i, bool is_fixed) {
-    (is_fixed ? u_->setup : u_->code).push_back(i);
-  }
+  void emit(const typename UnrolledOf<T>::Instr& i, bool is_fixed) { (is_fixed ? u_->setup : u_->code).push_back(i); }
   // The numbers at the positions `from` holds: a range of them when they are
   // consecutive, else a gather into a new range; -1 if a position is not one of
   // the numbers of `sources` (unchecked when `from` is known to read only them).
@@ -278,7 +276,8 @@ class Unroller {
     for (size_t k = 0; k < st.in.size(); ++k)
       if (!readable(st.in[k]) || (operand[k] = contiguous(st.in[k], shape)) < 0) return false;
     if (!place(st.out[0])) return false;
-    emit({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)numel(shape), -1}, fixed_[st.out[0]] = fixed(st.in));
+    fixed_[st.out[0]] = fixed(st.in);
+    emit({fn, at_[st.out[0]], operand[0], operand[1], (int32_t)numel(shape), -1}, fixed_[st.out[0]]);
     return true;
   }
   // An op that writes into a given array: on its operands where they live in mem.
@@ -291,13 +290,14 @@ class Unroller {
     }
     if (!place(st.out[0])) return false;
     c.out = on(positions_, st.out[0]);
-    emit({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()}, fixed_[st.out[0]] = fixed(st.in));
+    fixed_[st.out[0]] = fixed(st.in);
+    emit({nullptr, at_[st.out[0]], 0, -1, 0, (int32_t)u_->calls.size()}, fixed_[st.out[0]]);
     u_->calls.push_back(std::move(c));
     return true;
   }
 
   const std::vector<TensorData>& slots_;
-  std::vector<int32_t> at_;  // each slot's first number in mem, -1 before it is placed
+  std::vector<int32_t> at_;     // each slot's first number in mem, -1 before it is placed
   std::vector<Shape> strides_;  // and its strides there
   std::vector<TensorData> probe_;
   std::vector<char> fixed_;  // per slot: its numbers depend on constants alone (computed by setup)

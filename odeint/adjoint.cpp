@@ -177,9 +177,10 @@ struct AdjointOde {
     for (size_t i = T - 1; i >= 1; --i) {
       state[0] = s.output(i);  // re-anchor on the forward solution
       const std::vector<double> span{ts[i], ts[i - 1]};
-      std::vector<State> ends = detail::is_stiff(bs.method) ? detail::solve_rosenbrock(timed_aug, state, span, bs, stats)
-                                : replayed                  ? replayed->solve(state, span, bs, stats)
-                                                            : detail::solve(aug, state, span, bs, stats);
+      std::vector<State> ends = detail::is_stiff(bs.method)
+                                    ? detail::solve_rosenbrock(timed_aug, state, span, bs, stats)
+                                : replayed ? replayed->solve(state, span, bs, stats)
+                                           : detail::solve(aug, state, span, bs, stats);
       state = std::move(ends.back());
       if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
       if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)

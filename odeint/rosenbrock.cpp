@@ -89,8 +89,9 @@ struct Problem {
     NoGradGuard no_grad;
     return {flat(f(in[0], State(in.begin() + 1, in.end())))};
   }
-  // in = (t, the state's components) -> {f flattened, J [n, n], T [n]}: one
-  // reverse pass per row, at leaf copies, so no graph outlives the call.
+  // in = (t, the state's components) -> {f flattened, the n rows of J, the n
+  // entries of T}: one reverse pass per row, at leaf copies, so no graph
+  // outlives the call.
   std::vector<Tensor> derivatives(const std::vector<Tensor>& in) const {
     EnableGradGuard grad_on;
     const int64_t n = layout.n;
@@ -98,9 +99,13 @@ struct Problem {
     State ys;
     for (size_t c = 1; c < in.size(); ++c) ys.push_back(in[c].detach().requires_grad_());
     Tensor out = flat(f(tv, ys));
-    if (!out.requires_grad())  // f depends on neither t nor y
-      return {out.detach(), zeros({n, n}, layout.dtype), zeros({n}, layout.dtype)};
-    std::vector<Tensor> wrt = ys, rows, dts;
+    std::vector<Tensor> result{out.detach()}, dts;
+    if (!out.requires_grad()) {  // f depends on neither t nor y
+      result.resize(1 + n, zeros({n}, layout.dtype));
+      result.resize(1 + 2 * n, zeros({}, layout.dtype));
+      return result;
+    }
+    std::vector<Tensor> wrt = ys;
     wrt.push_back(tv);
     for (int64_t i = 0; i < n; ++i) {
       std::vector<double> e(n, 0.0);
@@ -110,48 +115,62 @@ struct Problem {
                                               .retain_graph = true,
                                               .allow_unused = true,
                                               .materialize_grads = true});
-      dts.push_back(g.back().reshape({1}));
+      dts.push_back(g.back());
       g.pop_back();
-      rows.push_back(flat(g));
+      result.push_back(flat(g));
     }
-    return {out.detach(), stack(rows, 0), cat(dts, 0)};
+    result.insert(result.end(), dts.begin(), dts.end());
+    return result;
   }
   static Tensor flat(const State& parts) {
+    if (parts.size() == 1) return parts[0].reshape({-1});
     std::vector<Tensor> flat_parts;
     for (const Tensor& c : parts) flat_parts.push_back(c.reshape({-1}));
     return cat(flat_parts, 0);
   }
 
-  // values or derivatives at (t, y), through autograd's ops or replayed from `trace`.
+  // {f} or {f, J, T} at (t, y), through autograd's ops or replayed from `trace`.
   std::vector<Vec> run(std::optional<jit::Trace>& trace, bool with_derivatives, double t, const Vec& y) {
     auto fn = [&](const std::vector<Tensor>& in) { return with_derivatives ? derivatives(in) : values(in); };
+    const int64_t n = layout.n;
+    const size_t outputs = with_derivatives ? 1 + 2 * (size_t)n : 1;
+    // fn's outputs end to end: f [n], then J's rows [n] each, then T's entries
+    auto offset = [n](size_t k) { return k <= (size_t)n ? (int64_t)k * n : n * n + (int64_t)k - 1; };
+    Vec all((size_t)offset(outputs));
     if (!s.jit || !trace) {
       std::vector<Tensor> in{scalar(t, layout.dtype)};
       for (const Tensor& c : layout.state(y)) in.push_back(c);
-      if (s.jit) trace = jit::trace(fn, in);
-      else {
-        std::vector<Vec> out;
-        for (const Tensor& o : fn(in)) out.push_back(o.to_vector<double>());
-        return out;
+      if (s.jit) {
+        trace = jit::trace(fn, in);
+      } else {
+        std::vector<Tensor> parts = fn(in);
+        for (size_t k = 0; k < outputs; ++k) {
+          std::vector<double> v = parts[k].to_vector<double>();
+          std::copy(v.begin(), v.end(), all.begin() + offset(k));
+        }
       }
     }
-    const int64_t n = layout.n;
-    return dispatch_float(layout.dtype, s.who.c_str(), [&](auto tag) {
-      using T = decltype(tag);
-      const T tt = (T)t;
-      const std::vector<T> yv(y.begin(), y.end());
-      SmallVector<const T*, 8> in{&tt};
-      const T* at = yv.data();
-      for (int64_t numel : layout.numels) in.push_back(at), at += numel;
-      std::vector<std::vector<T>> out{std::vector<T>(n)};
-      if (with_derivatives) out.emplace_back(n * n), out.emplace_back(n);
-      SmallVector<T*, 4> to;
-      for (std::vector<T>& o : out) to.push_back(o.data());
-      trace->template run<T>(in, to);
-      std::vector<Vec> result;
-      for (const std::vector<T>& o : out) result.emplace_back(o.begin(), o.end());
-      return result;
-    });
+    if (s.jit) {
+      dispatch_float(layout.dtype, s.who.c_str(), [&](auto tag) {
+        using T = decltype(tag);
+        const T tt = (T)t;
+        const std::vector<T> yv(y.begin(), y.end());
+        SmallVector<const T*, 8> in{&tt};
+        const T* at = yv.data();
+        for (int64_t numel : layout.numels) in.push_back(at), at += numel;
+        std::vector<T> buffer(all.size());
+        std::vector<T*> to;
+        for (size_t k = 0; k < outputs; ++k) to.push_back(buffer.data() + offset(k));
+        trace->template run<T>(in, to);
+        std::copy(buffer.begin(), buffer.end(), all.begin());
+      });
+    }
+    std::vector<Vec> out{Vec(all.begin(), all.begin() + n)};
+    if (with_derivatives) {
+      out.emplace_back(all.begin() + n, all.begin() + n + n * n);
+      out.emplace_back(all.begin() + n + n * n, all.end());
+    }
+    return out;
   }
 };
 

@@ -9,9 +9,10 @@
 //   e = f(t, y):        a_y += a_e^T df/dy(t, y),   g_p += a_e^T df/dp
 // for every tensor p that func reads and that requires grad. The second rule
 // is func's VJP, recorded once with jit::trace (beside func's own recording,
-// which a JitCache keeps for later solves) and replayed at every evaluation. Step sizes are constants of the tape, as they are of eager
-// backprop's graph (the controller reads numbers, not tensors), so both give
-// the same gradient, up to the order in which gradients are summed.
+// which a JitCache keeps for later solves) and replayed at every evaluation.
+// Step sizes are constants of the tape, as they are of eager backprop's graph
+// (the controller reads numbers, not tensors), so both give the same
+// gradient, up to the order in which gradients are summed.
 // Rejected steps and the first-step estimate are on the tape too; no output
 // depends on them, so no adjoint reaches them and the sweep skips them.
 #include "autograd/apply.h"
@@ -37,7 +38,7 @@ struct TapedSolve {
   Stats* stats;
   Layout layout;
   Tape<T> tape;
-  std::vector<int32_t> outputs;  // the tape entry of each output time's state
+  std::vector<int32_t> outputs;    // the tape entry of each output time's state
   std::vector<uint64_t> versions;  // of the captured tensors' storage, when the solve read them
 
   // The VJP's recording, (t, y, a) -> (a^T df/dy, a^T df/dp...), at its first
@@ -93,14 +94,16 @@ struct TapedOde {
 
   // The reverse sweep over the tape, seeded at the outputs' entries with their gradients.
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved&) const {
-    check(!GradMode::is_enabled(), "odeint: jit = true differentiates the solve by a reverse sweep over its tape, "
+    check(!GradMode::is_enabled(),
+          "odeint: jit = true differentiates the solve by a reverse sweep over its tape, "
           "which records no graph, so it has no second derivatives (create_graph); set jit = false for those");
     TapedSolve<T>& S = *solve;
     const std::vector<Tensor>& captured = S.rec->captured;
     if (!grads[0].defined()) return std::vector<Tensor>(1 + captured.size());
     for (size_t k = 0; k < captured.size(); ++k)  // func's VJP reads them as they are now
       check(captured[k].tensor_data().storage->version == S.versions[k], "odeint: a tensor of shape ",
-            to_string(captured[k].shape()), " that func reads was modified in place (an optimizer step?) after the "
+            to_string(captured[k].shape()),
+            " that func reads was modified in place (an optimizer step?) after the "
             "solve and before its backward, which would mix its old and new values; call backward first");
     const size_t n = (size_t)S.layout.n;
     std::vector<std::vector<T>> adj(S.tape.entries.size());

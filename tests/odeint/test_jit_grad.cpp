@@ -106,7 +106,7 @@ TEST(JitGrad, ModuleParametersGetTheirGradients) {
     std::shared_ptr<fx::nn::Sequential> net;
     OdeFunc()
         : net(register_module("net", std::make_shared<fx::nn::Sequential>(fx::nn::Linear(2, 16), fx::nn::Tanh(),
-                                                                           fx::nn::Linear(16, 2)))) {}
+                                                                          fx::nn::Linear(16, 2)))) {}
     fx::Tensor forward(const fx::Tensor&, const fx::Tensor& y) const { return net->forward(y * y * y); }
   };
   fx::manual_seed(3);
@@ -148,8 +148,7 @@ TEST(JitGrad, WhatTheTapeCannotDoIsAnError) {
   fx::Tensor y0 = fx::tensor({{1.0, 0.5}, {-0.3, 0.8}}, fx::Float64), t = fx::linspace(0.0, 1.0, 3);
   fx::Tensor ys = ode::odeint(f, y0, t, {.jit = true});
   // second derivatives: the sweep records no graph
-  EXPECT_NE(error_of([&] { (void)fx::autograd::grad({ys.sum()}, {f.W}, {.create_graph = true}); })
-                .find("create_graph"),
+  EXPECT_NE(error_of([&] { (void)fx::autograd::grad({ys.sum()}, {f.W}, {.create_graph = true}); }).find("create_graph"),
             std::string::npos);
   // forward mode
   EXPECT_NE(error_of([&] {
@@ -209,5 +208,6 @@ TEST(JitGrad, ATensorChangedBeforeBackwardIsAnError) {
     fx::NoGradGuard no_grad;
     f.b.add_(fx::scalar(1.0, fx::Float64));
   }
-  EXPECT_NE(error_of([&] { (void)fx::autograd::grad({ys.sum()}, {f.W}); }).find("modified in place"), std::string::npos);
+  EXPECT_NE(error_of([&] { (void)fx::autograd::grad({ys.sum()}, {f.W}); }).find("modified in place"),
+            std::string::npos);
 }
