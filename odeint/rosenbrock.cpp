@@ -234,6 +234,14 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     h = bounded_step(h, s, t, false);
     stats.nfe += ignored.nfe;
   }
+  // A step of size hh solves with M = I / (hh gamma) - J, factored here.
+  auto factor = [&](double hh) {
+    Vec M(n * n);
+    for (int64_t i = 0; i < n * n; ++i) M[i] = -J[i];
+    for (int64_t i = 0; i < n; ++i) M[i * n + i] += 1.0 / (hh * gamma);
+    ++stats.nlu;
+    return Doubles{p, LU(M, n)};
+  };
   Controller control(dense ? 3 : 5);
   int64_t steps = 0;
   bool nonfinite = false;
@@ -246,11 +254,7 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
     bool clipped = !dense && dir * (ts[next] - (t + 1.01 * h)) <= 0;
     double hs = clipped ? ts[next] - t : h;
     if (s.callback_step) s.callback_step(t, L.state(y), hs);
-    Vec M(n * n);
-    for (int64_t i = 0; i < n * n; ++i) M[i] = -J[i];
-    for (int64_t i = 0; i < n; ++i) M[i * n + i] += 1.0 / (hs * gamma);
-    Doubles b{p, LU(M, n)};
-    ++stats.nlu;
+    Doubles b = factor(hs);
     double ratio = NAN;
     RosenbrockStep<Vec> st;
     if (!b.lu.singular) {
@@ -278,10 +282,20 @@ std::vector<State> solve_rosenbrock(const TimedFunc& f, const State& y0, const s
                                    : hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(st.f1), hs, theta));
     }
     if (graph) accepted.push_back(std::move(step));
-    if (s.on_step) {  // event search: each accepted step's cubic Hermite interpolant
-      Vec f1 = dense ? st.f1 : p.eval(t1, st.y1);
+    if (s.on_step) {  // events, kept trajectories: each accepted step's dense output
+      // rosenbrock23: cubic Hermite. rodas5: a step of theta h from the step's
+      // start with its J and T (one more LU, six evaluations), a point as
+      // accurate as a step, where a cubic through the ends would err by
+      // O(h^4) across rodas5's long steps (Hermite remains the fallback).
+      Vec f1 = st.f1;
       auto interpolant = [&](double theta) {
-        return theta == 1.0 ? L.state(st.y1) : hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(f1), hs, theta);
+        if (theta == 0.0 || theta == 1.0) return L.state(theta == 0.0 ? y : st.y1);
+        if (!dense) {
+          Doubles partial = factor(theta * hs);
+          if (!partial.lu.singular) return L.state(rodas5_step(partial, t, theta * hs, y, F0, T).y1);
+        }
+        if (f1.empty()) f1 = p.eval(t1, st.y1);
+        return hermite(L.state(y), L.state(F0), L.state(st.y1), L.state(f1), hs, theta);
       };
       if (s.on_step(t, t1, interpolant)) break;
     }
