@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // odeint_adjoint as one general autograd op: forward solves without a graph
 // and returns the states at every output time; the VJP solves the augmented
-// adjoint system backwards, interval by interval (see adjoint.h).
+// adjoint system backwards, interval by interval (see adjoint.h), with y
+// re-solved alongside or read from the forward solve's kept steps.
 #include "odeint/adjoint.h"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "autograd/engine.h"
 #include "autograd/ops.h"
 #include "odeint/solver.h"
+#include "odeint/tableau.h"
 #include "tensor/vec.h"
 
 namespace fluxion::odeint {
@@ -81,6 +83,8 @@ struct AdjointOde {
   std::vector<double> ts;
   detail::Settings forward_settings, backward_settings;
   Stats* backward_stats;
+  bool interpolate;  // AdjointOptions::interpolate: y(t) from `trajectory`, kept by the forward solve
+  mutable std::shared_ptr<detail::Trajectory> trajectory;
   mutable bool captures_checked = false;  // once per solve: the walk costs a graph traversal
 
   // inputs: y0, t, params...   outputs: y(t_0), ..., y(t_{T-1})
@@ -89,7 +93,12 @@ struct AdjointOde {
     Tensor y0(xs[0]);
     Stats local;
     Stats& stats = forward_stats ? *forward_stats : local;
-    std::vector<State> states = detail::solve_func(func, y0, ts, forward_settings, stats);
+    detail::Settings fs = forward_settings;
+    if (interpolate) {
+      trajectory = std::make_shared<detail::Trajectory>();
+      fs.on_step = trajectory->recorder();
+    }
+    std::vector<State> states = detail::solve_func(func, y0, ts, fs, stats);
     std::vector<TensorData> ys;
     ys.push_back(vec::clone(xs[0]));  // a fresh output, not an alias of the input
     for (size_t i = 1; i < states.size(); ++i) ys.push_back(states[i][0].tensor_data());
@@ -136,13 +145,29 @@ struct AdjointOde {
     return apply_op(Reattach{y, out}, inputs);
   }
 
+  // The backward solve's dynamics: the augmented system; interpolating, its
+  // (a, a_theta...) part, with y(t) read from the forward solve's steps.
+  State backward_field(const Tensor& t, const State& st, bool create) const {
+    if (!interpolate) return augmented(t, st, create);
+    State full = trajectory->at(t);
+    full.insert(full.end(), st.begin(), st.end());
+    State out = augmented(t, full, create);
+    out.erase(out.begin());
+    return out;
+  }
+
   // The gradients w.r.t. y0, t and params from the gradients w.r.t. every y(t_i).
   std::vector<Tensor> vjp(const std::vector<Tensor>& grads, const Saved& s) const {
     bool create = GradMode::is_enabled();
+    if (create && interpolate)
+      fail(
+          "odeint_adjoint: create_graph (second derivatives) through the interpolating adjoint, whose kept forward "
+          "steps are constants; set AdjointOptions::interpolate = false (with an explicit method), or "
+          "differentiate through odeint instead");
     size_t T = ts.size();
     DType dtype = s.output(0).dtype();
     detail::StateFunc aug = [this, create, dtype](double t, const State& st) {
-      return augmented(scalar(t, dtype), st, create);
+      return backward_field(scalar(t, dtype), st, create);
     };
     // Options::jit: the augmented dynamics (func and the reverse pass through
     // it) recorded at the first evaluation of the backward solve and replayed
@@ -150,8 +175,9 @@ struct AdjointOde {
     // a_theta enters the dynamics only as the shapes of the zeros for
     // parameters func does not use. params are constants of the recording:
     // they do not change during a backward solve.
+    // Interpolating, the recording would freeze the step y(t) is read from.
     std::optional<detail::Replayed> replayed;
-    if (backward_settings.jit && !create)
+    if (backward_settings.jit && !create && !interpolate)
       replayed.emplace([this](const Tensor& t, const State& st) { return augmented(t, st, false); }, 2);
     // The stiff solver takes this system's Jacobian with grad mode on, so it
     // is recorded whenever grad mode is on (create_graph, or that Jacobian).
@@ -160,7 +186,7 @@ struct AdjointOde {
     detail::Settings bs = backward_settings;
     bs.jit = bs.jit && !detail::is_stiff(bs.method);
     detail::TimedFunc timed_aug = [this](const Tensor& t, const State& st) {
-      return augmented(t, st, GradMode::is_enabled());
+      return backward_field(t, st, GradMode::is_enabled());
     };
     auto f_at = [&](size_t i) {
       Tensor y = s.output(i);
@@ -169,13 +195,15 @@ struct AdjointOde {
     };
     bool want_t = s.needs_grad(1);
     std::vector<Tensor> dts(T);
-    State state{Tensor(), grads[T - 1]};
+    const size_t a = interpolate ? 0 : 1;  // where a is in the backward state: (y, a, a_theta...) or (a, a_theta...)
+    State state(a);
+    state.push_back(grads[T - 1]);
     for (const Tensor& p : params) state.push_back(zeros_like(p));
     if (want_t) dts[T - 1] = (grads[T - 1] * f_at(T - 1)).sum();
     Stats local;
     Stats& stats = backward_stats ? *backward_stats : local;
     for (size_t i = T - 1; i >= 1; --i) {
-      state[0] = s.output(i);  // re-anchor on the forward solution
+      if (!interpolate) state[0] = s.output(i);  // re-anchor on the forward solution
       const std::vector<double> span{ts[i], ts[i - 1]};
       std::vector<State> ends = detail::is_stiff(bs.method)
                                     ? detail::solve_rosenbrock(timed_aug, state, span, bs, stats)
@@ -183,14 +211,14 @@ struct AdjointOde {
                                            : detail::solve(aug, state, span, bs, stats);
       state = std::move(ends.back());
       if (want_t && i - 1 > 0) dts[i - 1] = (grads[i - 1] * f_at(i - 1)).sum();
-      if (want_t && i - 1 == 0) dts[0] = -(state[1] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)
-      state[1] = state[1] + grads[i - 1];
+      if (want_t && i - 1 == 0) dts[0] = -(state[a] * f_at(0)).sum();  // dL/dt0 = -a(t0)^T f(t0, y0)
+      state[a] = state[a] + grads[i - 1];
     }
-    if (T == 1) state[1] = grads[0];
+    if (T == 1) state[a] = grads[0];
     std::vector<Tensor> dxs(2 + params.size());
-    dxs[0] = state[1];
+    dxs[0] = state[a];
     if (want_t) dxs[1] = T == 1 ? zeros({1}, s.input_dtype(1)) : stack(dts, 0).to(s.input_dtype(1));
-    for (size_t k = 0; k < params.size(); ++k) dxs[2 + k] = state[2 + k];
+    for (size_t k = 0; k < params.size(); ++k) dxs[2 + k] = state[a + 1 + k];
     return dxs;
   }
 
@@ -210,13 +238,18 @@ Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const
   check(y0.defined() && y0.is_floating_point(), who, ": y0 must be a floating tensor (float32 or float64)");
   for (const Tensor& p : params) check(p.defined(), who, ": params holds an undefined tensor");
   AdjointOde op{func, params, detail::output_times(t, who), detail::settings(opts, y0, who), {}, adjoint.stats};
+  Method back = adjoint.adjoint_method.value_or(opts.method);
+  op.interpolate = adjoint.interpolate.value_or(detail::is_stiff(opts.method) || detail::is_stiff(back));
+  check(!op.interpolate || detail::is_stiff(opts.method) || tableau(opts.method).adaptive(), who,
+        ": AdjointOptions::interpolate reads y(t) from the forward solve's steps, but ", method_name(opts.method),
+        " is a fixed-grid method; use an adaptive one (dopri5, rodas5, ...) or interpolate = false");
   op.forward_stats = opts.stats;
   if (opts.stats) *opts.stats = {};
   if (adjoint.stats) *adjoint.stats = {};
   // Backward: state (y, a, a_theta...); y keeps the forward atol, the rest the adjoint's.
   detail::Settings& b = op.backward_settings;
   b = op.forward_settings;
-  b.method = adjoint.adjoint_method.value_or(opts.method);
+  b.method = back;
   b.rtol = adjoint.adjoint_rtol.value_or(opts.rtol);
   const std::vector<double>& fa = b.atol[0];
   double atol = adjoint.adjoint_atol.value_or(fa.empty() ? opts.atol.value : *std::max_element(fa.begin(), fa.end()));
@@ -224,6 +257,10 @@ Tensor odeint_adjoint(const Func& func, const std::vector<Tensor>& params, const
   b.atol[0] = op.forward_settings.atol[0];
   b.in_norm.assign(2 + params.size(), !adjoint.seminorm);
   b.in_norm[0] = b.in_norm[1] = true;
+  if (op.interpolate) {  // no y in the backward state
+    b.atol.erase(b.atol.begin());
+    b.in_norm.erase(b.in_norm.begin());
+  }
   b.callback_step = b.callback_accept_step = b.callback_reject_step = nullptr;  // the user's callbacks see y only
   std::vector<Tensor> inputs{y0, t};
   inputs.insert(inputs.end(), params.begin(), params.end());

@@ -12,11 +12,15 @@
 // whose backward is made of differentiable ops: with create_graph the backward
 // records its own graph, so second derivatives (HVPs) through it work.
 // `params` are the tensors func reads besides y (a module's parameters).
-// The stiff methods (rosenbrock23, rodas5) work here too, forwards and
-// backwards, but y is re-solved backwards from each output time, and a stiff
-// problem's fast decaying modes grow when integrated backwards (Robertson's
-// kinetics collapse the step at once): differentiate stiff problems by
-// backprop through odeint instead.
+//
+// Re-solving y backwards fails for stiff problems: their fast decaying modes
+// grow when integrated backwards (Robertson's kinetics collapse the step at
+// once). So with a stiff method (rosenbrock23, rodas5), forwards or backwards,
+// y(t) is instead read from the forward solve: its accepted steps are kept as
+// cubics (the steps' interpolants) and the backward solve integrates (a, a_theta)
+// only. This costs memory in proportion to the forward steps (four states per
+// step), and is SciMLSensitivity's InterpolatingAdjoint; AdjointOptions::interpolate
+// chooses it for any adaptive method.
 #pragma once
 #include <concepts>
 #include <memory>
@@ -33,6 +37,10 @@ struct AdjointOptions {
   std::optional<Method> adjoint_method;  // default: the forward method
   bool seminorm = false;                 // leave a_theta out of the error norm (Kidger et al. 2021)
   Stats* stats = nullptr;                // optional out-param: the backward solves' cost
+  /// Read y(t) from the forward solve's steps instead of re-solving it backwards.
+  /// Default: on when the forward or the adjoint method is stiff. It needs an
+  /// adaptive forward method, and no create_graph (the kept steps are constants).
+  std::optional<bool> interpolate;
 };
 
 /// The solution at every t, shape [len(t), y0.shape...], differentiable w.r.t.

@@ -13,6 +13,7 @@
 // (State or FlatState<float / double>), which provides lincomb, error_ratio,
 // scaled_norm, all_finite and as_state.
 #pragma once
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -217,6 +218,25 @@ class Replayed {
   TimedFunc field_;
   size_t inputs_;
   std::shared_ptr<ReplayedTrace> trace_;  // the recording, made at the first evaluation
+};
+/// A solve's accepted steps, kept so that y(t) can be read anywhere in the span
+/// afterwards (odeint_adjoint's interpolating mode). Each step's dense output is
+/// sampled at theta = 0, 1/4, 1/2, 3/4, 1 and kept as the quartic through those
+/// points, in powers of theta = (t - t_k) / h_k: exactly the dense output of
+/// dopri5 and of the cubic Hermite methods, and for rodas5, whose dense output
+/// is a step of its own, within a step's error of the solution.
+class Trajectory {
+ public:
+  /// A Settings::on_step that records each accepted step (it never ends the solve).
+  std::function<bool(double, double, const std::function<State(double)>&)> recorder();
+  /// y(t) from the step holding t (the first or last step's cubic beyond the
+  /// ends), differentiable w.r.t. the 0-d tensor t when it requires grad.
+  [[nodiscard]] State at(const Tensor& t) const;
+  bool empty() const { return t0_.empty(); }
+
+ private:
+  std::vector<double> t0_, h_;
+  std::vector<std::array<State, 5>> c_;  // y = c0 + theta (c1 + theta (c2 + theta (c3 + theta c4)))
 };
 /// Validated output times as doubles (1-D, at least one, strictly monotone).
 std::vector<double> output_times(const Tensor& t, const std::string& who);

@@ -82,6 +82,40 @@ TEST(Adjoint, GradientsMatchBackpropAndCentralDifferences) {
   for (int64_t i = 0; i < 3; ++i) EXPECT_NEAR(adjoint[2].data<double>()[i], central(p, 2, i), 1e-6) << "t[" << i << "]";
 }
 
+// AdjointOptions::interpolate reads y(t) from the forward solve's steps instead
+// of re-solving it backwards: with dopri5, the gradients w.r.t. y0, W and t
+// equal those of the backward re-solve. What it cannot do is an error naming the fix.
+TEST(Adjoint, InterpolatingMatchesResolvingYBackwards) {
+  Problem p;
+  std::vector<fx::Tensor> g[2];
+  ode::Stats stats[2];
+  for (bool interpolate : {false, true}) {
+    fx::Tensor y0 = p.y0.clone().requires_grad_(), W = p.W.clone().requires_grad_(), t = p.t.clone().requires_grad_();
+    Field f{W, p.b};
+    fx::Tensor ys =
+        ode::odeint_adjoint(f, {W, p.b}, y0, t, tight, {.stats = &stats[interpolate], .interpolate = interpolate});
+    g[interpolate] = fx::autograd::grad({loss(ys, p)}, {y0, W, t});
+  }
+  for (size_t k = 0; k < 3; ++k) {
+    std::vector<double> resolved = g[0][k].to_vector<double>(), interpolated = g[1][k].to_vector<double>();
+    for (size_t i = 0; i < resolved.size(); ++i) EXPECT_NEAR(interpolated[i], resolved[i], 1e-8) << k << " " << i;
+  }
+  EXPECT_GT(stats[1].nfe, 0);
+  EXPECT_NE(stats[1].nfe, stats[0].nfe);  // a different backward system: (a, a_theta) without y
+
+  fx::Tensor W = p.W.clone().requires_grad_();
+  Field f{W, p.b};
+  fx::Tensor ys = ode::odeint_adjoint(f, {W}, p.y0, p.t, tight, {.interpolate = true});
+  EXPECT_NE(odeint_test::error_of([&] {
+              (void)fx::autograd::grad({loss(ys, p)}, {W}, {.create_graph = true});
+            }).find("interpolate = false"),
+            std::string::npos);
+  EXPECT_NE(odeint_test::error_of([&] {
+              (void)ode::odeint_adjoint(f, {W}, p.y0, p.t, {.method = ode::Method::rk4}, {.interpolate = true});
+            }).find("rk4 is a fixed-grid method"),
+            std::string::npos);
+}
+
 TEST(Adjoint, ParamGradientAccumulatesIntoLeaves) {
   Problem p;
   fx::Tensor W = p.W.clone().requires_grad_(), b = p.b.clone().requires_grad_();
