@@ -17,10 +17,10 @@
 // grow when integrated backwards (Robertson's kinetics collapse the step at
 // once). So with a stiff method (rosenbrock23, rodas5), forwards or backwards,
 // y(t) is instead read from the forward solve: its accepted steps are kept as
-// cubics (the steps' interpolants) and the backward solve integrates (a, a_theta)
-// only. This costs memory in proportion to the forward steps (four states per
-// step), and is SciMLSensitivity's InterpolatingAdjoint; AdjointOptions::interpolate
-// chooses it for any adaptive method.
+// quartics through their dense output and the backward solve integrates
+// (a, a_theta) only. This costs memory in proportion to the forward steps (five
+// states per step), and is SciMLSensitivity's InterpolatingAdjoint;
+// AdjointOptions::interpolate chooses it for any adaptive method.
 #pragma once
 #include <concepts>
 #include <memory>

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-// odeint_event: the search (each accepted step's dense output, or for the
-// stiff methods its cubic Hermite interpolant; root finding by the Illinois
+// odeint_event: the search (each accepted step's dense output; root finding by the Illinois
 // method, on plain numbers) and the differentiable answer (a re-solve to the
 // event with the graph, and the implicit-function rule for the event time,
 // see event.h).

@@ -28,8 +28,8 @@ using EventFunc = std::function<Tensor(const Tensor& t, const Tensor& y)>;
 struct EventOptions {
   double rtol = 1e-7;
   Tolerance atol = 1e-9;
-  /// An adaptive method: an explicit one is searched on its dense output, a stiff one
-  /// (rosenbrock23, rodas5) on each accepted step's cubic Hermite interpolant.
+  /// An adaptive method, searched on its dense output: an explicit method's own,
+  /// rosenbrock23's cubic Hermite interpolant, rodas5's steps from the step's start.
   Method method = Method::dopri5;
   /// Per event (one value applies to all): +1 fires only on a rising crossing, -1 only on a
   /// falling one, 0 on both. As SciPy, a value that reaches zero counts as a crossing.

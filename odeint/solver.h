@@ -229,10 +229,9 @@ class Trajectory {
  public:
   /// A Settings::on_step that records each accepted step (it never ends the solve).
   std::function<bool(double, double, const std::function<State(double)>&)> recorder();
-  /// y(t) from the step holding t (the first or last step's cubic beyond the
+  /// y(t) from the step holding t (the first or last step's quartic beyond the
   /// ends), differentiable w.r.t. the 0-d tensor t when it requires grad.
   [[nodiscard]] State at(const Tensor& t) const;
-  bool empty() const { return t0_.empty(); }
 
  private:
   std::vector<double> t0_, h_;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// A solve's accepted steps as cubics in theta (see Trajectory in solver.h).
+// A solve's accepted steps as quartics in theta (see Trajectory in solver.h).
 #include <algorithm>
 
 #include "autograd/ops.h"

@@ -131,8 +131,9 @@ TEST(Event, AtTheInitialTimeAndErrors) {
             std::string::npos);
 }
 
-// The stiff methods search each step's cubic Hermite interpolant, which is
-// exact on the ball's quadratic path: the closed forms hold as for dopri5.
+// rosenbrock23 searches each step's cubic Hermite interpolant, rodas5 steps of
+// its own to the trial points; both are exact on the ball's quadratic path, so
+// the closed forms hold as for dopri5.
 TEST(Event, StiffMethodsOnTheBall) {
   const double h = 2.0, gv = 9.81;
   for (ode::Method m : {ode::Method::rosenbrock23, ode::Method::rodas5}) {
