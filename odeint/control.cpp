@@ -175,20 +175,22 @@ double Controller::factor(double ratio, bool& accept) {
   return fac;
 }
 
+// Steps that shrink under an explicit method usually mean a stiff problem;
+// under a stiff one, a singularity or tolerances the numbers cannot meet.
+constexpr const char* kTryStiff = "the problem may be stiff: try Method::rodas5 or Method::rosenbrock23";
+
 void check_progress(double t, double h, int64_t steps, const Settings& s, bool nonfinite) {
   if (nonfinite && std::abs(h) <= 1e-12 * std::max(1.0, std::abs(t)))
     fail(s.who, ": func returned NaN or Inf near t = ", t, " (every smaller step failed too); check func for ",
          "overflow or a singularity there");
+  const bool stiff = is_stiff(s.method);
   check(std::abs(h) > 16 * 2.220446049250313e-16 * std::max(1.0, std::abs(t)), s.who, ": step size underflow (h = ", h,
-        ") at t = ", t, "; the problem may be stiff (try method rosenbrock23) or have a singularity there");
-  if (steps >= s.max_num_steps) {
-    if (s.method != Method::rosenbrock23)
-      fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h,
-           "; a step size this small for an explicit method usually means a stiff problem: use "
-           "Method::rosenbrock23, or raise max_num_steps");
-    fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h,
-         "; raise max_num_steps or loosen rtol/atol");
-  }
+        ") at t = ", t, "; ",
+        stiff ? "func may have a singularity there, or atol be below what roundoff allows" : kTryStiff,
+        stiff ? "" : ", or func have a singularity there");
+  if (steps >= s.max_num_steps)
+    fail(s.who, ": max_num_steps (", s.max_num_steps, ") exceeded at t = ", t, " with step size h = ", h, "; ",
+         stiff ? "raise max_num_steps or loosen rtol/atol" : kTryStiff, stiff ? "" : ", or raise max_num_steps");
 }
 
 // Cubic Hermite basis: h00 = (1 + 2s)(1 - s)^2, h10 = s(1 - s)^2, h01 = s^2(3 - 2s), h11 = s^2(s - 1).
@@ -261,8 +263,8 @@ double bounded_step(double h, const Settings& s, double t, bool after_reject) {
   if (s.max_step) a = std::min(a, *s.max_step);
   if (s.min_step && a < *s.min_step) {
     if (after_reject)
-      fail(s.who, ": a step of ", *s.min_step, " (min_step) from t = ", t,
-           " missed the tolerances; the problem may be stiff there (try rosenbrock23), or lower min_step");
+      fail(s.who, ": a step of ", *s.min_step, " (min_step) from t = ", t, " missed the tolerances; ",
+           is_stiff(s.method) ? "loosen rtol/atol" : kTryStiff, ", or lower min_step");
     a = *s.min_step;
   }
   return std::copysign(a, h);

@@ -36,6 +36,19 @@ TEST(OdeintHardening, StiffProblemUnderDopri5StopsWithAHint) {
   EXPECT_LT(seconds, 60);  // the old default (2^31 steps) ran for many minutes
 }
 
+// Under a stiff method the hint is not to use a stiff method.
+TEST(OdeintHardening, AStiffMethodOutOfStepsSaysWhatToChange) {
+  for (ode::Method m : {ode::Method::rodas5, ode::Method::rosenbrock23}) {
+    std::string msg = error_of([m] {
+      (void)ode::odeint(robertson, fx::tensor({1.0, 0.0, 0.0}, fx::Float64), fx::tensor({0.0, 1e5}, fx::Float64),
+                        {.method = m, .max_num_steps = 5});
+    });
+    EXPECT_NE(msg.find("max_num_steps (5) exceeded"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("raise max_num_steps or loosen rtol/atol"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("stiff"), std::string::npos) << msg;
+  }
+}
+
 TEST(OdeintHardening, AnAbsurdSpanStops) {
   Spiral f;
   std::string msg = error_of([&] {
