@@ -31,6 +31,27 @@ Field field(fx::DType dtype) {
 }
 
 double max_abs_diff(const fx::Tensor& a, const fx::Tensor& b) { return (a - b).abs().max().item(); }
+// How close a replay must come to the solve through autograd's ops.
+double tolerance(fx::DType dtype) { return dtype == fx::Float64 ? 1e-12 : 1e-5; }
+
+// The same solve through autograd's ops and replayed (o with jit = true), and
+// how many times the replayed solve called func.
+struct BothWays {
+  fx::Tensor plain, replayed;
+  ode::Stats plain_stats, replayed_stats;
+  int64_t replayed_calls = 0;
+};
+BothWays solve_both_ways(const Field& f, const fx::Tensor& y0, const fx::Tensor& t, ode::Options o) {
+  BothWays r;
+  o.stats = &r.plain_stats;
+  r.plain = ode::odeint(f, y0, t, o);
+  o.stats = &r.replayed_stats;
+  o.jit = true;
+  *f.calls = 0;
+  r.replayed = ode::odeint(f, y0, t, o);
+  r.replayed_calls = *f.calls;
+  return r;
+}
 
 }  // namespace
 
@@ -41,19 +62,13 @@ TEST(Jit, ReplayGivesTheSolveThroughAutograd) {
       SCOPED_TRACE(ode::method_name(m) + " " + fx::dtype_name(dtype));
       Field f = field(dtype);
       fx::Tensor y0 = fx::tensor({1.0, -0.5, 2.0}).to(dtype), t = fx::linspace(0.0, 6.0, 13).to(dtype);
-      ode::Stats plain, replayed;
-      ode::Options o{.rtol = 1e-7, .atol = 1e-9, .method = m, .stats = &plain};
-      fx::Tensor a = ode::odeint(f, y0, t, o);
-      o.stats = &replayed;
-      o.jit = true;
-      *f.calls = 0;
-      fx::Tensor b = ode::odeint(f, y0, t, o);
-      EXPECT_EQ(*f.calls, 1);  // recorded at the first evaluation, replayed at the others
-      EXPECT_EQ(plain.nfe, replayed.nfe);
-      EXPECT_EQ(plain.accepted, replayed.accepted);
-      EXPECT_EQ(plain.rejected, replayed.rejected);
-      EXPECT_LE(max_abs_diff(a, b), dtype == fx::Float64 ? 1e-12 : 1e-5);
-      EXPECT_GT(max_abs_diff(a[12], y0), 0.1);  // the state moved: the replay saw t and y change
+      BothWays r = solve_both_ways(f, y0, t, {.rtol = 1e-7, .atol = 1e-9, .method = m});
+      EXPECT_EQ(r.replayed_calls, 1);  // recorded at the first evaluation, replayed at the others
+      EXPECT_EQ(r.plain_stats.nfe, r.replayed_stats.nfe);
+      EXPECT_EQ(r.plain_stats.accepted, r.replayed_stats.accepted);
+      EXPECT_EQ(r.plain_stats.rejected, r.replayed_stats.rejected);
+      EXPECT_LE(max_abs_diff(r.plain, r.replayed), tolerance(dtype));
+      EXPECT_GT(max_abs_diff(r.replayed[12], y0), 0.1);  // the state moved: the replay saw t and y change
     }
 }
 
@@ -76,8 +91,7 @@ TEST(Jit, CallbacksSeeTheStatesOfTheSolveThroughAutograd) {
     }
     ASSERT_EQ(times[0], times[1]);
     ASSERT_GT(seen[0].size(), 3u);
-    for (size_t i = 0; i < seen[0].size(); ++i)
-      EXPECT_LE(max_abs_diff(seen[0][i], seen[1][i]), dtype == fx::Float64 ? 1e-12 : 1e-5) << i;
+    for (size_t i = 0; i < seen[0].size(); ++i) EXPECT_LE(max_abs_diff(seen[0][i], seen[1][i]), tolerance(dtype)) << i;
   }
 }
 
@@ -133,25 +147,18 @@ TEST(Jit, StiffMethodsReplayTheFieldAndItsJacobian) {
       SCOPED_TRACE(ode::method_name(m) + " " + fx::dtype_name(dtype));
       Field f = field(dtype);
       fx::Tensor y0 = fx::tensor({1.0, -0.5, 2.0}).to(dtype), t = fx::linspace(0.0, 4.0, 5).to(dtype);
-      ode::Stats plain, replayed;
-      ode::Options o{.rtol = 1e-6, .atol = 1e-8, .method = m, .stats = &plain};
-      fx::Tensor a = ode::odeint(f, y0, t, o);
-      o.stats = &replayed;
-      o.jit = true;
-      *f.calls = 0;
-      fx::Tensor b = ode::odeint(f, y0, t, o);
-      EXPECT_EQ(*f.calls, 3);  // the probe for a gradient, then the two recordings
-      EXPECT_EQ(plain.nfe, replayed.nfe);
-      EXPECT_EQ(plain.njac, replayed.njac);
-      EXPECT_EQ(plain.accepted, replayed.accepted);
-      EXPECT_GT(replayed.njac, 5);
-      EXPECT_LE(max_abs_diff(a, b), dtype == fx::Float64 ? 1e-12 : 1e-5);
+      BothWays r = solve_both_ways(f, y0, t, {.rtol = 1e-6, .atol = 1e-8, .method = m});
+      EXPECT_EQ(r.replayed_calls, 3);  // the probe for a gradient, then the two recordings
+      EXPECT_EQ(r.plain_stats.nfe, r.replayed_stats.nfe);
+      EXPECT_EQ(r.plain_stats.njac, r.replayed_stats.njac);
+      EXPECT_EQ(r.plain_stats.accepted, r.replayed_stats.accepted);
+      EXPECT_GT(r.replayed_stats.njac, 5);
+      EXPECT_LE(max_abs_diff(r.plain, r.replayed), tolerance(dtype));
       fx::Tensor y0g = y0.clone().requires_grad_();
-      fx::Tensor ga = fx::autograd::grad({ode::odeint(f, y0g, t, {.rtol = 1e-6, .atol = 1e-8, .method = m}).sum()},
-                                         {y0g})[0];
-      fx::Tensor gb = fx::autograd::grad(
-          {ode::odeint(f, y0g, t, {.rtol = 1e-6, .atol = 1e-8, .method = m, .jit = true}).sum()}, {y0g})[0];
-      EXPECT_LE(max_abs_diff(ga, gb), dtype == fx::Float64 ? 1e-12 : 1e-5);
+      BothWays g = solve_both_ways(f, y0g, t, {.rtol = 1e-6, .atol = 1e-8, .method = m});
+      fx::Tensor ga = fx::autograd::grad({g.plain.sum()}, {y0g})[0],
+                 gb = fx::autograd::grad({g.replayed.sum()}, {y0g})[0];
+      EXPECT_LE(max_abs_diff(ga, gb), tolerance(dtype));
     }
 }
 
