@@ -17,6 +17,13 @@ Layout::Layout(const State& y) : dtype(y.at(0).dtype()) {
   }
 }
 
+Tensor flat(const State& y) {
+  if (y.size() == 1) return y[0].reshape({-1});
+  std::vector<Tensor> parts;
+  for (const Tensor& c : y) parts.push_back(c.reshape({-1}));
+  return cat(parts, 0);
+}
+
 template <class T>
 std::vector<T> Layout::flat(const State& y) const {
   std::vector<T> v;

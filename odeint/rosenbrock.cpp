@@ -139,12 +139,6 @@ struct Problem {
     result.insert(result.end(), dts.begin(), dts.end());
     return result;
   }
-  static Tensor flat(const State& parts) {
-    if (parts.size() == 1) return parts[0].reshape({-1});
-    std::vector<Tensor> flat_parts;
-    for (const Tensor& c : parts) flat_parts.push_back(c.reshape({-1}));
-    return cat(flat_parts, 0);
-  }
 
   // {f} or {f, J, T} at (t, y), through autograd's ops or replayed from `trace`.
   std::vector<Vec> run(std::optional<jit::Trace>& trace, bool with_derivatives, double t, const Vec& y) {

@@ -21,13 +21,7 @@ namespace fluxion::odeint::detail {
 
 namespace {
 
-// One vector [n] from the state's components, and back.
-Tensor flat(const State& y) {
-  std::vector<Tensor> parts;
-  for (const Tensor& c : y) parts.push_back(c.reshape({-1}));
-  return parts.size() == 1 ? parts[0] : cat(parts, 0);
-}
-
+// The state's components from one vector [n] (the inverse of flat).
 State unflat(const Tensor& v, const State& like) {
   State y;
   int64_t off = 0;

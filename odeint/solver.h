@@ -67,6 +67,9 @@ struct FlatState {
   int32_t entry = -1;
 };
 
+/// The state's components end to end as one differentiable vector [n].
+[[nodiscard]] Tensor flat(const State& y);
+
 /// y = sum_j c[j] * xs[j] for tensors of one shape, as one differentiable op
 /// (a stage of dopri5 is one op, not twelve). Zero coefficients are skipped.
 [[nodiscard]] Tensor lincomb(const std::vector<Tensor>& xs, const std::vector<double>& cs);
